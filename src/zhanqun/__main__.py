@@ -1,0 +1,3 @@
+from zhanqun.cli import main
+
+raise SystemExit(main())

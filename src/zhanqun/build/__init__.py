@@ -1,0 +1,96 @@
+"""``zhanqun build``: one static site per host, never half-written (R3.1)."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import shutil
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from zhanqun import cluster as cluster_mod
+from zhanqun.build import pelican_run, publish
+from zhanqun.build.view import SiteView
+from zhanqun.errors import FindingsError, ZhanqunError
+from zhanqun.findings import Severity
+
+__all__ = ["BuildReport", "build_cluster"]
+
+
+@dataclasses.dataclass
+class BuildReport:
+    output: Path
+    built: dict[str, int] = dataclasses.field(default_factory=dict)  # host -> files changed
+    unchanged: list[str] = dataclasses.field(default_factory=list)
+    warnings: int = 0
+
+    def text(self) -> str:
+        lines = [f"{host}：已构建，{n} 个文件有变化" for host, n in self.built.items()]
+        lines += [f"{host}：内容未变，跳过" for host in self.unchanged]
+        lines.append(f"输出目录：{self.output}" + (f"（有 {self.warnings} 个警告，用 zhanqun check 查看）" if self.warnings else ""))
+        return "\n".join(lines)
+
+
+def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: int = 1, strict: bool = False) -> BuildReport:
+    root = root.resolve()
+    cluster, findings = cluster_mod.load(root, jobs=jobs)
+    blocking = [f for f in findings if f.severity is Severity.ERROR or strict]
+    if cluster is None or blocking:
+        raise FindingsError(blocking or findings)
+    sites = [cluster.site(h) for h in hosts] if hosts else cluster.sites()
+    output = output.resolve()
+    report = BuildReport(output, warnings=len(findings))
+    todo = []
+    for site in sites:
+        view = SiteView(cluster, site)
+        print_ = publish.fingerprint(view)
+        if publish.is_current(output, site.host, print_):
+            report.unchanged.append(site.host)
+        else:
+            todo.append((view, print_))
+    if not todo:
+        return report
+    staging_root = output / ".zhanqun" / "staging"
+    shutil.rmtree(staging_root, ignore_errors=True)
+    staging_root.mkdir(parents=True)
+    try:
+        _build_all([(v, staging_root / v.host) for v, _ in todo], jobs)
+        # Every site built: only now does anything in the output change.
+        for view, print_ in todo:
+            report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+    return report
+
+
+_WORK: list[tuple[SiteView, Path]] = []
+
+
+def _build_one(index: int) -> str | None:
+    view, staging = _WORK[index]
+    try:
+        pelican_run.run(view, staging)
+    except ZhanqunError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - the traceback goes to a log file, never to the editor
+        fd, log = tempfile.mkstemp(prefix=f"zhanqun-build-{view.host}-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            traceback.print_exc(file=handle)
+        return f"站点 {view.host} 构建时出现内部错误，详细信息已写入 {log}，请发给电子政务办。"
+    return None
+
+
+def _build_all(work: list[tuple[SiteView, Path]], jobs: int) -> None:
+    _WORK[:] = work
+    if jobs <= 1 or len(work) == 1:
+        results = [_build_one(i) for i in range(len(work))]
+    else:
+        # fork: workers inherit the loaded cluster (and _WORK) instead of pickling it
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+            results = pool.map(_build_one, range(len(work)), chunksize=1)
+    failures = [r for r in results if r]
+    if failures:
+        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code="B001")

@@ -1,0 +1,64 @@
+"""Run Pelican once for one site, into a staging folder. Any Pelican warning or error fails the site:
+a government build stops instead of logging and going on."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from zhanqun.build import state
+from zhanqun.build.view import SiteView
+from zhanqun.errors import ZhanqunError
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def settings_for(view: SiteView, staging: Path) -> dict:
+    from pelican.settings import read_settings
+
+    root = view.cluster.root
+    conf = root / "pelicanconf.py"
+    override = {
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(staging),
+        "THEME": str(root / "themes" / "zhanqun"),
+        "PLUGIN_PATHS": [str(root / "plugins")],
+        "SITEURL": f"https://{view.host}",
+        "SITENAME": view.site_name,
+        "ARTICLE_PATHS": list(view.site.unit_ids),
+        "ARTICLE_EXCLUDES": [],
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "ZHANQUN_HOST": view.host,
+    }
+    return read_settings(str(conf) if conf.is_file() else None, override=override)
+
+
+def run(view: SiteView, staging: Path) -> None:
+    import pelican
+    from pelican.log import console
+
+    console.quiet = True
+    state.activate(view)
+    collector = _Collector()
+    logger = logging.getLogger("pelican")
+    logger.addHandler(collector)
+    try:
+        pelican.Pelican(settings_for(view, staging)).run()
+    finally:
+        logger.removeHandler(collector)
+    problems = [r.getMessage() for r in collector.records]
+    if problems:
+        raise SiteBuildError(view.host, "；".join(problems[:5]))
+
+
+class SiteBuildError(ZhanqunError):
+    def __init__(self, host: str, detail: str) -> None:
+        super().__init__(f"站点 {host} 构建失败：{detail}", hint="输出目录保持原样。这通常是模板或插件的问题，请联系电子政务办。",
+                         code="B001")

@@ -1,0 +1,124 @@
+"""The ``zhanqun`` command line: thin click commands over library functions; errors handled in one place."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from zhanqun import __version__, output
+from zhanqun.errors import FindingsError, UsageError, ZhanqunError
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="站群仓库的根目录。",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zhanqun")
+def cli() -> None:
+    """zhanqun 站群：用一个 git 仓库管理县级政府网站群。"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.option("--strict", is_flag=True, help="警告也按失败处理（退出码 1）。")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行进程数。")
+def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int) -> None:
+    """检查内容与配置（R4），只报告 PATH 下的问题。"""
+    from zhanqun import check as check_mod
+
+    findings = check_mod.run(root, paths, jobs=jobs)
+    output.print_findings(findings, fmt)
+    sys.exit(check_mod.exit_code(findings, strict))
+
+
+@cli.command()
+@click.argument("code")
+def rule(code: str) -> None:
+    """显示规则 CODE 的说明（是什么、为什么、示例、如何修改）。"""
+    from zhanqun.rules import lookup
+
+    click.echo(lookup(code).doc())
+
+
+@cli.command()
+@click.argument("hosts", nargs=-1)
+@root_option
+@click.option("--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认 <root>/output）。")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行构建的进程数。")
+@click.option("--strict", is_flag=True, help="有警告时也不构建。")
+def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool) -> None:
+    """构建站点：门户和每个子站各一个静态网站，写入 OUTPUT/<主机名>/。"""
+    from zhanqun.build import build_cluster
+
+    report = build_cluster(root, out or root / "output", hosts, jobs=jobs, strict=strict)
+    output.info(report.text())
+
+
+@cli.command()
+@click.argument("host")
+@root_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--bind", default="127.0.0.1", show_default=True)
+def serve(host: str, root: Path, port: int, bind: str) -> None:
+    """本地预览一个站点，修改内容后自动重建并刷新浏览器。"""
+    from zhanqun.serve import serve as serve_site
+
+    serve_site(root, host, bind=bind, port=port)
+
+
+@cli.command()
+@click.argument("unit")
+@click.argument("column")
+@click.argument("title")
+@root_option
+@click.option("--date", "date", default=None, help="发布日期（默认今天），如 2026-03-05。")
+def new(unit: str, column: str, title: str, root: Path, date: str | None) -> None:
+    """在 UNIT 的 COLUMN 栏目中新建条目 TITLE，生成该类型需要的头信息。"""
+    from zhanqun.scaffold import new_item
+
+    path = new_item(root, unit, column, title, date=date)
+    click.echo(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; the one place where errors become messages and exit codes."""
+    try:
+        cli.main(args=argv, prog_name="zhanqun", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except click.exceptions.Abort:
+        output.error("已取消。")
+        return 1
+    except click.UsageError as exc:
+        output.error(f"用法错误：{exc.format_message()}（用 zhanqun --help 查看用法）")
+        return 2
+    except click.ClickException as exc:
+        output.error(exc.format_message())
+        return exc.exit_code
+    except FindingsError as exc:
+        output.print_findings(exc.findings)
+        output.error(exc.message)
+        return exc.exit_code
+    except ZhanqunError as exc:
+        output.error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        output.error("已中断，输出目录保持原样。")
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches an editor
+        fd, log = tempfile.mkstemp(prefix="zhanqun-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            traceback.print_exc(file=handle)
+        output.crash(log)
+        return 3
+    return 0

@@ -1,0 +1,358 @@
+"""Loading a whole cluster: config, units, columns and items, with every finding on the way (R1, R2, R4.1)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from zhanqun import content, source
+from zhanqun.cache import ParseCache, code_digest
+from zhanqun.config import ClusterConfig, Unit
+from zhanqun.errors import UsageError
+from zhanqun.findings import Finding, Severity, define
+from zhanqun.schemas import SchemaSet
+
+NO_UNIT_CONFIG = define(
+    "C001", "missing-unit-config", Severity.ERROR, "单位目录缺少 unit.yaml。",
+    why="每个单位目录由 unit.yaml 说明单位名称、子域名、人员和栏目；没有它，站群不知道这些内容归谁、发到哪里。",
+    example="content/shj/gzdt/a.md 存在，但没有 content/shj/unit.yaml",
+    fix="向电子政务办申请开通单位，由管理员添加 unit.yaml；或把文件移到正确的单位目录。",
+    requirement="R1.1",
+)
+UNDECLARED_COLUMN = define(
+    "C002", "undeclared-column", Severity.ERROR, "栏目目录没有在 unit.yaml 的 columns 中声明。",
+    why="每个栏目都要登记在责任表里（名称、类型、更新周期、责任单位），未登记的栏目不能发布。",
+    example="content/fgw/xwfb/ 存在，但 unit.yaml 的 columns 里没有 id: xwfb",
+    fix="把文件移到已声明的栏目目录，或请管理员在 unit.yaml 中登记该栏目。",
+    requirement="R1.5",
+)
+DUPLICATE_HOST = define(
+    "C004", "duplicate-host", Severity.ERROR, "两个单位使用了同一个子域名标签或 id。",
+    why="一个子域名只能对应一个网站。",
+    example="fgw 与 fgj 两个单位都写了 label: fgw",
+    fix="为其中一个单位换一个标签（并写 label_reason）。",
+    requirement="R1.2",
+)
+STRAY_FILE = define(
+    "C006", "stray-file", Severity.ERROR, "条目不在任何栏目目录中。",
+    why="条目必须放在 content/<单位>/<栏目>/ 下，才能确定它属于哪个栏目、按什么类型检查。",
+    example="content/fgw/通知.md",
+    fix="把文件移到对应栏目的目录中。",
+    requirement="R1.5",
+)
+BAD_PORTAL = define(
+    "C008", "bad-portal", Severity.ERROR, "cluster.yaml 的 portal 没有指向一个门户单位。",
+    why="门户（www）必须由一个 kind: portal 的单位拥有。",
+    example="portal: xzf，但 content/xzf/unit.yaml 不存在或 kind 不是 portal",
+    fix="让 portal 指向门户单位的目录名，并把该单位的 kind 设为 portal、label 设为 www。",
+    requirement="R1.1",
+)
+UNKNOWN_UNIT = define(
+    "C009", "unknown-unit", Severity.ERROR, "引用了不存在的单位。",
+    why="共同维护的栏目（owners）必须是站群里真实存在的单位。",
+    example="owners: [fgw, xxx]",
+    fix="改为已有单位的目录名。",
+    requirement="R1.5",
+)
+NO_CLUSTER_CONFIG = define(
+    "C010", "missing-cluster-config", Severity.ERROR, "缺少 content/cluster.yaml。",
+    why="站群配置说明域名、门户单位、网站标识码和审核链，是构建的起点。",
+    example="content/ 目录下没有 cluster.yaml",
+    fix="从 docs/content-format.md 复制示例并填写。",
+    requirement="R1.4",
+)
+DUPLICATE_COLUMN = define(
+    "C007", "duplicate-column", Severity.ERROR, "同一单位中栏目 id 重复。",
+    why="栏目 id 就是目录名，重复会让两个栏目混在一起。",
+    example="columns:\n  - id: gzdt …\n  - id: gzdt …",
+    fix="给其中一个栏目换一个 id。",
+    requirement="R1.5",
+)
+
+ITEM_SUFFIX = ".md"
+_ASSET_DIRS = {"attachments", "images", "files", "img"}
+
+
+@dataclasses.dataclass
+class Site:
+    """One static site: the portal (with its channel units) or a subdomain unit."""
+
+    host: str
+    owner: str  # unit id
+    unit_ids: list[str]
+    is_portal: bool
+
+    def prefix(self, unit_id: str) -> str:
+        return "" if unit_id == self.owner else f"{unit_id}/"
+
+
+@dataclasses.dataclass
+class Cluster:
+    root: Path
+    config: ClusterConfig
+    units: dict[str, Unit]
+    items: list[content.Item]
+    schemas: SchemaSet
+    today: dt.date
+    unit_docs: dict[str, source.YamlDoc] = dataclasses.field(default_factory=dict)
+    # Items with error findings: never built, but still known to cross-reference checks so that one broken
+    # policy does not also make every interpretation of it an error.
+    invalid: list[content.Item] = dataclasses.field(default_factory=list)
+
+    @property
+    def portal(self) -> Unit:
+        return self.units[self.config.portal]
+
+    @property
+    def portal_host(self) -> str:
+        return f"www.{self.config.domain}"
+
+    def host_of(self, unit_id: str) -> str:
+        unit = self.units[unit_id]
+        if unit.kind == "portal" or unit.hosting == "channel":
+            return self.portal_host
+        return f"{unit.label}.{self.config.domain}"
+
+    def sites(self) -> list[Site]:
+        portal = self.config.portal
+        channels = [u.id for u in self.units.values() if u.hosting == "channel" and u.id != portal]
+        sites = [Site(self.portal_host, portal, [portal, *channels], True)]
+        for unit in self.units.values():
+            if unit.id != portal and unit.hosting == "subdomain":
+                sites.append(Site(self.host_of(unit.id), unit.id, [unit.id], False))
+        return sites
+
+    def site(self, host: str) -> Site:
+        for site in self.sites():
+            if site.host == host or site.host.split(".")[0] == host:
+                return site
+        import difflib
+
+        hosts = [s.host for s in self.sites()]
+        close = difflib.get_close_matches(host, hosts, n=1)
+        hint = f"是不是想写 {close[0]}？" if close else "可用的站点：" + "、".join(hosts)
+        raise UsageError(f"没有这个站点：{host}", hint=hint)
+
+    def unit_prefix(self, unit_id: str) -> str:
+        """Path prefix of a unit inside its site: '' for a site's owner, '<unit>/' for a channel."""
+        unit = self.units[unit_id]
+        return f"{unit_id}/" if unit.hosting == "channel" and unit.kind != "portal" else ""
+
+    def path_of(self, item: content.Item) -> str:
+        return f"{self.unit_prefix(item.unit_id)}{item.folder}/{item.slug}.html"
+
+    def url_of(self, item: content.Item) -> str:
+        return f"https://{self.host_of(item.unit_id)}/{self.path_of(item)}"
+
+    def identity_of(self, unit_id: str) -> dict[str, Any]:
+        identity = dict(self.config.identity)
+        unit = self.units[unit_id]
+        if unit.hosting == "subdomain" and unit.kind != "portal":
+            identity.update(unit.identity)
+        return identity
+
+    def published(self, item: content.Item) -> bool:
+        """Embargoed items (publish_at in the future) are not built (R3.10)."""
+        when = item.meta.get("publish_at")
+        return not when or content.to_datetime(when).date() <= self.today
+
+    def policies_by_index(self) -> dict[str, content.Item]:
+        return {i.meta["index_no"]: i for i in self.items if i.type == "policy" and "index_no" in i.meta}
+
+
+def reference_date() -> dt.date:
+    """The build's notion of today: SOURCE_DATE_EPOCH when set, so a rebuild of a commit gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def load(root: Path, *, use_cache: bool = True, jobs: int = 1) -> tuple[Cluster | None, list[Finding]]:
+    """Load the cluster under ``root``. Returns ``(None, findings)`` if the cluster config itself is unusable."""
+    findings: list[Finding] = []
+    content_dir = root / "content"
+    schema_dir = root / "schemas"
+    if not content_dir.is_dir():
+        raise UsageError(f"{root} 下没有 content/ 目录，这不是站群仓库。", hint="用 --root 指向站群仓库的根目录。")
+    if not schema_dir.is_dir():
+        raise UsageError(f"{root} 下没有 schemas/ 目录。", hint="站群仓库需要 schemas/；从 zhanqun 仓库复制。")
+    schemas = SchemaSet(schema_dir)
+
+    cluster_rel = "content/cluster.yaml"
+    if not (content_dir / "cluster.yaml").is_file():
+        return None, [Finding(cluster_rel, 0, 0, NO_CLUSTER_CONFIG, "缺少站群配置 content/cluster.yaml。",
+                              "从 docs/content-format.md 复制示例并填写。")]
+    config_data, found = _load_config(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
+    findings += found
+
+    units: dict[str, Unit] = {}
+    unit_docs: dict[str, source.YamlDoc] = {}
+    item_files: list[tuple[Path, str, str, str, str]] = []  # path, rel, unit, column, type
+    for unit_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        unit_rel = f"content/{unit_dir.name}"
+        if not (unit_dir / "unit.yaml").is_file():
+            findings.append(Finding(f"{unit_rel}/", 0, 0, NO_UNIT_CONFIG,
+                                    f"单位目录 {unit_rel}/ 缺少 unit.yaml。", "请电子政务办添加 unit.yaml，或把文件移到正确的单位目录。"))
+            continue
+        data, found, doc = _load_config_doc(unit_dir / "unit.yaml", f"{unit_rel}/unit.yaml", "unit", schemas)
+        findings += found
+        if data is None:
+            continue
+        unit = Unit.from_data(unit_dir.name, data)
+        units[unit.id] = unit
+        unit_docs[unit.id] = doc
+        findings += _check_unit_columns(unit, data, f"{unit_rel}/unit.yaml", doc)
+        item_files += _collect_items(unit, unit_dir, unit_rel, findings)
+    if config_data is None:
+        return None, findings
+    config = ClusterConfig.from_data(config_data)
+    cluster = Cluster(root, config, units, [], schemas, reference_date(), unit_docs)
+    findings += _check_cluster_units(cluster)
+    if config.portal not in units:
+        return None, findings
+    cluster.items, cluster.invalid, found = _load_items(root, item_files, schemas, use_cache, jobs)
+    findings += found
+
+    from zhanqun.checks import labels, references
+
+    for unit in units.values():
+        findings += labels.check_unit(unit, f"content/{unit.id}/unit.yaml", unit_docs[unit.id].locate)
+    findings += references.check(cluster)
+    return cluster, findings
+
+
+def _load_config(path: Path, rel: str, schema: str, schemas: SchemaSet) -> tuple[dict[str, Any] | None, list[Finding]]:
+    data, findings, _ = _load_config_doc(path, rel, schema, schemas)
+    return data, findings
+
+
+def _load_config_doc(path: Path, rel: str, schema: str, schemas: SchemaSet):
+    doc, findings = source.load_yaml_file(path, rel)
+    if doc is None:
+        return None, findings, None
+    found = schemas.validate(schema, doc.data, doc.locate, rel)
+    findings += found
+    if any(f.severity is Severity.ERROR for f in found):
+        return None, findings, doc
+    return doc.data, findings, doc
+
+
+def _check_unit_columns(unit: Unit, data: dict[str, Any], rel: str, doc: source.YamlDoc) -> list[Finding]:
+    findings = []
+    seen: set[str] = set()
+    for index, column in enumerate(data.get("columns", [])):
+        if column["id"] in seen:
+            line, col = doc.locate(("columns", index, "id"))
+            findings.append(Finding(rel, line, col, DUPLICATE_COLUMN, f"栏目 id“{column['id']}”重复。", "给其中一个栏目换一个 id。"))
+        seen.add(column["id"])
+    return findings
+
+
+def _check_cluster_units(cluster: Cluster) -> list[Finding]:
+    findings: list[Finding] = []
+    config_rel = "content/cluster.yaml"
+    portal = cluster.units.get(cluster.config.portal)
+    if portal is None or portal.kind != "portal":
+        problem = "不存在或缺少 unit.yaml" if portal is None else f"的 kind 是 {portal.kind}，应为 portal"
+        findings.append(Finding(config_rel, 0, 0, BAD_PORTAL, f"portal: {cluster.config.portal} 所指的单位{problem}。",
+                                "让 portal 指向门户单位的目录名，并把该单位的 kind 设为 portal。"))
+    hosts: dict[str, str] = {}
+    for unit in cluster.units.values():
+        rel = f"content/{unit.id}/unit.yaml"
+        doc = cluster.unit_docs[unit.id]
+        if unit.kind == "portal" and unit.id != cluster.config.portal:
+            line, col = doc.locate(("kind",))
+            findings.append(Finding(rel, line, col, BAD_PORTAL, f"单位 {unit.id} 是 portal，但 cluster.yaml 的 portal 是 {cluster.config.portal}。",
+                                    "一个站群只有一个门户单位。"))
+        key = unit.label if unit.hosting == "subdomain" or unit.kind == "portal" else f"www/{unit.id}"
+        if key in hosts:
+            line, col = doc.locate(("label",))
+            findings.append(Finding(rel, line, col, DUPLICATE_HOST, f"标签“{unit.label}”已被单位 {hosts[key]} 使用。",
+                                    "换一个标签并写 label_reason。"))
+        hosts.setdefault(key, unit.id)
+        for index, column in enumerate(unit.columns.values()):
+            for owner in column.owners:
+                if owner not in cluster.units:
+                    line, col = doc.locate(("columns", index, "owners"))
+                    findings.append(Finding(rel, line, col, UNKNOWN_UNIT, f"栏目 {column.id} 的 owners 中的“{owner}”不是站群里的单位。",
+                                            "改为已有单位的目录名。"))
+    return findings
+
+
+def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Finding]) -> list[tuple[Path, str, str, str, str]]:
+    files = []
+    for path in sorted(unit_dir.iterdir()):
+        if path.name.startswith(".") or path.name == "unit.yaml":
+            continue
+        rel = f"{unit_rel}/{path.name}"
+        if path.is_file():
+            if path.suffix == ITEM_SUFFIX:
+                findings.append(Finding(rel, 0, 0, STRAY_FILE, f"{rel} 不在栏目目录中。", "把文件移到对应栏目的目录中。"))
+            continue
+        column = unit.columns.get(path.name)
+        if column is None:
+            if path.name in _ASSET_DIRS:
+                continue
+            declared = "、".join(unit.columns) or "（无）"
+            findings.append(Finding(f"{rel}/", 0, 0, UNDECLARED_COLUMN, f"栏目目录 {path.name}/ 没有在 {unit_rel}/unit.yaml 中声明。",
+                                    f"已声明的栏目：{declared}。把文件移到其中之一，或请管理员登记该栏目。"))
+            continue
+        for item in sorted(path.rglob(f"*{ITEM_SUFFIX}")):
+            if any(part.startswith(".") for part in item.relative_to(path).parts):
+                continue
+            files.append((item, item.relative_to(unit_dir.parent.parent).as_posix(), unit.id, column.id, column.type))
+    return files
+
+
+def _parse_one(args: tuple[Path, str, str, str]) -> tuple[str, dict[str, Any]]:
+    path, rel, content_type, key = args
+    return key, content.parse(path.read_bytes(), rel, content_type, _WORKER_SCHEMAS).to_json()
+
+
+_WORKER_SCHEMAS: SchemaSet | None = None
+
+
+def _load_items(root: Path, files, schemas: SchemaSet, use_cache: bool, jobs: int):
+    findings: list[Finding] = []
+    salt = f"{code_digest()}:{schemas.digest}"
+    entries = []
+    for path, rel, unit_id, column_id, content_type in files:
+        big = source.too_large(path.stat().st_size, rel)
+        if big:
+            findings.append(big)
+            continue
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        entries.append((path, rel, unit_id, column_id, content_type, sha, f"{sha}:{content_type}:{salt}"))
+    cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
+    known = cache.get_many(e[6] for e in entries)
+    todo = [(e[0], e[1], e[4], e[6]) for e in entries if e[6] not in known]
+    fresh = dict(_parse_many(todo, schemas, jobs))
+    cache.put_many(fresh.items())
+    cache.close()
+    items, invalid = [], []
+    for path, rel, unit_id, column_id, content_type, sha, key in entries:
+        parsed = content.Parsed.from_json(known.get(key) or fresh[key])
+        file_findings = parsed.findings_for(rel)
+        findings += file_findings
+        if parsed.meta is None:
+            continue
+        item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha)
+        (invalid if any(f.severity is Severity.ERROR for f in file_findings) else items).append(item)
+    return items, invalid, findings
+
+
+def _parse_many(todo, schemas: SchemaSet, jobs: int) -> Iterable[tuple[str, dict[str, Any]]]:
+    global _WORKER_SCHEMAS
+    _WORKER_SCHEMAS = schemas
+    if jobs <= 1 or len(todo) < 200:
+        return [_parse_one(t) for t in todo]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_parse_one, todo, chunksize=64)

@@ -1,0 +1,176 @@
+"""Content items: front matter + Markdown body, parsed into canonical metadata and safe HTML (R2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+from zhanqun import markup, source
+from zhanqun.checks import html_safety
+from zhanqun.findings import Finding
+from zhanqun.schemas import BAD_DATE_FORMAT, NO_SUCH_DATE, SchemaSet
+
+IMPORTANCE_LABELS = {"routine": "常规", "general": "一般", "important": "重要"}
+TYPE_LABELS = {
+    "policy": "政策文件", "news": "工作动态", "notice": "通知公告", "leader": "领导信息",
+    "organization": "机构概况", "guide": "办事指南", "interpretation": "政策解读",
+}
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_LOOSE_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2})[:：](\d{2}))?\s*$")
+
+
+@dataclasses.dataclass
+class Parsed:
+    """What one file's bytes yield on their own: cacheable by content hash (findings carry no path)."""
+
+    meta: dict[str, Any] | None
+    html: str
+    body_first_line: int
+    findings: list[tuple[int, int, str, str, str]]
+
+    def findings_for(self, rel: str) -> list[Finding]:
+        return [Finding(rel, *f) for f in self.findings]
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Parsed:
+        return cls(data["meta"], data["html"], data["body_first_line"], [tuple(f) for f in data["findings"]])
+
+
+def parse_date(value: Any) -> tuple[str | None, str | None, str]:
+    """Return ``(canonical, error_code, hint)``; canonical is ``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``."""
+    text = str(value).strip()
+    match = _DATE_RE.match(text)
+    if match:
+        y, m, d, hh, mm, _ = match.groups()
+        try:
+            dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0))
+        except ValueError:
+            return None, NO_SUCH_DATE, "核对原始文件上的日期后改正。"
+        return (f"{y}-{m}-{d} {hh}:{mm}" if hh else f"{y}-{m}-{d}"), None, ""
+    loose = _LOOSE_DATE_RE.match(text)
+    if loose:
+        y, m, d, hh, mm = loose.groups()
+        try:
+            dt.date(int(y), int(m), int(d))
+        except ValueError:
+            return None, NO_SUCH_DATE, "核对原始文件上的日期后改正。"
+        fixed = f"{int(y):04d}-{int(m):02d}-{int(d):02d}" + (f" {int(hh):02d}:{mm}" if hh else "")
+        return None, BAD_DATE_FORMAT, f"改成 {fixed}"
+    return None, BAD_DATE_FORMAT, "日期写成 2026-03-05，需要时间时写 2026-03-05 09:30。"
+
+
+def to_datetime(value: str) -> dt.datetime:
+    return dt.datetime.strptime(value, "%Y-%m-%d %H:%M" if " " in value else "%Y-%m-%d")
+
+
+def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet) -> Parsed:
+    """Parse one item file. Pure: the result depends only on the bytes, the type and the schemas."""
+    findings: list[Finding] = []
+    text, found = source.decode(data, rel)
+    findings += found
+    if text is None:
+        return _result(None, "", 1, findings)
+    split = source.split_front_matter(text, rel)
+    if isinstance(split, Finding):
+        return _result(None, "", 1, findings + [split])
+    front, body, body_line = split
+    doc, found = source.load_yaml(front, rel, first_line=2)
+    findings += found
+    findings += html_safety.scan(body, rel, body_line)
+    if doc is None:
+        return _result(None, "", body_line, findings)
+    meta, found = schemas.canonical_keys(content_type, doc.data, doc.locate, rel)
+    findings += found
+    skip: set[tuple[Any, ...]] = set()
+    props = schemas.properties(content_type)
+    for key, value in list(meta.items()):
+        targets = [((key,), value, props[key])]
+        if key == "withdrawn" and isinstance(value, dict) and "date" in value:
+            targets = [((key, "date"), value["date"], {"x-format": "datetime"})]
+        for path, raw, prop in targets:
+            kind = prop.get("x-format")
+            if kind is None or raw is None:
+                continue
+            canonical, code, hint = parse_date(raw)
+            if code:
+                line, col = doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))
+                label = "日期不存在" if code == NO_SUCH_DATE else "日期格式不对"
+                findings.append(Finding(rel, line, col, code, f"“{path[0]}”{label}：{raw}。", hint))
+                skip.add(path)
+            elif kind == "date" and " " in canonical:
+                canonical = canonical.split(" ")[0]
+            if canonical:
+                _assign(meta, path, canonical)
+    locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))  # noqa: E731
+    findings += schemas.validate(content_type, meta, locate, rel, skip)
+    html = markup.render(body)
+    return _result(meta, html, body_line, findings)
+
+
+def _assign(meta: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    target = meta
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def _original_path(data: dict[str, Any], path: tuple[Any, ...], aliases: dict[str, str]) -> tuple[Any, ...]:
+    """Map a canonical key path back to the key the editor wrote (maybe a Chinese alias)."""
+    if not path or path[0] in data:
+        return path
+    for alias, canonical in aliases.items():
+        if canonical == path[0] and alias in data:
+            return (alias,) + path[1:]
+    return path
+
+
+def _result(meta, html, body_line, findings: list[Finding]) -> Parsed:
+    return Parsed(meta, html, body_line, [(f.line, f.column, f.code, f.message, f.hint) for f in findings])
+
+
+@dataclasses.dataclass
+class Item:
+    """A content item in the cluster (one Markdown file)."""
+
+    rel: str  # "content/<unit>/<column>/<slug>.md"
+    unit_id: str
+    column_id: str
+    slug: str
+    type: str
+    meta: dict[str, Any]
+    html: str
+    sha: str
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or self.meta.get("name") or self.slug
+
+    @property
+    def date(self) -> dt.datetime:
+        return to_datetime(self.meta["date"])
+
+    @property
+    def importance(self) -> str:
+        return self.meta.get("importance", "routine")
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.meta.get("tags", []))
+
+    @property
+    def folder(self) -> str:
+        """Source folder relative to the unit folder: ``<column>`` or a sub-folder of it."""
+        return self.rel.split("/", 2)[2].rsplit("/", 1)[0]
+
+    def expired(self, today: dt.date) -> bool:
+        """A policy past its 废止日期 or no longer 有效 (R2.1)."""
+        if self.type != "policy":
+            return False
+        expires = self.meta.get("expires")
+        return self.meta.get("status", "有效") != "有效" or bool(expires and to_datetime(expires).date() <= today)

@@ -1,0 +1,100 @@
+"""Findings and the rule registry.
+
+Scanners yield :class:`Finding` records and never print. Every code is stable and never reused; each
+rule has a documentation page shown by ``zhanqun rule CODE``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterable
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告"}[self.value]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str  # one line, Chinese
+    why: str
+    example: str
+    fix: str
+    requirement: str  # requirement ids, e.g. "R2, R4.1"
+
+    def doc(self) -> str:
+        return (
+            f"{self.code} {self.name}（{self.severity.label}）\n\n"
+            f"{self.summary}\n\n"
+            f"为什么：{self.why}\n\n"
+            f"示例：\n{_indent(self.example)}\n\n"
+            f"如何修改：{self.fix}\n\n"
+            f"依据：{self.requirement}\n"
+        )
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.strip("\n").splitlines())
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    path: str  # relative to the repository root, POSIX separators
+    line: int  # 1-based; 0 when the finding concerns the whole file
+    column: int  # 1-based; 0 when unknown
+    code: str
+    message: str
+    hint: str = ""
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.code].severity
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+RULES: dict[str, Rule] = {}
+
+
+def define(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    why: str,
+    example: str,
+    fix: str,
+    requirement: str,
+) -> str:
+    """Register a rule and return its code (so modules can keep ``CODE = define(...)``)."""
+    if code in RULES:
+        raise ValueError(f"rule code {code} defined twice")
+    RULES[code] = Rule(code, name, severity, summary, why, example, fix, requirement)
+    return code
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR]

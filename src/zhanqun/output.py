@@ -1,0 +1,57 @@
+"""All printing happens here: findings as text or JSON, summaries, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from zhanqun.findings import Finding, Severity
+
+
+def findings_text(findings: Sequence[Finding]) -> str:
+    lines = []
+    for f in sorted(findings):
+        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}")
+        if f.hint:
+            lines.append(f"    提示：{f.hint}")
+    return "\n".join(lines)
+
+
+def findings_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in sorted(findings)], ensure_ascii=False, indent=2)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    if not findings:
+        return "检查通过：没有发现问题。"
+    return f"共 {errors} 个错误，{warnings} 个警告。" + ("" if errors else "（警告不阻止发布）")
+
+
+def print_findings(findings: Sequence[Finding], fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(findings_json(findings))
+        return
+    if findings:
+        click.echo(findings_text(findings), err=False)
+    click.echo(summary(findings), err=True)
+
+
+def info(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def error(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+
+
+def crash(log_path: str) -> None:
+    click.echo(f"内部错误：zhanqun 遇到了意外问题，详细信息已写入 {log_path}。请把该文件发给电子政务办。", err=True)
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()

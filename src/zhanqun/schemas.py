@@ -1,0 +1,198 @@
+"""The JSON Schemas in ``schemas/`` drive validation, aliases, ``zhanqun new`` and the editors' docs (R4.1)."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from zhanqun.findings import Finding, Severity, define
+
+MISSING_FIELD = define(
+    "S001", "missing-required-field", Severity.ERROR, "缺少必填项。",
+    why="必填项是信息公开的法定要素（如政策文件的文号、发布机构），缺少即不能发布。",
+    example="---\ntitle: 关于……的通知\n---（缺少 date）",
+    fix="按提示补上该项；zhanqun new 生成的模板列出了每种类型的全部必填项。",
+    requirement="R2, R4.1",
+)
+UNKNOWN_KEY = define(
+    "S002", "unknown-key", Severity.WARNING, "未知的键，不会被使用。",
+    why="拼错的键会被悄悄忽略，比如把 date 写成 data，页面就没有日期。",
+    example="titel: 关于……的通知",
+    fix="按“是不是想写”的提示改正键名；确实不需要的键请删除。",
+    requirement="R2, R4.1",
+)
+BAD_VALUE = define(
+    "S003", "invalid-value", Severity.ERROR, "值的类型或格式不对。",
+    why="值不合规时页面会显示错误信息，或无法生成。",
+    example="importance: 非常重要（只能是 常规 / 一般 / 重要）",
+    fix="按提示改为允许的值或格式。",
+    requirement="R2, R4.1",
+)
+BAD_DATE_FORMAT = define(
+    "S004", "date-format", Severity.ERROR, "日期格式不对。",
+    why="日期统一写成 YYYY-MM-DD（可加 HH:MM），才能正确排序、显示和计算更新周期。",
+    example="date: 2025/3/5",
+    fix="改成 2025-03-05，需要时间时写 2025-03-05 09:30。",
+    requirement="R2",
+)
+NO_SUCH_DATE = define(
+    "S005", "date-does-not-exist", Severity.ERROR, "日期不存在。",
+    why="不存在的日期（如 2 月 30 日）多半是笔误，发布后会被视为虚假日期。",
+    example="date: 2025-02-30",
+    fix="核对原始文件上的日期后改正。",
+    requirement="R2",
+)
+
+_TYPE_NAMES = {"string": "文字", "array": "列表", "object": "键值组", "boolean": "true 或 false",
+               "integer": "整数", "number": "数字", "null": "空"}
+
+
+class SchemaSet:
+    """All schemas of a repository, with alias tables derived from their ``x-aliases``."""
+
+    def __init__(self, schema_dir: Path) -> None:
+        self.dir = schema_dir
+        self.raw: dict[str, dict[str, Any]] = {}
+        digest = hashlib.sha256()
+        for path in sorted(schema_dir.glob("*.schema.json")):
+            text = path.read_text(encoding="utf-8")
+            digest.update(path.name.encode() + b"\0" + text.encode())
+            self.raw[path.name.removesuffix(".schema.json")] = json.loads(text)
+        self.digest = digest.hexdigest()
+        registry = Registry().with_resources(
+            (f"{name}.schema.json", Resource.from_contents(schema)) for name, schema in self.raw.items()
+        )
+        self._validators = {
+            name: jsonschema.Draft202012Validator(schema, registry=registry) for name, schema in self.raw.items()
+        }
+
+    @property
+    def content_types(self) -> list[str]:
+        return sorted(n for n, s in self.raw.items() if s.get("$ref") == "item.schema.json")
+
+    @functools.cache
+    def properties(self, name: str) -> dict[str, dict[str, Any]]:
+        schema = self.raw[name]
+        props: dict[str, dict[str, Any]] = {}
+        if schema.get("$ref") == "item.schema.json":
+            props.update(self.raw["item"]["properties"])
+        props.update(schema.get("properties", {}))
+        return props
+
+    def required(self, name: str) -> list[str]:
+        return list(self.raw[name].get("required", []))
+
+    @functools.cache
+    def aliases(self, name: str) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for key, prop in self.properties(name).items():
+            for alias in prop.get("x-aliases", []):
+                table.setdefault(alias, key)
+        return table
+
+    def canonical_keys(self, name: str, data: dict[str, Any], doc_locate, rel: str) -> tuple[dict[str, Any], list[Finding]]:
+        """Map Chinese aliases to English keys and value aliases (重要 → important); warn on unknown keys."""
+        props = self.properties(name)
+        aliases = self.aliases(name)
+        out: dict[str, Any] = {}
+        findings: list[Finding] = []
+        for key, value in data.items():
+            canonical = key if key in props else aliases.get(str(key))
+            if canonical is None:
+                line, col = doc_locate((key,))
+                findings.append(Finding(rel, line, col, UNKNOWN_KEY, f"未知的键“{key}”，不会被使用。",
+                                        _did_you_mean(str(key), list(props) + list(aliases))))
+                continue
+            if canonical in out:
+                line, col = doc_locate((key,))
+                from zhanqun.source import YAML_DUPLICATE_KEY
+
+                findings.append(Finding(rel, line, col, YAML_DUPLICATE_KEY,
+                                        f"“{key}”与前面的键指的是同一项“{canonical}”。", "删除其中一行。"))
+                continue
+            value_aliases = props[canonical].get("x-value-aliases", {})
+            if isinstance(value, str) and value in value_aliases:
+                value = value_aliases[value]
+            out[canonical] = value
+        return out, findings
+
+    def validate(self, name: str, data: dict[str, Any], doc_locate, rel: str, skip: set[tuple[Any, ...]] = frozenset()) -> list[Finding]:
+        """Validate against the schema; every error becomes a Chinese finding at the key's line."""
+        findings: list[Finding] = []
+        props = self.properties(name)
+        for error in sorted(self._validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+            path = tuple(error.absolute_path)
+            if path in skip:
+                continue
+            findings.extend(self._explain(error, path, props, doc_locate, rel))
+        return findings
+
+    def _explain(self, error, path, props, doc_locate, rel) -> list[Finding]:
+        where = _where(path)
+        description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+        line, col = doc_locate(path)
+        if error.validator == "required":
+            missing = [k for k in error.validator_value if k not in (error.instance or {})]
+            out = []
+            for key in missing:
+                desc = (props.get(key, {}).get("description") if not path else
+                        error.schema.get("properties", {}).get(key, {}).get("description", "")) or ""
+                alias = props.get(key, {}).get("x-aliases", [None])[0] if not path else None
+                label = f"{key}（{alias}）" if alias else key
+                out.append(Finding(rel, line, col, MISSING_FIELD, f"{where}缺少必填项“{label}”。",
+                                   f"补上一行 {key}: ……" + (f"（{desc}）" if desc else "")))
+            return out
+        if error.validator in ("additionalProperties", "unevaluatedProperties"):
+            known = list(error.schema.get("properties", {}))
+            extras = [k for k in (error.instance or {}) if k not in known]
+            return [Finding(rel, *doc_locate(path + (k,)), UNKNOWN_KEY, f"{where}未知的键“{k}”，不会被使用。",
+                            _did_you_mean(str(k), known)) for k in extras]
+        value = _show(error.instance)
+        if error.validator == "enum":
+            options = "、".join(map(str, error.validator_value))
+            aliases = error.schema.get("x-value-aliases", {})
+            if aliases:
+                options += "（也可写 " + "、".join(aliases) + "）"
+            message, hint = f"{where}的值 {value} 不在允许范围内。", f"只能是：{options}"
+        elif error.validator == "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            names = "或".join(_TYPE_NAMES.get(t, t) for t in expected)
+            message = f"{where}应为{names}，实际为 {value}。"
+            hint = "数字或以 0 开头的编号请加英文引号，如 \"4199000001\"。" if "string" in expected else (description or "")
+        elif error.validator == "pattern":
+            message, hint = f"{where}的格式不对：{value}。", description or f"应符合 {error.validator_value}"
+        elif error.validator == "minLength":
+            message, hint = f"{where}不能为空。", description or "填写内容或删除这一行。"
+        elif error.validator == "minItems":
+            message, hint = f"{where}至少要有 {error.validator_value} 项。", description or ""
+        else:
+            message, hint = f"{where}的写法不对：{value}。", description or error.message
+        return [Finding(rel, line, col, BAD_VALUE, message, hint)]
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    if not path:
+        return ""
+    parts = []
+    for p in path:
+        parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+    return "“" + "".join(parts).lstrip(".") + "”"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _did_you_mean(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    if close:
+        return f"是不是想写“{close[0]}”？"
+    return "可用的键见 docs/content-format.md；不需要请删除这一行。"

@@ -1,0 +1,327 @@
+"""Reading editors' files: encoding, line endings, front matter and YAML, with findings that say where.
+
+Parsing uses ruamel.yaml's C-backed safe loader; the slower round-trip loader (which knows line numbers)
+runs only when a finding needs a line. Timestamps stay strings: dates are checked by
+:mod:`zhanqun.content`, so ``2025/3/5`` and ``2025-02-30`` get messages an editor understands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from zhanqun.findings import Finding, Severity, define
+
+# A 50 MB "Markdown file" is a mistake (a pasted scan, a database dump), not an article.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+NOT_UTF8 = define(
+    "F001", "not-utf8", Severity.ERROR, "文件不是 UTF-8 编码。",
+    why="站群所有文本文件统一用 UTF-8 编码；GBK 等编码的文件在网页上会变成乱码。",
+    example="用记事本“另存为”时选择了 ANSI/GBK 编码。",
+    fix="用编辑器把文件另存为“UTF-8（无 BOM）”编码后重新提交。",
+    requirement="R2",
+)
+BOM = define(
+    "F002", "utf8-bom", Severity.ERROR, "文件开头带有 BOM（字节顺序标记）。",
+    why="BOM 是不可见字符，会让头信息的第一行无法识别。",
+    example="Windows 记事本保存的“UTF-8”文件默认带 BOM。",
+    fix="另存为“UTF-8（无 BOM）”。",
+    requirement="R2",
+)
+CRLF = define(
+    "F003", "crlf-line-endings", Severity.ERROR, "文件使用 Windows 换行（CRLF）。",
+    why="仓库统一使用 LF 换行，混用换行会让每次修改都显示为整篇改动，审核人无法看清改了什么。",
+    example="在 Windows 上编辑后提交，每行末尾带有 \\r。",
+    fix="在编辑器右下角把换行符改为 LF 后保存；或执行 git config core.autocrlf input。",
+    requirement="R2",
+)
+BINARY = define(
+    "F004", "binary-file", Severity.ERROR, "这不是文本文件，却使用了 .md 或 .yaml 扩展名。",
+    why="二进制文件（图片、Word、压缩包）不能当作文章发布。",
+    example="把 Word 文档改名为 通知.md。",
+    fix="正文请写成 Markdown 文本；Word、PDF 等文件作为附件放在 attachments/ 目录并在头信息 attachments 中列出。",
+    requirement="R2",
+)
+TOO_LARGE = define(
+    "F005", "file-too-large", Severity.ERROR, "文件过大。",
+    why="单个条目超过 5 MB 多半是误粘贴了扫描件或数据，且会拖慢整个站群的构建。",
+    example="一个 50 MB 的 .md 文件。",
+    fix="正文只保留文字；大文件作为附件上传，或拆分为多篇。",
+    requirement="R2",
+)
+NO_FRONT_MATTER = define(
+    "F006", "missing-front-matter", Severity.ERROR, "条目缺少头信息。",
+    why="每篇条目开头必须有 --- 包围的头信息（标题、日期等），否则无法发布。",
+    example="---\ntitle: 关于……的通知\ndate: 2026-03-05\n---\n正文……",
+    fix="在文件第一行写 ---，写完头信息后再写一行 ---，再写正文。可以用 zhanqun new 生成模板。",
+    requirement="R2",
+)
+YAML_SYNTAX = define(
+    "Y001", "yaml-syntax", Severity.ERROR, "YAML 格式错误。",
+    why="头信息和配置文件用 YAML 书写，格式错误时无法读取。",
+    example="title:关于……（冒号后缺少空格）",
+    fix="检查所指行：英文冒号后要有一个空格，引号要成对，同一层级缩进要对齐。",
+    requirement="R2, R4.1",
+)
+YAML_TAB = define(
+    "Y002", "yaml-tab-indent", Severity.ERROR, "YAML 缩进中使用了 Tab 字符。",
+    why="YAML 只允许用空格缩进，Tab 会导致整个头信息无法读取。",
+    example="attachments:\n<Tab>- file: a.pdf",
+    fix="把行首的 Tab 换成两个空格。",
+    requirement="R2",
+)
+YAML_FULLWIDTH_COLON = define(
+    "Y003", "yaml-fullwidth-colon", Severity.ERROR, "键名后使用了中文全角冒号“：”。",
+    why="YAML 只认英文半角冒号，“标题：……”会被当成一段文字而不是键值。",
+    example="标题：关于做好春耕生产工作的通知",
+    fix="把“：”改成英文冒号加空格“: ”，例如 标题: 关于……",
+    requirement="R2",
+)
+YAML_DUPLICATE_KEY = define(
+    "Y004", "yaml-duplicate-key", Severity.ERROR, "同一个键写了两次。",
+    why="重复的键只有一个会生效，发布的内容可能不是审核时看到的内容。",
+    example="date: 2026-03-01\n……\ndate: 2026-03-05",
+    fix="删除多余的一行，只保留正确的值。",
+    requirement="R2",
+)
+YAML_ALIAS = define(
+    "Y005", "yaml-anchor", Severity.ERROR, "不允许使用 YAML 锚点（&）和别名（*）。",
+    why="锚点可以被用来构造“YAML 炸弹”，一小段文字展开后耗尽内存；头信息和配置也不需要它。",
+    example="a: &x [1, 2]\nb: [*x, *x, *x]",
+    fix="把别名处直接写成完整的值。",
+    requirement="R2, R4.1",
+)
+YAML_NOT_MAPPING = define(
+    "Y006", "yaml-not-mapping", Severity.ERROR, "头信息或配置必须是“键: 值”的形式。",
+    why="文件顶层必须是一组键值。",
+    example="- title: ……（顶层写成了列表）",
+    fix="每行写成 键: 值，例如 title: 关于……的通知。",
+    requirement="R2, R4.1",
+)
+
+
+class _Constructor(SafeConstructor):
+    """Safe constructor that keeps timestamps as strings."""
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    pass
+
+
+for _cls in (_Constructor, _RoundTripConstructor):
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _cls.construct_yaml_str)
+
+
+def _fast_loader() -> YAML:
+    loader = YAML(typ="safe")
+    loader.Constructor = _Constructor
+    return loader
+
+
+def _rt_loader() -> YAML:
+    loader = YAML(typ="rt")
+    loader.Constructor = _RoundTripConstructor
+    return loader
+
+
+_FAST = _fast_loader()
+
+# An anchor or alias can only start a value: at line start, after "key: ", "- ", "[", "{" or ",".
+_ANCHOR_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)([&*])[^\s\[\]{},]")
+_BLOCK_SCALAR_RE = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$|^\s*-\s+[|>][-+0-9]*\s*$")
+# "key：value" where no ASCII "key: " precedes the full-width colon.
+_FULLWIDTH_KEY_RE = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"\-][^:：\s]{0,40})：")
+
+
+@dataclasses.dataclass
+class YamlDoc:
+    """Parsed YAML plus what is needed to point at a line later."""
+
+    data: dict[str, Any]
+    text: str
+    path: str
+    first_line: int  # line number of the first YAML line in the file (1-based)
+    _rt: Any = None
+
+    def locate(self, keys: tuple[Any, ...] = ()) -> tuple[int, int]:
+        """1-based (line, column) of a key path; falls back to the nearest known parent."""
+        if self._rt is None:
+            try:
+                self._rt = _rt_loader().load(self.text)
+            except (YAMLError, RecursionError):
+                self._rt = {}
+        node = self._rt
+        line, col = self.first_line, 1
+        for key in keys:
+            try:
+                if isinstance(key, int) and hasattr(node, "lc") and isinstance(node, list):
+                    pos = node.lc.item(key)
+                elif hasattr(node, "lc"):
+                    pos = node.lc.key(key)
+                else:
+                    break
+                line, col = self.first_line + pos[0], pos[1] + 1
+                node = node[key]
+            except (KeyError, IndexError, TypeError, AttributeError):
+                break
+        return line, col
+
+
+def too_large(size: int, rel: str, max_bytes: int = MAX_FILE_BYTES) -> Finding | None:
+    if size <= max_bytes:
+        return None
+    return Finding(rel, 0, 0, TOO_LARGE,
+                   f"文件有 {size / 1024 / 1024:.1f} MB，超过单个文件 {max_bytes // 1024 // 1024} MB 的上限。",
+                   "正文只保留文字；大文件作为附件，或拆分为多篇。")
+
+
+def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[Finding]]:
+    """Read an editor's text file. Returns ``(None, findings)`` when it cannot be used at all."""
+    big = too_large(path.stat().st_size, rel, max_bytes)
+    if big:
+        return None, [big]
+    return decode(path.read_bytes(), rel)
+
+
+def decode(data: bytes, rel: str) -> tuple[str | None, list[Finding]]:
+    """Decode UTF-8, reporting BOM, other encodings, binary content and CRLF line endings."""
+    findings: list[Finding] = []
+    if _looks_binary(data):
+        return None, [Finding(rel, 0, 0, BINARY, "这是二进制文件（如图片、Word 文档或压缩包），不是文本。",
+                              "正文请写成 Markdown 文本；文档作为附件放到 attachments/ 目录。")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        findings.append(Finding(rel, 1, 1, BOM, "文件开头带有 BOM（字节顺序标记）。", "另存为“UTF-8（无 BOM）”。"))
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = ""
+        try:
+            data.decode("gb18030")
+            guess = "（看起来是 GBK/GB18030 编码）"
+        except UnicodeDecodeError:
+            pass
+        findings.append(Finding(rel, line, column, NOT_UTF8, f"文件不是 UTF-8 编码{guess}。",
+                                "用编辑器把文件另存为“UTF-8（无 BOM）”编码后重新提交。"))
+        return None, findings
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        findings.append(Finding(rel, line, 0, CRLF, "文件使用 Windows 换行（CRLF）。",
+                                "把编辑器的换行符改为 LF 后保存，或执行 git config core.autocrlf input。"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, findings
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    magic = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"Rar!", b"\x1f\x8b")
+    return head.startswith(magic)
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Finding:
+    """Split ``---`` front matter from the body: ``(yaml, body, body_first_line)``."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return Finding(rel, 1, 1, NO_FRONT_MATTER, "文件第一行必须是 ---，后面是头信息。",
+                       "用 zhanqun new 生成带头信息的新条目，或参照同栏目其他文件补上头信息。")
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        return Finding(rel, 1, 1, NO_FRONT_MATTER, "头信息没有结束的 --- 行。", "在头信息最后一行之后加一行 ---。")
+    front = text[4 : 4 + end.start()]
+    body_start = 4 + end.end() + 1
+    body_first_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return front, text[body_start:], body_first_line
+
+
+def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Finding]]:
+    """Parse a YAML mapping, reporting every pre-parse problem with its line before parsing."""
+    findings = _prescan(text, rel, first_line)
+    if any(f.code in (YAML_TAB, YAML_ALIAS, YAML_FULLWIDTH_COLON) for f in findings):
+        return None, findings  # parsing would only add a confusing second message (or expand a bomb)
+    try:
+        data = _FAST.load(text)
+    except DuplicateKeyError as exc:
+        line, col = _mark(exc, first_line)
+        key = re.search(r'duplicate key "([^"]*)"', str(exc))
+        name = f"“{key.group(1)}”" if key else ""
+        findings.append(Finding(rel, line, col, YAML_DUPLICATE_KEY, f"键{name}重复出现。", "删除多余的一行，只保留正确的值。"))
+        return None, findings
+    except MarkedYAMLError as exc:
+        line, col = _mark(exc, first_line)
+        problem = (exc.problem or exc.context or "").strip()
+        findings.append(Finding(rel, line, col, YAML_SYNTAX, f"YAML 格式错误（{problem}）。",
+                                "英文冒号后要有一个空格，引号要成对，同一层级缩进要对齐；含冒号或 # 的值请加引号。"))
+        return None, findings
+    except (YAMLError, RecursionError, ValueError) as exc:
+        findings.append(Finding(rel, first_line, 1, YAML_SYNTAX, f"YAML 无法读取（{type(exc).__name__}）。",
+                                "检查头信息的格式，或用 zhanqun new 重新生成。"))
+        return None, findings
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        findings.append(Finding(rel, first_line, 1, YAML_NOT_MAPPING, "顶层必须是“键: 值”的形式。",
+                                "每行写成 键: 值，例如 title: 关于……的通知。"))
+        return None, findings
+    return YamlDoc(data, text, rel, first_line), findings
+
+
+def load_yaml_file(path: Path, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
+    text, findings = read_text(path, rel)
+    if text is None:
+        return None, findings
+    doc, more = load_yaml(text, rel)
+    return doc, findings + more
+
+
+def _mark(exc: MarkedYAMLError, first_line: int) -> tuple[int, int]:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return first_line, 1
+    return first_line + mark.line, mark.column + 1
+
+
+def _prescan(text: str, rel: str, first_line: int) -> list[Finding]:
+    findings: list[Finding] = []
+    block_indent: int | None = None  # inside a block scalar deeper than this indentation
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        if stripped.startswith("\t"):
+            findings.append(Finding(rel, number, indent + 1, YAML_TAB, "行首缩进使用了 Tab 字符。", "把 Tab 换成两个空格。"))
+            continue
+        if stripped.startswith("#"):
+            continue
+        match = _FULLWIDTH_KEY_RE.match(line)
+        if match:
+            ascii_colon = re.search(r":(\s|$)", line)
+            if ascii_colon is None or ascii_colon.start() > match.end():
+                key = match.group(2)
+                findings.append(Finding(rel, number, match.end(), YAML_FULLWIDTH_COLON,
+                                        f"“{key}”后面用了中文全角冒号“：”。", f"改成英文冒号加空格：{key}: ……"))
+                continue
+        anchor = _ANCHOR_RE.search(_without_quotes(line))
+        if anchor:
+            findings.append(Finding(rel, number, anchor.start(1) + 1, YAML_ALIAS,
+                                    "使用了 YAML 锚点或别名（& 或 * 开头的值）。",
+                                    "直接写出完整的值；若值本身以 * 或 & 开头，请加引号。"))
+        if _BLOCK_SCALAR_RE.search(line):
+            block_indent = indent
+    return findings
+
+
+def _without_quotes(line: str) -> str:
+    return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", lambda m: " " * len(m.group(0)), line)
