@@ -88,17 +88,20 @@ def _at(cluster, item, key: str) -> tuple[int, int]:
 
 
 def _index_numbers(cluster, items) -> Iterator[Finding]:
-    seen: dict[str, str] = {}
+    """Report every item that shares an index number, each naming the others."""
+    holders: dict[str, list] = {}
     for item in items:
         number = item.meta.get("index_no") if item.type == "policy" else None
-        if not number:
+        if number:
+            holders.setdefault(number, []).append(item)
+    for number, same in holders.items():
+        if len(same) < 2:
             continue
-        if number in seen:
+        for item in same:
+            others = "、".join(o.rel for o in same if o is not item)
             yield Finding(item.rel, *_at(cluster, item, "index_no"), DUPLICATE_INDEX_NO,
-                          f"索引号 {number} 已被 {seen[number]} 使用。",
-                          "删除本条的 index_no 后运行 zhanqun new 分配新号，或改为下一个未用的序号。")
-        else:
-            seen[number] = item.rel
+                          f"索引号 {number} 同时被 {others} 使用。",
+                          "保留先发布的一份；另一份删除 index_no 后用 zhanqun new 分配新号，或改为下一个未用的序号。")
 
 
 def _interpretations(cluster, items) -> Iterator[Finding]:

@@ -1,0 +1,78 @@
+"""Shared fixtures: copies of the demo county as real repositories, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from zhanqun.cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
+REPO_PARTS = ("content", "schemas", "themes", "plugins", "pelicanconf.py")
+
+# Builds are reproducible against a fixed "today" (expiry marks and embargoes depend on it).
+os.environ["SOURCE_DATE_EPOCH"] = "1795219200"  # 2026-11-21 00:00 UTC
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@pytest.fixture
+def zq(capsys):
+    """Run ``zhanqun ARGS`` in-process; returns exit code and captured output."""
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def copy_repo(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in REPO_PARTS:
+        source = PROJECT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """The demo county, built once for the session: ``<repo>/output/<host>/``."""
+    repo = copy_repo(tmp_path_factory.mktemp("demo"))
+    assert main(["build", "--root", str(repo), "--jobs", "2"]) == 0
+    return repo
+
+
+@pytest.fixture
+def demo_repo(tmp_path, built_demo) -> Path:
+    """A private copy of the built demo (content, parse cache and output) to break things in."""
+    repo = tmp_path / "repo"
+    shutil.copytree(built_demo, repo, symlinks=True)
+    return repo
+
+
+def tree_digest(folder: Path) -> dict[str, tuple[str, int]]:
+    """sha256 and mtime of every file under ``folder``."""
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }

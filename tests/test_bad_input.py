@@ -1,0 +1,229 @@
+"""Every mistake an editor makes gets a Chinese message with file and line, a stable code, a non-zero
+exit, no traceback, and leaves the published output untouched (issue 2 "Bad input"; R2, R4.1, R4.8)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import tree_digest
+
+NEWS = "content/fgw/gzdt"
+GOOD = """---
+title: 县发改委召开重点项目推进会
+date: 2026-03-05
+author: 刘晓
+source: 示例县发展和改革委员会
+---
+
+3月5日，县发改委召开重点项目推进会。
+"""
+
+
+def _write(repo: Path, rel: str, data: str | bytes) -> None:
+    path = repo / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def _replace(repo: Path, rel: str, old: str, new: str) -> None:
+    path = repo / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture drift: {old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _first_policy(repo: Path, unit: str = "fgw") -> Path:
+    return sorted((repo / "content" / unit / "zcwj").glob("*.md"))[0]
+
+
+def _policy_index(repo: Path, unit: str) -> str:
+    return re.search(r"^index_no:\s*\"?([^\"\s]+)", _first_policy(repo, unit).read_text(encoding="utf-8"), re.M).group(1)
+
+
+def case_fullwidth_colon(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "作者：刘晓"))
+    return f"{NEWS}/bad.md", 4, "Y003"
+
+
+def case_gbk(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.encode("gbk"))
+    return f"{NEWS}/bad.md", 2, "F001"
+
+
+def case_bom(repo):
+    _write(repo, f"{NEWS}/bad.md", b"\xef\xbb\xbf" + GOOD.encode())
+    return f"{NEWS}/bad.md", 1, "F002"
+
+
+def case_crlf(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("\n", "\r\n"))
+    return f"{NEWS}/bad.md", 1, "F003"
+
+
+def case_tab(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags:\n\t- 乡村振兴\nsource:"))
+    return f"{NEWS}/bad.md", 6, "Y002"
+
+
+def case_duplicate_key(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "date: 2026-03-06\nsource:"))
+    return f"{NEWS}/bad.md", 5, "Y004"
+
+
+def case_alias_duplicate(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: 刘晓\n作者: 王芳"))
+    return f"{NEWS}/bad.md", 5, "Y004"
+
+
+def case_missing_field(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓\n", ""))
+    return f"{NEWS}/bad.md", 2, "S001"
+
+
+def case_date_format(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("date: 2026-03-05", "date: 2025/3/5"))
+    return f"{NEWS}/bad.md", 3, "S004"
+
+
+def case_date_not_exist(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("date: 2026-03-05", "date: 2025-02-30"))
+    return f"{NEWS}/bad.md", 3, "S005"
+
+
+def case_bad_enum(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "importance: 非常重要\nsource:"))
+    return f"{NEWS}/bad.md", 5, "S003"
+
+
+def case_malformed_yaml(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", 'author: "刘晓'))
+    return f"{NEWS}/bad.md", 0, "Y001"
+
+
+def case_duplicate_index_no(repo):
+    number = _policy_index(repo, "xzf")
+    path = _first_policy(repo, "fgw")
+    text = re.sub(r"^index_no:.*$", f'index_no: "{number}"', path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index(f'index_no: "{number}"') + 1
+    return path.relative_to(repo).as_posix(), line, "C101"
+
+
+def case_unit_without_config(repo):
+    _write(repo, "content/shj/gzdt/a.md", GOOD)
+    return "content/shj/", 0, "C001"
+
+
+def case_undeclared_column(repo):
+    _write(repo, "content/fgw/xwfb/a.md", GOOD)
+    return "content/fgw/xwfb/", 0, "C002"
+
+
+def case_wrong_label(repo):
+    _replace(repo, "content/fgw/unit.yaml", "label: fgw", "label: fagaiwei")
+    return "content/fgw/unit.yaml", 0, "C003"
+
+
+def case_yaml_bomb(repo):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8))
+    _write(repo, f"{NEWS}/bad.md", "---\n" + bomb + GOOD.removeprefix("---\n"))
+    return f"{NEWS}/bad.md", 2, "Y005"
+
+
+def case_huge_file(repo):
+    body = ("县发改委召开重点项目推进会。" * 4000 + "\n") * 300
+    _write(repo, f"{NEWS}/bad.md", GOOD + body)  # about 50 MB
+    return f"{NEWS}/bad.md", 0, "F005"
+
+
+def case_binary(repo):
+    _write(repo, f"{NEWS}/bad.md", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 40)
+    return f"{NEWS}/bad.md", 0, "F004"
+
+
+def case_script(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + "\n<script>alert(1)</script>\n")
+    return f"{NEWS}/bad.md", 10, "H001"
+
+
+def case_onerror(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + '\n<img src="a.png" alt="会场" onerror="alert(1)">\n')
+    return f"{NEWS}/bad.md", 10, "H002"
+
+
+def case_javascript_url(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + "\n[查看详情](javascript:alert(1))\n")
+    return f"{NEWS}/bad.md", 10, "H003"
+
+
+def case_missing_policy(repo):
+    path = sorted((repo / "content/fgw/zcjd").glob("*.md"))[0]
+    text = re.sub(r"^policy:.*$", 'policy: "SLXFGW-02-2020-00099"', path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    return path.relative_to(repo).as_posix(), text.split("\n").index('policy: "SLXFGW-02-2020-00099"') + 1, "C102"
+
+
+def case_unapproved_source(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source: 示例县发展和改革委员会", "source: 某某自媒体"))
+    return f"{NEWS}/bad.md", 5, "C104"
+
+
+def case_missing_attachment(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "attachments: [attachments/nope.pdf]\nsource:"))
+    return f"{NEWS}/bad.md", 5, "C106"
+
+
+CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_refused_and_output_untouched(name, demo_repo, zq):
+    before = tree_digest(demo_repo / "output")
+    rel, line, code = CASES[name](demo_repo)
+
+    check = zq("check", "--root", demo_repo, "--format", "json", "--jobs", "1")
+    assert check.code == 1, check.text
+    import json
+
+    findings = [f for f in json.loads(check.out) if f["code"] == code and f["path"] == rel]
+    assert findings, f"{code} not reported:\n{check.out}"
+    finding = findings[0]
+    assert finding["path"] == rel
+    if line:
+        assert finding["line"] == line, finding
+    assert re.search(r"[\u4e00-\u9fff]", finding["message"]), "message must be Chinese"
+    assert finding["severity"] == "error"
+
+    text = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert f"{rel}:{finding['line']}:{finding['column']}: {code} " in text.out
+    assert "Traceback" not in text.text
+
+    build = zq("build", "--root", demo_repo, "--jobs", "1")
+    assert build.code == 1
+    assert code in build.text and "Traceback" not in build.text
+    assert tree_digest(demo_repo / "output") == before, "a refused build must not touch the output"
+
+
+def test_unknown_key_warns_with_suggestion_and_fails_only_when_strict(demo_repo, zq):
+    _write(demo_repo, f"{NEWS}/typo.md", GOOD.replace("date:", "data: 2026-03-05\ndate:"))
+    result = zq("check", f"{NEWS}/typo.md", "--root", demo_repo)
+    assert result.code == 0
+    assert f"{NEWS}/typo.md:3:1: S002 未知的键“data”" in result.out
+    assert "是不是想写“date”" in result.out
+    assert zq("check", f"{NEWS}/typo.md", "--root", demo_repo, "--strict").code == 1
+    assert zq("build", "--root", demo_repo, "--strict").code == 1
+
+
+def test_every_finding_in_a_file_is_reported(demo_repo, zq):
+    bad = GOOD.replace("date: 2026-03-05", "date: 2025/3/5").replace("author: 刘晓\n", "") + "<script>x</script>\n"
+    _write(demo_repo, f"{NEWS}/many.md", bad)
+    result = zq("check", f"{NEWS}/many.md", "--root", demo_repo, "--format", "json")
+    import json
+
+    codes = sorted(f["code"] for f in json.loads(result.out))
+    assert codes == ["H001", "S001", "S004"]
