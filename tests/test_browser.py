@@ -1,0 +1,158 @@
+"""What a visitor sees in a real browser (headless Chromium): R3.8 accessibility and 适老化 basics."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _need(binary: str) -> str:
+    path = shutil.which(binary)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{binary} is missing: scripts/test.sh installs it")
+        pytest.skip(f"{binary} not installed")
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(built_demo):
+    handler = functools.partial(_QuietHandler, directory=str(built_demo / "output" / "www.shilixian.gov.cn"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = _need("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(_need("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(fg, bg) -> float:
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+_STYLE_JS = """
+const el = arguments[0];
+function bg(node) {
+  while (node) {
+    const c = getComputedStyle(node).backgroundColor;
+    if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+    node = node.parentElement;
+  }
+  return 'rgb(255, 255, 255)';
+}
+return [getComputedStyle(el).color, bg(el), getComputedStyle(el).fontSize];
+"""
+
+
+def _rgb(text: str) -> tuple[float, float, float]:
+    return tuple(float(x) for x in text[text.index("(") + 1 : text.index(")")].split(",")[:3])
+
+
+def test_language_skip_link_and_keyboard_focus(browser, served):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(served + "/index.html")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.text == "跳到主要内容"
+    assert focused.is_displayed(), "the skip link must become visible when focused"
+    outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", focused)
+    assert outline != "none", "keyboard focus must be visible"
+    focused.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "main"
+
+
+def test_default_font_is_16px_and_font_switch_enlarges_it(browser, served):
+    from selenium.webdriver.common.by import By
+
+    browser.get(served + "/zwyw/index.html")
+    browser.execute_script("localStorage.clear()")
+    browser.refresh()
+    link = browser.find_element(By.CSS_SELECTOR, ".item-list a")
+    assert browser.execute_script(_STYLE_JS, link)[2] == "16px"
+    browser.find_element(By.CSS_SELECTOR, '[data-a11y="font-up"]').click()
+    assert float(browser.execute_script(_STYLE_JS, link)[2].removesuffix("px")) > 16
+    browser.refresh()  # remembered across pages
+    link = browser.find_element(By.CSS_SELECTOR, ".item-list a")
+    assert float(browser.execute_script(_STYLE_JS, link)[2].removesuffix("px")) > 16
+    browser.find_element(By.CSS_SELECTOR, '[data-a11y="font-reset"]').click()
+    assert browser.execute_script(_STYLE_JS, link)[2] == "16px"
+
+
+def test_text_contrast_meets_aa_in_both_modes(browser, served):
+    from selenium.webdriver.common.by import By
+
+    browser.get(served + "/index.html")
+    browser.execute_script("localStorage.clear()")
+    browser.refresh()
+    selectors = ["main h2", ".item-list a", ".item-list time", ".site-name", ".site-nav a", ".site-footer p", ".toolbar button"]
+
+    def ratios():
+        out = {}
+        for selector in selectors:
+            element = browser.find_element(By.CSS_SELECTOR, selector)
+            fg, bg, _ = browser.execute_script(_STYLE_JS, element)
+            out[selector] = _contrast(_rgb(fg), _rgb(bg))
+        return out
+
+    normal = ratios()
+    assert all(r >= 4.5 for r in normal.values()), normal
+    button = browser.find_element(By.CSS_SELECTOR, '[data-a11y="contrast"]')
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert "high-contrast" in browser.find_element(By.TAG_NAME, "html").get_attribute("class")
+    high = ratios()
+    assert all(r >= 7 for r in high.values()), high
+    button.click()
+
+
+def test_images_have_alt_text_and_no_inline_script(browser, served, built_demo):
+    from selenium.webdriver.common.by import By
+
+    leaders = sorted((built_demo / "output/www.shilixian.gov.cn/ldxx").glob("*.html"))
+    page = next(p for p in leaders if not p.name.startswith("index"))
+    browser.get(f"{served}/ldxx/{page.name}")
+    images = browser.find_elements(By.TAG_NAME, "img")
+    assert images and all(img.get_attribute("alt") for img in images)
+    assert browser.execute_script("return document.querySelectorAll('script:not([src])').length") == 0
+    assert browser.execute_script("return document.querySelector('img').naturalWidth") > 0, "photo must load"
