@@ -65,3 +65,10 @@ def test_new_rejects_unknown_unit_and_column(demo_repo, zq):
     result = zq("new", "fgx", "zcwj", "标题", "--root", demo_repo)
     assert result.code == 2 and "是不是想写“fgw”" in result.err
     assert zq("new", "fgw", "zcwjj", "标题", "--root", demo_repo).code == 2
+
+
+def test_rules_page_lists_every_rule():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert all(f"| {code} |" in text for code in RULES), "regenerate docs/rules.md"
