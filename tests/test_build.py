@@ -236,3 +236,50 @@ def test_unknown_host_is_a_usage_error(built_demo, zq, host):
     result = zq("build", host, "--root", built_demo)
     assert result.code == 2
     assert "没有这个站点" in result.err
+
+
+def test_a_broken_theme_fails_the_build_without_touching_the_output(demo_repo, zq):
+    before = tree_digest(demo_repo / "output")
+    template = demo_repo / "themes/zhanqun/templates/news.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    result = zq("build", "--root", demo_repo)
+    assert result.code == 1
+    assert "构建失败" in result.err and "Traceback" not in result.text
+    assert tree_digest(demo_repo / "output") == before
+
+
+def test_serve_previews_and_rebuilds_on_change(demo_repo):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "zhanqun", "serve", "dongcheng", "--root", str(demo_repo), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def fetch(path: str) -> str:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).read().decode("utf-8")
+
+    def wait_for(predicate, timeout: float = 30) -> bool:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if predicate():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for(lambda: "示例县东城街道办事处" in fetch("/index.html"))
+        item = sorted((demo_repo / "content/dongcheng/gzdt").glob("*.md"))[0]
+        item.write_text(item.read_text(encoding="utf-8").replace("title: ", "title: 【更新】", 1), encoding="utf-8")
+        assert wait_for(lambda: "【更新】" in fetch("/gzdt/index.html")), "the preview must rebuild after a change"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -40,7 +40,7 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     blocking = [f for f in findings if f.severity is Severity.ERROR or strict]
     if cluster is None or blocking:
         raise FindingsError(blocking or findings)
-    sites = [cluster.site(h) for h in hosts] if hosts else cluster.sites()
+    sites = list({s.host: s for s in map(cluster.site, hosts)}.values()) if hosts else cluster.sites()
     output = output.resolve()
     report = BuildReport(output, warnings=len(findings))
     todo = []
