@@ -25,7 +25,7 @@ DOMAIN = "jizhunxian.gov.cn"
 COUNTY = "基准县"
 FIRST_DAY = dt.date(2020, 1, 1)
 LAST_DAY = dt.date(2026, 10, 31)  # every date is before 2026-11-01
-BODY_CHARS = (1300, 1700)  # ~1,500 characters of body text per item
+BODY_CHARS = (1200, 1600)  # ~1,500 characters of body text per item
 PORTAL_ID = "xzf"
 
 # (short name, full name without the county prefix): labels are the pinyin initials of the short name.
@@ -150,7 +150,7 @@ def unit_yaml(unit: UnitSpec) -> str:
     columns = COLUMNS + [PORTAL_PUSH_COLUMN] if portal else COLUMNS
     lines = [
         f"name: {unit.name}", f"short_name: {unit.short_name}", f"kind: {unit.kind}", "hosting: subdomain",
-        f"hosting_reason: {'' if portal else '基准测试：每个部门一个独立子站'}", f"label: {unit.label}",
+        f"hosting_reason: {_quote('' if portal else '基准测试：每个部门一个独立子站')}", f"label: {unit.label}",
         f"label_reason: {_quote(unit.label_reason)}", f"org_code: {unit.org_code}", "people:",
     ]
     for pid, name, role in unit.people:
@@ -173,19 +173,19 @@ class TextMaker:
 
     def clause(self) -> str:
         r = self.rng
-        shape = r.randrange(4)
-        if shape == 0:
+        shape = r.randrange(10)
+        if shape < 4:
             return f"{r.choice(SUBJECTS)}{r.choice(ADVERBS)}{r.choice(VERBS)}{r.choice(OBJECTS)}"
-        if shape == 1:
+        if shape < 6:
             return f"{r.choice(VERBS)}{r.choice(OBJECTS)}和{r.choice(OBJECTS)}"
-        if shape == 2:
+        if shape < 9:
             return f"{r.choice(ADVERBS)}{r.choice(VERBS)}{r.choice(OBJECTS)}工作，{r.choice(PHRASES)}"
         return f"全年累计完成{r.choice(OBJECTS)}项目{r.randint(3, 480)}个，涉及资金{r.randint(12, 9800)}万元"
 
     def sentence(self) -> str:
         r = self.rng
         lead = f"{r.choice(CONNECTORS)}，" if r.random() < 0.3 else ""
-        return lead + "，".join(self.clause() for _ in range(r.randint(2, 4))) + r.choice("。。。。；")[0].replace("；", "。")
+        return lead + "，".join(self.clause() for _ in range(r.randint(2, 4))) + "。"
 
     def paragraph(self) -> str:
         return "".join(self.sentence() for _ in range(self.rng.randint(2, 5)))
@@ -310,7 +310,7 @@ SITENAME = "基准县人民政府（Pelican 基线）"
 SITEURL = ""
 PATH = "content"
 TIMEZONE = "Asia/Shanghai"
-DEFAULT_LANG = "zh"
+DEFAULT_LANG = "zh-CN"
 
 # Feed generation is usually not desired when developing (pelican-quickstart's default)
 FEED_ALL_ATOM = None
