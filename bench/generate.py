@@ -339,7 +339,9 @@ def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = P
     """Write the synthetic repository to ``out`` (replacing it). Returns counts for the report."""
     if units < 1 or items < 0:
         raise ValueError("need at least one unit and a non-negative item count")
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
+        if not (out / "plain" / "pelicanconf.py").is_file():
+            raise ValueError(f"{out} is not empty and was not made by this script; refusing to replace it")
         shutil.rmtree(out)
     rng = random.Random(seed)
     content, plain = out / "content", out / "plain" / "content"
@@ -376,7 +378,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    counts = generate(args.out, args.units, args.items, args.seed)
+    try:
+        counts = generate(args.out, args.units, args.items, args.seed)
+    except ValueError as exc:
+        parser.error(str(exc))
     took = time.perf_counter() - start
     print(f"generated {counts['units']} units, {counts['items']} items "
           f"(mean body {counts['body_chars'] // max(1, counts['items'])} characters) in {args.out} in {took:.1f} s")

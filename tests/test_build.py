@@ -283,3 +283,15 @@ def test_serve_previews_and_rebuilds_on_change(demo_repo):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_second_concurrent_build_is_refused(demo_repo, zq):
+    import fcntl
+
+    (demo_repo / "content/fgw/gzdt/a-new.md").write_text(
+        "---\ntitle: 新消息\ndate: 2026-03-05\nauthor: 刘晓\nsource: 示例县发展和改革委员会\n---\n内容。\n", encoding="utf-8")
+    with open(demo_repo / "output/.zhanqun/lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another build holds the output folder
+        result = zq("build", "fgw", "--root", demo_repo)
+    assert result.code == 1 and "B002" in result.err and "另一个构建" in result.err
+    assert not (demo_repo / "output/fgw.shilixian.gov.cn/gzdt/a-new.html").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -12,6 +13,7 @@ from typing import Any
 _PACKAGE = Path(__file__).parent
 
 
+@functools.cache
 def code_digest() -> str:
     """Digest of zhanqun's own source: a changed parser invalidates every cached parse."""
     digest = hashlib.sha256()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import multiprocessing
 import os
 import shutil
@@ -54,6 +56,24 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     if not todo:
         return report
     staging_root = output / ".zhanqun" / "staging"
+    with _exclusive(output):
+        _stage_and_publish(todo, staging_root, output, jobs, report)
+    return report
+
+
+@contextlib.contextmanager
+def _exclusive(output: Path):
+    """One build at a time per output folder: a second one is refused, not interleaved."""
+    (output / ".zhanqun").mkdir(parents=True, exist_ok=True)
+    with open(output / ".zhanqun" / "lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ZhanqunError(f"另一个构建正在写入 {output}，请等它结束后再试。", code="B002") from None
+        yield
+
+
+def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report: BuildReport) -> None:
     shutil.rmtree(staging_root, ignore_errors=True)
     staging_root.mkdir(parents=True)
     try:
@@ -63,7 +83,6 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
-    return report
 
 
 _WORK: list[tuple[SiteView, Path]] = []

@@ -23,34 +23,57 @@ def fingerprint(view: SiteView) -> str:
     cluster = view.cluster
     root = cluster.root
     digest = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        digest.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
-
-    add("code", code_digest().encode())
-    add("today", cluster.today.isoformat().encode())
-    for folder in ("themes", "plugins", "schemas"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                add(path.relative_to(root).as_posix(), path.read_bytes())
-    for path in [root / "pelicanconf.py", root / "content" / "cluster.yaml", *sorted((root / "content").glob("*/unit.yaml"))]:
-        if path.is_file():
-            add(path.relative_to(root).as_posix(), path.read_bytes())
+    digest.update(_shared_digest(cluster).encode())
     units = set(view.site.unit_ids)
+    shas = {item.rel: item.sha for item in cluster.items + cluster.invalid}
     for unit_id in sorted(units):
         for path in sorted((root / "content" / unit_id).rglob("*")):
             if path.is_file():
-                add(path.relative_to(root).as_posix(), path.read_bytes())
-    # What this site shows of other sites: titles, dates and links of pushed, headlined, tagged and
+                rel = path.relative_to(root).as_posix()
+                sha = shas.get(rel) or hashlib.sha256(path.read_bytes()).hexdigest()
+                digest.update(f"{rel}\0{sha}\n".encode())
+    # What this site shows of other units: titles, dates and links of pushed, headlined, tagged and
     # cross-referenced items (their bodies live on their own site).
-    outside = [
-        {k: i.meta.get(k) for k in ("title", "name", "date", "push_to_portal", "homepage", "tags", "policy",
-                                     "index_no", "withdrawn", "publish_at", "importance", "status", "expires")}
-        | {"rel": i.rel, "unit": i.unit_id}
-        for i in cluster.items if i.unit_id not in units
-    ]
-    add("outside", json.dumps(outside, ensure_ascii=False, sort_keys=True, default=str).encode())
+    outside = _outside_digests(cluster)
+    for unit_id in sorted(set(outside) - units):
+        digest.update(f"{unit_id}\0{outside[unit_id]}\n".encode())
     return digest.hexdigest()
+
+
+_LISTED_KEYS = ("title", "name", "date", "push_to_portal", "homepage", "tags", "policy", "index_no", "withdrawn",
+                "publish_at", "importance", "status", "expires", "doc_number")
+
+
+def _shared_digest(cluster) -> str:
+    """Code, theme, plugins, schemas and all config: shared by every site, computed once per build."""
+    cached = getattr(cluster, "_zq_shared_digest", None)
+    if cached:
+        return cached
+    root = cluster.root
+    digest = hashlib.sha256()
+    digest.update(code_digest().encode() + cluster.today.isoformat().encode())
+    paths = [p for folder in ("themes", "plugins", "schemas") for p in sorted((root / folder).rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts]
+    paths += [root / "pelicanconf.py", root / "content" / "cluster.yaml", *sorted((root / "content").glob("*/unit.yaml"))]
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    cluster._zq_shared_digest = digest.hexdigest()
+    return cluster._zq_shared_digest
+
+
+def _outside_digests(cluster) -> dict[str, str]:
+    """Per unit, a digest of the listing metadata of its items (what other sites can show of them)."""
+    cached = getattr(cluster, "_zq_outside_digests", None)
+    if cached is not None:
+        return cached
+    per_unit: dict[str, hashlib._Hash] = {}
+    for item in sorted(cluster.items, key=lambda i: i.rel):
+        listed = {k: item.meta.get(k) for k in _LISTED_KEYS}
+        line = json.dumps([item.rel, listed], ensure_ascii=False, sort_keys=True, default=str)
+        per_unit.setdefault(item.unit_id, hashlib.sha256()).update(line.encode() + b"\n")
+    cluster._zq_outside_digests = {unit: d.hexdigest() for unit, d in per_unit.items()}
+    return cluster._zq_outside_digests
 
 
 def stamp_path(output: Path, host: str) -> Path:
