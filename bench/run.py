@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import platform
@@ -186,6 +187,19 @@ def edit_one_item(repo: Path, counter: int) -> Path:
     return path
 
 
+def code_version(project: Path = generate.PROJECT) -> str:
+    """Short digest of the code under test (zhanqun's source, theme, plugins, schemas, settings)."""
+    digest = hashlib.sha256()
+    for folder in ("src", "themes", "plugins", "schemas"):
+        for path in sorted((project / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".egg-info"):
+                digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
+    conf = project / "pelicanconf.py"
+    if conf.is_file():
+        digest.update(conf.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def count_files(folder: Path, suffix: str = ".html") -> int:
     return sum(1 for _ in folder.rglob(f"*{suffix}")) if folder.is_dir() else 0
 
@@ -245,6 +259,7 @@ def _built_sites(result: Measurement) -> int:
 def run_benchmark(args: argparse.Namespace) -> int:
     repo = args.work / f"u{args.units}-i{args.items}-s{args.seed}"
     plain = repo / "plain"
+    code_before = code_version()
     start = time.perf_counter()
     counts = generate.generate(repo, args.units, args.items, args.seed)
     generated = time.perf_counter() - start
@@ -281,6 +296,9 @@ def run_benchmark(args: argparse.Namespace) -> int:
     final = {name: _aggregate(runs) for name, runs in results.items() if runs}
     pages = {"plain": count_files(plain / "output"), "zhanqun": count_files(repo / "output")}
     info = machine()
+    info["code"] = code_version()
+    if info["code"] != code_before:
+        info["code"] = f"{code_before} -> {info['code']} (CHANGED DURING THE RUN: numbers may mix versions)"
     report(final, info, args, counts, pages, edited)
     return _save_and_judge(final, info, args, counts, pages, repo)
 
@@ -291,7 +309,7 @@ def report(final: dict[str, Measurement], info: dict[str, str], args: argparse.N
     print()
     print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, {info['os']}")
     print(f"Software: Python {info['python']}, Pelican {info['pelican']}, Markdown {info['markdown']}, "
-          f"zhanqun {info['zhanqun']}")
+          f"zhanqun {info['zhanqun']} (code digest {info['code']})")
     print(f"Cluster: {counts['units']} units (portal + {counts['units'] - 1} departments, one site each), "
           f"{counts['items']} items; zhanqun --jobs {args.jobs}; plain Pelican is single-process; "
           f"median of {args.repeat} run(s)")
