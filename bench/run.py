@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,14 +39,17 @@ MIB = 1024  # kB per MiB
 COLD_VS_PLAIN = 1.0  # cold zhanqun build at most as slow as plain Pelican
 REBUILD_VS_COLD = 0.15  # rebuild after a one-item edit at most 15 % of a cold build
 PEAK_MEMORY_MIB = 1024  # whole process tree, at most 1 GiB
+BUSY = 0.10  # warn when other processes used more than this share of the CPUs during a run
 
 # Fallback for machines without GNU time: run the command, then report the largest child's peak RSS
 # (RUSAGE_CHILDREN covers every waited-for descendant) in GNU time's format.
 _RUSAGE_WRAPPER = """
 import resource, subprocess, sys
 code = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
-    out.write(f"Maximum resident set size (kbytes): {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
+    out.write(f"User time (seconds): {usage.ru_utime}\\nSystem time (seconds): {usage.ru_stime}\\n"
+              f"Maximum resident set size (kbytes): {usage.ru_maxrss}\\n")
 sys.exit(code)
 """
 
@@ -59,6 +63,8 @@ class Measurement:
     max_rss_kb: int  # largest single process of the tree (GNU time / getrusage)
     tree_rss_kb: int  # sampled peak of the summed RSS of the whole process tree
     tree_pss_kb: int | None  # sampled peak of the summed PSS (shared pages split between sharers)
+    cpu: float  # user + system seconds of the tree
+    other_load: float | None  # CPU used by everything else on the machine, as a fraction of all cores
     returncode: int
     stdout: str
     stderr: str
@@ -151,6 +157,7 @@ def measure(name: str, cmd: Sequence[str], cwd: Path, interval: float) -> Measur
         wrapped = [str(GNU_TIME), "-v", "-o", report, *cmd]
     else:
         wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, report, *cmd]
+    busy_before, own_before = _machine_busy_seconds(), _own_cpu_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = TreeSampler(proc.pid, interval)
@@ -158,11 +165,36 @@ def measure(name: str, cmd: Sequence[str], cwd: Path, interval: float) -> Measur
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - start
     sampler.stop()
+    busy_after, own = _machine_busy_seconds(), _own_cpu_seconds() - own_before
     text = Path(report).read_text(errors="replace")
     Path(report).unlink(missing_ok=True)
-    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    return Measurement(name, wall, int(found.group(1)) if found else 0, sampler.peak_rss_kb, sampler.peak_pss_kb,
-                       proc.returncode, stdout, stderr)
+
+    def field(label: str) -> float:
+        found = re.search(re.escape(label) + r": ([\d.]+)", text)
+        return float(found.group(1)) if found else 0.0
+
+    cpu = field("User time (seconds)") + field("System time (seconds)")
+    other = None
+    if busy_before is not None and busy_after is not None and wall > 0:
+        other = max(0.0, (busy_after - busy_before - cpu - own) / (wall * (os.cpu_count() or 1)))
+    return Measurement(name, wall, int(field("Maximum resident set size (kbytes)")), sampler.peak_rss_kb,
+                       sampler.peak_pss_kb, cpu, other, proc.returncode, stdout, stderr)
+
+
+def _own_cpu_seconds() -> float:
+    """CPU seconds of this benchmark process itself (the memory sampler), not of what it measures."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy_seconds() -> float | None:
+    """CPU seconds all cores have spent busy since boot (including time stolen by the hypervisor)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def _tool(name: str) -> str:
@@ -237,9 +269,15 @@ def _aggregate(runs: list[Measurement]) -> Measurement:
     failed = [r for r in runs if r.returncode != 0]
     base = failed[0] if failed else runs[0]
     pss = [r.tree_pss_kb for r in runs if r.tree_pss_kb is not None]
+    other = [r.other_load for r in runs if r.other_load is not None]
     return dataclasses.replace(
-        base, wall=statistics.median(r.wall for r in runs), max_rss_kb=max(r.max_rss_kb for r in runs),
-        tree_rss_kb=max(r.tree_rss_kb for r in runs), tree_pss_kb=max(pss) if len(pss) == len(runs) else None)
+        base, wall=statistics.median(r.wall for r in runs), cpu=statistics.median(r.cpu for r in runs),
+        max_rss_kb=max(r.max_rss_kb for r in runs), tree_rss_kb=max(r.tree_rss_kb for r in runs),
+        tree_pss_kb=max(pss) if len(pss) == len(runs) else None, other_load=max(other) if other else None)
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
 
 
 def _mib(kb: int | None) -> str:
@@ -272,7 +310,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
     def step(name: str, cmd: Sequence[str], cwd: Path) -> Measurement:
         print(f"  {name:<8}", end=" ", flush=True)
         result = measure(name, cmd, cwd, args.sample_interval)
-        print(f"{result.wall:8.1f} s  exit {result.returncode}", flush=True)
+        busy = "" if (result.other_load or 0) <= BUSY else f"  (other processes used {result.other_load:.0%} of the CPUs)"
+        print(f"{result.wall:8.1f} s  exit {result.returncode}{busy}", flush=True)
         results[name].append(result)
         if result.returncode != 0:
             print(f"\n{name} failed (exit {result.returncode}); last output:\n"
@@ -317,7 +356,8 @@ def report(final: dict[str, Measurement], info: dict[str, str], args: argparse.N
     if edited is not None:
         print(f"Rebuild edit: appended one sentence to {edited.relative_to(edited.parents[3])}")
     print()
-    header = f"{'run':<10}{'wall s':>9}{'largest proc MiB':>18}{'tree RSS MiB':>14}{'tree PSS MiB':>14}  note"
+    header = (f"{'run':<10}{'wall s':>9}{'CPU s':>8}{'largest proc MiB':>18}{'tree RSS MiB':>14}{'tree PSS MiB':>14}"
+              f"{'others':>8}  note")
     print(header)
     print("-" * len(header))
     notes = {
@@ -334,8 +374,11 @@ def report(final: dict[str, Measurement], info: dict[str, str], args: argparse.N
             note += f"; sites rebuilt: {_built_sites(result)}"
         if result.returncode != 0:
             note += f"; FAILED (exit {result.returncode})"
-        print(f"{name:<10}{result.wall:>9.1f}{_mib(result.max_rss_kb):>18}{_mib(result.tree_rss_kb):>14}"
-              f"{_mib(result.tree_pss_kb):>14}  {note}")
+        print(f"{name:<10}{result.wall:>9.1f}{result.cpu:>8.1f}{_mib(result.max_rss_kb):>18}{_mib(result.tree_rss_kb):>14}"
+              f"{_mib(result.tree_pss_kb):>14}{_percent(result.other_load):>8}  {note}")
+    print("(CPU s: user + system time of the whole tree; others: CPU share used by other processes during the run)")
+    if any((r.other_load or 0) > BUSY for r in final.values()):
+        print(f"WARNING: other processes used more than {BUSY:.0%} of the CPUs during a run; the times are not reliable.")
     print()
     print("Hugo: not installed on this machine (no `hugo` on PATH), so there is no Hugo baseline."
           if shutil.which("hugo") is None else "Hugo: installed, but this benchmark has no Hugo baseline.")

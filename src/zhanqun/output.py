@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 
 import click
@@ -51,7 +50,3 @@ def error(message: str) -> None:
 
 def crash(log_path: str) -> None:
     click.echo(f"内部错误：zhanqun 遇到了意外问题，详细信息已写入 {log_path}。请把该文件发给电子政务办。", err=True)
-
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -13,6 +13,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from zhanqun.findings import Finding, Severity, define
+from zhanqun.source import YAML_DUPLICATE_KEY
 
 MISSING_FIELD = define(
     "S001", "missing-required-field", Severity.ERROR, "缺少必填项。",
@@ -112,8 +113,6 @@ class SchemaSet:
                 continue
             if canonical in out:
                 line, col = doc_locate((key,))
-                from zhanqun.source import YAML_DUPLICATE_KEY
-
                 findings.append(Finding(rel, line, col, YAML_DUPLICATE_KEY,
                                         f"“{key}”与前面的键指的是同一项“{canonical}”。", "删除其中一行。"))
                 continue

@@ -68,9 +68,7 @@ def check_unit(unit: Unit, rel: str, locate) -> Iterator[Finding]:
         accepted = expected_labels(unit)
         if unit.label not in accepted:
             line, col = locate(("label",))
-            rule = "简称拼音首字母" if unit.kind not in ("town", "street", "portal") else "全拼"
-            if unit.kind == "portal":
-                rule = "www"
+            rule = {"portal": "www", "town": "全拼", "street": "全拼"}.get(unit.kind, "简称拼音首字母")
             yield Finding(rel, line, col, WRONG_LABEL,
                           f"标签“{unit.label}”不符合规则（{unit.short_name} → {rule}）。",
                           f"建议改为 label: {accepted[0]}；确需例外请写 label_reason。")
