@@ -41,8 +41,8 @@ REBUILD_VS_COLD = 0.15  # rebuild after a one-item edit at most 15 % of a cold b
 PEAK_MEMORY_MIB = 1024  # whole process tree, at most 1 GiB
 BUSY = 0.10  # warn when other processes used more than this share of the CPUs during a run
 
-# Fallback for machines without GNU time: run the command, then report the largest child's peak RSS
-# (RUSAGE_CHILDREN covers every waited-for descendant) in GNU time's format.
+# Fallback for machines without GNU time: run the command, then report its CPU time and the largest
+# descendant's peak RSS (RUSAGE_CHILDREN covers every waited-for descendant) in GNU time's format.
 _RUSAGE_WRAPPER = """
 import resource, subprocess, sys
 code = subprocess.call(sys.argv[2:])
@@ -68,6 +68,7 @@ class Measurement:
     returncode: int
     stdout: str
     stderr: str
+    rounds: list[float] = dataclasses.field(default_factory=list)  # wall time of each repeat
 
     @property
     def peak_kb(self) -> int:
@@ -271,7 +272,8 @@ def _aggregate(runs: list[Measurement]) -> Measurement:
     pss = [r.tree_pss_kb for r in runs if r.tree_pss_kb is not None]
     other = [r.other_load for r in runs if r.other_load is not None]
     return dataclasses.replace(
-        base, wall=statistics.median(r.wall for r in runs), cpu=statistics.median(r.cpu for r in runs),
+        base, wall=statistics.median(r.wall for r in runs), rounds=[r.wall for r in runs],
+        cpu=statistics.median(r.cpu for r in runs),
         max_rss_kb=max(r.max_rss_kb for r in runs), tree_rss_kb=max(r.tree_rss_kb for r in runs),
         tree_pss_kb=max(pss) if len(pss) == len(runs) else None, other_load=max(other) if other else None)
 
@@ -344,7 +346,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
 
 def report(final: dict[str, Measurement], info: dict[str, str], args: argparse.Namespace,
            counts: dict[str, int], pages: dict[str, int], edited: Path | None) -> None:
-    """Print the machine, the measurement table and the target verdicts."""
+    """Print the machine, the cluster and the measurement table."""
     print()
     print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, {info['os']}")
     print(f"Software: Python {info['python']}, Pelican {info['pelican']}, Markdown {info['markdown']}, "
@@ -377,6 +379,9 @@ def report(final: dict[str, Measurement], info: dict[str, str], args: argparse.N
         print(f"{name:<10}{result.wall:>9.1f}{result.cpu:>8.1f}{_mib(result.max_rss_kb):>18}{_mib(result.tree_rss_kb):>14}"
               f"{_mib(result.tree_pss_kb):>14}{_percent(result.other_load):>8}  {note}")
     print("(CPU s: user + system time of the whole tree; others: CPU share used by other processes during the run)")
+    if args.repeat > 1:
+        print("Wall time per round: " + "; ".join(
+            f"{name} " + " / ".join(f"{w:.1f}" for w in result.rounds) for name, result in final.items()))
     if any((r.other_load or 0) > BUSY for r in final.values()):
         print(f"WARNING: other processes used more than {BUSY:.0%} of the CPUs during a run; the times are not reliable.")
     print()
