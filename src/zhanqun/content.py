@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import re
 from typing import Any
@@ -151,8 +152,9 @@ class Item:
     def title(self) -> str:
         return self.meta.get("title") or self.meta.get("name") or self.slug
 
-    @property
+    @functools.cached_property
     def date(self) -> dt.datetime:
+        # Cached: lists sort every item of the cluster by date, once per site.
         return to_datetime(self.meta["date"])
 
     @property
