@@ -70,5 +70,8 @@ def test_new_rejects_unknown_unit_and_column(demo_repo, zq):
 def test_rules_page_lists_every_rule():
     from pathlib import Path
 
+    from zhanqun.rules import markdown
+
     text = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert all(f"| {code} |" in text for code in RULES), "regenerate docs/rules.md"
+    assert all(f"| {code} |" in text for code in RULES)
+    assert text == markdown(), "regenerate: zhanqun rule --list > docs/rules.md"

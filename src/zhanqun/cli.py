@@ -41,12 +41,16 @@ def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int)
 
 
 @cli.command()
-@click.argument("code")
-def rule(code: str) -> None:
+@click.argument("code", required=False)
+@click.option("--list", "list_all", is_flag=True, help="列出全部规则（Markdown 表格，即 docs/rules.md）。")
+def rule(code: str | None, list_all: bool) -> None:
     """显示规则 CODE 的说明（是什么、为什么、示例、如何修改）。"""
-    from zhanqun.rules import lookup
+    from zhanqun import rules
 
-    click.echo(lookup(code).doc())
+    if list_all or not code:
+        click.echo(rules.markdown(), nl=False)
+        return
+    click.echo(rules.lookup(code).doc())
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from typing import Any
 
 from zhanqun import content, source
 from zhanqun.cache import ParseCache, code_digest
+from zhanqun.checks import ruledata, suppressions
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
@@ -103,6 +104,9 @@ class Cluster:
     # Items with error findings: never built, but still known to cross-reference checks so that one broken
     # policy does not also make every interpretation of it an error.
     invalid: list[content.Item] = dataclasses.field(default_factory=list)
+    item_files: list[tuple[Path, str, str, str, str]] = dataclasses.field(default_factory=list)  # path, rel, unit, column, type
+    # Inline suppressions of every item, by path (R4): applied to per-file and cross-file findings alike.
+    suppressions: dict[str, suppressions.FileSuppressions] = dataclasses.field(default_factory=dict)
 
     @property
     def portal(self) -> Unit:
@@ -173,8 +177,51 @@ def reference_date() -> dt.date:
     return dt.date.today()
 
 
-def load(root: Path, *, use_cache: bool = True, jobs: int = 1) -> tuple[Cluster | None, list[Finding]]:
-    """Load the cluster under ``root``. Returns ``(None, findings)`` if the cluster config itself is unusable."""
+def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = True) -> tuple[Cluster | None, list[Finding]]:
+    """Load and check the cluster under ``root``. Returns ``(None, findings)`` if its config is unusable.
+
+    ``suppress=False`` reports findings that inline suppressions would hide (for audits).
+    """
+    cluster, findings = load_structure(root)
+    if cluster is None:
+        return None, findings
+    from zhanqun.checks import crossfile, gates as gates_mod
+
+    gates = gates_mod.for_data(ruledata.load(root))
+    cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
+    try:
+        salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
+        cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs, suppress)
+        findings += found
+        attachment_findings = crossfile.scan_attachments(
+            crossfile.attachment_files(root / "content", cluster.units.values()), gates, cache, salt, jobs)
+    finally:
+        cache.close()
+    findings += attachment_findings
+
+    from zhanqun.checks import labels, references
+
+    for unit in cluster.units.values():
+        findings += labels.check_unit(unit, f"content/{unit.id}/unit.yaml", cluster.unit_docs[unit.id].locate)
+    everything = cluster.items + cluster.invalid
+    leaders = crossfile.leader_check(everything, gates.data)
+    cross = list(references.check(cluster)) + list(crossfile.check_items(cluster, everything, gates, leaders))
+    findings += _apply_suppressions(cluster, cross, suppress)
+    for file_suppressions in cluster.suppressions.values():
+        findings += file_suppressions.unused()
+    return cluster, findings
+
+
+def _apply_suppressions(cluster: Cluster, findings: list[Finding], enabled: bool) -> list[Finding]:
+    kept = []
+    for finding in findings:
+        file_suppressions = cluster.suppressions.get(finding.path)
+        kept += file_suppressions.apply([finding], enabled) if file_suppressions else [finding]
+    return kept
+
+
+def load_structure(root: Path) -> tuple[Cluster | None, list[Finding]]:
+    """Config, units and the list of item files, without reading any item (cheap: for pre-commit)."""
     findings: list[Finding] = []
     content_dir = root / "content"
     schema_dir = root / "schemas"
@@ -216,14 +263,7 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1) -> tuple[Cluster 
     findings += _check_cluster_units(cluster)
     if config.portal not in units:
         return None, findings
-    cluster.items, cluster.invalid, found = _load_items(root, item_files, schemas, use_cache, jobs)
-    findings += found
-
-    from zhanqun.checks import labels, references
-
-    for unit in units.values():
-        findings += labels.check_unit(unit, f"content/{unit.id}/unit.yaml", unit_docs[unit.id].locate)
-    findings += references.check(cluster)
+    cluster.item_files = item_files
     return cluster, findings
 
 
@@ -312,15 +352,17 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
 
 def _parse_one(args: tuple[Path, str, str, str]) -> tuple[str, dict[str, Any]]:
     path, rel, content_type, key = args
-    return key, content.parse(path.read_bytes(), rel, content_type, _WORKER_SCHEMAS).to_json()
+    return key, content.parse(path.read_bytes(), rel, content_type, _WORKER_SCHEMAS, _WORKER_GATES, render=_WORKER_RENDER).to_json()
 
 
 _WORKER_SCHEMAS: SchemaSet | None = None
+_WORKER_GATES = None
+_WORKER_RENDER = True
 
 
-def _load_items(root: Path, files, schemas: SchemaSet, use_cache: bool, jobs: int):
+def parse_files(files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, jobs: int, render: bool = True):
+    """(entry, Parsed) for each item file, from the cache when the bytes are unchanged; F005 findings for huge files."""
     findings: list[Finding] = []
-    salt = f"{code_digest()}:{schemas.digest}"
     entries = []
     for path, rel, unit_id, column_id, content_type in files:
         big = source.too_large(path.stat().st_size, rel)
@@ -328,28 +370,41 @@ def _load_items(root: Path, files, schemas: SchemaSet, use_cache: bool, jobs: in
             findings.append(big)
             continue
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        entries.append((path, rel, unit_id, column_id, content_type, sha, f"{sha}:{content_type}:{salt}"))
-    cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
+        entries.append((path, rel, unit_id, column_id, content_type, sha, _key(sha, content_type, render, salt)))
     known = cache.get_many(e[6] for e in entries)
+    if not render:  # a rendered parse serves a check too
+        rendered = {_key(e[5], e[4], True, salt): e[6] for e in entries if e[6] not in known}
+        known.update({rendered[k]: v for k, v in cache.get_many(rendered).items()})
     todo = [(e[0], e[1], e[4], e[6]) for e in entries if e[6] not in known]
-    fresh = dict(_parse_many(todo, schemas, jobs))
+    fresh = dict(_parse_many(todo, schemas, gates, jobs, render))
     cache.put_many(fresh.items())
-    cache.close()
+    return [(e, content.Parsed.from_json(known.get(e[6]) or fresh[e[6]])) for e in entries], findings
+
+
+def _key(sha: str, content_type: str, render: bool, salt: str) -> str:
+    # Rendering is part of the key: a check-only parse has no HTML for the build to reuse.
+    return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
+
+
+def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool):
+    parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs)
     items, invalid = [], []
-    for path, rel, unit_id, column_id, content_type, sha, key in entries:
-        parsed = content.Parsed.from_json(known.get(key) or fresh[key])
-        file_findings = parsed.findings_for(rel)
+    for (path, rel, unit_id, column_id, content_type, sha, key), parsed in parsed_files:
+        file_suppressions = suppressions.FileSuppressions(rel, parsed.suppressions)
+        if parsed.suppressions:
+            cluster.suppressions[rel] = file_suppressions
+        file_findings = file_suppressions.apply(parsed.findings_for(rel), suppress)
         findings += file_findings
         if parsed.meta is None:
             continue
-        item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha)
+        item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha, parsed.links)
         (invalid if any(f.severity is Severity.ERROR for f in file_findings) else items).append(item)
     return items, invalid, findings
 
 
-def _parse_many(todo, schemas: SchemaSet, jobs: int) -> Iterable[tuple[str, dict[str, Any]]]:
-    global _WORKER_SCHEMAS
-    _WORKER_SCHEMAS = schemas
+def _parse_many(todo, schemas: SchemaSet, gates, jobs: int, render: bool = True) -> Iterable[tuple[str, dict[str, Any]]]:
+    global _WORKER_SCHEMAS, _WORKER_GATES, _WORKER_RENDER
+    _WORKER_SCHEMAS, _WORKER_GATES, _WORKER_RENDER = schemas, gates, render
     if jobs <= 1 or len(todo) < 200:
         return [_parse_one(t) for t in todo]
     import multiprocessing

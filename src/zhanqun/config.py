@@ -90,6 +90,7 @@ class ClusterConfig:
     signoff: dict[str, list[str]]
     admins: list[str]
     topics: list[Topic]
+    link_allowlist: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ClusterConfig:
@@ -98,4 +99,5 @@ class ClusterConfig:
             sources=list(data["sources"]), signoff={k: list(v) for k, v in data["signoff"].items()},
             admins=list(data["admins"]),
             topics=[Topic(t["id"], t["name"], t["tag"], t.get("description", "")) for t in data.get("topics", [])],
+            link_allowlist=list(data.get("link_allowlist", [])),
         )

@@ -8,8 +8,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from zhanqun import markup, source
-from zhanqun.checks import html_safety
+from zhanqun import source
+from zhanqun.checks import html_safety, suppressions
 from zhanqun.findings import Finding
 from zhanqun.schemas import BAD_DATE_FORMAT, NO_SUCH_DATE, SchemaSet
 
@@ -30,17 +30,21 @@ class Parsed:
     meta: dict[str, Any] | None
     html: str
     body_first_line: int
-    findings: list[tuple[int, int, str, str, str]]
+    findings: list[tuple[int, int, str, str, str, str]]  # line, column, code, message, hint, key
+    links: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)  # line, column, url
+    suppressions: list[suppressions.Suppression] = dataclasses.field(default_factory=list)
 
     def findings_for(self, rel: str) -> list[Finding]:
         return [Finding(rel, *f) for f in self.findings]
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {"meta": self.meta, "html": self.html, "body_first_line": self.body_first_line,
+                "findings": self.findings, "links": self.links, "suppressions": [s.to_json() for s in self.suppressions]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Parsed:
-        return cls(data["meta"], data["html"], data["body_first_line"], [tuple(f) for f in data["findings"]])
+        return cls(data["meta"], data["html"], data["body_first_line"], [tuple(f) for f in data["findings"]],
+                   [tuple(link) for link in data["links"]], [suppressions.Suppression.from_json(s) for s in data["suppressions"]])
 
 
 def parse_date(value: Any) -> tuple[str | None, str | None, str]:
@@ -70,8 +74,12 @@ def to_datetime(value: str) -> dt.datetime:
     return dt.datetime.strptime(value, "%Y-%m-%d %H:%M" if " " in value else "%Y-%m-%d")
 
 
-def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet) -> Parsed:
-    """Parse one item file. Pure: the result depends only on the bytes, the type and the schemas."""
+def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=None, *, render: bool = True) -> Parsed:
+    """Parse one item file. Pure: the result depends only on the bytes, the type, the schemas and the rule data.
+
+    ``gates`` (a :class:`zhanqun.checks.gates.Gates`) adds the review gates of R4; ``render=False`` skips the
+    HTML, which only the build needs.
+    """
     findings: list[Finding] = []
     text, found = source.decode(data, rel)
     findings += found
@@ -84,8 +92,14 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet) -> Parse
     doc, found = source.load_yaml(front, rel, first_line=2)
     findings += found
     findings += html_safety.scan(body, rel, body_line)
+    extra: dict[str, Any] = {}
+    if gates is not None:
+        findings += gates.scan_item(text, rel, content_type, body_line)
+        sups, problems = suppressions.parse(text)
+        findings += [Finding(rel, *p) for p in problems]
+        extra = {"links": gates.item_links(text, body_line), "suppressions": sups}
     if doc is None:
-        return _result(None, "", body_line, findings)
+        return _result(None, "", body_line, findings, **extra)
     meta, found = schemas.canonical_keys(content_type, doc.data, doc.locate, rel)
     findings += found
     skip: set[tuple[Any, ...]] = set()
@@ -110,8 +124,14 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet) -> Parse
                 _assign(meta, path, canonical)
     locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))  # noqa: E731
     findings += schemas.validate(content_type, meta, locate, rel, skip)
-    html = markup.render(body)
-    return _result(meta, html, body_line, findings)
+    if gates is not None:
+        findings += gates.images.check_meta(meta, rel, 2)
+    html = ""
+    if render:
+        from zhanqun import markup
+
+        html = markup.render(body)
+    return _result(meta, html, body_line, findings, **extra)
 
 
 def _assign(meta: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
@@ -131,8 +151,8 @@ def _original_path(data: dict[str, Any], path: tuple[Any, ...], aliases: dict[st
     return path
 
 
-def _result(meta, html, body_line, findings: list[Finding]) -> Parsed:
-    return Parsed(meta, html, body_line, [(f.line, f.column, f.code, f.message, f.hint) for f in findings])
+def _result(meta, html, body_line, findings: list[Finding], **extra) -> Parsed:
+    return Parsed(meta, html, body_line, [(f.line, f.column, f.code, f.message, f.hint, f.key) for f in findings], **extra)
 
 
 @dataclasses.dataclass
@@ -147,6 +167,7 @@ class Item:
     meta: dict[str, Any]
     html: str
     sha: str
+    links: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)
 
     @property
     def title(self) -> str:

@@ -54,6 +54,9 @@ class Finding:
     code: str
     message: str
     hint: str = ""
+    # What the finding is about, independent of its line (the masked number, the term …): baselines match
+    # findings by path, code and key, so inserting a paragraph above a legacy finding does not make it new.
+    key: str = dataclasses.field(default="", compare=False)
 
     @property
     def rule(self) -> Rule:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 
 from zhanqun import cluster, schemas, source  # noqa: F401 - they define rules
-from zhanqun.checks import html_safety, labels, references  # noqa: F401
+from zhanqun.checks import (  # noqa: F401
+    attachments, banned, html_safety, images, labels, links, personal_data, references, secrets, suppressions, wording,
+)
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 
-__all__ = ["RULES", "lookup"]
+__all__ = ["RULES", "lookup", "markdown"]
 
 
 def lookup(code: str) -> Rule:
@@ -19,3 +21,31 @@ def lookup(code: str) -> Rule:
     close = difflib.get_close_matches(code, list(RULES), n=3)
     hint = ("是不是想查 " + "、".join(close) + "？") if close else "全部规则：" + " ".join(sorted(RULES))
     raise UsageError(f"没有规则 {code}。", hint=hint)
+
+
+_FAMILIES = {
+    "F": "文件", "Y": "YAML", "S": "头信息与配置的结构（R4.1）", "C": "站群结构与条目之间的关系（R1、R2）",
+    "H": "HTML 安全（R4.8）", "P": "个人信息（R4.2）", "M": "涉密信息（R4.3）", "X": "禁止发布的内容（R4.4）",
+    "W": "错敏词（R4.5）", "L": "链接（R4.6）", "I": "图片（R4.7）", "A": "附件（R4.2）", "N": "豁免注释（R4）",
+}
+
+
+def markdown() -> str:
+    """docs/rules.md, generated from the registry (a test keeps the two in step)."""
+    lines = [
+        "# 检查规则 / Rules",
+        "",
+        "由 `zhanqun rule 代码` 打印完整说明。代码稳定，永不复用。本页由 `zhanqun rule --list` 从注册表生成，请勿手改。",
+        "",
+        "可以用 `zhanqun: ignore[代码] 理由` 豁免的只有 P、M、X、W、L、I、A 开头的规则；P、M 不能整篇豁免（见 docs/handbook.md）。",
+    ]
+    for family, title in _FAMILIES.items():
+        codes = sorted(c for c in RULES if c[0] == family)
+        if not codes:
+            continue
+        lines += ["", f"## {family}：{title}", "", "| 代码 | 名称 | 级别 | 说明 | 依据 |", "|---|---|---|---|---|"]
+        for code in codes:
+            r = RULES[code]
+            summary = r.summary.replace("|", "\\|")
+            lines.append(f"| {code} | {r.name} | {r.severity.label} | {summary} | {r.requirement} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,113 @@
+"""Banned content (R4.4, 000 §11, 004 §16): gambling and porn spam, illegal services, pasted watermarks.
+
+Term lists by category live in data/banned.yaml. Context decides: a term in a promotion is an error, in an
+enforcement or regulation context it is ordinary government prose ("严厉打击赌博违法犯罪"), otherwise a
+person should look. Terms are found with one Aho–Corasick automaton (ahocorasick-rs; see bench/scan.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from zhanqun.checks.textscan import Text
+from zhanqun.findings import Finding, Severity, define
+
+PROMOTION = define(
+    "X001", "banned-promotion", Severity.ERROR, "含有赌博、色情或违法服务的推广内容（含博彩网站名称链条）。",
+    why="政府网站出现赌博、色情推广是最常见的被挂马、被篡改迹象，也是检查中的单项否决（000 §11、004 §16）。",
+    example="澳门XX娱乐城官网，注册即送彩金，真人荷官在线 bet365 188bet",
+    fix="删除这段内容，检查来源文件是否被篡改；如是从网上复制的材料，请换用权威来源。",
+    requirement="R4.4",
+)
+REVIEW = define(
+    "X002", "banned-term-review", Severity.WARNING, "出现赌博、色情或违法服务类词语，需要人工确认。",
+    why="这类词可能是正常报道（如打击赌博的新闻），也可能是被插入的垃圾信息，由审核人判断。",
+    example="……推出百家乐……",
+    fix="如是执法、警示类报道，写明语境（如“打击”“查处”）即可；如是误粘贴的内容，删除。",
+    requirement="R4.4",
+)
+WATERMARK = define(
+    "X003", "commercial-watermark", Severity.WARNING, "含有商业网站的转载水印或引流语。",
+    why="从商业网站复制文章时常带有“转载请注明出处”“更多精彩请关注”等水印，既不规范，也为商业网站引流。",
+    example="本文来源于某某财经网 www.example.com，转载请注明出处",
+    fix="删除水印和引流语；转载应来自 cluster.yaml 的 sources 所列权威来源，并在头信息 source 中写明。",
+    requirement="R4.4, R2.9",
+)
+
+
+class Scanner:
+    def __init__(self, data: dict) -> None:
+        import ahocorasick_rs
+
+        self.categories = data["categories"]
+        terms: dict[str, tuple[int, bool]] = {}
+        for index, category in enumerate(self.categories):
+            for term in category.get("terms", []):
+                terms.setdefault(term.lower(), (index, False))
+            for term in category.get("strong", []):
+                terms[term.lower()] = (index, True)
+        self.terms = list(terms)
+        self.payload = [terms[t] for t in self.terms]
+        self.automaton = ahocorasick_rs.AhoCorasick(
+            self.terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        ) if self.terms else None
+        self.brands = [(i, re.compile(p, re.IGNORECASE)) for i, c in enumerate(self.categories) for p in c.get("brands", [])]
+        self.promo = tuple(data["promo_cues"])
+        self.enforcement = tuple(data["enforcement_cues"])
+        self.chain = int(data["brand_chain"])
+        self.watermarks = [re.compile(p, re.IGNORECASE) for p in data["watermarks"]]
+
+    def scan(self, doc: Text) -> Iterator[Finding]:
+        text = doc.text
+        lowered = text.lower()
+        hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
+        if self.automaton is not None:
+            for index, start, end in self.automaton.find_matches_as_indexes(lowered):
+                category, strong = self.payload[index]
+                hits.append((start, end, category, strong))
+        brand_hits = [(m.start(), m.end(), category) for category, p in self.brands for m in p.finditer(lowered)]
+        reported: set[int] = set()
+        for start, end, category in brand_hits:
+            same_sentence = [b for b in brand_hits if abs(b[0] - start) < 80]
+            if len(same_sentence) >= self.chain and not self._enforcement(doc, start, end):
+                line = doc.position(start)[0]
+                if line not in reported:
+                    reported.add(line)
+                    names = "、".join(text[b[0]:b[1]] for b in same_sentence[:4])
+                    yield doc.finding(start, PROMOTION, f"出现博彩网站名称链条：{names}。",
+                                      "删除这段内容，并检查文件是否被篡改。", key=names)
+            else:
+                hits.append((start, end, category, False))
+        for start, end, category, strong in sorted(hits):
+            line = doc.position(start)[0]
+            if line in reported or self._enforcement(doc, start, end):
+                continue
+            term = text[start:end]
+            name = self.categories[category]["name"]
+            error = self.categories[category].get("severity", "error") == "error"
+            if error and (strong or self._promotion(doc, start, end)):
+                reported.add(line)
+                yield doc.finding(start, PROMOTION, f"出现{name}推广内容“{term}”。",
+                                  "删除这段内容，并检查文件是否被篡改或误粘贴。", key=term)
+            else:
+                reported.add(line)
+                yield doc.finding(start, REVIEW, f"出现{name}类词语“{term}”，请确认语境。",
+                                  "执法、警示类报道请写明语境（如“打击”“查处”）；误粘贴的内容请删除。", key=term)
+        for pattern in self.watermarks:
+            for match in pattern.finditer(text):
+                line = doc.position(match.start())[0]
+                if line in reported:
+                    continue
+                reported.add(line)
+                yield doc.finding(match.start(), WATERMARK, f"疑似商业网站水印或引流语“{match.group()[:24]}”。",
+                                  "删除水印和引流语；转载请使用权威来源并在头信息 source 中写明。", key=match.group()[:24])
+
+    def _enforcement(self, doc: Text, start: int, end: int) -> bool:
+        paragraph = doc.paragraph_at(start, end)
+        return any(cue in paragraph for cue in self.enforcement)
+
+    def _promotion(self, doc: Text, start: int, end: int) -> bool:
+        sentence = doc.sentence_at(start, end).lower()
+        return any(cue in sentence for cue in self.promo)

@@ -1,0 +1,88 @@
+"""Gates that need more than one file: leader names against the leader pages (W003), links against the
+cluster's sites (L001–L003), and the attachments in the column folders (A001, A002 and the text gates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from zhanqun.checks import attachments, links, wording
+from zhanqun.checks.textscan import Text
+from zhanqun.findings import Finding
+
+
+def leader_check(items: Iterable, data) -> wording.LeaderCheck:
+    leaders = [wording.Leader(str(i.meta["name"]), str(i.meta["post"]), i.rel)
+               for i in items if i.type == "leader" and i.meta.get("name") and i.meta.get("post")]
+    return wording.LeaderCheck(leaders, data["wording"]["posts"])
+
+
+def check_items(cluster, items: Iterable, gates, leaders: wording.LeaderCheck) -> Iterator[Finding]:
+    link_check = links.LinkCheck(gates.data["links"], links.SiteMap.of(cluster), cluster.config.link_allowlist)
+    for item in items:
+        if leaders.leaders:
+            try:
+                text = (cluster.root / item.rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            yield from leaders.scan(Text(text, item.rel, 1, item.type))
+        if item.links:
+            yield from link_check.check(item.rel, cluster.url_of(item), item.links)
+
+
+def attachment_files(content_dir: Path, units: Iterable) -> list[tuple[Path, str]]:
+    """Every attachment-like file in the units' folders, with its path relative to the repository."""
+    files = []
+    root = content_dir.parent
+    for unit in units:
+        unit_dir = content_dir / unit.id
+        for path in sorted(unit_dir.rglob("*")):
+            rel_parts = path.relative_to(unit_dir).parts
+            if path.suffix.lower() in attachments.SCANNED_SUFFIXES and path.is_file() \
+                    and not any(p.startswith(".") for p in rel_parts):
+                files.append((path, path.relative_to(root).as_posix()))
+    return files
+
+
+_WORKER_GATES = None
+
+
+def _scan_one(args: tuple[Path, str, str]) -> tuple[str, list]:
+    path, rel, key = args
+    findings = attachments.scan(path, rel, _WORKER_GATES)
+    return key, [[f.line, f.column, f.code, f.message, f.hint, f.key] for f in findings]
+
+
+def scan_attachments(files: list[tuple[Path, str]], gates, cache, salt: str, jobs: int) -> list[Finding]:
+    """Scan attachments, reusing cached results for unchanged bytes (keyed by content, path and rule data)."""
+    global _WORKER_GATES
+    entries = []
+    for path, rel in files:
+        digest = _file_digest(path)
+        entries.append((path, rel, f"att:{digest}:{rel}:{salt}"))
+    known = cache.get_many(e[2] for e in entries)
+    todo = [e for e in entries if e[2] not in known]
+    _WORKER_GATES = gates
+    if jobs > 1 and len(todo) > 4:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+            fresh = dict(pool.map(_scan_one, todo, chunksize=1))
+    else:
+        fresh = dict(_scan_one(e) for e in todo)
+    cache.put_many((k, {"findings": v}) for k, v in fresh.items())
+    findings = []
+    for path, rel, key in entries:
+        rows = known[key]["findings"] if key in known else fresh[key]
+        findings += [Finding(rel, *row) for row in rows]
+    return findings
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

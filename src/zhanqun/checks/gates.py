@@ -1,0 +1,65 @@
+"""The review gates of one file's text (R4.2–R4.5, R4.7): personal data, secrets, banned content,
+wording and images, plus the links to resolve later. Pure: text and rule data in, findings out.
+
+Scanners are built once per process from the rule data (:func:`for_data`); attachments use the
+personal-data, secrets and banned-content scanners on their extracted text.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from zhanqun.checks import banned, images, links, personal_data, secrets, wording
+from zhanqun.checks.ruledata import RuleData
+from zhanqun.checks.textscan import Text
+from zhanqun.findings import Finding
+
+
+class Gates:
+    def __init__(self, data: RuleData) -> None:
+        self.data = data
+        self.personal = personal_data.Scanner(data["personal_data"])
+        self.secrets = secrets.Scanner(data["secrets"])
+        self.banned = banned.Scanner(data["banned"])
+        self.wording = wording.Scanner(data["wording"])
+        self.images = images.Scanner(data["images"])
+
+    def scan_item(self, text: str, rel: str, content_type: str, body_line: int) -> Iterator[Finding]:
+        """Front matter and body of a Markdown item (line numbers of the whole file)."""
+        doc = Text(text, rel, 1, content_type)
+        yield from self.personal.scan(doc)
+        yield from self.secrets.scan(doc)
+        yield from self.banned.scan(doc)
+        yield from self.wording.scan(doc)
+        body = Text(_body(text, body_line), rel, body_line, content_type)
+        yield from self.images.scan(body)
+
+    def item_links(self, text: str, body_line: int) -> list[tuple[int, int, str]]:
+        body = Text(_body(text, body_line), "", body_line)
+        return [(*body.position(offset), url) for offset, url in links.extract(body.text)]
+
+    def scan_attachment_text(self, doc: Text) -> Iterator[Finding]:
+        yield from self.personal.scan(doc)
+        yield from self.secrets.scan(doc)
+        yield from self.banned.scan(doc)
+
+
+def _body(text: str, body_line: int) -> str:
+    if body_line <= 1:
+        return text
+    index = 0
+    for _ in range(body_line - 1):
+        index = text.find("\n", index) + 1
+        if index == 0:
+            return ""
+    return text[index:]
+
+
+@functools.lru_cache(maxsize=4)
+def _gates(digest: str, data_id: int, data: RuleData) -> Gates:
+    return Gates(data)
+
+
+def for_data(data: RuleData) -> Gates:
+    return _gates(data.digest, id(data), data)

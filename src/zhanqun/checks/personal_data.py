@@ -1,0 +1,205 @@
+"""Personal data (R4.2, 001 §9): ID numbers, mobile numbers, bank cards, a name next to a home address.
+
+Numbers are validated (GB 11643 check digit, a real date, Luhn and card prefixes), so 索引号, 文号 and order
+numbers stay quiet. Messages never show a full number: only its masked form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from zhanqun.checks.textscan import Text
+from zhanqun.findings import Finding, Severity, define
+
+ID_NUMBER = define(
+    "P001", "id-number", Severity.ERROR, "含有居民身份证号码。",
+    why="身份证号是公民个人信息，公开发布违反《个人信息保护法》和 001 号文件第九条；检查中属于单项否决。",
+    example="拟发放补贴人员名单：李秀兰 419900198001011234 …（校验码正确的 18 位号码）",
+    fix="删除号码，或只保留前 6 位和后 4 位以外全部用 * 代替（如 419900********1234）；名单类附件同样处理。",
+    requirement="R4.2",
+)
+MOBILE = define(
+    "P002", "mobile-number", Severity.ERROR, "含有个人手机号码。",
+    why="个人手机号属于个人信息，不得在政府网站公开。机关的公开电话、监督电话不受此限。",
+    example="联系人：张某，联系电话：17012345678",
+    fix="改为单位的办公电话；确需公开的服务电话请在号码前写明“咨询电话”“监督电话”等。",
+    requirement="R4.2",
+)
+BANK_CARD = define(
+    "P003", "bank-card", Severity.ERROR, "含有银行卡号。",
+    why="个人银行卡号属于敏感个人信息；补贴发放名单中最常见。",
+    example="补贴发放账号：6222 0000 0000 0000 000",
+    fix="删除卡号，或只保留后 4 位。单位的对公收款账户请在号码前写明“收款账户”。",
+    requirement="R4.2",
+)
+NAME_ADDRESS = define(
+    "P004", "name-with-home-address", Severity.ERROR, "姓名旁边写有详细的家庭住址。",
+    why="姓名加上门牌号、楼栋、单元或房号，足以找到具体的人，属于个人信息。",
+    example="李秀兰，女，住城关镇幸福路18号3栋2单元501室",
+    fix="住址只写到村（社区）一级，如“城关镇幸福社区”；或删除姓名。",
+    requirement="R4.2",
+)
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SEP = r"[ \u00a0\-]?"
+_ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6}" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _SEP + r"\d{3}[0-9Xx]|"
+                   r"\d{4} \d{4} \d{4} \d{4} \d{1}[0-9Xx]|\d{18}|\d{17}[Xx])(?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)?86[ \-]?)?(1[3-9]\d)[ \-]?(\d{4})[ \-]?(\d{4})(?![0-9A-Za-z])")
+_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4}(?:[ \-]?\d{4}){2,3}(?:[ \-]?\d{1,3})?)(?![0-9A-Za-z])")
+_DIGITS = re.compile(r"[^0-9Xx]")
+
+
+def id18_valid(number: str, provinces: frozenset[int] | None = None, today: dt.date | None = None) -> bool:
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    if provinces is not None and int(number[:2]) not in provinces:
+        return False
+    if not _plausible_birth(number[6:14], today):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))
+    return _CHECK[total % 11] == number[17].upper()
+
+
+def id15_valid(number: str, provinces: frozenset[int] | None = None) -> bool:
+    if len(number) != 15 or not number.isdigit():
+        return False
+    if provinces is not None and int(number[:2]) not in provinces:
+        return False
+    return _plausible_birth("19" + number[6:12], None)
+
+
+def _plausible_birth(yyyymmdd: str, today: dt.date | None) -> bool:
+    try:
+        born = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= (today or dt.date.today())
+
+
+def luhn_valid(number: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = int(char)
+        if index % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def mask(number: str) -> str:
+    """Keep the ends, hide the middle: 419900********123X, 170****5678, 6222*********1234."""
+    if len(number) == 18:
+        return number[:6] + "*" * 8 + number[-4:]
+    if len(number) == 15:
+        return number[:6] + "*" * 6 + number[-3:]
+    if len(number) == 11:
+        return number[:3] + "****" + number[-4:]
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+class Scanner:
+    def __init__(self, data: dict) -> None:
+        self.provinces = frozenset(int(p) for p in data["provinces"])
+        self.office_labels = tuple(data["office_phone_labels"])
+        self.account_labels = tuple(data["public_account_labels"])
+        self.card_prefixes = tuple(sorted(data["card_prefixes"], key=len, reverse=True))
+        surnames = sorted(data["surnames"], key=len, reverse=True)
+        sep = r"[\s|｜，,、：:；;（(）)【】\[\]“”\"'·]"
+        # A personal name is a field of its own: a surname and one or two characters between separators.
+        roles = "|".join(map(re.escape, sorted(data["name_cues"], key=len, reverse=True)))
+        self.name = re.compile(rf"(?:^|(?<={sep})|(?:{roles}))((?:{'|'.join(map(re.escape, surnames))})[\u4e00-\u9fa5]{{1,2}})"
+                               rf"(?=$|{sep}|同志|先生|女士|家住|住)")
+        home = "|".join(map(re.escape, sorted(data["home_cues"], key=len, reverse=True)))
+        office = "|".join(map(re.escape, sorted(data["office_cues"], key=len, reverse=True)))
+        self.home_cue = re.compile(rf"(?:{home})")
+        self.office_cue = re.compile(rf"(?:{office})")
+        number = r"(?:\d+|[一二三四五六七八九十百零〇]+)"
+        place = r"[\u4e00-\u9fa5]{1,6}?(?:路|街|巷|大道|道|弄|胡同|小区|花园|公寓|新村|家园|苑|村|屯|社区|组)"
+        detail = rf"(?:{number}\s*(?:号楼|号院|号|栋|幢|单元|室|楼|组|排|户))"
+        # A detailed address: a road, village or estate followed by house, building, unit or room numbers.
+        self.address = re.compile(rf"{place}[\u4e00-\u9fa5]{{0,8}}?(?:{detail}\s*){{1,5}}")
+
+    def scan(self, doc: Text) -> Iterator[Finding]:
+        text = doc.text
+        taken: list[tuple[int, int]] = []
+        if any(c.isdigit() for c in text):
+            yield from self._ids(doc, taken)
+            yield from self._mobiles(doc, taken)
+            yield from self._cards(doc, taken)
+        yield from self._addresses(doc)
+
+    def _labelled(self, doc: Text, start: int, labels: tuple[str, ...]) -> bool:
+        line_start, _ = doc.line_at(start)
+        before = doc.text[max(line_start, start - 16): start]
+        return any(label in before for label in labels)
+
+    def _ids(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
+        for match in _ID18.finditer(doc.text):
+            number = _DIGITS.sub("", match.group(1)).upper()
+            if id18_valid(number, self.provinces):
+                taken.append(match.span())
+                yield doc.finding(match.start(), ID_NUMBER, f"含有身份证号 {mask(number)}。",
+                                  "删除号码，或只保留前 6 位和后 4 位，中间用 * 代替。", key=mask(number))
+        for match in _ID15.finditer(doc.text):
+            if id15_valid(match.group(), self.provinces) and not _overlaps(match.span(), taken):
+                taken.append(match.span())
+                yield doc.finding(match.start(), ID_NUMBER, f"含有 15 位旧身份证号 {mask(match.group())}。",
+                                  "删除号码，或中间用 * 代替。", key=mask(match.group()))
+
+    def _mobiles(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
+        for match in _MOBILE.finditer(doc.text):
+            if _overlaps(match.span(), taken):
+                continue
+            taken.append(match.span())
+            if self._labelled(doc, match.start(), self.office_labels):
+                continue
+            number = "".join(match.groups())
+            yield doc.finding(match.start(), MOBILE, f"含有手机号 {mask(number)}。",
+                              "改为单位办公电话；公开的服务电话请在号码前写明“咨询电话”“监督电话”等。", key=mask(number))
+
+    def _cards(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
+        for match in _CARD.finditer(doc.text):
+            number = _DIGITS.sub("", match.group(1))
+            if not 16 <= len(number) <= 19 or _overlaps(match.span(), taken):
+                continue
+            if not number.startswith(self.card_prefixes) or not luhn_valid(number):
+                continue
+            taken.append(match.span())
+            if self._labelled(doc, match.start(), self.account_labels):
+                continue
+            yield doc.finding(match.start(), BANK_CARD, f"含有银行卡号 {mask(number)}。",
+                              "删除卡号或只保留后 4 位；单位对公账户请写明“收款账户”。", key=mask(number))
+
+    def _addresses(self, doc: Text) -> Iterator[Finding]:
+        text = doc.text
+        for match in self.address.finditer(text):
+            start = match.start()
+            line_start, _ = doc.line_at(start)
+            before = text[max(line_start, start - 30): start]
+            # The address pattern may begin a few characters early ("住城关镇…", "位于人民路…"): look at both sides.
+            if self.office_cue.search(text[max(line_start, start - 12): start + 6]):
+                continue
+            window = text[max(line_start, start - 30): start + 8]
+            names = [n for n in self.name.finditer(window) if "某" not in n.group(1) and n.end(1) <= len(before) + 6]
+            cue = self.home_cue.search(text[max(line_start, start - 8): start + 6])
+            if not cue:  # without 家住/住址 the name must come first, close before the address (a list row)
+                names = [n for n in names if n.end(1) <= len(before) and len(before) - n.end(1) <= 12]
+            if names:
+                name = names[-1].group(1)
+                yield doc.finding(match.start(), NAME_ADDRESS, f"“{name[0]}*”旁边写有详细住址“{_shorten(match.group())}”。",
+                                  "住址只写到村（社区）一级，或删除姓名。", key=name[0] + _shorten(match.group()))
+
+
+def _shorten(address: str) -> str:
+    address = re.sub(r"^.*?(?:家住|住址|住)[:：]?", "", address.strip())
+    return address if len(address) <= 8 else address[:6] + "…"
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)

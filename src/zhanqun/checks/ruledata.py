@@ -1,0 +1,70 @@
+"""Rule data: term lists and allowlists in YAML (R4), the package's defaults plus a cluster's additions.
+
+The defaults live in ``src/zhanqun/checks/data/<name>.yaml``. A cluster repository may add to any list in
+``rules/<name>.yaml`` (same keys; lists are extended, mappings merged), so a county can add local terms
+without forking the tool. The digest of all data is part of every cache key.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from zhanqun.errors import UsageError
+
+NAMES = ("personal_data", "secrets", "banned", "wording", "links", "images")
+_DEFAULTS = Path(__file__).parent / "data"
+
+
+class RuleData:
+    def __init__(self, tables: dict[str, dict[str, Any]], digest: str) -> None:
+        self.tables = tables
+        self.digest = digest
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        return self.tables[name]
+
+
+def load(root: Path | None = None) -> RuleData:
+    local = root / "rules" if root is not None else None
+    return _load(str(local) if local is not None and local.is_dir() else "")
+
+
+@functools.lru_cache(maxsize=4)
+def _load(local_dir: str) -> RuleData:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="safe", pure=False)
+    tables: dict[str, dict[str, Any]] = {}
+    digest = hashlib.sha256()
+    for name in NAMES:
+        for folder in filter(None, [_DEFAULTS, Path(local_dir) if local_dir else None]):
+            path = folder / f"{name}.yaml"
+            if not path.is_file():
+                continue
+            raw = path.read_bytes()
+            digest.update(name.encode() + b"\0" + raw)
+            try:
+                data = yaml.load(raw.decode("utf-8"))
+            except (YAMLError, UnicodeDecodeError) as exc:
+                raise UsageError(f"规则数据 {path} 无法读取：{exc}", hint="检查 YAML 格式，文件须为 UTF-8。") from None
+            if not isinstance(data, dict):
+                raise UsageError(f"规则数据 {path} 应当是键值表。", hint="参照 zhanqun 自带的同名文件。")
+            tables[name] = _merge(tables.get(name, {}), data)
+    return RuleData(tables, digest.hexdigest()[:16])
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(old, list) and isinstance(value, list):
+            merged[key] = old + [v for v in value if v not in old]
+        elif isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,60 @@
+"""What every text scanner shares: a text with its file's line numbers, and a finding at an offset."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import re
+
+from zhanqun.findings import Finding
+
+_PARAGRAPH_END = re.compile(r"\n")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+@dataclasses.dataclass
+class Text:
+    """A text to scan. ``first_line`` is the file line of ``text[0]``; ``where`` prefixes attachment messages."""
+
+    text: str
+    rel: str
+    first_line: int = 1
+    content_type: str = "news"
+    where: str = ""  # an attachment's location ("第 2 页"): then every finding is on line ``first_line``
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return self.first_line + (0 if self.where else index), offset - self._line_starts[index] + 1
+
+    def line_at(self, offset: int) -> tuple[int, int]:
+        """Start and end offsets of the line holding ``offset``."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        start = self._line_starts[index]
+        end = self.text.find("\n", start)
+        return start, len(self.text) if end == -1 else end
+
+    def sentence_at(self, start: int, end: int) -> str:
+        left = max((m.end() for m in _SENTENCE_END.finditer(self.text, max(0, start - 120), start)), default=max(0, start - 120))
+        match = _SENTENCE_END.search(self.text, end, end + 120)
+        return self.text[left: match.start() if match else min(len(self.text), end + 120)]
+
+    def paragraph_at(self, start: int, end: int) -> str:
+        line_start, line_end = self.line_at(start)
+        return self.text[max(line_start, start - 200): min(line_end, end + 200)]
+
+    def finding(self, start: int, code: str, message: str, hint: str, key: str = "") -> Finding:
+        line, column = self.position(start)
+        if self.where:
+            message = f"{self.where}：{message}"
+        return Finding(self.rel, line, column, code, message, hint, key)
