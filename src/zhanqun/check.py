@@ -1,4 +1,11 @@
-"""``zhanqun check``: every rule family over the cluster, filtered to the paths asked about."""
+"""``zhanqun check``: every rule family over the cluster, or — for pre-commit — over the files given.
+
+With no paths, or with folders, the whole cluster is loaded and checked, and findings are reported for the
+paths asked about. With files only (what pre-commit passes), just those files are parsed, against the
+cluster's config, its leader pages and its folder tree: fast enough for a commit hook (R4.9). The rules
+that compare every item with every other (C101 duplicate index numbers, C102/C103 interpretations) need
+the whole cluster and run in CI's full check.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,70 @@ from zhanqun import cluster as cluster_mod
 from zhanqun.findings import Finding, Severity
 
 
-def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1) -> list[Finding]:
-    _, findings = cluster_mod.load(root, jobs=jobs)
-    if paths:
-        wanted = [_relative(root, p) for p in paths]
+def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool = True) -> list[Finding]:
+    wanted = [_relative(root, p) for p in paths]
+    if paths and all((root / w).is_file() for w in wanted):
+        return sorted(set(run_files(root, wanted, suppress=suppress)))
+    _, findings = cluster_mod.load(root, jobs=jobs, suppress=suppress)
+    if wanted:
         findings = [f for f in findings if any(_under(f.path, w) for w in wanted)]
     return sorted(set(findings))
+
+
+def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list[Finding]:
+    """Check only the given files (paths relative to ``root``)."""
+    from zhanqun.cache import ParseCache, code_digest
+    from zhanqun.checks import attachments, crossfile, gates as gates_mod, references, ruledata, suppressions
+
+    changed = set(rels)
+    leader_types = {"leader"}
+    cluster, structure = cluster_mod.load_structure(root, item_types=leader_types)
+    if cluster is None:  # the config itself is broken: nothing can be checked against it
+        return structure
+    findings = [f for f in structure if any(_under(f.path, w) for w in changed)]
+    gates = gates_mod.for_data(ruledata.load(root))
+    salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
+    wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(changed))
+                                         if e is not None and e[4] not in leader_types]
+    cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3")
+    try:
+        parsed, found = cluster_mod.parse_files(wanted, cluster.schemas, gates, cache, salt, jobs=1, render=False)
+        findings += [f for f in found if f.path in changed]
+        scanned = [(root / r, r) for r in rels if Path(r).suffix.lower() in attachments.SCANNED_SUFFIXES
+                   and r.startswith("content/")]
+        findings += crossfile.scan_attachments(scanned, gates, cache, salt, jobs=1)
+    finally:
+        cache.close()
+
+    items, leaders_pages, per_file = [], [], {}
+    from zhanqun import content
+
+    for (path, rel, unit_id, column_id, content_type, sha, _), result in parsed:
+        item = content.Item(rel, unit_id, column_id, path.stem, content_type, result.meta or {}, "", sha, result.links)
+        if result.meta is not None and content_type in leader_types:
+            leaders_pages.append(item)
+        if rel not in changed:
+            continue
+        file_suppressions = suppressions.FileSuppressions(rel, result.suppressions)
+        per_file[rel] = file_suppressions
+        findings += file_suppressions.apply(result.findings_for(rel), suppress)
+        if result.meta is not None:
+            items.append(item)
+    cluster.items = items
+    leaders = crossfile.leader_check(leaders_pages, gates.data)
+    cross = list(references.check_items(cluster, items)) + list(crossfile.check_items(cluster, items, gates, leaders))
+    for finding in cross:
+        findings += per_file[finding.path].apply([finding], suppress) if finding.path in per_file else [finding]
+    for file_suppressions in per_file.values():
+        findings += file_suppressions.unused()
+    for rel in changed:
+        if rel.endswith("/unit.yaml") and rel.count("/") == 2:
+            from zhanqun.checks import labels
+
+            unit = cluster.units.get(rel.split("/")[1])
+            if unit is not None:
+                findings += labels.check_unit(unit, rel, cluster.unit_docs[unit.id].locate)
+    return findings
 
 
 def exit_code(findings: Sequence[Finding], strict: bool = False) -> int:

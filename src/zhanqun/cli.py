@@ -31,11 +31,25 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
 @click.option("--strict", is_flag=True, help="警告也按失败处理（退出码 1）。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行进程数。")
-def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int) -> None:
-    """检查内容与配置（R4），只报告 PATH 下的问题。"""
-    from zhanqun import check as check_mod
+@click.option("--no-suppress", is_flag=True, help="忽略 zhanqun: ignore 豁免注释，列出全部问题及豁免理由（审计用）。")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="只报告基线文件中没有的新问题。")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="把当前全部问题写入基线文件（导入历史网页时用），然后以 0 退出。")
+def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int, no_suppress: bool,
+          baseline: Path | None, write_baseline: Path | None) -> None:
+    """检查内容与配置（R4）。给出文件时只检查这些文件（pre-commit 用）；给出目录时检查全站并只报告其中的问题。"""
+    from zhanqun import baseline as baseline_mod, check as check_mod
 
-    findings = check_mod.run(root, paths, jobs=jobs)
+    findings = check_mod.run(root, paths, jobs=jobs, suppress=not no_suppress)
+    if write_baseline is not None:
+        count = baseline_mod.write(write_baseline, findings)
+        output.info(f"已把 {count} 个问题写入基线 {write_baseline}。以后用 --baseline {write_baseline} 只报告新问题。")
+        return
+    if baseline is not None:
+        before = len(findings)
+        findings = baseline_mod.new_only(findings, baseline_mod.read(baseline))
+        output.info(f"基线中已有 {before - len(findings)} 个问题，不再报告。")
     output.print_findings(findings, fmt)
     sys.exit(check_mod.exit_code(findings, strict))
 

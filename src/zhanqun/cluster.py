@@ -220,8 +220,11 @@ def _apply_suppressions(cluster: Cluster, findings: list[Finding], enabled: bool
     return kept
 
 
-def load_structure(root: Path) -> tuple[Cluster | None, list[Finding]]:
-    """Config, units and the list of item files, without reading any item (cheap: for pre-commit)."""
+def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Cluster | None, list[Finding]]:
+    """Config, units and the list of item files, without reading any item (cheap: for pre-commit).
+
+    ``item_types`` limits the listed items to columns of those content types (pre-commit needs only leaders).
+    """
     findings: list[Finding] = []
     content_dir = root / "content"
     schema_dir = root / "schemas"
@@ -255,7 +258,7 @@ def load_structure(root: Path) -> tuple[Cluster | None, list[Finding]]:
         units[unit.id] = unit
         unit_docs[unit.id] = doc
         findings += _check_unit_columns(unit, data, f"{unit_rel}/unit.yaml", doc)
-        item_files += _collect_items(unit, unit_dir, unit_rel, findings)
+        item_files += _collect_items(unit, unit_dir, unit_rel, findings, item_types)
     if config_data is None:
         return None, findings
     config = ClusterConfig.from_data(config_data)
@@ -325,7 +328,19 @@ def _check_cluster_units(cluster: Cluster) -> list[Finding]:
     return findings
 
 
-def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Finding]) -> list[tuple[Path, str, str, str, str]]:
+def item_entry(cluster: Cluster, rel: str) -> tuple[Path, str, str, str, str] | None:
+    """The item-file entry of one path (``content/<unit>/<column>/…/x.md``), or None if it is not an item."""
+    parts = rel.split("/")
+    if len(parts) < 4 or parts[0] != "content" or not rel.endswith(ITEM_SUFFIX) or parts[1] not in cluster.units:
+        return None
+    column = cluster.units[parts[1]].columns.get(parts[2])
+    if column is None or any(p.startswith(".") for p in parts[3:]):
+        return None
+    return cluster.root / rel, rel, parts[1], column.id, column.type
+
+
+def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Finding],
+                   item_types: set[str] | None = None) -> list[tuple[Path, str, str, str, str]]:
     files = []
     for path in sorted(unit_dir.iterdir()):
         if path.name.startswith(".") or path.name == "unit.yaml":
@@ -342,6 +357,8 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
             declared = "、".join(unit.columns) or "（无）"
             findings.append(Finding(f"{rel}/", 0, 0, UNDECLARED_COLUMN, f"栏目目录 {path.name}/ 没有在 {unit_rel}/unit.yaml 中声明。",
                                     f"已声明的栏目：{declared}。把文件移到其中之一，或请管理员登记该栏目。"))
+            continue
+        if item_types is not None and column.type not in item_types:
             continue
         for item in sorted(path.rglob(f"*{ITEM_SUFFIX}")):
             if any(part.startswith(".") for part in item.relative_to(path).parts):

@@ -26,7 +26,7 @@ NO_TEXT = define(
 )
 
 # Attachment suffixes the gates look at (the build publishes these from column folders).
-SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et"}
+SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et"}  # = extract.SUFFIXES
 
 
 def scan(path: Path, rel: str, gates) -> list[Finding]:

@@ -65,7 +65,12 @@ def check(cluster) -> Iterator[Finding]:  # cluster: zhanqun.cluster.Cluster
     everything = cluster.items + cluster.invalid
     yield from _index_numbers(cluster, everything)
     yield from _interpretations(cluster, everything)
-    for item in cluster.items:
+    yield from check_items(cluster, cluster.items)
+
+
+def check_items(cluster, items) -> Iterator[Finding]:
+    """The rules that need only the item itself and the cluster's config (also run by pre-commit)."""
+    for item in items:
         yield from _sources(cluster, item)
         yield from _pushes(cluster, item)
         yield from _files(cluster, item)
