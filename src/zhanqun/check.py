@@ -20,7 +20,7 @@ def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool 
     wanted = [_relative(root, p) for p in paths]
     if paths and all((root / w).is_file() for w in wanted):
         return sorted(set(run_files(root, wanted, suppress=suppress)))
-    _, findings = cluster_mod.load(root, jobs=jobs, suppress=suppress)
+    _, findings = cluster_mod.load(root, jobs=jobs, suppress=suppress, render=False)
     if wanted:
         findings = [f for f in findings if any(_under(f.path, w) for w in wanted)]
     return sorted(set(findings))

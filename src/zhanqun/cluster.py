@@ -177,10 +177,12 @@ def reference_date() -> dt.date:
     return dt.date.today()
 
 
-def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = True) -> tuple[Cluster | None, list[Finding]]:
+def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = True,
+         render: bool = True) -> tuple[Cluster | None, list[Finding]]:
     """Load and check the cluster under ``root``. Returns ``(None, findings)`` if its config is unusable.
 
-    ``suppress=False`` reports findings that inline suppressions would hide (for audits).
+    ``suppress=False`` reports findings that inline suppressions would hide (for audits); ``render=False``
+    leaves the items' HTML empty (a check does not need it).
     """
     cluster, findings = load_structure(root)
     if cluster is None:
@@ -191,7 +193,8 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
-        cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs, suppress)
+        cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs,
+                                                            suppress, render)
         findings += found
         attachment_findings = crossfile.scan_attachments(
             crossfile.attachment_files(root / "content", cluster.units.values()), gates, cache, salt, jobs)
@@ -403,8 +406,8 @@ def _key(sha: str, content_type: str, render: bool, salt: str) -> str:
     return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
 
 
-def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool):
-    parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs)
+def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool, render: bool):
+    parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs, render)
     items, invalid = [], []
     for (path, rel, unit_id, column_id, content_type, sha, key), parsed in parsed_files:
         file_suppressions = suppressions.FileSuppressions(rel, parsed.suppressions)

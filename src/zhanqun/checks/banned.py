@@ -53,7 +53,8 @@ class Scanner:
             self.terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         ) if self.terms else None
-        self.brands = [(i, re.compile(p, re.IGNORECASE)) for i, c in enumerate(self.categories) for p in c.get("brands", [])]
+        self.brands = [(i, tuple(str(h).lower() for h in c.get("brand_hints", [])), re.compile(p, re.IGNORECASE))
+                       for i, c in enumerate(self.categories) for p in c.get("brands", [])]
         self.promo = tuple(data["promo_cues"])
         self.enforcement = tuple(data["enforcement_cues"])
         self.chain = int(data["brand_chain"])
@@ -67,7 +68,8 @@ class Scanner:
             for index, start, end in self.automaton.find_matches_as_indexes(lowered):
                 category, strong = self.payload[index]
                 hits.append((start, end, category, strong))
-        brand_hits = [(m.start(), m.end(), category) for category, p in self.brands for m in p.finditer(lowered)]
+        brand_hits = [(m.start(), m.end(), category) for category, hints, p in self.brands
+                      if not hints or any(h in lowered for h in hints) for m in p.finditer(lowered)]
         reported: set[int] = set()
         for start, end, category in brand_hits:
             same_sentence = [b for b in brand_hits if abs(b[0] - start) < 80]

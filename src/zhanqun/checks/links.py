@@ -48,10 +48,15 @@ _TRAILING = ".,;:!?'\""
 def extract(text: str) -> list[tuple[int, str]]:
     """(offset, url) of every link and image in a Markdown text, in order."""
     found: list[tuple[int, int, str]] = []
-    for pattern in (_MD_LINK, _REF_DEF, _AUTOLINK, _HTML_ATTR):
+    lowered = text.lower()
+    for pattern, hint in ((_MD_LINK, "]("), (_REF_DEF, "]:"), (_AUTOLINK, "://"), (_HTML_ATTR, "=")):
+        if hint not in lowered:  # cheap prefilter: most paragraphs have no links at all
+            continue
         for match in pattern.finditer(text):
             found.append((match.start(1), match.end(1), match.group(1)))
     spans = sorted((s, e) for s, e, _ in found)
+    if "http" not in lowered and "www." not in lowered:
+        return sorted((start, url) for start, _, url in found)
     for match in _BARE.finditer(text):
         if not any(s <= match.start(1) < e for s, e in spans):
             found.append((match.start(1), match.end(1), match.group(1).rstrip(_TRAILING)))

@@ -44,12 +44,13 @@ NAME_ADDRESS = define(
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SEP = r"[ \u00a0\-]?"
-_ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6}" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _SEP + r"\d{3}[0-9Xx]|"
-                   r"\d{4} \d{4} \d{4} \d{4} \d{1}[0-9Xx]|\d{18}|\d{17}[Xx])(?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)?86[ \-]?)?(1[3-9]\d)[ \-]?(\d{4})[ \-]?(\d{4})(?![0-9A-Za-z])")
-_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4}(?:[ \-]?\d{4}){2,3}(?:[ \-]?\d{1,3})?)(?![0-9A-Za-z])")
+# Each pattern starts with a digit and checks what precedes it afterwards, so the regex engine can skip
+# straight to digits (a leading lookbehind would be tried at every character of a long Chinese text).
+_NUMBER = re.compile(r"\d(?<![0-9A-Za-z]\d)(?:[ \u00a0\-]?\d){13,16}[ \u00a0\-]?[0-9Xx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?![0-9A-Za-z])")
+_MOBILE_PREFIX = re.compile(r"(?:\+|00|\(|（)?86[)）]?[ \-]?$")
+_CARD = re.compile(r"\d(?<![0-9A-Za-z]\d)\d{3}(?:[ \-]?\d{4}){2,3}(?:[ \-]?\d{1,3})?(?![0-9A-Za-z])")
+_DETAIL = re.compile(r"(?:\d+|[一二三四五六七八九十百零〇]+)\s*(?:号楼|号院|号|栋|幢|单元|室|组|排|户)")
 _DIGITS = re.compile(r"[^0-9Xx]")
 
 
@@ -140,32 +141,36 @@ class Scanner:
         return any(label in before for label in labels)
 
     def _ids(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
-        for match in _ID18.finditer(doc.text):
-            number = _DIGITS.sub("", match.group(1)).upper()
-            if id18_valid(number, self.provinces):
+        for match in _NUMBER.finditer(doc.text):
+            number = _DIGITS.sub("", match.group()).upper()
+            if len(number) == 18 and id18_valid(number, self.provinces):
                 taken.append(match.span())
                 yield doc.finding(match.start(), ID_NUMBER, f"含有身份证号 {mask(number)}。",
                                   "删除号码，或只保留前 6 位和后 4 位，中间用 * 代替。", key=mask(number))
-        for match in _ID15.finditer(doc.text):
-            if id15_valid(match.group(), self.provinces) and not _overlaps(match.span(), taken):
+            elif len(number) == 15 and id15_valid(number, self.provinces):
                 taken.append(match.span())
-                yield doc.finding(match.start(), ID_NUMBER, f"含有 15 位旧身份证号 {mask(match.group())}。",
-                                  "删除号码，或中间用 * 代替。", key=mask(match.group()))
+                yield doc.finding(match.start(), ID_NUMBER, f"含有 15 位旧身份证号 {mask(number)}。",
+                                  "删除号码，或中间用 * 代替。", key=mask(number))
 
     def _mobiles(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
-        for match in _MOBILE.finditer(doc.text):
+        text = doc.text
+        for match in _MOBILE.finditer(text):
+            start = match.start()
+            if start and text[start - 1].isascii() and text[start - 1].isalnum() \
+                    and not _MOBILE_PREFIX.search(text[max(0, start - 6):start]):
+                continue  # part of a longer number
             if _overlaps(match.span(), taken):
                 continue
             taken.append(match.span())
             if self._labelled(doc, match.start(), self.office_labels):
                 continue
-            number = "".join(match.groups())
+            number = re.sub(r"\D", "", match.group())
             yield doc.finding(match.start(), MOBILE, f"含有手机号 {mask(number)}。",
                               "改为单位办公电话；公开的服务电话请在号码前写明“咨询电话”“监督电话”等。", key=mask(number))
 
     def _cards(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
         for match in _CARD.finditer(doc.text):
-            number = _DIGITS.sub("", match.group(1))
+            number = _DIGITS.sub("", match.group())
             if not 16 <= len(number) <= 19 or _overlaps(match.span(), taken):
                 continue
             if not number.startswith(self.card_prefixes) or not luhn_valid(number):
@@ -178,7 +183,16 @@ class Scanner:
 
     def _addresses(self, doc: Text) -> Iterator[Finding]:
         text = doc.text
-        for match in self.address.finditer(text):
+        done = -1
+        for detail in _DETAIL.finditer(text):
+            if detail.start() < done:
+                continue
+            # The full address pattern runs only around a house, building or room number.
+            window_start = max(doc.line_at(detail.start())[0], detail.start() - 24)
+            match = self.address.search(text, window_start, min(len(text), detail.end() + 24))
+            if match is None or match.start() > detail.start():
+                continue
+            done = match.end()
             start = match.start()
             line_start, _ = doc.line_at(start)
             before = text[max(line_start, start - 30): start]
