@@ -46,6 +46,7 @@ COLUMNS: list[tuple[str, str, str, str, str, str]] = [
     ("tzgg", "通知公告", "notice", "通知公告", "通知公告", "as_needed"),
     ("zcwj", "政策文件", "policy", "政策文件", "政策文件", "as_needed"),
 ]
+LEADER_COLUMN = ("ldxx", "领导信息", "leader", "负责人信息", "负责人信息", "as_needed")  # only with --leaders
 PORTAL_PUSH_COLUMN = ("bmdt", "部门动态", "news", "工作动态", "工作动态", "3_workdays")  # receives pushed news
 TOPICS = [("xczx", "乡村振兴"), ("yhyshj", "优化营商环境")]
 POLICY_TOPICS = ["国民经济管理", "城乡建设、环境保护", "农业、林业、水利", "财政、金融、审计", "劳动、人事、监察",
@@ -145,9 +146,11 @@ topics:
 {topics}"""
 
 
-def unit_yaml(unit: UnitSpec) -> str:
+def unit_yaml(unit: UnitSpec, leaders: int = 0) -> str:
     portal = unit.kind == "portal"
-    columns = COLUMNS + [PORTAL_PUSH_COLUMN] if portal else COLUMNS
+    columns = COLUMNS + [PORTAL_PUSH_COLUMN] if portal else list(COLUMNS)
+    if leaders:
+        columns.append(LEADER_COLUMN)
     lines = [
         f"name: {unit.name}", f"short_name: {unit.short_name}", f"kind: {unit.kind}", "hosting: subdomain",
         f"hosting_reason: {_quote('' if portal else '基准测试：每个部门一个独立子站')}", f"label: {unit.label}",
@@ -335,8 +338,23 @@ def copy_project_files(out: Path, project: Path) -> None:
             shutil.copy2(source, target)
 
 
-def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = PROJECT) -> dict[str, int]:
-    """Write the synthetic repository to ``out`` (replacing it). Returns counts for the report."""
+def leader_pages(unit: UnitSpec, count: int, rng: random.Random) -> Iterator[tuple[str, str]]:
+    """(file stem, Markdown) of ``count`` leader pages: a head and deputies, for the wording gate (W003)."""
+    head = "局长" if unit.kind != "portal" else "县长"
+    for index in range(count):
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
+        post = f"{unit.short_name}党组书记、{head}" if index == 0 else f"{unit.short_name}党组成员、副{head}"
+        yield f"leader-{index + 1}", (
+            f"---\ntitle: {name}\ndate: 2026-01-15\nname: {name}\npost: {post}\n"
+            f"resume: {name}，大学学历，中共党员。现任{post}。\nduties: 负责{unit.short_name}全面工作。\n---\n\n"
+            f"{name}同志，{post}。\n")
+
+
+def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = PROJECT, leaders: int = 0) -> dict[str, int]:
+    """Write the synthetic repository to ``out`` (replacing it). Returns counts for the report.
+
+    ``leaders`` adds that many leader pages per unit (zhanqun only: the gates benchmark needs them).
+    """
     if units < 1 or items < 0:
         raise ValueError("need at least one unit and a non-negative item count")
     if out.exists() and any(out.iterdir()):
@@ -355,7 +373,11 @@ def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = P
     chars = written = 0
     for spec in specs:
         (content / spec.id).mkdir()
-        (content / spec.id / "unit.yaml").write_text(unit_yaml(spec), encoding="utf-8")
+        (content / spec.id / "unit.yaml").write_text(unit_yaml(spec, leaders), encoding="utf-8")
+        if leaders:
+            (content / spec.id / LEADER_COLUMN[0]).mkdir()
+            for stem, text in leader_pages(spec, leaders, rng):
+                (content / spec.id / LEADER_COLUMN[0] / f"{stem}.md").write_text(text, encoding="utf-8")
     for item in plan_items(specs, items, rng):
         folder = content / item.unit.id / item.column
         plain_folder = plain / item.unit.id / item.column
@@ -376,10 +398,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=20, help="units including the portal (default 20)")
     parser.add_argument("--items", type=int, default=10_000, help="items in total (default 10000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--leaders", type=int, default=0, help="leader pages per unit (default 0)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        counts = generate(args.out, args.units, args.items, args.seed)
+        counts = generate(args.out, args.units, args.items, args.seed, leaders=args.leaders)
     except ValueError as exc:
         parser.error(str(exc))
     took = time.perf_counter() - start

@@ -29,6 +29,9 @@ class ParseCache:
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                ignore = path.parent / ".gitignore"
+                if not ignore.exists():  # like .pytest_cache: never committed, whatever the repository's .gitignore
+                    ignore.write_text("# zhanqun 的解析缓存，可随时删除\n*\n", encoding="utf-8")
                 self._db = sqlite3.connect(path, isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value TEXT NOT NULL)")

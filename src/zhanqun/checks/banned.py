@@ -111,5 +111,6 @@ class Scanner:
         return any(cue in paragraph for cue in self.enforcement)
 
     def _promotion(self, doc: Text, start: int, end: int) -> bool:
-        sentence = doc.sentence_at(start, end).lower()
-        return any(cue in sentence for cue in self.promo)
+        # The term's sentence and the next one: spam names the site, then calls to action ("…上线啦！充值送…").
+        context = doc.sentence_at(start, end, following=1).lower()
+        return any(cue in context for cue in self.promo)

@@ -32,7 +32,10 @@ _ATTR = re.compile(r"\b(alt|src|title)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)
 class Scanner:
     def __init__(self, data: dict) -> None:
         self.filename_alt = re.compile(data["filename_alt"], re.IGNORECASE)
-        self.map_words = tuple(w.lower() for w in data["map_words"])
+        words = [w.lower() for w in data["map_words"]]
+        # ASCII words match whole words only: county_map.jpg is a map, roadmap.png is not.
+        self.map_words = re.compile("|".join(re.escape(w) if not w.isascii() else rf"(?<![a-z]){re.escape(w)}(?![a-z])"
+                                             for w in words))
         self.not_map = tuple(data["not_map_words"])
         self.approval = re.compile(data["approval"])
 
@@ -48,7 +51,7 @@ class Scanner:
 
     def _image(self, doc: Text, start: int, alt: str | None, src: str, title: str, end: int) -> Iterator[Finding]:
         name = src.rsplit("/", 1)[-1]
-        if alt is None or not alt.strip() or self.filename_alt.match(alt.strip()) or alt.strip() == name:
+        if alt is None or not alt.strip() or self.filename_alt.match(alt.strip()) or alt.strip() in (name, src):
             shown = f"“{name}”" if name else ""
             yield doc.finding(start, NO_ALT, f"图片{shown}缺少替代文字。",
                               "在 ![ ] 的方括号里用一句话说明图片内容。", key=name)
@@ -63,7 +66,7 @@ class Scanner:
 
     def is_map(self, words: str) -> bool:
         lowered = words.lower()
-        return any(w in lowered for w in self.map_words) and not any(w in words for w in self.not_map)
+        return bool(self.map_words.search(lowered)) and not any(w in words for w in self.not_map)
 
     def check_meta(self, meta: dict[str, Any], rel: str, line: int) -> Iterator[Finding]:
         """Front-matter images (news ``images``, leader ``photo``): alt is required by the schema; maps need 审图号."""

@@ -109,13 +109,20 @@ class Scanner:
         self.provinces = frozenset(int(p) for p in data["provinces"])
         self.office_labels = tuple(data["office_phone_labels"])
         self.account_labels = tuple(data["public_account_labels"])
-        self.card_prefixes = tuple(sorted(data["card_prefixes"], key=len, reverse=True))
+        self.card_rules = [(str(r["prefix"]), frozenset(r["lengths"])) for r in data["card_rules"]]
         surnames = sorted(data["surnames"], key=len, reverse=True)
         sep = r"[\s|｜，,、：:；;（(）)【】\[\]“”\"'·]"
         # A personal name is a field of its own: a surname and one or two characters between separators.
         roles = "|".join(map(re.escape, sorted(data["name_cues"], key=len, reverse=True)))
-        self.name = re.compile(rf"(?:^|(?<={sep})|(?:{roles}))((?:{'|'.join(map(re.escape, surnames))})[\u4e00-\u9fa5]{{1,2}})"
+        family = "|".join(map(re.escape, surnames))
+        verbs = "|".join(map(re.escape, data["name_verbs"]))
+        self.name = re.compile(rf"(?:^|(?<={sep})|(?:{roles}))((?:{family})[\u4e00-\u9fa5]{{1,2}})"
                                rf"(?=$|{sep}|同志|先生|女士|家住|住)")
+        # With 家住/住址 nearby a name may also follow 的 or precede a verb of speech ("受益的张卫东（住…", "吕国栋告诉记者").
+        self.loose_name = re.compile(rf"(?:^|(?<={sep})|(?:{roles}|的|是|为|对|向))((?:{family})[\u4e00-\u9fa5]{{1,2}})"
+                                     rf"(?=$|{sep}|同志|先生|女士|家住|住|{verbs})")
+        owners = "|".join(map(re.escape, data["owner_cues"]))
+        self.owner_after = re.compile(rf"^[\s（(，,]*(?:{owners})[:：\s]*((?:{family})[\u4e00-\u9fa5]{{1,2}})")
         home = "|".join(map(re.escape, sorted(data["home_cues"], key=len, reverse=True)))
         office = "|".join(map(re.escape, sorted(data["office_cues"], key=len, reverse=True)))
         self.home_cue = re.compile(rf"(?:{home})")
@@ -135,10 +142,17 @@ class Scanner:
             yield from self._cards(doc, taken)
         yield from self._addresses(doc)
 
+    def _card_like(self, number: str) -> bool:
+        return any(number.startswith(prefix) and len(number) in lengths for prefix, lengths in self.card_rules)
+
     def _labelled(self, doc: Text, start: int, labels: tuple[str, ...]) -> bool:
-        line_start, _ = doc.line_at(start)
+        """A label close before the number on its line, or heading its column in a Markdown table."""
+        line_start, line_end = doc.line_at(start)
         before = doc.text[max(line_start, start - 16): start]
-        return any(label in before for label in labels)
+        if any(label in before for label in labels):
+            return True
+        header = _table_header(doc, line_start, line_end, start)
+        return bool(header) and any(label in header for label in labels)
 
     def _ids(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
         for match in _NUMBER.finditer(doc.text):
@@ -171,10 +185,10 @@ class Scanner:
     def _cards(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
         for match in _CARD.finditer(doc.text):
             number = _DIGITS.sub("", match.group())
-            if not 16 <= len(number) <= 19 or _overlaps(match.span(), taken):
+            if _overlaps(match.span(), taken) or not self._card_like(number) or not luhn_valid(number):
                 continue
-            if not number.startswith(self.card_prefixes) or not luhn_valid(number):
-                continue
+            if len(number) == 18 and int(number[:2]) in self.provinces and _plausible_birth(number[6:14], None):
+                continue  # shaped like an ID number with a wrong check digit (a 受理流水号, say): neither
             taken.append(match.span())
             if self._labelled(doc, match.start(), self.account_labels):
                 continue
@@ -199,15 +213,43 @@ class Scanner:
             # The address pattern may begin a few characters early ("住城关镇…", "位于人民路…"): look at both sides.
             if self.office_cue.search(text[max(line_start, start - 12): start + 6]):
                 continue
-            window = text[max(line_start, start - 30): start + 8]
-            names = [n for n in self.name.finditer(window) if "某" not in n.group(1) and n.end(1) <= len(before) + 6]
             cue = self.home_cue.search(text[max(line_start, start - 8): start + 6])
-            if not cue:  # without 家住/住址 the name must come first, close before the address (a list row)
-                names = [n for n in names if n.end(1) <= len(before) and len(before) - n.end(1) <= 12]
+            if cue:  # 家住/住址: the person may be named anywhere earlier in the line
+                window = text[max(line_start, start - 100): start + 8]
+                names = [n for n in self.loose_name.finditer(window)
+                         if "某" not in n.group(1) and n.end(1) <= len(window) - 2]
+            else:  # otherwise the name must come first, close before the address (a list row)
+                window = text[max(line_start, start - 30): start + 8]
+                names = [n for n in self.name.finditer(window) if "某" not in n.group(1)
+                         and n.end(1) <= len(before) and len(before) - n.end(1) <= 12]
+            owner = self.owner_after.search(text[match.end(): match.end() + 16])
+            if owner and "某" not in owner.group(1):
+                names.append(owner)
             if names:
                 name = names[-1].group(1)
                 yield doc.finding(match.start(), NAME_ADDRESS, f"“{name[0]}*”旁边写有详细住址“{_shorten(match.group())}”。",
                                   "住址只写到村（社区）一级，或删除姓名。", key=name[0] + _shorten(match.group()))
+
+
+def _table_header(doc: Text, line_start: int, line_end: int, offset: int) -> str:
+    """The header cell above ``offset`` when it lies in a Markdown table row, else ''."""
+    text = doc.text
+    if not text[line_start:line_end].lstrip().startswith("|"):
+        return ""
+    column = text[line_start:offset].count("|")
+    rows = []
+    start = line_start
+    while start > 0:  # walk up through the table's rows
+        previous = text.rfind("\n", 0, start - 1) + 1
+        row = text[previous:start - 1]
+        if not row.lstrip().startswith("|"):
+            break
+        rows.append(row)
+        start = previous
+    if len(rows) < 2 or not re.fullmatch(r"[\s|:\-]+", rows[-2]):
+        return ""  # no "|---|" separator under a header row
+    cells = rows[-1].split("|")
+    return cells[column] if column < len(cells) else ""
 
 
 def _shorten(address: str) -> str:

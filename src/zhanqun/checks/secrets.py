@@ -24,7 +24,7 @@ INTERNAL = define(
 )
 
 _MARKUP = re.compile(r"[#>*_`|\-\s　]+")
-_BRACKETS = re.compile(r"[（(【\[〔<《]([^）)】\]〕>》\n]{1,30})[）)】\]〕>》]")
+_BRACKETS = re.compile(r"[（(【\[〔<]([^）)】\]〕>\n]{1,30})[）)】\]〕>]")  # not 《》: a title names, it does not mark
 
 
 class Scanner:
@@ -38,7 +38,7 @@ class Scanner:
 
     def scan(self, doc: Text) -> Iterator[Finding]:
         text = doc.text
-        seen: set[int] = set()
+        seen: set[int] = set()  # one M001 and one M002 per line
         if "密" in text:
             for pattern, label in self.markings:
                 for match in pattern.finditer(text):
@@ -49,16 +49,17 @@ class Scanner:
                     marking = match.group().strip(" #>*")
                     yield doc.finding(match.start() + match.group().find(marking), CLASSIFIED,
                                       f"出现{label}“{marking}”。", "涉密信息不得上网：停止发布，交保密员确认。", key=marking)
+        seen_internal: set[int] = set()
         for match in self.phrase_re.finditer(text):
             start, end = match.span()
             line_start, line_end = doc.line_at(start)
-            if line_start in seen or self._describing(text, start, end):
+            if line_start in seen_internal or self._describing(text, start, end):
                 continue
             line = _MARKUP.sub("", text[line_start:line_end])
             bracketed = any(b.start() <= start - line_start < b.end() for b in _BRACKETS.finditer(text[line_start:line_end]))
             at_edge = not _MARKUP.sub("", text[line_start:start]) or not _MARKUP.sub("", text[end:line_end]).strip("。，,.；;")
             if len(line) - len(match.group()) <= self.short or bracketed or at_edge:
-                seen.add(line_start)
+                seen_internal.add(line_start)
                 yield doc.finding(start, INTERNAL, f"出现内部文件标记“{match.group()}”。",
                                   "确认材料可以公开后删除该标记；不能公开的请撤下。", key=match.group())
 

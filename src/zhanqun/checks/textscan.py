@@ -44,10 +44,14 @@ class Text:
         end = self.text.find("\n", start)
         return start, len(self.text) if end == -1 else end
 
-    def sentence_at(self, start: int, end: int) -> str:
+    def sentence_at(self, start: int, end: int, following: int = 0) -> str:
+        """The sentence holding [start, end), plus ``following`` sentences after it (each at most 120 characters)."""
         left = max((m.end() for m in _SENTENCE_END.finditer(self.text, max(0, start - 120), start)), default=max(0, start - 120))
-        match = _SENTENCE_END.search(self.text, end, end + 120)
-        return self.text[left: match.start() if match else min(len(self.text), end + 120)]
+        right = end
+        for _ in range(following + 1):
+            match = _SENTENCE_END.search(self.text, right, right + 120)
+            right = match.end() if match else min(len(self.text), right + 120)
+        return self.text[left:right]
 
     def paragraph_at(self, start: int, end: int) -> str:
         line_start, line_end = self.line_at(start)
