@@ -37,7 +37,7 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     if cluster is None:  # the config itself is broken: nothing can be checked against it
         return structure
     findings = [f for f in structure if any(_under(f.path, w) for w in changed)]
-    gates = gates_mod.for_data(ruledata.load(root))
+    gates = gates_mod.for_data(ruledata.load(root), bulk=False)
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
     wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(changed))
                                          if e is not None and e[4] not in leader_types]

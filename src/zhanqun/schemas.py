@@ -9,9 +9,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from referencing import Registry, Resource
-
 from zhanqun.findings import Finding, Severity, define
 from zhanqun.source import YAML_DUPLICATE_KEY
 
@@ -67,12 +64,29 @@ class SchemaSet:
             digest.update(path.name.encode() + b"\0" + text.encode())
             self.raw[path.name.removesuffix(".schema.json")] = json.loads(text)
         self.digest = digest.hexdigest()
+
+    @functools.cached_property
+    def _fast(self) -> dict[str, Any] | None:
+        """jsonschema-rs validators: they only say valid or not, about 500 times faster. Valid data (nearly all of
+        it) never needs the Python validators, whose import alone costs a pre-commit run 0.15 s (R4.9)."""
+        try:
+            import jsonschema_rs
+        except ImportError:  # pragma: no cover - it is a dependency; the Python validators still work
+            return None
+        registry = jsonschema_rs.Registry([(f"{name}.schema.json", schema) for name, schema in self.raw.items()])
+        return {name: jsonschema_rs.validator_for(schema, registry=registry, base_uri=f"{name}.schema.json")
+                for name, schema in self.raw.items()}
+
+    @functools.cached_property
+    def _validators(self) -> dict[str, Any]:
+        """The Python validators, whose errors explain in detail what is wrong."""
+        import jsonschema
+        from referencing import Registry, Resource
+
         registry = Registry().with_resources(
             (f"{name}.schema.json", Resource.from_contents(schema)) for name, schema in self.raw.items()
         )
-        self._validators = {
-            name: jsonschema.Draft202012Validator(schema, registry=registry) for name, schema in self.raw.items()
-        }
+        return {name: jsonschema.Draft202012Validator(schema, registry=registry) for name, schema in self.raw.items()}
 
     @property
     def content_types(self) -> list[str]:
@@ -125,6 +139,8 @@ class SchemaSet:
     def validate(self, name: str, data: dict[str, Any], doc_locate, rel: str, skip: set[tuple[Any, ...]] = frozenset()) -> list[Finding]:
         """Validate against the schema; every error becomes a Chinese finding at the key's line."""
         findings: list[Finding] = []
+        if self._fast is not None and self._fast[name].is_valid(data):
+            return findings
         props = self.properties(name)
         for error in sorted(self._validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
             path = tuple(error.absolute_path)

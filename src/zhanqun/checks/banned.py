@@ -36,8 +36,13 @@ WATERMARK = define(
 )
 
 
+TRIGGER = (-1, False)  # payload of a watermark trigger word in the shared automaton
+
+
 class Scanner:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, bulk: bool = True) -> None:
+        """``bulk``: many texts will be scanned (a whole cluster), so a DFA that takes longer to build but scans
+        twice as fast pays off; pre-commit scans a few files and builds the NFA (see bench/gates.py)."""
         import ahocorasick_rs
 
         self.categories = data["categories"]
@@ -47,11 +52,14 @@ class Scanner:
                 terms.setdefault(term.lower(), (index, False))
             for term in category.get("strong", []):
                 terms[term.lower()] = (index, True)
+        for trigger in data.get("watermark_triggers", []):
+            terms.setdefault(str(trigger).lower(), TRIGGER)
         self.terms = list(terms)
         self.payload = [terms[t] for t in self.terms]
+        # One pass finds category terms and watermark triggers alike; overlapping, so neither hides the other.
+        implementation = ahocorasick_rs.Implementation.DFA if bulk else ahocorasick_rs.Implementation.ContiguousNFA
         self.automaton = ahocorasick_rs.AhoCorasick(
-            self.terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+            self.terms, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=implementation,
         ) if self.terms else None
         self.brands = [(i, tuple(str(h).lower() for h in c.get("brand_hints", [])), re.compile(p, re.IGNORECASE))
                        for i, c in enumerate(self.categories) for p in c.get("brands", [])]
@@ -59,15 +67,20 @@ class Scanner:
         self.enforcement = tuple(data["enforcement_cues"])
         self.chain = int(data["brand_chain"])
         self.watermarks = [re.compile(p, re.IGNORECASE) for p in data["watermarks"]]
+        self.has_triggers = bool(data.get("watermark_triggers"))
 
     def scan(self, doc: Text) -> Iterator[Finding]:
         text = doc.text
         lowered = text.lower()
         hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
+        triggered: list[int] = []
         if self.automaton is not None:
-            for index, start, end in self.automaton.find_matches_as_indexes(lowered):
+            for index, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
                 category, strong = self.payload[index]
-                hits.append((start, end, category, strong))
+                if category < 0:
+                    triggered.append(start)
+                else:
+                    hits.append((start, end, category, strong))
         brand_hits = [(m.start(), m.end(), category) for category, hints, p in self.brands
                       if not hints or any(h in lowered for h in hints) for m in p.finditer(lowered)]
         reported: set[int] = set()
@@ -97,14 +110,25 @@ class Scanner:
                 reported.add(line)
                 yield doc.finding(start, REVIEW, f"出现{name}类词语“{term}”，请确认语境。",
                                   "执法、警示类报道请写明语境（如“打击”“查处”）；误粘贴的内容请删除。", key=term)
-        for pattern in self.watermarks:
-            for match in pattern.finditer(text):
+        yield from self._watermarks(doc, triggered, reported)
+
+    def _watermarks(self, doc: Text, triggered: list[int], reported: set[int]) -> Iterator[Finding]:
+        if not self.has_triggers:
+            lines = [(0, len(doc.text))]
+        else:  # only lines holding a trigger word go through the regular expressions
+            lines = sorted({doc.line_at(start) for start in triggered})
+        for line_start, line_end in lines:
+            for pattern in self.watermarks:
+                match = pattern.search(doc.text, line_start, line_end)
+                if match is None:
+                    continue
                 line = doc.position(match.start())[0]
                 if line in reported:
-                    continue
+                    break
                 reported.add(line)
                 yield doc.finding(match.start(), WATERMARK, f"疑似商业网站水印或引流语“{match.group()[:24]}”。",
                                   "删除水印和引流语；转载请使用权威来源并在头信息 source 中写明。", key=match.group()[:24])
+                break
 
     def _enforcement(self, doc: Text, start: int, end: int) -> bool:
         paragraph = doc.paragraph_at(start, end)

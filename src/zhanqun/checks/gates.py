@@ -17,11 +17,11 @@ from zhanqun.findings import Finding
 
 
 class Gates:
-    def __init__(self, data: RuleData) -> None:
+    def __init__(self, data: RuleData, bulk: bool = True) -> None:
         self.data = data
         self.personal = personal_data.Scanner(data["personal_data"])
         self.secrets = secrets.Scanner(data["secrets"])
-        self.banned = banned.Scanner(data["banned"])
+        self.banned = banned.Scanner(data["banned"], bulk=bulk)
         self.wording = wording.Scanner(data["wording"])
         self.images = images.Scanner(data["images"])
 
@@ -57,9 +57,6 @@ def _body(text: str, body_line: int) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _gates(digest: str, data_id: int, data: RuleData) -> Gates:
-    return Gates(data)
-
-
-def for_data(data: RuleData) -> Gates:
-    return _gates(data.digest, id(data), data)
+def for_data(data: RuleData, bulk: bool = True) -> Gates:
+    """The scanners for some rule data, built once per process. ``bulk=False`` for a few files (pre-commit)."""
+    return Gates(data, bulk)
