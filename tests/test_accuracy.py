@@ -23,7 +23,6 @@ from tests import fakes
 from tests.conftest import PROJECT, copy_repo
 from zhanqun import cluster as cluster_mod
 from zhanqun.checks import crossfile, gates as gates_mod, links, ruledata
-from zhanqun.checks.textscan import Text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS = PROJECT.parent / "shared" / "seeds"
@@ -48,7 +47,7 @@ def checker():
 
     def check(text: str, content_type: str) -> set[str]:
         found = list(gates.scan_item(text, CASE_REL, content_type, 1))
-        found += leaders.scan(Text(text, CASE_REL, 1, content_type))
+        found += leaders.check(CASE_REL, gates.post_mentions(text, CASE_REL))  # as the cluster check does
         found += link_check.check(CASE_REL, page_url, gates.item_links(text, 1))
         return {f.code for f in found}
 

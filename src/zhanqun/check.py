@@ -55,7 +55,8 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     from zhanqun import content
 
     for (path, rel, unit_id, column_id, content_type, sha, _), result in parsed:
-        item = content.Item(rel, unit_id, column_id, path.stem, content_type, result.meta or {}, "", sha, result.links)
+        item = content.Item(rel, unit_id, column_id, path.stem, content_type, result.meta or {}, "", sha,
+                            result.links, result.mentions)
         if result.meta is not None and content_type in leader_types:
             leaders_pages.append(item)
         if rel not in changed:

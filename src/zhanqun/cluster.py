@@ -105,6 +105,7 @@ class Cluster:
     # policy does not also make every interpretation of it an error.
     invalid: list[content.Item] = dataclasses.field(default_factory=list)
     item_files: list[tuple[Path, str, str, str, str]] = dataclasses.field(default_factory=list)  # path, rel, unit, column, type
+    attachment_files: list[tuple[Path, str]] = dataclasses.field(default_factory=list)  # what the gates scan
     # Inline suppressions of every item, by path (R4): applied to per-file and cross-file findings alike.
     suppressions: dict[str, suppressions.FileSuppressions] = dataclasses.field(default_factory=dict)
 
@@ -196,16 +197,13 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs,
                                                             suppress, render)
         findings += found
-        attachment_findings = crossfile.scan_attachments(
-            crossfile.attachment_files(root / "content", cluster.units.values()), gates, cache, salt, jobs)
+        findings += crossfile.scan_attachments(cluster.attachment_files, gates, cache, salt, jobs)
+        findings += _label_findings(cluster, cache, salt)
     finally:
         cache.close()
-    findings += attachment_findings
 
-    from zhanqun.checks import labels, references
+    from zhanqun.checks import references
 
-    for unit in cluster.units.values():
-        findings += labels.check_unit(unit, f"content/{unit.id}/unit.yaml", cluster.unit_docs[unit.id].locate)
     everything = cluster.items + cluster.invalid
     leaders = crossfile.leader_check(everything, gates.data)
     cross = list(references.check(cluster)) + list(crossfile.check_items(cluster, everything, gates, leaders))
@@ -213,6 +211,27 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     for file_suppressions in cluster.suppressions.values():
         findings += file_suppressions.unused()
     return cluster, findings
+
+
+def _label_findings(cluster: Cluster, cache: ParseCache, salt: str) -> list[Finding]:
+    """C003/C005 per unit, cached by the bytes of unit.yaml (the pinyin tables take half a second to load)."""
+    keys = {u: f"labels:{hashlib.sha256(cluster.unit_docs[u].text.encode('utf-8')).hexdigest()}:{salt}"
+            for u in cluster.units}
+    known = cache.get_many(keys.values())
+    findings: list[Finding] = []
+    fresh = []
+    for unit_id, key in keys.items():
+        rel = f"content/{unit_id}/unit.yaml"
+        if key in known:
+            findings += [Finding(rel, *row) for row in known[key]["findings"]]
+            continue
+        from zhanqun.checks import labels
+
+        found = list(labels.check_unit(cluster.units[unit_id], rel, cluster.unit_docs[unit_id].locate))
+        fresh.append((key, {"findings": [[f.line, f.column, f.code, f.message, f.hint, f.key] for f in found]}))
+        findings += found
+    cache.put_many(fresh)
+    return findings
 
 
 def _apply_suppressions(cluster: Cluster, findings: list[Finding], enabled: bool) -> list[Finding]:
@@ -247,6 +266,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     units: dict[str, Unit] = {}
     unit_docs: dict[str, source.YamlDoc] = {}
     item_files: list[tuple[Path, str, str, str, str]] = []  # path, rel, unit, column, type
+    attachment_files: list[tuple[Path, str]] = []
     for unit_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         unit_rel = f"content/{unit_dir.name}"
         if not (unit_dir / "unit.yaml").is_file():
@@ -261,7 +281,8 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
         units[unit.id] = unit
         unit_docs[unit.id] = doc
         findings += _check_unit_columns(unit, data, f"{unit_rel}/unit.yaml", doc)
-        item_files += _collect_items(unit, unit_dir, unit_rel, findings, item_types)
+        item_files += _collect_items(unit, unit_dir, unit_rel, findings, item_types,
+                                     attachment_files if item_types is None else None)
     if config_data is None:
         return None, findings
     config = ClusterConfig.from_data(config_data)
@@ -270,6 +291,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     if config.portal not in units:
         return None, findings
     cluster.item_files = item_files
+    cluster.attachment_files = sorted(attachment_files, key=lambda f: f[1])
     return cluster, findings
 
 
@@ -343,30 +365,50 @@ def item_entry(cluster: Cluster, rel: str) -> tuple[Path, str, str, str, str] | 
 
 
 def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Finding],
-                   item_types: set[str] | None = None) -> list[tuple[Path, str, str, str, str]]:
+                   item_types: set[str] | None = None, attachments: list[tuple[Path, str]] | None = None,
+                   ) -> list[tuple[Path, str, str, str, str]]:
+    """Item files of a unit's declared columns; structure findings; attachment-like files into ``attachments``.
+
+    One os.walk with plain strings: at 10,000 items, pathlib's rglob and sorting cost a second per check.
+    """
+    from zhanqun.checks.attachments import SCANNED_SUFFIXES
+
     files = []
-    for path in sorted(unit_dir.iterdir()):
-        if path.name.startswith(".") or path.name == "unit.yaml":
+    content_root = unit_dir.parent.parent.as_posix() + "/"
+    for entry in sorted(os.scandir(unit_dir), key=lambda e: e.name):
+        if entry.name.startswith(".") or entry.name == "unit.yaml":
             continue
-        rel = f"{unit_rel}/{path.name}"
-        if path.is_file():
-            if path.suffix == ITEM_SUFFIX:
+        rel = f"{unit_rel}/{entry.name}"
+        if entry.is_file():
+            if entry.name.endswith(ITEM_SUFFIX):
                 findings.append(Finding(rel, 0, 0, STRAY_FILE, f"{rel} 不在栏目目录中。", "把文件移到对应栏目的目录中。"))
+            elif attachments is not None and os.path.splitext(entry.name)[1].lower() in SCANNED_SUFFIXES:
+                attachments.append((Path(entry.path), rel))
             continue
-        column = unit.columns.get(path.name)
-        if column is None:
-            if path.name in _ASSET_DIRS:
-                continue
+        if not entry.is_dir():
+            continue
+        column = unit.columns.get(entry.name)
+        if column is None and entry.name not in _ASSET_DIRS:
             declared = "、".join(unit.columns) or "（无）"
-            findings.append(Finding(f"{rel}/", 0, 0, UNDECLARED_COLUMN, f"栏目目录 {path.name}/ 没有在 {unit_rel}/unit.yaml 中声明。",
+            findings.append(Finding(f"{rel}/", 0, 0, UNDECLARED_COLUMN, f"栏目目录 {entry.name}/ 没有在 {unit_rel}/unit.yaml 中声明。",
                                     f"已声明的栏目：{declared}。把文件移到其中之一，或请管理员登记该栏目。"))
+        want_items = column is not None and (item_types is None or column.type in item_types)
+        if not want_items and attachments is None:
             continue
-        if item_types is not None and column.type not in item_types:
-            continue
-        for item in sorted(path.rglob(f"*{ITEM_SUFFIX}")):
-            if any(part.startswith(".") for part in item.relative_to(path).parts):
-                continue
-            files.append((item, item.relative_to(unit_dir.parent.parent).as_posix(), unit.id, column.id, column.type))
+        found = []
+        for dirpath, dirnames, filenames in os.walk(entry.path):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                path = f"{dirpath}/{name}"
+                if name.endswith(ITEM_SUFFIX):
+                    if want_items:
+                        found.append((path, path.removeprefix(content_root)))
+                elif attachments is not None and os.path.splitext(name)[1].lower() in SCANNED_SUFFIXES:
+                    attachments.append((Path(path), path.removeprefix(content_root)))
+        for path, item_rel in sorted(found, key=lambda f: f[1].split("/")):
+            files.append((Path(path), item_rel, unit.id, column.id, column.type))
     return files
 
 
@@ -417,7 +459,8 @@ def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jo
         findings += file_findings
         if parsed.meta is None:
             continue
-        item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha, parsed.links)
+        item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha,
+                            parsed.links, parsed.mentions)
         (invalid if any(f.severity is Severity.ERROR for f in file_findings) else items).append(item)
     return items, invalid, findings
 

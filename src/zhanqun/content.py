@@ -33,18 +33,21 @@ class Parsed:
     findings: list[tuple[int, int, str, str, str, str]]  # line, column, code, message, hint, key
     links: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)  # line, column, url
     suppressions: list[suppressions.Suppression] = dataclasses.field(default_factory=list)
+    mentions: list[tuple[int, int, str, str, str]] = dataclasses.field(default_factory=list)  # posts named (W003)
 
     def findings_for(self, rel: str) -> list[Finding]:
         return [Finding(rel, *f) for f in self.findings]
 
     def to_json(self) -> dict[str, Any]:
         return {"meta": self.meta, "html": self.html, "body_first_line": self.body_first_line,
-                "findings": self.findings, "links": self.links, "suppressions": [s.to_json() for s in self.suppressions]}
+                "findings": self.findings, "links": self.links, "suppressions": [s.to_json() for s in self.suppressions],
+                "mentions": self.mentions}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Parsed:
         return cls(data["meta"], data["html"], data["body_first_line"], [tuple(f) for f in data["findings"]],
-                   [tuple(link) for link in data["links"]], [suppressions.Suppression.from_json(s) for s in data["suppressions"]])
+                   [tuple(link) for link in data["links"]], [suppressions.Suppression.from_json(s) for s in data["suppressions"]],
+                   [tuple(m) for m in data["mentions"]])
 
 
 def parse_date(value: Any) -> tuple[str | None, str | None, str]:
@@ -97,7 +100,8 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
         findings += gates.scan_item(text, rel, content_type, body_line)
         sups, problems = suppressions.parse(text)
         findings += [Finding(rel, *p) for p in problems]
-        extra = {"links": gates.item_links(text, body_line), "suppressions": sups}
+        extra = {"links": gates.item_links(text, body_line), "suppressions": sups,
+                 "mentions": gates.post_mentions(text, rel)}
     if doc is None:
         return _result(None, "", body_line, findings, **extra)
     meta, found = schemas.canonical_keys(content_type, doc.data, doc.locate, rel)
@@ -168,6 +172,7 @@ class Item:
     html: str
     sha: str
     links: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)
+    mentions: list[tuple[int, int, str, str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def title(self) -> str:

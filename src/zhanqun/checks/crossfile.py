@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from zhanqun.checks import attachments, links, wording
-from zhanqun.checks.textscan import Text
 from zhanqun.findings import Finding
 
 
@@ -22,28 +21,10 @@ def leader_check(items: Iterable, data) -> wording.LeaderCheck:
 def check_items(cluster, items: Iterable, gates, leaders: wording.LeaderCheck) -> Iterator[Finding]:
     link_check = links.LinkCheck(gates.data["links"], links.SiteMap.of(cluster), cluster.config.link_allowlist)
     for item in items:
-        if leaders.leaders:
-            try:
-                text = (cluster.root / item.rel).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            yield from leaders.scan(Text(text, item.rel, 1, item.type))
+        if item.mentions:
+            yield from leaders.check(item.rel, item.mentions)
         if item.links:
             yield from link_check.check(item.rel, cluster.url_of(item), item.links)
-
-
-def attachment_files(content_dir: Path, units: Iterable) -> list[tuple[Path, str]]:
-    """Every attachment-like file in the units' folders, with its path relative to the repository."""
-    files = []
-    root = content_dir.parent
-    for unit in units:
-        unit_dir = content_dir / unit.id
-        for path in sorted(unit_dir.rglob("*")):
-            rel_parts = path.relative_to(unit_dir).parts
-            if path.suffix.lower() in attachments.SCANNED_SUFFIXES and path.is_file() \
-                    and not any(p.startswith(".") for p in rel_parts):
-                files.append((path, path.relative_to(root).as_posix()))
-    return files
 
 
 _WORKER_GATES = None

@@ -24,6 +24,7 @@ class Gates:
         self.banned = banned.Scanner(data["banned"], bulk=bulk)
         self.wording = wording.Scanner(data["wording"])
         self.images = images.Scanner(data["images"])
+        self.posts = wording.PostFinder(data["wording"]["posts"])
 
     def scan_item(self, text: str, rel: str, content_type: str, body_line: int) -> Iterator[Finding]:
         """Front matter and body of a Markdown item (line numbers of the whole file)."""
@@ -34,6 +35,9 @@ class Gates:
         yield from self.wording.scan(doc)
         body = Text(_body(text, body_line), rel, body_line, content_type)
         yield from self.images.scan(body)
+
+    def post_mentions(self, text: str, rel: str) -> list[wording.Mention]:
+        return self.posts.mentions(Text(text, rel))
 
     def item_links(self, text: str, body_line: int) -> list[tuple[int, int, str]]:
         body = Text(_body(text, body_line), "", body_line)

@@ -91,58 +91,91 @@ class Leader:
         return False
 
 
+Mention = tuple  # (line, column, post, four characters before, four characters after)
+
+
+class PostFinder:
+    """Where a text names a post (县长, 副局长 …), with the characters around it: what W003 needs, small enough
+    to be cached with the parse so the cluster-wide check does not read every file again."""
+
+    def __init__(self, posts: Iterable[str]) -> None:
+        import ahocorasick_rs
+
+        self.posts = sorted(set(posts))
+        self.automaton = ahocorasick_rs.AhoCorasick(
+            self.posts, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA) if self.posts else None
+
+    def mentions(self, doc: Text) -> list[Mention]:
+        if self.automaton is None:
+            return []
+        text = doc.text
+        found = []
+        for index, start, end in self.automaton.find_matches_as_indexes(text):
+            line, column = doc.position(start)
+            found.append((line, column, self.posts[index], text[max(0, start - 4):start], text[end:end + 4]))
+        return found
+
+
 class LeaderCheck:
     """W003 against the cluster's leader pages."""
 
-    def __init__(self, leaders: Iterable[Leader], posts: Iterable[str]) -> None:
-        import ahocorasick_rs
-
+    def __init__(self, leaders: Iterable[Leader], posts: Iterable[str] = ()) -> None:
         self.leaders = [l for l in leaders if len(l.name) >= 2]
+        self.by_name: dict[str, list[Leader]] = {}
+        for leader in self.leaders:
+            self.by_name.setdefault(leader.name, []).append(leader)
+        self.name_lengths = sorted({len(l.name) for l in self.leaders})
+        self._holders: dict[str, list[Leader]] = {}
         vocabulary = set(posts)
         for leader in self.leaders:
             vocabulary.update(leader.parts)
-        self.posts = sorted(vocabulary)
-        self.automaton = ahocorasick_rs.AhoCorasick(
-            self.posts, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.ContiguousNFA) if self.posts and self.leaders else None
+        self._finder = PostFinder(vocabulary) if self.leaders else None
 
     def scan(self, doc: Text) -> Iterator[Finding]:
-        if self.automaton is None:
+        """W003 for one text (finds the posts itself; the cluster check uses cached mentions instead)."""
+        if self._finder is not None:
+            yield from self.check(doc.rel, self._finder.mentions(doc))
+
+    def check(self, rel: str, mentions: Iterable[Mention]) -> Iterator[Finding]:
+        if not self.leaders:
             return
-        text = doc.text
-        for index, start, end in self.automaton.find_matches_as_indexes(text):
-            post = self.posts[index]
-            finding = self._after(doc, post, start, end) or self._before(doc, post, start)
+        for line, column, post, before, after in mentions:
+            finding = self._judge(rel, line, column, post, after, following=True) \
+                or self._judge(rel, line, column, post, before, following=False)
             if finding:
                 yield finding
 
-    def _after(self, doc: Text, post: str, start: int, end: int) -> Finding | None:
-        following = doc.text[end:end + 4]
-        return self._judge(doc, post, start, end, lambda name: following.startswith(name),
-                           lambda name: following[:len(name)])
+    def _holders_of(self, post: str) -> list[Leader]:
+        if post not in self._holders:
+            self._holders[post] = [l for l in self.leaders if l.holds(post)]
+        return self._holders[post]
 
-    def _before(self, doc: Text, post: str, start: int) -> Finding | None:
-        preceding = doc.text[max(0, start - 4):start]
-        return self._judge(doc, post, start - 1, start, lambda name: preceding.endswith(name),
-                           lambda name: preceding[-len(name):] if len(preceding) >= len(name) else "")
-
-    def _judge(self, doc: Text, post: str, at: int, end: int, names_match, candidate_for) -> Finding | None:
-        named = [l for l in self.leaders if names_match(l.name)]
-        if named:
-            if any(l.holds(post) for l in named):
-                return None
-            leader = named[0]
-            return doc.finding(at if at >= 0 else 0, LEADER, f"“{post}{leader.name}”：{leader.name}的职务是“{leader.post}”。",
-                               f"按领导信息页 {leader.rel} 改正职务。", key=post + leader.name)
-        for leader in self.leaders:
-            if not leader.holds(post):
-                continue
-            candidate = candidate_for(leader.name)
-            if len(candidate) == len(leader.name) and "某" not in candidate and _han(candidate) \
+    def _judge(self, rel: str, line: int, column: int, post: str, around: str, following: bool) -> Finding | None:
+        """``around`` is the text right after the post (``following``) or right before it."""
+        for length in self.name_lengths:
+            name = around[:length] if following else around[-length:]
+            named = self.by_name.get(name) if len(name) == length else None
+            if named:
+                if any(l.holds(post) for l in named):
+                    return None
+                leader = named[0]
+                return Finding(rel, line, _column(column, following, length), LEADER,
+                               f"“{post}{leader.name}”：{leader.name}的职务是“{leader.post}”。",
+                               f"按领导信息页 {leader.rel} 改正职务。", post + leader.name)
+        for leader in self._holders_of(post):
+            length = len(leader.name)
+            candidate = around[:length] if following else around[-length:]
+            if len(candidate) == length and "某" not in candidate and _han(candidate) \
                     and sum(a != b for a, b in zip(candidate, leader.name)) == 1:
-                return doc.finding(at if at >= 0 else 0, LEADER, f"“{candidate}”疑似写错，{post}是“{leader.name}”。",
-                                   f"按领导信息页 {leader.rel} 改正姓名。", key=post + candidate)
+                return Finding(rel, line, _column(column, following, length), LEADER,
+                               f"“{candidate}”疑似写错，{post}是“{leader.name}”。",
+                               f"按领导信息页 {leader.rel} 改正姓名。", post + candidate)
         return None
+
+
+def _column(post_column: int, following: bool, length: int) -> int:
+    return post_column if following else max(1, post_column - length)
 
 
 def _han(text: str) -> bool:
