@@ -18,6 +18,11 @@ from zhanqun.findings import Finding, Severity
 
 def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool = True) -> list[Finding]:
     wanted = [_relative(root, p) for p in paths]
+    missing = [p for p, w in zip(paths, wanted) if not (root / w).exists()]
+    if missing:
+        from zhanqun.errors import UsageError
+
+        raise UsageError(f"找不到 {'、'.join(missing)}。", hint="路径相对于当前目录；检查整个站群时不写路径。")
     if paths and all((root / w).is_file() for w in wanted):
         return sorted(set(run_files(root, wanted, suppress=suppress)))
     _, findings = cluster_mod.load(root, jobs=jobs, suppress=suppress, render=False)

@@ -37,6 +37,8 @@ WATERMARK = define(
 
 
 TRIGGER = (-1, False)  # payload of a watermark trigger word in the shared automaton
+BRAND_HINT = -2  # payload category of a brand hint: (-2, index of the brand pattern)
+_UPPER = re.compile(r"[A-Z]")
 
 
 class Scanner:
@@ -54,6 +56,18 @@ class Scanner:
                 terms[term.lower()] = (index, True)
         for trigger in data.get("watermark_triggers", []):
             terms.setdefault(str(trigger).lower(), TRIGGER)
+        self.brands = [(i, re.compile(p, re.IGNORECASE))
+                       for i, c in enumerate(self.categories) for p in c.get("brands", [])]
+        self.unhinted = []  # brand patterns without hints run on every text
+        brand = 0
+        for category in self.categories:
+            for _ in category.get("brands", []):
+                hints = [str(h).lower() for h in category.get("brand_hints", [])]
+                for hint in hints:
+                    terms.setdefault(hint, (BRAND_HINT, brand))
+                if not hints:
+                    self.unhinted.append(brand)
+                brand += 1
         self.terms = list(terms)
         self.payload = [terms[t] for t in self.terms]
         # One pass finds category terms and watermark triggers alike; overlapping, so neither hides the other.
@@ -61,8 +75,6 @@ class Scanner:
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.terms, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=implementation,
         ) if self.terms else None
-        self.brands = [(i, tuple(str(h).lower() for h in c.get("brand_hints", [])), re.compile(p, re.IGNORECASE))
-                       for i, c in enumerate(self.categories) for p in c.get("brands", [])]
         self.promo = tuple(data["promo_cues"])
         self.enforcement = tuple(data["enforcement_cues"])
         self.chain = int(data["brand_chain"])
@@ -71,18 +83,21 @@ class Scanner:
 
     def scan(self, doc: Text) -> Iterator[Finding]:
         text = doc.text
-        lowered = text.lower()
+        lowered = text.lower() if _UPPER.search(text) else text  # most Chinese text has no capitals: no copy
         hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
         triggered: list[int] = []
+        hinted = set(self.unhinted)
         if self.automaton is not None:
             for index, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
-                category, strong = self.payload[index]
-                if category < 0:
+                category, extra = self.payload[index]
+                if category == TRIGGER[0]:
                     triggered.append(start)
+                elif category == BRAND_HINT:
+                    hinted.add(extra)
                 else:
-                    hits.append((start, end, category, strong))
-        brand_hits = [(m.start(), m.end(), category) for category, hints, p in self.brands
-                      if not hints or any(h in lowered for h in hints) for m in p.finditer(lowered)]
+                    hits.append((start, end, category, extra))
+        brand_hits = [(m.start(), m.end(), self.brands[b][0]) for b in sorted(hinted)
+                      for m in self.brands[b][1].finditer(lowered)]
         reported: set[int] = set()
         for start, end, category in brand_hits:
             same_sentence = [b for b in brand_hits if abs(b[0] - start) < 80]
