@@ -257,3 +257,16 @@ def test_rule_docs_for_every_gate(zq):
     for code in ["P001", "M001", "X001", "W003", "L003", "I002", "A001", "N003"]:
         result = zq("rule", code)
         assert result.code == 0 and "为什么" in result.out and "如何修改" in result.out
+
+
+def test_suppression_in_front_matter_as_a_yaml_comment(repo, zq, rng):
+    path = repo / NEWS
+    path.write_text(HEAD.replace("author: 刘晓\n", f"author: 刘晓\n# zhanqun: ignore[P002] 该号码是镇政府值班手机，已公开多年\n"
+                                 f"summary: 值班手机 {fakes.mobile(rng)}\n") + "正文。\n", encoding="utf-8")
+    result = zq("check", NEWS, "--root", repo)
+    assert result.code == 0, result.out
+
+
+def test_check_names_a_path_that_does_not_exist(repo, zq):
+    result = zq("check", "content/fgw/gzdt/no-such-file.md", "--root", repo)
+    assert result.code == 2 and "找不到" in result.err and "Traceback" not in result.err
