@@ -43,6 +43,12 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w/.@-])((?:https?://|www\.)[A-Za-z0-9][^\s<>()\[\]\"'，。；、）】《》“”！？]*)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
+_LONG_NUMBER = re.compile(r"\d{11,}")
+
+
+def _shown(url: str) -> str:
+    """A URL as messages show it: long digit runs (an ID or phone number in a query string) masked."""
+    return _LONG_NUMBER.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 7) + m.group()[-4:], url)
 
 
 def extract(text: str) -> list[tuple[int, str]]:
@@ -140,10 +146,11 @@ class LinkCheck:
             finding = self._one(page_url, url)
             if finding:
                 code, message, hint = finding
-                yield Finding(rel, line, column, code, message, hint, url)
+                yield Finding(rel, line, column, code, message, hint, _shown(url))
 
     def _one(self, page_url: str, url: str) -> tuple[str, str, str] | None:
         raw = url.strip()
+        url = _shown(raw)
         if not raw or raw.startswith(("#", "mailto:", "tel:", "javascript:", "vbscript:", "data:", "{")):
             return None
         if raw.lower().startswith("www."):
