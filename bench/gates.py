@@ -34,7 +34,7 @@ import generate  # noqa: E402 - the sibling script
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
-SEEDS = BENCH.parent.parent / "shared" / "seeds"
+SEEDS = BENCH.parent / "tests" / "seeds"  # the regulations, copied from ../shared/seeds
 
 SCAN_MB_S = 50.0
 PRE_COMMIT_S = 0.5
@@ -56,7 +56,7 @@ def timed(cmd: list[str], cwd: Path) -> float:
 
 
 def corpus_text(megabytes: float) -> str:
-    """Government prose: the regulations in ../shared/seeds when present, else the generator's sentences."""
+    """Government prose: the regulations in tests/seeds, else the generator's sentences."""
     if SEEDS.is_dir():
         base = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
     else:
