@@ -270,3 +270,76 @@ def test_suppression_in_front_matter_as_a_yaml_comment(repo, zq, rng):
 def test_check_names_a_path_that_does_not_exist(repo, zq):
     result = zq("check", "content/fgw/gzdt/no-such-file.md", "--root", repo)
     assert result.code == 2 and "找不到" in result.err and "Traceback" not in result.err
+
+
+def test_spam_is_an_error_even_after_a_review_term_and_with_cheerful_words(repo, zq):
+    rel = write(repo, "本地菠萝基地今年丰收，六合彩。合作社带动增收。真人荷官，注册送彩金，日赚千元。\n\n"
+                      "真人荷官在线百家乐，首充送100%，不要错过！\n")
+    result = zq("check", rel, "--root", repo, "--format", "json")
+    lines = {e["line"] for e in json.loads(result.out) if e["code"] == "X001"}
+    assert lines == {8, 10}, result.out
+
+
+def test_full_and_pre_commit_modes_agree_on_an_item_with_gate_errors(repo, zq, rng):
+    path = repo / NEWS
+    path.write_text(HEAD.replace("source: 示例县发展和改革委员会", "source: 某某商业网\nattachments: [attachments/nope.pdf]")
+                    + f"登记对象身份证号 {fakes.id18(rng)}。\n", encoding="utf-8")
+    files_mode = {(e["code"], e["line"]) for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)}
+    full = {(e["code"], e["line"]) for e in json.loads(zq("check", "--root", repo, "--format", "json").out)}
+    assert files_mode == full
+    assert {c for c, _ in full} == {"P001", "C104", "C106"}
+
+
+def test_pre_commit_mode_reports_a_file_in_an_undeclared_column(repo, zq, rng):
+    rel = write(repo, f"身份证号 {fakes.id18(rng)}\n", rel="content/fgw/xxgk/a.md")
+    result = zq("check", rel, "--root", repo)
+    assert result.code == 1 and "C002" in result.out
+
+
+def test_malformed_cluster_rule_data_is_a_chinese_usage_error(repo, zq):
+    (repo / "rules").mkdir()
+    (repo / "rules" / "banned.yaml").write_text("watermarks: ['(unclosed']\n", encoding="utf-8")
+    result = zq("check", "--root", repo)
+    assert result.code == 2 and "规则数据" in result.err and "Traceback" not in result.err
+
+
+def test_numbers_are_masked_wherever_a_rule_quotes_them(repo, zq, rng):
+    number = fakes.id18(rng)
+    rel = write(repo, f"![]({number}.jpg)\n\n[名单](https://example.org/q?sfz={number})\n")
+    result = zq("check", rel, "--root", repo, "--format", "json")
+    assert number not in result.out and number[:6] + "********" + number[-4:] in result.out
+    baseline = repo / "b.json"
+    zq("check", "--root", repo, "--write-baseline", baseline)
+    assert number not in baseline.read_text(encoding="utf-8")
+
+
+def test_full_width_digits_and_numbers_excel_rounded(repo, zq, rng):
+    number = fakes.id18(rng)
+    wide = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    rel = write(repo, f"身份证号：{wide}\n")
+    assert "P001" in codes(zq("check", rel, "--root", repo))
+    sheet = "content/fgw/tzgg/attachments/mingdan.xlsx"
+    _xlsx(repo / sheet, [["姓名", "身份证号"], ["张三", float(number[:15] + "000")]])
+    assert "P001" in codes(zq("check", sheet, "--root", repo))
+
+
+def test_stacked_and_multi_line_suppressions(repo, zq, rng):
+    rel = write(repo, (
+        "<!-- zhanqun: ignore[L002] 国家标准全文公开系统，已核实 -->\n"
+        "<!-- zhanqun: ignore[P002] 镇政府值班手机，已公开多年 -->\n"
+        f"[标准](https://std.example.org/a) 值班手机 {fakes.mobile(rng)}\n\n"
+        "<!--\nzhanqun: ignore[L002] 国家标准全文公开系统，已核实\n-->\n"
+        "[标准](https://std.example.org/b)\n"
+    ))
+    result = zq("check", rel, "--root", repo)
+    assert result.code == 0 and not result.out, result.out
+
+
+def test_pathological_lines_are_checked_without_hanging(repo, zq):
+    """Long single lines that make naive patterns backtrack (quadratic) still pass through every scanner."""
+    rel = write(repo, "\n".join([
+        "1" * 50_000 + "号", "一" * 50_000, "[a](b)" + "[1]" * 20_000, "<img " * 20_000,
+        "| x | " + " | ".join(["17012345678"] * 2000) + " |", "bet365 " * 5_000, "内部资料 " * 5_000,
+    ]) + "\n")
+    result = zq("check", rel, "--root", repo)
+    assert result.code == 1 and "Traceback" not in result.err

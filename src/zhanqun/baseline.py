@@ -33,8 +33,11 @@ def fingerprints(findings: Iterable[Finding]) -> list[tuple[str, Finding]]:
 def write(path: Path, findings: Sequence[Finding]) -> int:
     entries = [{"fingerprint": fp, "path": f.path, "code": f.code, "message": f.message}
                for fp, f in fingerprints(findings)]
-    path.write_text(json.dumps({"version": VERSION, "findings": entries}, ensure_ascii=False, indent=1) + "\n",
-                    encoding="utf-8")
+    try:
+        path.write_text(json.dumps({"version": VERSION, "findings": entries}, ensure_ascii=False, indent=1) + "\n",
+                        encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"无法写入基线文件 {path}：{exc.strerror}。", hint="检查目录是否存在、是否有写权限。") from None
     return len(entries)
 
 

@@ -41,7 +41,8 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     cluster, structure = cluster_mod.load_structure(root, item_types=leader_types)
     if cluster is None:  # the config itself is broken: nothing can be checked against it
         return structure
-    findings = [f for f in structure if any(_under(f.path, w) for w in changed)]
+    # Structure findings about a changed file, or about the folder holding it (an undeclared column).
+    findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in changed)]
     gates = gates_mod.for_data(ruledata.load(root), bulk=False)
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
     wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(changed))
@@ -68,8 +69,9 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
             continue
         file_suppressions = suppressions.FileSuppressions(rel, result.suppressions)
         per_file[rel] = file_suppressions
-        findings += file_suppressions.apply(result.findings_for(rel), suppress)
-        if result.meta is not None:
+        file_findings = file_suppressions.apply(result.findings_for(rel), suppress)
+        findings += file_findings
+        if result.meta is not None and not cluster_mod.malformed(file_findings):
             items.append(item)
     cluster.items = items
     leaders = crossfile.leader_check(leaders_pages, gates.data)
@@ -104,5 +106,5 @@ def _relative(root: Path, path: str) -> str:
 
 
 def _under(path: str, wanted: str) -> bool:
-    path = path.rstrip("/")
+    path, wanted = path.rstrip("/"), wanted.rstrip("/")
     return wanted in ("", ".") or path == wanted or path.startswith(wanted + "/")

@@ -443,6 +443,12 @@ def parse_files(files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, 
     return [(e, content.Parsed.from_json(known.get(e[6]) or fresh[e[6]])) for e in entries], findings
 
 
+def malformed(findings: Iterable[Finding]) -> bool:
+    """Whether an item's own file or front matter is broken (F, Y, S errors). Such items are kept out of the
+    cross-item rules; an item with a gate error (an ID number, a typo) is still an item, and still checked."""
+    return any(f.severity is Severity.ERROR and f.code[0] in "FYS" for f in findings)
+
+
 def _key(sha: str, content_type: str, render: bool, salt: str) -> str:
     # Rendering is part of the key: a check-only parse has no HTML for the build to reuse.
     return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
@@ -461,7 +467,7 @@ def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jo
             continue
         item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha,
                             parsed.links, parsed.mentions)
-        (invalid if any(f.severity is Severity.ERROR for f in file_findings) else items).append(item)
+        (invalid if malformed(file_findings) else items).append(item)
     return items, invalid, findings
 
 

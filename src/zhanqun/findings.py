@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Iterable
 
 
@@ -58,6 +59,13 @@ class Finding:
     # findings by path, code and key, so inserting a paragraph above a legacy finding does not make it new.
     key: str = dataclasses.field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        # Whatever a rule quotes (a file name, a link, a term), no run of 11+ digits leaves in full: it may be
+        # an ID or phone number, and messages reach terminals, CI logs, JSON and baseline files (R4.2).
+        if _LONG_NUMBER.search(self.message) or _LONG_NUMBER.search(self.key):
+            object.__setattr__(self, "message", mask_numbers(self.message))
+            object.__setattr__(self, "key", mask_numbers(self.key))
+
     @property
     def rule(self) -> Rule:
         return RULES[self.code]
@@ -76,6 +84,20 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+_LONG_NUMBER = re.compile(r"\d{11,}")
+
+
+def mask_numbers(text: str) -> str:
+    """Mask the middle of every run of 11 or more digits: 419900********1234, 170****5678."""
+    return _LONG_NUMBER.sub(_mask_one, text)
+
+
+def _mask_one(match: re.Match) -> str:
+    digits = match.group()
+    keep = 6 if len(digits) >= 15 else 3
+    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
 
 
 RULES: dict[str, Rule] = {}

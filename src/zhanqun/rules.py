@@ -37,7 +37,7 @@ def markdown() -> str:
         "",
         "由 `zhanqun rule 代码` 打印完整说明。代码稳定，永不复用。本页由 `zhanqun rule --list` 从注册表生成，请勿手改。",
         "",
-        "可以用 `zhanqun: ignore[代码] 理由` 豁免的只有 P、M、X、W、L、I、A 开头的规则；P、M 不能整篇豁免（见 docs/handbook.md）。",
+        "可以用 `zhanqun: ignore[代码] 理由` 豁免的只有 P、M、X、W、L、I 开头的规则（附件中的问题须改正附件）；P、M 不能整篇豁免（见 docs/handbook.md）。",
     ]
     for family, title in _FAMILIES.items():
         codes = sorted(c for c in RULES if c[0] == family)

@@ -7,6 +7,7 @@ person should look. Terms are found with one Aho–Corasick automaton (ahocorasi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -76,9 +77,10 @@ class Scanner:
             self.terms, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=implementation,
         ) if self.terms else None
         self.promo = tuple(data["promo_cues"])
-        self.enforcement = tuple(data["enforcement_cues"])
+        self.strong_enforcement = tuple(data["enforcement_cues"])
+        self.enforcement = self.strong_enforcement + tuple(data.get("caution_cues", []))
         self.chain = int(data["brand_chain"])
-        self.watermarks = [re.compile(p, re.IGNORECASE) for p in data["watermarks"]]
+        self.watermarks = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in data["watermarks"]]
         self.has_triggers = bool(data.get("watermark_triggers"))
 
     def scan(self, doc: Text) -> Iterator[Finding]:
@@ -98,34 +100,41 @@ class Scanner:
                     hits.append((start, end, category, extra))
         brand_hits = [(m.start(), m.end(), self.brands[b][0]) for b in sorted(hinted)
                       for m in self.brands[b][1].finditer(lowered)]
-        reported: set[int] = set()
+        promotions: dict[int, Finding] = {}  # line -> the X001 of that line
+        reviews: dict[int, Finding] = {}  # line -> the X002 of that line (dropped where the line has an X001)
+        brand_hits.sort()
+        starts = [b[0] for b in brand_hits]
         for start, end, category in brand_hits:
-            same_sentence = [b for b in brand_hits if abs(b[0] - start) < 80]
-            if len(same_sentence) >= self.chain and not self._enforcement(doc, start, end):
-                line = doc.position(start)[0]
-                if line not in reported:
-                    reported.add(line)
-                    names = "、".join(text[b[0]:b[1]] for b in same_sentence[:4])
-                    yield doc.finding(start, PROMOTION, f"出现博彩网站名称链条：{names}。",
-                                      "删除这段内容，并检查文件是否被篡改。", key=names)
+            # Brands within 80 characters of each other form a chain (a sliding window, not all pairs).
+            chain = brand_hits[bisect.bisect_left(starts, start - 79): bisect.bisect_right(starts, start + 79)]
+            line = doc.position(start)[0]
+            if len(chain) >= self.chain:
+                if line not in promotions and not self._enforcement(doc, start, end, strict=True):
+                    names = "、".join(text[b[0]:b[1]] for b in chain[:4])
+                    promotions[line] = doc.finding(start, PROMOTION, f"出现博彩网站名称链条：{names}。",
+                                                   "删除这段内容，并检查文件是否被篡改。", key=names)
             else:
                 hits.append((start, end, category, False))
         for start, end, category, strong in sorted(hits):
             line = doc.position(start)[0]
-            if line in reported or self._enforcement(doc, start, end):
+            if line in promotions:
                 continue
             term = text[start:end]
             name = self.categories[category]["name"]
             error = self.categories[category].get("severity", "error") == "error"
+            # Strong terms are promotion by themselves: only a real enforcement context in the same sentence
+            # (破获, 查处 …) clears them, not a stray 不要 or 教育 elsewhere in the paragraph.
+            if self._enforcement(doc, start, end, strict=strong):
+                continue
             if error and (strong or self._promotion(doc, start, end)):
-                reported.add(line)
-                yield doc.finding(start, PROMOTION, f"出现{name}推广内容“{term}”。",
-                                  "删除这段内容，并检查文件是否被篡改或误粘贴。", key=term)
-            else:
-                reported.add(line)
-                yield doc.finding(start, REVIEW, f"出现{name}类词语“{term}”，请确认语境。",
-                                  "执法、警示类报道请写明语境（如“打击”“查处”）；误粘贴的内容请删除。", key=term)
-        yield from self._watermarks(doc, triggered, reported)
+                promotions[line] = doc.finding(start, PROMOTION, f"出现{name}推广内容“{term}”。",
+                                               "删除这段内容，并检查文件是否被篡改或误粘贴。", key=term)
+            elif line not in reviews:
+                reviews[line] = doc.finding(start, REVIEW, f"出现{name}类词语“{term}”，请确认语境。",
+                                            "执法、警示类报道请写明语境（如“打击”“查处”）；误粘贴的内容请删除。", key=term)
+        yield from promotions.values()
+        yield from (f for line, f in reviews.items() if line not in promotions)
+        yield from self._watermarks(doc, triggered, set(promotions) | set(reviews))
 
     def _watermarks(self, doc: Text, triggered: list[int], reported: set[int]) -> Iterator[Finding]:
         if not self.has_triggers:
@@ -145,7 +154,11 @@ class Scanner:
                                   "删除水印和引流语；转载请使用权威来源并在头信息 source 中写明。", key=match.group()[:24])
                 break
 
-    def _enforcement(self, doc: Text, start: int, end: int) -> bool:
+    def _enforcement(self, doc: Text, start: int, end: int, strict: bool = False) -> bool:
+        """An enforcement, regulation or service context. ``strict``: a strong cue in the same sentence."""
+        if strict:
+            sentence = doc.sentence_at(start, end)
+            return any(cue in sentence for cue in self.strong_enforcement)
         paragraph = doc.paragraph_at(start, end)
         return any(cue in paragraph for cue in self.enforcement)
 

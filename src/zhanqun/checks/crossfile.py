@@ -15,7 +15,7 @@ from zhanqun.findings import Finding
 def leader_check(items: Iterable, data) -> wording.LeaderCheck:
     leaders = [wording.Leader(str(i.meta["name"]), str(i.meta["post"]), i.rel)
                for i in items if i.type == "leader" and i.meta.get("name") and i.meta.get("post")]
-    return wording.LeaderCheck(leaders, data["wording"]["posts"])
+    return wording.LeaderCheck(leaders, data["wording"]["posts"], data["wording"].get("former_markers", []))
 
 
 def check_items(cluster, items: Iterable, gates, leaders: wording.LeaderCheck) -> Iterator[Finding]:
@@ -40,8 +40,14 @@ def scan_attachments(files: list[tuple[Path, str]], gates, cache, salt: str, job
     """Scan attachments, reusing cached results for unchanged bytes (keyed by content, path and rule data)."""
     global _WORKER_GATES
     entries = []
+    unreadable: list[Finding] = []
     for path, rel in files:
-        digest = _file_digest(path)
+        try:
+            digest = _file_digest(path)
+        except OSError:  # a dangling symlink, a file without read permission
+            unreadable.append(Finding(rel, 0, 0, attachments.UNREADABLE, "附件无法自动检查：文件无法打开（可能是失效的链接或没有读取权限）。",
+                                      "把真实文件提交到仓库。"))
+            continue
         entries.append((path, rel, f"att:{digest}:{rel}:{salt}"))
     known = cache.get_many(e[2] for e in entries)
     todo = [e for e in entries if e[2] not in known]
@@ -54,7 +60,7 @@ def scan_attachments(files: list[tuple[Path, str]], gates, cache, salt: str, job
     else:
         fresh = dict(_scan_one(e) for e in todo)
     cache.put_many((k, {"findings": v}) for k, v in fresh.items())
-    findings = []
+    findings = unreadable
     for path, rel, key in entries:
         rows = known[key]["findings"] if key in known else fresh[key]
         findings += [Finding(rel, *row) for row in rows]

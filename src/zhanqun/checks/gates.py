@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from zhanqun.checks import banned, images, links, personal_data, secrets, wording
 from zhanqun.checks.ruledata import RuleData
 from zhanqun.checks.textscan import Text
+from zhanqun.errors import UsageError
 from zhanqun.findings import Finding
 
 
@@ -63,4 +64,11 @@ def _body(text: str, body_line: int) -> str:
 @functools.lru_cache(maxsize=4)
 def for_data(data: RuleData, bulk: bool = True) -> Gates:
     """The scanners for some rule data, built once per process. ``bulk=False`` for a few files (pre-commit)."""
-    return Gates(data, bulk)
+    import re
+
+    try:
+        return Gates(data, bulk)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, re.error) as exc:
+        # Only a cluster's own rules/*.yaml can get here (the built-in data is tested): say so in Chinese.
+        raise UsageError(f"规则数据格式不对（rules/ 目录下的 YAML）：{type(exc).__name__}: {exc}",
+                         hint="对照 zhanqun 自带的同名文件（src/zhanqun/checks/data/）：列表写成 [a, b]，正则表达式须能编译。") from None

@@ -24,8 +24,8 @@ MAP_APPROVAL = define(
     requirement="R4.7",
 )
 
-_MD_IMAGE = re.compile(r"!\[((?:[^\]\n]|\\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']([^\"'\n]*)[\"'])?\s*\)")
-_HTML_IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
+_MD_IMAGE = re.compile(r"!\[((?:[^\]\n]|\\\]){0,500})\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']([^\"'\n]*)[\"'])?\s*\)")
+_HTML_IMG = re.compile(r"<img\b([^>\n]{0,2000})>", re.IGNORECASE)
 _ATTR = re.compile(r"\b(alt|src|title)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from zhanqun.findings import Finding, Severity, define
+from zhanqun.findings import Finding, Severity, define, mask_numbers
 
 COMMERCIAL = define(
     "L001", "commercial-link", Severity.ERROR, "链接指向商业网站、广告、推广联盟或短链接。",
@@ -37,18 +37,13 @@ BROKEN = define(
     requirement="R4.6, R3",
 )
 
-_MD_LINK = re.compile(r"!?\[(?:[^\]\n]|\][^(\n])*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)\n]*[\"')])?\s*\)")
+_MD_LINK = re.compile(r"!?\[(?:[^\]\n]|\][^(\n]){0,500}\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)\n]*[\"')])?\s*\)")
 _REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w/.@-])((?:https?://|www\.)[A-Za-z0-9][^\s<>()\[\]\"'，。；、）】《》“”！？]*)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
-_LONG_NUMBER = re.compile(r"\d{11,}")
-
-
-def _shown(url: str) -> str:
-    """A URL as messages show it: long digit runs (an ID or phone number in a query string) masked."""
-    return _LONG_NUMBER.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 7) + m.group()[-4:], url)
+_shown = mask_numbers  # a URL as messages show it: an ID or phone number in a query string masked
 
 
 def extract(text: str) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ numbers stay quiet. Messages never show a full number: only its masked form.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -50,7 +51,14 @@ _NUMBER = re.compile(r"\d(?<![0-9A-Za-z]\d)(?:[ \u00a0\-]?\d){13,16}[ \u00a0\-]?
 _MOBILE = re.compile(r"1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?![0-9A-Za-z])")
 _MOBILE_PREFIX = re.compile(r"(?:\+|00|\(|（)?86[)）]?[ \-]?$")
 _CARD = re.compile(r"\d(?<![0-9A-Za-z]\d)\d{3}(?:[ \-]?\d{4}){2,3}(?:[ \-]?\d{1,3})?(?![0-9A-Za-z])")
-_DETAIL = re.compile(r"(?:\d+|[一二三四五六七八九十百零〇]+)\s*(?:号楼|号院|号|栋|幢|单元|室|组|排|户)")
+# Starts only at the first digit of a run (the look-behind after the first character), so a long run of
+# digits or numerals is tried once, not once per position.
+_DETAIL = re.compile(r"(?:\d(?<!\d\d)\d*|[一二三四五六七八九十百零〇](?<![一二三四五六七八九十百零〇][一二三四五六七八九十百零〇])"
+                     r"[一二三四五六七八九十百零〇]*)\s*(?:号楼|号院|号|栋|幢|单元|室|组|排|户)")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_HAS_FULLWIDTH = re.compile("[０-９]")
+_HAS_DIGIT = re.compile(r"\d")
+_NOT_A_PHONE_AFTER = tuple("元万亿次人个件户台吨斤亩")
 _DIGITS = re.compile(r"[^0-9Xx]")
 
 
@@ -109,7 +117,8 @@ class Scanner:
         self.provinces = frozenset(int(p) for p in data["provinces"])
         self.office_labels = tuple(data["office_phone_labels"])
         self.account_labels = tuple(data["public_account_labels"])
-        self.card_rules = [(str(r["prefix"]), frozenset(r["lengths"])) for r in data["card_rules"]]
+        self.card_rules = [(str(r["prefix"]), frozenset(r["lengths"]), tuple(r.get("range", (0, 9999))))
+                           for r in data["card_rules"]]
         surnames = sorted(data["surnames"], key=len, reverse=True)
         sep = r"[\s|｜，,、：:；;（(）)【】\[\]“”\"'·]"
         # A personal name is a field of its own: a surname and one or two characters between separators.
@@ -134,16 +143,19 @@ class Scanner:
         self.address = re.compile(rf"{place}[\u4e00-\u9fa5]{{0,8}}?(?:{detail}\s*){{1,5}}")
 
     def scan(self, doc: Text) -> Iterator[Finding]:
-        text = doc.text
+        if _HAS_FULLWIDTH.search(doc.text):  # ４１９９…: same offsets, so findings still point at the right column
+            doc = dataclasses.replace(doc, text=doc.text.translate(_FULLWIDTH))
+        self._headers: dict[int, str | None] = {}
         taken: list[tuple[int, int]] = []
-        if any(c.isdigit() for c in text):
+        if _HAS_DIGIT.search(doc.text):
             yield from self._ids(doc, taken)
             yield from self._mobiles(doc, taken)
             yield from self._cards(doc, taken)
         yield from self._addresses(doc)
 
     def _card_like(self, number: str) -> bool:
-        return any(number.startswith(prefix) and len(number) in lengths for prefix, lengths in self.card_rules)
+        return any(number.startswith(prefix) and len(number) in lengths and low <= int(number[:4]) <= high
+                   for prefix, lengths, (low, high) in self.card_rules)
 
     def _labelled(self, doc: Text, start: int, labels: tuple[str, ...]) -> bool:
         """A label close before the number on its line, or heading its column in a Markdown table."""
@@ -151,7 +163,7 @@ class Scanner:
         before = doc.text[max(line_start, start - 16): start]
         if any(label in before for label in labels):
             return True
-        header = _table_header(doc, line_start, line_end, start)
+        header = _table_header(doc, line_start, line_end, start, self._headers)
         return bool(header) and any(label in header for label in labels)
 
     def _ids(self, doc: Text, taken: list[tuple[int, int]]) -> Iterator[Finding]:
@@ -161,6 +173,12 @@ class Scanner:
                 taken.append(match.span())
                 yield doc.finding(match.start(), ID_NUMBER, f"含有身份证号 {mask(number)}。",
                                   "删除号码，或只保留前 6 位和后 4 位，中间用 * 代替。", key=mask(number))
+            elif len(number) == 18 and number.endswith("000") and int(number[:2]) in self.provinces \
+                    and _plausible_birth(number[6:14], None):
+                # Excel keeps 15 significant digits: an ID stored as a number ends in 000 and fails its check digit.
+                taken.append(match.span())
+                yield doc.finding(match.start(), ID_NUMBER, f"疑似身份证号 {mask(number)}（末三位为 000，可能被 Excel 存成了数字）。",
+                                  "删除号码；名单类表格请删除身份证号一列或打码。", key=mask(number))
             elif len(number) == 15 and id15_valid(number, self.provinces):
                 taken.append(match.span())
                 yield doc.finding(match.start(), ID_NUMBER, f"含有 15 位旧身份证号 {mask(number)}。",
@@ -176,6 +194,8 @@ class Scanner:
             if _overlaps(match.span(), taken):
                 continue
             taken.append(match.span())
+            if text[match.end():match.end() + 1] in _NOT_A_PHONE_AFTER and text[match.end():match.end() + 1]:
+                continue  # 13500000000元, 13867543210次: an amount or a count
             if self._labelled(doc, match.start(), self.office_labels):
                 continue
             number = re.sub(r"\D", "", match.group())
@@ -231,25 +251,45 @@ class Scanner:
                                   "住址只写到村（社区）一级，或删除姓名。", key=name[0] + _shorten(match.group()))
 
 
-def _table_header(doc: Text, line_start: int, line_end: int, offset: int) -> str:
+def _table_header(doc: Text, line_start: int, line_end: int, offset: int, memo: dict[int, str | None] | None = None) -> str:
     """The header cell above ``offset`` when it lies in a Markdown table row, else ''."""
     text = doc.text
     if not text[line_start:line_end].lstrip().startswith("|"):
         return ""
+    header = _header_row(text, line_start, {} if memo is None else memo)
+    if header is None:
+        return ""
     column = text[line_start:offset].count("|")
-    rows = []
+    cells = header.split("|")
+    return cells[column] if column < len(cells) else ""
+
+
+def _header_row(text: str, line_start: int, memo: dict[int, str | None]) -> str | None:
+    """The header row of the table holding the row at ``line_start`` (None if there is none), memoised per row
+    so that a table of thousands of numbers is walked once, not once per number."""
+    chain = []
     start = line_start
-    while start > 0:  # walk up through the table's rows
+    result: str | None = None
+    while True:
+        if start in memo:
+            result = memo[start]
+            break
+        chain.append(start)
+        if start == 0:
+            break
         previous = text.rfind("\n", 0, start - 1) + 1
         row = text[previous:start - 1]
         if not row.lstrip().startswith("|"):
             break
-        rows.append(row)
+        if re.fullmatch(r"[\s|:\-]+", row):  # the |---| separator: the header is the row above it
+            above = text.rfind("\n", 0, previous - 1) + 1 if previous else 0
+            header = text[above:previous - 1] if previous else ""
+            result = header if header.lstrip().startswith("|") else None
+            break
         start = previous
-    if len(rows) < 2 or not re.fullmatch(r"[\s|:\-]+", rows[-2]):
-        return ""  # no "|---|" separator under a header row
-    cells = rows[-1].split("|")
-    return cells[column] if column < len(cells) else ""
+    for row_start in chain:
+        memo[row_start] = result
+    return result
 
 
 def _shorten(address: str) -> str:

@@ -29,11 +29,15 @@ class RuleData:
 
 def load(root: Path | None = None) -> RuleData:
     local = root / "rules" if root is not None else None
-    return _load(str(local) if local is not None and local.is_dir() else "")
+    if local is None or not local.is_dir():
+        return _load("", ())
+    # The files' sizes and times are part of the cache key: `zhanqun serve` sees an edited rules/*.yaml.
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(local.glob("*.yaml")))
+    return _load(str(local), signature)
 
 
 @functools.lru_cache(maxsize=4)
-def _load(local_dir: str) -> RuleData:
+def _load(local_dir: str, signature: tuple = ()) -> RuleData:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 

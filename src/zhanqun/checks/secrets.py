@@ -24,6 +24,7 @@ INTERNAL = define(
 )
 
 _MARKUP = re.compile(r"[#>*_`|\-\s　]+")
+_CLAUSE_BREAK = set("，,。.；;：:　 ")
 _BRACKETS = re.compile(r"[（(【\[〔<]([^）)】\]〕>\n]{1,30})[）)】\]〕>]")  # not 《》: a title names, it does not mark
 
 
@@ -50,15 +51,25 @@ class Scanner:
                     yield doc.finding(match.start() + match.group().find(marking), CLASSIFIED,
                                       f"出现{label}“{marking}”。", "涉密信息不得上网：停止发布，交保密员确认。", key=marking)
         seen_internal: set[int] = set()
+        lines: dict[int, tuple[int, int, list[tuple[int, int]]]] = {}  # line start -> end, length, bracket spans
         for match in self.phrase_re.finditer(text):
             start, end = match.span()
             line_start, line_end = doc.line_at(start)
             if line_start in seen_internal or self._describing(text, start, end):
                 continue
-            line = _MARKUP.sub("", text[line_start:line_end])
-            bracketed = any(b.start() <= start - line_start < b.end() for b in _BRACKETS.finditer(text[line_start:line_end]))
-            at_edge = not _MARKUP.sub("", text[line_start:start]) or not _MARKUP.sub("", text[end:line_end]).strip("。，,.；;")
-            if len(line) - len(match.group()) <= self.short or bracketed or at_edge:
+            if line_start not in lines:  # computed once per line, however many phrases it holds
+                raw = text[line_start:line_end]
+                sentence = raw.rstrip().endswith(("。", "！", "？"))  # a sentence, not a header line
+                lines[line_start] = (line_end, 10_000 if sentence else len(_MARKUP.sub("", raw)),
+                                     [(b.start(), b.end()) for b in _BRACKETS.finditer(raw)])
+            _, length, brackets = lines[line_start]
+            bracketed = any(b0 <= start - line_start < b1 for b0, b1 in brackets)
+            at_start = not _MARKUP.sub("", text[line_start:start])
+            # At the end of a line as a clause of its own ("…，不得外传"), not as a sentence's predicate
+            # ("您申请公开的信息不宜公开。" is an answer, not a marking).
+            at_end = not _MARKUP.sub("", text[end:line_end]).strip("。，,.；;!！") and \
+                text[line_start:start].rstrip(" \t*_")[-1:] in _CLAUSE_BREAK
+            if length - len(match.group()) <= self.short or bracketed or at_start or at_end:
                 seen_internal.add(line_start)
                 yield doc.finding(start, INTERNAL, f"出现内部文件标记“{match.group()}”。",
                                   "确认材料可以公开后删除该标记；不能公开的请撤下。", key=match.group())

@@ -43,13 +43,13 @@ FILE_LEVEL_FORBIDDEN = define(
 )
 UNKNOWN_CODE = define(
     "N004", "suppression-unknown-code", Severity.ERROR, "豁免注释中的规则代码不存在或不能豁免。",
-    why="只有内容审核类规则（P、M、X、W、L、I、A）可以豁免；格式、结构类问题必须改正。",
+    why="只有内容审核类规则（P、M、X、W、L、I）可以豁免；格式、结构类问题必须改正。附件里无法写注释，附件中的问题须改正附件。",
     example="<!-- zhanqun: ignore[S001] … -->",
     fix="用 zhanqun rule CODE 查看代码；格式问题请直接改正。",
     requirement="R4",
 )
 
-SUPPRESSIBLE_FAMILIES = "PMXWLIA"
+SUPPRESSIBLE_FAMILIES = "PMXWLI"  # not A: an attachment cannot carry a comment
 NOT_FILE_WIDE = "PM"
 _COMMENT = re.compile(r"zhanqun\s*[:：]\s*(ignore-file|ignore)\s*\[([^\]\n]*)\]([^\n]*)")
 _REASON_PREFIX = re.compile(r"^\s*(?:理由|原因|reason)?\s*[:：]?\s*")
@@ -93,7 +93,7 @@ def parse(text: str) -> tuple[list[Suppression], list[tuple[int, int, str, str, 
         for code in codes or ("（空）",):
             if code not in RULES or code[0] not in SUPPRESSIBLE_FAMILIES:
                 problems.append((number, column, UNKNOWN_CODE, f"豁免注释中的“{code}”不存在或不能豁免。",
-                                 "可以豁免的是 P、M、X、W、L、I、A 开头的规则；用 zhanqun rule CODE 查看。", code))
+                                 "可以豁免的是 P、M、X、W、L、I 开头的规则；用 zhanqun rule CODE 查看。", code))
             elif kind == "ignore-file" and code[0] in NOT_FILE_WIDE:
                 problems.append((number, column, FILE_LEVEL_FORBIDDEN, f"{code} 不能整篇豁免，因此不生效。",
                                  "改为在具体那一行写 zhanqun: ignore[…] 理由。", code))
@@ -104,11 +104,20 @@ def parse(text: str) -> tuple[list[Suppression], list[tuple[int, int, str, str, 
         if kind == "ignore-file":
             target = 0
         elif _alone(line, match):
-            target = next((i + 1 for i in range(index + 1, len(lines)) if lines[i].strip()), number)
+            # The next line with content: stacked suppression comments and a closing "-->" are skipped.
+            target = next((i + 1 for i in range(index + 1, len(lines)) if not _only_comment(lines[i])), number)
         else:
             target = number
         found.append(Suppression(number, target, tuple(valid), reason))
     return found, problems
+
+
+def _only_comment(line: str) -> bool:
+    """Blank, a bare <!-- or -->, or a suppression comment alone on its line."""
+    if not re.sub(r"<!--|-->|\s", "", line):
+        return True
+    match = _COMMENT.search(line)
+    return bool(match) and _alone(line, match)
 
 
 def _alone(line: str, match: re.Match) -> bool:
