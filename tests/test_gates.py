@@ -343,3 +343,14 @@ def test_pathological_lines_are_checked_without_hanging(repo, zq):
     ]) + "\n")
     result = zq("check", rel, "--root", repo)
     assert result.code == 1 and "Traceback" not in result.err
+
+
+def test_map_in_front_matter_is_reported_at_its_key_and_can_be_suppressed(repo, zq):
+    head = HEAD.replace("author: 刘晓\n", "author: 刘晓\nimages:\n  - {src: images/quhua.png, alt: 示例县行政区划图}\n")
+    (repo / NEWS).write_text(head + "正文。\n", encoding="utf-8")
+    result = zq("check", NEWS, "--root", repo, "--format", "json")
+    assert [(e["code"], e["line"]) for e in json.loads(result.out) if e["code"] == "I002"] == [("I002", 5)]
+    (repo / NEWS).write_text(head.replace("images:\n", "# zhanqun: ignore[I002] 标准地图服务系统下载，审图号见图片本身\nimages:\n")
+                             + "正文。\n", encoding="utf-8")
+    assert not [e for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)
+                if e["code"] in ("I002", "N002")]

@@ -129,8 +129,8 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
     locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))  # noqa: E731
     findings += schemas.validate(content_type, meta, locate, rel, skip)
     if gates is not None:
-        image_key = "images" if "images" in meta else "photo"
-        findings += gates.images.check_meta(meta, rel, locate((image_key,))[0])
+        # The line is looked up only for a finding: locating starts the slow round-trip YAML parser.
+        findings += gates.images.check_meta(meta, rel, lambda: locate(("images" if "images" in meta else "photo",))[0])
     html = ""
     if render:
         from zhanqun import markup

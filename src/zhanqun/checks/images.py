@@ -68,7 +68,7 @@ class Scanner:
         lowered = words.lower()
         return bool(self.map_words.search(lowered)) and not any(w in words for w in self.not_map)
 
-    def check_meta(self, meta: dict[str, Any], rel: str, line: int) -> Iterator[Finding]:
+    def check_meta(self, meta: dict[str, Any], rel: str, line_of) -> Iterator[Finding]:
         """Front-matter images (news ``images``, leader ``photo``): alt is required by the schema; maps need 审图号."""
         images = list(meta.get("images") or [])
         if isinstance(meta.get("photo"), dict):
@@ -78,5 +78,5 @@ class Scanner:
                 continue
             words = f"{image.get('alt', '')} {image.get('caption', '')} {image.get('src', '')}"
             if self.is_map(words) and not self.approval.search(words):
-                yield Finding(rel, line, 1, MAP_APPROVAL, f"地图“{image.get('alt') or image.get('src')}”没有标注审图号。",
+                yield Finding(rel, line_of(), 1, MAP_APPROVAL, f"地图“{image.get('alt') or image.get('src')}”没有标注审图号。",
                               "在图片的 caption 中写明“审图号：……”。", image.get("src", ""))
