@@ -38,10 +38,9 @@ class Text:
         return self.first_line + (0 if self.where else index), offset - self._line_starts[index] + 1
 
     def line_at(self, offset: int) -> tuple[int, int]:
-        """Start and end offsets of the line holding ``offset``."""
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        start = self._line_starts[index]
-        end = self.text.find("\n", start)
+        """Start and end offsets of the line holding ``offset`` (found locally: no table of every line)."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
         return start, len(self.text) if end == -1 else end
 
     def sentence_at(self, start: int, end: int, following: int = 0) -> str:
