@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from zhanqun import __version__, output
-from zhanqun.errors import FindingsError, UsageError, ZhanqunError
+from zhanqun.errors import FindingsError, ZhanqunError
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,

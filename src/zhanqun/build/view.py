@@ -103,7 +103,6 @@ class SiteView:
         return f"{prefix}{ref.column.id}/index.html" if page == 1 else f"{prefix}{ref.column.id}/index_{page}.html"
 
     def unit_href(self, unit_id: str) -> str:
-        unit = self.cluster.units[unit_id]
         host = self.cluster.host_of(unit_id)
         path = "/" + self.cluster.unit_prefix(unit_id)
         return path if host == self.host else f"https://{host}{path}"
