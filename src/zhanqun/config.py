@@ -10,7 +10,7 @@ CYCLE_LABELS = {
     "quarterly": "每季度", "half_year": "每半年", "yearly": "每年", "as_needed": "不定期",
 }
 KIND_LABELS = {"portal": "门户", "department": "部门", "town": "乡镇", "street": "街道", "other": "其他"}
-ROLE_LABELS = {"editor": "录入员", "first": "初审", "second": "复审", "final": "终审"}
+ROLE_LABELS = {"editor": "录入员", "first": "初审", "second": "复审", "final": "终审", "leader": "领导"}
 
 
 @dataclasses.dataclass(frozen=True)

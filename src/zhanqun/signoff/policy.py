@@ -1,0 +1,236 @@
+"""The sign-off chain as pure functions (R5): what a pull request needs, who filled each role, the verdict.
+
+Input is data only — the changed files with their front matter before and after, the author, the reviews
+and the commits of the pull request, and the cluster and unit configuration **as of the base commit** (never
+the head's: a pull request must not be able to add its author as a reviewer and approve itself). Reading git
+and the hosting API is the caller's business (I/O at the edges).
+
+Rules (R5.2, R5.3, R5.5):
+- A unit's content needs the roles of ``cluster.signoff`` for the highest importance among its changed items,
+  before or after the change: withdrawing or deleting needs the chain that publishing needed; a rename counts
+  for both places. Files of a unit that are not items (attachments, images) need at least the routine chain.
+- ``homepage: true`` or ``push_to_portal`` (before or after) adds the portal unit's ``leader``.
+- Platform files (cluster config, any unit.yaml, schemas, rule data, theme, plugins, Pelican settings,
+  packaging, CI) need a platform admin (``cluster.admins``).
+- The author never counts; one person fills one role in the whole change; only each person's latest review
+  counts; an approval given on a commit before the last content change does not count; a person whose latest
+  review requests changes blocks the change.
+- Emergency publishing: with a stated reason, an approval by a leader (``leader`` of a changed unit or of the
+  portal) lets the change through; the roles still missing stay open for the audit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from zhanqun.config import ROLE_LABELS, ClusterConfig, Unit
+
+IMPORTANCE_ORDER = ("routine", "general", "important")
+PLATFORM_PREFIXES = ("schemas/", "rules/", "themes/", "plugins/", ".github/")
+PLATFORM_FILES = ("content/cluster.yaml", "pelicanconf.py", "pyproject.toml", ".pre-commit-config.yaml",
+                  ".pre-commit-hooks.yaml")
+ADMIN = "admin"
+LEADER = "leader"
+PORTAL_UNIT = "__portal__"  # requirement key for the portal leader's sign-off
+PLATFORM = "__platform__"  # requirement key for the platform admin's sign-off
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangedFile:
+    path: str  # after the change (for a deletion: the deleted path)
+    status: str = "M"  # A added, M modified, D deleted, R renamed
+    old_path: str | None = None  # for a rename
+    before: dict | None = None  # front matter before the change (items only)
+    after: dict | None = None  # front matter after the change (items only)
+
+
+@dataclasses.dataclass(frozen=True)
+class Review:
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+    commit: str  # the commit the review was given on
+    order: int  # position in time (GitHub and Gitea list reviews oldest first)
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    author: str
+    files: tuple[ChangedFile, ...]
+    reviews: tuple[Review, ...] = ()
+    commits: tuple[tuple[str, bool], ...] = ()  # (sha, changed content) in order, oldest first
+    emergency_reason: str = ""
+
+
+@dataclasses.dataclass
+class Requirement:
+    """The roles one unit (or the portal leader, or the platform) requires, and who filled them."""
+
+    key: str  # unit id, PORTAL_UNIT or PLATFORM
+    name: str
+    importance: str | None
+    roles: list[str]
+    filled: dict[str, str] = dataclasses.field(default_factory=dict)  # role -> login
+
+    @property
+    def missing(self) -> list[str]:
+        return [r for r in self.roles if r not in self.filled]
+
+
+@dataclasses.dataclass
+class Verdict:
+    satisfied: bool
+    requirements: list[Requirement]
+    reasons: list[str]  # Chinese, one per problem
+    emergency: bool = False  # let through as emergency publishing; the missing roles stay open
+
+    def as_dict(self) -> dict:
+        return {
+            "satisfied": self.satisfied, "emergency": self.emergency, "reasons": self.reasons,
+            "requirements": [{"unit": r.key, "name": r.name, "importance": r.importance, "roles": r.roles,
+                              "filled": r.filled, "missing": r.missing} for r in self.requirements],
+        }
+
+
+def role_label(role: str) -> str:
+    return {ADMIN: "平台管理员", LEADER: "领导"}.get(role, ROLE_LABELS.get(role, role))
+
+
+def required(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> list[Requirement]:
+    """Per unit, the roles the change needs (config as of the base commit)."""
+    importance: dict[str, str] = {}
+    portal_leader = False
+    platform = False
+    for changed in change.files:
+        for path in filter(None, {changed.path, changed.old_path}):
+            if _is_platform(path):
+                platform = True
+                continue
+            unit_id = _unit_of(path)
+            if unit_id is None:
+                continue
+            level = "routine"
+            for meta in (changed.before, changed.after):
+                if meta:
+                    level = _higher(level, str(meta.get("importance", "routine")))
+                    if meta.get("homepage") or meta.get("push_to_portal"):
+                        portal_leader = True
+            importance[unit_id] = _higher(importance.get(unit_id, "routine"), level)
+    requirements = []
+    for unit_id in sorted(importance):
+        unit = units.get(unit_id)
+        roles = list(config.signoff.get(importance[unit_id], []))
+        requirements.append(Requirement(unit_id, unit.name if unit else unit_id, importance[unit_id], roles))
+    if portal_leader:
+        portal = units.get(config.portal)
+        requirements.append(Requirement(PORTAL_UNIT, f"{portal.name if portal else config.portal}（门户首页）", None, [LEADER]))
+    if platform:
+        requirements.append(Requirement(PLATFORM, "平台文件（配置、模式、规则、模板、插件、CI）", None, [ADMIN]))
+    return requirements
+
+
+def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Verdict:
+    requirements = required(change, config, units)
+    reasons: list[str] = []
+    approvers, blockers = _effective_reviews(change, reasons)
+    slots = [(req, role) for req in requirements for role in req.roles]
+    for (req, role), login in _assign(slots, approvers, lambda req, role, login: _holds(login, req, role, config, units)):
+        req.filled[role] = login
+    for login in blockers:
+        reasons.append(f"{login} 要求修改，须由其重新批准后才能合并。")
+    for req in requirements:
+        for role in req.missing:
+            reasons.append(f"{req.name} 缺少 {role_label(role)}")
+    satisfied = not blockers and all(not req.missing for req in requirements)
+    emergency = False
+    if not satisfied and change.emergency_reason.strip() and not blockers:
+        leader = next((login for login in approvers if _is_leader(login, requirements, config, units)), None)
+        if leader:
+            emergency = True
+            reasons.insert(0, f"突发事件紧急发布（理由：{change.emergency_reason.strip()}），由 {leader} 批准；"
+                              "以下审核须在发布后补齐，审计中列为未完成。")
+    return Verdict(satisfied or emergency, requirements, reasons, emergency)
+
+
+def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], list[str]]:
+    """(logins whose latest review approves the current content, logins whose latest review blocks)."""
+    latest: dict[str, Review] = {}
+    for review in sorted(change.reviews, key=lambda r: r.order):
+        if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+            latest[review.login] = review  # a comment neither approves nor withdraws an approval
+    current = _current_commits(change.commits)
+    approvers, blockers = [], []
+    for login, review in latest.items():
+        if login == change.author:
+            if review.state == "APPROVED":
+                reasons.append(f"{login} 是作者，本人的批准不计入（审发分离）。")
+            continue
+        if review.state == "CHANGES_REQUESTED":
+            blockers.append(login)
+        elif review.state == "APPROVED":
+            if current is not None and review.commit not in current:
+                reasons.append(f"{login} 的批准早于最后一次内容修改，已失效，须重新批准。")
+                continue
+            approvers.append(login)
+    return approvers, blockers
+
+
+def _current_commits(commits: Sequence[tuple[str, bool]]) -> set[str] | None:
+    """Commits from the last one that changed content onwards (None when the commits are unknown)."""
+    if not commits:
+        return None
+    last = max((i for i, (_, changed) in enumerate(commits) if changed), default=0)
+    return {sha for sha, _ in commits[last:]}
+
+
+def _holds(login: str, req: Requirement, role: str, config: ClusterConfig, units: dict[str, Unit]) -> bool:
+    if role == ADMIN:
+        return login in config.admins
+    unit_id = config.portal if req.key == PORTAL_UNIT else req.key
+    unit = units.get(unit_id)
+    return unit is not None and any(p.id == login and role in p.roles for p in unit.people)
+
+
+def _is_leader(login: str, requirements: list[Requirement], config: ClusterConfig, units: dict[str, Unit]) -> bool:
+    unit_ids = {config.portal} | {r.key for r in requirements if r.key not in (PORTAL_UNIT, PLATFORM)}
+    return any(p.id == login and LEADER in p.roles for u in unit_ids if u in units for p in units[u].people)
+
+
+def _assign(slots, people: Iterable[str], eligible) -> list:
+    """One person per role: a maximum bipartite matching (Kuhn's augmenting paths; the sizes are tiny).
+    Returns ((requirement, role), login) pairs."""
+    people = list(people)
+    match: dict[int, str] = {}  # slot index -> login
+
+    def augment(slot: int, seen: set[str]) -> bool:
+        req, role = slots[slot]
+        for login in people:
+            if login in seen or not eligible(req, role, login):
+                continue
+            seen.add(login)
+            holder = next((s for s, who in match.items() if who == login), None)
+            if holder is None or augment(holder, seen):  # the holder moved to another role, or none held it
+                match[slot] = login
+                return True
+        return False
+
+    for index in range(len(slots)):
+        augment(index, set())
+    return [(slots[i], login) for i, login in sorted(match.items())]
+
+
+def _is_platform(path: str) -> bool:
+    if path in PLATFORM_FILES or path.startswith(PLATFORM_PREFIXES):
+        return True
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == "content" and parts[2] == "unit.yaml"
+
+
+def _unit_of(path: str) -> str | None:
+    parts = path.split("/")
+    return parts[1] if len(parts) >= 3 and parts[0] == "content" else None
+
+
+def _higher(a: str, b: str) -> str:
+    rank = {name: i for i, name in enumerate(IMPORTANCE_ORDER)}
+    return a if rank.get(a, 0) >= rank.get(b, 0) else b

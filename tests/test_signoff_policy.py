@@ -1,0 +1,148 @@
+"""The sign-off policy engine (R5.2, R5.3, R5.5): pull-request scenarios and the verdict each must get.
+
+Pure functions, so no git here: each scenario is the changed files (with front matter before and after), the
+author, the reviews and the commits, against one fixed cluster config (as of the base commit)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhanqun.config import ClusterConfig, Unit
+from zhanqun.signoff.policy import ChangedFile, Change, Review, verdict
+
+CONFIG = ClusterConfig.from_data({
+    "name": "示例县人民政府", "domain": "shilixian.gov.cn", "portal": "xzf", "identity": {}, "sources": [],
+    "signoff": {"routine": ["first"], "general": ["first", "second"], "important": ["first", "second", "final"]},
+    "admins": ["admin-zhou", "admin-chen"],
+})
+
+
+def _unit(unit_id: str, name: str, people: list[tuple[str, list[str]]]) -> Unit:
+    return Unit.from_data(unit_id, {
+        "name": name, "short_name": name, "kind": "portal" if unit_id == "xzf" else "department",
+        "hosting": "subdomain", "label": unit_id, "org_code": unit_id.upper(),
+        "people": [{"id": login, "name": login, "roles": roles} for login, roles in people], "columns": [],
+    })
+
+
+UNITS = {
+    "xzf": _unit("xzf", "示例县人民政府", [("ed-x", ["editor"]), ("first-x", ["first"]), ("second-x", ["second"]),
+                                           ("final-x", ["final"]), ("leader-x", ["leader"])]),
+    "fgw": _unit("fgw", "示例县发展和改革委员会", [("ed-f", ["editor"]), ("first-f", ["first"]), ("second-f", ["second"]),
+                                                 ("final-f", ["final"]), ("leader-f", ["leader"]),
+                                                 ("both-f", ["first", "second"])]),
+    "chengguan": _unit("chengguan", "示例县城关镇人民政府", [("ed-c", ["editor"]), ("first-c", ["first"]),
+                                                            ("second-c", ["second"]), ("final-c", ["final"])]),
+}
+
+NEWS = "content/fgw/gzdt/2026-11-20-a.md"
+TOWN = "content/chengguan/gzdt/2026-11-20-b.md"
+PORTAL = "content/xzf/zwyw/2026-11-20-c.md"
+
+
+def item(path=NEWS, importance="routine", status="A", before=None, **after):
+    meta = {"title": "t", "importance": importance, **after}
+    return ChangedFile(path, status, None, before, None if status == "D" else meta)
+
+
+def approve(*logins, commit="c2"):
+    return tuple(Review(login, "APPROVED", commit, i) for i, login in enumerate(logins))
+
+
+COMMITS = (("c1", True), ("c2", True))
+
+# (id, files, author, reviews, commits, emergency reason, satisfied, text the reasons must contain)
+SCENARIOS = [
+    ("routine-first", [item()], "ed-f", approve("first-f"), COMMITS, "", True, ""),
+    ("routine-no-review", [item()], "ed-f", (), COMMITS, "", False, "示例县发展和改革委员会 缺少 初审"),
+    ("general-needs-second", [item(importance="general")], "ed-f", approve("first-f"), COMMITS, "", False, "缺少 复审"),
+    ("general-complete", [item(importance="general")], "ed-f", approve("first-f", "second-f"), COMMITS, "", True, ""),
+    ("important-needs-final", [item(importance="important")], "ed-f", approve("first-f", "second-f"), COMMITS, "", False, "缺少 终审"),
+    ("important-complete", [item(importance="important")], "ed-f", approve("first-f", "second-f", "final-f"), COMMITS, "", True, ""),
+    ("self-approval", [item()], "first-f", approve("first-f"), COMMITS, "", False, "本人的批准不计入"),
+    ("author-plus-other", [item()], "first-f", approve("first-f", "both-f"), COMMITS, "", True, ""),
+    ("one-person-one-role", [item(importance="general")], "ed-f", approve("both-f"), COMMITS, "", False, "缺少"),
+    ("two-roles-two-people", [item(importance="general")], "ed-f", approve("both-f", "first-f"), COMMITS, "", True, ""),
+    ("stale-approval", [item()], "ed-f", approve("first-f", commit="c1"), COMMITS, "", False, "已失效"),
+    ("approval-after-non-content-commit", [item()], "ed-f", approve("first-f", commit="c2"),
+     (("c1", True), ("c2", True), ("c3", False)), "", True, ""),
+    ("approval-before-content-commit", [item()], "ed-f", approve("first-f", commit="c2"),
+     (("c1", True), ("c2", True), ("c3", True)), "", False, "已失效"),
+    ("changes-requested", [item()], "ed-f",
+     (Review("first-f", "APPROVED", "c2", 0), Review("second-f", "CHANGES_REQUESTED", "c2", 1)), COMMITS, "", False, "要求修改"),
+    ("changes-requested-then-approved", [item()], "ed-f",
+     (Review("first-f", "CHANGES_REQUESTED", "c1", 0), Review("first-f", "APPROVED", "c2", 1)), COMMITS, "", True, ""),
+    ("approved-then-changes-requested", [item()], "ed-f",
+     (Review("first-f", "APPROVED", "c2", 0), Review("first-f", "CHANGES_REQUESTED", "c2", 1)), COMMITS, "", False, "要求修改"),
+    ("comment-does-not-withdraw", [item()], "ed-f",
+     (Review("first-f", "APPROVED", "c2", 0), Review("first-f", "COMMENTED", "c2", 1)), COMMITS, "", True, ""),
+    ("dismissed", [item()], "ed-f",
+     (Review("first-f", "APPROVED", "c2", 0), Review("first-f", "DISMISSED", "c2", 1)), COMMITS, "", False, "缺少 初审"),
+    ("wrong-unit-reviewer", [item()], "ed-f", approve("first-c"), COMMITS, "", False, "缺少 初审"),
+    ("reviewer-not-in-config", [item()], "ed-f", approve("stranger"), COMMITS, "", False, "缺少 初审"),
+    ("cross-unit-both-chains", [item(), item(TOWN)], "ed-f", approve("first-f", "first-c"), COMMITS, "", True, ""),
+    ("cross-unit-one-missing", [item(), item(TOWN)], "ed-f", approve("first-f"), COMMITS, "", False, "城关镇人民政府 缺少 初审"),
+    ("cross-unit-highest-per-unit", [item(importance="important"), item(TOWN)], "ed-f",
+     approve("first-f", "second-f", "final-f", "first-c"), COMMITS, "", True, ""),
+    ("homepage-needs-portal-leader", [item(homepage=True)], "ed-f", approve("first-f"), COMMITS, "", False, "缺少 领导"),
+    ("homepage-with-leader", [item(homepage=True)], "ed-f", approve("first-f", "leader-x"), COMMITS, "", True, ""),
+    ("push-needs-portal-leader", [item(push_to_portal=["bmdt"])], "ed-f", approve("first-f"), COMMITS, "", False, "缺少 领导"),
+    ("homepage-removed-still-needs-leader", [item(status="M", before={"homepage": True, "importance": "routine"})],
+     "ed-f", approve("first-f"), COMMITS, "", False, "缺少 领导"),
+    ("deletion-needs-publishing-chain", [item(status="D", before={"importance": "important"})], "ed-f",
+     approve("first-f"), COMMITS, "", False, "缺少 复审"),
+    ("withdrawal-needs-chain", [item(importance="general", status="M",
+                                     before={"importance": "general"}, withdrawn={"date": "2026-11-20", "reason": "x"})],
+     "ed-f", approve("first-f", "second-f"), COMMITS, "", True, ""),
+    ("lowering-importance-keeps-chain", [item(status="M", before={"importance": "important"})], "ed-f",
+     approve("first-f"), COMMITS, "", False, "缺少 终审"),
+    ("rename-across-units", [ChangedFile(TOWN, "R", NEWS, {"importance": "routine"}, {"importance": "routine"})],
+     "ed-f", approve("first-f"), COMMITS, "", False, "城关镇人民政府 缺少 初审"),
+    ("attachment-only", [ChangedFile("content/fgw/tzgg/attachments/a.pdf", "A")], "ed-f", approve("first-f"),
+     COMMITS, "", True, ""),
+    ("unit-yaml-needs-admin", [ChangedFile("content/fgw/unit.yaml")], "ed-f", approve("first-f"), COMMITS, "", False,
+     "缺少 平台管理员"),
+    ("unit-yaml-with-admin", [ChangedFile("content/fgw/unit.yaml")], "ed-f", approve("admin-zhou"), COMMITS, "", True, ""),
+    ("admin-cannot-approve-own", [ChangedFile("schemas/news.schema.json")], "admin-zhou", approve("admin-zhou"),
+     COMMITS, "", False, "本人的批准不计入"),
+    ("theme-and-content", [ChangedFile("themes/zhanqun/templates/base.html"), item()], "ed-f",
+     approve("admin-chen", "first-f"), COMMITS, "", True, ""),
+    ("ci-and-rules", [ChangedFile(".github/workflows/ci.yml"), ChangedFile("rules/banned.yaml")], "ed-f",
+     approve("first-f"), COMMITS, "", False, "缺少 平台管理员"),
+    ("emergency-with-leader", [item(importance="important")], "ed-f", approve("leader-f"), COMMITS, "山洪预警，须立即发布",
+     True, "突发事件紧急发布"),
+    ("emergency-without-reason", [item(importance="important")], "ed-f", approve("leader-f"), COMMITS, "", False, "缺少"),
+    ("emergency-by-non-leader", [item(importance="important")], "ed-f", approve("first-f"), COMMITS, "山洪预警",
+     False, "缺少"),
+    ("emergency-blocked-by-changes-requested", [item(importance="important")], "ed-f",
+     (Review("leader-f", "APPROVED", "c2", 0), Review("second-f", "CHANGES_REQUESTED", "c2", 1)), COMMITS, "山洪预警",
+     False, "要求修改"),
+    ("emergency-by-portal-leader", [item(TOWN, importance="general")], "ed-c", approve("leader-x"), COMMITS, "火情通告",
+     True, "突发事件紧急发布"),
+]
+
+
+@pytest.mark.parametrize("case", SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_scenario(case):
+    _, files, author, reviews, commits, reason, satisfied, expected = case
+    result = verdict(Change(author, tuple(files), tuple(reviews), tuple(commits), reason), CONFIG, UNITS)
+    assert result.satisfied is satisfied, result.reasons
+    if expected:
+        assert any(expected in r for r in result.reasons), result.reasons
+    if satisfied and not result.emergency:
+        assert all(not r.missing for r in result.requirements)
+
+
+def test_enough_scenarios():
+    assert len(SCENARIOS) >= 30  # issue 4: a table of at least 30 pull-request scenarios
+
+
+def test_emergency_leaves_the_missing_roles_open():
+    result = verdict(Change("ed-f", (item(importance="important"),), approve("leader-f"), COMMITS, "山洪预警"), CONFIG, UNITS)
+    assert result.emergency and result.satisfied
+    assert result.requirements[0].missing == ["first", "second", "final"]
+
+
+def test_who_filled_which_role():
+    result = verdict(Change("ed-f", (item(importance="general"),), approve("both-f", "first-f"), COMMITS), CONFIG, UNITS)
+    assert result.requirements[0].filled == {"first": "first-f", "second": "both-f"}
