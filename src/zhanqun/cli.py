@@ -108,6 +108,33 @@ def new(unit: str, column: str, title: str, root: Path, date: str | None) -> Non
     click.echo(path)
 
 
+@cli.group()
+def signoff() -> None:
+    """审核链（R5）：合并请求需要哪些审核、是否已满足。"""
+
+
+@signoff.command("check")
+@root_option
+@click.option("--base", required=True, help="基准提交（合并目标，如 origin/main）；审核配置以它为准。")
+@click.option("--head", required=True, help="合并请求的最新提交。")
+@click.option("--author", required=True, help="合并请求作者的登录名。")
+@click.option("--reviews", "reviews_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="审核记录 JSON（托管平台 API pulls/{n}/reviews 的返回结果，GitHub 与 Gitea 格式均可）。")
+@click.option("--emergency", default="", help="突发事件紧急发布的理由（须有领导批准）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+def signoff_check(root: Path, base: str, head: str, author: str, reviews_file: Path, emergency: str, fmt: str) -> None:
+    """检查合并请求的审核是否满足审核链：满足退出码 0，不满足 1。"""
+    from zhanqun.signoff import gitdata, policy
+
+    repo = gitdata.open_repo(root)
+    base_commit, head_commit = gitdata.commit_of(repo, base), gitdata.commit_of(repo, head)
+    config, units = gitdata.config_at(base_commit)
+    change = gitdata.change_between(repo, base_commit, head_commit, author, gitdata.read_reviews(reviews_file), emergency)
+    result = policy.verdict(change, config, units)
+    output.signoff_verdict(result, fmt)
+    sys.exit(0 if result.satisfied else 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where errors become messages and exit codes."""
     try:

@@ -50,3 +50,22 @@ def error(message: str) -> None:
 
 def crash(log_path: str) -> None:
     click.echo(f"内部错误：zhanqun 遇到了意外问题，详细信息已写入 {log_path}。请把该文件发给电子政务办。", err=True)
+
+
+def signoff_verdict(result, fmt: str = "text") -> None:
+    """A sign-off verdict (zhanqun.signoff.policy.Verdict) for a reviewer reading CI output on a phone."""
+    from zhanqun.signoff.policy import role_label
+
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for req in result.requirements:
+        level = {"routine": "常规", "general": "一般", "important": "重要"}.get(req.importance or "", "")
+        parts = [f"{role_label(role)} {'✓ ' + req.filled[role] if role in req.filled else '✗ 缺少'}" for role in req.roles]
+        click.echo(f"{req.name}{'（' + level + '）' if level else ''}：" + "；".join(parts))
+    for reason in result.reasons:
+        click.echo(f"  - {reason}")
+    if result.emergency:
+        click.echo("审核链：按突发事件紧急发布放行，未完成的审核须在发布后补齐。")
+    else:
+        click.echo("审核链：已满足。" if result.satisfied else "审核链：未满足，暂不能合并。")

@@ -1,0 +1,136 @@
+"""The I/O edge of the sign-off check: a pull request's change read from git (GitPython), its reviews from a
+file in the shape the GitHub and Gitea APIs return (``GET /repos/{owner}/{repo}/pulls/{n}/reviews``).
+
+The configuration comes from the **base** commit's tree, never from the working tree or the head.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from zhanqun import source
+from zhanqun.config import ClusterConfig, Unit
+from zhanqun.errors import UsageError
+from zhanqun.signoff.policy import Change, ChangedFile, Review
+
+# Gitea spells some states differently from GitHub.
+_STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
+           "COMMENTED": "COMMENTED", "COMMENT": "COMMENTED", "DISMISSED": "DISMISSED", "PENDING": "PENDING",
+           "REQUEST_REVIEW": "PENDING"}
+
+
+def open_repo(root: Path):
+    import git
+
+    try:
+        return git.Repo(root, search_parent_directories=False)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError(f"{root} 不是 git 仓库。", hint="在站群仓库的根目录运行，或用 --root 指定。") from None
+
+
+def commit_of(repo, rev: str):
+    import git
+
+    try:
+        return repo.commit(rev)
+    except (git.BadName, ValueError, git.GitCommandError):
+        raise UsageError(f"找不到提交 {rev}。", hint="用分支名、标签或提交哈希；CI 中请先 fetch 基准分支。") from None
+
+
+def config_at(commit) -> tuple[ClusterConfig, dict[str, Unit]]:
+    """The cluster and unit configuration as of ``commit``."""
+    tree = commit.tree
+    data = _yaml_at(tree, "content/cluster.yaml")
+    if data is None:
+        raise UsageError(f"提交 {commit.hexsha[:10]} 中没有可用的 content/cluster.yaml。", hint="基准提交必须是有效的站群。")
+    config = ClusterConfig.from_data(data)
+    units: dict[str, Unit] = {}
+    try:
+        content = tree / "content"
+    except KeyError:
+        return config, units
+    for entry in content.trees:
+        unit_data = _yaml_at(tree, f"content/{entry.name}/unit.yaml")
+        if unit_data is not None:
+            try:
+                units[entry.name] = Unit.from_data(entry.name, unit_data)
+            except (KeyError, TypeError):
+                continue  # a unit whose config is broken at the base cannot approve anything
+    return config, units
+
+
+def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "") -> Change:
+    """The change a pull request makes: files (with front matter before and after), commits, reviews."""
+    merge_base = repo.merge_base(base, head)
+    start = merge_base[0] if merge_base else base
+    files = []
+    for diff in start.diff(head, R=False):
+        old_path, new_path = diff.a_path, diff.b_path
+        status = {"A": "A", "D": "D", "R": "R"}.get(diff.change_type, "M")
+        before = _front_matter(diff.a_blob) if diff.a_blob is not None and old_path.endswith(".md") else None
+        after = _front_matter(diff.b_blob) if diff.b_blob is not None and new_path.endswith(".md") else None
+        path = new_path if status != "D" else old_path
+        files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after))
+    commits = []
+    for commit in repo.iter_commits(f"{start.hexsha}..{head.hexsha}", reverse=True):
+        commits.append((commit.hexsha, len(commit.parents) <= 1))  # a merge of the base brings no new content
+    return Change(author, tuple(files), tuple(reviews), tuple(commits), emergency_reason)
+
+
+def read_reviews(path: Path) -> list[Review]:
+    """Reviews from a JSON file as the GitHub or Gitea API returns them (oldest first)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"找不到审核记录文件 {path}。", hint="用托管平台 API 的 pulls/{n}/reviews 结果保存为 JSON。") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"审核记录文件 {path} 不是有效的 JSON：{exc}", hint="保存 API 返回的原始 JSON。") from None
+    if not isinstance(data, list):
+        raise UsageError(f"审核记录文件 {path} 应当是一个列表。", hint="保存 pulls/{n}/reviews 返回的列表本身。")
+    reviews = []
+    for index, entry in enumerate(data):
+        try:
+            login = entry["user"]["login"]
+            state = _STATES.get(str(entry["state"]).upper())
+            commit = entry.get("commit_id") or ""
+        except (KeyError, TypeError):
+            raise UsageError(f"审核记录文件 {path} 第 {index + 1} 项缺少 user.login 或 state。",
+                             hint="保存 API 返回的原始 JSON，不要改动字段。") from None
+        if state and state != "PENDING":
+            reviews.append(Review(login, state, commit, index))
+    return reviews
+
+
+def _yaml_at(tree, path: str) -> dict[str, Any] | None:
+    try:
+        blob = tree / path
+    except KeyError:
+        return None
+    doc, _ = source.load_yaml(blob.data_stream.read().decode("utf-8", errors="replace"), path)
+    return doc.data if doc is not None else None
+
+
+def _front_matter(blob) -> dict[str, Any] | None:
+    text = blob.data_stream.read().decode("utf-8", errors="replace")
+    split = source.split_front_matter(text, blob.path)
+    if not isinstance(split, tuple):
+        return None
+    doc, _ = source.load_yaml(split[0], blob.path)
+    if doc is None:
+        return None
+    return _canonical(doc.data)
+
+
+# The keys the policy reads, with the Chinese aliases editors may write (see schemas/item.schema.json).
+_ALIASES = {"重要程度": "importance", "首页": "homepage", "报送": "push_to_portal", "撤稿": "withdrawn"}
+_VALUES = {"常规": "routine", "一般": "general", "重要": "important"}
+
+
+def _canonical(meta: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in meta.items():
+        key = _ALIASES.get(str(key), key)
+        out[key] = _VALUES.get(value, value) if key == "importance" and isinstance(value, str) else value
+    return out

@@ -1,0 +1,116 @@
+"""``zhanqun signoff check`` on real git repositories (R5.2, R5.3): the change is read with GitPython, the
+config from the base commit, the reviews from JSON in the shapes the GitHub and Gitea APIs return."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import git
+import pytest
+
+from tests.conftest import copy_repo
+
+NEWS = "content/fgw/gzdt/2026-11-21-xiangmu-tuijin.md"
+ITEM = """---
+title: 县发改委推进重点项目建设
+date: 2026-11-21
+author: 王莉
+source: 示例县发展和改革委员会
+importance: {importance}
+---
+
+11月21日，县发改委召开重点项目推进会。
+"""
+ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_NAME": "test",
+       "GIT_COMMITTER_EMAIL": "test@example.invalid", "GIT_AUTHOR_DATE": "2026-11-21T09:00:00+08:00",
+       "GIT_COMMITTER_DATE": "2026-11-21T09:00:00+08:00", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@pytest.fixture
+def cluster(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+    root = copy_repo(tmp_path / "cluster")
+    repo = git.Repo.init(root, initial_branch="main")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "示例县站群")
+    repo.git.checkout("-b", "pr")
+    return root, repo
+
+
+def commit(repo: git.Repo, path: str, text: str, message: str) -> str:
+    target = Path(repo.working_dir) / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    repo.git.add(A=True)
+    repo.git.commit("-m", message)
+    return repo.head.commit.hexsha
+
+
+def github_reviews(path: Path, *reviews: tuple[str, str, str]) -> Path:
+    path.write_text(json.dumps([{"id": i, "user": {"login": login}, "state": state, "commit_id": sha,
+                                 "submitted_at": f"2026-11-21T10:0{i}:00Z", "body": ""}
+                                for i, (login, state, sha) in enumerate(reviews)]), encoding="utf-8")
+    return path
+
+
+def gitea_reviews(path: Path, *reviews: tuple[str, str, str]) -> Path:
+    states = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "REQUEST_CHANGES", "COMMENTED": "COMMENT"}
+    path.write_text(json.dumps([{"id": i, "user": {"login": login, "full_name": login}, "state": states[state],
+                                 "commit_id": sha, "submitted_at": f"2026-11-21T10:0{i}:00+08:00", "stale": False}
+                                for i, (login, state, sha) in enumerate(reviews)]), encoding="utf-8")
+    return path
+
+
+def check(zq, root: Path, reviews: Path, author: str = "wang-li-fgw", *extra: str):
+    return zq("signoff", "check", "--root", root, "--base", "main", "--head", "pr", "--author", author,
+              "--reviews", reviews, *extra)
+
+
+@pytest.mark.parametrize("shape", [github_reviews, gitea_reviews])
+def test_general_item_needs_first_and_second_review(cluster, zq, tmp_path, shape):
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
+    missing = check(zq, root, shape(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)))
+    assert missing.code == 1
+    assert "示例县发展和改革委员会 缺少 复审" in missing.out and "初审 ✓ chen-hao-fgw" in missing.out
+    done = check(zq, root, shape(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha), ("yang-xiumei-fgw", "APPROVED", sha)))
+    assert done.code == 0 and "审核链：已满足" in done.out
+
+
+def test_approval_before_the_last_content_change_does_not_count(cluster, zq, tmp_path):
+    root, repo = cluster
+    first = commit(repo, NEWS, ITEM.format(importance="routine"), "初稿")
+    commit(repo, NEWS, ITEM.format(importance="routine").replace("推进会", "推进大会"), "修改")
+    result = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", first)))
+    assert result.code == 1 and "已失效" in result.out
+
+
+def test_config_comes_from_the_base_not_from_the_pull_request(cluster, zq, tmp_path):
+    """A pull request that makes its author an approver of its own unit gains nothing by it."""
+    root, repo = cluster
+    unit = Path(root) / "content" / "fgw" / "unit.yaml"
+    text = unit.read_text(encoding="utf-8").replace("    roles: [editor]", "    roles: [editor, first]", 1)
+    commit(repo, "content/fgw/unit.yaml", text, "给自己加上初审")
+    sha = commit(repo, NEWS, ITEM.format(importance="routine"), "动态")
+    result = check(zq, root, github_reviews(tmp_path / "r.json", ("wang-li-fgw", "APPROVED", sha)), "wang-li-fgw")
+    assert result.code == 1
+    assert "本人的批准不计入" in result.out and "缺少 平台管理员" in result.out and "缺少 初审" in result.out
+
+
+def test_json_output_and_usage_errors(cluster, zq, tmp_path):
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="重要"), "重要动态")
+    reviews = github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha))
+    result = check(zq, root, reviews, "wang-li-fgw", "--format", "json")
+    data = json.loads(result.out)
+    assert result.code == 1 and data["satisfied"] is False
+    assert data["requirements"][0]["missing"] == ["second", "final"]
+    assert zq("signoff", "check", "--root", root, "--base", "nope", "--head", "pr", "--author", "x",
+              "--reviews", reviews).code == 2
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    bad = check(zq, root, tmp_path / "bad.json")
+    assert bad.code == 2 and "JSON" in bad.err and "Traceback" not in bad.err
