@@ -114,3 +114,22 @@ def test_json_output_and_usage_errors(cluster, zq, tmp_path):
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     bad = check(zq, root, tmp_path / "bad.json")
     assert bad.code == 2 and "JSON" in bad.err and "Traceback" not in bad.err
+
+
+def test_record_on_merge_is_a_git_note_the_audit_can_read(cluster, zq, tmp_path):
+    from zhanqun.signoff import gitdata
+
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
+    repo.git.checkout("main")
+    repo.git.merge("--no-ff", "pr", "-m", "合并 #7")
+    reviews = github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha), ("yang-xiumei-fgw", "APPROVED", sha))
+    result = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "7", "--author", "wang-li-fgw",
+                "--reviews", reviews)
+    assert result.code == 0, result.text
+    note = gitdata.read_record(repo, repo.head.commit)
+    assert note["pr"] == "7" and note["author"] == "wang-li-fgw" and note["satisfied"] is True
+    assert note["approvers"] == {"chen-hao-fgw": [{"unit": "fgw", "role": "first"}],
+                                 "yang-xiumei-fgw": [{"unit": "fgw", "role": "second"}]}
+    assert note["required"][0]["roles"] == ["first", "second"]
+    assert "refs/notes/zhanqun" in repo.git.for_each_ref("refs/notes/")

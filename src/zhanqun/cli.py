@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from zhanqun import __version__, output
-from zhanqun.errors import FindingsError, ZhanqunError
+from zhanqun.errors import FindingsError, UsageError, ZhanqunError
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -133,6 +133,35 @@ def signoff_check(root: Path, base: str, head: str, author: str, reviews_file: P
     result = policy.verdict(change, config, units)
     output.signoff_verdict(result, fmt)
     sys.exit(0 if result.satisfied else 1)
+
+
+@signoff.command("record")
+@root_option
+@click.option("--commit", "commit_rev", required=True, help="合并后的提交（合并提交或压缩合并的提交）。")
+@click.option("--pr", required=True, help="合并请求编号。")
+@click.option("--author", required=True, help="合并请求作者的登录名。")
+@click.option("--reviews", "reviews_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="审核记录 JSON（同 signoff check）。")
+@click.option("--emergency", default="", help="突发事件紧急发布的理由。")
+def signoff_record(root: Path, commit_rev: str, pr: str, author: str, reviews_file: Path, emergency: str) -> None:
+    """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。"""
+    import datetime as dt
+
+    from zhanqun.signoff import gitdata, policy
+
+    repo = gitdata.open_repo(root)
+    merged = gitdata.commit_of(repo, commit_rev)
+    if not merged.parents:
+        raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
+    base = merged.parents[0]
+    head = merged.parents[1] if len(merged.parents) > 1 else merged  # a merge commit, or a squash/rebase result
+    config, units = gitdata.config_at(base)
+    change = gitdata.change_between(repo, base, head, author, gitdata.read_reviews(reviews_file), emergency)
+    result = policy.verdict(change, config, units)
+    when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
+    gitdata.record(repo, merged, change, result, pr, when)
+    output.signoff_verdict(result)
+    output.info(f"审核记录已写入 {gitdata.NOTES_REF}（提交 {merged.hexsha[:10]}）。推送：git push origin {gitdata.NOTES_REF}")
 
 
 def main(argv: list[str] | None = None) -> int:

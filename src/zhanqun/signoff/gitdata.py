@@ -134,3 +134,34 @@ def _canonical(meta: dict[str, Any]) -> dict[str, Any]:
         key = _ALIASES.get(str(key), key)
         out[key] = _VALUES.get(value, value) if key == "importance" and isinstance(value, str) else value
     return out
+
+
+NOTES_REF = "refs/notes/zhanqun"
+
+
+def record(repo, commit, change: Change, result, pr: str, when: str) -> dict[str, Any]:
+    """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record."""
+    filled = {}
+    for req in result.requirements:
+        for role, login in req.filled.items():
+            filled.setdefault(login, []).append({"unit": req.key, "role": role})
+    data = {
+        "version": 1, "pr": pr, "commit": commit.hexsha, "author": change.author, "time": when,
+        "approvers": filled,
+        "required": [{"unit": r.key, "name": r.name, "importance": r.importance, "roles": r.roles} for r in result.requirements],
+        "missing": {r.key: r.missing for r in result.requirements if r.missing},
+        "satisfied": result.satisfied, "emergency": result.emergency,
+        "emergency_reason": change.emergency_reason, "reasons": result.reasons,
+    }
+    repo.git.notes("--ref", NOTES_REF, "add", "-f", "-m", json.dumps(data, ensure_ascii=False, sort_keys=True),
+                   commit.hexsha)
+    return data
+
+
+def read_record(repo, commit) -> dict[str, Any] | None:
+    import git
+
+    try:
+        return json.loads(repo.git.notes("--ref", NOTES_REF, "show", commit.hexsha))
+    except (git.GitCommandError, ValueError):
+        return None
