@@ -129,7 +129,8 @@ def signoff_check(root: Path, base: str, head: str, author: str, reviews_file: P
     repo = gitdata.open_repo(root)
     base_commit, head_commit = gitdata.commit_of(repo, base), gitdata.commit_of(repo, head)
     config, units = gitdata.config_at(base_commit)
-    change = gitdata.change_between(repo, base_commit, head_commit, author, gitdata.read_reviews(reviews_file), emergency)
+    change = gitdata.change_between(repo, base_commit, head_commit, author, gitdata.read_reviews(reviews_file), emergency,
+                                    _schemas(root))
     result = policy.verdict(change, config, units)
     output.signoff_verdict(result, fmt)
     sys.exit(0 if result.satisfied else 1)
@@ -156,12 +157,19 @@ def signoff_record(root: Path, commit_rev: str, pr: str, author: str, reviews_fi
     base = merged.parents[0]
     head = merged.parents[1] if len(merged.parents) > 1 else merged  # a merge commit, or a squash/rebase result
     config, units = gitdata.config_at(base)
-    change = gitdata.change_between(repo, base, head, author, gitdata.read_reviews(reviews_file), emergency)
+    change = gitdata.change_between(repo, base, head, author, gitdata.read_reviews(reviews_file), emergency,
+                                    _schemas(root))
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
     gitdata.record(repo, merged, change, result, pr, when)
     output.signoff_verdict(result)
     output.info(f"审核记录已写入 {gitdata.NOTES_REF}（提交 {merged.hexsha[:10]}）。推送：git push origin {gitdata.NOTES_REF}")
+
+
+def _schemas(root: Path):
+    from zhanqun.schemas import SchemaSet
+
+    return SchemaSet(root / "schemas") if (root / "schemas" / "item.schema.json").is_file() else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,16 +61,23 @@ def config_at(commit) -> tuple[ClusterConfig, dict[str, Unit]]:
     return config, units
 
 
-def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "") -> Change:
-    """The change a pull request makes: files (with front matter before and after), commits, reviews."""
+def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "",
+                   schemas=None) -> Change:
+    """The change a pull request makes: files (with front matter before and after), commits, reviews.
+
+    ``schemas`` (a SchemaSet) supplies the Chinese key and value aliases editors may write (重要程度: 重要)."""
+    aliases, values = _ALIASES, _VALUES
+    if schemas is not None:
+        aliases = dict(schemas.aliases("item"))
+        values = dict(schemas.properties("item").get("importance", {}).get("x-value-aliases", {}))
     merge_base = repo.merge_base(base, head)
     start = merge_base[0] if merge_base else base
     files = []
     for diff in start.diff(head, R=False):
         old_path, new_path = diff.a_path, diff.b_path
         status = {"A": "A", "D": "D", "R": "R"}.get(diff.change_type, "M")
-        before = _front_matter(diff.a_blob) if diff.a_blob is not None and old_path.endswith(".md") else None
-        after = _front_matter(diff.b_blob) if diff.b_blob is not None and new_path.endswith(".md") else None
+        before = _front_matter(diff.a_blob, aliases, values) if diff.a_blob is not None and old_path.endswith(".md") else None
+        after = _front_matter(diff.b_blob, aliases, values) if diff.b_blob is not None and new_path.endswith(".md") else None
         path = new_path if status != "D" else old_path
         files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after))
     commits = []
@@ -112,7 +119,7 @@ def _yaml_at(tree, path: str) -> dict[str, Any] | None:
     return doc.data if doc is not None else None
 
 
-def _front_matter(blob) -> dict[str, Any] | None:
+def _front_matter(blob, aliases: dict[str, str], values: dict[str, str]) -> dict[str, Any] | None:
     text = blob.data_stream.read().decode("utf-8", errors="replace")
     split = source.split_front_matter(text, blob.path)
     if not isinstance(split, tuple):
@@ -120,19 +127,20 @@ def _front_matter(blob) -> dict[str, Any] | None:
     doc, _ = source.load_yaml(split[0], blob.path)
     if doc is None:
         return None
-    return _canonical(doc.data)
+    return _canonical(doc.data, aliases, values)
 
 
-# The keys the policy reads, with the Chinese aliases editors may write (see schemas/item.schema.json).
+# The keys the policy reads, with the Chinese aliases editors may write: taken from schemas/item.schema.json
+# when the caller passes the schemas; these defaults match the bundled schema.
 _ALIASES = {"重要程度": "importance", "首页": "homepage", "报送": "push_to_portal", "撤稿": "withdrawn"}
 _VALUES = {"常规": "routine", "一般": "general", "重要": "important"}
 
 
-def _canonical(meta: dict[str, Any]) -> dict[str, Any]:
+def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
     out = {}
     for key, value in meta.items():
-        key = _ALIASES.get(str(key), key)
-        out[key] = _VALUES.get(value, value) if key == "importance" and isinstance(value, str) else value
+        key = aliases.get(str(key), key)
+        out[key] = values.get(value, value) if key == "importance" and isinstance(value, str) else value
     return out
 
 
