@@ -46,7 +46,7 @@ def checker():
     page_url = f"https://{demo.portal_host}/zwyw/case.html"
 
     def check(text: str, content_type: str) -> set[str]:
-        found = list(gates.scan_item(text, CASE_REL, content_type, 1))
+        found = list(gates.scan_item(text, text, CASE_REL, content_type, 1))
         found += leaders.check(CASE_REL, gates.post_mentions(text, CASE_REL))  # as the cluster check does
         found += link_check.check(CASE_REL, page_url, gates.item_links(text, 1))
         return {f.code for f in found}

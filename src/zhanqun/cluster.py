@@ -457,7 +457,7 @@ def _key(sha: str, content_type: str, render: bool, salt: str) -> str:
 def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool, render: bool):
     parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs, render)
     items, invalid = [], []
-    for (path, rel, unit_id, column_id, content_type, sha, key), parsed in parsed_files:
+    for (path, rel, unit_id, column_id, content_type, sha, _), parsed in parsed_files:
         file_suppressions = suppressions.FileSuppressions(rel, parsed.suppressions)
         if parsed.suppressions:
             cluster.suppressions[rel] = file_suppressions

@@ -97,10 +97,10 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
     findings += html_safety.scan(body, rel, body_line)
     extra: dict[str, Any] = {}
     if gates is not None:
-        findings += gates.scan_item(text, rel, content_type, body_line)
+        findings += gates.scan_item(text, body, rel, content_type, body_line)
         sups, problems = suppressions.parse(text)
         findings += [Finding(rel, *p) for p in problems]
-        extra = {"links": gates.item_links(text, body_line), "suppressions": sups,
+        extra = {"links": gates.item_links(body, body_line), "suppressions": sups,
                  "mentions": gates.post_mentions(text, rel)}
     if doc is None:
         return _result(None, "", body_line, findings, **extra)

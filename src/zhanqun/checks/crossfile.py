@@ -61,7 +61,7 @@ def scan_attachments(files: list[tuple[Path, str]], gates, cache, salt: str, job
         fresh = dict(_scan_one(e) for e in todo)
     cache.put_many((k, {"findings": v}) for k, v in fresh.items())
     findings = unreadable
-    for path, rel, key in entries:
+    for _, rel, key in entries:
         rows = known[key]["findings"] if key in known else fresh[key]
         findings += [Finding(rel, *row) for row in rows]
     return findings

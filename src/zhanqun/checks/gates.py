@@ -27,38 +27,26 @@ class Gates:
         self.images = images.Scanner(data["images"])
         self.posts = wording.PostFinder(data["wording"]["posts"])
 
-    def scan_item(self, text: str, rel: str, content_type: str, body_line: int) -> Iterator[Finding]:
-        """Front matter and body of a Markdown item (line numbers of the whole file)."""
+    def scan_item(self, text: str, body: str, rel: str, content_type: str, body_line: int) -> Iterator[Finding]:
+        """The whole file's text (front matter included) and its body, which starts at line ``body_line``."""
         doc = Text(text, rel, 1, content_type)
         yield from self.personal.scan(doc)
         yield from self.secrets.scan(doc)
         yield from self.banned.scan(doc)
         yield from self.wording.scan(doc)
-        body = Text(_body(text, body_line), rel, body_line, content_type)
-        yield from self.images.scan(body)
+        yield from self.images.scan(Text(body, rel, body_line, content_type))
 
     def post_mentions(self, text: str, rel: str) -> list[wording.Mention]:
         return self.posts.mentions(Text(text, rel))
 
-    def item_links(self, text: str, body_line: int) -> list[tuple[int, int, str]]:
-        body = Text(_body(text, body_line), "", body_line)
-        return [(*body.position(offset), url) for offset, url in links.extract(body.text)]
+    def item_links(self, body: str, body_line: int) -> list[tuple[int, int, str]]:
+        doc = Text(body, "", body_line)
+        return [(*doc.position(offset), url) for offset, url in links.extract(body)]
 
     def scan_attachment_text(self, doc: Text) -> Iterator[Finding]:
         yield from self.personal.scan(doc)
         yield from self.secrets.scan(doc)
         yield from self.banned.scan(doc)
-
-
-def _body(text: str, body_line: int) -> str:
-    if body_line <= 1:
-        return text
-    index = 0
-    for _ in range(body_line - 1):
-        index = text.find("\n", index) + 1
-        if index == 0:
-            return ""
-    return text[index:]
 
 
 @functools.lru_cache(maxsize=4)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from zhanqun.checks.textscan import Text
-from zhanqun.findings import Finding, Severity, define
+from zhanqun.findings import Finding, Severity, define, mask_numbers as mask
 
 ID_NUMBER = define(
     "P001", "id-number", Severity.ERROR, "含有居民身份证号码。",
@@ -99,17 +99,6 @@ def luhn_valid(number: str) -> bool:
                 digit -= 9
         total += digit
     return total % 10 == 0
-
-
-def mask(number: str) -> str:
-    """Keep the ends, hide the middle: 419900********123X, 170****5678, 6222*********1234."""
-    if len(number) == 18:
-        return number[:6] + "*" * 8 + number[-4:]
-    if len(number) == 15:
-        return number[:6] + "*" * 6 + number[-3:]
-    if len(number) == 11:
-        return number[:3] + "****" + number[-4:]
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
 class Scanner:

@@ -9,7 +9,6 @@ import re
 
 from zhanqun.findings import Finding
 
-_PARAGRAPH_END = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
