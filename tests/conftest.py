@@ -76,3 +76,22 @@ def tree_digest(folder: Path) -> dict[str, tuple[str, int]]:
         p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+@pytest.fixture
+def cluster(tmp_path, monkeypatch):
+    """The demo county as a real git repository (hermetic git, fixed dates): ``main`` holds it, and the
+    branch ``pr`` is checked out for a pull request's commits."""
+    import git
+
+    from tests.gitrepo import ENV
+
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+    root = copy_repo(tmp_path / "cluster")
+    repo = git.Repo.init(root, initial_branch="main")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "示例县站群")
+    repo.git.checkout("-b", "pr")
+    return root, repo

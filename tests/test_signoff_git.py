@@ -4,66 +4,11 @@ config from the base commit, the reviews from JSON in the shapes the GitHub and 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import git
 import pytest
 
-from tests.conftest import copy_repo
-
-NEWS = "content/fgw/gzdt/2026-11-21-xiangmu-tuijin.md"
-ITEM = """---
-title: 县发改委推进重点项目建设
-date: 2026-11-21
-author: 王莉
-source: 示例县发展和改革委员会
-importance: {importance}
----
-
-11月21日，县发改委召开重点项目推进会。
-"""
-ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_NAME": "test",
-       "GIT_COMMITTER_EMAIL": "test@example.invalid", "GIT_AUTHOR_DATE": "2026-11-21T09:00:00+08:00",
-       "GIT_COMMITTER_DATE": "2026-11-21T09:00:00+08:00", "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-@pytest.fixture
-def cluster(tmp_path, monkeypatch):
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    for key, value in ENV.items():
-        monkeypatch.setenv(key, value)
-    root = copy_repo(tmp_path / "cluster")
-    repo = git.Repo.init(root, initial_branch="main")
-    repo.git.add(A=True)
-    repo.git.commit("-m", "示例县站群")
-    repo.git.checkout("-b", "pr")
-    return root, repo
-
-
-def commit(repo: git.Repo, path: str, text: str, message: str) -> str:
-    target = Path(repo.working_dir) / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    repo.git.add(A=True)
-    repo.git.commit("-m", message)
-    return repo.head.commit.hexsha
-
-
-def github_reviews(path: Path, *reviews: tuple[str, str, str]) -> Path:
-    path.write_text(json.dumps([{"id": i, "user": {"login": login}, "state": state, "commit_id": sha,
-                                 "submitted_at": f"2026-11-21T10:0{i}:00Z", "body": ""}
-                                for i, (login, state, sha) in enumerate(reviews)]), encoding="utf-8")
-    return path
-
-
-def gitea_reviews(path: Path, *reviews: tuple[str, str, str]) -> Path:
-    states = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "REQUEST_CHANGES", "COMMENTED": "COMMENT"}
-    path.write_text(json.dumps([{"id": i, "user": {"login": login, "full_name": login}, "state": states[state],
-                                 "commit_id": sha, "submitted_at": f"2026-11-21T10:0{i}:00+08:00", "stale": False}
-                                for i, (login, state, sha) in enumerate(reviews)]), encoding="utf-8")
-    return path
-
+from tests.gitrepo import ITEM, NEWS, commit, github_reviews, gitea_reviews
 
 def check(zq, root: Path, reviews: Path, author: str = "wang-li-fgw", *extra: str):
     return zq("signoff", "check", "--root", root, "--base", "main", "--head", "pr", "--author", author,

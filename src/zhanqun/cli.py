@@ -166,6 +166,31 @@ def signoff_record(root: Path, commit_rev: str, pr: str, author: str, reviews_fi
     output.info(f"审核记录已写入 {gitdata.NOTES_REF}（提交 {merged.hexsha[:10]}）。推送：git push origin {gitdata.NOTES_REF}")
 
 
+@cli.command()
+@root_option
+@click.option("--branch", default="main", show_default=True, help="主分支。")
+@click.option("--since", default=None, help="只审计此提交之后（提交哈希、标签）或此日期以来（如 2026-01-01）的变更。")
+@click.option("--page", "page_path", default=None, help="只看一个页面的发布记录（R8.1），如 content/fgw/gzdt/….md。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", help="输出格式。")
+@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件（默认打印）。")
+def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt: str, out: Path | None) -> None:
+    """审计主分支：每个需要审核的提交由谁撰写、谁以什么角色批准，以及违规（R8）。有违规时退出码 1。"""
+    from zhanqun import audit as audit_mod
+    from zhanqun.audit import render
+
+    if page_path:
+        events = audit_mod.page(root, page_path, branch)
+        data = {"path": page_path, "events": [e.as_dict() for e in events]}
+        output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data),
+                         "html": lambda: render.html_page(page_path, events)}[fmt](), out)
+        return
+    report = audit_mod.run(root, branch, since)
+    output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.as_dict()),
+                     "html": lambda: render.html_report(report)}[fmt](), out)
+    sys.exit(1 if report.failed else 0)
+
+
 def _schemas(root: Path):
     from zhanqun.schemas import SchemaSet
 

@@ -69,3 +69,26 @@ def signoff_verdict(result, fmt: str = "text") -> None:
         click.echo("审核链：按突发事件紧急发布放行，未完成的审核须在发布后补齐。")
     else:
         click.echo("审核链：已满足。" if result.satisfied else "审核链：未满足，暂不能合并。")
+
+
+def document(text: str, path=None) -> None:
+    """A report: printed, or written to ``path`` (whole, via a temporary file, so a reader never sees half)."""
+    if path is None:
+        click.echo(text)
+        return
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, target)
+    except OSError as exc:
+        from zhanqun.errors import ZhanqunError
+
+        raise ZhanqunError(f"无法写入 {target}：{exc.strerror}", hint="检查目录是否存在、是否有写权限。") from None
+    info(f"已写入 {target}。")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from zhanqun import source
+from zhanqun.audit.history import NOTES_REF, parse_records
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.signoff.policy import Change, ChangedFile, Review
@@ -144,15 +145,23 @@ def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, 
     return out
 
 
-NOTES_REF = "refs/notes/zhanqun"
 
 
 def record(repo, commit, change: Change, result, pr: str, when: str) -> dict[str, Any]:
-    """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record."""
+    """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record.
+
+    A note holds one JSON record per line and is only ever appended to: running ``signoff record`` again for
+    the same commit (an emergency publication whose chain was completed afterwards, R5.5) adds a line, so the
+    note keeps what was known at merge time as well as the completion."""
     filled = {}
     for req in result.requirements:
         for role, login in req.filled.items():
             filled.setdefault(login, []).append({"unit": req.key, "role": role})
+    if result.emergency_by:  # the leader who let an emergency through, in the unit they lead
+        login, unit = result.emergency_by
+        held = {"unit": unit, "role": "leader"}
+        if held not in filled.get(login, []):
+            filled.setdefault(login, []).append(held)
     data = {
         "version": 1, "pr": pr, "commit": commit.hexsha, "author": change.author, "time": when,
         "approvers": filled,
@@ -161,15 +170,22 @@ def record(repo, commit, change: Change, result, pr: str, when: str) -> dict[str
         "satisfied": result.satisfied, "emergency": result.emergency,
         "emergency_reason": change.emergency_reason, "reasons": result.reasons,
     }
-    repo.git.notes("--ref", NOTES_REF, "add", "-f", "-m", json.dumps(data, ensure_ascii=False, sort_keys=True),
+    repo.git.notes("--ref", NOTES_REF, "append", "-m", json.dumps(data, ensure_ascii=False, sort_keys=True),
                    commit.hexsha)
     return data
 
 
-def read_record(repo, commit) -> dict[str, Any] | None:
+def read_records(repo, commit) -> list[dict[str, Any]]:
+    """Every record written for ``commit``, oldest first."""
     import git
 
     try:
-        return json.loads(repo.git.notes("--ref", NOTES_REF, "show", commit.hexsha))
-    except (git.GitCommandError, ValueError):
-        return None
+        return parse_records(repo.git.notes("--ref", NOTES_REF, "show", commit.hexsha))
+    except git.GitCommandError:
+        return []
+
+
+def read_record(repo, commit) -> dict[str, Any] | None:
+    """The latest record written for ``commit``."""
+    records = [r for r in read_records(repo, commit) if "unreadable" not in r]
+    return records[-1] if records else None

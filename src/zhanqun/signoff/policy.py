@@ -83,6 +83,7 @@ class Verdict:
     requirements: list[Requirement]
     reasons: list[str]  # Chinese, one per problem
     emergency: bool = False  # let through as emergency publishing; the missing roles stay open
+    emergency_by: tuple[str, str] | None = None  # (login, unit id) of the leader who let it through
 
     def as_dict(self) -> dict:
         return {
@@ -134,7 +135,7 @@ def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Ve
     reasons: list[str] = []
     approvers, blockers = _effective_reviews(change, reasons)
     slots = [(req, role) for req in requirements for role in req.roles]
-    for (req, role), login in _assign(slots, approvers, lambda req, role, login: _holds(login, req, role, config, units)):
+    for (req, role), login in _assign(slots, approvers, lambda req, role, login: holds(login, req.key, role, config, units)):
         req.filled[role] = login
     for login in blockers:
         reasons.append(f"{login} 要求修改，须由其重新批准后才能合并。")
@@ -144,12 +145,13 @@ def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Ve
     satisfied = not blockers and all(not req.missing for req in requirements)
     emergency = False
     if not satisfied and change.emergency_reason.strip() and not blockers:
-        leader = next((login for login in approvers if _is_leader(login, requirements, config, units)), None)
+        leader = next(((login, unit) for login in approvers
+                       if (unit := _leader_unit(login, requirements, config, units))), None)
         if leader:
             emergency = True
-            reasons.insert(0, f"突发事件紧急发布（理由：{change.emergency_reason.strip()}），由 {leader} 批准；"
+            reasons.insert(0, f"突发事件紧急发布（理由：{change.emergency_reason.strip()}），由 {leader[0]} 批准；"
                               "以下审核须在发布后补齐，审计中列为未完成。")
-    return Verdict(satisfied or emergency, requirements, reasons, emergency)
+    return Verdict(satisfied or emergency, requirements, reasons, emergency, leader if emergency else None)
 
 
 def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], list[str]]:
@@ -183,17 +185,19 @@ def _current_commits(commits: Sequence[tuple[str, bool]]) -> set[str] | None:
     return {sha for sha, _ in commits[last:]}
 
 
-def _holds(login: str, req: Requirement, role: str, config: ClusterConfig, units: dict[str, Unit]) -> bool:
+def holds(login: str, key: str, role: str, config: ClusterConfig, units: dict[str, Unit]) -> bool:
+    """Whether ``login`` holds ``role`` for requirement ``key`` (a unit id, PORTAL_UNIT or PLATFORM)."""
     if role == ADMIN:
         return login in config.admins
-    unit_id = config.portal if req.key == PORTAL_UNIT else req.key
+    unit_id = config.portal if key == PORTAL_UNIT else key
     unit = units.get(unit_id)
     return unit is not None and any(p.id == login and role in p.roles for p in unit.people)
 
 
-def _is_leader(login: str, requirements: list[Requirement], config: ClusterConfig, units: dict[str, Unit]) -> bool:
-    unit_ids = {config.portal} | {r.key for r in requirements if r.key not in (PORTAL_UNIT, PLATFORM)}
-    return any(p.id == login and LEADER in p.roles for u in unit_ids if u in units for p in units[u].people)
+def _leader_unit(login: str, requirements: list[Requirement], config: ClusterConfig, units: dict[str, Unit]) -> str:
+    """The unit (a changed one, or the portal) whose leader ``login`` is; "" if none."""
+    unit_ids = [r.key for r in requirements if r.key not in (PORTAL_UNIT, PLATFORM)] + [config.portal]
+    return next((u for u in unit_ids if u in units and any(p.id == login and LEADER in p.roles for p in units[u].people)), "")
 
 
 def _assign(slots, people: Iterable[str], eligible) -> list:
@@ -217,6 +221,11 @@ def _assign(slots, people: Iterable[str], eligible) -> list:
     for index in range(len(slots)):
         augment(index, set())
     return [(slots[i], login) for i, login in sorted(match.items())]
+
+
+def needs_signoff(path: str) -> bool:
+    """Whether a change to ``path`` needs a sign-off at all: content of a unit, or a platform file."""
+    return _is_platform(path) or _unit_of(path) is not None
 
 
 def _is_platform(path: str) -> bool:

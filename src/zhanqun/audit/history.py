@@ -1,0 +1,189 @@
+"""The I/O edge of the audit (R8): main's history, the sign-off notes and file contents, read from git.
+
+The audit has to stay within a small factor of ``git log --name-status`` over tens of thousands of commits,
+so it asks git for everything in bulk: one ``git log`` for the history (streamed, not one call per commit), one
+``git notes list`` and one ``git cat-file --batch`` for the notes, one more ``cat-file`` for the config files
+and page versions it needs. GitPython's object model would walk commit by commit in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from zhanqun.errors import UsageError, ZhanqunError
+
+NOTES_REF = "refs/notes/zhanqun"
+_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
+
+
+@dataclasses.dataclass(frozen=True)
+class FileChange:
+    status: str  # A, M, D, R (renames), T (type change), C (copy)
+    path: str  # after the change; the deleted path for D
+    old_path: str | None = None  # for R and C
+
+
+@dataclasses.dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    time: int  # committer time (when it landed on the branch), seconds since the epoch
+    subject: str
+    files: tuple[FileChange, ...]
+
+    @property
+    def base(self) -> str | None:
+        return self.parents[0] if self.parents else None
+
+
+def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], input=input_bytes, capture_output=True, env=env,
+                              check=False)
+    except FileNotFoundError:
+        raise ZhanqunError("找不到 git 命令。", hint="安装 git 后重试。") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {' '.join(args[:2])} 失败：{message[-1] if message else done.returncode}",
+                         hint="在站群仓库的根目录运行（或用 --root 指定），并确认分支和提交存在。")
+    return done.stdout
+
+
+def ensure_repo(root: Path) -> None:
+    if not (root / ".git").exists():
+        try:
+            git(root, "rev-parse", "--git-dir")
+        except UsageError:
+            raise UsageError(f"{root} 不是 git 仓库。", hint="在站群仓库的根目录运行，或用 --root 指定。") from None
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    """The commit ``rev`` names, or None."""
+    env = {**os.environ, "LC_ALL": "C"}
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                          capture_output=True, env=env, check=False)
+    return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
+def first_parent_history(root: Path, branch: str, since_rev: str | None = None,
+                         since_date: str | None = None) -> list[Commit]:
+    """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
+    parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
+    args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z", f"--format={_FORMAT}",
+            "--reverse"]
+    if since_date:
+        args.append(f"--since={since_date}")
+    args.append(f"{since_rev}..{branch}" if since_rev else branch)
+    return list(_parse_log(git(root, *args, "--")))
+
+
+def _parse_log(raw: bytes) -> Iterator[Commit]:
+    for chunk in raw.decode("utf-8", "replace").split("\x1e"):
+        if not chunk:
+            continue
+        header, _, rest = chunk.partition("\0")
+        sha, parents, name, email, when, subject = header.split("\x1f", 5)
+        tokens = rest.lstrip("\n").split("\0")
+        files = []
+        i = 0
+        while i < len(tokens):
+            status = tokens[i]
+            if not status:
+                i += 1
+                continue
+            kind = status[0]
+            if kind in "RC":
+                files.append(FileChange(kind, tokens[i + 2], tokens[i + 1]))
+                i += 3
+            else:
+                files.append(FileChange(kind, tokens[i + 1]))
+                i += 2
+        yield Commit(sha, tuple(parents.split()), name, email, int(when), subject, tuple(files))
+
+
+def reachable(root: Path, branch: str) -> set[str]:
+    """Every commit reachable from ``branch``."""
+    return set(git(root, "rev-list", branch).decode().split())
+
+
+def note_records(root: Path) -> dict[str, list[dict]]:
+    """The sign-off records of every noted commit (refs/notes/zhanqun), oldest record first."""
+    if resolve(root, NOTES_REF) is None:
+        return {}
+    pairs = [line.split() for line in git(root, "notes", "--ref", NOTES_REF, "list").decode().splitlines() if line]
+    blobs = cat_files(root, [note for note, _ in pairs])
+    out: dict[str, list[dict]] = {}
+    for (_, commit), blob in zip(pairs, blobs):
+        out[commit] = parse_records(blob.decode("utf-8", "replace") if blob is not None else "")
+    return out
+
+
+def parse_records(text: str) -> list[dict]:
+    """A note holds one JSON record per line: the one written on merge, then any written later (an emergency
+    publication's chain completed afterwards). A line that is not a record is kept as an unreadable record."""
+    records = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            data = None
+        records.append(data if isinstance(data, dict) else {"unreadable": True})
+    return records
+
+
+def cat_files(root: Path, specs: Iterable[str]) -> list[bytes | None]:
+    """The contents of many objects (``sha``, or ``rev:path``) from one ``git cat-file --batch``; None if missing."""
+    specs = list(specs)
+    if not specs:
+        return []
+    for spec in specs:
+        if "\n" in spec:
+            raise UsageError("路径中不能有换行符。")
+    raw = git(root, "cat-file", "--batch", input_bytes=("\n".join(specs) + "\n").encode("utf-8"))
+    out: list[bytes | None] = []
+    pos = 0
+    for _ in specs:
+        end = raw.index(b"\n", pos)
+        header = raw[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[-1] in (b"missing", b"ambiguous"):
+            out.append(None)
+            continue
+        size = int(header[2])
+        out.append(raw[pos:pos + size] if header[1] == b"blob" else None)
+        pos += size + 1
+    return out
+
+
+# The pickaxe finds the commits whose diff adds or removes a suppression comment; git runs it in C, and only
+# those commits' files are read back to see what was added (zhanqun.checks.suppressions.parse decides).
+_SUPPRESSION_PICKAXE = r"zhanqun.{0,6}ignore"
+SUPPRESSION_TEXT = re.compile(r"zhanqun\s*[:：]\s*ignore")
+
+
+def start_suppression_search(root: Path, branch: str, since_rev: str | None, since_date: str | None):
+    """Start ``git log -G`` in the background (it runs beside the main history read on a second core)."""
+    args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "-s", "-E",
+            f"-G{_SUPPRESSION_PICKAXE}", "--format=%H"]
+    if since_date:
+        args.append(f"--since={since_date}")
+    args += [f"{since_rev}..{branch}" if since_rev else branch, "--"]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat"})
+
+
+def finish_suppression_search(process) -> set[str]:
+    out, _ = process.communicate()
+    return set(out.decode().split()) if process.returncode == 0 else set()

@@ -1,0 +1,125 @@
+"""The audit for people: text for a terminal or CI log, JSON for tools, one self-contained HTML page for
+inspectors (no script; printable)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+from zhanqun.audit.report import Entry, PageEvent, Report, Violation, iso
+from zhanqun.findings import RULES
+from zhanqun.signoff import policy
+
+STATUS = {"satisfied": "已满足", "emergency-open": "紧急发布，待补审", "emergency-completed": "紧急发布，已补审",
+          "not-satisfied": "未满足即合并", "no-record": "无审核记录", "initial": "初始导入"}
+
+
+def _day(timestamp: int) -> str:
+    return iso(timestamp)[:16].replace("T", " ")
+
+
+def approvers_text(entry: Entry | None) -> str:
+    if entry is None or not entry.approvers:
+        return "—"
+    return "、".join(f"{login}（{_unit_label(unit)}{policy.role_label(role)}）" for login, unit, role in entry.approvers)
+
+
+def _unit_label(key: str) -> str:
+    return {policy.PORTAL_UNIT: "门户 ", policy.PLATFORM: ""}.get(key, f"{key} ")
+
+
+def violation_line(v: Violation) -> str:
+    return f"{v.code} {RULES[v.code].severity.label} {v.sha[:10]} {_day(v.time)} {v.message}"
+
+
+def text(report: Report) -> str:
+    lines = [f"审计：{report.branch} 上 {len(report.entries)} 个需要审核的提交。"]
+    for entry in report.entries:
+        c = entry.commit
+        pr = f" #{entry.pr}" if entry.pr else ""
+        lines.append(f"{c.sha[:10]} {_day(c.time)}{pr} 作者 {entry.author or c.author_name}："
+                     f"{STATUS[entry.status]}；审核 {approvers_text(entry)}；{c.subject}")
+    if report.violations:
+        counts = "，".join(f"{code} {n} 项" for code, n in sorted(report.counts().items()))
+        lines += ["", f"发现 {len(report.violations)} 项问题（{counts}）："]
+        lines += [f"  {violation_line(v)}" for v in report.violations]
+        lines.append("用 zhanqun rule 代码 查看每类问题的说明和处理办法。")
+    else:
+        lines += ["", "没有发现违规：每个需要审核的提交都有完整的审核记录。"]
+    return "\n".join(lines)
+
+
+def page_text(path: str, events: Sequence[PageEvent]) -> str:
+    lines = [f"{path} 的发布记录："]
+    for event in events:
+        entry = event.entry
+        who = (entry.author if entry else "") or event.commit.author_name
+        pr = f" #{entry.pr}" if entry and entry.pr else ""
+        status = f"；{STATUS[entry.status]}" if entry else ""
+        lines.append(f"{_day(event.commit.time)} {event.action}{pr}：作者 {who}；审核 {approvers_text(entry)}{status}"
+                     f"（提交 {event.commit.sha[:10]}）")
+    return "\n".join(lines)
+
+
+def as_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2rem;color:#1a1a1a}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #999;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.95rem}
+th{background:#eef2f7}.error{color:#a00000;font-weight:bold}.warning{color:#7a5200}.ok{color:#0a6b2d}
+code{font-family:monospace}p.summary{font-size:1.05rem}
+"""
+
+
+def _page(title: str, body: list[str]) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body>\n<h1>{html.escape(title)}</h1>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _cells(*values: str, tag: str = "td") -> str:
+    return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in values) + "</tr>"
+
+
+def html_report(report: Report) -> str:
+    e = html.escape
+    body = [f"<p class=\"summary\">分支 <code>{e(report.branch)}</code> 上需要审核的提交 {len(report.entries)} 个；"
+            f"发现问题 <span class=\"{'error' if report.failed else 'ok'}\" id=\"violation-count\">{len(report.violations)}</span> 项。</p>"]
+    body.append("<h2>问题</h2>")
+    if report.violations:
+        body.append("<table id=\"violations\"><thead>" + _cells("代码", "级别", "提交", "时间", "说明", tag="th") + "</thead><tbody>")
+        for v in report.violations:
+            rule = RULES[v.code]
+            body.append(_cells(f"<span class=\"{rule.severity.value}\">{v.code}</span>", rule.severity.label,
+                               f"<code>{v.sha[:10]}</code>", _day(v.time), e(v.message) + f"<br><small>{e(rule.fix)}</small>"))
+        body.append("</tbody></table>")
+    else:
+        body.append("<p class=\"ok\">没有发现违规。</p>")
+    body.append("<h2>提交明细</h2>")
+    body.append("<table id=\"commits\"><thead>" + _cells("提交", "时间", "合并请求", "作者", "审核人（角色）", "结论", "说明", tag="th")
+                + "</thead><tbody>")
+    for entry in report.entries:
+        c = entry.commit
+        css = "ok" if entry.status in ("satisfied", "emergency-completed", "initial") else "error"
+        body.append(_cells(f"<code>{c.sha[:10]}</code>", _day(c.time), e(f"#{entry.pr}" if entry.pr else "—"),
+                           e(entry.author or c.author_name), e(approvers_text(entry)),
+                           f"<span class=\"{css}\">{STATUS[entry.status]}</span>", e(c.subject)))
+    body.append("</tbody></table>")
+    return _page("审核链审计报告", body)
+
+
+def html_page(path: str, events: Sequence[PageEvent]) -> str:
+    e = html.escape
+    body = ["<table id=\"events\"><thead>" + _cells("时间", "操作", "合并请求", "作者", "审核人（角色）", "结论", "提交", tag="th")
+            + "</thead><tbody>"]
+    for event in events:
+        entry = event.entry
+        body.append(_cells(_day(event.commit.time), e(event.action), e(f"#{entry.pr}" if entry and entry.pr else "—"),
+                           e((entry.author if entry else "") or event.commit.author_name), e(approvers_text(entry)),
+                           STATUS[entry.status] if entry else "—", f"<code>{event.commit.sha[:10]}</code>"))
+    body.append("</tbody></table>")
+    return _page(f"{path} 的发布记录", body)

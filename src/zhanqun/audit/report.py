@@ -1,0 +1,417 @@
+"""The audit of main's history (R8.1, R8.2), from git alone: for every commit that needed a sign-off, who
+wrote it, who approved it in which role, the verdict recorded on merge, and the violations.
+
+Violations (stable codes, ``zhanqun rule V001`` explains each):
+
+- V001 a change that needed a sign-off has no record (pushed directly, or merged without ``signoff record``);
+- V002 the author is recorded among the approvers (审发分离);
+- V003 an approver did not hold the recorded role in the configuration of the base commit;
+- V004 the record says the chain was not satisfied and it was merged anyway;
+- V005 emergency publishing whose chain has not been completed afterwards;
+- V006 a suppression comment was added (listed for the auditor with its reason; a warning);
+- V007 a recorded commit is no longer in main's history (history rewritten or force-pushed).
+
+The functions here take data (commits, records, file contents read through the ``read`` function the caller
+passes) and return the report; git is read in ``zhanqun.audit.history``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from zhanqun import source
+from zhanqun.audit.history import SUPPRESSION_TEXT, Commit
+from zhanqun.checks import suppressions
+from zhanqun.config import ClusterConfig, Unit
+from zhanqun.findings import Severity, define
+from zhanqun.signoff import policy
+
+NO_RECORD = define(
+    "V001", "no-signoff-record", Severity.ERROR, "需要审核的变更在主分支上没有审核记录。",
+    why="审发分离要求每一次发布都能从 git 历史证明经过了审核链（R5.6、R8.2）；没有记录，说明是直接推送或合并后没有写记录。",
+    example="a1b2c3d4e5 2026-11-21 直接推送到 main：content/fgw/gzdt/…md",
+    fix="在托管平台开启分支保护（zhanqun protect --apply），只允许通过合并请求合并；已合并的，用 zhanqun signoff record 补写记录。",
+    requirement="R5.6, R8.2",
+)
+SELF_APPROVAL = define(
+    "V002", "self-approval", Severity.ERROR, "作者本人被记录为审核人。",
+    why="审发分离（R5.3）：作者不能审核自己的稿件。",
+    example="作者 wang-li-fgw，审核人 wang-li-fgw（初审）",
+    fix="由其他有审核角色的人重新审核；检查审核记录是否被手工改写。",
+    requirement="R5.3, R8.2",
+)
+ROLE_NOT_HELD = define(
+    "V003", "role-not-held", Severity.ERROR, "审核人在当时的配置中不担任所记录的角色。",
+    why="角色以合并时基准提交的 unit.yaml 为准；记录中的角色对不上，说明记录不可信或被改写。",
+    example="chen-hao-fgw 被记为 复审，而当时的 content/fgw/unit.yaml 中他只有 初审",
+    fix="核实该次合并的审核情况，必要时由正确角色补审并重新写记录（zhanqun signoff record）。",
+    requirement="R5.1, R8.2",
+)
+NOT_SATISFIED = define(
+    "V004", "merged-unsatisfied", Severity.ERROR, "审核链未满足，却已经合并。",
+    why="合并时的记录表明缺少审核（R5.2），这次发布没有经过规定的审核链。",
+    example="#12 示例县城关镇人民政府 缺少 复审",
+    fix="由缺少的角色补审后用 zhanqun signoff record 重新写记录；并检查分支保护是否要求 zhanqun 审核状态检查。",
+    requirement="R5.2, R8.2",
+)
+EMERGENCY_OPEN = define(
+    "V005", "emergency-open", Severity.ERROR, "突发事件紧急发布后，审核链尚未补齐。",
+    why="紧急发布可以先由领导批准上线（R5.5），但审核链必须事后补齐；补齐之前审计一直列出。",
+    example="#15 紧急发布（理由：暴雨红色预警），缺少 复审、终审",
+    fix="由缺少的角色在合并请求上补充批准，再运行 zhanqun signoff record --commit 该提交 …，记录会追加到原记录之后。",
+    requirement="R5.5, R8.2",
+)
+SUPPRESSION_ADDED = define(
+    "V006", "suppression-added", Severity.WARNING, "新增了豁免注释（列出供审计核查理由）。",
+    why="豁免会让检查放过具体问题；每一处新增的豁免及其理由都应当经得起审计（R8.2）。",
+    example="content/fgw/gzdt/…md:12 ignore[P002] 该号码是镇政府值班手机，已公开多年",
+    fix="核实理由是否成立；不成立的，删除豁免并改正内容。",
+    requirement="R4, R8.2",
+)
+HISTORY_REWRITTEN = define(
+    "V007", "history-rewritten", Severity.ERROR, "有审核记录的提交已不在主分支历史中。",
+    why="审核记录所证明的提交从主分支上消失，说明历史被改写（强制推送、变基）；已发布的内容与记录对不上。",
+    example="记录 #9 的提交 3f2a…（2026-10-08）已不可达",
+    fix="查明强制推送的原因并恢复历史；在托管平台禁止强制推送（zhanqun protect --apply）。",
+    requirement="R8.2",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Violation:
+    code: str
+    sha: str
+    time: int
+    message: str
+    path: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        from zhanqun.findings import RULES
+
+        return RULES[self.code].severity
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity.value, "commit": self.sha, "time": iso(self.time),
+                "message": self.message, "path": self.path}
+
+
+@dataclasses.dataclass
+class Entry:
+    """One commit of main that needed a sign-off."""
+
+    commit: Commit
+    status: str  # satisfied, emergency-open, emergency-completed, not-satisfied, no-record, initial
+    author: str  # the pull request's author from the record, else the git author
+    pr: str = ""
+    approvers: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (login, unit key, role)
+    required: list[dict] = dataclasses.field(default_factory=list)
+    emergency_reason: str = ""
+    violations: list[Violation] = dataclasses.field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        c = self.commit
+        return {
+            "commit": c.sha, "time": iso(c.time), "subject": c.subject, "git_author": f"{c.author_name} <{c.author_email}>",
+            "author": self.author, "pr": self.pr, "status": self.status, "emergency_reason": self.emergency_reason,
+            "approvers": [{"login": login, "unit": unit, "role": role} for login, unit, role in self.approvers],
+            "required": self.required, "files": [f.path for f in c.files],
+            "violations": [v.as_dict() for v in self.violations],
+        }
+
+
+@dataclasses.dataclass
+class Report:
+    branch: str
+    entries: list[Entry]
+    violations: list[Violation]  # all, including those of commits no longer on the branch
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for v in self.violations:
+            out[v.code] = out.get(v.code, 0) + 1
+        return out
+
+    @property
+    def failed(self) -> bool:
+        return any(v.severity is Severity.ERROR for v in self.violations)
+
+    def as_dict(self) -> dict:
+        return {"branch": self.branch, "commits": [e.as_dict() for e in self.entries],
+                "violations": [v.as_dict() for v in self.violations], "counts": self.counts()}
+
+
+Reader = Callable[[Sequence[str]], list]  # specs ("rev:path") -> contents (bytes or None), in order
+
+
+def iso(timestamp: int) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(hours=8))).isoformat()
+
+
+def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]], reachable: set[str],
+          suppression_commits: set[str], read: Reader, start: str | None) -> Report:
+    """The audit of ``commits`` (main's first-parent history, oldest first; ``start`` is the commit before the
+    first of them, None when they begin at the root)."""
+    versions = ConfigVersions(start)
+    entries: list[Entry] = []
+    checks: list[tuple[Entry, dict, Snapshot]] = []  # (entry, record, config versions as of the base)
+    for commit in commits:
+        if any(policy.needs_signoff(f.path) or (f.old_path and policy.needs_signoff(f.old_path)) for f in commit.files):
+            entry = _entry(commit, records.get(commit.sha, []))
+            entries.append(entry)
+            for record in records.get(commit.sha, []):
+                if "unreadable" not in record:
+                    checks.append((entry, record, versions.snapshot()))
+        versions.advance(commit)
+    _check_roles(checks, read)
+    _check_suppressions([e for e in entries if e.commit.sha in suppression_commits], read)
+    violations = [v for e in entries for v in e.violations]
+    for sha, recs in sorted(records.items(), key=lambda kv: _record_time(kv[1])):
+        if sha not in reachable:
+            first = recs[0] if recs else {}
+            pr = f"#{first['pr']} " if first.get("pr") else ""
+            violations.append(Violation(HISTORY_REWRITTEN, sha, _record_time(recs),
+                                        f"记录 {pr}的提交 {sha[:10]}（{first.get('time', '时间不详')}）已不在 {branch} 的历史中。"))
+    return Report(branch, entries, violations)
+
+
+def _record_time(records: list[dict]) -> int:
+    for record in records:
+        try:
+            return int(dt.datetime.fromisoformat(str(record.get("time"))).timestamp())
+        except ValueError:
+            continue
+    return 0
+
+
+def _entry(commit: Commit, records: list[dict]) -> Entry:
+    readable = [r for r in records if "unreadable" not in r]
+    if not commit.parents:
+        return Entry(commit, "initial", commit.author_name)
+    if not readable:
+        entry = Entry(commit, "no-record", commit.author_name)
+        why = "审核记录无法读取" if records else "没有审核记录（直接推送，或合并后没有运行 zhanqun signoff record）"
+        entry.violations.append(Violation(NO_RECORD, commit.sha, commit.time, f"「{commit.subject}」{why}。"))
+        return entry
+    first, last = readable[0], readable[-1]
+    entry = Entry(commit, "", str(first.get("author", "")), str(first.get("pr", "")),
+                  emergency_reason=str(first.get("emergency_reason", "")))
+    entry.required = list(last.get("required", []))
+    seen = set()
+    for record in readable:
+        for login, roles in (record.get("approvers") or {}).items():
+            for held in roles:
+                key = (login, str(held.get("unit")), str(held.get("role")))
+                if key not in seen:
+                    seen.add(key)
+                    entry.approvers.append(key)
+    pr = f"#{entry.pr} " if entry.pr else ""
+    if entry.author and any(login == entry.author for login, _, _ in entry.approvers):
+        entry.violations.append(Violation(SELF_APPROVAL, commit.sha, commit.time,
+                                          f"{pr}作者 {entry.author} 被记录为审核人。"))
+    missing = "、".join(f"{key} 缺少 {policy.role_label(role)}" for key, roles in (last.get("missing") or {}).items()
+                       for role in roles)
+    if last.get("satisfied") and not last.get("emergency"):
+        entry.status = "emergency-completed" if first.get("emergency") else "satisfied"
+    elif last.get("emergency"):
+        entry.status = "emergency-open"
+        entry.violations.append(Violation(EMERGENCY_OPEN, commit.sha, commit.time,
+                                          f"{pr}紧急发布（理由：{entry.emergency_reason or '未写'}）尚未补齐：{missing}。"))
+    else:
+        entry.status = "not-satisfied"
+        entry.violations.append(Violation(NOT_SATISFIED, commit.sha, commit.time, f"{pr}合并时审核链未满足：{missing}。"))
+    return entry
+
+
+class ConfigVersions:
+    """Which commit last changed each config file, walking main oldest first: the config as of a commit's base
+    is then read once per version (``rev:path``) instead of once per commit."""
+
+    def __init__(self, start: str | None) -> None:
+        self.start = start
+        self.last: dict[str, str] = {}
+        self._snapshot: Snapshot | None = None
+
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:  # shared until a config file changes
+            self._snapshot = Snapshot(self.start, dict(self.last))
+        return self._snapshot
+
+    def advance(self, commit: Commit) -> None:
+        for change in commit.files:
+            for path in filter(None, (change.path, change.old_path)):
+                if _is_config(path):
+                    self.last[path] = commit.sha
+                    self._snapshot = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    start: str | None
+    last: dict[str, str]
+
+    def spec(self, path: str) -> str | None:
+        rev = self.last.get(path, self.start)
+        return f"{rev}:{path}" if rev else None
+
+
+def _is_config(path: str) -> bool:
+    parts = path.split("/")
+    return path == "content/cluster.yaml" or (len(parts) == 3 and parts[0] == "content" and parts[2] == "unit.yaml")
+
+
+def _check_roles(checks: list[tuple[Entry, dict, Snapshot]], read: Reader) -> None:
+    """V003 for each recorded role the approver did not hold in the config of the merge's base."""
+    parsed: dict[str, object] = {}
+
+    def load(specs: set[str], unit_of: dict[str, str]) -> None:
+        todo = sorted(s for s in specs if s not in parsed)
+        for spec, blob in zip(todo, read(todo)):
+            parsed[spec] = _parse_config(blob, spec, unit_of.get(spec, ""))
+
+    cluster_spec = {id(snap): snap.spec("content/cluster.yaml") for _, _, snap in checks}
+    load({s for s in cluster_spec.values() if s}, {})
+    wanted: list[tuple[Entry, ClusterConfig, Snapshot, list[tuple[str, str, str, str]]]] = []
+    unit_of: dict[str, str] = {}
+    for entry, record, snap in checks:
+        config = parsed.get(cluster_spec[id(snap)] or "")
+        if not isinstance(config, ClusterConfig):
+            continue  # no readable cluster config at the base: nothing to hold a role against
+        held = []
+        for login, roles in (record.get("approvers") or {}).items():
+            for role_of in roles:
+                key, role = str(role_of.get("unit", "")), str(role_of.get("role", ""))
+                unit = config.portal if key == policy.PORTAL_UNIT else key
+                spec = snap.spec(f"content/{unit}/unit.yaml") if key != policy.PLATFORM else None
+                if spec:
+                    unit_of[spec] = unit
+                held.append((login, key, role, spec or ""))
+        wanted.append((entry, config, snap, held))
+    load(set(unit_of), unit_of)
+    for entry, config, _, held in wanted:
+        for login, key, role, spec in held:
+            unit = config.portal if key == policy.PORTAL_UNIT else key
+            loaded = parsed.get(spec)
+            units = {unit: loaded} if isinstance(loaded, Unit) else {}
+            if policy.holds(login, key, role, config, units):
+                continue
+            where = "平台管理员" if role == policy.ADMIN else f"{units[unit].name if units else unit} 的 {policy.role_label(role)}"
+            pr = f"#{entry.pr} " if entry.pr else ""
+            entry.violations.append(Violation(ROLE_NOT_HELD, entry.commit.sha, entry.commit.time,
+                                              f"{pr}{login} 被记为 {where}，但合并时的配置中没有这个角色。"))
+
+
+def _parse_config(blob: bytes | None, spec: str, unit: str):
+    if blob is None:
+        return None
+    doc, _ = source.load_yaml(blob.decode("utf-8", "replace"), spec.split(":", 1)[-1])
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    try:
+        return Unit.from_data(unit, doc.data) if unit else ClusterConfig.from_data(doc.data)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _check_suppressions(entries: list[Entry], read: Reader) -> None:
+    """V006 for each suppression comment a commit added (compared with its base: same codes and reason)."""
+    from zhanqun import rules  # noqa: F401 - the whole registry, so parse() knows every suppressible code
+    wanted: list[tuple[Entry, str, str | None, str]] = []
+    for entry in entries:
+        for change in entry.commit.files:
+            if change.status == "D" or not change.path.endswith((".md", ".yaml", ".yml")):
+                continue
+            old = change.old_path or change.path
+            before = f"{entry.commit.base}:{old}" if entry.commit.base and change.status != "A" else None
+            wanted.append((entry, change.path, before, f"{entry.commit.sha}:{change.path}"))
+    specs = sorted({s for _, _, before, after in wanted for s in (before, after) if s})
+    blobs = dict(zip(specs, read(specs)))
+    for entry, path, before, after in wanted:
+        new_text = (blobs.get(after) or b"").decode("utf-8", "replace")
+        if not SUPPRESSION_TEXT.search(new_text):
+            continue
+        old_text = (blobs.get(before) or b"").decode("utf-8", "replace") if before else ""
+        had: dict[tuple, int] = {}
+        for s in suppressions.parse(old_text)[0]:
+            had[(s.codes, s.reason)] = had.get((s.codes, s.reason), 0) + 1
+        for s in suppressions.parse(new_text)[0]:
+            key = (s.codes, s.reason)
+            if had.get(key):
+                had[key] -= 1
+                continue
+            kind = "ignore-file" if s.target == 0 else "ignore"
+            entry.violations.append(Violation(SUPPRESSION_ADDED, entry.commit.sha, entry.commit.time,
+                                              f"{path}:{s.line} 新增 {kind}[{','.join(s.codes)}]，理由：{s.reason}",
+                                              path))
+
+
+# -- provenance of one page (R8.1) ----------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class PageEvent:
+    commit: Commit
+    action: str  # 新建, 修改, 移动, 撤稿, 恢复, 删除
+    path: str
+    entry: Entry | None  # the audit entry of the commit (author, approvers, verdict)
+
+    def as_dict(self) -> dict:
+        data = {"action": self.action, "path": self.path, "commit": self.commit.sha, "time": iso(self.commit.time)}
+        data.update({k: v for k, v in (self.entry.as_dict() if self.entry else {}).items()
+                     if k in ("author", "pr", "status", "approvers", "emergency_reason", "git_author")})
+        return data
+
+
+def page_history(path: str, commits: Sequence[Commit], entries: dict[str, Entry], read: Reader) -> list[PageEvent]:
+    """Every commit of main that created, revised, moved, withdrew or deleted the page now (or last) at
+    ``path``, oldest first; renames are followed back to the page's first name."""
+    touching: list[tuple[Commit, str, str, str | None]] = []  # (commit, status, path after, path before)
+    current = path
+    for commit in reversed(commits):
+        for change in commit.files:
+            if change.path == current:
+                touching.append((commit, change.status, change.path, change.old_path))
+                if change.status == "R" and change.old_path:
+                    current = change.old_path
+                break
+    touching.reverse()
+    specs = []
+    for commit, status, after, before in touching:
+        if status != "D":
+            specs.append(f"{commit.sha}:{after}")
+        if commit.base and status not in ("A",):
+            specs.append(f"{commit.base}:{before or after}")
+    blobs = dict(zip(specs, read(specs)))
+    events = []
+    for commit, status, after, before in touching:
+        was = _withdrawn(blobs.get(f"{commit.base}:{before or after}")) if commit.base and status != "A" else False
+        now = _withdrawn(blobs.get(f"{commit.sha}:{after}")) if status != "D" else was
+        if status == "A":
+            action = "新建（已撤稿）" if now else "新建"
+        elif status == "D":
+            action = "删除"
+        elif now and not was:
+            action = "撤稿"
+        elif was and not now:
+            action = "恢复"
+        elif status == "R":
+            action = f"移动（原 {before}）"
+        else:
+            action = "修改"
+        events.append(PageEvent(commit, action, after, entries.get(commit.sha)))
+    return events
+
+
+def _withdrawn(blob: bytes | None) -> bool:
+    if not blob:
+        return False
+    text = blob.decode("utf-8", "replace")
+    split = source.split_front_matter(text, "")
+    if not isinstance(split, tuple):
+        return False
+    doc, _ = source.load_yaml(split[0], "")
+    if doc is None or not isinstance(doc.data, dict):
+        return False
+    value = doc.data.get("withdrawn", doc.data.get("撤稿"))
+    return bool(value) and value not in ("否", "false", "no")

@@ -1,0 +1,201 @@
+"""``zhanqun audit`` (R8.1, R8.2): scripted histories on real repositories, audited from git alone — the notes
+written by ``zhanqun signoff record`` and the history of main."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import ITEM, NEWS, commit, github_reviews, merge
+
+FIRST, SECOND, FINAL, EDITOR = "chen-hao-fgw", "yang-xiumei-fgw", "li-zhenhua-fgw", "wang-li-fgw"
+LEADER = "shen-lihua-xzf"
+
+
+def merged_pr(repo, zq, tmp_path, number: int, path: str, text: str, when: str, approvers=(FIRST,),
+              author: str = EDITOR, emergency: str = "", record: bool = True) -> str:
+    """A pull request from a branch off main: one commit, reviews by ``approvers``, merged at ``when`` and
+    recorded as CI does after the merge. Returns the merge commit."""
+    repo.git.checkout("-B", f"pr{number}", "main")
+    sha = commit(repo, path, text, f"稿件 #{number}", when)
+    merged = merge(repo, f"pr{number}", f"合并 #{number}", when)
+    if record:
+        reviews = github_reviews(tmp_path / f"r{number}.json", *((login, "APPROVED", sha) for login in approvers))
+        args = ["signoff", "record", "--root", repo.working_dir, "--commit", merged, "--pr", str(number),
+                "--author", author, "--reviews", reviews]
+        assert zq(*args, *(["--emergency", emergency] if emergency else [])).code == 0
+    return merged
+
+
+def audit(zq, root, *args: str):
+    result = zq("audit", "--root", root, "--format", "json", *args)
+    return result.code, json.loads(result.out)
+
+
+@pytest.fixture
+def main(cluster):
+    root, repo = cluster
+    repo.git.checkout("main")
+    return root, repo
+
+
+def test_recorded_chain_is_listed_with_roles_and_no_violation(main, zq, tmp_path):
+    root, repo = main
+    merged = merged_pr(repo, zq, tmp_path, 3, NEWS, ITEM.format(importance="一般"), "2026-11-22T10:00:00+08:00",
+                       (FIRST, SECOND))
+    code, data = audit(zq, root)
+    assert code == 0 and data["violations"] == []
+    entry = next(c for c in data["commits"] if c["commit"] == merged)
+    assert entry["status"] == "satisfied" and entry["pr"] == "3" and entry["author"] == EDITOR
+    assert {(a["login"], a["role"]) for a in entry["approvers"]} == {(FIRST, "first"), (SECOND, "second")}
+    assert data["commits"][0]["status"] == "initial"  # the import of the cluster
+    text = zq("audit", "--root", root)
+    assert text.code == 0 and "chen-hao-fgw（fgw 初审）" in text.out and "没有发现违规" in text.out
+
+
+def test_direct_push_and_unrecorded_merge_are_violations(main, zq, tmp_path):
+    root, repo = main
+    pushed = commit(repo, NEWS, ITEM.format(importance="routine"), "直接推送", "2026-11-22T08:00:00+08:00")
+    unrecorded = merged_pr(repo, zq, tmp_path, 4, "content/fgw/gzdt/2026-11-22-b.md", ITEM.format(importance="routine"),
+                           "2026-11-22T09:00:00+08:00", record=False)
+    commit(repo, "README-local.txt", "不需要审核的文件\n", "说明文件", "2026-11-22T11:00:00+08:00")
+    code, data = audit(zq, root)
+    assert code == 1
+    assert [(v["code"], v["commit"]) for v in data["violations"]] == [("V001", pushed), ("V001", unrecorded)]
+    assert all(c["subject"] != "说明文件" for c in data["commits"])  # only changes that need a sign-off
+
+
+def test_unsatisfied_merge_and_forged_records(main, zq, tmp_path):
+    """A merge recorded as unsatisfied (V004); notes written by hand claiming the author or a role the person
+    did not hold at the time (V002, V003)."""
+    root, repo = main
+    unsatisfied = merged_pr(repo, zq, tmp_path, 5, NEWS, ITEM.format(importance="重要"), "2026-11-22T10:00:00+08:00",
+                            (FIRST,))
+    forged = merged_pr(repo, zq, tmp_path, 6, "content/fgw/gzdt/2026-11-22-c.md", ITEM.format(importance="一般"),
+                       "2026-11-22T11:00:00+08:00", record=False)
+    note = {"version": 1, "pr": "6", "commit": forged, "author": EDITOR, "time": "2026-11-22T11:00:00+08:00",
+            "approvers": {EDITOR: [{"unit": "fgw", "role": "first"}], FIRST: [{"unit": "fgw", "role": "second"}]},
+            "required": [], "missing": {}, "satisfied": True, "emergency": False}
+    repo.git.notes("--ref", "refs/notes/zhanqun", "add", "-m", json.dumps(note), forged)
+    code, data = audit(zq, root)
+    found = {(v["code"], v["commit"]) for v in data["violations"]}
+    assert code == 1
+    assert found == {("V004", unsatisfied), ("V002", forged), ("V003", forged)}
+    messages = " ".join(v["message"] for v in data["violations"])
+    assert "缺少 复审" in messages and "缺少 终审" in messages
+    assert f"{EDITOR} 被记为 示例县发展和改革委员会 的 初审" in messages
+    assert f"{FIRST} 被记为 示例县发展和改革委员会 的 复审" in messages
+
+
+def test_roles_are_judged_by_the_config_of_that_time(main, zq, tmp_path):
+    """Removing a reviewer later (a staff change) does not turn their earlier approvals into violations."""
+    root, repo = main
+    merged_pr(repo, zq, tmp_path, 7, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00")
+    unit = Path(root) / "content" / "fgw" / "unit.yaml"
+    text = unit.read_text(encoding="utf-8").replace("    roles: [first]", "    roles: [editor]", 1)
+    merged_pr(repo, zq, tmp_path, 8, "content/fgw/unit.yaml", text, "2026-11-23T10:00:00+08:00", ("egov-zhou",))
+    code, data = audit(zq, root)
+    assert code == 0, data["violations"]
+    assert data["commits"][-1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin"}]
+
+
+def test_emergency_stays_open_until_the_chain_is_completed(main, zq, tmp_path):
+    root, repo = main
+    merged = merged_pr(repo, zq, tmp_path, 9, NEWS, ITEM.format(importance="一般"), "2026-11-22T03:00:00+08:00",
+                       (LEADER,), emergency="暴雨红色预警，须立即发布避险通知")
+    code, data = audit(zq, root)
+    assert code == 1 and [v["code"] for v in data["violations"]] == ["V005"]
+    assert "暴雨红色预警" in data["violations"][0]["message"] and "缺少 初审" in data["violations"][0]["message"]
+    # afterwards the unit's reviewers approve, and CI (or the office) records again: the note grows a line
+    sha = repo.commit(merged).parents[1].hexsha
+    later = github_reviews(tmp_path / "later.json", (LEADER, "APPROVED", sha), (FIRST, "APPROVED", sha),
+                           (SECOND, "APPROVED", sha))
+    assert zq("signoff", "record", "--root", root, "--commit", merged, "--pr", "9", "--author", EDITOR,
+              "--reviews", later, "--emergency", "暴雨红色预警，须立即发布避险通知").code == 0
+    code, data = audit(zq, root)
+    assert code == 0 and data["violations"] == []
+    entry = data["commits"][-1]
+    assert entry["status"] == "emergency-completed" and entry["emergency_reason"].startswith("暴雨")
+    assert {a["login"] for a in entry["approvers"]} == {LEADER, FIRST, SECOND}
+    notes = repo.git.notes("--ref", "refs/notes/zhanqun", "show", merged)
+    assert len([line for line in notes.splitlines() if line.strip()]) == 2  # the merge-time record is kept
+
+
+def test_added_suppressions_are_listed_with_their_reason(main, zq, tmp_path):
+    root, repo = main
+    body = ITEM.format(importance="routine") + "\n<!-- zhanqun: ignore[W002] 引用的是 1949 年以前的史料原文 -->\n中华民国时期的档案记载。\n"
+    merged = merged_pr(repo, zq, tmp_path, 10, NEWS, body, "2026-11-22T10:00:00+08:00")
+    # editing the same page later without touching the suppression lists nothing new
+    merged_pr(repo, zq, tmp_path, 11, NEWS, body.replace("档案记载", "档案中记载"), "2026-11-23T10:00:00+08:00")
+    code, data = audit(zq, root)
+    assert code == 0  # a warning: listed for the auditor, not a failure
+    assert [(v["code"], v["commit"], v["path"]) for v in data["violations"]] == [("V006", merged, NEWS)]
+    assert "ignore[W002]" in data["violations"][0]["message"] and "史料原文" in data["violations"][0]["message"]
+
+
+def test_rewritten_history_is_detected(main, zq, tmp_path):
+    root, repo = main
+    recorded = merged_pr(repo, zq, tmp_path, 12, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00")
+    repo.git.reset("--hard", "HEAD~1")  # a force-push drops the merge
+    merged_pr(repo, zq, tmp_path, 13, "content/fgw/gzdt/2026-11-23-d.md", ITEM.format(importance="routine"),
+              "2026-11-23T10:00:00+08:00")
+    code, data = audit(zq, root)
+    assert code == 1 and [(v["code"], v["commit"]) for v in data["violations"]] == [("V007", recorded)]
+    assert "#12" in data["violations"][0]["message"]
+
+
+def test_since_limits_the_audit(main, zq, tmp_path):
+    root, repo = main
+    old = commit(repo, NEWS, ITEM.format(importance="routine"), "早年的直接推送", "2026-01-05T10:00:00+08:00")
+    new = merged_pr(repo, zq, tmp_path, 14, "content/fgw/gzdt/2026-11-24-e.md", ITEM.format(importance="routine"),
+                    "2026-11-24T10:00:00+08:00")
+    assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [old]
+    for since in (old, "2026-06-01"):
+        code, data = audit(zq, root, "--since", since)
+        assert code == 0 and [c["commit"] for c in data["commits"]] == [new]
+    bad = zq("audit", "--root", root, "--since", "上个月")
+    assert bad.code == 2 and "既不是提交也不是日期" in bad.err
+
+
+def test_page_provenance_follows_renames_and_withdrawal(main, zq, tmp_path):
+    root, repo = main
+    moved = "content/fgw/tzgg/2026-11-21-xiangmu-tuijin.md"
+    merged_pr(repo, zq, tmp_path, 20, NEWS, ITEM.format(importance="routine"), "2026-11-21T10:00:00+08:00")
+    merged_pr(repo, zq, tmp_path, 21, NEWS, ITEM.format(importance="一般").replace("推进会", "推进大会"),
+              "2026-11-22T10:00:00+08:00", (FIRST, SECOND))
+    repo.git.checkout("-B", "pr22", "main")
+    repo.git.mv(NEWS, moved)
+    repo.git.commit("-m", "移到通知公告")
+    merged = merge(repo, "pr22", "合并 #22", "2026-11-23T10:00:00+08:00")
+    reviews = github_reviews(tmp_path / "r22.json", (FIRST, "APPROVED", repo.commit(merged).parents[1].hexsha),
+                             (SECOND, "APPROVED", repo.commit(merged).parents[1].hexsha))
+    assert zq("signoff", "record", "--root", root, "--commit", merged, "--pr", "22", "--author", EDITOR,
+              "--reviews", reviews).code == 0
+    withdrawn = ITEM.format(importance="一般").replace("推进会", "推进大会").replace("importance:", "withdrawn: true\nimportance:")
+    merged_pr(repo, zq, tmp_path, 23, moved, withdrawn, "2026-11-24T10:00:00+08:00", (FIRST, SECOND))
+    result = zq("audit", "--root", root, "--page", moved, "--format", "json")
+    assert result.code == 0, result.err
+    events = json.loads(result.out)["events"]
+    assert [e["action"] for e in events] == ["新建", "修改", f"移动（原 {NEWS}）", "撤稿"]
+    assert [e["pr"] for e in events] == ["20", "21", "22", "23"]
+    assert events[1]["approvers"] == [{"login": FIRST, "unit": "fgw", "role": "first"},
+                                      {"login": SECOND, "unit": "fgw", "role": "second"}]
+    text = zq("audit", "--root", root, "--page", moved)
+    assert "撤稿 #23：作者 wang-li-fgw" in text.out
+    missing = zq("audit", "--root", root, "--page", "content/fgw/gzdt/none.md")
+    assert missing.code == 2 and "没有" in missing.err
+
+
+def test_html_report_and_usage_errors(main, zq, tmp_path):
+    root, repo = main
+    commit(repo, NEWS, ITEM.format(importance="routine"), "直接推送 <script>", "2026-11-22T08:00:00+08:00")
+    out = tmp_path / "audit" / "report.html"
+    result = zq("audit", "--root", root, "--format", "html", "--output", out)
+    assert result.code == 1
+    page = out.read_text(encoding="utf-8")
+    assert "V001" in page and "直接推送 &lt;script&gt;" in page and "<script" not in page
+    assert zq("audit", "--root", tmp_path, "--format", "json").code == 2  # not a repository
+    nobranch = zq("audit", "--root", root, "--branch", "master")
+    assert nobranch.code == 2 and "找不到分支 master" in nobranch.err and "Traceback" not in nobranch.err
