@@ -113,25 +113,36 @@ def signoff() -> None:
     """审核链（R5）：合并请求需要哪些审核、是否已满足。"""
 
 
+_api_options = [
+    click.option("--pr", default=None, help="合并请求编号。"),
+    click.option("--api", "api_kind", type=click.Choice(["github", "gitea"]), default=None,
+                 help="从托管平台 API 读取作者、审核和提交（地址和令牌见 ZHANQUN_API_URL、ZHANQUN_API_TOKEN）。"),
+    click.option("--repo", default=None, help="托管平台上的仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。"),
+]
+
+
+def api_options(func):
+    for option in reversed(_api_options):
+        func = option(func)
+    return func
+
+
 @signoff.command("check")
 @root_option
-@click.option("--base", required=True, help="基准提交（合并目标，如 origin/main）；审核配置以它为准。")
-@click.option("--head", required=True, help="合并请求的最新提交。")
-@click.option("--author", required=True, help="合并请求作者的登录名。")
-@click.option("--reviews", "reviews_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--base", default=None, help="基准提交（合并目标，如 origin/main）；审核配置以它为准。用 --api 时默认取合并请求的基准。")
+@click.option("--head", default=None, help="合并请求的最新提交。用 --api 时默认取合并请求的最新提交。")
+@click.option("--author", default=None, help="合并请求作者的登录名（用 --api 时从托管平台读取）。")
+@click.option("--reviews", "reviews_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="审核记录 JSON（托管平台 API pulls/{n}/reviews 的返回结果，GitHub 与 Gitea 格式均可）。")
+@api_options
 @click.option("--emergency", default="", help="突发事件紧急发布的理由（须有领导批准）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
-def signoff_check(root: Path, base: str, head: str, author: str, reviews_file: Path, emergency: str, fmt: str) -> None:
+def signoff_check(root: Path, base: str | None, head: str | None, author: str | None, reviews_file: Path | None,
+                  pr: str | None, api_kind: str | None, repo: str | None, emergency: str, fmt: str) -> None:
     """检查合并请求的审核是否满足审核链：满足退出码 0，不满足 1。"""
-    from zhanqun.signoff import gitdata, policy
+    from zhanqun.signoff import run
 
-    repo = gitdata.open_repo(root)
-    base_commit, head_commit = gitdata.commit_of(repo, base), gitdata.commit_of(repo, head)
-    config, units = gitdata.config_at(base_commit)
-    change = gitdata.change_between(repo, base_commit, head_commit, author, gitdata.read_reviews(reviews_file), emergency,
-                                    _schemas(root))
-    result = policy.verdict(change, config, units)
+    result = run.check(root, base, head, run.inputs(author, reviews_file, pr, api_kind, repo), emergency)
     output.signoff_verdict(result, fmt)
     sys.exit(0 if result.satisfied else 1)
 
@@ -139,31 +150,71 @@ def signoff_check(root: Path, base: str, head: str, author: str, reviews_file: P
 @signoff.command("record")
 @root_option
 @click.option("--commit", "commit_rev", required=True, help="合并后的提交（合并提交或压缩合并的提交）。")
-@click.option("--pr", required=True, help="合并请求编号。")
-@click.option("--author", required=True, help="合并请求作者的登录名。")
-@click.option("--reviews", "reviews_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--author", default=None, help="合并请求作者的登录名（用 --api 时从托管平台读取）。")
+@click.option("--reviews", "reviews_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="审核记录 JSON（同 signoff check）。")
+@api_options
 @click.option("--emergency", default="", help="突发事件紧急发布的理由。")
-def signoff_record(root: Path, commit_rev: str, pr: str, author: str, reviews_file: Path, emergency: str) -> None:
-    """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。"""
-    import datetime as dt
+def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file: Path | None, pr: str | None,
+                   api_kind: str | None, repo: str | None, emergency: str) -> None:
+    """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。再次运行会追加一条记录（紧急发布补审）。"""
+    from zhanqun.audit.history import NOTES_REF
+    from zhanqun.signoff import run
 
-    from zhanqun.signoff import gitdata, policy
-
-    repo = gitdata.open_repo(root)
-    merged = gitdata.commit_of(repo, commit_rev)
-    if not merged.parents:
-        raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
-    base = merged.parents[0]
-    head = merged.parents[1] if len(merged.parents) > 1 else merged  # a merge commit, or a squash/rebase result
-    config, units = gitdata.config_at(base)
-    change = gitdata.change_between(repo, base, head, author, gitdata.read_reviews(reviews_file), emergency,
-                                    _schemas(root))
-    result = policy.verdict(change, config, units)
-    when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
-    gitdata.record(repo, merged, change, result, pr, when)
+    if not pr:
+        raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
+    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency)
     output.signoff_verdict(result)
-    output.info(f"审核记录已写入 {gitdata.NOTES_REF}（提交 {merged.hexsha[:10]}）。推送：git push origin {gitdata.NOTES_REF}")
+    output.info(f"审核记录已写入 {NOTES_REF}。推送：git push origin {NOTES_REF}")
+
+
+@cli.command()
+@root_option
+@click.option("--check", "check_only", is_flag=True, help="只检查文件是否与配置一致（CI 用）：不一致退出码 1。")
+def codeowners(root: Path, check_only: bool) -> None:
+    """根据各单位的审核人员生成 .github/CODEOWNERS（GitHub）和 .gitea/CODEOWNERS（Gitea）（R5.4）。"""
+    from zhanqun.signoff import run
+
+    stale = []
+    for rel, text in run.codeowners_files(root).items():
+        path = root / rel
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        stale.append(rel)
+        if not check_only:
+            output.document(text, path)
+    if check_only and stale:
+        output.error("、".join(stale) + " 与 unit.yaml 中的审核人员不一致（或不存在）。请运行 zhanqun codeowners 重新生成并提交。")
+        sys.exit(1)
+    if check_only or not stale:
+        output.info("CODEOWNERS 与配置一致。")
+
+
+@cli.command()
+@root_option
+@click.option("--api", "api_kind", type=click.Choice(["github", "gitea"]), required=True, help="托管平台。")
+@click.option("--repo", default=None, help="仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。")
+@click.option("--branch", default="main", show_default=True, help="要保护的主分支。")
+@click.option("--check", "mode", flag_value="check", help="与托管平台上的设置比较：不一致退出码 1。")
+@click.option("--apply", "mode", flag_value="apply", help="把设置写入托管平台（需要仓库管理权限的令牌）。")
+def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str | None) -> None:
+    """主分支保护（R5.4）：只能经合并请求合并、必须通过 zhanqun 检查和审核链、禁止强制推送。不加选项时打印设置。"""
+    import json
+
+    from zhanqun.signoff import run
+
+    body, drift = run.protect(root, api_kind, repo, branch, mode or "show")
+    if not mode:
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    for line in drift:
+        click.echo(f"  - {line}")
+    if drift:
+        output.error(f"{branch} 的分支保护与配置不一致（{len(drift)} 项）。" + ("" if mode == "check" else "写入后仍不一致，请检查令牌权限。")
+                     + ("运行 zhanqun protect --apply 修正。" if mode == "check" else ""))
+        sys.exit(1)
+    output.info(f"{branch} 的分支保护{'已写入，' if mode == 'apply' else ''}与配置一致。")
 
 
 @cli.command()
@@ -189,12 +240,6 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
     output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.as_dict()),
                      "html": lambda: render.html_report(report)}[fmt](), out)
     sys.exit(1 if report.failed else 0)
-
-
-def _schemas(root: Path):
-    from zhanqun.schemas import SchemaSet
-
-    return SchemaSet(root / "schemas") if (root / "schemas" / "item.schema.json").is_file() else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,5 @@
 """The I/O edge of the sign-off check: a pull request's change read from git (GitPython), its reviews from a
-file in the shape the GitHub and Gitea APIs return (``GET /repos/{owner}/{repo}/pulls/{n}/reviews``).
+file (or the API, ``zhanqun.signoff.hosting``) in the shape the GitHub and Gitea APIs return (``GET /repos/{owner}/{repo}/pulls/{n}/reviews``).
 
 The configuration comes from the **base** commit's tree, never from the working tree or the head.
 """
@@ -63,7 +63,7 @@ def config_at(commit) -> tuple[ClusterConfig, dict[str, Unit]]:
 
 
 def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "",
-                   schemas=None) -> Change:
+                   schemas=None, api_commits: list[tuple[str, int]] | None = None) -> Change:
     """The change a pull request makes: files (with front matter before and after), commits, reviews.
 
     ``schemas`` (a SchemaSet) supplies the Chinese key and value aliases editors may write (重要程度: 重要)."""
@@ -81,9 +81,11 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
         after = _front_matter(diff.b_blob, aliases, values) if diff.b_blob is not None and new_path.endswith(".md") else None
         path = new_path if status != "D" else old_path
         files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after))
-    commits = []
-    for commit in repo.iter_commits(f"{start.hexsha}..{head.hexsha}", reverse=True):
-        commits.append((commit.hexsha, len(commit.parents) <= 1))  # a merge of the base brings no new content
+    if api_commits is not None:  # the pull request's commits as the host lists them (``--pr``)
+        commits = [(sha, parents <= 1) for sha, parents in api_commits]
+    else:
+        commits = [(commit.hexsha, len(commit.parents) <= 1)  # a merge of the base brings no new content
+                   for commit in repo.iter_commits(f"{start.hexsha}..{head.hexsha}", reverse=True)]
     return Change(author, tuple(files), tuple(reviews), tuple(commits), emergency_reason)
 
 
@@ -95,8 +97,13 @@ def read_reviews(path: Path) -> list[Review]:
         raise UsageError(f"找不到审核记录文件 {path}。", hint="用托管平台 API 的 pulls/{n}/reviews 结果保存为 JSON。") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"审核记录文件 {path} 不是有效的 JSON：{exc}", hint="保存 API 返回的原始 JSON。") from None
+    return parse_reviews(data, f"审核记录文件 {path}")
+
+
+def parse_reviews(data: Any, where: str) -> list[Review]:
+    """Reviews in the shape of ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` (GitHub or Gitea)."""
     if not isinstance(data, list):
-        raise UsageError(f"审核记录文件 {path} 应当是一个列表。", hint="保存 pulls/{n}/reviews 返回的列表本身。")
+        raise UsageError(f"{where}应当是一个列表。", hint="保存 pulls/{n}/reviews 返回的列表本身。")
     reviews = []
     for index, entry in enumerate(data):
         try:
@@ -104,8 +111,10 @@ def read_reviews(path: Path) -> list[Review]:
             state = _STATES.get(str(entry["state"]).upper())
             commit = entry.get("commit_id") or ""
         except (KeyError, TypeError):
-            raise UsageError(f"审核记录文件 {path} 第 {index + 1} 项缺少 user.login 或 state。",
+            raise UsageError(f"{where}第 {index + 1} 项缺少 user.login 或 state。",
                              hint="保存 API 返回的原始 JSON，不要改动字段。") from None
+        if entry.get("dismissed") is True:  # Gitea keeps a dismissed review's state and marks it dismissed
+            state = "DISMISSED"
         if state and state != "PENDING":
             reviews.append(Review(login, state, commit, index))
     return reviews

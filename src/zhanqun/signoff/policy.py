@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from zhanqun.config import ROLE_LABELS, ClusterConfig, Unit
 
 IMPORTANCE_ORDER = ("routine", "general", "important")
-PLATFORM_PREFIXES = ("schemas/", "rules/", "themes/", "plugins/", ".github/")
+PLATFORM_PREFIXES = ("schemas/", "rules/", "themes/", "plugins/", ".github/", ".gitea/")
 PLATFORM_FILES = ("content/cluster.yaml", "pelicanconf.py", "pyproject.toml", ".pre-commit-config.yaml",
                   ".pre-commit-hooks.yaml")
 ADMIN = "admin"

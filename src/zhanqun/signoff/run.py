@@ -1,0 +1,105 @@
+"""The sign-off commands as library functions (the CLI only parses options): what to judge comes from the
+command line, a reviews file, or the host's API (``--pr N --api github|gitea``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from zhanqun.errors import FindingsError, UsageError
+from zhanqun.findings import errors
+from zhanqun.signoff import codeowners, gitdata, hosting, policy, protection
+
+
+@dataclasses.dataclass
+class Inputs:
+    """Who wrote the pull request, its reviews and (from the API) its commits."""
+
+    author: str
+    reviews: list[policy.Review]
+    head: str | None = None
+    base: str | None = None
+    commits: list[tuple[str, int]] | None = None
+
+
+def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_kind: str | None,
+           repo: str | None) -> Inputs:
+    if api_kind:
+        if not pr or not pr.isdigit():
+            raise UsageError("用 --api 时须用 --pr 给出合并请求编号（数字）。")
+        api = hosting.Api.from_env(api_kind, repo)
+        pull = api.pull(int(pr))
+        reviews = gitdata.parse_reviews(api.reviews(int(pr)), f"托管平台返回的合并请求 #{pr} 审核记录")
+        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, api.commits(int(pr)))
+    if reviews_file is None or not author:
+        raise UsageError("缺少审核记录。", hint="给出 --author 和 --reviews 审核记录.json，或用 --pr 编号 --api github|gitea 从托管平台读取。")
+    return Inputs(author, gitdata.read_reviews(reviews_file))
+
+
+def check(root: Path, base: str | None, head: str | None, given: Inputs, emergency: str = "") -> policy.Verdict:
+    repo = gitdata.open_repo(root)
+    base_rev, head_rev = base or given.base, head or given.head
+    if not base_rev or not head_rev:
+        raise UsageError("缺少 --base 或 --head。", hint="给出基准提交和最新提交，或用 --pr 与 --api 从托管平台读取。")
+    base_commit, head_commit = gitdata.commit_of(repo, base_rev), gitdata.commit_of(repo, head_rev)
+    config, units = gitdata.config_at(base_commit)
+    change = gitdata.change_between(repo, base_commit, head_commit, given.author, given.reviews, emergency,
+                                    _schemas(root), given.commits)
+    return policy.verdict(change, config, units)
+
+
+def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str = "") -> policy.Verdict:
+    repo = gitdata.open_repo(root)
+    merged = gitdata.commit_of(repo, commit_rev)
+    if not merged.parents:
+        raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
+    base = merged.parents[0]
+    head = merged.parents[1] if len(merged.parents) > 1 else merged  # a merge commit, or a squash/rebase result
+    config, units = gitdata.config_at(base)
+    # Review staleness was enforced before the merge; here the commits are the merged ones as git has them.
+    change = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, _schemas(root))
+    result = policy.verdict(change, config, units)
+    when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
+    gitdata.record(repo, merged, change, result, pr, when)
+    return result
+
+
+def codeowners_files(root: Path) -> dict[str, str]:
+    """{path: text} of the CODEOWNERS files the working tree's config gives."""
+    from zhanqun.cluster import load_structure
+
+    cluster, findings = load_structure(root, item_types=set())
+    if errors(findings) or cluster is None:
+        raise FindingsError(errors(findings) or findings)
+    return {path: codeowners.render(cluster.config, cluster.units, kind) for kind, path in codeowners.PATHS.items()}
+
+
+def protection_config(root: Path):
+    from zhanqun.cluster import load_structure
+
+    cluster, findings = load_structure(root, item_types=set())
+    if errors(findings) or cluster is None:
+        raise FindingsError(errors(findings) or findings)
+    return cluster.config
+
+
+def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str) -> tuple[dict, list[str]]:
+    """Render (mode "show"), compare ("check") or apply ("apply") main's protection; returns (body, drift)."""
+    config = protection_config(root)
+    body = protection.desired(config, api_kind, branch)
+    if mode == "show":
+        return body, []
+    api = hosting.Api.from_env(api_kind, repo)
+    current = api.protection(branch)
+    found = protection.drift(config, api_kind, current, branch)
+    if mode == "apply" and found:
+        api.apply_protection(branch, body, current is not None)
+        found = protection.drift(config, api_kind, api.protection(branch), branch)
+    return body, found
+
+
+def _schemas(root: Path):
+    from zhanqun.schemas import SchemaSet
+
+    return SchemaSet(root / "schemas") if (root / "schemas" / "item.schema.json").is_file() else None
