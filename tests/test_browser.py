@@ -156,3 +156,29 @@ def test_images_have_alt_text_and_no_inline_script(browser, served, built_demo):
     assert images and all(img.get_attribute("alt") for img in images)
     assert browser.execute_script("return document.querySelectorAll('script:not([src])').length") == 0
     assert browser.execute_script("return document.querySelector('img').naturalWidth") > 0, "photo must load"
+
+
+def test_audit_report_reads_in_a_browser(browser, cluster, zq, tmp_path):
+    """R8.2: the inspectors' HTML audit shows each violation with its code and fix, and every commit's verdict,
+    on a narrow (phone-sized) window too."""
+    from tests.gitrepo import ITEM, NEWS, commit
+
+    root, repo = cluster
+    repo.git.checkout("main")
+    pushed = commit(repo, NEWS, ITEM.format(importance="routine"), "直接推送的动态", "2026-11-22T08:00:00+08:00")
+    report = tmp_path / "audit.html"
+    assert zq("audit", "--root", root, "--format", "html", "--output", report).code == 1
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(report.as_uri())
+        assert browser.find_element(By.ID, "violation-count").text == "1"
+        row = browser.find_element(By.CSS_SELECTOR, "#violations tbody tr")
+        assert row.is_displayed() and "V001" in row.text and pushed[:10] in row.text and "zhanqun protect" in row.text
+        verdicts = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#commits tbody tr")]
+        assert any("初始导入" in v for v in verdicts) and any("无审核记录" in v for v in verdicts)
+        assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+        assert not browser.find_elements(By.TAG_NAME, "script")
+    finally:
+        browser.set_window_size(1280, 900)

@@ -72,6 +72,9 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:co
 th,td{border:1px solid #999;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.95rem}
 th{background:#eef2f7}.error{color:#a00000;font-weight:bold}.warning{color:#7a5200}.ok{color:#0a6b2d}
 code{font-family:monospace}p.summary{font-size:1.05rem}
+@media (max-width:640px){body{margin:1rem}thead{display:none}table,tbody,tr,td{display:block;width:auto}
+tr{border:1px solid #999;margin-bottom:.75rem}td{border:none;border-bottom:1px solid #ddd}
+td::before{content:attr(data-label) "：";font-weight:bold}}
 """
 
 
@@ -81,8 +84,18 @@ def _page(title: str, body: list[str]) -> str:
             f"<style>{_CSS}</style></head><body>\n<h1>{html.escape(title)}</h1>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
-def _cells(*values: str, tag: str = "td") -> str:
-    return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in values) + "</tr>"
+def _head(*labels: str) -> str:
+    return "<thead><tr>" + "".join(f"<th>{label}</th>" for label in labels) + "</tr></thead>"
+
+
+def _row(labels: Sequence[str], *values: str) -> str:
+    """A table row; each cell names its column, so a phone shows the rows as labelled cards."""
+    return "<tr>" + "".join(f"<td data-label=\"{label}\">{v}</td>" for label, v in zip(labels, values)) + "</tr>"
+
+
+_VIOLATION_COLUMNS = ("代码", "级别", "提交", "时间", "说明")
+_COMMIT_COLUMNS = ("提交", "时间", "合并请求", "作者", "审核人（角色）", "结论", "说明")
+_EVENT_COLUMNS = ("时间", "操作", "合并请求", "作者", "审核人（角色）", "结论", "提交")
 
 
 def html_report(report: Report) -> str:
@@ -91,21 +104,20 @@ def html_report(report: Report) -> str:
             f"发现问题 <span class=\"{'error' if report.failed else 'ok'}\" id=\"violation-count\">{len(report.violations)}</span> 项。</p>"]
     body.append("<h2>问题</h2>")
     if report.violations:
-        body.append("<table id=\"violations\"><thead>" + _cells("代码", "级别", "提交", "时间", "说明", tag="th") + "</thead><tbody>")
+        body.append("<table id=\"violations\">" + _head(*_VIOLATION_COLUMNS) + "<tbody>")
         for v in report.violations:
             rule = RULES[v.code]
-            body.append(_cells(f"<span class=\"{rule.severity.value}\">{v.code}</span>", rule.severity.label,
+            body.append(_row(_VIOLATION_COLUMNS, f"<span class=\"{rule.severity.value}\">{v.code}</span>", rule.severity.label,
                                f"<code>{v.sha[:10]}</code>", _day(v.time), e(v.message) + f"<br><small>{e(rule.fix)}</small>"))
         body.append("</tbody></table>")
     else:
         body.append("<p class=\"ok\">没有发现违规。</p>")
     body.append("<h2>提交明细</h2>")
-    body.append("<table id=\"commits\"><thead>" + _cells("提交", "时间", "合并请求", "作者", "审核人（角色）", "结论", "说明", tag="th")
-                + "</thead><tbody>")
+    body.append("<table id=\"commits\">" + _head(*_COMMIT_COLUMNS) + "<tbody>")
     for entry in report.entries:
         c = entry.commit
         css = "ok" if entry.status in ("satisfied", "emergency-completed", "initial") else "error"
-        body.append(_cells(f"<code>{c.sha[:10]}</code>", _day(c.time), e(f"#{entry.pr}" if entry.pr else "—"),
+        body.append(_row(_COMMIT_COLUMNS, f"<code>{c.sha[:10]}</code>", _day(c.time), e(f"#{entry.pr}" if entry.pr else "—"),
                            e(entry.author or c.author_name), e(approvers_text(entry)),
                            f"<span class=\"{css}\">{STATUS[entry.status]}</span>", e(c.subject)))
     body.append("</tbody></table>")
@@ -114,11 +126,10 @@ def html_report(report: Report) -> str:
 
 def html_page(path: str, events: Sequence[PageEvent]) -> str:
     e = html.escape
-    body = ["<table id=\"events\"><thead>" + _cells("时间", "操作", "合并请求", "作者", "审核人（角色）", "结论", "提交", tag="th")
-            + "</thead><tbody>"]
+    body = ["<table id=\"events\">" + _head(*_EVENT_COLUMNS) + "<tbody>"]
     for event in events:
         entry = event.entry
-        body.append(_cells(_day(event.commit.time), e(event.action), e(f"#{entry.pr}" if entry and entry.pr else "—"),
+        body.append(_row(_EVENT_COLUMNS, _day(event.commit.time), e(event.action), e(f"#{entry.pr}" if entry and entry.pr else "—"),
                            e((entry.author if entry else "") or event.commit.author_name), e(approvers_text(entry)),
                            STATUS[entry.status] if entry else "—", f"<code>{event.commit.sha[:10]}</code>"))
     body.append("</tbody></table>")
