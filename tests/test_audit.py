@@ -173,7 +173,8 @@ def test_page_provenance_follows_renames_and_withdrawal(main, zq, tmp_path):
                              (SECOND, "APPROVED", repo.commit(merged).parents[1].hexsha))
     assert zq("signoff", "record", "--root", root, "--commit", merged, "--pr", "22", "--author", EDITOR,
               "--reviews", reviews).code == 0
-    withdrawn = ITEM.format(importance="一般").replace("推进会", "推进大会").replace("importance:", "withdrawn: true\nimportance:")
+    withdrawn = ITEM.format(importance="一般").replace("推进会", "推进大会").replace(
+        "importance:", "withdrawn: {date: 2026-11-24, reason: 项目信息有误，已另行发布}\nimportance:")
     merged_pr(repo, zq, tmp_path, 23, moved, withdrawn, "2026-11-24T10:00:00+08:00", (FIRST, SECOND))
     result = zq("audit", "--root", root, "--page", moved, "--format", "json")
     assert result.code == 0, result.err
