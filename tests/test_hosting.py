@@ -231,3 +231,11 @@ def test_record_after_merge_reads_the_reviews_from_the_api(host, pull_request, z
     note = gitdata.read_record(repo, repo.head.commit)
     assert note["author"] == "wang-li-fgw" and note["satisfied"] is True and note["pr"] == "7"
     assert set(note["approvers"]) == {"chen-hao-fgw", "yang-xiumei-fgw"}
+
+
+def test_the_bundled_cluster_codeowners_are_current(zq):
+    """The demo county's own .github/CODEOWNERS and .gitea/CODEOWNERS match its unit.yaml files."""
+    from tests.conftest import PROJECT
+
+    result = zq("codeowners", "--root", PROJECT, "--check")
+    assert result.code == 0, result.err
