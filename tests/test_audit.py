@@ -200,3 +200,23 @@ def test_html_report_and_usage_errors(main, zq, tmp_path):
     assert zq("audit", "--root", tmp_path, "--format", "json").code == 2  # not a repository
     nobranch = zq("audit", "--root", root, "--branch", "master")
     assert nobranch.code == 2 and "找不到分支 master" in nobranch.err and "Traceback" not in nobranch.err
+
+
+def test_repeated_audit_searches_only_new_commits_and_still_finds_them(main, zq, tmp_path):
+    """The suppression search is kept in .git/zhanqun/: a later audit finds suppressions added since, and one
+    after a history rewrite (the kept tip is gone) searches everything again."""
+    root, repo = main
+    body = ITEM.format(importance="routine") + "\n<!-- zhanqun: ignore[W002] 引用的是 1949 年以前的史料原文 -->\n中华民国时期。\n"
+    first = merged_pr(repo, zq, tmp_path, 30, NEWS, body, "2026-11-22T10:00:00+08:00")
+    assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [first]
+    assert (Path(root) / ".git" / "zhanqun" / "audit-suppressions.json").is_file()
+    other = "content/fgw/gzdt/2026-11-23-f.md"
+    second = merged_pr(repo, zq, tmp_path, 31, other, body.replace("史料原文", "档案原文"), "2026-11-23T10:00:00+08:00")
+    assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [first, second]
+    # rewrite: drop both merges and land the second suppression again as a new commit
+    repo.git.reset("--hard", repo.commit(first).parents[0].hexsha)
+    third = merged_pr(repo, zq, tmp_path, 32, other, body.replace("史料原文", "档案原文"), "2026-11-24T10:00:00+08:00")
+    code, data = audit(zq, root)
+    assert [(v["code"], v["commit"]) for v in data["violations"] if v["code"] == "V006"] == [("V006", third)]
+    assert {v["commit"] for v in data["violations"] if v["code"] == "V007"} == {first, second}
+    assert audit(zq, root, "--no-cache")[1]["violations"] == data["violations"]

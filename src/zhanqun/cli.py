@@ -225,20 +225,24 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str 
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", help="输出格式。")
 @click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="写入文件（默认打印）。")
-def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt: str, out: Path | None) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="不用上次审计留在 .git/zhanqun/ 的豁免注释检索结果，从头检索全部历史。")
+def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt: str, out: Path | None,
+          no_cache: bool) -> None:
     """审计主分支：每个需要审核的提交由谁撰写、谁以什么角色批准，以及违规（R8）。有违规时退出码 1。"""
     from zhanqun import audit as audit_mod
     from zhanqun.audit import render
 
-    if page_path:
-        events = audit_mod.page(root, page_path, branch)
-        data = {"path": page_path, "events": [e.as_dict() for e in events]}
-        output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data),
-                         "html": lambda: render.html_page(page_path, events)}[fmt](), out)
-        return
-    report = audit_mod.run(root, branch, since)
-    output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.as_dict()),
-                     "html": lambda: render.html_report(report)}[fmt](), out)
+    with audit_mod.without_gc():
+        if page_path:
+            events = audit_mod.page(root, page_path, branch, use_cache=not no_cache)
+            data = {"path": page_path, "events": [e.as_dict() for e in events]}
+            output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data),
+                             "html": lambda: render.html_page(page_path, events)}[fmt](), out)
+            return
+        report = audit_mod.run(root, branch, since, use_cache=not no_cache)
+        output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.as_dict()),
+                         "html": lambda: render.html_report(report)}[fmt](), out)
     sys.exit(1 if report.failed else 0)
 
 

@@ -74,13 +74,14 @@ def signoff_verdict(result, fmt: str = "text") -> None:
 def document(text: str, path=None) -> None:
     """A report: printed, or written to ``path`` (whole, via a temporary file, so a reader never sees half)."""
     if path is None:
-        click.echo(text)
+        click.echo(text, color=True)  # our reports carry no colour codes: skip click's scan of megabytes for them
         return
     import os
     import tempfile
     from pathlib import Path
 
     target = Path(path)
+    tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -88,6 +89,8 @@ def document(text: str, path=None) -> None:
             handle.write(text if text.endswith("\n") else text + "\n")
         os.replace(tmp, target)
     except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
         from zhanqun.errors import ZhanqunError
 
         raise ZhanqunError(f"无法写入 {target}：{exc.strerror}", hint="检查目录是否存在、是否有写权限。") from None

@@ -78,12 +78,13 @@ def first_parent_history(root: Path, branch: str, since_rev: str | None = None,
                          since_date: str | None = None) -> list[Commit]:
     """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
     parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
-    args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z", f"--format={_FORMAT}",
-            "--reverse"]
+    args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z", f"--format={_FORMAT}"]
     if since_date:
         args.append(f"--since={since_date}")
     args.append(f"{since_rev}..{branch}" if since_rev else branch)
-    return list(_parse_log(git(root, *args, "--")))
+    commits = list(_parse_log(git(root, *args, "--")))
+    commits.reverse()  # cheaper here than git's --reverse, which holds the whole walk before printing
+    return commits
 
 
 def _parse_log(raw: bytes) -> Iterator[Commit]:
@@ -110,9 +111,11 @@ def _parse_log(raw: bytes) -> Iterator[Commit]:
         yield Commit(sha, tuple(parents.split()), name, email, int(when), subject, tuple(files))
 
 
-def reachable(root: Path, branch: str) -> set[str]:
-    """Every commit reachable from ``branch``."""
-    return set(git(root, "rev-list", branch).decode().split())
+def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
+    """Those of ``shas`` that are not in ``branch``'s history (one ``rev-list``, only when there are any)."""
+    if not shas:
+        return set()
+    return shas - set(git(root, "rev-list", branch).decode().split())
 
 
 def note_records(root: Path) -> dict[str, list[dict]]:
@@ -130,17 +133,14 @@ def note_records(root: Path) -> dict[str, list[dict]]:
 def parse_records(text: str) -> list[dict]:
     """A note holds one JSON record per line: the one written on merge, then any written later (an emergency
     publication's chain completed afterwards). A line that is not a record is kept as an unreadable record."""
-    records = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) == 1:
         try:
-            data = json.loads(line)
+            data = json.loads(lines[0])
         except ValueError:
             data = None
-        records.append(data if isinstance(data, dict) else {"unreadable": True})
-    return records
+        return [data if isinstance(data, dict) else {"unreadable": True}]
+    return [parse_records(line)[0] for line in lines]
 
 
 def cat_files(root: Path, specs: Iterable[str]) -> list[bytes | None]:
@@ -175,15 +175,55 @@ SUPPRESSION_TEXT = re.compile(r"zhanqun\s*[:：]\s*ignore")
 
 def start_suppression_search(root: Path, branch: str, since_rev: str | None, since_date: str | None):
     """Start ``git log -G`` in the background (it runs beside the main history read on a second core)."""
-    args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "-s", "-E",
+    args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "-s", "-E",
             f"-G{_SUPPRESSION_PICKAXE}", "--format=%H"]
     if since_date:
         args.append(f"--since={since_date}")
     args += [f"{since_rev}..{branch}" if since_rev else branch, "--"]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat"})
 
 
 def finish_suppression_search(process) -> set[str]:
-    out, _ = process.communicate()
-    return set(out.decode().split()) if process.returncode == 0 else set()
+    out, err = process.communicate()
+    if process.returncode != 0:  # never an audit that silently lists no suppressions
+        message = err.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git log -G 失败：{message[-1] if message else process.returncode}",
+                         hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。")
+    return set(out.decode().split())
+
+
+# Which commits touch a suppression comment never changes for a commit, so the search of a long history is
+# kept in the repository's git folder and later runs search only the commits since ("tip..branch").
+_CACHE = "zhanqun/audit-suppressions.json"
+
+
+def suppression_cache(root: Path, branch: str) -> tuple[str, set[str]] | None:
+    """(tip, commits) from the last audit's search, if the tip is still in ``branch``'s history."""
+    path = _git_dir(root) / _CACHE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        tip, shas = str(data["tip"]), set(map(str, data["commits"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    env = {**os.environ, "LC_ALL": "C"}
+    ancestor = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", tip, branch], env=env,
+                              capture_output=True, check=False)
+    return (tip, shas) if ancestor.returncode == 0 else None
+
+
+def save_suppression_cache(root: Path, tip: str, shas: set[str]) -> None:
+    """Best effort: an auditor's read-only copy simply searches again next time."""
+    path = _git_dir(root) / _CACHE
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"version": 1, "tip": tip, "commits": sorted(shas)}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _git_dir(root: Path) -> Path:
+    path = Path(git(root, "rev-parse", "--git-common-dir").decode().strip())
+    return path if path.is_absolute() else root / path

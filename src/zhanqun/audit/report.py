@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from zhanqun import source
 from zhanqun.audit.history import SUPPRESSION_TEXT, Commit
 from zhanqun.checks import suppressions
-from zhanqun.config import ClusterConfig, Unit
+from zhanqun.config import ClusterConfig, Person, Unit
 from zhanqun.findings import Severity, define
 from zhanqun.signoff import policy
 
@@ -150,10 +150,13 @@ def iso(timestamp: int) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(hours=8))).isoformat()
 
 
-def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]], reachable: set[str],
-          suppression_commits: set[str], read: Reader, start: str | None) -> Report:
+def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]],
+          unreachable: Callable[[set[str]], set[str]], suppression_commits: Callable[[], set[str]], read: Reader,
+          start: str | None) -> Report:
     """The audit of ``commits`` (main's first-parent history, oldest first; ``start`` is the commit before the
-    first of them, None when they begin at the root)."""
+    first of them, None when they begin at the root). ``unreachable`` tells which of some commits are not in
+    the branch's history at all; ``suppression_commits`` gives the commits whose diff touches a suppression
+    comment, and is asked for last, so a slow search overlaps the rest of the audit."""
     versions = ConfigVersions(start)
     entries: list[Entry] = []
     checks: list[tuple[Entry, dict, Snapshot]] = []  # (entry, record, config versions as of the base)
@@ -166,14 +169,16 @@ def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]]
                     checks.append((entry, record, versions.snapshot()))
         versions.advance(commit)
     _check_roles(checks, read)
-    _check_suppressions([e for e in entries if e.commit.sha in suppression_commits], read)
+    touched = suppression_commits()
+    _check_suppressions([e for e in entries if e.commit.sha in touched], read)
     violations = [v for e in entries for v in e.violations]
-    for sha, recs in sorted(records.items(), key=lambda kv: _record_time(kv[1])):
-        if sha not in reachable:
-            first = recs[0] if recs else {}
-            pr = f"#{first['pr']} " if first.get("pr") else ""
-            violations.append(Violation(HISTORY_REWRITTEN, sha, _record_time(recs),
-                                        f"记录 {pr}的提交 {sha[:10]}（{first.get('time', '时间不详')}）已不在 {branch} 的历史中。"))
+    listed = {c.sha for c in commits}
+    gone = unreachable({sha for sha in records if sha not in listed})  # usually none: records sit on main
+    for sha, recs in sorted(((sha, records[sha]) for sha in gone), key=lambda kv: _record_time(kv[1])):
+        first = recs[0] if recs else {}
+        pr = f"#{first['pr']} " if first.get("pr") else ""
+        violations.append(Violation(HISTORY_REWRITTEN, sha, _record_time(recs),
+                                    f"记录 {pr}的提交 {sha[:10]}（{first.get('time', '时间不详')}）已不在 {branch} 的历史中。"))
     return Report(branch, entries, violations)
 
 
@@ -211,11 +216,13 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
     if entry.author and any(login == entry.author for login, _, _ in entry.approvers):
         entry.violations.append(Violation(SELF_APPROVAL, commit.sha, commit.time,
                                           f"{pr}作者 {entry.author} 被记录为审核人。"))
-    missing = "、".join(f"{key} 缺少 {policy.role_label(role)}" for key, roles in (last.get("missing") or {}).items()
-                       for role in roles)
     if last.get("satisfied") and not last.get("emergency"):
         entry.status = "emergency-completed" if first.get("emergency") else "satisfied"
-    elif last.get("emergency"):
+        return entry
+    names = {str(r.get("unit")): str(r.get("name") or r.get("unit")) for r in entry.required if isinstance(r, dict)}
+    missing = "、".join(f"{names.get(key, key)} 缺少 {policy.role_label(role)}"
+                       for key, roles in (last.get("missing") or {}).items() for role in roles)
+    if last.get("emergency"):
         entry.status = "emergency-open"
         entry.violations.append(Violation(EMERGENCY_OPEN, commit.sha, commit.time,
                                           f"{pr}紧急发布（理由：{entry.emergency_reason or '未写'}）尚未补齐：{missing}。"))
@@ -266,53 +273,94 @@ def _check_roles(checks: list[tuple[Entry, dict, Snapshot]], read: Reader) -> No
     """V003 for each recorded role the approver did not hold in the config of the merge's base."""
     parsed: dict[str, object] = {}
 
+    by_text: dict[tuple[str, str], object] = {}  # most config edits leave the roles alone (a column, a name)
+
     def load(specs: set[str], unit_of: dict[str, str]) -> None:
         todo = sorted(s for s in specs if s not in parsed)
         for spec, blob in zip(todo, read(todo)):
-            parsed[spec] = _parse_config(blob, spec, unit_of.get(spec, ""))
+            unit = unit_of.get(spec, "")
+            blocks = _top_level_blocks(blob.decode("utf-8", "replace"), _ROLE_KEYS[bool(unit)]) if blob else None
+            if blocks is None:
+                parsed[spec] = None
+            elif (unit, blocks) in by_text:
+                parsed[spec] = by_text[(unit, blocks)]
+            else:
+                parsed[spec] = by_text[(unit, blocks)] = _parse_config(blocks, spec, unit)
 
     cluster_spec = {id(snap): snap.spec("content/cluster.yaml") for _, _, snap in checks}
     load({s for s in cluster_spec.values() if s}, {})
-    wanted: list[tuple[Entry, ClusterConfig, Snapshot, list[tuple[str, str, str, str]]]] = []
+    wanted: list[tuple[Entry, str, ClusterConfig, list[tuple[str, str, str, str]]]] = []
     unit_of: dict[str, str] = {}
+    unit_spec: dict[tuple[int, str], str] = {}  # (snapshot, unit) -> spec; snapshots are shared between commits
     for entry, record, snap in checks:
-        config = parsed.get(cluster_spec[id(snap)] or "")
+        cspec = cluster_spec[id(snap)] or ""
+        config = parsed.get(cspec)
         if not isinstance(config, ClusterConfig):
             continue  # no readable cluster config at the base: nothing to hold a role against
         held = []
         for login, roles in (record.get("approvers") or {}).items():
             for role_of in roles:
                 key, role = str(role_of.get("unit", "")), str(role_of.get("role", ""))
-                unit = config.portal if key == policy.PORTAL_UNIT else key
-                spec = snap.spec(f"content/{unit}/unit.yaml") if key != policy.PLATFORM else None
-                if spec:
-                    unit_of[spec] = unit
-                held.append((login, key, role, spec or ""))
-        wanted.append((entry, config, snap, held))
-    load(set(unit_of), unit_of)
-    for entry, config, _, held in wanted:
+                spec = ""
+                if key != policy.PLATFORM:
+                    unit = config.portal if key == policy.PORTAL_UNIT else key
+                    spec = unit_spec.get((id(snap), unit), "")
+                    if not spec:
+                        spec = unit_spec[(id(snap), unit)] = snap.spec(f"content/{unit}/unit.yaml") or ""
+                        unit_of[spec] = unit
+                held.append((login, key, role, spec))
+        wanted.append((entry, cspec, config, held))
+    load(set(unit_of) - {""}, unit_of)
+    judged: dict[tuple[str, str, str, str, str], bool] = {}  # the same person, role and config versions recur
+    for entry, cspec, config, held in wanted:
         for login, key, role, spec in held:
-            unit = config.portal if key == policy.PORTAL_UNIT else key
-            loaded = parsed.get(spec)
-            units = {unit: loaded} if isinstance(loaded, Unit) else {}
-            if policy.holds(login, key, role, config, units):
+            verdict_key = (cspec, spec, login, key, role)
+            if verdict_key not in judged:
+                loaded = parsed.get(spec)
+                units = {loaded.id: loaded} if isinstance(loaded, Unit) else {}
+                judged[verdict_key] = policy.holds(login, key, role, config, units)
+            if judged[verdict_key]:
                 continue
-            where = "平台管理员" if role == policy.ADMIN else f"{units[unit].name if units else unit} 的 {policy.role_label(role)}"
+            loaded = parsed.get(spec)
+            name = loaded.name if isinstance(loaded, Unit) else key
+            where = "平台管理员" if role == policy.ADMIN else f"{name} 的 {policy.role_label(role)}"
             pr = f"#{entry.pr} " if entry.pr else ""
             entry.violations.append(Violation(ROLE_NOT_HELD, entry.commit.sha, entry.commit.time,
                                               f"{pr}{login} 被记为 {where}，但合并时的配置中没有这个角色。"))
 
 
-def _parse_config(blob: bytes | None, spec: str, unit: str):
-    if blob is None:
-        return None
-    doc, _ = source.load_yaml(blob.decode("utf-8", "replace"), spec.split(":", 1)[-1])
-    if doc is None or not isinstance(doc.data, dict):
+_ROLE_KEYS = {False: ("portal", "admins"), True: ("name", "people")}
+
+
+def _parse_config(blocks: str, spec: str, unit: str):
+    """The part of a cluster.yaml (portal, admins) or unit.yaml (name, people) that decides who holds a role.
+
+    Only those top-level blocks are parsed: a history has a config version for every staff change, and the
+    columns that make up most of a unit.yaml would cost the YAML parser far more than the roles do."""
+    doc, _ = source.load_yaml(blocks, spec.split(":", 1)[-1])
+    data = doc.data if doc is not None else None
+    if not isinstance(data, dict):
         return None
     try:
-        return Unit.from_data(unit, doc.data) if unit else ClusterConfig.from_data(doc.data)
+        if unit:
+            people = [Person(str(p["id"]), str(p.get("name", "")), tuple(map(str, p.get("roles") or ())))
+                      for p in data.get("people") or []]
+            return Unit(unit, str(data.get("name", unit)), "", "", "", "", "", people, {})
+        return ClusterConfig("", "", str(data["portal"]), {}, [], {}, list(map(str, data.get("admins") or [])), [])
     except (KeyError, TypeError, AttributeError):
         return None
+
+
+def _top_level_blocks(text: str, keys: tuple[str, ...]) -> str:
+    """The lines of the given top-level mapping keys, each with everything indented (or listed) under it."""
+    out = []
+    keep = False
+    for line in text.splitlines(keepends=True):
+        if line[:1] not in (" ", "\t", "-", "#", "\n", "\r"):  # a new top-level key
+            keep = line.split(":", 1)[0].strip().strip("\"'") in keys
+        if keep:
+            out.append(line)
+    return "".join(out)
 
 
 def _check_suppressions(entries: list[Entry], read: Reader) -> None:
