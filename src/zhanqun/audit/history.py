@@ -16,6 +16,8 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import orjson
+
 from zhanqun.errors import UsageError, ZhanqunError
 
 NOTES_REF = "refs/notes/zhanqun"
@@ -112,10 +114,14 @@ def _parse_log(raw: bytes) -> Iterator[Commit]:
 
 
 def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
-    """Those of ``shas`` that are not in ``branch``'s history (one ``rev-list``, only when there are any)."""
-    if not shas:
-        return set()
-    return shas - set(git(root, "rev-list", branch).decode().split())
+    """Those of ``shas`` that are not in ``branch``'s history: a few are asked one by one, many with one
+    ``rev-list`` of the whole branch."""
+    if len(shas) > 16:
+        return shas - set(git(root, "rev-list", branch).decode().split())
+    env = {**os.environ, "LC_ALL": "C"}
+    return {sha for sha in shas
+            if subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", sha, branch], env=env,
+                              capture_output=True, check=False).returncode != 0}
 
 
 def note_records(root: Path) -> dict[str, list[dict]]:
@@ -124,23 +130,23 @@ def note_records(root: Path) -> dict[str, list[dict]]:
         return {}
     pairs = [line.split() for line in git(root, "notes", "--ref", NOTES_REF, "list").decode().splitlines() if line]
     blobs = cat_files(root, [note for note, _ in pairs])
-    out: dict[str, list[dict]] = {}
-    for (_, commit), blob in zip(pairs, blobs):
-        out[commit] = parse_records(blob.decode("utf-8", "replace") if blob is not None else "")
-    return out
+    return {commit: parse_records(blob or b"") for (_, commit), blob in zip(pairs, blobs)}
 
 
-def parse_records(text: str) -> list[dict]:
+def parse_records(text: str | bytes) -> list[dict]:
     """A note holds one JSON record per line: the one written on merge, then any written later (an emergency
     publication's chain completed afterwards). A line that is not a record is kept as an unreadable record."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) == 1:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    records = []
+    for line in raw.split(b"\n"):
+        if not line.strip():
+            continue
         try:
-            data = json.loads(lines[0])
-        except ValueError:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError:
             data = None
-        return [data if isinstance(data, dict) else {"unreadable": True}]
-    return [parse_records(line)[0] for line in lines]
+        records.append(data if isinstance(data, dict) else {"unreadable": True})
+    return records
 
 
 def cat_files(root: Path, specs: Iterable[str]) -> list[bytes | None]:

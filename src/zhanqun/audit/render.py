@@ -4,7 +4,8 @@ inspectors (no script; printable)."""
 from __future__ import annotations
 
 import html
-import json
+
+import orjson
 from collections.abc import Sequence
 
 from zhanqun.audit.report import Entry, PageEvent, Report, Violation, iso
@@ -62,20 +63,10 @@ def page_text(path: str, events: Sequence[PageEvent]) -> str:
     return "\n".join(lines)
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps would build one per call)
-
-
 def as_json(data: dict) -> str:
-    """One line per list entry (commit, violation, event): readable and diffable, and json's C encoder (which
-    ``indent`` would switch off) keeps a 20,000-commit audit fast."""
-    parts = []
-    for key, value in data.items():
-        if isinstance(value, list) and value:
-            rows = ",\n    ".join(map(_ENCODE, value))
-            parts.append(f"  {_ENCODE(key)}: [\n    {rows}\n  ]")
-        else:
-            parts.append(f"  {_ENCODE(key)}: {_ENCODE(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}"
+    """Indented JSON, written by orjson: a 20,000-commit audit is 9 MB, which the standard library's
+    indenting encoder (pure Python) takes three times as long to write."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
 
 
 _CSS = """

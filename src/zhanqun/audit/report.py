@@ -146,8 +146,11 @@ class Report:
 Reader = Callable[[Sequence[str]], list]  # specs ("rev:path") -> contents (bytes or None), in order
 
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
 def iso(timestamp: int) -> str:
-    return dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(hours=8))).isoformat()
+    return dt.datetime.fromtimestamp(timestamp, CHINA).isoformat()
 
 
 def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]],
