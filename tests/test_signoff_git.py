@@ -78,3 +78,21 @@ def test_record_on_merge_is_a_git_note_the_audit_can_read(cluster, zq, tmp_path)
                                  "yang-xiumei-fgw": [{"unit": "fgw", "role": "second"}]}
     assert note["required"][0]["roles"] == ["first", "second"]
     assert "refs/notes/zhanqun" in repo.git.for_each_ref("refs/notes/")
+
+
+def test_record_of_a_squash_merge_keeps_the_approvals_given_on_the_pull_request(cluster, zq, tmp_path):
+    """On a squash merge the reviewed commits never reach main: their approvals still count in the record."""
+    from zhanqun.signoff import gitdata
+
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
+    repo.git.checkout("main")
+    repo.git.merge("--squash", "pr")
+    repo.git.commit("-m", "县发改委推进重点项目建设 (#8)")
+    reviews = github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha), ("yang-xiumei-fgw", "APPROVED", sha))
+    result = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "8", "--author", "wang-li-fgw",
+                "--reviews", reviews)
+    assert result.code == 0, result.text
+    note = gitdata.read_record(repo, repo.head.commit)
+    assert note["satisfied"] is True and set(note["approvers"]) == {"chen-hao-fgw", "yang-xiumei-fgw"}
+    assert zq("audit", "--root", root).code == 0

@@ -57,8 +57,12 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     base = merged.parents[0]
     head = merged.parents[1] if len(merged.parents) > 1 else merged  # a merge commit, or a squash/rebase result
     config, units = gitdata.config_at(base)
-    # Review staleness was enforced before the merge; here the commits are the merged ones as git has them.
-    change = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, _schemas(root))
+    commits = given.commits  # the pull request's commits as the host lists them (--api)
+    if commits is None and len(merged.parents) == 1:
+        # A squash or rebase merge: the reviewed commits are not in main's history, so which approvals were
+        # stale cannot be read from git here; the sign-off check judged that on the pull request.
+        commits = []
+    change = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, _schemas(root), commits)
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
     gitdata.record(repo, merged, change, result, pr, when)
