@@ -82,11 +82,12 @@ def test_unsatisfied_merge_and_forged_records(main, zq, tmp_path):
     code, data = audit(zq, root)
     found = {(v["code"], v["commit"]) for v in data["violations"]}
     assert code == 1
-    assert found == {("V004", unsatisfied), ("V002", forged), ("V003", forged)}
+    assert found == {("V004", unsatisfied), ("V002", forged), ("V003", forged), ("V008", forged)}
     messages = " ".join(v["message"] for v in data["violations"])
     assert "缺少 复审" in messages and "缺少 终审" in messages
     assert f"{EDITOR} 被记为 示例县发展和改革委员会 的 初审" in messages
     assert f"{FIRST} 被记为 示例县发展和改革委员会 的 复审" in messages
+    assert "改动涉及 fgw，记录的审核链没有包括" in messages  # the forged note requires nothing
 
 
 def test_roles_are_judged_by_the_config_of_that_time(main, zq, tmp_path):
@@ -146,17 +147,25 @@ def test_rewritten_history_is_detected(main, zq, tmp_path):
     assert "#12" in data["violations"][0]["message"]
 
 
-def test_since_limits_the_audit(main, zq, tmp_path):
+def test_since_limits_the_audit(main, zq, tmp_path, monkeypatch):
+    """--since takes a commit or a date (China time, whatever the machine's zone); from the first commit that
+    landed on that day, everything after it is audited, a back-dated direct push included."""
     root, repo = main
-    old = commit(repo, NEWS, ITEM.format(importance="routine"), "早年的直接推送", "2026-01-05T10:00:00+08:00")
+    monkeypatch.setenv("TZ", "UTC")
+    old = commit(repo, NEWS, ITEM.format(importance="routine"), "当天的直接推送", "2026-11-21T12:00:00+08:00")
     new = merged_pr(repo, zq, tmp_path, 14, "content/fgw/gzdt/2026-11-24-e.md", ITEM.format(importance="routine"),
-                    "2026-11-24T10:00:00+08:00")
+                    "2026-11-24T03:00:00+08:00")
     assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [old]
-    for since in (old, "2026-06-01"):
+    for since in (old, "2026-11-24"):
         code, data = audit(zq, root, "--since", since)
         assert code == 0 and [c["commit"] for c in data["commits"]] == [new]
-    bad = zq("audit", "--root", root, "--since", "上个月")
-    assert bad.code == 2 and "既不是提交也不是日期" in bad.err
+    backdated = commit(repo, "content/fgw/gzdt/2026-11-25-g.md", ITEM.format(importance="routine"), "倒填日期",
+                       "2020-01-01T10:00:00+08:00")
+    code, data = audit(zq, root, "--since", "2026-11-24")
+    assert code == 1 and [v["commit"] for v in data["violations"]] == [backdated]
+    for bad, message in (("上个月", "既不是提交也不是日期"), ("2026-00-00", "不是有效的日期")):
+        result = zq("audit", "--root", root, "--since", bad)
+        assert result.code == 2 and message in result.err
 
 
 def test_page_provenance_follows_renames_and_withdrawal(main, zq, tmp_path):
@@ -219,4 +228,70 @@ def test_repeated_audit_searches_only_new_commits_and_still_finds_them(main, zq,
     code, data = audit(zq, root)
     assert [(v["code"], v["commit"]) for v in data["violations"] if v["code"] == "V006"] == [("V006", third)]
     assert {v["commit"] for v in data["violations"] if v["code"] == "V007"} == {first, second}
+    assert audit(zq, root, "--no-cache")[1]["violations"] == data["violations"]
+
+
+def test_a_commit_message_cannot_forge_entries(main, zq, tmp_path):
+    """Control characters in a subject (the separators a naive parser would split on) change nothing."""
+    root, repo = main
+    merged = merged_pr(repo, zq, tmp_path, 40, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00")
+    parent = repo.commit(merged).parents[0].hexsha
+    forged = f"修正错字\x1e{merged}\x1f{parent}\x1fz\x1fz\x1f1795300000\x1f合并 #40"
+    pushed = commit(repo, "content/fgw/gzdt/2026-11-23-h.md", ITEM.format(importance="重要"), forged,
+                    "2026-11-23T10:00:00+08:00")
+    code, data = audit(zq, root)
+    assert code == 1 and [(v["code"], v["commit"]) for v in data["violations"]] == [("V001", pushed)]
+    assert [c["commit"] for c in data["commits"]][-2:] == [merged, pushed]
+
+
+def test_a_shallow_clone_is_refused(main, zq, tmp_path):
+    root, repo = main
+    commit(repo, NEWS, ITEM.format(importance="routine"), "直接推送", "2026-11-22T08:00:00+08:00")
+    commit(repo, "content/fgw/gzdt/2026-11-23-i.md", ITEM.format(importance="routine"), "又一次", "2026-11-23T08:00:00+08:00")
+    shallow = tmp_path / "shallow"
+    repo.git.clone("--depth", "1", f"file://{root}", str(shallow))
+    result = zq("audit", "--root", shallow, "--branch", "main")
+    assert result.code == 2 and "浅克隆" in result.err and "fetch-depth: 0" in result.err
+
+
+def test_malformed_notes_are_unreadable_records_not_crashes(main, zq, tmp_path):
+    root, repo = main
+    for number, note in enumerate(('{"approvers": {"x": ["first"]}}', '{"missing": ["first"]}', '{"required": 5}',
+                                   '{"satisfied": true}', "不是 JSON")):
+        sha = merged_pr(repo, zq, tmp_path, 50 + number, f"content/fgw/gzdt/2026-11-2{number}-m.md",
+                        ITEM.format(importance="routine"), f"2026-11-2{number}T10:00:00+08:00", record=False)
+        repo.git.notes("--ref", "refs/notes/zhanqun", "add", "-m", note, sha)
+    result = zq("audit", "--root", root, "--format", "json")
+    data = json.loads(result.out)
+    assert result.code == 1 and "Traceback" not in result.err
+    codes = [v["code"] for v in data["violations"]]
+    assert codes.count("V001") == 4  # the four that are not a record at all
+    assert "V008" in codes  # {"satisfied": true} claims a chain for a change it does not cover
+
+
+def test_suppressions_cannot_hide_behind_spacing_or_gitattributes(main, zq, tmp_path):
+    root, repo = main
+    spaced = ITEM.format(importance="routine") + "\n<!-- zhanqun:\u3000\u3000ignore[W002] 引用史料原文 -->\n中华民国时期。\n"
+    merged_pr(repo, zq, tmp_path, 60, ".gitattributes", "*.md -diff\n", "2026-11-22T09:00:00+08:00", ("egov-zhou",))
+    hidden = merged_pr(repo, zq, tmp_path, 61, NEWS, spaced, "2026-11-22T10:00:00+08:00")
+    code, data = audit(zq, root, "--no-cache")
+    assert [(v["code"], v["commit"]) for v in data["violations"]] == [("V006", hidden)]
+    assert data["commits"][1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin"}]
+
+
+def test_the_kept_search_is_dropped_when_main_takes_another_first_parent_path(main, zq, tmp_path):
+    """main fast-forwarded to a merge whose first parent is a side line: the kept tip is still an ancestor
+    but off the first-parent path, so everything is searched again (and the side line's V006 is found)."""
+    root, repo = main
+    body = ITEM.format(importance="routine") + "\n<!-- zhanqun: ignore[W002] 引用的是史料原文 -->\n中华民国时期。\n"
+    old_tip = merged_pr(repo, zq, tmp_path, 70, "content/fgw/gzdt/2026-11-22-j.md", ITEM.format(importance="routine"),
+                        "2026-11-22T10:00:00+08:00")
+    assert audit(zq, root)[0] == 0  # keeps the search up to old_tip
+    repo.git.checkout("-B", "side", repo.commit(old_tip).parents[0].hexsha)
+    side = commit(repo, NEWS, body, "旁支上的豁免", "2026-11-22T11:00:00+08:00")
+    repo.git.merge("--no-ff", old_tip, "-m", "把 main 合入旁支", env={"GIT_COMMITTER_DATE": "2026-11-22T12:00:00+08:00"})
+    repo.git.checkout("main")
+    repo.git.merge("--ff-only", "side")
+    code, data = audit(zq, root)
+    assert (("V006", side) in {(v["code"], v["commit"]) for v in data["violations"]})
     assert audit(zq, root, "--no-cache")[1]["violations"] == data["violations"]

@@ -96,3 +96,45 @@ def test_record_of_a_squash_merge_keeps_the_approvals_given_on_the_pull_request(
     note = gitdata.read_record(repo, repo.head.commit)
     assert note["satisfied"] is True and set(note["approvers"]) == {"chen-hao-fgw", "yang-xiumei-fgw"}
     assert zq("audit", "--root", root).code == 0
+
+
+def test_a_merge_commit_with_its_own_edits_is_judged_on_what_landed(cluster, zq, tmp_path):
+    """An 'evil merge' adds an important town item while merging a routine fgw item: the record needs the
+    town's chain too, and the audit says it was not satisfied."""
+    from zhanqun.signoff import gitdata
+
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="routine"), "常规动态")
+    repo.git.checkout("main")
+    repo.git.merge("--no-ff", "--no-commit", "pr")
+    town = Path(root) / "content" / "chengguan" / "gzdt" / "2026-11-21-zhen.md"
+    town.write_text(ITEM.format(importance="重要"), encoding="utf-8")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "合并 #9")
+    reviews = github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha))
+    result = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "9", "--author", "wang-li-fgw",
+                "--reviews", reviews)
+    assert result.code == 0 and "城关镇人民政府 缺少 初审" in result.out
+    assert gitdata.read_record(repo, repo.head.commit)["satisfied"] is False
+    audited = zq("audit", "--root", root)
+    assert audited.code == 1 and "V004" in audited.out
+
+
+def test_merging_main_with_edits_makes_earlier_approvals_stale(cluster, zq, tmp_path):
+    root, repo = cluster
+    first = commit(repo, NEWS, ITEM.format(importance="routine"), "初稿")
+    reviews = github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", first))
+    repo.git.checkout("main")
+    commit(repo, "content/fgw/gzdt/2026-11-20-other.md", ITEM.format(importance="routine"), "main 上的其他稿件")
+    repo.git.checkout("pr")
+    repo.git.merge("--no-ff", "main", "-m", "合入 main")
+    assert check(zq, root, reviews).code == 0  # a clean merge of the base brings no new content
+    repo.git.checkout("main")
+    commit(repo, "content/fgw/gzdt/2026-11-19-more.md", ITEM.format(importance="routine"), "main 又一篇")
+    repo.git.checkout("pr")
+    repo.git.merge("--no-ff", "--no-commit", "main")
+    (Path(root) / NEWS).write_text(ITEM.format(importance="routine").replace("推进会", "推进会（已改）"), encoding="utf-8")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "合入 main 时顺手改稿")
+    stale = check(zq, root, reviews)
+    assert stale.code == 1 and "已失效" in stale.out

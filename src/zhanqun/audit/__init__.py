@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import re
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zhanqun.audit import history
-from zhanqun.audit.report import PageEvent, Report, audit, page_history
+from zhanqun.audit.report import CHINA, PageEvent, Report, audit, page_history
 from zhanqun.errors import UsageError
 
 __all__ = ["run", "page", "without_gc", "Report", "PageEvent"]
@@ -43,36 +44,45 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
     tip = history.resolve(root, branch)  # one commit for every read below, even if the branch moves meanwhile
     if not tip:
         raise UsageError(f"找不到分支 {branch}。", hint="用 --branch 指定主分支；CI 中请先 fetch 完整历史（fetch-depth: 0）。")
-    since_rev, since_date = _since(root, since)
+    if history.is_shallow(root):  # the cut-off commit would pass for the first import, hiding what came before
+        raise UsageError("这是浅克隆（shallow clone），历史不完整，无法审计。",
+                         hint="运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
+    since_rev, since_time = _since(root, since)
     # git does most of the work. The suppression search (git log -G, the costliest call) runs beside
     # everything else and is waited for last; the notes are read in a thread beside the history read (a
     # thread waiting on a process does not hold the GIL).
-    cached = history.suppression_cache(root, tip) if use_cache else None
-    if cached:
-        search = history.start_suppression_search(root, tip, cached[0], None)
-    else:
-        search = history.start_suppression_search(root, tip, since_rev, since_date)
-
-    def suppression_commits() -> set[str]:
-        found = history.finish_suppression_search(search)
-        if cached:
-            found |= cached[1]
-        if use_cache and (cached or not (since_rev or since_date)):  # a complete answer up to the tip
-            history.save_suppression_cache(root, tip, found)
-        return found
-
+    cached = history.suppression_cache(root) if use_cache and not since_rev else None
+    search = history.start_suppression_search(root, tip, cached[0] if cached else since_rev)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             notes = pool.submit(history.note_records, root)
-            commits = history.first_parent_history(root, tip, since_rev, since_date)
+            commits = history.first_parent_history(root, tip, since_rev)
             records = notes.result()
+        if cached and cached[0] not in {c.sha for c in commits}:
+            # the kept tip left the first-parent path (a force-push, a fast-forward to another line): search all
+            history.stop(search)
+            cached, search = None, history.start_suppression_search(root, tip)
+
+        def suppression_commits() -> set[str]:
+            found = history.finish_suppression_search(search)
+            if cached:
+                found |= cached[1]
+            if use_cache and not since_rev:  # a complete answer up to the tip
+                history.save_suppression_cache(root, tip, found)
+            return found
+
+        if since_time is not None:
+            # From the first commit that landed on or after the date, everything after it: a commit with a
+            # back-dated time further up is still audited (dates are what committers say; the order is git's).
+            first = next((i for i, c in enumerate(commits) if c.time >= since_time), len(commits))
+            commits = commits[first:]
         start = commits[0].base if commits else None
-        return audit(branch, commits, records, lambda shas: history.unreachable(root, tip, shas),
-                     suppression_commits, lambda specs: history.cat_files(root, specs), start)
+        report = audit(branch, commits, records, lambda shas: history.unreachable(root, tip, shas),
+                       suppression_commits, lambda specs: history.cat_files(root, specs), start)
+        report.notes_missing = not records
+        return report
     finally:
-        if search.poll() is None:  # an error above: do not leave git running
-            search.kill()
-            search.wait()
+        history.stop(search)
 
 
 def page(root: Path, path: str, branch: str = "main", use_cache: bool = True) -> list[PageEvent]:
@@ -87,11 +97,16 @@ def page(root: Path, path: str, branch: str = "main", use_cache: bool = True) ->
     return events
 
 
-def _since(root: Path, since: str | None) -> tuple[str | None, str | None]:
+def _since(root: Path, since: str | None) -> tuple[str | None, int | None]:
+    """A commit to audit after, or the time (a date in China's time zone, 00:00) to audit from."""
     if not since:
         return None, None
     if _DATE.match(since):
-        return None, since
+        try:
+            when = dt.datetime.fromisoformat(since.replace(" ", "T"))
+        except ValueError:
+            raise UsageError(f"--since {since} 不是有效的日期。", hint="写成 2026-01-01 或 2026-01-01 08:00。") from None
+        return None, int(when.replace(tzinfo=when.tzinfo or CHINA).timestamp())
     rev = history.resolve(root, since)
     if rev is None:
         raise UsageError(f"--since {since} 既不是提交也不是日期。", hint="写提交哈希、标签，或日期如 2026-01-01。")

@@ -21,7 +21,11 @@ import orjson
 from zhanqun.errors import UsageError, ZhanqunError
 
 NOTES_REF = "refs/notes/zhanqun"
-_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
+# NUL-separated fields in a fixed order: a subject, name or path can hold any character but NUL, so nothing a
+# committer writes can shift the fields (with -z the file list is NUL-separated too).
+_FORMAT = "%H%x00%P%x00%ct%x00%an%x00%ae%x00%s"
+_SHA = re.compile(r"[0-9a-f]{40}")
+_STATUS = re.compile(r"\n?([ACDMRTUXB])\d*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,13 +80,10 @@ def resolve(root: Path, rev: str) -> str | None:
     return done.stdout.decode().strip() if done.returncode == 0 else None
 
 
-def first_parent_history(root: Path, branch: str, since_rev: str | None = None,
-                         since_date: str | None = None) -> list[Commit]:
+def first_parent_history(root: Path, branch: str, since_rev: str | None = None) -> list[Commit]:
     """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
     parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
     args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z", f"--format={_FORMAT}"]
-    if since_date:
-        args.append(f"--since={since_date}")
     args.append(f"{since_rev}..{branch}" if since_rev else branch)
     commits = list(_parse_log(git(root, *args, "--")))
     commits.reverse()  # cheaper here than git's --reverse, which holds the whole walk before printing
@@ -90,20 +91,18 @@ def first_parent_history(root: Path, branch: str, since_rev: str | None = None,
 
 
 def _parse_log(raw: bytes) -> Iterator[Commit]:
-    for chunk in raw.decode("utf-8", "replace").split("\x1e"):
-        if not chunk:
-            continue
-        header, _, rest = chunk.partition("\0")
-        sha, parents, name, email, when, subject = header.split("\x1f", 5)
-        tokens = rest.lstrip("\n").split("\0")
+    tokens = raw.decode("utf-8", "replace").split("\0")
+    i, end = 0, len(tokens)
+    while i < end:
+        if not tokens[i] and i == end - 1:
+            break  # the NUL after the last field
+        if i + 6 > end or not _SHA.fullmatch(tokens[i]) or not tokens[i + 2].isdigit():
+            raise ZhanqunError("无法解析 git log 的输出。", hint="请把 git 升级到 2.31 或更新版本后重试。")
+        sha, parents, when, name, email, subject = tokens[i:i + 6]
+        i += 6
         files = []
-        i = 0
-        while i < len(tokens):
-            status = tokens[i]
-            if not status:
-                i += 1
-                continue
-            kind = status[0]
+        while i < end and (status := _STATUS.fullmatch(tokens[i])):
+            kind = status.group(1)
             if kind in "RC":
                 files.append(FileChange(kind, tokens[i + 2], tokens[i + 1]))
                 i += 3
@@ -145,8 +144,20 @@ def parse_records(text: str | bytes) -> list[dict]:
             data = orjson.loads(line)
         except orjson.JSONDecodeError:
             data = None
-        records.append(data if isinstance(data, dict) else {"unreadable": True})
+        records.append(data if _well_formed(data) else {"unreadable": True})
     return records
+
+
+def _well_formed(data) -> bool:
+    """The shape ``zhanqun.signoff.gitdata.record`` writes (a note anyone can push must not crash the audit)."""
+    if not isinstance(data, dict):
+        return False
+    approvers, missing, required = data.get("approvers", {}), data.get("missing", {}), data.get("required", [])
+    return (isinstance(approvers, dict)
+            and all(isinstance(v, list) and all(isinstance(h, dict) for h in v) for v in approvers.values())
+            and isinstance(missing, dict) and all(isinstance(v, list) for v in missing.values())
+            and isinstance(required, list)
+            and all(isinstance(r, dict) and isinstance(r.get("roles", []), list) for r in required))
 
 
 def cat_files(root: Path, specs: Iterable[str]) -> list[bytes | None]:
@@ -173,19 +184,20 @@ def cat_files(root: Path, specs: Iterable[str]) -> list[bytes | None]:
     return out
 
 
-# The pickaxe finds the commits whose diff adds or removes a suppression comment; git runs it in C, and only
-# those commits' files are read back to see what was added (zhanqun.checks.suppressions.parse decides).
-_SUPPRESSION_PICKAXE = r"zhanqun.{0,6}ignore"
-SUPPRESSION_TEXT = re.compile(r"zhanqun\s*[:：]\s*ignore")
+# The pickaxe finds the commits whose diff adds or removes a line that mentions zhanqun; git runs it in C, and
+# only those commits' files are read back, where zhanqun.checks.suppressions.parse (the same parser the checks
+# use) decides what was added. The plain word, not a pattern of the comment: any spacing the checks accept
+# (full-width spaces included) is found. --text: a .gitattributes marking Markdown as binary must not hide it.
+_SUPPRESSION_PICKAXE = "zhanqun"
+_CACHE = "zhanqun/audit-suppressions.json"
+_CACHE_VERSION = 2
 
 
-def start_suppression_search(root: Path, branch: str, since_rev: str | None, since_date: str | None):
-    """Start ``git log -G`` in the background (it runs beside the main history read on a second core)."""
-    args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "-s", "-E",
-            f"-G{_SUPPRESSION_PICKAXE}", "--format=%H"]
-    if since_date:
-        args.append(f"--since={since_date}")
-    args += [f"{since_rev}..{branch}" if since_rev else branch, "--"]
+def start_suppression_search(root: Path, tip: str, after: str | None = None):
+    """Start ``git log -G`` over ``after..tip`` (all of it without ``after``) in the background; it runs
+    beside the history read on a second core."""
+    args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--text",
+            "-s", f"-G{_SUPPRESSION_PICKAXE}", "--format=%H", f"{after}..{tip}" if after else tip, "--"]
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat"})
 
@@ -199,23 +211,26 @@ def finish_suppression_search(process) -> set[str]:
     return set(out.decode().split())
 
 
+def stop(process) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
 # Which commits touch a suppression comment never changes for a commit, so the search of a long history is
-# kept in the repository's git folder and later runs search only the commits since ("tip..branch").
-_CACHE = "zhanqun/audit-suppressions.json"
-
-
-def suppression_cache(root: Path, branch: str) -> tuple[str, set[str]] | None:
-    """(tip, commits) from the last audit's search, if the tip is still in ``branch``'s history."""
+# kept in the repository's git folder and later runs search only the commits since ("tip..branch"). The
+# caller accepts it only if the kept tip is still on the branch's first-parent path.
+def suppression_cache(root: Path) -> tuple[str, set[str]] | None:
+    """(tip, commits) from the last audit's search."""
     path = _git_dir(root) / _CACHE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != _CACHE_VERSION or data.get("pattern") != _SUPPRESSION_PICKAXE:
+            return None
         tip, shas = str(data["tip"]), set(map(str, data["commits"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    env = {**os.environ, "LC_ALL": "C"}
-    ancestor = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", tip, branch], env=env,
-                              capture_output=True, check=False)
-    return (tip, shas) if ancestor.returncode == 0 else None
+    return (tip, shas) if _SHA.fullmatch(tip) else None
 
 
 def save_suppression_cache(root: Path, tip: str, shas: set[str]) -> None:
@@ -224,10 +239,15 @@ def save_suppression_cache(root: Path, tip: str, shas: set[str]) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": 1, "tip": tip, "commits": sorted(shas)}), encoding="utf-8")
+        tmp.write_text(json.dumps({"version": _CACHE_VERSION, "pattern": _SUPPRESSION_PICKAXE, "tip": tip,
+                                   "commits": sorted(shas)}), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def is_shallow(root: Path) -> bool:
+    return git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
 
 
 def _git_dir(root: Path) -> Path:

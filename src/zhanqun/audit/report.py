@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from zhanqun import source
-from zhanqun.audit.history import SUPPRESSION_TEXT, Commit
+from zhanqun.audit.history import Commit
 from zhanqun.checks import suppressions
 from zhanqun.config import ClusterConfig, Person, Unit
 from zhanqun.findings import Severity, define
@@ -69,6 +69,13 @@ SUPPRESSION_ADDED = define(
     example="content/fgw/gzdt/…md:12 ignore[P002] 该号码是镇政府值班手机，已公开多年",
     fix="核实理由是否成立；不成立的，删除豁免并改正内容。",
     requirement="R4, R8.2",
+)
+RECORD_MISMATCH = define(
+    "V008", "record-mismatch", Severity.ERROR, "审核记录与提交的实际改动对不上。",
+    why="记录是为另一个提交写的、没有覆盖这次改动涉及的单位或平台文件，或者自称已满足却没有相应的审核人；这样的记录不能证明审核链（R5.6）。",
+    example="提交改了 content/chengguan/…，记录只要求 fgw 的审核",
+    fix="核实这次合并的审核情况，由相应角色审核后用 zhanqun signoff record 重新写记录；检查 refs/notes/zhanqun 是否被人手工改写。",
+    requirement="R5.6, R8.2",
 )
 HISTORY_REWRITTEN = define(
     "V007", "history-rewritten", Severity.ERROR, "有审核记录的提交已不在主分支历史中。",
@@ -127,6 +134,7 @@ class Report:
     branch: str
     entries: list[Entry]
     violations: list[Violation]  # all, including those of commits no longer on the branch
+    notes_missing: bool = False  # no sign-off record at all: a clone without refs/notes/zhanqun?
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -216,6 +224,8 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
                     seen.add(key)
                     entry.approvers.append(key)
     pr = f"#{entry.pr} " if entry.pr else ""
+    for problem in _mismatches(commit, readable, entry):
+        entry.violations.append(Violation(RECORD_MISMATCH, commit.sha, commit.time, f"{pr}{problem}"))
     if entry.author and any(login == entry.author for login, _, _ in entry.approvers):
         entry.violations.append(Violation(SELF_APPROVAL, commit.sha, commit.time,
                                           f"{pr}作者 {entry.author} 被记录为审核人。"))
@@ -225,7 +235,7 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
     names = {str(r.get("unit")): str(r.get("name") or r.get("unit")) for r in entry.required if isinstance(r, dict)}
     missing = "、".join(f"{names.get(key, key)} 缺少 {policy.role_label(role)}"
                        for key, roles in (last.get("missing") or {}).items() for role in roles)
-    if last.get("emergency"):
+    if last.get("emergency") or first.get("emergency"):  # completed without repeating --emergency: still open
         entry.status = "emergency-open"
         entry.violations.append(Violation(EMERGENCY_OPEN, commit.sha, commit.time,
                                           f"{pr}紧急发布（理由：{entry.emergency_reason or '未写'}）尚未补齐：{missing}。"))
@@ -233,6 +243,33 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
         entry.status = "not-satisfied"
         entry.violations.append(Violation(NOT_SATISFIED, commit.sha, commit.time, f"{pr}合并时审核链未满足：{missing}。"))
     return entry
+
+
+def _mismatches(commit: Commit, records: list[dict], entry: Entry) -> list[str]:
+    """What a record claims that the commit itself contradicts (checked from paths, without reading files)."""
+    problems = []
+    wrong = sorted({str(r.get("commit"))[:10] for r in records if r.get("commit") != commit.sha})
+    if wrong:
+        problems.append(f"记录写的是提交 {'、'.join(wrong)}，却挂在 {commit.sha[:10]} 上。")
+    required = {str(r.get("unit")) for r in entry.required}
+    units, platform = set(), False
+    for change in commit.files:
+        for path in filter(None, (change.path, change.old_path)):
+            if policy.is_platform(path):
+                platform = True
+            elif (unit := policy.unit_of(path)) is not None:
+                units.add(unit)
+    uncovered = sorted(units - required) + ([policy.PLATFORM] if platform and policy.PLATFORM not in required else [])
+    if uncovered:
+        problems.append(f"改动涉及 {'、'.join(uncovered)}，记录的审核链没有包括。")
+    last = records[-1]
+    if last.get("satisfied") and not last.get("emergency"):
+        held = {(unit, role) for _, unit, role in entry.approvers}
+        unfilled = [f"{r.get('unit')} {policy.role_label(str(role))}" for r in entry.required
+                    for role in r.get("roles", []) if (str(r.get("unit")), str(role)) not in held]
+        if unfilled:
+            problems.append(f"记录称审核链已满足，但没有人担任 {'、'.join(unfilled)}。")
+    return problems
 
 
 class ConfigVersions:
@@ -381,7 +418,7 @@ def _check_suppressions(entries: list[Entry], read: Reader) -> None:
     blobs = dict(zip(specs, read(specs)))
     for entry, path, before, after in wanted:
         new_text = (blobs.get(after) or b"").decode("utf-8", "replace")
-        if not SUPPRESSION_TEXT.search(new_text):
+        if "zhanqun" not in new_text:
             continue
         old_text = (blobs.get(before) or b"").decode("utf-8", "replace") if before else ""
         had: dict[tuple, int] = {}

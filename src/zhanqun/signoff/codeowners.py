@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 from zhanqun.config import ClusterConfig, Unit
-from zhanqun.signoff.policy import PLATFORM_FILES, PLATFORM_PREFIXES
 
 PATHS = {"github": ".github/CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
 REVIEW_ROLES = ("first", "second", "final", "leader")
@@ -23,25 +22,26 @@ HEADER = ("# 由 zhanqun codeowners 根据 content/cluster.yaml 和各单位 uni
 
 
 def owners_by_path(config: ClusterConfig, units: dict[str, Unit]) -> list[tuple[str, list[str]]]:
-    """(path, logins) from the most general to the most specific: a folder ends in ``/``."""
+    """(path, logins) of the units' folders and their unit.yaml; a folder ends in ``/``. Everything outside the
+    units' folders belongs to the platform admins (zhanqun.signoff.policy: all but documentation)."""
     admins = sorted(config.admins)
     rules: list[tuple[str, list[str]]] = []
     for unit_id in sorted(units):
         reviewers = sorted({p.id for p in units[unit_id].people if set(p.roles) & set(REVIEW_ROLES)})
         rules.append((f"content/{unit_id}/", reviewers or admins))
         rules.append((f"content/{unit_id}/unit.yaml", admins))
-    rules += [(path, admins) for path in PLATFORM_FILES]
-    rules += [(prefix, admins) for prefix in PLATFORM_PREFIXES]
     return rules
 
 
 def render(config: ClusterConfig, units: dict[str, Unit], kind: str) -> str:
     lines = [HEADER]
     if kind == "github":
-        lines.append(f"* {_logins(config.admins)}")  # anything else at the top: the platform
+        lines.append(f"* {_logins(config.admins)}")  # the platform; the units' lines below win for their folders
         lines += [f"/{path} {_logins(logins)}" for path, logins in owners_by_path(config, units)]
     else:
-        # Gitea adds the owners of every matching line: a unit.yaml asks the unit's reviewers and the admins.
+        # Gitea adds the owners of every matching line: a negative line gives the admins all but the units'
+        # folders, and a unit.yaml asks the unit's reviewers and the admins.
+        lines.append(f"!content/[^/]+/.* {_logins(config.admins)}")
         lines += [f"{_regex(path)}{'.*' if path.endswith('/') else ''} {_logins(logins)}"
                   for path, logins in owners_by_path(config, units)]
     return "\n".join(lines) + "\n"

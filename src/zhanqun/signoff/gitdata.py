@@ -63,10 +63,13 @@ def config_at(commit) -> tuple[ClusterConfig, dict[str, Unit]]:
 
 
 def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "",
-                   schemas=None, api_commits: list[tuple[str, int]] | None = None) -> Change:
+                   schemas=None, listed: list[str] | None = None, stale_check: bool = True) -> Change:
     """The change a pull request makes: files (with front matter before and after), commits, reviews.
 
-    ``schemas`` (a SchemaSet) supplies the Chinese key and value aliases editors may write (重要程度: 重要)."""
+    ``schemas`` (a SchemaSet) supplies the Chinese key and value aliases editors may write (重要程度: 重要).
+    ``listed`` are the commits the host lists for the pull request: each must be in git's range (the order
+    and the content are read from git, not from the host). Without ``stale_check`` no approval is stale (a
+    squash merge: the reviewed commits are not in main's history)."""
     aliases, values = _ALIASES, _VALUES
     if schemas is not None:
         aliases = dict(schemas.aliases("item"))
@@ -81,12 +84,31 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
         after = _front_matter(diff.b_blob, aliases, values) if diff.b_blob is not None and new_path.endswith(".md") else None
         path = new_path if status != "D" else old_path
         files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after))
-    if api_commits is not None:  # the pull request's commits as the host lists them (``--pr``)
-        commits = [(sha, parents <= 1) for sha, parents in api_commits]
-    else:
-        commits = [(commit.hexsha, len(commit.parents) <= 1)  # a merge of the base brings no new content
-                   for commit in repo.iter_commits(f"{start.hexsha}..{head.hexsha}", reverse=True)]
+    in_range = list(repo.iter_commits(f"{start.hexsha}..{head.hexsha}", topo_order=True, reverse=True))
+    if listed is not None:
+        unknown = sorted(set(listed) - {c.hexsha for c in in_range})
+        if unknown:
+            raise UsageError(f"托管平台列出的提交 {unknown[0][:10]} 不在本地的 {start.hexsha[:10]}..{head.hexsha[:10]} 中。",
+                             hint="先 fetch 合并请求的全部提交（CI 检出时 fetch-depth: 0），并确认 --base/--head 与合并请求一致。")
+    commits = [(c.hexsha, _brings_content(repo, c)) for c in in_range] if stale_check else []
     return Change(author, tuple(files), tuple(reviews), tuple(commits), emergency_reason)
+
+
+def _brings_content(repo, commit) -> bool:
+    """Whether a commit changes content an approval was given for. A merge (of the base into the pull
+    request, say) does not, if its tree is exactly what git merges by itself; a merge with edits, or with a
+    conflict resolved by hand, does."""
+    import git
+
+    if len(commit.parents) <= 1:
+        return True
+    if len(commit.parents) > 2:
+        return True
+    try:
+        merged_tree = repo.git.merge_tree("--write-tree", commit.parents[0].hexsha, commit.parents[1].hexsha).split()[0]
+    except git.GitCommandError:  # a conflict (exit 1), or a git older than 2.38: count it as content
+        return True
+    return merged_tree != commit.tree.hexsha
 
 
 def read_reviews(path: Path) -> list[Review]:

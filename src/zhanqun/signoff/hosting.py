@@ -14,6 +14,7 @@ Configuration comes from the environment, as CI provides it:
 from __future__ import annotations
 
 import dataclasses
+import http.client
 import json
 import os
 import urllib.error
@@ -76,12 +77,12 @@ class Api:
     def reviews(self, number: int) -> list[dict[str, Any]]:
         return self.paged(f"/repos/{self.repo}/pulls/{number}/reviews")
 
-    def commits(self, number: int) -> list[tuple[str, int]]:
-        """(sha, number of parents) of the pull request's commits, oldest first."""
+    def commits(self, number: int) -> list[str]:
+        """The pull request's commits (in no particular order: Gitea lists them newest first, GitHub by date)."""
         out = []
         for entry in self.paged(f"/repos/{self.repo}/pulls/{number}/commits"):
             try:
-                out.append((entry["sha"], len(entry.get("parents") or [])))
+                out.append(str(entry["sha"]))
             except (KeyError, TypeError):
                 raise ApiError(f"托管平台返回的合并请求 #{number} 提交列表格式不对。") from None
         return out
@@ -105,18 +106,24 @@ class Api:
     # -- HTTP ------------------------------------------------------------------------------------------------
 
     def paged(self, path: str) -> list[dict[str, Any]]:
+        """Every page of a list. The host's ``Link: …; rel="next"`` says whether there is another page (an
+        instance may cap pages below the size asked for); without the header, pages are read until one is empty."""
         name, size = _PAGE[self.kind]
         out: list[dict[str, Any]] = []
         for page in range(1, _MAX_PAGES + 1):
-            chunk = self.request("GET", f"{path}?{urllib.parse.urlencode({name: size, 'page': page})}")
+            chunk, headers = self._send("GET", f"{path}?{urllib.parse.urlencode({name: size, 'page': page})}")
             if not isinstance(chunk, list):
                 raise ApiError(f"托管平台对 {path} 返回的不是列表。")
             out += chunk
-            if len(chunk) < size:
-                break
-        return out
+            link = headers.get("Link")
+            if (link is not None and 'rel="next"' not in link) or not chunk:
+                return out
+        raise ApiError(f"托管平台对 {path} 的结果超过 {_MAX_PAGES} 页，没有读完。", hint="请检查合并请求是否异常。")
 
     def request(self, method: str, path: str, body: Any = None, missing_ok: bool = False) -> Any:
+        return self._send(method, path, body, missing_ok)[0]
+
+    def _send(self, method: str, path: str, body: Any = None, missing_ok: bool = False) -> tuple[Any, Any]:
         headers = {"Accept": "application/json", "User-Agent": "zhanqun"}
         if self.kind == "github":
             headers.update({"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"})
@@ -126,25 +133,26 @@ class Api:
         if body is not None:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        where = path.split("?")[0]
         try:
+            request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                raw = response.read()
+                raw, reply_headers = response.read(), response.headers
         except urllib.error.HTTPError as exc:
             if exc.code == 404 and missing_ok:
-                return None
-            raise ApiError(f"托管平台 API {method} {path.split('?')[0]} 返回 {exc.code}：{_reason(exc.code)}",
+                return None, {}
+            raise ApiError(f"托管平台 API {method} {where} 返回 {exc.code}：{_reason(exc.code)}",
                            hint="检查 ZHANQUN_API_URL、仓库名和令牌（ZHANQUN_API_TOKEN）的权限。") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+            reason = getattr(exc, "reason", None) or exc
             raise ApiError(f"无法连接托管平台 API {self.base_url}：{reason}",
-                           hint="检查网络和 ZHANQUN_API_URL；内网 Gitea 需在同一网络中的 runner 上运行。") from None
+                           hint="检查网络和 ZHANQUN_API_URL（须以 http:// 或 https:// 开头）；内网 Gitea 需在同一网络中的 runner 上运行。") from None
         if not raw.strip():
-            return None
+            return None, reply_headers
         try:
-            return json.loads(raw)
+            return json.loads(raw), reply_headers
         except ValueError:
-            raise ApiError(f"托管平台 API {path.split('?')[0]} 返回的不是 JSON。", hint="确认 API 地址以 /api/v1（Gitea）结尾。") from None
+            raise ApiError(f"托管平台 API {where} 返回的不是 JSON。", hint="确认 API 地址以 /api/v1（Gitea）结尾。") from None
 
 
 def _reason(code: int) -> str:

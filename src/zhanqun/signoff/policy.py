@@ -11,7 +11,8 @@ Rules (R5.2, R5.3, R5.5):
   for both places. Files of a unit that are not items (attachments, images) need at least the routine chain.
 - ``homepage: true`` or ``push_to_portal`` (before or after) adds the portal unit's ``leader``.
 - Platform files (cluster config, any unit.yaml, schemas, rule data, theme, plugins, Pelican settings,
-  packaging, CI) need a platform admin (``cluster.admins``).
+  packaging, code, CI: everything outside a unit's folder but documentation) need a platform admin
+  (``cluster.admins``).
 - The author never counts; one person fills one role in the whole change; only each person's latest review
   counts; an approval given on a commit before the last content change does not count; a person whose latest
   review requests changes blocks the change.
@@ -27,9 +28,6 @@ from collections.abc import Iterable, Sequence
 from zhanqun.config import ROLE_LABELS, ClusterConfig, Unit
 
 IMPORTANCE_ORDER = ("routine", "general", "important")
-PLATFORM_PREFIXES = ("schemas/", "rules/", "themes/", "plugins/", ".github/", ".gitea/")
-PLATFORM_FILES = ("content/cluster.yaml", "pelicanconf.py", "pyproject.toml", ".pre-commit-config.yaml",
-                  ".pre-commit-hooks.yaml")
 ADMIN = "admin"
 LEADER = "leader"
 PORTAL_UNIT = "__portal__"  # requirement key for the portal leader's sign-off
@@ -104,10 +102,10 @@ def required(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> l
     platform = False
     for changed in change.files:
         for path in filter(None, {changed.path, changed.old_path}):
-            if _is_platform(path):
+            if is_platform(path):
                 platform = True
                 continue
-            unit_id = _unit_of(path)
+            unit_id = unit_of(path)
             if unit_id is None:
                 continue
             level = "routine"
@@ -126,7 +124,7 @@ def required(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> l
         portal = units.get(config.portal)
         requirements.append(Requirement(PORTAL_UNIT, f"{portal.name if portal else config.portal}（门户首页）", None, [LEADER]))
     if platform:
-        requirements.append(Requirement(PLATFORM, "平台文件（配置、模式、规则、模板、插件、CI）", None, [ADMIN]))
+        requirements.append(Requirement(PLATFORM, "平台文件（配置、模式、规则、模板、插件、程序、CI）", None, [ADMIN]))
     return requirements
 
 
@@ -224,18 +222,31 @@ def _assign(slots, people: Iterable[str], eligible) -> list:
 
 
 def needs_signoff(path: str) -> bool:
-    """Whether a change to ``path`` needs a sign-off at all: content of a unit, or a platform file."""
-    return _is_platform(path) or _unit_of(path) is not None
+    """Whether a change to ``path`` needs a sign-off at all: everything but documentation."""
+    return is_platform(path) or unit_of(path) is not None
 
 
-def _is_platform(path: str) -> bool:
-    if path in PLATFORM_FILES or path.startswith(PLATFORM_PREFIXES):
+# Documentation is the only thing outside a unit's folder that needs nobody: everything else (config, schemas,
+# rules, theme, plugins, the code of zhanqun itself, scripts, CI, .gitattributes ...) decides what is built,
+# checked or approved, so it needs a platform admin.
+DOC_PREFIXES = ("docs/",)
+DOC_ROOT_NAMES = ("README", "CHANGELOG", "LICENSE", "CONTRIBUTING", "SECURITY")
+
+
+def is_documentation(path: str) -> bool:
+    if path.startswith(DOC_PREFIXES):
         return True
+    return "/" not in path and (path.upper().startswith(DOC_ROOT_NAMES) or path.endswith(".md"))
+
+
+def is_platform(path: str) -> bool:
     parts = path.split("/")
-    return len(parts) == 3 and parts[0] == "content" and parts[2] == "unit.yaml"
+    if parts[0] == "content" and len(parts) >= 3:
+        return parts[2] == "unit.yaml" and len(parts) == 3
+    return not is_documentation(path)
 
 
-def _unit_of(path: str) -> str | None:
+def unit_of(path: str) -> str | None:
     parts = path.split("/")
     return parts[1] if len(parts) >= 3 and parts[0] == "content" else None
 

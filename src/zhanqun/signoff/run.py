@@ -20,7 +20,7 @@ class Inputs:
     reviews: list[policy.Review]
     head: str | None = None
     base: str | None = None
-    commits: list[tuple[str, int]] | None = None
+    commits: list[str] | None = None  # as the host lists them
 
 
 def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_kind: str | None,
@@ -55,14 +55,13 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     if not merged.parents:
         raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
     base = merged.parents[0]
-    head = merged.parents[1] if len(merged.parents) > 1 else merged  # a merge commit, or a squash/rebase result
     config, units = gitdata.config_at(base)
-    commits = given.commits  # the pull request's commits as the host lists them (--api)
-    if commits is None and len(merged.parents) == 1:
-        # A squash or rebase merge: the reviewed commits are not in main's history, so which approvals were
-        # stale cannot be read from git here; the sign-off check judged that on the pull request.
-        commits = []
-    change = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, _schemas(root), commits)
+    # What landed is the change from the first parent to the merged commit (a merge commit's own edits
+    # included). A squash or rebase merge carries none of the reviewed commits, so which approvals were stale
+    # cannot be read from git here: the sign-off check judged that on the pull request.
+    squashed = len(merged.parents) == 1
+    change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, _schemas(root),
+                                    stale_check=not squashed)
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
     gitdata.record(repo, merged, change, result, pr, when)
