@@ -138,3 +138,40 @@ def test_merging_main_with_edits_makes_earlier_approvals_stale(cluster, zq, tmp_
     repo.git.commit("-m", "合入 main 时顺手改稿")
     stale = check(zq, root, reviews)
     assert stale.code == 1 and "已失效" in stale.out
+
+
+def test_records_from_two_ci_clones_are_both_kept_on_the_remote(cluster, zq, tmp_path):
+    """Two merges recorded by two CI jobs from fresh clones (neither has the other's record): --push fetches,
+    merges and retries, so the remote ends with both records, and the audit reads them in order."""
+    import git
+
+    from zhanqun.signoff import gitdata
+
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="routine"), "动态一")
+    repo.git.checkout("main")
+    repo.git.merge("--no-ff", "pr", "-m", "合并 #1")
+    first = repo.head.commit.hexsha
+    repo.git.checkout("-b", "pr2")
+    sha2 = commit(repo, "content/fgw/gzdt/2026-11-22-two.md", ITEM.format(importance="routine"), "动态二")
+    repo.git.checkout("main")
+    repo.git.merge("--no-ff", "pr2", "-m", "合并 #2")
+    second = repo.head.commit.hexsha
+    remote = tmp_path / "remote.git"
+    git.Repo.init(remote, bare=True, initial_branch="main")
+    repo.git.push(str(remote), "main")
+    clones = [git.Repo.clone_from(str(remote), tmp_path / name) for name in ("ci1", "ci2")]
+    # ci2 writes its record before ci1 pushes, and pushes after: its first push is refused (not a fast-forward)
+    reviews2 = github_reviews(tmp_path / "r2.json", ("chen-hao-fgw", "APPROVED", sha2))
+    assert zq("signoff", "record", "--root", clones[1].working_dir, "--commit", second, "--pr", "2",
+              "--author", "wang-li-fgw", "--reviews", reviews2).code == 0
+    reviews1 = github_reviews(tmp_path / "r1.json", ("chen-hao-fgw", "APPROVED", sha))
+    result = zq("signoff", "record", "--root", clones[0].working_dir, "--commit", first, "--pr", "1",
+                "--author", "wang-li-fgw", "--reviews", reviews1, "--push", "origin")
+    assert result.code == 0, result.text
+    gitdata.push_notes(clones[1], "origin")
+    check_clone = git.Repo.clone_from(str(remote), tmp_path / "auditor")
+    check_clone.git.fetch("origin", "refs/notes/zhanqun:refs/notes/zhanqun")
+    assert gitdata.read_record(check_clone, check_clone.commit(first))["pr"] == "1"
+    assert gitdata.read_record(check_clone, check_clone.commit(second))["pr"] == "2"
+    assert zq("audit", "--root", check_clone.working_dir).code == 0

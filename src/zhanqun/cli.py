@@ -155,17 +155,22 @@ def signoff_check(root: Path, base: str | None, head: str | None, author: str | 
               help="审核记录 JSON（同 signoff check）。")
 @api_options
 @click.option("--emergency", default="", help="突发事件紧急发布的理由。")
+@click.option("--push", "remote", default=None,
+              help="先从该远程仓库取回已有的审核记录，写入后推送回去（CI 用，如 --push origin）。")
 def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file: Path | None, pr: str | None,
-                   api_kind: str | None, repo: str | None, emergency: str) -> None:
+                   api_kind: str | None, repo: str | None, emergency: str, remote: str | None) -> None:
     """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。再次运行会追加一条记录（紧急发布补审）。"""
     from zhanqun.audit.history import NOTES_REF
     from zhanqun.signoff import run
 
     if not pr:
         raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
-    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency)
+    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote)
     output.signoff_verdict(result)
-    output.info(f"审核记录已写入 {NOTES_REF}。推送：git push origin {NOTES_REF}")
+    if remote:
+        output.info(f"审核记录已写入 {NOTES_REF} 并推送到 {remote}。")
+    else:
+        output.info(f"审核记录已写入 {NOTES_REF}。推送：zhanqun signoff record … --push origin，或 git push origin {NOTES_REF}")
 
 
 @cli.command()

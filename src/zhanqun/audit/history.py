@@ -145,7 +145,9 @@ def parse_records(text: str | bytes) -> list[dict]:
         except orjson.JSONDecodeError:
             data = None
         records.append(data if _well_formed(data) else {"unreadable": True})
-    return records
+    # Records merged from several clones (git notes merge -s cat_sort_uniq) come back sorted by their text:
+    # put them in the order they were written.
+    return sorted(records, key=lambda r: str(r.get("recorded_at", "")))
 
 
 def _well_formed(data) -> bool:

@@ -178,7 +178,7 @@ def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, 
 
 
 
-def record(repo, commit, change: Change, result, pr: str, when: str) -> dict[str, Any]:
+def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at: str = "") -> dict[str, Any]:
     """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record.
 
     A note holds one JSON record per line and is only ever appended to: running ``signoff record`` again for
@@ -195,6 +195,7 @@ def record(repo, commit, change: Change, result, pr: str, when: str) -> dict[str
             filled.setdefault(login, []).append(held)
     data = {
         "version": 1, "pr": pr, "commit": commit.hexsha, "author": change.author, "time": when,
+        "recorded_at": recorded_at or when,
         "approvers": filled,
         "required": [{"unit": r.key, "name": r.name, "importance": r.importance, "roles": r.roles} for r in result.requirements],
         "missing": {r.key: r.missing for r in result.requirements if r.missing},
@@ -220,3 +221,39 @@ def read_record(repo, commit) -> dict[str, Any] | None:
     """The latest record written for ``commit``."""
     records = [r for r in read_records(repo, commit) if "unreadable" not in r]
     return records[-1] if records else None
+
+
+_REMOTE_NOTES = "refs/notes/zhanqun-remote"
+
+
+def fetch_notes(repo, remote: str) -> None:
+    """Bring the remote's records in before writing one (a CI clone has none): merged line by line, so
+    records written elsewhere meanwhile are all kept."""
+    import git
+
+    try:
+        repo.git.fetch(remote, f"+{NOTES_REF}:{_REMOTE_NOTES}")
+    except git.GitCommandError as exc:
+        if "couldn't find remote ref" in str(exc):
+            return  # the first record of this repository
+        raise UsageError(f"无法从 {remote} 取得审核记录（{NOTES_REF}）。", hint="检查远程仓库地址和权限。") from None
+    try:
+        repo.git.rev_parse("--verify", "--quiet", NOTES_REF)
+    except git.GitCommandError:
+        repo.git.update_ref(NOTES_REF, _REMOTE_NOTES)
+        return
+    repo.git.notes("--ref", NOTES_REF, "merge", "-q", "-s", "cat_sort_uniq", _REMOTE_NOTES)
+
+
+def push_notes(repo, remote: str, attempts: int = 5) -> None:
+    """Push the records; when another merge's record got there first, merge and push again."""
+    import git
+
+    for _ in range(attempts):
+        try:
+            repo.git.push(remote, f"{NOTES_REF}:{NOTES_REF}")
+            return
+        except git.GitCommandError:
+            fetch_notes(repo, remote)
+    raise UsageError(f"审核记录推送到 {remote} 失败（重试 {attempts} 次）。",
+                     hint=f"检查推送权限；可稍后运行 git push {remote} {NOTES_REF}。记录已写在本地。")

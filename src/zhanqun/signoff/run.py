@@ -49,8 +49,12 @@ def check(root: Path, base: str | None, head: str | None, given: Inputs, emergen
     return policy.verdict(change, config, units)
 
 
-def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str = "") -> policy.Verdict:
+def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str = "",
+           remote: str | None = None) -> policy.Verdict:
+    """Write the record of a merged pull request; with ``remote``, fetch the records there first and push after."""
     repo = gitdata.open_repo(root)
+    if remote:
+        gitdata.fetch_notes(repo, remote)
     merged = gitdata.commit_of(repo, commit_rev)
     if not merged.parents:
         raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
@@ -64,7 +68,9 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
                                     stale_check=not squashed)
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
-    gitdata.record(repo, merged, change, result, pr, when)
+    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat())
+    if remote:
+        gitdata.push_notes(repo, remote)
     return result
 
 
