@@ -64,6 +64,7 @@ def test_direct_push_and_unrecorded_merge_are_violations(main, zq, tmp_path):
     code, data = audit(zq, root)
     assert code == 1
     assert [(v["code"], v["commit"]) for v in data["violations"]] == [("V001", pushed), ("V001", unrecorded)]
+    assert "没有任何审核记录" in zq("audit", "--root", root).err  # a clone without the notes says why
     assert all(c["subject"] != "说明文件" for c in data["commits"])  # only changes that need a sign-off
 
 
@@ -194,6 +195,8 @@ def test_page_provenance_follows_renames_and_withdrawal(main, zq, tmp_path):
                                       {"login": SECOND, "unit": "fgw", "role": "second"}]
     text = zq("audit", "--root", root, "--page", moved)
     assert "撤稿 #23：作者 wang-li-fgw" in text.out
+    before = json.loads(zq("audit", "--root", root, "--page", NEWS, "--format", "json").out)["events"]
+    assert [e["action"] for e in before] == ["新建", "修改", f"移到 {moved}"]  # asked by its old name
     missing = zq("audit", "--root", root, "--page", "content/fgw/gzdt/none.md")
     assert missing.code == 2 and "没有" in missing.err
 
@@ -207,6 +210,10 @@ def test_html_report_and_usage_errors(main, zq, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "V001" in page and "直接推送 &lt;script&gt;" in page and "<script" not in page
     assert zq("audit", "--root", tmp_path, "--format", "json").code == 2  # not a repository
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    unwritable = zq("audit", "--root", root, "--format", "html", "--output", blocked / "report.html")
+    assert unwritable.code == 2 and "无法写入" in unwritable.err
     nobranch = zq("audit", "--root", root, "--branch", "master")
     assert nobranch.code == 2 and "找不到分支 master" in nobranch.err and "Traceback" not in nobranch.err
 

@@ -153,7 +153,8 @@ def test_api_failures_are_clear_and_exit_2(host, pull_request, zq, monkeypatch):
 def _github_shape(body: dict) -> dict:
     """What GitHub's GET …/protection answers after a PUT of ``body`` (booleans become {"enabled": …})."""
     return {
-        "required_status_checks": {**body["required_status_checks"], "checks": []},
+        "required_status_checks": {**body["required_status_checks"],
+                                   "contexts": [c["context"] for c in body["required_status_checks"]["checks"]]},
         "required_pull_request_reviews": body["required_pull_request_reviews"],
         "enforce_admins": {"enabled": body["enforce_admins"]},
         "allow_force_pushes": {"enabled": body["allow_force_pushes"]},
@@ -174,14 +175,22 @@ def test_protect_check_reports_drift_and_apply_fixes_it_on_github(host, cluster,
     host.routes[("PUT", path)] = (200, put)
     drift = zq("protect", "--root", root, "--api", "github", "--check")
     assert drift.code == 1
-    assert "必须通过的状态检查：应为 zhanqun-check、zhanqun-signoff，实际为 zhanqun-check" in drift.out
+    assert "必须通过的状态检查（由 GitHub Actions 报告）：应为 zhanqun-check、zhanqun-signoff，实际为 zhanqun-check" in drift.out
     assert "新提交后旧批准失效：应为 是，实际为 否" in drift.out and "允许强制推送：应为 否，实际为 是" in drift.out
     applied = zq("protect", "--root", root, "--api", "github", "--apply")
     assert applied.code == 0, applied.text
     sent = next(r for r in host.requests if r["method"] == "PUT")["body"]
     assert sent["required_pull_request_reviews"]["required_approving_review_count"] == 1
-    assert sent["allow_force_pushes"] is False and sent["required_status_checks"]["contexts"] == ["zhanqun-check", "zhanqun-signoff"]
+    assert sent["allow_force_pushes"] is False
+    assert sent["required_status_checks"]["checks"] == [{"context": "zhanqun-check", "app_id": 15368},
+                                                        {"context": "zhanqun-signoff", "app_id": 15368}]
     assert zq("protect", "--root", root, "--api", "github", "--check").code == 0
+    # someone later lets a person merge without a pull request: the drift check names it
+    bypassed = _github_shape(sent)
+    bypassed["required_pull_request_reviews"] = {**sent["required_pull_request_reviews"],
+                                                 "bypass_pull_request_allowances": {"users": [{"login": "egov-zhou"}]}}
+    host.routes[("GET", path)] = (200, bypassed)
+    assert "可以绕过合并请求的人" in zq("protect", "--root", root, "--api", "github", "--check").out
 
 
 def test_protect_creates_the_rule_on_gitea(host, cluster, zq):
@@ -201,8 +210,13 @@ def test_protect_creates_the_rule_on_gitea(host, cluster, zq):
     assert zq("protect", "--root", root, "--api", "gitea", "--apply").code == 0
     sent = next(r for r in host.requests if r["method"] == "POST")["body"]
     assert sent["rule_name"] == "main" and sent["enable_push"] is False and sent["dismiss_stale_approvals"] is True
-    assert sent["status_check_contexts"] == ["*zhanqun-check*", "*zhanqun-signoff*"]
+    assert sent["status_check_contexts"] == ["zhanqun / zhanqun-check (pull_request)",
+                                             "zhanqun / zhanqun-signoff (pull_request)"]
     assert zq("protect", "--root", root, "--api", "gitea", "--check").code == 0
+    stored = host.routes[("GET", rule)][1]
+    host.routes[("GET", rule)] = (200, {**stored, "unprotected_file_patterns": "content/**"})
+    opened = zq("protect", "--root", root, "--api", "gitea", "--check")
+    assert opened.code == 1 and "不受保护的文件：应为 （无），实际为 content/**" in opened.out
     shown = zq("protect", "--root", root, "--api", "gitea")  # no flag: print the settings, touch nothing
     assert json.loads(shown.out)["required_approvals"] == 1
 

@@ -246,6 +246,9 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
                              "html": lambda: render.html_page(page_path, events)}[fmt](), out)
             return
         report = audit_mod.run(root, branch, since, use_cache=not no_cache)
+        if report.notes_missing and any(e.status != "initial" for e in report.entries):
+            output.info("提示：仓库中没有任何审核记录（refs/notes/zhanqun）。新克隆的仓库请先运行 "
+                        "git fetch origin refs/notes/zhanqun:refs/notes/zhanqun。")
         output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.as_dict()),
                          "html": lambda: render.html_report(report)}[fmt](), out)
     sys.exit(1 if report.failed else 0)

@@ -91,7 +91,7 @@ def document(text: str, path=None) -> None:
     except OSError as exc:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        from zhanqun.errors import ZhanqunError
+        from zhanqun.errors import UsageError
 
-        raise ZhanqunError(f"无法写入 {target}：{exc.strerror}", hint="检查目录是否存在、是否有写权限。") from None
+        raise UsageError(f"无法写入 {target}：{exc.strerror}", hint="检查目录是否存在、是否有写权限。") from None
     info(f"已写入 {target}。")

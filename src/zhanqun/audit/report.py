@@ -458,7 +458,8 @@ def page_history(path: str, commits: Sequence[Commit], entries: dict[str, Entry]
     current = path
     for commit in reversed(commits):
         for change in commit.files:
-            if change.path == current:
+            if change.path == current or (not touching and change.status == "R" and change.old_path == current):
+                # (the second: the page asked for by the name it had before it was moved away)
                 touching.append((commit, change.status, change.path, change.old_path))
                 if change.status == "R" and change.old_path:
                     current = change.old_path
@@ -483,6 +484,8 @@ def page_history(path: str, commits: Sequence[Commit], entries: dict[str, Entry]
             action = "撤稿"
         elif was and not now:
             action = "恢复"
+        elif status == "R" and after != path and before == path:
+            action = f"移到 {after}"
         elif status == "R":
             action = f"移动（原 {before}）"
         else:
