@@ -524,6 +524,7 @@ class History:
             self.expected.add("V003")  # the editor holds no reviewing role either
         elif plan == "forged-role":
             self.expected.add("V003")
+            self.expected.add("V008")  # the role it was moved from is left empty in a record that says satisfied
         self.planned.append(Planned(merge, str(self.pr), when_utc, lines, plan if plan in ("self-approval", "forged-role") else ""))
         self.expected.notes += 1
 
@@ -797,9 +798,9 @@ def commands(repo: Path, zhanqun: str) -> dict[str, list[str]]:
         "baseline": g + ["log", "--name-status", "main"],
         "first_parent": g + ["log", "--first-parent", "--name-status", "main"],
         "audit_log": g + ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z",
-                          "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s", "main", "--"],
-        "audit_pickaxe": g + ["log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "-s", "-E",
-                              "-Gzhanqun.{0,6}ignore", "--format=%H", "main", "--"],
+                          "--format=%H%x00%P%x00%ct%x00%an%x00%ae%x00%s", "main", "--"],
+        "audit_pickaxe": g + ["log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--text", "-s",
+                              "-Gzhanqun", "--format=%H", "main", "--"],
         "audit": [zhanqun, "audit", "--root", str(repo), "--format", "json", "--no-cache"],
         # a repeated audit: the suppression search of the last run is kept in .git/zhanqun/
         "audit_warm": [zhanqun, "audit", "--root", str(repo), "--format", "json"],
