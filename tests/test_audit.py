@@ -302,3 +302,20 @@ def test_the_kept_search_is_dropped_when_main_takes_another_first_parent_path(ma
     code, data = audit(zq, root)
     assert (("V006", side) in {(v["code"], v["commit"]) for v in data["violations"]})
     assert audit(zq, root, "--no-cache")[1]["violations"] == data["violations"]
+
+
+def test_a_history_grafted_onto_a_new_root_is_reported(main, zq, tmp_path):
+    """A fast-forward to an orphan line that merged main with '-s ours': no force-push needed, and the first-
+    parent path shows only a new 'initial import'. The recorded merge off that path and the second root say so."""
+    root, repo = main
+    recorded = merged_pr(repo, zq, tmp_path, 80, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00")
+    repo.git.checkout("--orphan", "evil")
+    commit(repo, "content/fgw/gzdt/2026-11-23-k.md", ITEM.format(importance="重要"), "新的开始", "2026-11-23T10:00:00+08:00")
+    repo.git.merge("--allow-unrelated-histories", "-s", "ours", "main", "-m", "接上旧历史",
+                   env={"GIT_COMMITTER_DATE": "2026-11-23T11:00:00+08:00"})
+    repo.git.checkout("main")
+    repo.git.merge("--ff-only", "evil")
+    code, data = audit(zq, root)
+    assert code == 1
+    assert {v["commit"] for v in data["violations"] if v["code"] == "V007"} >= {recorded}
+    assert any("另有根提交" in v["message"] for v in data["violations"])

@@ -239,22 +239,44 @@ def test_codeowners_follow_the_reviewers_and_drift_fails_the_check(cluster, zq):
     assert drift.code == 1 and "不一致" in drift.err
     assert zq("codeowners", "--root", root).code == 0
     assert "@wang-li-fgw" in (Path(root) / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    (Path(root) / "docs").mkdir()
+    (Path(root) / "docs" / "CODEOWNERS").write_text("* @wang-li-fgw\n", encoding="utf-8")
+    shadowed = zq("codeowners", "--root", root, "--check")
+    assert shadowed.code == 1 and "docs/CODEOWNERS 会盖过生成的 .gitea/CODEOWNERS" in shadowed.err
 
 
 def test_record_after_merge_reads_the_reviews_from_the_api(host, pull_request, zq):
+    """The host must say the pull request was merged as this very commit: approvals cannot be borrowed from
+    another pull request for a direct push."""
     from zhanqun.signoff import gitdata
 
     root, repo, shas = pull_request
     repo.git.checkout("main")
     repo.git.merge("--no-ff", "pr", "-m", "合并 #7")
-    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, recording("github_pull.json", **shas))
+    merged = repo.head.commit.hexsha
+    pull = recording("github_pull.json", **shas)
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, pull)
     host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, recording("github_reviews.json", **shas))
     host.routes[("GET", f"{PREFIX}/pulls/7/commits?per_page=100&page=1")] = (200, recording("github_commits.json", **shas))
+    refused = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "7", "--api", "github")
+    assert refused.code == 2 and "没有合并为提交" in refused.err  # the recording is of the open pull request
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, {**pull, "merged": True, "merge_commit_sha": merged})
     result = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "7", "--api", "github")
     assert result.code == 0, result.text
     note = gitdata.read_record(repo, repo.head.commit)
     assert note["author"] == "wang-li-fgw" and note["satisfied"] is True and note["pr"] == "7"
     assert set(note["approvers"]) == {"chen-hao-fgw", "yang-xiumei-fgw"}
+
+
+def test_a_reviewer_who_pushed_to_the_pull_request_cannot_approve_it(host, pull_request, zq):
+    root, _, shas = pull_request
+    commits = recording("github_commits.json", **shas)
+    commits[1]["author"] = {"login": "yang-xiumei-fgw"}  # the second reviewer wrote the correction
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, recording("github_pull.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, recording("github_reviews.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7/commits?per_page=100&page=1")] = (200, commits)
+    result = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
+    assert result.code == 1 and "yang-xiumei-fgw 向这个合并请求提交过内容" in result.out
 
 
 def test_the_bundled_cluster_codeowners_are_current(zq):

@@ -175,3 +175,17 @@ def test_records_from_two_ci_clones_are_both_kept_on_the_remote(cluster, zq, tmp
     assert gitdata.read_record(check_clone, check_clone.commit(first))["pr"] == "1"
     assert gitdata.read_record(check_clone, check_clone.commit(second))["pr"] == "2"
     assert zq("audit", "--root", check_clone.working_dir).code == 0
+
+
+def test_content_brought_in_as_the_first_parent_of_a_merge_is_not_covered_by_an_older_approval(cluster, zq, tmp_path):
+    """Approved A; then new content B on a side line, merged with A (B first parent) and made the head: A's
+    approval never saw B, whatever order the commits come in."""
+    root, repo = cluster
+    approved = commit(repo, NEWS, ITEM.format(importance="routine"), "A")
+    repo.git.checkout("-b", "side", "main")
+    commit(repo, "content/fgw/gzdt/2026-11-22-b.md", ITEM.format(importance="routine"), "B：未经审核")
+    repo.git.merge("--no-ff", "pr", "-m", "合入 A")
+    repo.git.checkout("pr")
+    repo.git.reset("--hard", "side")
+    result = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", approved)))
+    assert result.code == 1 and "已失效" in result.out

@@ -119,6 +119,15 @@ SCENARIOS = [
      False, "要求修改"),
     ("emergency-by-portal-leader", [item(TOWN, importance="general")], "ed-c", approve("leader-x"), COMMITS, "火情通告",
      True, "突发事件紧急发布"),
+    ("emergency-never-covers-platform", [ChangedFile("pelicanconf.py")], "ed-f", approve("leader-x"), COMMITS,
+     "暴雨红色预警", False, "缺少 平台管理员"),
+    ("documentation-needs-nobody", [ChangedFile("docs/handbook.md"), ChangedFile("README.md")], "ed-f", (), COMMITS,
+     "", True, ""),
+    ("docs-codeowners-is-not-documentation", [ChangedFile("docs/CODEOWNERS")], "ed-f", (), COMMITS, "", False,
+     "缺少 平台管理员"),
+    ("code-and-attributes-need-an-admin", [ChangedFile("src/zhanqun/checks/data/banned.yaml"),
+                                           ChangedFile(".gitattributes")], "ed-f", approve("first-f"), COMMITS, "",
+     False, "缺少 平台管理员"),
 ]
 
 
@@ -146,3 +155,19 @@ def test_emergency_leaves_the_missing_roles_open():
 def test_who_filled_which_role():
     result = verdict(Change("ed-f", (item(importance="general"),), approve("both-f", "first-f"), COMMITS), CONFIG, UNITS)
     assert result.requirements[0].filled == {"first": "first-f", "second": "both-f"}
+
+
+def test_a_reviewer_who_pushed_content_to_the_pull_request_does_not_count():
+    change = Change("ed-f", (item(),), approve("first-f"), COMMITS, contributors=frozenset({"first-f"}))
+    result = verdict(change, CONFIG, UNITS)
+    assert not result.satisfied and any("向这个合并请求提交过内容" in r for r in result.reasons)
+
+
+def test_fresh_commits_from_the_graph_decide_over_the_list_order():
+    """git says which commits have every content commit among their ancestors: an approval on c1 counts only
+    if c1 is among them, whatever order the commits were listed in."""
+    stale = Change("ed-f", (item(),), approve("first-f", commit="c1"), COMMITS, fresh=frozenset({"c2"}))
+    assert not verdict(stale, CONFIG, UNITS).satisfied
+    fresh = Change("ed-f", (item(),), approve("first-f", commit="c1"), (("c2", True), ("c1", True)),
+                   fresh=frozenset({"c1", "c2"}))
+    assert verdict(fresh, CONFIG, UNITS).satisfied

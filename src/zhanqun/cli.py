@@ -189,6 +189,12 @@ def codeowners(root: Path, check_only: bool) -> None:
         stale.append(rel)
         if not check_only:
             output.document(text, path)
+    from zhanqun.signoff.codeowners import SHADOWING
+
+    shadows = [rel for rel in SHADOWING if (root / rel).exists()]
+    if shadows:
+        output.error("、".join(shadows) + " 会盖过生成的 .gitea/CODEOWNERS（Gitea 先读它们）。请删除。")
+        sys.exit(1)
     if check_only and stale:
         output.error("、".join(stale) + " 与 unit.yaml 中的审核人员不一致（或不存在）。请运行 zhanqun codeowners 重新生成并提交。")
         sys.exit(1)

@@ -56,8 +56,10 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             notes = pool.submit(history.note_records, root)
+            roots = pool.submit(history.roots, root, tip)
             commits = history.first_parent_history(root, tip, since_rev)
             records = notes.result()
+            all_roots = roots.result()
         if cached and cached[0] not in {c.sha for c in commits}:
             # the kept tip left the first-parent path (a force-push, a fast-forward to another line): search all
             history.stop(search)
@@ -77,8 +79,10 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
             first = next((i for i, c in enumerate(commits) if c.time >= since_time), len(commits))
             commits = commits[first:]
         start = commits[0].base if commits else None
+        own_root = commits[0].sha if commits and not commits[0].parents else None
+        extra_roots = sorted(set(all_roots) - {own_root}) if own_root else []
         report = audit(branch, commits, records, lambda shas: history.unreachable(root, tip, shas),
-                       suppression_commits, lambda specs: history.cat_files(root, specs), start)
+                       suppression_commits, lambda specs: history.cat_files(root, specs), start, extra_roots)
         report.notes_missing = not records
         return report
     finally:

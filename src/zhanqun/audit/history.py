@@ -51,7 +51,8 @@ class Commit:
 
 
 def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C"}
+    # replace refs and grafts could make any commit look like a root or hide changes: the audit reads objects
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}
     try:
         done = subprocess.run(["git", "-C", str(root), *args], input=input_bytes, capture_output=True, env=env,
                               check=False)
@@ -110,6 +111,11 @@ def _parse_log(raw: bytes) -> Iterator[Commit]:
                 files.append(FileChange(kind, tokens[i + 1]))
                 i += 2
         yield Commit(sha, tuple(parents.split()), name, email, int(when), subject, tuple(files))
+
+
+def roots(root: Path, tip: str) -> list[str]:
+    """The commits without parents in ``tip``'s history (one, in a cluster's repository)."""
+    return git(root, "rev-list", "--max-parents=0", tip).decode().split()
 
 
 def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
@@ -201,7 +207,7 @@ def start_suppression_search(root: Path, tip: str, after: str | None = None):
     args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--text",
             "-s", f"-G{_SUPPRESSION_PICKAXE}", "--format=%H", f"{after}..{tip}" if after else tip, "--"]
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat"})
+                            env={**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_NO_REPLACE_OBJECTS": "1"})
 
 
 def finish_suppression_search(process) -> set[str]:

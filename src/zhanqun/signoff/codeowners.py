@@ -16,6 +16,9 @@ import re
 from zhanqun.config import ClusterConfig, Unit
 
 PATHS = {"github": ".github/CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
+# Files a host would read before ours (Gitea: CODEOWNERS, docs/CODEOWNERS, then .gitea/CODEOWNERS; GitHub:
+# .github/ first, so these are only Gitea's): their presence makes the generated file dead.
+SHADOWING = ("CODEOWNERS", "docs/CODEOWNERS")
 REVIEW_ROLES = ("first", "second", "final", "leader")
 HEADER = ("# 由 zhanqun codeowners 根据 content/cluster.yaml 和各单位 unit.yaml 生成，请勿手工修改。\n"
           "# 修改审核人员请改 unit.yaml，然后运行 zhanqun codeowners；CI 用 zhanqun codeowners --check 检查是否一致。\n")
@@ -36,7 +39,8 @@ def owners_by_path(config: ClusterConfig, units: dict[str, Unit]) -> list[tuple[
 def render(config: ClusterConfig, units: dict[str, Unit], kind: str) -> str:
     lines = [HEADER]
     if kind == "github":
-        lines.append(f"* {_logins(config.admins)}")  # the platform; the units' lines below win for their folders
+        lines.append(f"* {_logins(config.admins)}")  # the platform; the lines below win for their paths
+        lines += ["/docs/", "/*.md"]  # documentation needs nobody (zhanqun.signoff.policy): no owner
         lines += [f"/{path} {_logins(logins)}" for path, logins in owners_by_path(config, units)]
     else:
         # Gitea adds the owners of every matching line: a negative line gives the admins all but the units'

@@ -63,13 +63,15 @@ def config_at(commit) -> tuple[ClusterConfig, dict[str, Unit]]:
 
 
 def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "",
-                   schemas=None, listed: list[str] | None = None, stale_check: bool = True) -> Change:
+                   schemas=None, listed: dict[str, tuple[str, ...]] | None = None, stale_check: bool = True,
+                   fresh: frozenset[str] | None = None) -> Change:
     """The change a pull request makes: files (with front matter before and after), commits, reviews.
 
     ``schemas`` (a SchemaSet) supplies the Chinese key and value aliases editors may write (重要程度: 重要).
-    ``listed`` are the commits the host lists for the pull request: each must be in git's range (the order
-    and the content are read from git, not from the host). Without ``stale_check`` no approval is stale (a
-    squash merge: the reviewed commits are not in main's history)."""
+    ``listed`` are the commits the host lists for the pull request, with the logins of who wrote them: each
+    must be in git's range (order and content are read from git, not from the host), and whoever wrote a
+    content commit besides the author cannot approve. Without ``stale_check`` no approval is stale, unless
+    ``fresh`` names the commits approvals must be on (a squash merge, judged by the host's head)."""
     aliases, values = _ALIASES, _VALUES
     if schemas is not None:
         aliases = dict(schemas.aliases("item"))
@@ -90,8 +92,27 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
         if unknown:
             raise UsageError(f"托管平台列出的提交 {unknown[0][:10]} 不在本地的 {start.hexsha[:10]}..{head.hexsha[:10]} 中。",
                              hint="先 fetch 合并请求的全部提交（CI 检出时 fetch-depth: 0），并确认 --base/--head 与合并请求一致。")
-    commits = [(c.hexsha, _brings_content(repo, c)) for c in in_range] if stale_check else []
-    return Change(author, tuple(files), tuple(reviews), tuple(commits), emergency_reason)
+    commits = [(c.hexsha, _brings_content(repo, c)) for c in in_range] if stale_check or listed else []
+    content = {sha for sha, changed in commits if changed}
+    contributors = frozenset(login for sha in content for login in (listed or {}).get(sha, ())
+                             if login and login != author)
+    if stale_check:
+        fresh = _fresh(in_range, content) if in_range else None
+    return Change(author, tuple(files), tuple(reviews), tuple(commits) if stale_check else (), emergency_reason,
+                  fresh, contributors)
+
+
+def _fresh(in_range, content: set[str]) -> frozenset[str]:
+    """The commits that have every content commit of the range among their ancestors (or are it): an approval
+    given on one of them has seen all the content. By the graph, not by the order the commits are listed in."""
+    ancestors: dict[str, set[str]] = {}
+    for commit in in_range:  # parents first (topological order)
+        seen: set[str] = set()
+        for parent in commit.parents:
+            if parent.hexsha in ancestors:
+                seen |= ancestors[parent.hexsha] | {parent.hexsha}
+        ancestors[commit.hexsha] = seen
+    return frozenset(sha for sha, seen in ancestors.items() if content <= seen | {sha})
 
 
 def _brings_content(repo, commit) -> bool:
@@ -100,14 +121,15 @@ def _brings_content(repo, commit) -> bool:
     conflict resolved by hand, does."""
     import git
 
-    if len(commit.parents) <= 1:
-        return True
-    if len(commit.parents) > 2:
+    if len(commit.parents) != 2:
         return True
     try:
         merged_tree = repo.git.merge_tree("--write-tree", commit.parents[0].hexsha, commit.parents[1].hexsha).split()[0]
-    except git.GitCommandError:  # a conflict (exit 1), or a git older than 2.38: count it as content
-        return True
+    except git.GitCommandError as exc:
+        if exc.status == 1:  # a conflict, resolved by hand in the commit
+            return True
+        raise UsageError("判断合并提交是否改了内容需要 git 2.38 或更新版本（git merge-tree --write-tree）。",
+                         hint="升级 CI 镜像中的 git（Debian 12 的 2.39 即可）。") from None
     return merged_tree != commit.tree.hexsha
 
 
@@ -232,10 +254,10 @@ def fetch_notes(repo, remote: str) -> None:
     import git
 
     try:
-        repo.git.fetch(remote, f"+{NOTES_REF}:{_REMOTE_NOTES}")
-    except git.GitCommandError as exc:
-        if "couldn't find remote ref" in str(exc):
+        if not repo.git.ls_remote(remote, NOTES_REF).strip():
             return  # the first record of this repository
+        repo.git.fetch(remote, f"+{NOTES_REF}:{_REMOTE_NOTES}")
+    except git.GitCommandError:
         raise UsageError(f"无法从 {remote} 取得审核记录（{NOTES_REF}）。", hint="检查远程仓库地址和权限。") from None
     try:
         repo.git.rev_parse("--verify", "--quiet", NOTES_REF)

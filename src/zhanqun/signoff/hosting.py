@@ -25,6 +25,7 @@ from typing import Any
 from zhanqun.errors import UsageError
 
 KINDS = ("github", "gitea")
+_BOTS = {"web-flow", "github-actions[bot]", "gitea-actions"}
 _PAGE = {"github": ("per_page", 100), "gitea": ("limit", 50)}
 _MAX_PAGES = 100
 TIMEOUT = 30
@@ -41,6 +42,8 @@ class PullRequest:
     base_sha: str
     base_ref: str
     head_sha: str
+    merged: bool = False
+    merge_commit: str = ""
 
 
 @dataclasses.dataclass
@@ -69,7 +72,8 @@ class Api:
     def pull(self, number: int) -> PullRequest:
         data = self.request("GET", f"/repos/{self.repo}/pulls/{number}")
         try:
-            return PullRequest(number, data["user"]["login"], data["base"]["sha"], data["base"]["ref"], data["head"]["sha"])
+            return PullRequest(number, data["user"]["login"], data["base"]["sha"], data["base"]["ref"], data["head"]["sha"],
+                               bool(data.get("merged")), str(data.get("merge_commit_sha") or ""))
         except (KeyError, TypeError):
             raise ApiError(f"托管平台返回的合并请求 #{number} 缺少 user、base 或 head。",
                            hint="确认 API 地址指向 GitHub 或 Gitea 的 REST API。") from None
@@ -77,12 +81,16 @@ class Api:
     def reviews(self, number: int) -> list[dict[str, Any]]:
         return self.paged(f"/repos/{self.repo}/pulls/{number}/reviews")
 
-    def commits(self, number: int) -> list[str]:
-        """The pull request's commits (in no particular order: Gitea lists them newest first, GitHub by date)."""
-        out = []
+    def commits(self, number: int) -> dict[str, tuple[str, ...]]:
+        """The pull request's commits with the logins of their author and committer (in no particular order:
+        Gitea lists them newest first, GitHub by date). The host's web editor commits as a bot: not a person."""
+        out: dict[str, tuple[str, ...]] = {}
         for entry in self.paged(f"/repos/{self.repo}/pulls/{number}/commits"):
             try:
-                out.append(str(entry["sha"]))
+                logins = tuple(str(who["login"]) for key in ("author", "committer")
+                               if isinstance(who := entry.get(key), dict) and who.get("login")
+                               and who["login"] not in _BOTS)
+                out[str(entry["sha"])] = logins
             except (KeyError, TypeError):
                 raise ApiError(f"托管平台返回的合并请求 #{number} 提交列表格式不对。") from None
         return out

@@ -58,6 +58,10 @@ class Change:
     reviews: tuple[Review, ...] = ()
     commits: tuple[tuple[str, bool], ...] = ()  # (sha, changed content) in order, oldest first
     emergency_reason: str = ""
+    # Commits on which an approval still covers all the content (every content commit is among its
+    # ancestors); when given it decides instead of the order of ``commits`` (git computes it from the graph).
+    fresh: frozenset[str] | None = None
+    contributors: frozenset[str] = frozenset()  # logins who pushed content to the pull request besides its author
 
 
 @dataclasses.dataclass
@@ -142,7 +146,9 @@ def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Ve
             reasons.append(f"{req.name} 缺少 {role_label(role)}")
     satisfied = not blockers and all(not req.missing for req in requirements)
     emergency = False
-    if not satisfied and change.emergency_reason.strip() and not blockers:
+    platform_missing = any(req.key == PLATFORM and req.missing for req in requirements)
+    if not satisfied and change.emergency_reason.strip() and not blockers and not platform_missing:
+        # (an emergency publishes content; it never stands in for the admin a platform change needs)
         leader = next(((login, unit) for login in approvers
                        if (unit := _leader_unit(login, requirements, config, units))), None)
         if leader:
@@ -158,12 +164,16 @@ def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], l
     for review in sorted(change.reviews, key=lambda r: r.order):
         if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
             latest[review.login] = review  # a comment neither approves nor withdraws an approval
-    current = _current_commits(change.commits)
+    current = set(change.fresh) if change.fresh is not None else _current_commits(change.commits)
     approvers, blockers = [], []
     for login, review in latest.items():
         if login == change.author:
             if review.state == "APPROVED":
                 reasons.append(f"{login} 是作者，本人的批准不计入（审发分离）。")
+            continue
+        if login in change.contributors:
+            if review.state == "APPROVED":
+                reasons.append(f"{login} 向这个合并请求提交过内容，其批准不计入（审发分离）。")
             continue
         if review.state == "CHANGES_REQUESTED":
             blockers.append(login)
@@ -230,13 +240,19 @@ def needs_signoff(path: str) -> bool:
 # rules, theme, plugins, the code of zhanqun itself, scripts, CI, .gitattributes ...) decides what is built,
 # checked or approved, so it needs a platform admin.
 DOC_PREFIXES = ("docs/",)
-DOC_ROOT_NAMES = ("README", "CHANGELOG", "LICENSE", "CONTRIBUTING", "SECURITY")
+DOC_ROOT_NAMES = ("README", "CHANGELOG", "LICENSE", "CONTRIBUTING", "SECURITY", "COPYING")
+DOC_SUFFIXES = (".md", ".txt", ".rst")
+# Files a host or tool reads even in a documentation folder (Gitea takes docs/CODEOWNERS before .gitea/).
+NOT_DOCUMENTATION = ("CODEOWNERS",)
 
 
 def is_documentation(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    if name in NOT_DOCUMENTATION:
+        return False
     if path.startswith(DOC_PREFIXES):
         return True
-    return "/" not in path and (path.upper().startswith(DOC_ROOT_NAMES) or path.endswith(".md"))
+    return "/" not in path and (name.endswith(DOC_SUFFIXES) or name.upper() in DOC_ROOT_NAMES)
 
 
 def is_platform(path: str) -> bool:

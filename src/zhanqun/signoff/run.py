@@ -20,7 +20,8 @@ class Inputs:
     reviews: list[policy.Review]
     head: str | None = None
     base: str | None = None
-    commits: list[str] | None = None  # as the host lists them
+    commits: dict[str, tuple[str, ...]] | None = None  # as the host lists them, with who wrote each
+    pull: object = None  # hosting.PullRequest when read from the API
 
 
 def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_kind: str | None,
@@ -31,7 +32,7 @@ def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_ki
         api = hosting.Api.from_env(api_kind, repo)
         pull = api.pull(int(pr))
         reviews = gitdata.parse_reviews(api.reviews(int(pr)), f"托管平台返回的合并请求 #{pr} 审核记录")
-        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, api.commits(int(pr)))
+        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, api.commits(int(pr)), pull)
     if reviews_file is None or not author:
         raise UsageError("缺少审核记录。", hint="给出 --author 和 --reviews 审核记录.json，或用 --pr 编号 --api github|gitea 从托管平台读取。")
     return Inputs(author, gitdata.read_reviews(reviews_file))
@@ -64,8 +65,16 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     # included). A squash or rebase merge carries none of the reviewed commits, so which approvals were stale
     # cannot be read from git here: the sign-off check judged that on the pull request.
     squashed = len(merged.parents) == 1
+    fresh = None
+    if given.pull is not None:  # from the API: the record must be of this pull request's merge
+        if not given.pull.merged or given.pull.merge_commit != merged.hexsha:
+            raise UsageError(f"合并请求 #{pr} 没有合并为提交 {merged.hexsha[:10]}"
+                             f"（托管平台记录的合并提交：{given.pull.merge_commit[:10] or '无'}）。",
+                             hint="审核记录只能写在该合并请求合并后产生的提交上。")
+        if squashed:  # the reviewed commits are not in main's history: approvals must be on the head
+            fresh = frozenset({given.pull.head_sha})
     change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, _schemas(root),
-                                    stale_check=not squashed)
+                                    None if squashed else given.commits, stale_check=not squashed, fresh=fresh)
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
     gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat())
