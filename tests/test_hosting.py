@@ -285,3 +285,32 @@ def test_the_bundled_cluster_codeowners_are_current(zq):
 
     result = zq("codeowners", "--root", PROJECT, "--check")
     assert result.code == 0, result.err
+
+
+def test_record_of_a_squash_merge_after_update_branch_via_the_api(host, pull_request, zq):
+    """Approvals on the last content commit, then the host's 'update branch' (a clean merge of main) and a
+    squash merge: the record judges the pull request's own commits, as the check did."""
+    from zhanqun.signoff import gitdata
+
+    root, repo, shas = pull_request
+    repo.git.checkout("main")
+    commit(repo, "content/jyj/gzdt/2026-11-21-other.md", ITEM.format(importance="routine"), "main 上的其他稿件")
+    repo.git.checkout("pr")
+    repo.git.merge("--no-ff", "main", "-m", "Merge branch 'main' into pr")
+    update = repo.head.commit.hexsha
+    repo.git.checkout("main")
+    repo.git.merge("--squash", "pr")
+    repo.git.commit("-m", "县发改委推进重点项目建设 (#7)")
+    squashed = repo.head.commit.hexsha
+    commits = recording("github_commits.json", **shas)
+    commits.append({**commits[1], "sha": update, "author": {"login": "yang-xiumei-fgw"},
+                    "committer": {"login": "web-flow"}})  # the reviewer clicked 'update branch'
+    pull = recording("github_pull.json", **shas)
+    pull = {**pull, "merged": True, "merge_commit_sha": squashed, "head": {**pull["head"], "sha": update}}
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, pull)
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, recording("github_reviews.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7/commits?per_page=100&page=1")] = (200, commits)
+    result = zq("signoff", "record", "--root", root, "--commit", squashed, "--pr", "7", "--api", "github")
+    assert result.code == 0, result.text
+    note = gitdata.read_record(repo, repo.commit(squashed))
+    assert note["satisfied"] is True and set(note["approvers"]) == {"chen-hao-fgw", "yang-xiumei-fgw"}

@@ -4,6 +4,7 @@ config from the base commit, the reviews from JSON in the shapes the GitHub and 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,23 @@ def test_content_brought_in_as_the_first_parent_of_a_merge_is_not_covered_by_an_
     repo.git.reset("--hard", "side")
     result = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", approved)))
     assert result.code == 1 and "已失效" in result.out
+
+
+def test_a_pull_request_that_imports_an_unrelated_history_can_be_checked(cluster, zq, tmp_path):
+    """Bringing an old site's history in with --allow-unrelated-histories is a merge git cannot redo
+    without that flag: the check still judges it (as content), instead of asking for a newer git."""
+    root, repo = cluster
+    repo.git.checkout("--orphan", "oldsite")
+    repo.git.rm("-r", "-q", "--cached", ".")
+    for path in Path(root).iterdir():
+        if path.is_dir() and path.name != ".git":
+            shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
+    old = commit(repo, "content/fgw/gzdt/2019-01-01-jiu.md", ITEM.format(importance="routine"), "旧网站的稿件")
+    repo.git.checkout("-f", "pr")
+    repo.git.merge("--allow-unrelated-histories", "--no-edit", "oldsite")
+    result = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", repo.head.commit.hexsha)))
+    assert result.code == 0, result.text
+    # the old site's commit is the only content: an approval given on it has seen everything
+    assert check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", old))).code == 0

@@ -47,6 +47,9 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
     if history.is_shallow(root):  # the cut-off commit would pass for the first import, hiding what came before
         raise UsageError("这是浅克隆（shallow clone），历史不完整，无法审计。",
                          hint="运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
+    if history.has_grafts(root):
+        raise UsageError("仓库中有 .git/info/grafts，提交的父子关系被本地改写，无法审计。",
+                         hint="删除该文件（或在一个新克隆中）再审计。")
     since_rev, since_time = _since(root, since)
     # git does most of the work. The suppression search (git log -G, the costliest call) runs beside
     # everything else and is waited for last; the notes are read in a thread beside the history read (a

@@ -185,15 +185,14 @@ def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]]
     _check_suppressions([e for e in entries if e.commit.sha in touched], read)
     violations = [v for e in entries for v in e.violations]
     listed = {c.sha for c in commits}
-    off = {sha for sha in records if sha not in listed}  # usually none: records sit on main's first parents
-    gone = unreachable(off)
-    whole = bool(commits) and not commits[0].parents  # the audit starts at the root, so ``listed`` is complete
-    for sha, recs in sorted(((sha, records[sha]) for sha in (off if whole else gone)), key=lambda kv: _record_time(kv[1])):
+    # Usually none: records sit on main's first parents (a record on a release branch merged later is
+    # reachable, and fine).
+    gone = unreachable({sha for sha in records if sha not in listed})
+    for sha, recs in sorted(((sha, records[sha]) for sha in gone), key=lambda kv: _record_time(kv[1])):
         first = recs[0] if recs else {}
         pr = f"#{first['pr']} " if first.get("pr") else ""
-        where = "已不在" if sha in gone else "已不在第一父提交路径上（历史被改接），不在"
         violations.append(Violation(HISTORY_REWRITTEN, sha, _record_time(recs),
-                                    f"记录 {pr}的提交 {sha[:10]}（{first.get('time', '时间不详')}）{where} {branch} 的历史中。"))
+                                    f"记录 {pr}的提交 {sha[:10]}（{first.get('time', '时间不详')}）已不在 {branch} 的历史中。"))
     for root in extra_roots:
         violations.append(Violation(HISTORY_REWRITTEN, root, 0,
                                     f"{branch} 的历史中另有根提交 {root[:10]}：历史可能被改接到另一条线上。"))

@@ -104,15 +104,20 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
 
 def _fresh(in_range, content: set[str]) -> frozenset[str]:
     """The commits that have every content commit of the range among their ancestors (or are it): an approval
-    given on one of them has seen all the content. By the graph, not by the order the commits are listed in."""
-    ancestors: dict[str, set[str]] = {}
+    given on one of them has seen all the content. By the graph, not by the order the commits are listed in.
+    Each commit carries the content commits it descends from as the bits of one integer (linear in the range)."""
+    bit = {sha: 1 << i for i, sha in enumerate(sorted(content))}
+    everything = (1 << len(bit)) - 1
+    seen: dict[str, int] = {}
     for commit in in_range:  # parents first (topological order)
-        seen: set[str] = set()
+        mask = bit.get(commit.hexsha, 0)
         for parent in commit.parents:
-            if parent.hexsha in ancestors:
-                seen |= ancestors[parent.hexsha] | {parent.hexsha}
-        ancestors[commit.hexsha] = seen
-    return frozenset(sha for sha, seen in ancestors.items() if content <= seen | {sha})
+            mask |= seen.get(parent.hexsha, 0)
+        seen[commit.hexsha] = mask
+    return frozenset(sha for sha, mask in seen.items() if mask == everything)
+
+
+_MERGE_TREE_OK: bool | None = None
 
 
 def _brings_content(repo, commit) -> bool:
@@ -123,14 +128,22 @@ def _brings_content(repo, commit) -> bool:
 
     if len(commit.parents) != 2:
         return True
+    _need_merge_tree(repo)
     try:
-        merged_tree = repo.git.merge_tree("--write-tree", commit.parents[0].hexsha, commit.parents[1].hexsha).split()[0]
-    except git.GitCommandError as exc:
-        if exc.status == 1:  # a conflict, resolved by hand in the commit
-            return True
-        raise UsageError("判断合并提交是否改了内容需要 git 2.38 或更新版本（git merge-tree --write-tree）。",
-                         hint="升级 CI 镜像中的 git（Debian 12 的 2.39 即可）。") from None
+        merged_tree = repo.git.merge_tree("--write-tree", "--allow-unrelated-histories", commit.parents[0].hexsha,
+                                          commit.parents[1].hexsha).split()[0]
+    except git.GitCommandError:  # a conflict (exit 1), resolved by hand in the commit: content
+        return True
     return merged_tree != commit.tree.hexsha
+
+
+def _need_merge_tree(repo) -> None:
+    global _MERGE_TREE_OK
+    if _MERGE_TREE_OK is None:
+        _MERGE_TREE_OK = tuple(repo.git.version_info[:2]) >= (2, 38)
+    if not _MERGE_TREE_OK:
+        raise UsageError("判断合并提交是否改了内容需要 git 2.38 或更新版本（git merge-tree --write-tree）。",
+                         hint="升级 CI 镜像中的 git（Debian 12 的 2.39 即可）。")
 
 
 def read_reviews(path: Path) -> list[Review]:

@@ -241,7 +241,7 @@ def needs_signoff(path: str) -> bool:
 # checked or approved, so it needs a platform admin.
 DOC_PREFIXES = ("docs/",)
 DOC_ROOT_NAMES = ("README", "CHANGELOG", "LICENSE", "CONTRIBUTING", "SECURITY", "COPYING")
-DOC_SUFFIXES = (".md", ".txt", ".rst")
+DOC_SUFFIXES = (".md",)  # not .txt: requirements.txt, robots.txt decide what is installed or served
 # Files a host or tool reads even in a documentation folder (Gitea takes docs/CODEOWNERS before .gitea/).
 NOT_DOCUMENTATION = ("CODEOWNERS",)
 

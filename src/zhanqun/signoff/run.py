@@ -65,22 +65,38 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     # included). A squash or rebase merge carries none of the reviewed commits, so which approvals were stale
     # cannot be read from git here: the sign-off check judged that on the pull request.
     squashed = len(merged.parents) == 1
-    fresh = None
     if given.pull is not None:  # from the API: the record must be of this pull request's merge
         if not given.pull.merged or given.pull.merge_commit != merged.hexsha:
             raise UsageError(f"合并请求 #{pr} 没有合并为提交 {merged.hexsha[:10]}"
                              f"（托管平台记录的合并提交：{given.pull.merge_commit[:10] or '无'}）。",
                              hint="审核记录只能写在该合并请求合并后产生的提交上。")
-        if squashed:  # the reviewed commits are not in main's history: approvals must be on the head
-            fresh = frozenset({given.pull.head_sha})
     change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, _schemas(root),
-                                    None if squashed else given.commits, stale_check=not squashed, fresh=fresh)
+                                    None if squashed else given.commits, stale_check=not squashed)
+    if squashed and given.pull is not None:
+        # The reviewed commits are not in main's history. Judged on the pull request's own commits when its
+        # head is here (CI fetches refs/pull/N/head), as the check did; else only approvals on the head count,
+        # and everyone who wrote any of its commits counts as a contributor.
+        head = _local_commit(repo, given.pull.head_sha)
+        if head is not None:
+            judged = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, None, given.commits)
+            change = dataclasses.replace(change, commits=judged.commits, fresh=judged.fresh,
+                                         contributors=judged.contributors)
+        else:
+            logins = {login for who in (given.commits or {}).values() for login in who if login != given.author}
+            change = dataclasses.replace(change, fresh=frozenset({given.pull.head_sha}), contributors=frozenset(logins))
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
     gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat())
     if remote:
         gitdata.push_notes(repo, remote)
     return result
+
+
+def _local_commit(repo, sha: str):
+    try:
+        return repo.commit(sha)
+    except Exception:  # noqa: BLE001 - gitdb raises several kinds for an unknown object
+        return None
 
 
 def codeowners_files(root: Path) -> dict[str, str]:
