@@ -76,14 +76,14 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
                 history.save_suppression_cache(root, tip, found)
             return found
 
+        own_root = commits[0].sha if commits and not commits[0].parents else None
+        extra_roots = sorted(set(all_roots) - {own_root}) if own_root else []
         if since_time is not None:
             # From the first commit that landed on or after the date, everything after it: a commit with a
             # back-dated time further up is still audited (dates are what committers say; the order is git's).
             first = next((i for i, c in enumerate(commits) if c.time >= since_time), len(commits))
             commits = commits[first:]
         start = commits[0].base if commits else None
-        own_root = commits[0].sha if commits and not commits[0].parents else None
-        extra_roots = sorted(set(all_roots) - {own_root}) if own_root else []
         report = audit(branch, commits, records, lambda shas: history.unreachable(root, tip, shas),
                        suppression_commits, lambda specs: history.cat_files(root, specs), start, extra_roots)
         report.notes_missing = not records
