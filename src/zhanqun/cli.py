@@ -229,6 +229,51 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str 
 
 
 @cli.command()
+@click.argument("site", type=click.Path(path_type=Path))
+def verify(site: Path) -> None:
+    """防篡改（R6.3）：把站点目录（或部署的 current）与构建时写入的清单比较，列出每个被改动、多出或缺失的文件。"""
+    from zhanqun.deploy import manifest
+
+    data, found = manifest.verify(site)
+    for label, paths in (("被改动", found.changed), ("多出", found.added), ("缺失", found.missing)):
+        for rel in paths:
+            click.echo(f"{label}：{rel}")
+    if found.clean:
+        output.info(f"{site}：{len(data['files'])} 个文件与清单一致（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
+        return
+    output.error(f"{site} 与清单不符：{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
+                 "请立即从发布版本重新部署（zhanqun deploy / zhanqun rollback）并排查来源。")
+    sys.exit(1)
+
+
+@cli.command()
+@click.argument("host")
+@click.option("--from", "source", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="构建好的站点目录，如 output/www.shilixian.gov.cn。")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="部署根目录；站点放在 <目录>/<主机名>/releases/，当前版本是 <目录>/<主机名>/current。")
+@click.option("--keep", type=click.IntRange(1, 1000), default=5, show_default=True, help="保留最近几个发布版本。")
+def deploy(host: str, source: Path, target: Path, keep: int) -> None:
+    """部署（R6.2）：新版本完整复制到 releases/ 后，一步切换 current；中途失败或被中断，线上仍是上一个完整版本。"""
+    from zhanqun.deploy import release
+
+    rid = release.deploy(host, source, target, keep)
+    output.info(f"{host}：已切换到发布版本 {rid}（{target / host / 'current'}）。")
+
+
+@cli.command()
+@click.argument("host")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path), help="部署根目录。")
+@click.option("--release", "rid", default=None, help="回滚到的版本（默认上一个上线的版本）。")
+def rollback(host: str, target: Path, rid: str | None) -> None:
+    """一步回滚到上一个（或指定的）发布版本。"""
+    from zhanqun.deploy import release
+
+    done = release.rollback(host, target, rid)
+    output.info(f"{host}：已回滚到发布版本 {done}。")
+
+
+@cli.command()
 @root_option
 @click.option("--branch", default="main", show_default=True, help="主分支。")
 @click.option("--since", default=None, help="只审计此提交之后（提交哈希、标签）或此日期以来（如 2026-01-01）的变更。")

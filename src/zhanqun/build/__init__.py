@@ -16,6 +16,7 @@ from pathlib import Path
 from zhanqun import cluster as cluster_mod
 from zhanqun.build import pelican_run, publish
 from zhanqun.build.view import SiteView
+from zhanqun.deploy import manifest
 from zhanqun.errors import FindingsError, ZhanqunError
 from zhanqun.findings import Severity
 
@@ -78,6 +79,9 @@ def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report
     staging_root.mkdir(parents=True)
     try:
         _build_all([(v, staging_root / v.host) for v, _ in todo], jobs)
+        commit = manifest.commit_of(todo[0][0].cluster.root)
+        for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
+            manifest.write(staging_root / view.host, view.host, commit)
         # Every site built: only now does anything in the output change.
         for view, print_ in todo:
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)

@@ -1,0 +1,172 @@
+"""Atomic deploys (R6.2): ``DIR/HOST/releases/<id>/`` holds each release whole, ``DIR/HOST/current`` is a
+symlink switched in one ``rename``. A deploy killed at any point leaves ``current`` on a complete release: the
+new release is copied under a temporary name, renamed into place, and only then does ``current`` move.
+
+Files identical to the release being replaced are hard-linked, not copied, so a deploy costs what changed.
+``history.json`` lists the releases in the order they went live, for ``rollback``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from zhanqun.deploy import manifest
+from zhanqun.errors import UsageError, ZhanqunError
+
+_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,80}$")
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
+    """Deploy the built site ``source`` as a new release of ``host`` under ``target``; returns its id."""
+    _check_host(host)
+    data = manifest.read(source)  # a build's output always has one: refuse anything else
+    if data.get("host") not in (host, None):
+        raise UsageError(f"{source} 是 {data.get('host')} 的站点，不是 {host}。", hint="检查 --from 与主机名是否对应。")
+    seen = manifest.verify(source)[1]
+    if not seen.clean:
+        raise ZhanqunError(f"{source} 与它的清单不符（{len(seen.changed)} 个文件被改动，{len(seen.added)} 个多出，"
+                           f"{len(seen.missing)} 个缺失），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
+    release = release_id(data)
+    home = target / host
+    releases = home / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    final = releases / release
+    if not final.is_dir():
+        current = _current(home)
+        tmp = releases / f".{release}.partial-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        _copy(source, tmp, current)
+        os.rename(tmp, final)  # complete, or not there at all
+    switch(home, release)
+    _prune(home, keep)
+    return release
+
+
+def release_id(data: dict) -> str:
+    """The commit (short) and a digest of the files: the same build deploys as the same release."""
+    digest = hashlib.sha256(json.dumps(data["files"], sort_keys=True).encode()).hexdigest()[:10]
+    commit = re.sub(r"[^0-9A-Za-z-]", "", str(data.get("commit") or "nocommit"))[:17]
+    return f"{commit}-{digest}"
+
+
+def switch(home: Path, release: str) -> None:
+    """Point ``home/current`` at ``releases/<release>`` in one rename, and note it in history.json."""
+    if not (home / "releases" / release).is_dir():
+        raise UsageError(f"没有发布版本 {release}。", hint=f"可用的版本：{', '.join(list_releases(home)) or '（无）'}")
+    link = home / f".current.{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(Path("releases") / release, link)
+    os.replace(link, home / "current")
+    history = [r for r in _history(home) if r != release] + [release]
+    tmp = home / f".history.{os.getpid()}"
+    tmp.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, home / "history.json")
+
+
+def rollback(host: str, target: Path, release: str | None = None) -> str:
+    """Switch ``current`` back to ``release``, or to the release that was live before the current one."""
+    _check_host(host)
+    home = target / host
+    current = _current(home)
+    if current is None:
+        raise UsageError(f"{home} 还没有部署过。", hint="先运行 zhanqun deploy。")
+    if release is None:
+        earlier = [r for r in _history(home) if r != current.name and (home / "releases" / r).is_dir()]
+        if not earlier:
+            raise UsageError("没有更早的发布版本可以回滚。", hint=f"当前版本：{current.name}")
+        release = earlier[-1]
+    if not _ID.match(release):
+        raise UsageError(f"发布版本名 {release} 不合法。")
+    history = _history(home)
+    switch(home, release)
+    # the release rolled back from goes to the front, so a second rollback does not bounce back to it
+    rest = [r for r in history if r not in (release, current.name)]
+    (home / "history.json").write_text(json.dumps([current.name, *rest, release], indent=1) + "\n", encoding="utf-8")
+    return release
+
+
+def list_releases(home: Path) -> list[str]:
+    folder = home / "releases"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def _current(home: Path) -> Path | None:
+    link = home / "current"
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def _history(home: Path) -> list[str]:
+    try:
+        data = json.loads((home / "history.json").read_text(encoding="utf-8"))
+        return [str(r) for r in data] if isinstance(data, list) else []
+    except (OSError, ValueError):
+        return list_releases(home)
+
+
+def _copy(source: Path, dest: Path, previous: Path | None) -> None:
+    """Copy ``source`` to ``dest``; files identical to the previous release are hard links to it."""
+    for dirpath, dirnames, names in os.walk(source):
+        rel = Path(dirpath).relative_to(source)
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            src = Path(dirpath) / name
+            if src.is_symlink():
+                raise ZhanqunError(f"站点中有符号链接 {src}，拒绝部署。", code="D003", hint="站点只能是普通文件。")
+            old = previous / rel / name if previous is not None else None
+            if old is not None and old.is_file() and _same(src, old):
+                os.link(old, dest / rel / name)
+            else:
+                shutil.copy2(src, dest / rel / name)
+
+
+def _same(a: Path, b: Path) -> bool:
+    sa, sb = a.stat(), b.stat()
+    if sa.st_ino == sb.st_ino and sa.st_dev == sb.st_dev:
+        return True
+    if sa.st_size != sb.st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            block = fa.read(1 << 16)
+            if block != fb.read(1 << 16):
+                return False
+            if not block:
+                return True
+
+
+def _prune(home: Path, keep: int) -> None:
+    """Keep the ``keep`` releases that went live last (the current one always), and no partial copies."""
+    current = _current(home)
+    history = _history(home)
+    keep_names = set(history[-max(keep, 1):]) | ({current.name} if current else set())
+    for path in (home / "releases").iterdir():
+        if path.name.startswith(".") and ".partial-" in path.name:
+            pid = path.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and _alive(int(pid)):
+                continue  # another deploy is copying right now
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_dir() and path.name not in keep_names:
+            shutil.rmtree(path, ignore_errors=True)
+    remaining = [r for r in history if (home / "releases" / r).is_dir()]
+    (home / "history.json").write_text(json.dumps(remaining, indent=1) + "\n", encoding="utf-8")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _check_host(host: str) -> None:
+    if not _HOST.match(host):
+        raise UsageError(f"主机名 {host} 不合法。", hint="写完整的主机名，如 www.shilixian.gov.cn。")

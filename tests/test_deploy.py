@@ -1,0 +1,121 @@
+"""Publishing (R6.2, R6.3): the manifest in every build, ``zhanqun verify`` against tampering, atomic deploys
+with releases, pruning and rollback, and a deploy killed mid-copy leaving the previous site serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from zhanqun.deploy import manifest
+
+PORTAL = "www.shilixian.gov.cn"
+
+
+@pytest.fixture
+def site(built_demo, tmp_path) -> Path:
+    """A private copy of the built portal."""
+    copy = tmp_path / "built" / PORTAL
+    shutil.copytree(built_demo / "output" / PORTAL, copy)
+    return copy
+
+
+def test_every_build_writes_a_manifest_that_verify_accepts(built_demo, zq):
+    for host_dir in (built_demo / "output").iterdir():
+        if host_dir.name.startswith("."):
+            continue
+        data = json.loads((host_dir / manifest.NAME).read_text(encoding="utf-8"))
+        assert data["host"] == host_dir.name and data["files"]
+        assert "index.html" in data["files"] and manifest.NAME not in data["files"]
+    result = zq("verify", built_demo / "output" / PORTAL)
+    assert result.code == 0 and "与清单一致" in result.err
+
+
+def test_verify_names_each_changed_added_and_missing_file(site, zq):
+    page = site / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", '<a href="https://bet365.example">博彩</a></body>'),
+                    encoding="utf-8")
+    (site / "shell.php").write_text("<?php system($_GET['c']); ?>", encoding="utf-8")
+    victim = next(p for p in sorted(site.rglob("*.html")) if p != page)
+    victim.unlink()
+    result = zq("verify", site)
+    assert result.code == 1
+    assert "被改动：index.html" in result.out and "多出：shell.php" in result.out
+    assert f"缺失：{victim.relative_to(site).as_posix()}" in result.out
+    assert "1 个文件被改动，1 个多出，1 个缺失" in result.err
+    (site / manifest.NAME).unlink()
+    gone = zq("verify", site)
+    assert gone.code == 1 and "没有清单" in gone.err and "Traceback" not in gone.err
+
+
+def test_deploy_switches_current_keeps_releases_and_rolls_back(site, zq, tmp_path):
+    target = tmp_path / "srv"
+    assert zq("deploy", PORTAL, "--from", site, "--to", target, "--keep", "2").code == 0
+    home = target / PORTAL
+    first = (home / "current").resolve()
+    assert first.parent == (home / "releases").resolve() and zq("verify", home / "current").code == 0
+    releases = []
+    for n in range(3):  # three more builds, each with one page changed
+        page = site / "index.html"
+        page.write_text(page.read_text(encoding="utf-8") + f"<!-- build {n} -->", encoding="utf-8")
+        manifest.write(site, PORTAL, f"c0ffee{n}")
+        assert zq("deploy", PORTAL, "--from", site, "--to", target, "--keep", "2").code == 0
+        releases.append((home / "current").resolve())
+    assert zq("verify", home / "current").code == 0
+    assert sorted(p.name for p in (home / "releases").iterdir()) == sorted(r.name for r in releases[-2:])
+    unchanged = next(p for p in sorted(site.rglob("*.css")))
+    rel = unchanged.relative_to(site)
+    assert os.stat(releases[-1] / rel).st_ino == os.stat(releases[-2] / rel).st_ino  # hard-linked, not copied
+    back = zq("rollback", PORTAL, "--to", target)
+    assert back.code == 0 and (home / "current").resolve() == releases[-2]
+    assert zq("rollback", PORTAL, "--to", target, "--release", releases[-1].name).code == 0
+    assert (home / "current").resolve() == releases[-1]
+    missing = zq("rollback", PORTAL, "--to", target, "--release", "nope")
+    assert missing.code == 2 and "没有发布版本 nope" in missing.err
+
+
+def test_deploy_refuses_a_tampered_or_foreign_build(site, zq, tmp_path):
+    (site / "index.html").write_text("被替换的首页", encoding="utf-8")
+    refused = zq("deploy", PORTAL, "--from", site, "--to", tmp_path / "srv")
+    assert refused.code == 1 and "D003" in refused.err and not (tmp_path / "srv" / PORTAL / "current").exists()
+    wrong = zq("deploy", "fgw.shilixian.gov.cn", "--from", site, "--to", tmp_path / "srv")
+    assert wrong.code == 2 and "不是 fgw.shilixian.gov.cn" in wrong.err
+
+
+def test_a_deploy_killed_mid_copy_leaves_the_previous_release_serving(site, zq, tmp_path):
+    """Kill the deploy process at increasing moments; current is always a complete release."""
+    target = tmp_path / "srv"
+    assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0
+    home = target / PORTAL
+    first = (home / "current").resolve()
+    bulk = site / "bulk"  # enough files that a kill lands inside the copy
+    bulk.mkdir()
+    for i in range(4000):
+        (bulk / f"{i:05d}.html").write_text(f"<p>第 {i} 页</p>" * 20, encoding="utf-8")
+    manifest.write(site, PORTAL, "deadbeef")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    killed_mid_copy = False
+    for delay in (0.3, 0.5, 0.8, 1.2, 1.8):
+        process = subprocess.Popen([sys.executable, "-m", "zhanqun", "deploy", PORTAL, "--from", str(site), "--to",
+                                    str(target)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        current = (home / "current").resolve()
+        assert current.is_dir() and zq("verify", home / "current").code == 0, delay
+        partial = [p for p in (home / "releases").iterdir() if ".partial-" in p.name]
+        if partial and current == first:
+            killed_mid_copy = True
+        if current != first:
+            break  # that one finished before the kill
+    assert killed_mid_copy, "no kill landed inside the copy: make the site bigger"
+    assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0  # a later deploy completes and cleans up
+    assert not [p for p in (home / "releases").iterdir() if ".partial-" in p.name]
+    assert (home / "current" / "bulk" / "03999.html").is_file()
