@@ -229,6 +229,22 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str 
 
 
 @cli.command()
+@root_option
+@click.option("--base", required=True, help="变更前的提交（如 origin/main 或上次发布的提交）。")
+@click.option("--head", required=True, help="变更后的提交。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式（json 供 CI 的矩阵用）。")
+def affected(root: Path, base: str, head: str, fmt: str) -> None:
+    """这次变更需要重新构建、发布的站点（R6.1），每行一个主机名。"""
+    import json
+
+    from zhanqun.deploy.affected import affected as affected_hosts
+    from zhanqun.signoff.run import _schemas
+
+    hosts = affected_hosts(root, base, head, _schemas(root))
+    click.echo(json.dumps(hosts) if fmt == "json" else "\n".join(hosts))
+
+
+@cli.command()
 @click.argument("site", type=click.Path(path_type=Path))
 def verify(site: Path) -> None:
     """防篡改（R6.3）：把站点目录（或部署的 current）与构建时写入的清单比较，列出每个被改动、多出或缺失的文件。"""

@@ -1,0 +1,92 @@
+"""Which sites a change must rebuild (R6.1): ``zhanqun affected --base REV --head REV``.
+
+- a unit's content → its host (a channel unit's: the portal);
+- an item pushed to the portal or on the portal homepage (before or after), or tagged with one of the
+  portal's topics → the portal too; an interpretation → the site of the policy it interprets;
+- a unit.yaml → its host and the portal (the responsibility table lists every unit's columns);
+- the theme, plugins, Pelican settings, schemas, cluster config, zhanqun's code or packaging → every host;
+- documentation, CI files, tests and rule data (checks only) → none.
+
+Both the base's and the head's config count: a unit moved from a channel to its own subdomain rebuilds both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhanqun.config import ClusterConfig, Unit
+from zhanqun.signoff import gitdata, policy
+
+EVERY_HOST = ("themes/", "plugins/", "schemas/", "src/", "pelicanconf.py", "pyproject.toml", "content/cluster.yaml")
+NO_HOST = (".github/", ".gitea/", "tests/", "bench/", "rules/", "scripts/", ".ci/", "docs/", ".pre-commit")
+
+
+def host_of(unit: Unit, config: ClusterConfig) -> str:
+    if unit.id == config.portal or unit.kind == "portal" or unit.hosting == "channel":
+        return f"www.{config.domain}"
+    return f"{unit.label}.{config.domain}"
+
+
+def all_hosts(config: ClusterConfig, units: dict[str, Unit]) -> set[str]:
+    return {host_of(u, config) for u in units.values()}
+
+
+def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str]:
+    repo = gitdata.open_repo(root)
+    base, head = gitdata.commit_of(repo, base_rev), gitdata.commit_of(repo, head_rev)
+    configs = [gitdata.config_at(head)]
+    try:
+        configs.append(gitdata.config_at(base))
+    except Exception:  # noqa: BLE001 - a base without a valid cluster (the first import): the head decides
+        pass
+    change = gitdata.change_between(repo, base, head, "", [], schemas=schemas, stale_check=False)
+    hosts: set[str] = set()
+    indexes: set[str] = set()
+    for config, units in configs:
+        portal = f"www.{config.domain}"
+        topic_tags = {t.tag for t in config.topics}
+        for changed in change.files:
+            for path in filter(None, (changed.path, changed.old_path)):
+                if path.startswith(EVERY_HOST):
+                    hosts |= all_hosts(config, units)
+                    continue
+                if path.startswith(NO_HOST) or policy.is_documentation(path):
+                    continue
+                unit_id = policy.unit_of(path)
+                if unit_id is None:
+                    hosts |= all_hosts(config, units)  # something unknown at the top: rebuild everything
+                    continue
+                if unit_id in units:
+                    hosts.add(host_of(units[unit_id], config))
+                if path.endswith("/unit.yaml"):
+                    hosts.add(portal)
+                for meta in (changed.before, changed.after):
+                    if not meta:
+                        continue
+                    tags = meta.get("tags") or []
+                    if meta.get("push_to_portal") or meta.get("homepage") or (
+                            isinstance(tags, list) and topic_tags & set(map(str, tags))):
+                        hosts.add(portal)
+                    if meta.get("policy"):
+                        indexes.add(str(meta["policy"]))
+    if indexes:
+        hosts |= _policy_hosts(repo, head, indexes, configs[0])
+    return sorted(hosts)
+
+
+def _policy_hosts(repo, head, indexes: set[str], config_units) -> set[str]:
+    """The sites of the policies with these index numbers (their pages list their interpretations)."""
+    import git
+
+    config, units = config_units
+    found: set[str] = set()
+    for index in sorted(indexes):
+        try:
+            paths = repo.git.grep("-l", "-F", index, head.hexsha, "--", "content/").splitlines()
+        except git.GitCommandError:  # nothing found
+            continue
+        for line in paths:
+            unit_id = policy.unit_of(line.split(":", 1)[-1])
+            if unit_id in units:
+                found.add(host_of(units[unit_id], config))
+    return found
