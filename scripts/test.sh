@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian packages: headless Chromium and its driver, CJK fonts; Python
-# packages into .venv) and run the whole test suite with pytest.
+# Install what the tests need (Debian packages: headless Chromium and its driver, CJK fonts, nginx and openssl
+# for the serving tests; Python packages into .venv) and run the whole test suite with pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES="chromium chromium-driver fonts-noto-cjk"
-if ! command -v chromedriver >/dev/null 2>&1; then
+APT_PACKAGES="chromium chromium-driver fonts-noto-cjk nginx openssl"
+if ! command -v chromedriver >/dev/null 2>&1 || ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
+    || ! command -v openssl >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  # The tests start their own nginx on loopback high ports: keep the package from starting the system one
+  # (port 80 may be taken, and a failed start would fail the install).
+  NO_START=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d
+    NO_START=1
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $APT_PACKAGES >/dev/null
+  if [ -n "$NO_START" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
 fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip

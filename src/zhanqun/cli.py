@@ -245,6 +245,30 @@ def affected(root: Path, base: str, head: str, fmt: str) -> None:
 
 
 @cli.command()
+@root_option
+@click.option("--deploy-root", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="zhanqun deploy 的部署根目录（站点在 <目录>/<主机名>/current）。")
+@click.option("--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="写入的配置文件。")
+@click.option("--cert", default="/etc/nginx/ssl/{host}/fullchain.pem", show_default=True,
+              help="证书路径，{host} 换成主机名；也可以是所有主机共用的一个证书。")
+@click.option("--key", default="/etc/nginx/ssl/{host}/privkey.pem", show_default=True, help="私钥路径，写法同 --cert。")
+@click.option("--http-port", type=click.IntRange(1, 65535), default=80, show_default=True)
+@click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
+def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_port: int, https_port: int) -> None:
+    """生成 nginx 配置（R6.4）：每个主机一个 server，HTTP 跳转 HTTPS，IPv6，安全响应头，拒绝未知主机。"""
+    from zhanqun.deploy import nginx as nginx_mod
+    from zhanqun.cluster import load_structure
+    from zhanqun.findings import errors
+
+    cluster, findings = load_structure(root, item_types=set())
+    if errors(findings) or cluster is None:
+        raise FindingsError(errors(findings) or findings)
+    hosts = [site.host for site in cluster.sites()]
+    text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port)
+    output.document(text, out)
+
+
+@cli.command()
 @click.argument("site", type=click.Path(path_type=Path))
 def verify(site: Path) -> None:
     """防篡改（R6.3）：把站点目录（或部署的 current）与构建时写入的清单比较，列出每个被改动、多出或缺失的文件。"""

@@ -1,0 +1,91 @@
+"""nginx for the cluster (R6.4): one server per host serving ``DEPLOY_ROOT/<host>/current``, HTTP redirected
+to HTTPS, IPv6 listeners, security headers (a CSP without inline script: the theme has none), HSTS, gzip,
+long caching only for content-hashed assets, and default servers that refuse hosts not in the cluster.
+
+The output is the ``server`` blocks, to be included inside ``http { }`` (``include /etc/nginx/conf.d/zhanqun.conf;``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+SECURITY_HEADERS = (
+    ("Strict-Transport-Security", '"max-age=31536000"'),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Content-Security-Policy", f'"{CSP}"'),
+)
+GZIP_TYPES = "text/css application/javascript application/json image/svg+xml text/plain application/xml text/csv"
+ASSETS = "css|js|png|jpe?g|gif|svg|ico|webp|woff2?"
+
+
+def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: int = 80, https_port: int = 443) -> str:
+    """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all."""
+    lines = [
+        "# 由 zhanqun nginx 根据站群配置生成，请勿手工修改；放在 http { } 中 include。",
+        "# 未知主机：HTTP 直接断开，HTTPS 拒绝握手。",
+        "server {",
+        f"    listen {http_port} default_server;",
+        f"    listen [::]:{http_port} default_server;",
+        "    server_name _;",
+        "    return 444;",
+        "}",
+        "server {",
+        f"    listen {https_port} ssl default_server;",
+        f"    listen [::]:{https_port} ssl default_server;",
+        "    server_name _;",
+        "    ssl_reject_handshake on;",
+        "}",
+    ]
+    headers = [f"    add_header {name} {value} always;" for name, value in SECURITY_HEADERS]
+    for host in sorted(hosts):
+        root = (deploy_root / host / "current").as_posix()
+        lines += [
+            "",
+            "server {",
+            f"    listen {http_port};",
+            f"    listen [::]:{http_port};",
+            f"    server_name {host};",
+            f"    return 301 https://{host}$request_uri;",
+            "}",
+            "server {",
+            f"    listen {https_port} ssl http2;",
+            f"    listen [::]:{https_port} ssl http2;",
+            f"    server_name {host};",
+            f"    root {root};",
+            "    index index.html;",
+            f"    ssl_certificate {cert.format(host=host)};",
+            f"    ssl_certificate_key {key.format(host=host)};",
+            "    ssl_protocols TLSv1.2 TLSv1.3;",
+            "    server_tokens off;",
+            "    charset utf-8;",
+            "    gzip on;",
+            "    gzip_vary on;",
+            "    gzip_min_length 256;",
+            f"    gzip_types {GZIP_TYPES};",
+            "    # add_header in a location replaces the server's, so each location repeats them",
+            *headers,
+            '    add_header Cache-Control "no-cache" always;',
+            "    location / {",
+            "        try_files $uri $uri/ =404;",
+            *("    " + h for h in headers),
+            '        add_header Cache-Control "no-cache" always;',
+            "    }",
+            f'    location ~* "\\.[0-9a-f]{{8,}}\\.({ASSETS})$" {{',  # quoted: nginx reads { as a block
+            "        # a content hash in the name: the file never changes under it",
+            *("    " + h for h in headers),
+            '        add_header Cache-Control "public, max-age=31536000, immutable" always;',
+            "    }",
+            f"    location ~* \\.({ASSETS})$ {{",
+            *("    " + h for h in headers),
+            '        add_header Cache-Control "public, max-age=3600" always;',
+            "    }",
+            "    location ~ /\\. {",
+            "        return 404;",
+            "    }",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"

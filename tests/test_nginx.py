@@ -1,0 +1,171 @@
+"""The generated nginx config (R6.4) in a real nginx from Debian, on loopback high ports with a throwaway
+certificate: each host answers with its own site and the security headers, HTTP redirects to HTTPS, and a
+host that is not in the cluster is refused."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from zhanqun.deploy import release
+
+HOSTS = {"www.shilixian.gov.cn": "示例县人民政府", "fgw.shilixian.gov.cn": "示例县发展和改革委员会"}
+
+
+def _need(binary: str) -> str:
+    path = shutil.which(binary) or (f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{binary} is missing: scripts/test.sh installs it")
+        pytest.skip(f"{binary} not installed")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(built_demo, tmp_path_factory):
+    nginx = _need("nginx")
+    openssl = _need("openssl")
+    work = tmp_path_factory.mktemp("nginx")
+    srv = work / "srv"
+    output = built_demo / "output"
+    hosts = sorted(p.name for p in output.iterdir() if not p.name.startswith("."))
+    for host in hosts:
+        release.deploy(host, output / host, srv)
+    cert, key = work / "cert.pem", work / "key.pem"
+    san = ",".join(f"DNS:{h}" for h in hosts)
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=zhanqun-test",
+                    "-addext", f"subjectAltName={san}", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    http_port, https_port = _free_port(), _free_port()
+    conf = work / "zhanqun.conf"
+    from zhanqun.cli import main
+
+    assert main(["nginx", "--root", str(built_demo), "--deploy-root", str(srv), "--output", str(conf), "--cert", str(cert),
+                 "--key", str(key), "--http-port", str(http_port), "--https-port", str(https_port)]) == 0
+    ipv6 = socket.has_ipv6 and _ipv6_loopback()
+    text = conf.read_text(encoding="utf-8")
+    if not ipv6:  # a sandbox without ::1 cannot bind the IPv6 listeners; the lines are checked below
+        text = "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
+    (work / "sites.conf").write_text(text, encoding="utf-8")
+    (work / "nginx.conf").write_text(f"""
+{'user root;' if os.geteuid() == 0 else ''}
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;
+    uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+    include {work}/sites.conf;
+}}
+""", encoding="utf-8")
+    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", https_port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail("nginx did not start: " + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.05)
+    yield {"http": http_port, "https": https_port, "cert": cert, "conf": conf, "ipv6": ipv6, "srv": srv}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def _https(served, host: str, path: str = "/", headers: dict | None = None, address: str = "127.0.0.1"):
+    context = ssl.create_default_context(cafile=str(served["cert"]))
+    raw = socket.create_connection((address, served["https"]), timeout=5)
+    sock = context.wrap_socket(raw, server_hostname=host)
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+    for name, value in (headers or {}).items():
+        request += f"{name}: {value}\r\n"
+    sock.sendall((request + "\r\n").encode())
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    body = response.read()
+    sock.close()
+    return response, body
+
+
+def test_each_host_serves_its_own_site_with_the_security_headers(served):
+    for host, name in HOSTS.items():
+        response, body = _https(served, host)
+        assert response.status == 200 and name in body.decode("utf-8")
+        assert "script-src 'self'" in response.getheader("Content-Security-Policy")
+        assert "'unsafe-inline'" not in response.getheader("Content-Security-Policy")
+        assert response.getheader("Strict-Transport-Security").startswith("max-age=")
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+        assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+    zipped, _ = _https(served, "www.shilixian.gov.cn", headers={"Accept-Encoding": "gzip"})
+    assert zipped.getheader("Content-Encoding") == "gzip"
+    css, _ = _https(served, "www.shilixian.gov.cn", "/theme/css/site.css")
+    assert css.status == 200 and css.getheader("Cache-Control") == "public, max-age=3600"
+    assert css.getheader("X-Content-Type-Options") == "nosniff"  # repeated in every location
+    hidden, _ = _https(served, "www.shilixian.gov.cn", "/.git/config")
+    assert hidden.status == 404
+
+
+def test_http_redirects_to_https_and_unknown_hosts_are_refused(served):
+    connection = http.client.HTTPConnection("127.0.0.1", served["http"], timeout=5)
+    connection.request("GET", "/zwyw/index.html", headers={"Host": "fgw.shilixian.gov.cn"})
+    moved = connection.getresponse()
+    assert moved.status == 301 and moved.getheader("Location") == "https://fgw.shilixian.gov.cn/zwyw/index.html"
+    stranger = http.client.HTTPConnection("127.0.0.1", served["http"], timeout=5)
+    stranger.request("GET", "/", headers={"Host": "bet365.example"})
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        stranger.getresponse()
+    with pytest.raises(ssl.SSLError):
+        _https(served, "bet365.example")
+
+
+def test_ipv6_listeners_are_configured_and_answer(served):
+    text = served["conf"].read_text(encoding="utf-8")
+    assert f"listen [::]:{served['https']} ssl http2;" in text and f"listen [::]:{served['http']};" in text
+    if not served["ipv6"]:
+        pytest.skip("this machine has no IPv6 loopback")
+    response, body = _https(served, "www.shilixian.gov.cn", address="::1")
+    assert response.status == 200
+
+
+def test_a_rollback_is_served_at_once(served, built_demo):
+    """nginx follows the current link: switching releases needs no reload."""
+    home = served["srv"] / "fgw.shilixian.gov.cn"
+    before = (home / "current").resolve()
+    copy = home.parent / "fgw-copy"
+    shutil.copytree(before, copy)
+    page = copy / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>新版本</p></body>"), encoding="utf-8")
+    from zhanqun.deploy import manifest
+
+    manifest.write(copy, "fgw.shilixian.gov.cn", "feedface")
+    release.deploy("fgw.shilixian.gov.cn", copy, served["srv"])
+    assert "新版本" in _https(served, "fgw.shilixian.gov.cn")[1].decode("utf-8")
+    release.rollback("fgw.shilixian.gov.cn", served["srv"])
+    assert "新版本" not in _https(served, "fgw.shilixian.gov.cn")[1].decode("utf-8")
