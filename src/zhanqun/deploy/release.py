@@ -23,15 +23,14 @@ _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9
 
 
 def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
-    """Deploy the built site ``source`` as a new release of ``host`` under ``target``; returns its id."""
+    """Deploy the built site ``source`` as a new release of ``host`` under ``target``; returns its id.
+
+    Every file is checked against the build's manifest while it is copied (read once): a build folder
+    changed after the build is refused, and nothing of it goes live."""
     _check_host(host)
     data = manifest.read(source)  # a build's output always has one: refuse anything else
     if data.get("host") not in (host, None):
         raise UsageError(f"{source} 是 {data.get('host')} 的站点，不是 {host}。", hint="检查 --from 与主机名是否对应。")
-    seen = manifest.verify(source)[1]
-    if not seen.clean:
-        raise ZhanqunError(f"{source} 与它的清单不符（{len(seen.changed)} 个文件被改动，{len(seen.added)} 个多出，"
-                           f"{len(seen.missing)} 个缺失），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
     release = release_id(data)
     home = target / host
     releases = home / "releases"
@@ -41,7 +40,11 @@ def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
         current = _current(home)
         tmp = releases / f".{release}.partial-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        _copy(source, tmp, current)
+        try:
+            _copy(source, tmp, data["files"], current)
+        except ZhanqunError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         os.rename(tmp, final)  # complete, or not there at all
     switch(home, release)
     _prune(home, keep)
@@ -109,35 +112,51 @@ def _history(home: Path) -> list[str]:
         return list_releases(home)
 
 
-def _copy(source: Path, dest: Path, previous: Path | None) -> None:
-    """Copy ``source`` to ``dest``; files identical to the previous release are hard links to it."""
-    for dirpath, dirnames, names in os.walk(source):
-        rel = Path(dirpath).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
+def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | None) -> None:
+    """Copy ``source`` to ``dest``, checking each file against ``expected`` (the manifest) as it is read. A file
+    the previous release has with the same digest is a hard link to it (already checked when it went live)."""
+    before: dict[str, str] = {}
+    if previous is not None:
+        try:
+            before = manifest.read(previous)["files"]
+        except ZhanqunError:
+            before = {}
+    seen = set()
+    for dirpath, _, names in os.walk(source):
+        rel_dir = Path(dirpath).relative_to(source)
+        (dest / rel_dir).mkdir(parents=True, exist_ok=True)
         for name in names:
             src = Path(dirpath) / name
+            rel = (rel_dir / name).as_posix()
+            if rel == manifest.NAME:
+                shutil.copy2(src, dest / rel)
+                continue
             if src.is_symlink():
-                raise ZhanqunError(f"站点中有符号链接 {src}，拒绝部署。", code="D003", hint="站点只能是普通文件。")
-            old = previous / rel / name if previous is not None else None
-            if old is not None and old.is_file() and _same(src, old):
-                os.link(old, dest / rel / name)
-            else:
-                shutil.copy2(src, dest / rel / name)
+                raise ZhanqunError(f"站点中有符号链接 {rel}，拒绝部署。", code="D003", hint="站点只能是普通文件。")
+            want = expected.get(rel)
+            if want is None:
+                raise ZhanqunError(f"{rel} 不在构建清单中（构建后被加入），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
+            seen.add(rel)
+            if previous is not None and before.get(rel) == want and (previous / rel).is_file():
+                os.link(previous / rel, dest / rel)
+                continue
+            if _copy_checked(src, dest / rel) != want:
+                raise ZhanqunError(f"{rel} 与构建清单不符（构建后被改动），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
+    missing = sorted(set(expected) - seen)
+    if missing:
+        raise ZhanqunError(f"构建目录缺少清单中的 {len(missing)} 个文件（如 {missing[0]}），拒绝部署。", code="D003",
+                           hint="重新运行 zhanqun build。")
 
 
-def _same(a: Path, b: Path) -> bool:
-    sa, sb = a.stat(), b.stat()
-    if sa.st_ino == sb.st_ino and sa.st_dev == sb.st_dev:
-        return True
-    if sa.st_size != sb.st_size:
-        return False
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        while True:
-            block = fa.read(1 << 16)
-            if block != fb.read(1 << 16):
-                return False
-            if not block:
-                return True
+def _copy_checked(src: Path, dest: Path) -> str:
+    """Copy one file, returning the sha256 of the bytes written."""
+    digest = hashlib.sha256()
+    with open(src, "rb") as reader, open(dest, "wb") as writer:
+        while block := reader.read(1 << 20):
+            digest.update(block)
+            writer.write(block)
+    shutil.copystat(src, dest)
+    return digest.hexdigest()
 
 
 def _prune(home: Path, keep: int) -> None:
