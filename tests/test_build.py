@@ -300,3 +300,17 @@ def test_a_second_concurrent_build_is_refused(demo_repo, zq):
         result = zq("build", "fgw", "--root", demo_repo)
     assert result.code == 1 and "B002" in result.err and "另一个构建" in result.err
     assert not (demo_repo / "output/fgw.shilixian.gov.cn/gzdt/a-new.html").exists()
+
+
+def test_a_scheduled_rebuild_publishes_an_embargo_that_has_just_passed(demo_repo, zq, monkeypatch):
+    """R3.10 to the minute, in China time: the test's clock is 2026-11-21 08:00 (+08:00). An item due at 08:30
+    is not built at 08:00 and is built by the schedule's run at 08:45 (the site's fingerprint changes)."""
+    news = demo_repo / "content/fgw/gzdt"
+    (news / "2026-11-21-dingshi.md").write_text(
+        "---\ntitle: 八点半发布的消息\ndate: 2026-11-21\npublish_at: \"2026-11-21 08:30\"\nauthor: 刘晓\n"
+        "source: 示例县发展和改革委员会\n---\n内容。\n", encoding="utf-8")
+    page = demo_repo / "output" / "fgw.shilixian.gov.cn" / "gzdt" / "2026-11-21-dingshi.html"
+    assert zq("build", "--root", demo_repo).code == 0 and not page.exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795219200 + 45 * 60))  # 08:45 China time
+    result = zq("build", "--root", demo_repo)
+    assert result.code == 0 and "fgw.shilixian.gov.cn：已构建" in result.err and page.exists()

@@ -162,20 +162,36 @@ class Cluster:
         return identity
 
     def published(self, item: content.Item) -> bool:
-        """Embargoed items (publish_at in the future) are not built (R3.10)."""
+        """Embargoed items (publish_at in the future, China time, to the minute) are not built (R3.10)."""
         when = item.meta.get("publish_at")
-        return not when or content.to_datetime(when).date() <= self.today
+        return not when or content.to_datetime(when) <= self.now
+
+    @property
+    def now(self) -> dt.datetime:
+        """The build's reference time in China time, without zone (as editors write publish_at)."""
+        cached = getattr(self, "_zq_now", None)
+        if cached is None:
+            cached = self._zq_now = reference_time()
+        return cached
 
     def policies_by_index(self) -> dict[str, content.Item]:
         return {i.meta["index_no"]: i for i in self.items if i.type == "policy" and "index_no" in i.meta}
 
 
-def reference_date() -> dt.date:
-    """The build's notion of today: SOURCE_DATE_EPOCH when set, so a rebuild of a commit gives the same bytes."""
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def reference_time() -> dt.datetime:
+    """The build's notion of now, in China time (naive): SOURCE_DATE_EPOCH when set, so a rebuild of a commit
+    gives the same bytes; a CI runner's own time zone (often UTC) does not matter."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    moment = (dt.datetime.fromtimestamp(int(epoch), CHINA) if epoch and epoch.isdigit() else dt.datetime.now(CHINA))
+    return moment.replace(tzinfo=None)
+
+
+def reference_date() -> dt.date:
+    """The build's notion of today (China time)."""
+    return reference_time().date()
 
 
 def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = True,

@@ -52,6 +52,10 @@ def _shared_digest(cluster) -> str:
     root = cluster.root
     digest = hashlib.sha256()
     digest.update(code_digest().encode() + cluster.today.isoformat().encode())
+    # which embargoed items are out by now (a scheduled build at 09:15 must publish the 09:00 item, R3.10)
+    for item in sorted(cluster.items, key=lambda i: i.rel):
+        if item.meta.get("publish_at"):
+            digest.update(f"{item.rel}\0{cluster.published(item)}\n".encode())
     paths = [p for folder in ("themes", "plugins", "schemas") for p in sorted((root / folder).rglob("*"))
              if p.is_file() and "__pycache__" not in p.parts]
     paths += [root / "pelicanconf.py", root / "content" / "cluster.yaml", *sorted((root / "content").glob("*/unit.yaml"))]
