@@ -62,6 +62,9 @@ def test_the_required_checks_run_the_base_branch_workflow_and_execute_nothing_fr
     assert data["name"] == protection.WORKFLOW
     assert list(data["on"]) == ["pull_request_target"]  # never pull_request / pull_request_review here
     assert set(protection.STATUS_CHECKS) <= set(data["jobs"])
+    check_steps = "\n".join(step.get("run", "") for step in data["jobs"]["zhanqun-check"]["steps"])
+    assert "zhanqun check --root ../pr" in check_steps and "pre-commit" in check_steps
+    assert '--config "$GITHUB_WORKSPACE/.pre-commit-config.yaml"' in check_steps  # the base's hooks, not the PR's
     for job in data["jobs"].values():
         checkout = job["steps"][0]
         assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
