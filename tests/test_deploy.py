@@ -119,3 +119,58 @@ def test_a_deploy_killed_mid_copy_leaves_the_previous_release_serving(site, zq, 
     assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0  # a later deploy completes and cleans up
     assert not [p for p in (home / "releases").iterdir() if ".partial-" in p.name]
     assert (home / "current" / "bulk" / "03999.html").is_file()
+
+
+def test_a_release_altered_on_the_server_is_not_passed_on_and_cannot_be_rolled_back_to(site, zq, tmp_path):
+    target = tmp_path / "srv"
+    assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0
+    home = target / PORTAL
+    first = (home / "current").resolve()
+    live = home / "current" / "index.html"
+    live.write_text(live.read_text(encoding="utf-8") + '<a href="https://bet365.example">博彩</a>', encoding="utf-8")
+    assert zq("verify", home / "current").code == 1
+    # redeploying the same build repairs it (the altered release is set aside for the investigation)
+    assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0
+    assert zq("verify", home / "current").code == 0 and "bet365" not in (home / "current" / "index.html").read_text(encoding="utf-8")
+    assert [p.name for p in (home / "releases").iterdir() if ".tampered-" in p.name]
+    # a new build does not hard-link the altered file either
+    (home / "current" / "index.html").write_text("被篡改", encoding="utf-8")
+    page = site / "zwyw" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- 新 -->", encoding="utf-8")
+    manifest.write(site, PORTAL, "c0ffee9")
+    assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0
+    assert zq("verify", home / "current").code == 0
+    refused = zq("rollback", PORTAL, "--to", target, "--release", first.name)
+    assert refused.code == 1 and "被改动过" in refused.err
+
+
+def test_verify_catches_a_page_swapped_together_with_its_manifest_line(site, zq, tmp_path):
+    import hashlib
+
+    target = tmp_path / "srv"
+    assert zq("deploy", PORTAL, "--from", site, "--to", target).code == 0
+    current = tmp_path / "srv" / PORTAL / "current"
+    data = json.loads((current / manifest.NAME).read_text(encoding="utf-8"))
+    (current / "index.html").write_text("换掉的首页", encoding="utf-8")
+    data["files"]["index.html"] = hashlib.sha256("换掉的首页".encode()).hexdigest()
+    (current / manifest.NAME).write_text(json.dumps(data), encoding="utf-8")
+    result = zq("verify", current)
+    assert result.code == 1 and f"被改动：{manifest.NAME}" in result.out
+
+
+def test_two_deploys_of_one_host_at_once_both_finish(site, tmp_path):
+    target = tmp_path / "srv"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    cmd = [sys.executable, "-m", "zhanqun", "deploy", PORTAL, "--from", str(site), "--to", str(target)]
+    runs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    assert [p.wait() for p in runs] == [0, 0, 0], [p.stderr.read().decode() for p in runs]
+    assert manifest.verify(target / PORTAL / "current")[1].clean
+
+
+def test_deploy_errors_are_clear(site, zq, tmp_path):
+    missing = zq("deploy", PORTAL, "--from", tmp_path / "nope", "--to", tmp_path / "srv")
+    assert missing.code == 2 and "zhanqun build" in missing.err
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    unwritable = zq("deploy", PORTAL, "--from", site, "--to", blocked / "srv")
+    assert unwritable.code == 1 and "无法写入部署目录" in unwritable.err and "Traceback" not in unwritable.err

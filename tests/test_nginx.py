@@ -126,10 +126,25 @@ def test_each_host_serves_its_own_site_with_the_security_headers(served):
     zipped, _ = _https(served, "www.shilixian.gov.cn", headers={"Accept-Encoding": "gzip"})
     assert zipped.getheader("Content-Encoding") == "gzip"
     css, _ = _https(served, "www.shilixian.gov.cn", "/theme/css/site.css")
-    assert css.status == 200 and css.getheader("Cache-Control") == "public, max-age=3600"
+    assert css.status == 200 and css.getheader("Cache-Control") == "no-cache"  # not hashed: seen at once after a deploy
     assert css.getheader("X-Content-Type-Options") == "nosniff"  # repeated in every location
-    hidden, _ = _https(served, "www.shilixian.gov.cn", "/.git/config")
-    assert hidden.status == 404
+    for path in ("/.git/config", "/.secret/x.png", "/.env.js", "/zhanqun-manifest.json"):
+        assert _https(served, "www.shilixian.gov.cn", path)[0].status == 404, path
+
+
+def test_a_symlink_planted_in_the_site_is_not_followed_and_verify_reports_it(served):
+    """Someone with write access links / into the site: nginx refuses to follow it, verify names it."""
+    from zhanqun.deploy import manifest
+
+    current = served["srv"] / "www.shilixian.gov.cn" / "current"
+    (current / "evil").symlink_to("/")
+    try:
+        response, body = _https(served, "www.shilixian.gov.cn", "/evil/etc/passwd")
+        assert response.status in (403, 404) and b"root:" not in body
+        found = manifest.verify(current)[1]
+        assert "evil" in found.added
+    finally:
+        (current / "evil").unlink()
 
 
 def test_http_redirects_to_https_and_unknown_hosts_are_refused(served):

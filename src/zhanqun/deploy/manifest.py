@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -18,18 +19,28 @@ VERSION = 1
 
 
 def digest_tree(site: Path) -> dict[str, str]:
-    """{relative path: sha256} of every file under ``site`` but the manifest (symlinks are refused: a site is
-    plain files, and a link could point anywhere on the server)."""
+    """{relative path: sha256} of every file under ``site`` but the manifest. A symlink (to a file or a folder:
+    a web server would follow it anywhere on the disk) or anything but a regular file is listed as such, so a
+    site with one differs from its manifest; nothing is read through it."""
     files: dict[str, str] = {}
     for dirpath, dirnames, names in os.walk(site):
         dirnames.sort()
+        for name in list(dirnames):
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                files[path.relative_to(site).as_posix()] = "symlink:" + os.readlink(path)
+                dirnames.remove(name)
         for name in sorted(names):
             path = Path(dirpath) / name
             rel = path.relative_to(site).as_posix()
             if rel == NAME:
                 continue
-            if path.is_symlink():
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
                 files[rel] = "symlink:" + os.readlink(path)
+                continue
+            if not stat.S_ISREG(mode):
+                files[rel] = "special"
                 continue
             digest = hashlib.sha256()
             with open(path, "rb") as handle:
@@ -86,7 +97,13 @@ class Tampering:
 
 
 def verify(site: Path) -> tuple[dict, Tampering]:
-    """Compare the files under ``site`` (a folder or the ``current`` link of a deploy) with its manifest."""
+    """Compare the files under ``site`` (a folder or the ``current`` link of a deploy) with its manifest.
+
+    A deployed release is also checked against its own name: ``releases/<commit>-<digest>`` carries a digest
+    of the manifest's file list, so a page swapped together with its line in the manifest is still caught."""
+    site = Path(site)
+    if not site.exists():
+        raise ZhanqunError(f"{site} 不存在。", code="D002", hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
     site = site.resolve()
     if not site.is_dir():
         raise ZhanqunError(f"{site} 不是目录。", code="D002", hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
@@ -94,4 +111,10 @@ def verify(site: Path) -> tuple[dict, Tampering]:
     expected: dict[str, str] = data["files"]
     actual = digest_tree(site)
     changed = sorted(p for p in expected.keys() & actual.keys() if expected[p] != actual[p])
-    return data, Tampering(changed, sorted(actual.keys() - expected.keys()), sorted(expected.keys() - actual.keys()))
+    found = Tampering(changed, sorted(actual.keys() - expected.keys()), sorted(expected.keys() - actual.keys()))
+    if site.parent.name == "releases":
+        from zhanqun.deploy.release import release_id
+
+        if release_id(data) != site.name:
+            found.changed.insert(0, NAME)  # the manifest itself no longer matches the release it came with
+    return data, found

@@ -8,6 +8,8 @@ Files identical to the release being replaced are hard-linked, not copied, so a 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -26,29 +28,48 @@ def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
     """Deploy the built site ``source`` as a new release of ``host`` under ``target``; returns its id.
 
     Every file is checked against the build's manifest while it is copied (read once): a build folder
-    changed after the build is refused, and nothing of it goes live."""
+    changed after the build is refused, and nothing of it goes live. One deploy or rollback of a host at a time."""
     _check_host(host)
+    if not Path(source).is_dir():
+        raise UsageError(f"{source} 不是构建好的站点目录。", hint="先运行 zhanqun build，再用 --from output/<主机名>。")
     data = manifest.read(source)  # a build's output always has one: refuse anything else
     if data.get("host") not in (host, None):
         raise UsageError(f"{source} 是 {data.get('host')} 的站点，不是 {host}。", hint="检查 --from 与主机名是否对应。")
     release = release_id(data)
     home = target / host
-    releases = home / "releases"
-    releases.mkdir(parents=True, exist_ok=True)
-    final = releases / release
-    if not final.is_dir():
-        current = _current(home)
-        tmp = releases / f".{release}.partial-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            _copy(source, tmp, data["files"], current)
-        except ZhanqunError:
+    with _locked(home):
+        releases = home / "releases"
+        final = releases / release
+        if final.is_dir() and not manifest.verify(final)[1].clean:
+            # an existing release that was altered on the server: set aside, deployed afresh below
+            os.rename(final, releases / f".{release}.tampered-{os.getpid()}")
+        if not final.is_dir():
+            current = _current(home)
+            tmp = releases / f".{release}.partial-{os.getpid()}"
             shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        os.rename(tmp, final)  # complete, or not there at all
-    switch(home, release)
-    _prune(home, keep)
+            try:
+                _copy(source, tmp, data["files"], current)
+            except ZhanqunError:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            os.rename(tmp, final)  # complete, or not there at all
+        switch(home, release)
+        _prune(home, keep)
     return release
+
+
+@contextlib.contextmanager
+def _locked(home: Path):
+    """One deploy or rollback of a host at a time (a second one waits)."""
+    try:
+        (home / "releases").mkdir(parents=True, exist_ok=True)
+        handle = open(home / ".lock", "a")
+    except OSError as exc:
+        raise ZhanqunError(f"无法写入部署目录 {home}：{exc.strerror}", code="D004",
+                           hint="检查部署目录是否存在、运行部署的用户是否有写权限。") from None
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def release_id(data: dict) -> str:
@@ -66,31 +87,39 @@ def switch(home: Path, release: str) -> None:
     link.unlink(missing_ok=True)
     os.symlink(Path("releases") / release, link)
     os.replace(link, home / "current")
-    history = [r for r in _history(home) if r != release] + [release]
+    _write_history(home, [r for r in _history(home) if r != release] + [release])
+
+
+def _write_history(home: Path, history: list[str]) -> None:
     tmp = home / f".history.{os.getpid()}"
     tmp.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, home / "history.json")
 
 
 def rollback(host: str, target: Path, release: str | None = None) -> str:
-    """Switch ``current`` back to ``release``, or to the release that was live before the current one."""
+    """Switch ``current`` back to ``release``, or to the release that was live before the current one. A release
+    altered on the server is refused (deploy its build again instead)."""
     _check_host(host)
     home = target / host
-    current = _current(home)
-    if current is None:
+    if _current(home) is None:
         raise UsageError(f"{home} 还没有部署过。", hint="先运行 zhanqun deploy。")
-    if release is None:
-        earlier = [r for r in _history(home) if r != current.name and (home / "releases" / r).is_dir()]
-        if not earlier:
-            raise UsageError("没有更早的发布版本可以回滚。", hint=f"当前版本：{current.name}")
-        release = earlier[-1]
-    if not _ID.match(release):
-        raise UsageError(f"发布版本名 {release} 不合法。")
-    history = _history(home)
-    switch(home, release)
-    # the release rolled back from goes to the front, so a second rollback does not bounce back to it
-    rest = [r for r in history if r not in (release, current.name)]
-    (home / "history.json").write_text(json.dumps([current.name, *rest, release], indent=1) + "\n", encoding="utf-8")
+    with _locked(home):
+        current = _current(home)
+        if release is None:
+            earlier = [r for r in _history(home) if r != current.name and (home / "releases" / r).is_dir()]
+            if not earlier:
+                raise UsageError("没有更早的发布版本可以回滚。", hint=f"当前版本：{current.name}")
+            release = earlier[-1]
+        if not _ID.match(release):
+            raise UsageError(f"发布版本名 {release} 不合法。")
+        if (home / "releases" / release).is_dir() and not manifest.verify(home / "releases" / release)[1].clean:
+            raise ZhanqunError(f"发布版本 {release} 在服务器上被改动过，不能回滚到它。", code="D003",
+                               hint="用该版本的构建重新运行 zhanqun deploy（它会重新复制）。")
+        history = _history(home)
+        switch(home, release)
+        # the release rolled back from goes to the front, so a second rollback does not bounce back to it
+        rest = [r for r in history if r not in (release, current.name)]
+        _write_history(home, [current.name, *rest, release])
     return release
 
 
@@ -122,8 +151,12 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
         except ZhanqunError:
             before = {}
     seen = set()
-    for dirpath, _, names in os.walk(source):
+    for dirpath, dirnames, names in os.walk(source):
         rel_dir = Path(dirpath).relative_to(source)
+        for name in dirnames:
+            if (Path(dirpath) / name).is_symlink():
+                raise ZhanqunError(f"站点中有符号链接 {(rel_dir / name).as_posix()}，拒绝部署。", code="D003",
+                                   hint="站点只能是普通文件和目录。")
         (dest / rel_dir).mkdir(parents=True, exist_ok=True)
         for name in names:
             src = Path(dirpath) / name
@@ -137,8 +170,10 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
             if want is None:
                 raise ZhanqunError(f"{rel} 不在构建清单中（构建后被加入），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
             seen.add(rel)
-            if previous is not None and before.get(rel) == want and (previous / rel).is_file():
-                os.link(previous / rel, dest / rel)
+            old = previous / rel if previous is not None else None
+            if old is not None and before.get(rel) == want and old.is_file() and not old.is_symlink() \
+                    and _sha256(old) == want:  # re-read: a file altered on the server is not passed on
+                os.link(old, dest / rel)
                 continue
             if _copy_checked(src, dest / rel) != want:
                 raise ZhanqunError(f"{rel} 与构建清单不符（构建后被改动），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
@@ -146,6 +181,14 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
     if missing:
         raise ZhanqunError(f"构建目录缺少清单中的 {len(missing)} 个文件（如 {missing[0]}），拒绝部署。", code="D003",
                            hint="重新运行 zhanqun build。")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _copy_checked(src: Path, dest: Path) -> str:
@@ -165,6 +208,8 @@ def _prune(home: Path, keep: int) -> None:
     history = _history(home)
     keep_names = set(history[-max(keep, 1):]) | ({current.name} if current else set())
     for path in (home / "releases").iterdir():
+        if path.name.startswith(".") and ".tampered-" in path.name:
+            continue  # kept for the investigation (001 §15): removed by hand
         if path.name.startswith(".") and ".partial-" in path.name:
             pid = path.name.rsplit("-", 1)[-1]
             if pid.isdigit() and _alive(int(pid)):
@@ -172,8 +217,7 @@ def _prune(home: Path, keep: int) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.is_dir() and path.name not in keep_names:
             shutil.rmtree(path, ignore_errors=True)
-    remaining = [r for r in history if (home / "releases" / r).is_dir()]
-    (home / "history.json").write_text(json.dumps(remaining, indent=1) + "\n", encoding="utf-8")
+    _write_history(home, [r for r in history if (home / "releases" / r).is_dir()])
 
 
 def _alive(pid: int) -> bool:
