@@ -40,6 +40,8 @@ def test_theme_and_config_rebuild_every_host_and_unit_config_the_portal_too(clus
 
     built = sorted(site.host for site in load_structure(Path(root), item_types=set())[0].sites())
     assert affected(zq, root) == built and len(built) == 6  # every site the build makes
+    every = zq("affected", "--root", root, "--all", "--format", "json")
+    assert every.code == 0 and json.loads(every.out) == built
     repo.git.reset("--hard", "main")
     unit = Path(root) / "content" / "fgw" / "unit.yaml"
     commit(repo, "content/fgw/unit.yaml", unit.read_text(encoding="utf-8").replace("发布县发展和改革委员会重要工作动态。",
@@ -64,3 +66,26 @@ def test_moving_a_unit_to_its_own_subdomain_rebuilds_both(cluster, zq):
     assert text.out.splitlines() == ["czj.shilixian.gov.cn", PORTAL]
     bad = zq("affected", "--root", root, "--base", "nope", "--head", "pr")
     assert bad.code == 2 and "找不到提交" in bad.err
+
+
+def test_interpretations_and_policies_rebuild_each_other_with_chinese_keys(cluster, zq):
+    """An interpretation written with the Chinese key 解读对象 rebuilds its policy's site; a policy's change
+    rebuilds the sites of its interpretations (they show its title)."""
+    root, repo = cluster
+    interpretation = ITEM.format(importance="routine").replace("importance:", '解读对象: "SLXZF-02-2025-00002"\nimportance:')
+    commit(repo, "content/jyj/gzdt/2026-11-21-jiedu.md", interpretation, "教育局解读县政府文件")
+    assert affected(zq, root) == ["jyj.shilixian.gov.cn", PORTAL]
+    repo.git.checkout("main")
+    repo.git.merge("pr")
+    repo.git.checkout("-B", "pr")
+    policy = Path(root) / "content" / "xzf" / "zcwj" / "2025-08-06-xiangcun-zhenxing-shifancun.md"
+    commit(repo, policy.relative_to(root).as_posix(), policy.read_text(encoding="utf-8").replace("title:", "title: （修订）", 1),
+           "政策文件改标题")
+    assert affected(zq, root) == ["jyj.shilixian.gov.cn", PORTAL]
+
+
+def test_a_site_retired_by_the_change_is_not_built(cluster, zq):
+    root, repo = cluster
+    unit = Path(root) / "content" / "fgw" / "unit.yaml"
+    commit(repo, "content/fgw/unit.yaml", unit.read_text(encoding="utf-8").replace("label: fgw", "label: fzggw"), "改标签")
+    assert affected(zq, root) == ["fzggw.shilixian.gov.cn", PORTAL]

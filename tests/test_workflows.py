@@ -81,5 +81,7 @@ def test_the_preview_gets_no_secrets_and_publishing_records_the_chain():
     assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"}
     assert publish["jobs"]["deploy"]["strategy"]["matrix"]["host"] == "${{ fromJSON(needs.plan.outputs.hosts) }}"
     steps = "\n".join(s.get("run", "") for job in publish["jobs"].values() for s in job["steps"])
-    for command in ("zhanqun affected", "zhanqun deploy", "zhanqun verify", "zhanqun signoff record --commit HEAD --pr auto"):
+    for command in ("zhanqun affected --base refs/zhanqun/deployed", "zhanqun affected --all", "zhanqun deploy",
+                    "zhanqun verify", 'zhanqun signoff record --commit "$sha" --pr auto', "HEAD:refs/zhanqun/deployed"):
         assert command in steps
+    assert "!cancelled()" in publish["jobs"]["record"]["if"]  # a push with nothing to deploy is still recorded

@@ -241,17 +241,25 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str 
 
 @cli.command()
 @root_option
-@click.option("--base", required=True, help="变更前的提交（如 origin/main 或上次发布的提交）。")
-@click.option("--head", required=True, help="变更后的提交。")
+@click.option("--base", default=None, help="变更前的提交（如 origin/main 或上次发布的提交）。")
+@click.option("--head", default="HEAD", show_default=True, help="变更后的提交。")
+@click.option("--all", "every", is_flag=True, help="列出 --head 时的全部站点（定时发布、首次发布用）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式（json 供 CI 的矩阵用）。")
-def affected(root: Path, base: str, head: str, fmt: str) -> None:
+def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> None:
     """这次变更需要重新构建、发布的站点（R6.1），每行一个主机名。"""
     import json
 
-    from zhanqun.deploy.affected import affected as affected_hosts
+    from zhanqun.deploy import affected as affected_mod
+    from zhanqun.signoff import gitdata
     from zhanqun.signoff.run import _schemas
 
-    hosts = affected_hosts(root, base, head, _schemas(root))
+    if every:
+        repo = gitdata.open_repo(root)
+        hosts = sorted(affected_mod.all_hosts(*gitdata.config_at(gitdata.commit_of(repo, head))))
+    elif base is None:
+        raise UsageError("缺少 --base。", hint="给出变更前的提交，或用 --all 列出全部站点。")
+    else:
+        hosts = affected_mod.affected(root, base, head, _schemas(root))
     click.echo(json.dumps(hosts) if fmt == "json" else "\n".join(hosts))
 
 

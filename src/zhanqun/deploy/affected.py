@@ -39,7 +39,8 @@ def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str
         configs.append(gitdata.config_at(base))
     except Exception:  # noqa: BLE001 - a base without a valid cluster (the first import): the head decides
         pass
-    change = gitdata.change_between(repo, base, head, "", [], schemas=schemas, stale_check=False)
+    change = gitdata.change_between(repo, base, head, "", [], schemas=_AllTypes(schemas) if schemas else None,
+                                    stale_check=False)
     hosts: set[str] = set()
     indexes: set[str] = set()
     for config, units in configs:
@@ -68,14 +69,35 @@ def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str
                             isinstance(tags, list) and topic_tags & set(map(str, tags))):
                         hosts.add(portal)
                     if meta.get("policy"):
-                        indexes.add(str(meta["policy"]))
+                        indexes.add(str(meta["policy"]))  # an interpretation: its policy's page lists it
+                    if meta.get("index_no"):
+                        indexes.add(str(meta["index_no"]))  # a policy: its interpretations show its title
     if indexes:
         hosts |= _policy_hosts(repo, head, indexes, configs[0])
-    return sorted(hosts)
+    # Only sites that exist at the head are built: one retired by the change (a new label) is removed by hand.
+    return sorted(hosts & all_hosts(*configs[0]))
+
+
+class _AllTypes:
+    """The schemas' key aliases of every content type at once (解读对象 is an interpretation's, 报送 every item's)."""
+
+    def __init__(self, schemas) -> None:
+        self.schemas = schemas
+
+    def aliases(self, name: str) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for kind in sorted(self.schemas.raw):
+            if kind not in ("cluster", "unit"):
+                table.update(self.schemas.aliases(kind))
+        return table
+
+    def properties(self, name: str) -> dict:
+        return self.schemas.properties(name)
 
 
 def _policy_hosts(repo, head, indexes: set[str], config_units) -> set[str]:
-    """The sites of the policies with these index numbers (their pages list their interpretations)."""
+    """The sites of the items that mention these index numbers: the policy (its page lists its
+    interpretations) and its interpretations (theirs show the policy's title and link)."""
     import git
 
     config, units = config_units
