@@ -310,7 +310,15 @@ def test_a_scheduled_rebuild_publishes_an_embargo_that_has_just_passed(demo_repo
         "---\ntitle: 八点半发布的消息\ndate: 2026-11-21\npublish_at: \"2026-11-21 08:30\"\nauthor: 刘晓\n"
         "source: 示例县发展和改革委员会\n---\n内容。\n", encoding="utf-8")
     page = demo_repo / "output" / "fgw.shilixian.gov.cn" / "gzdt" / "2026-11-21-dingshi.html"
-    assert zq("build", "--root", demo_repo).code == 0 and not page.exists()
+    attachment = demo_repo / "output" / "fgw.shilixian.gov.cn" / "gzdt" / "attachments" / "dingshi.csv"
+    (news / "attachments").mkdir(exist_ok=True)
+    (news / "attachments" / "dingshi.csv").write_text("项目,金额\n示范项目,100\n", encoding="utf-8")
+    item = news / "2026-11-21-dingshi.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("author:", "attachments: [attachments/dingshi.csv]\nauthor:"),
+                    encoding="utf-8")
+    result = zq("build", "--root", demo_repo)
+    assert result.code == 0, result.text
+    assert not page.exists() and not attachment.exists()  # the attachment waits for its item too
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795219200 + 45 * 60))  # 08:45 China time
     result = zq("build", "--root", demo_repo)
-    assert result.code == 0 and "fgw.shilixian.gov.cn：已构建" in result.err and page.exists()
+    assert result.code == 0 and "fgw.shilixian.gov.cn：已构建" in result.err and page.exists() and attachment.exists()

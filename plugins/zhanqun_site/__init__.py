@@ -38,8 +38,19 @@ class _ClusterPagesGenerator(Generator):
         self._copy_files(view)
 
     def _copy_files(self, view) -> None:
-        """Publish the non-Markdown files of every column folder (attachments, images)."""
+        """Publish the non-Markdown files of every column folder (attachments, images), but not those that only
+        embargoed items point at: they go out with their item (R3.10)."""
+        from zhanqun.checks.references import referenced_files
+
         root = view.cluster.root / "content"
+        held: set[Path] = set()
+        shown: set[Path] = set()
+        for item in view.cluster.items:
+            if item.unit_id in view.site.unit_ids:
+                folder = (view.cluster.root / item.rel).parent
+                files = {(folder / rel).resolve() for _, rel, _ in referenced_files(item)}
+                (shown if view.cluster.published(item) else held).update(files)
+        held -= shown
         for unit_id in view.site.unit_ids:
             unit = view.cluster.units[unit_id]
             prefix = view.cluster.unit_prefix(unit_id)
@@ -49,7 +60,8 @@ class _ClusterPagesGenerator(Generator):
                     continue
                 for path in sorted(folder.rglob("*")):
                     rel = path.relative_to(root / unit_id)
-                    if path.is_file() and path.suffix != ".md" and not any(p.startswith(".") for p in rel.parts):
+                    if path.is_file() and path.suffix != ".md" and not any(p.startswith(".") for p in rel.parts) \
+                            and path.resolve() not in held:
                         target = Path(self.output_path) / prefix / rel
                         target.parent.mkdir(parents=True, exist_ok=True)
                         shutil.copyfile(path, target)
