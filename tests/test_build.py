@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import csv
 import io
@@ -322,3 +323,16 @@ def test_a_scheduled_rebuild_publishes_an_embargo_that_has_just_passed(demo_repo
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795219200 + 45 * 60))  # 08:45 China time
     result = zq("build", "--root", demo_repo)
     assert result.code == 0 and "fgw.shilixian.gov.cn：已构建" in result.err and page.exists() and attachment.exists()
+
+
+def test_a_label_error_from_the_parse_cache_refuses_the_build_without_a_crash(demo_repo, zq):
+    """C003 found by check, then build with the finding served from the cache (its rule module not imported)."""
+    unit = demo_repo / "content" / "fgw" / "unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("label: fgw", "label: xyz"), encoding="utf-8")
+    assert zq("check", "--root", demo_repo).code == 1
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "build", "--root", str(demo_repo)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")})
+    assert done.returncode == 1 and "C003" in done.stdout + done.stderr and "内部错误" not in done.stderr

@@ -68,11 +68,11 @@ class Finding:
 
     @property
     def rule(self) -> Rule:
-        return RULES[self.code]
+        return rule_of(self.code)
 
     @property
     def severity(self) -> Severity:
-        return RULES[self.code].severity
+        return rule_of(self.code).severity
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -102,6 +102,14 @@ def _mask_one(match: re.Match) -> str:
 
 
 RULES: dict[str, Rule] = {}
+
+
+def rule_of(code: str) -> Rule:
+    """The rule of ``code``. A finding can come back from the parse cache before the module that defines its
+    rule was imported (C003 from a cached unit.yaml, say): then the whole registry is loaded first."""
+    if code not in RULES:
+        import zhanqun.rules  # noqa: F401 - defines every rule
+    return RULES[code]
 
 
 def define(
