@@ -170,6 +170,11 @@ def test_two_deploys_of_one_host_at_once_both_finish(site, tmp_path):
 def test_deploy_errors_are_clear(site, zq, tmp_path):
     missing = zq("deploy", PORTAL, "--from", tmp_path / "nope", "--to", tmp_path / "srv")
     assert missing.code == 2 and "zhanqun build" in missing.err
+    never = zq("rollback", PORTAL, "--to", tmp_path / "srv")
+    assert never.code == 2 and "还没有部署过" in never.err
+    assert zq("deploy", PORTAL, "--from", site, "--to", tmp_path / "srv").code == 0
+    alone = zq("rollback", PORTAL, "--to", tmp_path / "srv")
+    assert alone.code == 2 and "没有更早的发布版本" in alone.err
     blocked = tmp_path / "file"
     blocked.write_text("", encoding="utf-8")
     unwritable = zq("deploy", PORTAL, "--from", site, "--to", blocked / "srv")

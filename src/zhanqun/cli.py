@@ -166,16 +166,10 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
     if not pr:
         raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
     if pr == "auto":  # CI after a push to main: which pull request was merged as this commit?
-        from zhanqun.signoff import gitdata, hosting
-
-        if not api_kind:
-            raise UsageError("--pr auto 须与 --api 一起用。")
-        sha = gitdata.commit_of(gitdata.open_repo(root), commit_rev).hexsha
-        number = hosting.Api.from_env(api_kind, repo).pull_for_commit(sha)
-        if number is None:
-            output.info(f"提交 {sha[:10]} 不是合并请求合并的结果（直接推送），没有审核记录可写；审计会把它列为 V001。")
+        pr = run.pull_of(root, commit_rev, api_kind, repo)
+        if pr is None:
+            output.info(f"提交 {commit_rev} 不是合并请求合并的结果（直接推送），没有审核记录可写；审计会把它列为 V001。")
             return
-        pr = str(number)
     result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote)
     output.signoff_verdict(result)
     if remote:
@@ -251,7 +245,7 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
 
     from zhanqun.deploy import affected as affected_mod
     from zhanqun.signoff import gitdata
-    from zhanqun.signoff.run import _schemas
+    from zhanqun.signoff.run import schemas_of
 
     if every:
         repo = gitdata.open_repo(root)
@@ -259,7 +253,7 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
     elif base is None:
         raise UsageError("缺少 --base。", hint="给出变更前的提交，或用 --all 列出全部站点。")
     else:
-        hosts = affected_mod.affected(root, base, head, _schemas(root))
+        hosts = affected_mod.affected(root, base, head, schemas_of(root))
     click.echo(json.dumps(hosts) if fmt == "json" else "\n".join(hosts))
 
 
@@ -276,13 +270,9 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
 def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_port: int, https_port: int) -> None:
     """生成 nginx 配置（R6.4）：每个主机一个 server，HTTP 跳转 HTTPS，IPv6，安全响应头，拒绝未知主机。"""
     from zhanqun.deploy import nginx as nginx_mod
-    from zhanqun.cluster import load_structure
-    from zhanqun.findings import errors
+    from zhanqun.signoff.run import load_config
 
-    cluster, findings = load_structure(root, item_types=set())
-    if errors(findings) or cluster is None:
-        raise FindingsError(errors(findings) or findings)
-    hosts = [site.host for site in cluster.sites()]
+    hosts = [site.host for site in load_config(root).sites()]
     text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port)
     output.document(text, out)
 

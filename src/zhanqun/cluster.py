@@ -13,7 +13,7 @@ from typing import Any
 from zhanqun import content, source
 from zhanqun.cache import ParseCache, code_digest
 from zhanqun.checks import ruledata, suppressions
-from zhanqun.config import ClusterConfig, Unit
+from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
 from zhanqun.schemas import SchemaSet
@@ -176,9 +176,6 @@ class Cluster:
 
     def policies_by_index(self) -> dict[str, content.Item]:
         return {i.meta["index_no"]: i for i in self.items if i.type == "policy" and "index_no" in i.meta}
-
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def reference_time() -> dt.datetime:

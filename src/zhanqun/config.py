@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
+
+# The time zone of every date and time an editor writes (publish_at, --since) and every time the audit shows.
+CHINA = dt.timezone(dt.timedelta(hours=8))
 
 CYCLE_LABELS = {
     "daily": "每日", "3_workdays": "每3个工作日", "weekly": "每周", "2_weeks": "每两周", "monthly": "每月",

@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from zhanqun import source
 from zhanqun.audit.history import Commit
 from zhanqun.checks import suppressions
-from zhanqun.config import ClusterConfig, Person, Unit
-from zhanqun.findings import Severity, define
+from zhanqun.config import CHINA, ClusterConfig, Person, Unit
+from zhanqun.findings import Severity, define, rule_of
 from zhanqun.signoff import policy
 
 NO_RECORD = define(
@@ -96,9 +96,7 @@ class Violation:
 
     @property
     def severity(self) -> Severity:
-        from zhanqun.findings import RULES
-
-        return RULES[self.code].severity
+        return rule_of(self.code).severity
 
     def as_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity.value, "commit": self.sha, "time": iso(self.time),
@@ -152,9 +150,6 @@ class Report:
 
 
 Reader = Callable[[Sequence[str]], list]  # specs ("rev:path") -> contents (bytes or None), in order
-
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def iso(timestamp: int) -> str:

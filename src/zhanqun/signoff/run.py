@@ -46,7 +46,7 @@ def check(root: Path, base: str | None, head: str | None, given: Inputs, emergen
     base_commit, head_commit = gitdata.commit_of(repo, base_rev), gitdata.commit_of(repo, head_rev)
     config, units = gitdata.config_at(base_commit)
     change = gitdata.change_between(repo, base_commit, head_commit, given.author, given.reviews, emergency,
-                                    _schemas(root), given.commits)
+                                    schemas_of(root), given.commits)
     return policy.verdict(change, config, units)
 
 
@@ -70,7 +70,7 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
             raise UsageError(f"合并请求 #{pr} 没有合并为提交 {merged.hexsha[:10]}"
                              f"（托管平台记录的合并提交：{given.pull.merge_commit[:10] or '无'}）。",
                              hint="审核记录只能写在该合并请求合并后产生的提交上。")
-    change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, _schemas(root),
+    change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, schemas_of(root),
                                     None if squashed else given.commits, stale_check=not squashed)
     if squashed and given.pull is not None:
         # The reviewed commits are not in main's history. Judged on the pull request's own commits when its
@@ -99,28 +99,34 @@ def _local_commit(repo, sha: str):
         return None
 
 
-def codeowners_files(root: Path) -> dict[str, str]:
-    """{path: text} of the CODEOWNERS files the working tree's config gives."""
+def load_config(root: Path):
+    """The working tree's cluster (config and units, no items), refusing one whose config has errors."""
     from zhanqun.cluster import load_structure
 
     cluster, findings = load_structure(root, item_types=set())
     if errors(findings) or cluster is None:
         raise FindingsError(errors(findings) or findings)
+    return cluster
+
+
+def codeowners_files(root: Path) -> dict[str, str]:
+    """{path: text} of the CODEOWNERS files the working tree's config gives."""
+    cluster = load_config(root)
     return {path: codeowners.render(cluster.config, cluster.units, kind) for kind, path in codeowners.PATHS.items()}
 
 
-def protection_config(root: Path):
-    from zhanqun.cluster import load_structure
-
-    cluster, findings = load_structure(root, item_types=set())
-    if errors(findings) or cluster is None:
-        raise FindingsError(errors(findings) or findings)
-    return cluster.config
+def pull_of(root: Path, commit_rev: str, api_kind: str | None, repo: str | None) -> str | None:
+    """``--pr auto``: the number of the pull request merged as ``commit_rev``, None for a direct push."""
+    if not api_kind:
+        raise UsageError("--pr auto 须与 --api 一起用。")
+    sha = gitdata.commit_of(gitdata.open_repo(root), commit_rev).hexsha
+    number = hosting.Api.from_env(api_kind, repo).pull_for_commit(sha)
+    return None if number is None else str(number)
 
 
 def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str) -> tuple[dict, list[str]]:
     """Render (mode "show"), compare ("check") or apply ("apply") main's protection; returns (body, drift)."""
-    config = protection_config(root)
+    config = load_config(root).config
     body = protection.desired(config, api_kind, branch)
     if mode == "show":
         return body, []
@@ -133,7 +139,8 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str)
     return body, found
 
 
-def _schemas(root: Path):
+def schemas_of(root: Path):
+    """The working tree's schemas (for the Chinese key aliases editors write), if it has them."""
     from zhanqun.schemas import SchemaSet
 
     return SchemaSet(root / "schemas") if (root / "schemas" / "item.schema.json").is_file() else None
