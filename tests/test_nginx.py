@@ -184,3 +184,45 @@ def test_a_rollback_is_served_at_once(served, built_demo):
     assert "新版本" in _https(served, "fgw.shilixian.gov.cn")[1].decode("utf-8")
     release.rollback("fgw.shilixian.gov.cn", served["srv"])
     assert "新版本" not in _https(served, "fgw.shilixian.gov.cn")[1].decode("utf-8")
+
+
+@pytest.mark.parametrize("name, body", [
+    ("gzdt/attachments/planted.php", b"<?php system($_GET['c']); ?>"),
+    ("gzdt/attachments/planted.htm", b"<script>alert(1)</script>"),
+    ("gzdt/attachments/planted.js", b"alert(1)"),  # a script outside the theme
+    ("gzdt/attachments/planted.mjs", b"export default 1"),
+    ("gzdt/attachments/planted.wasm", b"\0asm"),
+    ("gzdt/attachments/planted.tar.gz", b"\x1f\x8b"),
+    ("gzdt/attachments/planted", b"#!/bin/sh\n"),  # no type at all
+    ("gzdt/attachments/PLANTED.PHTML", b"<?php ?>"),
+])
+def test_only_the_published_types_are_served(served, name, body):
+    """Even a file put on the server by hand (or by a build bug) is not served unless its type is on the list
+    (R4.11): the check keeps such files out of the build, nginx out of the answer."""
+    current = served["srv"] / "fgw.shilixian.gov.cn" / "current"
+    path = current / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+    try:
+        response, payload = _https(served, "fgw.shilixian.gov.cn", "/" + name)
+        assert response.status == 404 and body not in payload, name
+    finally:
+        path.unlink()
+
+
+def test_published_types_are_sent_with_their_type_and_nosniff(served):
+    site = served["srv"] / "fgw.shilixian.gov.cn" / "current"
+    pdf = next(site.rglob("*.pdf")).relative_to(site).as_posix()
+    response, _ = _https(served, "fgw.shilixian.gov.cn", "/" + pdf)
+    assert response.status == 200 and response.getheader("Content-Type") == "application/pdf"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    svg = next(served["srv"].rglob("current/**/*.svg"))
+    host = svg.relative_to(served["srv"]).parts[0]
+    rel = svg.relative_to(served["srv"] / host / "current").as_posix()
+    response, _ = _https(served, host, "/" + rel)
+    assert response.status == 200 and response.getheader("Content-Type").startswith("image/svg+xml")
+    assert "sandbox" in response.getheader("Content-Security-Policy")  # an SVG opened alone runs nothing
+    js, _ = _https(served, "fgw.shilixian.gov.cn", "/theme/js/a11y.js")
+    assert js.status == 200 and js.getheader("Content-Type").startswith("application/javascript")
+    folder, _ = _https(served, "fgw.shilixian.gov.cn", "/gzdt/")
+    assert folder.status == 200

@@ -4,13 +4,14 @@ responsibility table, and the site's files (attachments, images). The view model
 
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from zhanqun.build import state
+from zhanqun.checks import files
 
 __all__ = ["register"]
 
@@ -48,23 +49,36 @@ class _ClusterPagesGenerator(Generator):
         for item in view.cluster.items:
             if item.unit_id in view.site.unit_ids:
                 folder = (view.cluster.root / item.rel).parent
-                files = {(folder / rel).resolve() for _, rel, _ in referenced_files(item)}
-                (shown if view.cluster.published(item) else held).update(files)
+                pointed = {(folder / rel).resolve() for _, rel, _ in referenced_files(item)}
+                (shown if view.cluster.published(item) else held).update(pointed)
         held -= shown
         for unit_id in view.site.unit_ids:
             unit = view.cluster.units[unit_id]
             prefix = view.cluster.unit_prefix(unit_id)
             for column in unit.columns:
                 folder = root / unit_id / column
-                if not folder.is_dir():
+                if not folder.is_dir() or folder.is_symlink():
                     continue
-                for path in sorted(folder.rglob("*")):
-                    rel = path.relative_to(root / unit_id)
-                    if path.is_file() and path.suffix != ".md" and not any(p.startswith(".") for p in rel.parts) \
-                            and path.resolve() not in held:
-                        target = Path(self.output_path) / prefix / rel
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(path, target)
+                for path, rel in _published_files(folder, Path(column)):
+                    if path.resolve() in held:
+                        continue
+                    target = Path(self.output_path) / prefix / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(files.read_regular(path))  # never through a link (R4.11)
+
+
+def _published_files(folder: Path, rel: Path):
+    """(path, path relative to the unit) of each file of a column folder that may be published: not an item,
+    not hidden, a published type (R2.8), and a regular file reached without any link (os.walk never descends
+    into one; a linked file is skipped). The check refuses such files before a build starts (C011, C012)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            suffix = path.suffix.lower()
+            if name.startswith(".") or suffix == ".md" or suffix not in files.PUBLISHED_TYPES or path.is_symlink():
+                continue
+            yield path, rel / path.relative_to(folder)
 
 
 def _get_generators(pelican):

@@ -9,6 +9,7 @@ the whole cluster and run in CI's full check.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,12 +19,12 @@ from zhanqun.findings import Finding, Severity
 
 def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool = True) -> list[Finding]:
     wanted = [_relative(root, p) for p in paths]
-    missing = [p for p, w in zip(paths, wanted) if not (root / w).exists()]
+    missing = [p for p, w in zip(paths, wanted) if not os.path.lexists(root / w)]
     if missing:
         from zhanqun.errors import UsageError
 
         raise UsageError(f"找不到 {'、'.join(missing)}。", hint="路径相对于当前目录；检查整个站群时不写路径。")
-    if paths and all((root / w).is_file() for w in wanted):
+    if paths and all((root / w).is_file() or (root / w).is_symlink() for w in wanted):
         return sorted(set(run_files(root, wanted, suppress=suppress)))
     _, findings = cluster_mod.load(root, jobs=jobs, suppress=suppress, render=False)
     if wanted:
@@ -34,7 +35,7 @@ def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool 
 def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list[Finding]:
     """Check only the given files (paths relative to ``root``)."""
     from zhanqun.cache import ParseCache, code_digest
-    from zhanqun.checks import attachments, crossfile, gates as gates_mod, references, ruledata, suppressions
+    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, ruledata, suppressions
 
     changed = set(rels)
     leader_types = {"leader"}
@@ -45,13 +46,15 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in changed)]
     gates = gates_mod.for_data(ruledata.load(root), bulk=False)
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
-    wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(changed))
+    # A link (or a path through a linked folder) is C011 from the structure scan, and is never read.
+    readable = {r for r in changed if files.is_regular(root, r)}
+    wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(readable))
                                          if e is not None and e[4] not in leader_types]
     cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3")
     try:
         parsed, found = cluster_mod.parse_files(wanted, cluster.schemas, gates, cache, salt, jobs=1, render=False)
         findings += [f for f in found if f.path in changed]
-        scanned = [(root / r, r) for r in rels if Path(r).suffix.lower() in attachments.SCANNED_SUFFIXES
+        scanned = [(root / r, r) for r in sorted(readable) if Path(r).suffix.lower() in attachments.SCANNED_SUFFIXES
                    and r.startswith("content/")]
         findings += crossfile.scan_attachments(scanned, gates, cache, salt, jobs=1)
     finally:
@@ -97,10 +100,11 @@ def exit_code(findings: Sequence[Finding], strict: bool = False) -> int:
 
 
 def _relative(root: Path, path: str) -> str:
+    """``path`` relative to ``root``, normalised without following links (a link is judged as itself)."""
     p = Path(path)
-    absolute = p if p.is_absolute() else (Path.cwd() / p)
+    absolute = Path(os.path.abspath(p if p.is_absolute() else (Path.cwd() / p)))
     try:
-        return absolute.resolve().relative_to(root.resolve()).as_posix().rstrip("/")
+        return absolute.relative_to(Path(os.path.abspath(root))).as_posix().rstrip("/")
     except ValueError:
         return p.as_posix().rstrip("/")
 

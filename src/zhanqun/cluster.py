@@ -6,13 +6,14 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from zhanqun import content, source
 from zhanqun.cache import ParseCache, code_digest
-from zhanqun.checks import ruledata, suppressions
+from zhanqun.checks import files, ruledata, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
@@ -263,6 +264,8 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     findings: list[Finding] = []
     content_dir = root / "content"
     schema_dir = root / "schemas"
+    if content_dir.is_symlink():  # everything below would be read through it
+        return None, [files.link_finding("content", content_dir)]
     if not content_dir.is_dir():
         raise UsageError(f"{root} 下没有 content/ 目录，这不是站群仓库。", hint="用 --root 指向站群仓库的根目录。")
     if not schema_dir.is_dir():
@@ -270,7 +273,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     schemas = SchemaSet(schema_dir)
 
     cluster_rel = "content/cluster.yaml"
-    if not (content_dir / "cluster.yaml").is_file():
+    if not _is_file(content_dir / "cluster.yaml"):
         return None, [Finding(cluster_rel, 0, 0, NO_CLUSTER_CONFIG, "缺少站群配置 content/cluster.yaml。",
                               "从 docs/content-format.md 复制示例并填写。")]
     config_data, found = _load_config(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
@@ -280,9 +283,10 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     unit_docs: dict[str, source.YamlDoc] = {}
     item_files: list[tuple[Path, str, str, str, str]] = []  # path, rel, unit, column, type
     attachment_files: list[tuple[Path, str]] = []
-    for unit_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    # (a link is never a unit or a unit.yaml: files.scan_tree reports it as C011, and nothing reads through it)
+    for unit_dir in sorted(p for p in content_dir.iterdir() if _is_dir(p) and not p.name.startswith(".")):
         unit_rel = f"content/{unit_dir.name}"
-        if not (unit_dir / "unit.yaml").is_file():
+        if not _is_file(unit_dir / "unit.yaml"):
             findings.append(Finding(f"{unit_rel}/", 0, 0, NO_UNIT_CONFIG,
                                     f"单位目录 {unit_rel}/ 缺少 unit.yaml。", "请电子政务办添加 unit.yaml，或把文件移到正确的单位目录。"))
             continue
@@ -296,6 +300,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
         findings += _check_unit_columns(unit, data, f"{unit_rel}/unit.yaml", doc)
         item_files += _collect_items(unit, unit_dir, unit_rel, findings, item_types,
                                      attachment_files if item_types is None else None)
+    findings += files.scan_tree(root, {unit_id: set(unit.columns) for unit_id, unit in units.items()})
     if config_data is None:
         return None, findings
     config = ClusterConfig.from_data(config_data)
@@ -386,12 +391,14 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
     """
     from zhanqun.checks.attachments import SCANNED_SUFFIXES
 
-    files = []
+    items = []
     content_root = unit_dir.parent.parent.as_posix() + "/"
     for entry in sorted(os.scandir(unit_dir), key=lambda e: e.name):
         if entry.name.startswith(".") or entry.name == "unit.yaml":
             continue
         rel = f"{unit_rel}/{entry.name}"
+        if entry.is_symlink():
+            continue  # C011 (files.scan_tree); never followed
         if entry.is_file():
             if entry.name.endswith(ITEM_SUFFIX):
                 findings.append(Finding(rel, 0, 0, STRAY_FILE, f"{rel} 不在栏目目录中。", "把文件移到对应栏目的目录中。"))
@@ -409,25 +416,40 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
         if not want_items and attachments is None:
             continue
         found = []
-        for dirpath, dirnames, filenames in os.walk(entry.path):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                if name.startswith("."):
-                    continue
-                path = f"{dirpath}/{name}"
-                if name.endswith(ITEM_SUFFIX):
-                    if want_items:
-                        found.append((path, path.removeprefix(content_root)))
-                elif attachments is not None and os.path.splitext(name)[1].lower() in SCANNED_SUFFIXES:
-                    attachments.append((Path(path), path.removeprefix(content_root)))
+        for path in _regular_files(entry.path):
+            name = path.rsplit("/", 1)[1]
+            if name.endswith(ITEM_SUFFIX):
+                if want_items:
+                    found.append((path, path.removeprefix(content_root)))
+            elif attachments is not None and os.path.splitext(name)[1].lower() in SCANNED_SUFFIXES:
+                attachments.append((Path(path), path.removeprefix(content_root)))
         for path, item_rel in sorted(found, key=lambda f: f[1].split("/")):
-            files.append((Path(path), item_rel, unit.id, column.id, column.type))
-    return files
+            items.append((Path(path), item_rel, unit.id, column.id, column.type))
+    return items
+
+
+def _regular_files(top: str) -> Iterable[str]:
+    """Paths of the regular files below ``top``, hidden names skipped; never into a link, never a link, FIFO or
+    device (files.scan_tree reports those as C011). DirEntry carries the type: no stat per file."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                yield entry.path
 
 
 def _parse_one(args: tuple[Path, str, str, str]) -> tuple[str, dict[str, Any]]:
     path, rel, content_type, key = args
-    return key, content.parse(path.read_bytes(), rel, content_type, _WORKER_SCHEMAS, _WORKER_GATES, render=_WORKER_RENDER).to_json()
+    return key, content.parse(files.read_regular(path), rel, content_type, _WORKER_SCHEMAS, _WORKER_GATES, render=_WORKER_RENDER).to_json()
 
 
 _WORKER_SCHEMAS: SchemaSet | None = None
@@ -435,16 +457,19 @@ _WORKER_GATES = None
 _WORKER_RENDER = True
 
 
-def parse_files(files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, jobs: int, render: bool = True):
+def parse_files(item_files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, jobs: int, render: bool = True):
     """(entry, Parsed) for each item file, from the cache when the bytes are unchanged; F005 findings for huge files."""
     findings: list[Finding] = []
     entries = []
-    for path, rel, unit_id, column_id, content_type in files:
-        big = source.too_large(path.stat().st_size, rel)
+    for path, rel, unit_id, column_id, content_type in item_files:
+        size = _regular_size(path)
+        if size is None:
+            continue  # a link or a special file: C011 says so, and nothing reads through it
+        big = source.too_large(size, rel)
         if big:
             findings.append(big)
             continue
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        sha = hashlib.sha256(files.read_regular(path)).hexdigest()
         entries.append((path, rel, unit_id, column_id, content_type, sha, _key(sha, content_type, render, salt)))
     known = cache.get_many(e[6] for e in entries)
     if not render:  # a rendered parse serves a check too
@@ -454,6 +479,22 @@ def parse_files(files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, 
     fresh = dict(_parse_many(todo, schemas, gates, jobs, render))
     cache.put_many(fresh.items())
     return [(e, content.Parsed.from_json(known.get(e[6]) or fresh[e[6]])) for e in entries], findings
+
+
+def _is_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _is_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _regular_size(path: Path) -> int | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def malformed(findings: Iterable[Finding]) -> bool:

@@ -59,8 +59,12 @@ class SchemaSet:
         self.dir = schema_dir
         self.raw: dict[str, dict[str, Any]] = {}
         digest = hashlib.sha256()
+        from zhanqun.checks import files
+
+        files.refuse_link(schema_dir, "schemas")
         for path in sorted(schema_dir.glob("*.schema.json")):
-            text = path.read_text(encoding="utf-8")
+            files.refuse_link(path, f"schemas/{path.name}")
+            text = files.read_regular(path).decode("utf-8")
             digest.update(path.name.encode() + b"\0" + text.encode())
             self.raw[path.name.removesuffix(".schema.json")] = json.loads(text)
         self.digest = digest.hexdigest()

@@ -184,10 +184,14 @@ def too_large(size: int, rel: str, max_bytes: int = MAX_FILE_BYTES) -> Finding |
 
 def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[Finding]]:
     """Read an editor's text file. Returns ``(None, findings)`` when it cannot be used at all."""
+    from zhanqun.checks import files
+
+    if path.is_symlink() or not path.is_file():
+        return None, [files.link_finding(rel, path)]
     big = too_large(path.stat().st_size, rel, max_bytes)
     if big:
         return None, [big]
-    return decode(path.read_bytes(), rel)
+    return decode(files.read_regular(path), rel)
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Finding]]:

@@ -25,7 +25,8 @@ NOTES_REF = "refs/notes/zhanqun"
 # committer writes can shift the fields (with -z the file list is NUL-separated too).
 _FORMAT = "%H%x00%P%x00%ct%x00%an%x00%ae%x00%s"
 _SHA = re.compile(r"[0-9a-f]{40}")
-_STATUS = re.compile(r"\n?([ACDMRTUXB])\d*")
+# --raw: ":old-mode new-mode old-sha new-sha STATUS" (the modes tell a symlink, 120000, from a file: R4.11)
+_RAW = re.compile(r"\n?:(\d{6}) (\d{6}) [0-9a-f]+ [0-9a-f]+ ([ACDMRTUXB])\d*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +34,7 @@ class FileChange:
     status: str  # A, M, D, R (renames), T (type change), C (copy)
     path: str  # after the change; the deleted path for D
     old_path: str | None = None  # for R and C
+    mode: str = ""  # git's mode after the change (before, for a deletion): 120000 a symlink, 160000 a submodule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +87,7 @@ def resolve(root: Path, rev: str) -> str | None:
 def first_parent_history(root: Path, branch: str, since_rev: str | None = None) -> list[Commit]:
     """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
     parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
-    args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z", f"--format={_FORMAT}"]
+    args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--raw", "-z", f"--format={_FORMAT}"]
     args.append(f"{since_rev}..{branch}" if since_rev else branch)
     commits = list(_parse_log(git(root, *args, "--")))
     commits.reverse()  # cheaper here than git's --reverse, which holds the whole walk before printing
@@ -103,13 +105,14 @@ def _parse_log(raw: bytes) -> Iterator[Commit]:
         sha, parents, when, name, email, subject = tokens[i:i + 6]
         i += 6
         files = []
-        while i < end and (status := _STATUS.fullmatch(tokens[i])):
-            kind = status.group(1)
+        while i < end and (status := _RAW.fullmatch(tokens[i])):
+            old_mode, new_mode, kind = status.groups()
+            mode = old_mode if kind == "D" else new_mode
             if kind in "RC":
-                files.append(FileChange(kind, tokens[i + 2], tokens[i + 1]))
+                files.append(FileChange(kind, tokens[i + 2], tokens[i + 1], mode))
                 i += 3
             else:
-                files.append(FileChange(kind, tokens[i + 1]))
+                files.append(FileChange(kind, tokens[i + 1], None, mode))
                 i += 2
         yield Commit(sha, tuple(parents.split()), name, email, int(when), subject, tuple(files))
 

@@ -168,7 +168,8 @@ def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]]
     entries: list[Entry] = []
     checks: list[tuple[Entry, dict, Snapshot]] = []  # (entry, record, config versions as of the base)
     for commit in commits:
-        if any(policy.needs_signoff(f.path) or (f.old_path and policy.needs_signoff(f.old_path)) for f in commit.files):
+        if any(policy.needs_signoff(f.path, f.mode) or (f.old_path and policy.needs_signoff(f.old_path))
+               for f in commit.files):
             entry = _entry(commit, records.get(commit.sha, []))
             entries.append(entry)
             for record in records.get(commit.sha, []):
@@ -256,9 +257,9 @@ def _mismatches(commit: Commit, records: list[dict], entry: Entry) -> list[str]:
     units, platform = set(), False
     for change in commit.files:
         for path in filter(None, (change.path, change.old_path)):
-            if policy.is_platform(path):
+            if policy.needs_admin(path, change.mode, change.status == "D"):
                 platform = True
-            elif (unit := policy.unit_of(path)) is not None:
+            if not policy.is_platform(path) and (unit := policy.unit_of(path)) is not None:
                 units.add(unit)
     uncovered = sorted(units - required) + ([policy.PLATFORM] if platform and policy.PLATFORM not in required else [])
     if uncovered:

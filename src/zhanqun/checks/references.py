@@ -57,8 +57,7 @@ ATTACHMENT_TYPE = define(
     requirement="R2.8",
 )
 
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".csv", ".txt"}
-IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+from zhanqun.checks.files import ATTACHMENT_TYPES, IMAGE_TYPES  # noqa: E402 - one list for the check and the build
 
 
 def check(cluster) -> Iterator[Finding]:  # cluster: zhanqun.cluster.Cluster

@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from zhanqun.checks import files
 from zhanqun.errors import UsageError
 
 NAMES = ("personal_data", "secrets", "banned", "wording", "links", "images")
@@ -47,9 +48,12 @@ def _load(local_dir: str, signature: tuple = ()) -> RuleData:
     for name in NAMES:
         for folder in filter(None, [_DEFAULTS, Path(local_dir) if local_dir else None]):
             path = folder / f"{name}.yaml"
+            if folder is not _DEFAULTS:
+                files.refuse_link(folder, "rules")
+                files.refuse_link(path, f"rules/{name}.yaml")
             if not path.is_file():
                 continue
-            raw = path.read_bytes()
+            raw = files.read_regular(path)
             digest.update(name.encode() + b"\0" + raw)
             try:
                 data = yaml.load(raw.decode("utf-8"))

@@ -18,6 +18,20 @@ SECURITY_HEADERS = (
     ("X-Frame-Options", "SAMEORIGIN"),
     ("Content-Security-Policy", f'"{CSP}"'),
 )
+# What a site may serve, by extension (R4.11): the pages and assets zhanqun writes, and the attachment and image
+# types a column may publish (checks.files.PUBLISHED_TYPES). nginx's own mime.types is replaced, not extended:
+# anything else is 404, whatever was put on the server, and nosniff keeps browsers to the type sent.
+SERVED_TYPES = {
+    "text/html": "html", "text/css": "css", "application/javascript": "js", "text/csv": "csv",
+    "text/plain": "txt", "application/xml": "xml", "image/x-icon": "ico", "font/woff2": "woff2",
+    "image/png": "png", "image/jpeg": "jpg jpeg", "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg",
+    "application/pdf": "pdf", "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/kswps": "wps", "application/kset": "et", "application/ofd": "ofd",
+}
+# An SVG opened by itself is a document on the site's origin: it may not run or load anything.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 GZIP_TYPES = "text/css application/javascript application/json image/svg+xml text/plain application/xml text/csv"
 ASSETS = "css|js|png|jpe?g|gif|svg|ico|webp|woff2?"
 
@@ -41,6 +55,9 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
         "}",
     ]
     headers = [f"    add_header {name} {value} always;" for name, value in SECURITY_HEADERS]
+    extensions = "|".join(sorted(ext for exts in SERVED_TYPES.values() for ext in exts.split()))
+    types = ["    types {", *(f"        {mime} {exts};" for mime, exts in SERVED_TYPES.items()), "    }",
+             "    default_type application/octet-stream;"]
     for host in sorted(hosts):
         root = (deploy_root / host / "current").as_posix()
         lines += [
@@ -68,8 +85,25 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             "    gzip_min_length 256;",
             f"    gzip_types {GZIP_TYPES};",
             "    # add_header in a location replaces the server's, so each location repeats them",
+            *types,
             "    location ~ /\\.(?!well-known/) {  # first: regex locations match in order",
             "        return 404;",
+            "    }",
+            f'    location ~* "\\.(?!(?:{extensions})$)[^./]*$" {{  # a type no site publishes (R4.11)',
+            "        return 404;",
+            "    }",
+            '    location ~* "^/(?!theme/).*\\.js$" {  # scripts only from the theme, never from a column',
+            "        return 404;",
+            "    }",
+            '    location ~ "/[^/.]+$" {  # a name without a type is a folder (its index.html) or nothing',
+            "        try_files $uri/ =404;",
+            *("    " + h for h in headers),
+            '        add_header Cache-Control "no-cache" always;',
+            "    }",
+            "    location ~* \\.svg$ {  # before the hashed assets: an SVG always gets its own CSP",
+            *("    " + h for h in headers if "Content-Security-Policy" not in h),
+            f'        add_header Content-Security-Policy "{SVG_CSP}" always;',
+            '        add_header Cache-Control "public, max-age=3600" always;',
             "    }",
             "    location = /zhanqun-manifest.json {  # for zhanqun verify on the server, not for visitors",
             "        return 404;",

@@ -85,7 +85,9 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
         before = _front_matter(diff.a_blob, aliases, values) if diff.a_blob is not None and old_path.endswith(".md") else None
         after = _front_matter(diff.b_blob, aliases, values) if diff.b_blob is not None and new_path.endswith(".md") else None
         path = new_path if status != "D" else old_path
-        files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after))
+        mode = diff.b_mode if status != "D" and diff.b_mode else diff.a_mode
+        files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after,
+                                 f"{mode:o}" if mode else ""))
     in_range = list(repo.iter_commits(f"{start.hexsha}..{head.hexsha}", topo_order=True, reverse=True))
     if listed is not None:
         unknown = sorted(set(listed) - {c.hexsha for c in in_range})

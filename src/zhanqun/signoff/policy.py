@@ -12,7 +12,8 @@ Rules (R5.2, R5.3, R5.5):
 - ``homepage: true`` or ``push_to_portal`` (before or after) adds the portal unit's ``leader``.
 - Platform files (cluster config, any unit.yaml, schemas, rule data, theme, plugins, Pelican settings,
   packaging, code, CI: everything outside a unit's folder but documentation) need a platform admin
-  (``cluster.admins``).
+  (``cluster.admins``); so do git's control files anywhere (.gitattributes inside a unit too) and a symlink or
+  submodule anywhere (judged by git's file mode, as the check and the build see them: R4.11).
 - The author never counts; one person fills one role in the whole change; only each person's latest review
   counts; an approval given on a commit before the last content change does not count; a person whose latest
   review requests changes blocks the change.
@@ -41,6 +42,7 @@ class ChangedFile:
     old_path: str | None = None  # for a rename
     before: dict | None = None  # front matter before the change (items only)
     after: dict | None = None  # front matter after the change (items only)
+    mode: str = ""  # git's file mode after the change (before, for a deletion): "120000" a link, "160000" a submodule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,6 +108,8 @@ def required(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> l
     platform = False
     for changed in change.files:
         for path in filter(None, {changed.path, changed.old_path}):
+            if is_special(changed.mode) and changed.status != "D":
+                platform = True  # and the unit's own chain below, for a link inside a unit
             if is_platform(path):
                 platform = True
                 continue
@@ -231,9 +235,24 @@ def _assign(slots, people: Iterable[str], eligible) -> list:
     return [(slots[i], login) for i, login in sorted(match.items())]
 
 
-def needs_signoff(path: str) -> bool:
+def needs_signoff(path: str, mode: str = "") -> bool:
     """Whether a change to ``path`` needs a sign-off at all: everything but documentation."""
-    return is_platform(path) or unit_of(path) is not None
+    return is_special(mode) or is_platform(path) or unit_of(path) is not None
+
+
+# git's modes of entries that are not files: a symlink (its blob is a path the checkout turns into a link) and a
+# submodule (a commit of another repository). Anywhere in the tree they need the platform admin; under content/
+# the check refuses them outright (C011, R4.11), so nothing can be published through one.
+SPECIAL_MODES = {"120000": "符号链接", "160000": "子模块"}
+
+
+def is_special(mode: str) -> bool:
+    return mode in SPECIAL_MODES
+
+
+def needs_admin(path: str, mode: str = "", deleted: bool = False) -> bool:
+    """Whether a change to ``path`` (with git's ``mode``) needs a platform admin."""
+    return is_platform(path) or (is_special(mode) and not deleted)
 
 
 # Documentation is the only thing outside a unit's folder that needs nobody: everything else (config, schemas,
@@ -255,7 +274,20 @@ def is_documentation(path: str) -> bool:
     return "/" not in path and (name.endswith(DOC_SUFFIXES) or name.upper() in DOC_ROOT_NAMES)
 
 
+# Files git itself reads wherever they are: they change what a checkout holds (filters, line endings, export
+# rules), what a diff shows a reviewer (-diff, linguist-generated) or who authored what (mailmap).
+GIT_CONTROL = frozenset({".gitattributes", ".gitignore", ".gitmodules", ".mailmap", ".lfsconfig"})
+GIT_HARMLESS = frozenset({".gitkeep"})  # a placeholder git never reads
+
+
+def is_git_control(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name in GIT_CONTROL or (name.startswith(".git") and name not in GIT_HARMLESS)
+
+
 def is_platform(path: str) -> bool:
+    if is_git_control(path):
+        return True
     parts = path.split("/")
     if parts[0] == "content" and len(parts) >= 3:
         return parts[2] == "unit.yaml" and len(parts) == 3

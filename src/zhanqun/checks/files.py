@@ -1,0 +1,253 @@
+"""What may be in the folders a build reads (R4.11): regular files only, never a link; in a column folder only
+Markdown, the attachment types of R2.8 and images; SVG images without active content.
+
+Git stores a symlink as a blob holding the target path, and the sign-off and audit judge that path and blob;
+a checkout turns it into a link, and anything that followed it would publish a file from outside the
+repository (a runner's credentials, ``.git/config``) or from a folder nobody reviews (``docs/``). So the whole
+pipeline takes one rule: a link (or a FIFO, a device, a socket) anywhere the build reads is an error here, the
+walks never descend into one, and every read refuses one (:func:`read_regular`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from zhanqun.findings import Finding, Severity, define
+
+LINK = define(
+    "C011", "symlink", Severity.ERROR, "站群仓库中不允许符号链接（或管道、设备等特殊文件）。",
+    why="符号链接在审核时只显示为一行路径，构建时却会读出它指向的文件：可能是服务器上的密钥、.git/config，或没人审核的"
+        "docs/ 下的文件。content/ 和构建读取的目录（schemas/、themes/、plugins/、rules/）里只能有普通文件。",
+    example="content/fgw/tzgg/fujian.pdf -> /home/runner/.ssh/id_rsa",
+    fix="删除链接（git rm 链接路径），把真实文件复制到这个位置再提交。",
+    requirement="R4.11",
+)
+UNPUBLISHED_TYPE = define(
+    "C012", "file-type-not-published", Severity.ERROR, "栏目目录中有不能发布的文件类型。",
+    why="栏目目录里的文件会原样发布在政府网站的域名下；.html 页面、.js 脚本、.svgz、可执行文件和压缩包在政府网站的"
+        "源下可以运行脚本或夹带病毒。只能发布 R2.8 的附件格式和图片。",
+    example="content/fgw/tzgg/attachments/baoming.html",
+    fix="附件转为 PDF、OFD、DOC(X)、XLS(X)、WPS 后再上传；网页内容写成 Markdown 条目；图片用 PNG、JPG、GIF、WebP、SVG。",
+    requirement="R2.8, R4.11",
+)
+ACTIVE_SVG = define(
+    "H005", "svg-active-content", Severity.ERROR, "SVG 图片中含有脚本、事件属性、嵌入内容或外部引用。",
+    why="SVG 是可以运行脚本的文档：直接打开时它在政府网站的源下运行，可被用来挂马、钓鱼或篡改页面。",
+    example='<svg …><script>…</script></svg>，或 <a href="javascript:…">、onload=、<foreignObject>',
+    fix="用绘图软件导出为“纯 SVG”（不含脚本），或改用 PNG。",
+    requirement="R3.9, R4.8, R4.11",
+)
+
+# R2.8's attachment formats (with .et, WPS's spreadsheet, and .csv/.txt for data tables: served as text with
+# nosniff, they cannot run) and images. Rule data in code on purpose: a cluster must not be able to add .html.
+ATTACHMENT_TYPES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".csv", ".txt"})
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+PUBLISHED_TYPES = ATTACHMENT_TYPES | IMAGE_TYPES
+ITEM_SUFFIX = ".md"
+# Folders outside content/ whose files reach a site or decide how it is built.
+BUILD_INPUTS = ("schemas", "themes", "plugins", "rules", "pelicanconf.py")
+# Files a folder may hold without being content: git's placeholder for an empty folder.
+PLACEHOLDERS = frozenset({".gitkeep"})
+
+_LINK_HINT = "删除链接（git rm），把真实文件放在这里再提交；构建从不读取链接指向的内容。"
+
+
+def kind_of(mode: int) -> str:
+    """'' for a regular file or folder, else what the entry is, in Chinese."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    if stat.S_ISLNK(mode):
+        return "符号链接"
+    if stat.S_ISFIFO(mode):
+        return "命名管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "设备文件"
+
+
+def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
+    """C011 for every link or special file under content/ and the build inputs; C012 for files of a column
+    folder that are not published types; H005 for active SVG. ``columns`` maps unit id -> declared column ids.
+
+    Hidden entries under content/ are walked too (a link is refused wherever it is); hidden files themselves are
+    never published, so only their links are findings."""
+    findings: list[Finding] = []
+    for rel in ("content", *BUILD_INPUTS):
+        path = root / rel
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            continue
+        if kind_of(mode):
+            findings.append(_link_finding(rel, kind_of(mode), path))
+        elif stat.S_ISDIR(mode):
+            for entry, entry_rel, kind in _walk(path, rel):
+                if kind:
+                    findings.append(_link_finding(entry_rel, kind, Path(entry.path)))
+                elif rel == "content":
+                    findings += _content_file(entry, entry_rel, columns)
+    return findings
+
+
+def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry, str, str]]:
+    """(entry, relative path, kind) for every file below ``top`` and every link or special entry; never into a
+    link. One scandir per folder: DirEntry carries the type, so no extra stat per file."""
+    stack = [(str(top), rel)]
+    while stack:
+        folder, folder_rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            entry_rel = f"{folder_rel}/{entry.name}"
+            if entry.is_symlink():
+                yield entry, entry_rel, "符号链接"
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append((entry.path, entry_rel))
+            elif entry.is_file(follow_symlinks=False):
+                yield entry, entry_rel, ""
+            else:
+                yield entry, entry_rel, kind_of(entry.stat(follow_symlinks=False).st_mode)
+
+
+def link_finding(rel: str, path: Path) -> Finding:
+    """C011 for ``path`` (a link or a special file)."""
+    try:
+        kind = kind_of(os.lstat(path).st_mode) or "特殊文件"
+    except OSError:
+        kind = "特殊文件"
+    return _link_finding(rel, kind, path)
+
+
+def _link_finding(rel: str, kind: str, path: Path) -> Finding:
+    target = ""
+    if kind == "符号链接":
+        try:
+            target = f"（指向 {os.readlink(path)}）"
+        except OSError:
+            pass
+    return Finding(rel, 0, 0, LINK, f"{rel} 是{kind}{target}，不能放在站群仓库中。", _LINK_HINT)
+
+
+def _content_file(entry: os.DirEntry, rel: str, columns: dict[str, set[str]]) -> list[Finding]:
+    parts = rel.split("/")
+    if len(parts) < 4 or parts[2] not in columns.get(parts[1], ()):
+        return []  # not in a column folder: never published (structure rules speak about stray items)
+    if any(p.startswith(".") for p in parts[3:]):
+        return []  # hidden: never published
+    suffix = os.path.splitext(entry.name)[1].lower()
+    if suffix == ITEM_SUFFIX:
+        return []
+    if suffix not in PUBLISHED_TYPES:
+        shown = suffix or "（无扩展名）"
+        return [Finding(rel, 0, 0, UNPUBLISHED_TYPE, f"{rel} 的类型 {shown} 不能在网站上发布。",
+                        "可以发布的类型：" + "、".join(sorted(PUBLISHED_TYPES)) + "；网页内容请写成 Markdown 条目。")]
+    if suffix == ".svg":
+        return list(svg_findings(Path(entry.path), rel))
+    return []
+
+
+def refuse_link(path: Path, rel: str) -> None:
+    """Raise a usage error if a platform file the checks themselves read (a schema, rule data) is a link."""
+    if path.is_symlink() or (path.exists() and not (path.is_file() or path.is_dir())):
+        from zhanqun.errors import UsageError
+
+        raise UsageError(f"{rel} 是符号链接或特殊文件（C011），zhanqun 不会读取它。", hint=_LINK_HINT)
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, never through a link (``O_NOFOLLOW``) and never from a FIFO or a device
+    (which would block or never end). Raises ``OSError`` (``ELOOP`` for a link) otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    finally:
+        os.close(fd)
+
+
+def is_regular(root: Path, rel: str) -> bool:
+    """Whether ``root/rel`` is a regular file reached without passing through any link (every component is
+    looked at: a link to a folder in the middle of the path counts)."""
+    path = root
+    parts = rel.split("/")
+    for index, part in enumerate(parts):
+        path = path / part
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return False
+        if stat.S_ISLNK(mode) or (index < len(parts) - 1 and not stat.S_ISDIR(mode)):
+            return False
+    return stat.S_ISREG(mode)
+
+
+# --- SVG -----------------------------------------------------------------------------------------------------
+
+_SVG_ACTIVE_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "animation",
+                    "audio", "video", "set", "animate"}
+_SVG_URL_ATTRS = {"href", "src", "action", "formaction"}  # (animate and set, which rewrite attributes, are refused as tags)
+MAX_SVG_BYTES = 2 * 1024 * 1024
+
+
+def svg_findings(path: Path, rel: str) -> Iterator[Finding]:
+    """H005 for an SVG with scripts, event attributes, embedded HTML, animation that can rewrite links, or any
+    reference to another document (only ``#fragment`` references inside the file are allowed)."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        data = read_regular(path, MAX_SVG_BYTES + 1)
+    except OSError:
+        return  # C011 speaks about links; an unreadable file fails the build's copy, loudly
+    hint = "用绘图软件导出为不含脚本的纯 SVG，或改用 PNG。"
+    if len(data) > MAX_SVG_BYTES:
+        yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 超过 2 MB，无法确认其中没有脚本。", "改用 PNG 或 JPG。")
+        return
+    try:
+        tree = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+        yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 不是有效的 SVG（{type(exc).__name__}），无法确认其中没有脚本。", hint)
+        return
+    for element in tree.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if tag in _SVG_ACTIVE_TAGS:
+            yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 含有 <{tag}> 元素。", hint)
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 带有事件属性 {local}=。", hint)
+            elif local in _SVG_URL_ATTRS and not _internal(value, tag):
+                yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 引用了外部内容（{local}=）。", hint)
+            elif local == "style" and _external_css(value):
+                yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 在样式中引用了外部内容。", hint)
+        if tag == "style" and element.text and _external_css(element.text):
+            yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <style> 引用了外部内容。", hint)
+
+
+_RASTER_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"]*)", re.IGNORECASE)
+
+
+def _internal(value: str, tag: str) -> bool:
+    """A reference inside the file (``#id``), or an embedded raster image in an <image>: nothing to run."""
+    value = "".join(value.split())
+    return value.startswith("#") or (tag == "image" and bool(_RASTER_DATA.match(value)))
+
+
+def _external_css(css: str) -> bool:
+    lowered = css.lower()
+    return "@import" in lowered or "expression(" in lowered or any(
+        not target.strip().startswith("#") for target in _CSS_URL.findall(css))
+
+
