@@ -40,7 +40,7 @@ CASE_REL = "content/xzf/zwyw/case.md"
 @pytest.fixture(scope="module")
 def checker():
     demo, _ = cluster_mod.load(PROJECT, use_cache=False)
-    gates = gates_mod.for_data(ruledata.load(PROJECT))
+    gates = gates_mod.for_data(ruledata.load(PROJECT), allow=gates_mod.allowed_domains(demo.config))
     leaders = crossfile.leader_check(demo.items, gates.data)
     link_check = links.LinkCheck(gates.data["links"], links.SiteMap.of(demo), demo.config.link_allowlist)
     page_url = f"https://{demo.portal_host}/zwyw/case.html"

@@ -43,8 +43,8 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
         return structure
     # Structure findings about a changed file, or about the folder holding it (an undeclared column).
     findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in changed)]
-    gates = gates_mod.for_data(ruledata.load(root), bulk=False)
-    salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
+    gates = gates_mod.for_data(ruledata.load(root), bulk=False, allow=gates_mod.allowed_domains(cluster.config))
+    salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
     wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(changed))
                                          if e is not None and e[4] not in leader_types]
     cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3")
