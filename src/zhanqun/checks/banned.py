@@ -80,7 +80,10 @@ class Scanner:
                 if not hints:
                     self.unhinted.append(brand)
                 brand += 1
-        self.shapes = spam.Shapes(data["shapes"], allow) if "shapes" in data else None
+        self.promo = tuple(data["promo_cues"])
+        self.strong_enforcement = tuple(data["enforcement_cues"])
+        self.enforcement = self.strong_enforcement + tuple(data.get("caution_cues", []))
+        self.shapes = spam.Shapes(data["shapes"], allow, self.enforcement, self.promo) if "shapes" in data else None
         shape_triggers = set(self.shapes.triggers()) if self.shapes else set()
         for trigger in shape_triggers:
             terms.setdefault(trigger, SHAPE_TRIGGER)
@@ -93,9 +96,6 @@ class Scanner:
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.terms, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=implementation,
         ) if self.terms else None
-        self.promo = tuple(data["promo_cues"])
-        self.strong_enforcement = tuple(data["enforcement_cues"])
-        self.enforcement = self.strong_enforcement + tuple(data.get("caution_cues", []))
         self.chain = int(data["brand_chain"])
         self.watermarks = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in data["watermarks"]]
         self.has_triggers = bool(data.get("watermark_triggers"))

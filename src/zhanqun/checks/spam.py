@@ -61,12 +61,14 @@ MARKS = define(
     requirement="R4.4",
 )
 
+WINDOW, OVERLAP = 2000, 200  # characters: the most any regular expression here sees at once (see windows)
 _CJK = "\u4e00-\u9fff"
 _QUOTES = "“”‘’「」『』《》\"'"
 _CLAUSE = re.compile(r"[，。！？；、,!?;]")
 _BREADCRUMB_SEP = re.compile(r"\s?(?:>>|>|＞|»|›|→|->|/|\\|\|)\s?")
 # A token: letters and digits (vb365, hg0088, 365ty) or a letter string (kaiyuntiyu). ASCII only: \w is Unicode.
-_TOKEN = re.compile(r"(?<![a-z0-9])(?:[a-z]{0,8}[0-9]{2,6}[a-z]{0,8}|[a-z]{3,24})(?![a-z0-9])")
+# One separator may split the letters from the digits (kb-365, 365_ty): a mutation, still one token.
+_TOKEN = re.compile(r"(?<![a-z0-9])(?:(?:[a-z]{1,8}[\-_.]?)?[0-9]{2,6}(?:[\-_.]?[a-z]{1,8})?|[a-z]{3,24})(?![a-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,11 @@ class Shape:
 
 
 class Shapes:
-    def __init__(self, data: dict, allow: Iterable[str] = ()) -> None:
+    def __init__(self, data: dict, allow: Iterable[str] = (), cues: Iterable[str] = (), promo: Iterable[str] = ()) -> None:
+        """``allow``: domains that are not commercial; ``cues``: enforcement words (banned.yaml) that, with
+        the discussion cues, mark a quoted shape as discussed rather than published; ``promo``: promotion
+        words (注册, 开奖 …) that make symbol noise spam."""
+        self.promo = tuple(str(p).lower() for p in promo)
         self.lucky = tuple(str(n) for n in data["lucky_numbers"])
         self.letter_roots = tuple(data["letter_roots"])
         self.letter_tails = tuple(data["letter_tails"])
@@ -90,7 +96,7 @@ class Shapes:
         self.noise_per_clause = float(data["noise_per_clause"])
         self.noise_alone_min = int(data["noise_alone_min"])
         self.official = tuple(data["official_words"])
-        self.discussion = tuple(data["discussion_cues"])
+        self.discussion = tuple(data["discussion_cues"]) + tuple(cues)
         self.allow = tuple(str(d).lower().lstrip(".") for d in list(data["government_domains"]) + list(allow))
         self.cjk_roots_words = list(data["cjk_brand_roots"])
         self.suffix_words = list(data["suffixes"])
@@ -102,8 +108,12 @@ class Shapes:
         brand_roots = _alternation(data["cjk_brand_roots"])
         self.cjk_root = re.compile(rf"(?:{roots})")
         self.suffix = re.compile(rf"[\s_\-·:：]?({suffixes})", re.IGNORECASE)
-        self.cjk_brand = re.compile(rf"([{_CJK}]{{2}})({brand_roots})[\s_\-·:：]?({suffixes})", re.IGNORECASE)
-        self.cjk_bare = re.compile(rf"([{_CJK}]{{2}})({brand_roots})")
+        # A brand name: two characters or a few letters (yh娱乐), a brand root, then (for X006) a suffix.
+        self.cjk_brand = re.compile(rf"([{_CJK}]{{2}}|[a-z]{{2,8}})({brand_roots})[\s_\-·:：]?({suffixes})",
+                                    re.IGNORECASE)
+        self.cjk_bare = re.compile(rf"([{_CJK}]{{2}}|[a-z]{{2,8}})({brand_roots})")
+        self.head_brand = re.compile(rf"(?:{_alternation(data['brand_heads'])})[{_CJK}]{{1,4}}?(?:{suffixes})", re.IGNORECASE)
+        self.head_exempt = tuple(data["brand_head_exempt"])
         noise = re.escape(str(data["noise_symbols"]))
         self.noise = re.compile(rf"(?<=[^\s{noise}])[{noise}]{{1,8}}")
         self.noise_chars = set(str(data["noise_symbols"]))
@@ -118,7 +128,7 @@ class Shapes:
         heads = _alternation(data["breadcrumb_heads"])
         self.breadcrumb = re.compile(rf"^[\s>*\-]{{0,4}}(?:{heads})\s?[:：]\s?(.{{1,120}})$")
         bylines = _alternation(data["byline_heads"])
-        self.byline = re.compile(rf"(?:^|[\s　|｜]|(?<=[）)]))(?:{bylines})\s?[:：]\s?([^\s　|｜，。；]{{1,30}})")
+        self.byline = re.compile(rf"(?:^|(?<=[\s　|｜）)。；]))(?:{bylines})\s?[:：]\s?([^\s　|｜，。；]{{1,30}})")
 
     # ------------------------------------------------------------------ the scan
 
@@ -135,21 +145,25 @@ class Shapes:
         return sorted({str(w).lower() for w in words if str(w).strip()})
 
     def scan(self, doc: Text, lines: Iterable[tuple[int, int]]) -> Iterator[Shape]:
-        """The shapes on the given lines (start, end offsets), at most one per line, strongest first."""
-        for start, end in lines:
-            line = doc.text[start:end]
-            lowered = line.lower()
-            if len(lowered) != len(line):  # a character whose lower case is longer: keep offsets right
-                lowered = line
-            shape = self._line(doc, start, lowered, line)
-            if shape is not None and not self._discussed(doc, start + shape.start, shape):
-                yield Shape(start + shape.start, shape.code, shape.quoted)
+        """The shapes on the given lines (start, end offsets), at most one per piece of a line, strongest first."""
+        for line_start, line_end in lines:
+            for start, end in windows(line_start, line_end):
+                line = doc.text[start:end]
+                lowered = line.lower()
+                if len(lowered) != len(line):  # a character whose lower case is longer: keep offsets right
+                    lowered = line
+                shape = self._line(doc, start, lowered, line, whole=(start, end) == (line_start, line_end))
+                if shape is not None and not self._discussed(doc, start + shape.start, shape):
+                    yield Shape(start + shape.start, shape.code, shape.quoted)
+                    break
 
-    def _line(self, doc: Text, start: int, lowered: str, line: str) -> Shape | None:
+    def _line(self, doc: Text, start: int, lowered: str, line: str, whole: bool = True) -> Shape | None:
+        """The strongest shape of one line (or, ``whole`` false, of a piece of a long line: no line-level shapes)."""
         urls = [m.span() for m in self.host.finditer(lowered)]
         tokens = [t for t in self._tokens(lowered) if not any(s <= t[0] < e for s, e in urls)]
-        return (self._site_marks(lowered, tokens) or self._chain(lowered, tokens) or self._suffix(lowered, tokens)
-                or self._noise(lowered, tokens) or self._watermark(doc, start, lowered, line))
+        return ((self._site_marks(lowered, tokens) if whole else None) or self._chain(lowered, tokens)
+                or self._suffix(lowered, tokens) or self._noise(lowered, tokens)
+                or self._watermark(doc, start, lowered, line, whole))
 
     def _discussed(self, doc: Text, offset: int, shape: Shape) -> bool:
         """An inspection notice or regulation quoting the shape: quoted, and a cue in the same sentence."""
@@ -191,7 +205,7 @@ class Shapes:
         """X008: the spam site's breadcrumb or byline names a brand; X004/X003 for a foreign or own breadcrumb."""
         crumb = self.breadcrumb.match(lowered)
         if crumb and _BREADCRUMB_SEP.search(crumb.group(1)):
-            if tokens or self._cjk_brands(crumb.group(1), suffix=False):
+            if tokens or self._cjk_brands(crumb.group(1), suffix=False, common=True):
                 return Shape(0, MARKS, lowered.strip()[:30])
             if not any(word in crumb.group(1) for word in self.official):
                 return Shape(0, PASTED, lowered.strip()[:30])
@@ -201,19 +215,24 @@ class Shapes:
                 return Shape(match.start(), MARKS, lowered[match.start():match.end()].strip())
         return None
 
-    def _cjk_brands(self, text: str, suffix: bool = True) -> list[tuple[int, str]]:
-        """Chinese brand names: two characters + a brand root (+ a suffix, when ``suffix``), not exempt words."""
+    def _cjk_brands(self, text: str, suffix: bool = True, common: bool = False) -> list[tuple[int, str]]:
+        """Chinese brand names: two characters + a brand root (+ a suffix, when ``suffix``), not exempt words.
+        Without a suffix, 体育 and 国际 count only where ``common`` (a breadcrumb): 县体育中心, 国际合作."""
         if suffix:
             matches = [(m.start(), m.group(), m.group(1) + m.group(2), m.group(3)) for m in self.cjk_brand.finditer(text)]
-        else:  # 体育 and 国际 without a suffix are too common in government names (县体育中心, 国际合作)
+            matches += [(m.start(), m.group(), m.group(), "") for m in self.head_brand.finditer(text)
+                        if not any(word in m.group() for word in self.head_exempt)]
+        else:
             matches = [(m.start(), m.group(), m.group(), "") for m in self.cjk_bare.finditer(text)
-                       if m.group(2) not in ("体育", "国际")]
+                       if common or m.group(2) not in ("体育", "国际")]
         found = []
         for start, quoted, brand, tail in matches:
-            if any(word in brand for word in self.exempt):
+            # Exempt words: one character (县, 局) in the brand itself, longer ones (老年, 全民) also just before it.
+            context = text[max(0, start - 2):start] + brand
+            if any(word in (brand if len(word) == 1 else context) for word in self.exempt):
                 continue
-            if tail and tail.lower() in self.weak:
-                continue
+            if tail and tail.lower() in self.weak and not brand.isascii() and not brand[:2].isascii():
+                continue  # 电竞平台, 娱乐网站: common words; yh娱乐注册 is a brand
             found.append((start, quoted))
         return found
 
@@ -226,7 +245,7 @@ class Shapes:
             if "_" in lowered[max(0, start - 2):start] or "_" in lowered[end:end + 3]:
                 return Shape(start, CHAIN, lowered[max(0, start - 12):end + 12].strip())
         if "_" in lowered:
-            brands = self._cjk_brands(lowered)
+            brands = self._cjk_brands(lowered) + self._cjk_brands(lowered, suffix=False)
             for start, quoted in brands:
                 if "_" in lowered[max(0, start - 2):start] or "_" in lowered[start + len(quoted):start + len(quoted) + 2]:
                     return Shape(start, CHAIN, quoted)
@@ -249,14 +268,14 @@ class Shapes:
         clauses = len(_CLAUSE.findall(lowered)) + 1
         if len(runs) < self.noise_min or len(runs) < self.noise_per_clause * clauses:
             return None
-        signal = tokens or self.cjk_root.search(lowered) or self.suffix.search(lowered)
+        signal = tokens or self._cjk_brands(lowered, suffix=False) or any(cue in lowered for cue in self.promo)
         if signal or len(runs) >= self.noise_alone_min:
             return Shape(runs[0].start(), NOISE, lowered[max(0, runs[0].start() - 8):runs[0].start() + 16])
         return None
 
-    def _watermark(self, doc: Text, start: int, lowered: str, line: str) -> Shape | None:
+    def _watermark(self, doc: Text, start: int, lowered: str, line: str, whole: bool = True) -> Shape | None:
         """X004: a foreign site's address after a source cue, alone on a line, or "本文来源于某某网"."""
-        bare = self.bare.match(lowered)
+        bare = self.bare.match(lowered) if whole else None
         if bare and not self._allowed(bare.group(1)) and not _labelled(doc, start):
             return Shape(bare.start(1), PASTED, bare.group(1))
         for host in self.host.finditer(lowered):
@@ -273,6 +292,17 @@ class Shapes:
     def _allowed(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return any(host == d or host.endswith("." + d) for d in self.allow)
+
+
+def windows(start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A line cut into overlapping pieces of at most WINDOW + OVERLAP characters: whatever a regular expression
+    does on one piece, a line of any length costs time linear in its length (R4.9; a 100 KB line of one
+    symbol is a piece of cake). Shapes are far shorter than OVERLAP, so none is cut in two and missed."""
+    if end - start <= WINDOW + OVERLAP:
+        yield start, end
+        return
+    for piece in range(start, end, WINDOW):
+        yield piece, min(end, piece + WINDOW + OVERLAP)
 
 
 def _labelled(doc: Text, start: int) -> bool:
