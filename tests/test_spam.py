@@ -86,6 +86,15 @@ def test_government_text_is_quiet(scan, text):
     assert scan(text) == []
 
 
+def test_a_domain_alone_on_a_line_of_an_attachment_is_a_letterhead_not_a_watermark():
+    gates = gates_mod.for_data(ruledata.load())
+    footer = "示例建设工程有限公司\nwww.shili-jianshe.com\n"
+    assert [f.code for f in gates.banned.scan(Text(footer, "case.md"))] == [spam.PASTED]
+    assert [f.code for f in gates.banned.scan(Text(footer, "a.pdf", where="第 3 页"))] == []
+    pasted = "本项目情况（来自:www.shili-jianshe.com）\n"  # a watermark in an attachment still is one
+    assert [f.code for f in gates.banned.scan(Text(pasted, "a.pdf", where="第 3 页"))] == [spam.PASTED]
+
+
 def test_a_pasted_watermark_is_an_error_with_file_line_and_a_chinese_fix(repo, zq):
     rel = write(repo, "冬小麦播种已完成。\n\n当前位置：首页 > 琨澜娱乐 > 正文\n\n本文来源于农家百科网\n")
     result = zq("check", rel, "--root", repo, "--format", "json")

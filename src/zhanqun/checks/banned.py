@@ -31,8 +31,9 @@ REVIEW = define(
 )
 WATERMARK = define(
     "X003", "commercial-watermark", Severity.WARNING, "含有商业网站的转载水印或引流语。",
-    why="从商业网站复制文章时常带有“转载请注明出处”“更多精彩请关注”等水印，既不规范，也为商业网站引流。",
-    example="本文来源于某某财经网 www.example.com，转载请注明出处",
+    why="从商业网站复制文章时常带有“转载请注明出处”“更多精彩请关注”等水印，既不规范，也为商业网站引流。"
+        "带名单外网址的水印、“本文来源于某某网”和外站导航是错误 X004。",
+    example="更多精彩内容请关注今日头条县域网；如有侵权请联系删除",
     fix="删除水印和引流语；转载应来自 cluster.yaml 的 sources 所列权威来源，并在头信息 source 中写明。",
     requirement="R4.4, R2.9",
 )

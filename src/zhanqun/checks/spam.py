@@ -99,7 +99,6 @@ class Shapes:
         self.discussion = tuple(data["discussion_cues"]) + tuple(cues)
         self.allow = tuple(str(d).lower().lstrip(".") for d in list(data["government_domains"]) + list(allow))
         self.cjk_roots_words = list(data["cjk_brand_roots"])
-        self.suffix_words = list(data["suffixes"])
         self.strong_suffixes = [w for w in data["suffixes"] if w not in data["weak_suffixes"]]
         self.crumb_words = [f"{h}{c}" for h in data["breadcrumb_heads"] for c in ":："]
         self.tlds = list(data["tlds"])
@@ -275,7 +274,8 @@ class Shapes:
 
     def _watermark(self, doc: Text, start: int, lowered: str, line: str, whole: bool = True) -> Shape | None:
         """X004: a foreign site's address after a source cue, alone on a line, or "本文来源于某某网"."""
-        bare = self.bare.match(lowered) if whole else None
+        # In an attachment (doc.where: "第 2 页") a domain on a line of its own is a letterhead or footer.
+        bare = self.bare.match(lowered) if whole and not doc.where else None
         if bare and not self._allowed(bare.group(1)) and not _labelled(doc, start):
             return Shape(bare.start(1), PASTED, bare.group(1))
         for host in self.host.finditer(lowered):
