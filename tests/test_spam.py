@@ -78,7 +78,7 @@ def test_a_shape_is_an_error_with_its_code(scan, text, code):
     "当前位置：首页 > 政务公开 > 通知公告",                                 # a government breadcrumb
     "★ 重点任务一：推进农村供水保障工程建设",
     "办理流程：✔ 线上申请 ✔ 材料审核 ✔ 当场领证",
-    "G3011柳格高速、GB50016-2014、ISO9001 认证",
+    "G3011柳格高速、G5511集阿高速、G1111、GB50016-2014、ISO9001 认证",
     "Better services between Tibet and the alphabet song",
     "报名网址：\nhttps://www.kaoshi-baoming.com/",                          # a labelled address, not a watermark
 ])

@@ -63,6 +63,8 @@ MARKS = define(
 
 WINDOW, OVERLAP = 2000, 200  # characters: the most any regular expression here sees at once (see windows)
 _CJK = "\u4e00-\u9fff"
+# Between a brand and its suffix: a separator or a closing bracket (【琨澜娱乐】官网, 琨澜娱乐(官网)).
+_GAP = r"[\s_\-·:：】）)」\]]{0,2}[（(【\[]?"
 _QUOTES = "“”‘’「」『』《》\"'"
 _CLAUSE = re.compile(r"[，。！？；、,!?;]")
 _BREADCRUMB_SEP = re.compile(r"\s?(?:>>|>|＞|»|›|→|->|/|\\|\|)\s?")
@@ -89,6 +91,7 @@ class Shapes:
         self.lucky = tuple(str(n) for n in data["lucky_numbers"])
         self.letter_roots = tuple(data["letter_roots"])
         self.letter_tails = tuple(data["letter_tails"])
+        self.roads = set(data["road_prefixes"])
         self.exempt = tuple(data["cjk_brand_exempt"])
         self.weak = set(data["weak_suffixes"])
         self.window = int(data["chain_window"])
@@ -105,11 +108,11 @@ class Shapes:
         suffixes = _alternation(data["suffixes"])
         roots = _alternation(data["cjk_roots"])
         brand_roots = _alternation(data["cjk_brand_roots"])
-        self.cjk_root = re.compile(rf"(?:{roots})")
-        self.suffix = re.compile(rf"[\s_\-·:：]?({suffixes})", re.IGNORECASE)
+        self.cjk_root = re.compile(rf"[\s_\-]?(?:{roots})")
+        self.footer = tuple(str(w).lower() for w in data["footer_words"])
+        self.suffix = re.compile(rf"{_GAP}({suffixes})", re.IGNORECASE)
         # A brand name: two characters or a few letters (yh娱乐), a brand root, then (for X006) a suffix.
-        self.cjk_brand = re.compile(rf"([{_CJK}]{{2}}|[a-z]{{2,8}})({brand_roots})[\s_\-·:：]?({suffixes})",
-                                    re.IGNORECASE)
+        self.cjk_brand = re.compile(rf"([{_CJK}]{{2}}|[a-z]{{2,8}})({brand_roots}){_GAP}({suffixes})", re.IGNORECASE)
         self.cjk_bare = re.compile(rf"([{_CJK}]{{2}}|[a-z]{{2,8}})({brand_roots})")
         self.head_brand = re.compile(rf"(?:{_alternation(data['brand_heads'])})[{_CJK}]{{1,4}}?(?:{suffixes})", re.IGNORECASE)
         self.head_exempt = tuple(data["brand_head_exempt"])
@@ -194,6 +197,8 @@ class Shapes:
             return True
         if not _lucky(digits, self.lucky):
             return False
+        if letters in self.roads and word[1:].isdigit() and not cjk_root:  # G5511, S1111: a road
+            return False
         if letters:  # vb365, hg0088: at most a short prefix of initials, or a gambling tail (365ty)
             return len(letters) <= 5 or letters.endswith(self.letter_tails)
         return cjk_root  # 365体育, 888娱乐: a bare number is a number
@@ -208,6 +213,8 @@ class Shapes:
                 return Shape(0, MARKS, lowered.strip()[:30])
             if not any(word in crumb.group(1) for word in self.official):
                 return Shape(0, PASTED, lowered.strip()[:30])
+        if any(word in lowered for word in self.footer) and (tokens or self._cjk_brands(lowered, suffix=False)):
+            return Shape(0, MARKS, lowered.strip()[:30])
         for match in self.byline.finditer(lowered):
             value = match.group(1)
             if any(s >= match.start(1) and e <= match.end(1) + 2 for s, e in tokens) or self._cjk_brands(value, suffix=False):
@@ -240,6 +247,12 @@ class Shapes:
         for (s1, e1), (s2, e2) in zip(tokens, tokens[1:]):
             if s2 - s1 <= self.window:
                 return Shape(s1, CHAIN, lowered[s1:e2][:40])
+        if tokens:  # a token next to a Chinese brand name: 琨澜娱乐 kl365
+            for start, quoted in self._cjk_brands(lowered, suffix=False, common=True):
+                near = [s for s, _ in tokens if abs(s - start) <= self.window]
+                if near:
+                    first = min(near[0], start)
+                    return Shape(first, CHAIN, lowered[first:max(near[0], start) + len(quoted)][:40])
         for start, end in tokens:
             if "_" in lowered[max(0, start - 2):start] or "_" in lowered[end:end + 3]:
                 return Shape(start, CHAIN, lowered[max(0, start - 12):end + 12].strip())
