@@ -169,8 +169,8 @@ class Scanner:
             if line in errors:
                 continue
             message, hint = SHAPE_MESSAGES[shape.code]
-            errors[line] = doc.finding(shape.start, shape.code, message.format(quoted=shape.quoted[:30]), hint,
-                                       key=shape.quoted[:30])
+            quoted = shape.quoted[:48]
+            errors[line] = doc.finding(shape.start, shape.code, message.format(quoted=quoted), hint, key=quoted)
 
     def _watermarks(self, doc: Text, triggered: list[int], reported: set[int]) -> Iterator[Finding]:
         if not self.has_triggers:

@@ -156,7 +156,9 @@ class Shapes:
                     lowered = line
                 shape = self._line(doc, start, lowered, line, whole=(start, end) == (line_start, line_end))
                 if shape is not None and not self._discussed(doc, start + shape.start, shape):
-                    yield Shape(start + shape.start, shape.code, shape.quoted)
+                    at = lowered.find(shape.quoted)  # quote the text as written, not lower-cased
+                    quoted = line[at:at + len(shape.quoted)] if at >= 0 else shape.quoted
+                    yield Shape(start + shape.start, shape.code, quoted)
                     break
 
     def _line(self, doc: Text, start: int, lowered: str, line: str, whole: bool = True) -> Shape | None:
