@@ -49,6 +49,8 @@ def write(repo: Path, body: str) -> str:
     ("666棋牌官方网站", spam.SUFFIX),
     ("kunlantiyu官网", spam.SUFFIX),                                        # pinyin spelling
     ("澳门琨澜官网", spam.SUFFIX),
+    ("琨 澜 体 育 手 机 版", spam.SUFFIX),                                  # spaced out
+    ("【琨澜娛樂】官網", spam.SUFFIX),                                       # traditional, in brackets
     ("琨☆澜☆娱☆乐☆，注册送☆", spam.NOISE),
     ("县教育局召开会议✿部署冬季校园安全✿要求各校✿开展隐患排查✿免费体检", spam.NOISE),
     ("当前位置：首页 > 琨澜娱乐 > 正文", spam.MARKS),

@@ -65,6 +65,7 @@ WINDOW, OVERLAP = 2000, 200  # characters: the most any regular expression here 
 _CJK = "\u4e00-\u9fff"
 # Between a brand and its suffix: a separator or a closing bracket (【琨澜娱乐】官网, 琨澜娱乐(官网)).
 _GAP = r"[\s_\-·:：】）)」\]]{0,2}[（(【\[]?"
+_SPACED = re.compile(r"(?:[\u4e00-\u9fff] ){3}[\u4e00-\u9fff]")  # 琨 澜 娱 乐
 _QUOTES = "“”‘’「」『』《》\"'"
 _CLAUSE = re.compile(r"[，。！？；、,!?;]")
 _BREADCRUMB_SEP = re.compile(r"\s?(?:>>|>|＞|»|›|→|->|/|\\|\|)\s?")
@@ -144,7 +145,8 @@ class Shapes:
         roots = [r for r in self.cjk_roots_words if r not in ("体育", "国际")]  # bare, these are too common
         words = [*self.lucky, *repeats, *self.letter_roots, *roots, *self.strong_suffixes, *self.noise_chars,
                  *self.crumb_words, "_", "www.", "http", "本文", *(f".{t}" for t in self.tlds)]
-        return sorted({str(w).lower() for w in words if str(w).strip()})
+        spaced = [" ".join(w) for w in [*roots, *self.strong_suffixes] if len(w) > 1 and all(map(_is_cjk, w))]
+        return sorted({str(w).lower() for w in words + spaced if str(w).strip()})
 
     def scan(self, doc: Text, lines: Iterable[tuple[int, int]]) -> Iterator[Shape]:
         """The shapes on the given lines (start, end offsets), at most one per piece of a line, strongest first."""
@@ -167,7 +169,18 @@ class Shapes:
         tokens = [t for t in self._tokens(lowered) if not any(s <= t[0] < e for s, e in urls)]
         return ((self._site_marks(lowered, tokens) if whole else None) or self._chain(lowered, tokens)
                 or self._suffix(lowered, tokens) or self._noise(lowered, tokens)
-                or self._watermark(doc, start, lowered, line, whole))
+                or self._watermark(doc, start, lowered, line, whole) or self._spaced(lowered))
+
+    def _spaced(self, lowered: str) -> Shape | None:
+        """Brand shapes written with a space between the characters (琨 澜 娱 乐 官 网): joined up, then judged."""
+        if not _SPACED.search(lowered):
+            return None
+        kept = [i for i, c in enumerate(lowered)
+                if not (c == " " and 0 < i < len(lowered) - 1 and _is_cjk(lowered[i - 1]) and _is_cjk(lowered[i + 1]))]
+        joined = "".join(lowered[i] for i in kept)
+        tokens = self._tokens(joined)
+        shape = self._chain(joined, tokens) or self._suffix(joined, tokens)
+        return Shape(kept[shape.start], shape.code, shape.quoted) if shape else None
 
     def _discussed(self, doc: Text, offset: int, shape: Shape) -> bool:
         """An inspection notice or regulation quoting the shape: quoted, and a cue in the same sentence."""
@@ -324,6 +337,10 @@ def _labelled(doc: Text, start: int) -> bool:
     """A bare address right after a label ("报名网址：", "登录以下网站") is a citation, not a watermark."""
     before = doc.text[max(0, start - 200):start].rstrip()
     return before.endswith((":", "：", "网址", "地址", "网站", "链接", "如下", "登录", "访问"))
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _lucky(digits: str, lucky: tuple[str, ...]) -> bool:
