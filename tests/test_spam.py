@@ -143,7 +143,8 @@ def test_long_lines_are_scanned_in_bounded_pieces_and_spam_at_the_end_is_found(s
     assert all(b[0] < a[1] for a, b in zip(pieces, pieces[1:]))  # overlapping: no shape falls in a gap
     adversarial = ["qk365_" * (size // 6 + 1), "★a" * (size // 2), "www." + "a." * (size // 2), "当前位置：" + ">" * size,
                    "本文来源于" + "网" * size, "来自" + "a-" * (size // 2), "1" * size, "琨澜娱乐" * (size // 4),
-                   "（来自：" * (size // 4), "ab365" + "9" * size]
+                   "（来自：" * (size // 4), "ab365" + "9" * size, "a_" * (size // 2), "](" * (size // 2),
+                   "src='" * (size // 5), "vb365_a.b" * (size // 9 + 1)]
     for line in adversarial:
         assert len(line) >= size
         scan(line)  # returns: each piece is bounded

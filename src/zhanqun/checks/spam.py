@@ -65,6 +65,10 @@ WINDOW, OVERLAP = 2000, 200  # characters: the most any regular expression here 
 _CJK = "\u4e00-\u9fff"
 # Between a brand and its suffix: a separator or a closing bracket (【琨澜娱乐】官网, 琨澜娱乐(官网)).
 _GAP = r"[\s_\-·:：】）)」\]]{0,2}[（(【\[]?"
+# Where a token is an address or a file name, not text: link targets, src/href, names with an extension.
+_TARGET = re.compile(r"\]\([^)\s]{0,500}\)|(?:href|src)\s?=\s?[\"'][^\"']{0,500}[\"']"
+                     r"|(?<![a-z0-9_./\-])[a-z0-9_./\-]{1,200}\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|csv|zip|rar|ofd|wps|txt|html?)"
+                     r"(?![a-z0-9])")
 _SPACED = re.compile(r"(?:[\u4e00-\u9fff] ){3}[\u4e00-\u9fff]")  # 琨 澜 娱 乐
 _QUOTES = "“”‘’「」『』《》\"'"
 _CLAUSE = re.compile(r"[，。！？；、,!?;]")
@@ -165,7 +169,7 @@ class Shapes:
 
     def _line(self, doc: Text, start: int, lowered: str, line: str, whole: bool = True) -> Shape | None:
         """The strongest shape of one line (or, ``whole`` false, of a piece of a long line: no line-level shapes)."""
-        urls = [m.span() for m in self.host.finditer(lowered)]
+        urls = [m.span() for m in self.host.finditer(lowered)] + [m.span() for m in _TARGET.finditer(lowered)]
         tokens = [t for t in self._tokens(lowered) if not any(s <= t[0] < e for s, e in urls)]
         return ((self._site_marks(lowered, tokens) if whole else None) or self._chain(lowered, tokens)
                 or self._suffix(lowered, tokens) or self._noise(lowered, tokens)
@@ -221,7 +225,8 @@ class Shapes:
     # ------------------------------------------------------------------ the rules, strongest first
 
     def _site_marks(self, lowered: str, tokens: list[tuple[int, int]]) -> Shape | None:
-        """X008: the spam site's breadcrumb or byline names a brand; X004/X003 for a foreign or own breadcrumb."""
+        """X008: the spam site's breadcrumb, footer or byline names a brand; X004 for a foreign site's breadcrumb
+        (a government breadcrumb, with 政务公开 or 人民政府 in it, is quiet)."""
         crumb = self.breadcrumb.match(lowered)
         if crumb and _BREADCRUMB_SEP.search(crumb.group(1)):
             if tokens or self._cjk_brands(crumb.group(1), suffix=False, common=True):
