@@ -42,6 +42,7 @@ WATERMARK = define(
 TRIGGER = (-1, False)  # payload of a watermark trigger word in the shared automaton
 BRAND_HINT = -2  # payload category of a brand hint: (-2, index of the brand pattern)
 SHAPE_TRIGGER = (-3, False)  # payload of a word that sends its line through the spam shapes (spam.py)
+NUMBER_TRIGGER = (-4, False)  # a lucky number (365, 888): its line is shaped if letters or a root are near
 SHAPE_MESSAGES = {  # code: (message with {quoted}, hint)
     spam.PASTED: ("粘贴了商业网站的水印或导航“{quoted}”。",
                   "删除水印；转载请用权威来源并在头信息 source 中写明。可靠网站请电子政务办加入 link_allowlist。"),
@@ -88,6 +89,8 @@ class Scanner:
         shape_triggers = set(self.shapes.triggers()) if self.shapes else set()
         for trigger in shape_triggers:
             terms.setdefault(trigger, SHAPE_TRIGGER)
+        for trigger in self.shapes.number_triggers() if self.shapes else []:
+            terms.setdefault(trigger, NUMBER_TRIGGER)
         self.terms = list(terms)
         self.payload = [terms[t] for t in self.terms]
         # A word can be a term or brand hint and a shape trigger at once (bet, 娱乐城): its line is shaped too.
@@ -107,6 +110,7 @@ class Scanner:
         hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
         triggered: list[int] = []
         shaped: list[int] = []  # offsets of words that send their line through the spam shapes
+        numbers: list[int] = []  # offsets of lucky numbers (their lines are shaped if letters are near)
         hinted = set(self.unhinted)
         if self.automaton is not None:
             for index, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
@@ -115,6 +119,8 @@ class Scanner:
                     shaped.append(start)
                 if category == SHAPE_TRIGGER[0]:
                     shaped.append(start)
+                elif category == NUMBER_TRIGGER[0]:
+                    numbers.append(start)
                 elif category == TRIGGER[0]:
                     triggered.append(start)
                 elif category == BRAND_HINT:
@@ -155,15 +161,18 @@ class Scanner:
             elif line not in reviews:
                 reviews[line] = doc.finding(start, REVIEW, f"出现{name}类词语“{term}”，请确认语境。",
                                             "执法、警示类报道请写明语境（如“打击”“查处”）；误粘贴的内容请删除。", key=term)
-        if self.shapes is not None and shaped:
-            self._shapes(doc, shaped, promotions)
+        if self.shapes is not None and (shaped or numbers):
+            self._shapes(doc, lowered, shaped, numbers, promotions)
         yield from promotions.values()
         yield from (f for line, f in reviews.items() if line not in promotions)
         yield from self._watermarks(doc, triggered, set(promotions) | set(reviews))
 
-    def _shapes(self, doc: Text, offsets: list[int], errors: dict[int, Finding]) -> None:
+    def _shapes(self, doc: Text, lowered: str, offsets: list[int], numbers: list[int], errors: dict[int, Finding]) -> None:
         """Add the spam shapes and pasted watermarks (X004–X008) of lines that have no X001 yet."""
-        lines = sorted({doc.line_at(offset) for offset in offsets})
+        lines = {doc.line_at(offset) for offset in offsets}
+        lines |= {line for line in {doc.line_at(offset) for offset in numbers} - lines
+                  if self.shapes.number_line(lowered[line[0]:line[1]])}
+        lines = sorted(lines)
         for shape in self.shapes.scan(doc, lines):
             line = doc.position(shape.start)[0]
             if line in errors:

@@ -73,9 +73,6 @@ _SPACED = re.compile(r"(?:[\u4e00-\u9fff] ){3}[\u4e00-\u9fff]")  # 琨 澜 娱 �
 _QUOTES = "“”‘’「」『』《》\"'"
 _CLAUSE = re.compile(r"[，。！？；、,!?;]")
 _BREADCRUMB_SEP = re.compile(r"\s?(?:>>|>|＞|»|›|→|->|/|\\|\|)\s?")
-# A token: letters and digits (vb365, hg0088, 365ty) or a letter string (kaiyuntiyu). ASCII only: \w is Unicode.
-# One separator may split the letters from the digits (kb-365, 365_ty): a mutation, still one token.
-_TOKEN = re.compile(r"(?<![a-z0-9])(?:(?:[a-z]{1,8}[\-_.]?)?[0-9]{2,6}(?:[\-_.]?[a-z]{1,8})?|[a-z]{3,24})(?![a-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -114,6 +111,12 @@ class Shapes:
         roots = _alternation(data["cjk_roots"])
         brand_roots = _alternation(data["cjk_brand_roots"])
         self.cjk_root = re.compile(rf"[\s_\-]?(?:{roots})")
+        # A token: letters and digits (vb365, hg0088, 365ty), digits before a root (365体育), or a letter string
+        # (kaiyuntiyu). ASCII only: \w is Unicode. One separator may split letters from digits (kb-365, 365_ty).
+        # A bare number (157, 2026) is no token: government prose is full of them.
+        self.number_near = re.compile(r"[a-z][\-_.]?[0-9]|[0-9][\-_.]?[a-z]|[0-9][\s_\-]?(?:" + roots + ")")
+        self.token = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,8}[\-_.]?[0-9]{2,6}(?:[\-_.]?[a-z]{1,8})?"
+                                r"|[0-9]{2,6}(?:[\-_.]?[a-z]{1,8}|(?=[\s_\-]?(?:" + roots + r")))|[a-z]{5,24})(?![a-z0-9])")
         self.footer = tuple(str(w).lower() for w in data["footer_words"])
         self.suffix = re.compile(rf"{_GAP}({suffixes})", re.IGNORECASE)
         # A brand name: two characters or a few letters (yh娱乐), a brand root, then (for X006) a suffix.
@@ -142,15 +145,22 @@ class Shapes:
     def triggers(self) -> list[str]:
         """Words whose presence sends a line through the shape rules (found by the banned-content automaton).
 
-        Only what every shape needs: a brand token holds a lucky number (365, 888, 0088) or a letter root; a
-        Chinese brand needs a strong suffix (官网, 开户) or, in a byline, its root (娱乐); then symbols,
-        addresses, underscores and breadcrumb heads. Most lines of government prose hold none of these."""
-        repeats = [d * 3 for d in "123456789"] + [a * 2 + b * 2 for a in "0123456789" for b in "0123456789" if a != b]
+        Only what a shape needs: a letter root (tiyu, bet); a Chinese brand root (娱乐) or strong suffix (官网,
+        开户); symbols, addresses, underscores, breadcrumb heads. Most lines of government prose hold none."""
         roots = [r for r in self.cjk_roots_words if r not in ("体育", "国际")]  # bare, these are too common
-        words = [*self.lucky, *repeats, *self.letter_roots, *roots, *self.strong_suffixes, *self.noise_chars,
-                 *self.crumb_words, "_", "www.", "http", "本文", *(f".{t}" for t in self.tlds)]
+        words = [*self.letter_roots, *roots, *self.strong_suffixes, *self.noise_chars, *self.crumb_words, "_",
+                 "www.", "http", "本文", *(f".{t}" for t in self.tlds)]
         spaced = [" ".join(w) for w in [*roots, *self.strong_suffixes] if len(w) > 1 and all(map(_is_cjk, w))]
         return sorted({str(w).lower() for w in words + spaced if str(w).strip()})
+
+    def number_triggers(self) -> list[str]:
+        """Lucky numbers (365, 888, 0088): a line holding one is shaped only if :meth:`number_line` says so."""
+        repeats = [d * 3 for d in "123456789"] + [a * 2 + b * 2 for a in "0123456789" for b in "0123456789" if a != b]
+        return sorted({*self.lucky, *repeats})
+
+    def number_line(self, lowered: str) -> bool:
+        """A number can only be part of a brand token next to letters (vb365) or before a root (365体育)."""
+        return self.number_near.search(lowered) is not None
 
     def scan(self, doc: Text, lines: Iterable[tuple[int, int]]) -> Iterator[Shape]:
         """The shapes on the given lines (start, end offsets), at most one per piece of a line, strongest first."""
@@ -197,7 +207,7 @@ class Shapes:
     def _tokens(self, lowered: str) -> list[tuple[int, int]]:
         """Spans of brand tokens: lucky letters+digits, 365体育-style numbers, letter strings with a gambling root."""
         found = []
-        for match in _TOKEN.finditer(lowered):
+        for match in self.token.finditer(lowered):
             word = match.group()
             start, end = match.span()
             root = self.cjk_root.match(lowered, end)
