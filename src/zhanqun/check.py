@@ -44,8 +44,8 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
         return structure
     # Structure findings about a changed file, or about the folder holding it (an undeclared column).
     findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in changed)]
-    gates = gates_mod.for_data(ruledata.load(root), bulk=False)
-    salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
+    gates = gates_mod.for_data(ruledata.load(root), bulk=False, allow=gates_mod.allowed_domains(cluster.config))
+    salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
     # A link (or a path through a linked folder) is C011 from the structure scan, and is never read.
     readable = {r for r in changed if files.is_regular(root, r)}
     wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(readable))

@@ -204,10 +204,10 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         return None, findings
     from zhanqun.checks import crossfile, gates as gates_mod
 
-    gates = gates_mod.for_data(ruledata.load(root))
+    gates = gates_mod.for_data(ruledata.load(root), allow=gates_mod.allowed_domains(cluster.config))
     cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
     try:
-        salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.data.digest}"
+        salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
         cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs,
                                                             suppress, render)
         findings += found

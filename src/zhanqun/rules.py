@@ -7,7 +7,8 @@ import difflib
 from zhanqun import cluster, schemas, source  # noqa: F401 - they define rules
 from zhanqun.audit import report as _audit_report  # noqa: F401 - the V rules
 from zhanqun.checks import (  # noqa: F401
-    attachments, banned, files, html_safety, images, labels, links, personal_data, references, secrets, suppressions, wording,
+    attachments, banned, files, html_safety, images, labels, links, personal_data, references, secrets, spam, suppressions,
+    wording,
 )
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule

@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from zhanqun.checks import spam
 from zhanqun.checks.textscan import Text
 from zhanqun.findings import Finding, Severity, define
 
@@ -30,8 +31,9 @@ REVIEW = define(
 )
 WATERMARK = define(
     "X003", "commercial-watermark", Severity.WARNING, "含有商业网站的转载水印或引流语。",
-    why="从商业网站复制文章时常带有“转载请注明出处”“更多精彩请关注”等水印，既不规范，也为商业网站引流。",
-    example="本文来源于某某财经网 www.example.com，转载请注明出处",
+    why="从商业网站复制文章时常带有“转载请注明出处”“更多精彩请关注”等水印，既不规范，也为商业网站引流。"
+        "带名单外网址的水印、“本文来源于某某网”和外站导航是错误 X004。",
+    example="更多精彩内容请关注今日头条县域网；如有侵权请联系删除",
     fix="删除水印和引流语；转载应来自 cluster.yaml 的 sources 所列权威来源，并在头信息 source 中写明。",
     requirement="R4.4, R2.9",
 )
@@ -39,13 +41,24 @@ WATERMARK = define(
 
 TRIGGER = (-1, False)  # payload of a watermark trigger word in the shared automaton
 BRAND_HINT = -2  # payload category of a brand hint: (-2, index of the brand pattern)
+SHAPE_TRIGGER = (-3, False)  # payload of a word that sends its line through the spam shapes (spam.py)
+NUMBER_TRIGGER = (-4, False)  # a lucky number (365, 888): its line is shaped if letters or a root are near
+SHAPE_MESSAGES = {  # code: (message with {quoted}, hint)
+    spam.PASTED: ("粘贴了商业网站的水印或导航“{quoted}”。",
+                  "删除水印；转载请用权威来源并在头信息 source 中写明。可靠网站请电子政务办加入 link_allowlist。"),
+    spam.CHAIN: ("出现博彩品牌记号链条“{quoted}”。", "删除这段内容，并检查文件是否被篡改。"),
+    spam.SUFFIX: ("出现博彩品牌引流写法“{quoted}”。", "删除这段内容，并检查文件是否被篡改或误粘贴。"),
+    spam.NOISE: ("句中插入大量装饰符号“{quoted}”，疑似垃圾信息。", "删除这段内容，并检查文件是否被篡改。"),
+    spam.MARKS: ("出现博彩网站的导航或署名“{quoted}”。", "删除这段内容，并检查文件是否被篡改。"),
+}
 _UPPER = re.compile(r"[A-Z]")
 
 
 class Scanner:
-    def __init__(self, data: dict, bulk: bool = True) -> None:
+    def __init__(self, data: dict, bulk: bool = True, allow: tuple[str, ...] = ()) -> None:
         """``bulk``: many texts will be scanned (a whole cluster), so a DFA that takes longer to build but scans
-        twice as fast pays off; pre-commit scans a few files and builds the NFA (see bench/gates.py)."""
+        twice as fast pays off; pre-commit scans a few files and builds the NFA (see bench/gates.py).
+        ``allow``: domains whose addresses are not commercial watermarks (links.yaml allow, link_allowlist)."""
         import ahocorasick_rs
 
         self.categories = data["categories"]
@@ -69,16 +82,24 @@ class Scanner:
                 if not hints:
                     self.unhinted.append(brand)
                 brand += 1
+        self.promo = tuple(data["promo_cues"])
+        self.strong_enforcement = tuple(data["enforcement_cues"])
+        self.enforcement = self.strong_enforcement + tuple(data.get("caution_cues", []))
+        self.shapes = spam.Shapes(data["shapes"], allow, self.enforcement, self.promo) if "shapes" in data else None
+        shape_triggers = set(self.shapes.triggers()) if self.shapes else set()
+        for trigger in shape_triggers:
+            terms.setdefault(trigger, SHAPE_TRIGGER)
+        for trigger in self.shapes.number_triggers() if self.shapes else []:
+            terms.setdefault(trigger, NUMBER_TRIGGER)
         self.terms = list(terms)
         self.payload = [terms[t] for t in self.terms]
+        # A word can be a term or brand hint and a shape trigger at once (bet, 娱乐城): its line is shaped too.
+        self.also_shaped = {i for i, t in enumerate(self.terms) if t in shape_triggers and self.payload[i] != SHAPE_TRIGGER}
         # One pass finds category terms and watermark triggers alike; overlapping, so neither hides the other.
         implementation = ahocorasick_rs.Implementation.DFA if bulk else ahocorasick_rs.Implementation.ContiguousNFA
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.terms, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=implementation,
         ) if self.terms else None
-        self.promo = tuple(data["promo_cues"])
-        self.strong_enforcement = tuple(data["enforcement_cues"])
-        self.enforcement = self.strong_enforcement + tuple(data.get("caution_cues", []))
         self.chain = int(data["brand_chain"])
         self.watermarks = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in data["watermarks"]]
         self.has_triggers = bool(data.get("watermark_triggers"))
@@ -88,11 +109,19 @@ class Scanner:
         lowered = text.lower() if _UPPER.search(text) else text  # most Chinese text has no capitals: no copy
         hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
         triggered: list[int] = []
+        shaped: list[int] = []  # offsets of words that send their line through the spam shapes
+        numbers: list[int] = []  # offsets of lucky numbers (their lines are shaped if letters are near)
         hinted = set(self.unhinted)
         if self.automaton is not None:
             for index, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
                 category, extra = self.payload[index]
-                if category == TRIGGER[0]:
+                if index in self.also_shaped:
+                    shaped.append(start)
+                if category == SHAPE_TRIGGER[0]:
+                    shaped.append(start)
+                elif category == NUMBER_TRIGGER[0]:
+                    numbers.append(start)
+                elif category == TRIGGER[0]:
                     triggered.append(start)
                 elif category == BRAND_HINT:
                     hinted.add(extra)
@@ -132,9 +161,25 @@ class Scanner:
             elif line not in reviews:
                 reviews[line] = doc.finding(start, REVIEW, f"出现{name}类词语“{term}”，请确认语境。",
                                             "执法、警示类报道请写明语境（如“打击”“查处”）；误粘贴的内容请删除。", key=term)
+        if self.shapes is not None and (shaped or numbers):
+            self._shapes(doc, lowered, shaped, numbers, promotions)
         yield from promotions.values()
         yield from (f for line, f in reviews.items() if line not in promotions)
         yield from self._watermarks(doc, triggered, set(promotions) | set(reviews))
+
+    def _shapes(self, doc: Text, lowered: str, offsets: list[int], numbers: list[int], errors: dict[int, Finding]) -> None:
+        """Add the spam shapes and pasted watermarks (X004–X008) of lines that have no X001 yet."""
+        lines = {doc.line_at(offset) for offset in offsets}
+        lines |= {line for line in {doc.line_at(offset) for offset in numbers} - lines
+                  if self.shapes.number_line(lowered[line[0]:line[1]])}
+        lines = sorted(lines)
+        for shape in self.shapes.scan(doc, lines):
+            line = doc.position(shape.start)[0]
+            if line in errors:
+                continue
+            message, hint = SHAPE_MESSAGES[shape.code]
+            quoted = shape.quoted[:48]
+            errors[line] = doc.finding(shape.start, shape.code, message.format(quoted=quoted), hint, key=quoted)
 
     def _watermarks(self, doc: Text, triggered: list[int], reported: set[int]) -> Iterator[Finding]:
         if not self.has_triggers:

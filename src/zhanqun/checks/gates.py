@@ -8,6 +8,7 @@ personal-data, secrets and banned-content scanners on their extracted text.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterator
 
 from zhanqun.checks import banned, images, links, personal_data, secrets, wording
@@ -18,11 +19,13 @@ from zhanqun.findings import Finding
 
 
 class Gates:
-    def __init__(self, data: RuleData, bulk: bool = True) -> None:
+    def __init__(self, data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> None:
+        """``allow``: the cluster's own domain and cluster.yaml link_allowlist (links.yaml allow is in ``data``)."""
         self.data = data
+        self.digest = data.digest + (":" + hashlib.sha256("\n".join(allow).encode()).hexdigest()[:8] if allow else "")
         self.personal = personal_data.Scanner(data["personal_data"])
         self.secrets = secrets.Scanner(data["secrets"])
-        self.banned = banned.Scanner(data["banned"], bulk=bulk)
+        self.banned = banned.Scanner(data["banned"], bulk=bulk, allow=tuple(data["links"].get("allow", [])) + allow)
         self.wording = wording.Scanner(data["wording"])
         self.images = images.Scanner(data["images"])
         self.posts = wording.PostFinder(data["wording"]["posts"])
@@ -53,13 +56,20 @@ class Gates:
 
 
 @functools.lru_cache(maxsize=4)
-def for_data(data: RuleData, bulk: bool = True) -> Gates:
-    """The scanners for some rule data, built once per process. ``bulk=False`` for a few files (pre-commit)."""
+def for_data(data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> Gates:
+    """The scanners for some rule data, built once per process. ``bulk=False`` for a few files (pre-commit).
+    ``allow``: domains of the cluster that are not commercial (its own domain, cluster.yaml link_allowlist);
+    part of :attr:`Gates.digest`, which parse caches key on."""
     import re
 
     try:
-        return Gates(data, bulk)
+        return Gates(data, bulk, allow)
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, re.error) as exc:
         # Only a cluster's own rules/*.yaml can get here (the built-in data is tested): say so in Chinese.
         raise UsageError(f"规则数据格式不对（rules/ 目录下的 YAML）：{type(exc).__name__}: {exc}",
                          hint="对照 zhanqun 自带的同名文件（src/zhanqun/checks/data/）：列表写成 [a, b]，正则表达式须能编译。") from None
+
+
+def allowed_domains(config) -> tuple[str, ...]:
+    """The domains a cluster's config allows besides links.yaml: its own domain and its link_allowlist."""
+    return tuple(sorted({config.domain, *config.link_allowlist}))
