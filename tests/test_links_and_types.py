@@ -262,3 +262,138 @@ def test_git_itself_stores_what_the_check_refuses(cluster):
     listed = subprocess.run(["git", "-C", str(root), "ls-files", "-s", "content/fgw/gzdt/a.pdf"],
                             capture_output=True, text=True, check=True).stdout
     assert listed.startswith("120000 ")
+
+
+# --- holes found by attacking the rules above (issue 10 §1–3) -------------------------------------------------
+
+def test_markup_in_front_matter_is_reported(demo_repo, zq):
+    """A meta refresh in a title, a javascript: link smuggled into an organisation's url: H errors at commit time."""
+    rel = "content/fgw/tzgg/2025-06-10-jieneng-kaohe.md"
+    path = demo_repo / rel
+    text = path.read_text(encoding="utf-8")
+    hostile = text.replace("title: ", "title: '通知\"><meta http-equiv=\"refresh\" content=\"0;url=https://x.invalid/\">'\nold_title: ", 1)
+    path.write_text(hostile, encoding="utf-8")
+    assert "H001" in _codes(zq("check", "--root", demo_repo, "--format", "json"), rel)
+    org = demo_repo / "content" / "fgw" / "jggk" / "jigou-gaikuang.md"
+    org.write_text(org.read_text(encoding="utf-8").replace(
+        "url: https://fgw.shilixian.gov.cn/", "url: 'https://fgw.shilixian.gov.cn/\" hidden><a href=\"javascript:alert(1)\">'"),
+        encoding="utf-8")
+    assert "H003" in _codes(zq("check", "--root", demo_repo, "--format", "json"), "content/fgw/jggk/jigou-gaikuang.md")
+
+
+def test_autoescape_keeps_a_harmless_tag_in_a_title_as_text(demo_repo, zq):
+    rel = "content/fgw/tzgg/2025-06-10-jieneng-kaohe.md"
+    path = demo_repo / rel
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = "title: 关于<b>节能</b>考核的通知"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert zq("build", "--root", demo_repo).code == 0
+    site = demo_repo / "output" / "fgw.shilixian.gov.cn"
+    for page in (site / "tzgg" / "2025-06-10-jieneng-kaohe.html", site / "tzgg" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "关于&lt;b&gt;节能&lt;/b&gt;考核的通知" in html and "<b>节能</b>" not in html, page
+
+
+def test_pycache_folders_are_not_a_blind_spot(demo_repo, zq, secret_file):
+    cache = demo_repo / "content" / "fgw" / "tzgg" / "__pycache__"
+    cache.mkdir()
+    (cache / "evil.svg").write_text(SVG_HEAD + "<script>alert(1)</script></svg>", encoding="utf-8")
+    (cache / "l.txt").symlink_to(secret_file)
+    found = _codes(zq("check", "--root", demo_repo, "--format", "json"), "content/fgw/tzgg/__pycache__")
+    assert {"H005", "C011"} <= found
+    static = demo_repo / "themes" / "zhanqun" / "static" / "__pycache__"
+    static.mkdir()
+    (static / "leak.txt").symlink_to(secret_file)
+    result = zq("build", "--root", demo_repo)
+    assert result.code == 1 and "themes/zhanqun/static/__pycache__/leak.txt" in result.text
+    _nothing_leaked(demo_repo / "output")
+
+
+def test_a_committed_pyc_does_not_run_instead_of_the_reviewed_plugin(demo_repo, tmp_path):
+    """Python would run an unchecked-hash .pyc beside an unchanged .py; zhanqun keeps bytecode elsewhere."""
+    import py_compile
+    import sys
+
+    marker = tmp_path / "PWNED"
+    plugin = demo_repo / "plugins" / "zhanqun_site" / "__init__.py"
+    evil = tmp_path / "evil.py"
+    evil.write_text(plugin.read_text(encoding="utf-8") + f"\nopen({str(marker)!r}, 'w').write('x')\n", encoding="utf-8")
+    tag = sys.implementation.cache_tag
+    py_compile.compile(str(evil), cfile=str(plugin.parent / "__pycache__" / f"__init__.{tag}.pyc"),
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    zhanqun = Path(sys.executable).parent / "zhanqun"
+    done = subprocess.run([str(zhanqun), "build", "--root", str(demo_repo), "--output", str(tmp_path / "out")],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not marker.exists()
+
+
+def test_an_embargoed_items_body_files_wait_with_it(demo_repo, zq):
+    folder = demo_repo / "content" / "fgw" / "tzgg"
+    (folder / "attachments" / "fangan-cao.pdf").write_bytes(b"%PDF-1.4\n% draft\n")
+    (folder / "attachments" / "fangan-tu.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    (folder / "2026-11-20-fangan.md").write_text(
+        "---\ntitle: 方案征求意见\ndate: 2026-11-20\npublish_at: \"2027-06-01 09:00\"\npublisher: 示例县发展和改革委员会\n---\n\n"
+        "![方案示意图](attachments/fangan-tu.png)\n\n[方案全文](attachments/fangan-cao.pdf)\n", encoding="utf-8")
+    assert zq("build", "--root", demo_repo).code == 0
+    site = demo_repo / "output" / "fgw.shilixian.gov.cn" / "tzgg" / "attachments"
+    assert not (site / "fangan-cao.pdf").exists() and not (site / "fangan-tu.png").exists()
+
+
+@pytest.mark.parametrize("name", ["index.md", "index_2.md", "INDEX.md"])
+def test_an_item_cannot_take_the_name_of_a_list_page(demo_repo, zq, name):
+    source = demo_repo / "content" / "fgw" / "tzgg" / "2025-06-10-jieneng-kaohe.md"
+    rel = f"content/fgw/tzgg/{name}"
+    (demo_repo / rel).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "C013" in _codes(zq("check", "--root", demo_repo, "--format", "json"), rel)
+    os.chdir(demo_repo)
+    assert "C013" in _codes(zq("check", "--root", demo_repo, "--format", "json", rel))
+    assert zq("build", "--root", demo_repo).code == 1
+
+
+@pytest.mark.parametrize("target", ["../attachments/u.pdf", ".h/h.pdf", "../../attachments/u.pdf"])
+def test_front_matter_cannot_point_at_files_that_are_never_published(demo_repo, zq, target):
+    folder = demo_repo / "content" / "fgw" / "tzgg"
+    dest = os.path.normpath(folder / target)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    Path(dest).write_bytes(b"%PDF-1.4\n")
+    rel = "content/fgw/tzgg/2026-09-01-2027-zhongdian-xiangmu-shenbao.md"
+    path = demo_repo / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("attachments/2027-xiangmu-shenbao-huizong-biao.xlsx", target),
+                    encoding="utf-8")
+    assert "C106" in _codes(zq("check", "--root", demo_repo, "--format", "json"), rel)
+
+
+def test_a_linked_cluster_config_is_c011(demo_repo, zq, tmp_path):
+    config = demo_repo / "content" / "cluster.yaml"
+    elsewhere = tmp_path / "cluster.yaml"
+    elsewhere.write_bytes(config.read_bytes())
+    config.unlink()
+    config.symlink_to(elsewhere)
+    result = zq("check", "--root", demo_repo)
+    assert result.code == 1 and "C011" in result.text and "C010" not in result.text
+
+
+@pytest.mark.parametrize("body, code", [
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style><g/>@import url(https://x.invalid/a.css);</style></svg>', "H005"),
+    ('<?xml-stylesheet type="text/xsl" href="https://x.invalid/a.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>', "H005"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://x.invalid/p.svg#a)"/></svg>', "H005"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect cursor="url(https://x.invalid/c.cur), auto"/></svg>', "H005"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:u\\72l(https://x.invalid/)"/></svg>', "H005"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml"><h:meta http-equiv="refresh" content="0;url=https://x.invalid/"/></svg>', "H005"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml"><h:img srcset="https://x.invalid/a.png 1x"/></svg>', "H005"),
+])
+def test_svg_references_hidden_in_styles_instructions_and_foreign_elements(demo_repo, zq, body, code):
+    rel = "content/fgw/ldxx/images/huodong.svg"
+    (demo_repo / rel).write_text(body, encoding="utf-8")
+    assert code in _codes(zq("check", "--root", demo_repo, "--format", "json"), rel)
+
+
+def test_git_control_files_are_matched_whatever_their_case():
+    from zhanqun.signoff import policy
+
+    assert policy.is_platform("content/fgw/tzgg/.GITATTRIBUTES") and policy.is_platform("content/fgw/.GitIgnore")
+    assert not policy.is_platform("content/fgw/tzgg/.gitkeep")
+    assert policy.needs_admin("content/fgw/tzgg/a.pdf", "120000") and not policy.needs_admin("content/fgw/tzgg/a.pdf", "100644")

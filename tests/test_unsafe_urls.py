@@ -107,3 +107,12 @@ def test_the_build_refuses_it_and_the_sanitiser_would_have_dropped_it_anyway(rep
     from zhanqun.markup import render
 
     assert "javascript" not in render("[详情](&#106;avascript:alert(1))").lower().replace("&#106;", "j")
+
+
+@pytest.mark.parametrize("body, code", [
+    ('## 标题 {: onclick="alert(1)" }', "H002"),
+    ('正文段落\n{: style="display:none" }', "H004"),
+    ('## 标题 {: #id .cls onmouseover="x" }', "H002"),
+])
+def test_attr_list_attributes_are_reported(body, code):
+    assert code in {f.code for f in html_safety.scan(body, NEWS, BODY_LINE)}

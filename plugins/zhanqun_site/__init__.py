@@ -50,6 +50,7 @@ class _ClusterPagesGenerator(Generator):
             if item.unit_id in view.site.unit_ids:
                 folder = (view.cluster.root / item.rel).parent
                 pointed = {(folder / rel).resolve() for _, rel, _ in referenced_files(item)}
+                pointed |= {(folder / rel).resolve() for rel in _body_files(item)}
                 (shown if view.cluster.published(item) else held).update(pointed)
         held -= shown
         for unit_id in view.site.unit_ids:
@@ -65,6 +66,17 @@ class _ClusterPagesGenerator(Generator):
                     target = Path(self.output_path) / prefix / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(files.read_regular(path))  # never through a link (R4.11)
+
+
+def _body_files(item):
+    """Relative paths of the files an item's body links to or shows (``[全文](attachments/a.pdf)``): an
+    embargoed body's files wait with it, as its front matter's do."""
+    from urllib.parse import unquote, urlsplit
+
+    for _, _, url in item.links:
+        parts = urlsplit(url)
+        if not parts.scheme and not parts.netloc and parts.path and not parts.path.startswith("/"):
+            yield unquote(parts.path)
 
 
 def _published_files(folder: Path, rel: Path):

@@ -48,6 +48,10 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
     # A link (or a path through a linked folder) is C011 from the structure scan, and is never read.
     readable = {r for r in changed if files.is_regular(root, r)}
+    for rel in sorted(readable):
+        if cluster_mod.item_entry(cluster, rel) is not None and (reserved := cluster_mod.reserved_name(rel)):
+            findings.append(reserved)
+            readable.discard(rel)
     wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(readable))
                                          if e is not None and e[4] not in leader_types]
     cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3")

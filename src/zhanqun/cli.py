@@ -354,8 +354,18 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
     sys.exit(1 if report.failed else 0)
 
 
+def _private_bytecode() -> None:
+    """Python would run a committed ``plugins/…/__pycache__/*.pyc`` instead of the reviewed source beside it
+    (an unchecked-hash .pyc is never compared with the source). With a cache prefix of our own, bytecode is
+    only read from and written to a folder outside every repository."""
+    if not sys.pycache_prefix:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        sys.pycache_prefix = os.path.join(base, "zhanqun", "pycache")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where errors become messages and exit codes."""
+    _private_bytecode()
     try:
         cli.main(args=argv, prog_name="zhanqun", standalone_mode=False)
     except SystemExit as exc:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -76,7 +77,16 @@ DUPLICATE_COLUMN = define(
     requirement="R1.5",
 )
 
+RESERVED_NAME = define(
+    "C013", "reserved-item-name", Severity.ERROR, "条目文件名 index 或 index_数字 是保留名。",
+    why="栏目的列表页就是 栏目/index.html、栏目/index_2.html ……，同名的条目会悄悄顶替列表页，栏目里的其他信息就看不到了。",
+    example="content/fgw/tzgg/index.md",
+    fix="换一个文件名，例如 2026-11-30-tongzhi.md。",
+    requirement="R1.5, R3.1",
+)
+
 ITEM_SUFFIX = ".md"
+_RESERVED_STEM = re.compile(r"index(_\d+)?", re.IGNORECASE)
 _ASSET_DIRS = {"attachments", "images", "files", "img"}
 
 
@@ -273,6 +283,8 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     schemas = SchemaSet(schema_dir)
 
     cluster_rel = "content/cluster.yaml"
+    if (content_dir / "cluster.yaml").is_symlink():
+        return None, [files.link_finding(cluster_rel, content_dir / "cluster.yaml")]
     if not _is_file(content_dir / "cluster.yaml"):
         return None, [Finding(cluster_rel, 0, 0, NO_CLUSTER_CONFIG, "缺少站群配置 content/cluster.yaml。",
                               "从 docs/content-format.md 复制示例并填写。")]
@@ -371,6 +383,13 @@ def _check_cluster_units(cluster: Cluster) -> list[Finding]:
     return findings
 
 
+def reserved_name(rel: str) -> Finding | None:
+    """C013 when an item's file name would replace a column's list page (index.md, index_2.md)."""
+    if not _RESERVED_STEM.fullmatch(rel.rsplit("/", 1)[-1][:-len(ITEM_SUFFIX)]):
+        return None
+    return Finding(rel, 0, 0, RESERVED_NAME, f"{rel} 的文件名是栏目列表页的保留名。", "换一个文件名，例如 日期-拼音.md。")
+
+
 def item_entry(cluster: Cluster, rel: str) -> tuple[Path, str, str, str, str] | None:
     """The item-file entry of one path (``content/<unit>/<column>/…/x.md``), or None if it is not an item."""
     parts = rel.split("/")
@@ -424,6 +443,9 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
             elif attachments is not None and os.path.splitext(name)[1].lower() in SCANNED_SUFFIXES:
                 attachments.append((Path(path), path.removeprefix(content_root)))
         for path, item_rel in sorted(found, key=lambda f: f[1].split("/")):
+            if (reserved := reserved_name(item_rel)) is not None:
+                findings.append(reserved)
+                continue
             items.append((Path(path), item_rel, unit.id, column.id, column.type))
     return items
 

@@ -95,6 +95,8 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
     doc, found = source.load_yaml(front, rel, first_line=2)
     findings += found
     findings += html_safety.scan(body, rel, body_line)
+    # Front matter is text the templates escape, but markup there is still a mistake or an attack: say so.
+    findings += html_safety.scan(front, rel, 2)
     extra: dict[str, Any] = {}
     if gates is not None:
         findings += gates.scan_item(text, body, rel, content_type, body_line)

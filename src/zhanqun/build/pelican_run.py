@@ -37,7 +37,11 @@ def settings_for(view: SiteView, staging: Path) -> dict:
         "DELETE_OUTPUT_DIRECTORY": False,
         "ZHANQUN_HOST": view.host,
     }
-    return read_settings(str(conf) if conf.is_file() else None, override=override)
+    settings = read_settings(str(conf) if conf.is_file() else None, override=override)
+    # Every value from front matter or config is text: escaped wherever a template puts it (a title holding
+    # '"><meta http-equiv=refresh …>' stays a title). Only the sanitised body is marked safe, in item.html.
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    return settings
 
 
 def run(view: SiteView, staging: Path) -> None:

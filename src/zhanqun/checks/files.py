@@ -109,8 +109,7 @@ def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry, str, str]]:
             if entry.is_symlink():
                 yield entry, entry_rel, "符号链接"
             elif entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    stack.append((entry.path, entry_rel))
+                stack.append((entry.path, entry_rel))  # __pycache__ too: the build would read it
             elif entry.is_file(follow_symlinks=False):
                 yield entry, entry_rel, ""
             else:
@@ -196,7 +195,9 @@ def is_regular(root: Path, rel: str) -> bool:
 
 _SVG_ACTIVE_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "animation",
                     "audio", "video", "set", "animate"}
-_SVG_URL_ATTRS = {"href", "src", "action", "formaction"}  # (animate and set, which rewrite attributes, are refused as tags)
+_SVG_URL_ATTRS = {"href", "src", "srcset", "action", "formaction"}
+# Documents of other kinds inside an SVG: XHTML (meta refresh, forms, images) and XSLT (which can build scripts).
+_FOREIGN_NAMESPACES = ("http://www.w3.org/1999/xhtml", "http://www.w3.org/1999/xsl/transform")  # (animate and set, which rewrite attributes, are refused as tags)
 MAX_SVG_BYTES = 2 * 1024 * 1024
 
 
@@ -219,9 +220,13 @@ def svg_findings(path: Path, rel: str) -> Iterator[Finding]:
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
         yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 不是有效的 SVG（{type(exc).__name__}），无法确认其中没有脚本。", hint)
         return
+    if re.search(rb"<\?xml-stylesheet", data, re.IGNORECASE):
+        yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 用 <?xml-stylesheet?> 引入了样式表或转换。", hint)
     for element in tree.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
-        if tag in _SVG_ACTIVE_TAGS:
+        raw_tag = element.tag if isinstance(element.tag, str) else ""
+        tag = raw_tag.rsplit("}", 1)[-1].lower()
+        namespace = raw_tag[1:].split("}", 1)[0].lower() if raw_tag.startswith("{") else ""
+        if tag in _SVG_ACTIVE_TAGS or namespace in _FOREIGN_NAMESPACES:
             yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 含有 <{tag}> 元素。", hint)
         for name, value in element.attrib.items():
             local = name.rsplit("}", 1)[-1].lower()
@@ -229,9 +234,9 @@ def svg_findings(path: Path, rel: str) -> Iterator[Finding]:
                 yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 带有事件属性 {local}=。", hint)
             elif local in _SVG_URL_ATTRS and not _internal(value, tag):
                 yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 引用了外部内容（{local}=）。", hint)
-            elif local == "style" and _external_css(value):
-                yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 在样式中引用了外部内容。", hint)
-        if tag == "style" and element.text and _external_css(element.text):
+            elif _external_css(value, local == "style"):  # style=, and presentation attributes: fill=, filter=, mask=, cursor= …
+                yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <{tag}> 在 {local}= 中引用了外部内容。", hint)
+        if tag == "style" and _external_css("".join(element.itertext()), True):
             yield Finding(rel, 0, 0, ACTIVE_SVG, f"{rel} 的 <style> 引用了外部内容。", hint)
 
 
@@ -245,9 +250,11 @@ def _internal(value: str, tag: str) -> bool:
     return value.startswith("#") or (tag == "image" and bool(_RASTER_DATA.match(value)))
 
 
-def _external_css(css: str) -> bool:
+def _external_css(css: str, stylesheet: bool = False) -> bool:
+    """Whether CSS (or an attribute value) can load something: url() outside the file, @import, expression(),
+    or a CSS escape (u\\72l(, @\\69mport: a plain drawing has no reason to write one)."""
     lowered = css.lower()
-    return "@import" in lowered or "expression(" in lowered or any(
+    return (stylesheet and "\\" in css) or "@import" in lowered or "expression(" in lowered or any(
         not target.strip().startswith("#") for target in _CSS_URL.findall(css))
 
 

@@ -98,10 +98,19 @@ def scan(body: str, rel: str, first_line: int) -> Iterator[Finding]:
         col = match.start(1) - (body.rfind("\n", 0, match.start()) + 1) + 1
         scheme = match.group(1).split(":")[0].strip().lower()
         found.append(Finding(rel, first_line + line - 1, col, SCRIPT_URL, f"链接使用了 {scheme}: 地址。", _HINTS[SCRIPT_URL]))
+    for match in _ATTR_LIST.finditer(body):  # Python-Markdown's attr_list: {: onclick="…" style="…" }
+        line = body.count("\n", 0, match.start()) + 1
+        for name in re.findall(r"([A-Za-z_:][-\w:.]*)\s*=", match.group(1)):
+            code = EVENT_HANDLER if name.lower().startswith("on") else CSS_EXPRESSION if name.lower() == "style" else None
+            if code:
+                found.append(Finding(rel, first_line + line - 1, match.start() - body.rfind("\n", 0, match.start()),
+                                     code, f"属性列表 {{: … }} 中写了 {name}=。", _HINTS[code]))
     taken = {f.line - first_line + 1 for f in found if f.code == SCRIPT_URL}
     found += _disguised_urls(body, rel, first_line, taken)
     yield from found
 
+
+_ATTR_LIST = re.compile(r"\{:?([^{}\n]{0,2000})\}")
 
 # A link destination, a reference definition, an autolink or a URL attribute, in a line read as a browser reads
 # a URL (entities decoded, controls and white space gone).

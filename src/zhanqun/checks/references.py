@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -57,6 +58,7 @@ ATTACHMENT_TYPE = define(
     requirement="R2.8",
 )
 
+from zhanqun.checks import files  # noqa: E402
 from zhanqun.checks.files import ATTACHMENT_TYPES, IMAGE_TYPES  # noqa: E402 - one list for the check and the build
 
 
@@ -163,9 +165,13 @@ def _files(cluster, item) -> Iterator[Finding]:
                           f"“{relpath}”的格式 {suffix or '（无扩展名）'} 不允许。",
                           "允许的格式：" + "、".join(sorted(allowed)))
             continue
-        target = (folder / relpath).resolve()
-        unit_dir = (cluster.root / "content" / item.unit_id).resolve()
-        if unit_dir not in target.parents or not target.is_file():
+        # Only files inside a column folder of the unit, not hidden, are published (R4.11): anything else would
+        # be a link that 404s on the site.
+        inside = os.path.normpath(f"{item.rel.rsplit('/', 1)[0]}/{relpath}").split("/")
+        columns = cluster.units[item.unit_id].columns
+        published = (len(inside) >= 4 and inside[:2] == ["content", item.unit_id] and inside[2] in columns
+                     and not any(part.startswith(".") for part in inside[3:]))
+        if not published or not files.is_regular(cluster.root, "/".join(inside)):
             yield Finding(item.rel, *_at(cluster, item, key), MISSING_ATTACHMENT,
-                          f"找不到文件“{relpath}”。",
-                          "路径相对于本条目所在目录，且必须在本单位目录内；请一起提交该文件，注意大小写。")
+                          f"找不到文件“{relpath}”（或它不在本单位的栏目目录中，不会发布）。",
+                          "路径相对于本条目所在目录，且必须在本单位的栏目目录内（不能是隐藏目录）；请一起提交该文件，注意大小写。")

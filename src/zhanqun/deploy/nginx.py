@@ -20,10 +20,11 @@ SECURITY_HEADERS = (
 )
 # What a site may serve, by extension (R4.11): the pages and assets zhanqun writes, and the attachment and image
 # types a column may publish (checks.files.PUBLISHED_TYPES). nginx's own mime.types is replaced, not extended:
-# anything else is 404, whatever was put on the server, and nosniff keeps browsers to the type sent.
+# anything else is 404, whatever was put on the server, and nosniff keeps browsers to the type sent. (No .xml:
+# an XML document can be XHTML with a script; sitemaps and feeds, when they come, need their own location.)
 SERVED_TYPES = {
     "text/html": "html", "text/css": "css", "application/javascript": "js", "text/csv": "csv",
-    "text/plain": "txt", "application/xml": "xml", "image/x-icon": "ico", "font/woff2": "woff2",
+    "text/plain": "txt", "image/x-icon": "ico", "font/woff2": "woff2",
     "image/png": "png", "image/jpeg": "jpg jpeg", "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg",
     "application/pdf": "pdf", "application/msword": "doc",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",

@@ -281,7 +281,7 @@ GIT_HARMLESS = frozenset({".gitkeep"})  # a placeholder git never reads
 
 
 def is_git_control(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
+    name = path.rsplit("/", 1)[-1].lower()  # a case-insensitive checkout (Windows, macOS) reads .GITATTRIBUTES too
     return name in GIT_CONTROL or (name.startswith(".git") and name not in GIT_HARMLESS)
 
 
