@@ -397,3 +397,32 @@ def test_git_control_files_are_matched_whatever_their_case():
     assert policy.is_platform("content/fgw/tzgg/.GITATTRIBUTES") and policy.is_platform("content/fgw/.GitIgnore")
     assert not policy.is_platform("content/fgw/tzgg/.gitkeep")
     assert policy.needs_admin("content/fgw/tzgg/a.pdf", "120000") and not policy.needs_admin("content/fgw/tzgg/a.pdf", "100644")
+
+
+def test_a_committed_parse_cache_is_never_trusted(cluster, zq):
+    """A cache that came with the checkout could say "no findings" for any bytes: C014, and it is not read."""
+    import random
+    import sqlite3
+
+    from tests import fakes
+
+    root, repo = cluster
+    rel = "content/fgw/gzdt/2026-11-30-mingdan.md"
+    (Path(root) / rel).write_text(ITEM.format(importance="routine").replace(
+        "召开重点项目推进会。", f"召开推进会。联系人身份证号 {fakes.id18(random.Random(7))}。"), encoding="utf-8")
+    assert "P001" in _codes(zq("check", "--root", root, "--format", "json"), rel)  # fills the cache
+    db = sqlite3.connect(Path(root) / ".zhanqun-cache" / "parse.sqlite3")
+    for key, value in db.execute("SELECT key, value FROM parsed").fetchall():
+        data = json.loads(value)
+        if isinstance(data, dict) and "findings" in data:
+            data["findings"] = []
+            db.execute("UPDATE parsed SET value = ? WHERE key = ?", (json.dumps(data, ensure_ascii=False), key))
+    db.commit()
+    db.close()
+    assert "P001" not in _codes(zq("check", "--root", root, "--format", "json"), rel)  # the premise: it is trusted
+    repo.git.add("-f", ".zhanqun-cache")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "带上缓存")
+    result = zq("check", "--root", root, "--format", "json")
+    assert "P001" in _codes(result, rel) and "C014" in _codes(result, ".zhanqun-cache")
+    assert zq("build", "--root", root).code == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +21,24 @@ def code_digest() -> str:
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+CACHE_DIR = ".zhanqun-cache"
+
+
+def committed(root: Path) -> bool:
+    """Whether the parse cache folder of ``root`` is in git (or is a link): then it came with the checkout, its
+    entries say whatever its author wanted (no findings, any HTML), and it must not be read."""
+    folder = root / CACHE_DIR
+    if folder.is_symlink():
+        return True
+    if not folder.exists() or not (root / ".git").exists():
+        return False
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", CACHE_DIR], capture_output=True,
+                          env={**os.environ, "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}, check=False)
+    return done.returncode == 0 and bool(done.stdout)
 
 
 class ParseCache:

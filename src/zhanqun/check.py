@@ -54,7 +54,10 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
             readable.discard(rel)
     wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(readable))
                                          if e is not None and e[4] not in leader_types]
-    cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3")
+    from zhanqun import cache as cache_mod
+
+    trusted = not cache_mod.committed(root)
+    cache = ParseCache(root / cache_mod.CACHE_DIR / "parse.sqlite3" if trusted else None)
     try:
         parsed, found = cluster_mod.parse_files(wanted, cluster.schemas, gates, cache, salt, jobs=1, render=False)
         findings += [f for f in found if f.path in changed]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zhanqun import content, source
+from zhanqun import cache as cache_mod
 from zhanqun.cache import ParseCache, code_digest
 from zhanqun.checks import files, ruledata, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
@@ -83,6 +84,15 @@ RESERVED_NAME = define(
     example="content/fgw/tzgg/index.md",
     fix="换一个文件名，例如 2026-11-30-tongzhi.md。",
     requirement="R1.5, R3.1",
+)
+
+COMMITTED_CACHE = define(
+    "C014", "committed-cache", Severity.ERROR, "解析缓存 .zhanqun-cache/ 不能提交进仓库。",
+    why="缓存按文件内容保存检查结果和网页 HTML；提交进仓库的缓存可以写着“没有问题”和任意 HTML，让违规内容绕过检查直接发布。"
+        "zhanqun 不读取这样的缓存。",
+    example="git add -f .zhanqun-cache/parse.sqlite3",
+    fix="git rm -r --cached .zhanqun-cache 后提交。",
+    requirement="R4, R4.11",
 )
 
 ITEM_SUFFIX = ".md"
@@ -214,6 +224,11 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         return None, findings
     from zhanqun.checks import crossfile, gates as gates_mod
 
+    if cache_mod.committed(root):
+        use_cache = False
+        findings.append(Finding(cache_mod.CACHE_DIR + "/", 0, 0, COMMITTED_CACHE,
+                                "解析缓存 .zhanqun-cache/ 被提交进了仓库（或是链接），本次不读取它。",
+                                "git rm -r --cached .zhanqun-cache 并提交；它只是本机的缓存。"))
     gates = gates_mod.for_data(ruledata.load(root), allow=gates_mod.allowed_domains(cluster.config))
     cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
     try:
