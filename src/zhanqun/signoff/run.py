@@ -115,6 +115,19 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     return result
 
 
+def unrestated_emergency(root: Path, commit_rev: str) -> str | None:
+    """The reason of an emergency publication of ``commit_rev`` that its latest record does not repeat (the
+    audit keeps such an emergency open, V005), or None."""
+    repo = gitdata.open_repo(root)
+    records = [r for r in gitdata.read_records(repo, gitdata.commit_of(repo, commit_rev)) if "unreadable" not in r]
+    first = next((r for r in records if r.get("emergency")), None)
+    if first is None or records[-1] is first:
+        return None
+    reason = policy.visible_reason(str(first.get("emergency_reason", "")))
+    restated = policy.visible_reason(str(records[-1].get("emergency_reason", "")))
+    return None if reason and restated == reason else str(first.get("emergency_reason", ""))
+
+
 def _local_commit(repo, sha: str):
     try:
         return repo.commit(sha)
