@@ -464,7 +464,8 @@ def _added_suppressions(old_text: str, new_text: str) -> list:
     rest = []
     for s in suppressions.parse(new_text)[0]:
         was = at_line.get(unchanged.get(s.line, 0))
-        if was is not None and (was.codes, was.reason) == (s.codes, s.reason) and pool.get(key := _suppression_key(was, old_lines)):
+        key = _suppression_key(was, old_lines) if was is not None else None
+        if key is not None and (was.codes, was.reason) == (s.codes, s.reason) and pool.get(key):
             pool[key] -= 1
         else:
             rest.append(s)

@@ -304,7 +304,8 @@ class _NoTokenElsewhere(urllib.request.HTTPRedirectHandler):
 
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
 
 
 _OPENER = urllib.request.build_opener(_NoTokenElsewhere)
