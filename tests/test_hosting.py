@@ -527,3 +527,28 @@ def test_the_token_is_not_sent_where_a_redirect_points_elsewhere(scripted):
     assert api.request("GET", "/repos/a/b/pulls/9") == {}
     assert [r["path"] for r in elsewhere.seen] == ["/steal", "/again"]
     assert all(r["authorization"] is None for r in elsewhere.seen)
+
+
+def test_a_squash_record_without_the_pull_requests_commits_and_a_cut_short_list_is_unsatisfied(host, pull_request, zq):
+    """R5.3: the head of a squashed pull request is not here (CI did not fetch refs/pull/N/head), so only the
+    host's list says who wrote its commits; it lists 2 of the 5 the pull request declares: not satisfied."""
+    from zhanqun.signoff import gitdata
+
+    root, repo, shas = pull_request
+    repo.git.checkout("main")
+    repo.git.merge("--squash", "pr")
+    repo.git.commit("-m", "县发改委推进重点项目建设 (#7)")
+    squashed = repo.head.commit.hexsha
+    pull = recording("github_pull.json", **shas)
+    gone = "f" * 40  # the pull request's head, not in this clone
+    pull = {**pull, "merged": True, "merge_commit_sha": squashed, "commits": 5, "head": {**pull["head"], "sha": gone}}
+    reviews = [{**r, "commit_id": gone} for r in recording("github_reviews.json", **shas)]
+    _github_routes(host, shas, recording("github_commits.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, pull)
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, reviews)
+    result = zq("signoff", "record", "--root", root, "--commit", squashed, "--pr", "7", "--api", "github")
+    note = gitdata.read_record(repo, repo.commit(squashed))
+    assert note["satisfied"] is False and any("3 个改内容的提交不知道是谁写的" in r for r in note["reasons"]), result.text
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, {**pull, "commits": 2})  # the whole list
+    zq("signoff", "record", "--root", root, "--commit", squashed, "--pr", "7", "--api", "github")
+    assert gitdata.read_record(repo, repo.commit(squashed))["satisfied"] is True
