@@ -339,3 +339,86 @@ def test_a_record_on_a_release_branch_merged_later_is_fine(main, zq, tmp_path):
               "--reviews", reviews).code == 0
     code, data = audit(zq, root)
     assert code == 0, data["violations"]
+
+
+# -- issue 10: the smaller holes ------------------------------------------------------------------------------
+
+REASON = "暴雨红色预警，须立即发布避险通知"
+
+
+@pytest.mark.parametrize("restated, completed", [
+    (None, False),  # completed without --emergency: still open (docs/signoff.md §3)
+    ("另一个理由：山洪", False),  # not the same reason
+    ("\u200b\u3000", False),  # invisible: no reason at all
+    (REASON, True),
+    (f"\u3000{REASON}\u200b ", True),  # the same words; invisible characters and spacing aside
+])
+def test_an_emergency_completed_without_restating_it_stays_open(main, zq, tmp_path, restated, completed):
+    """R5.5, R8.2: the completion record must repeat the emergency's reason, else V005 stays."""
+    root, repo = main
+    merged = merged_pr(repo, zq, tmp_path, 9, NEWS, ITEM.format(importance="一般"), "2026-11-22T03:00:00+08:00",
+                       (LEADER,), emergency=REASON)
+    sha = repo.commit(merged).parents[1].hexsha
+    later = github_reviews(tmp_path / "later.json", (LEADER, "APPROVED", sha), (FIRST, "APPROVED", sha),
+                           (SECOND, "APPROVED", sha))
+    args = ["signoff", "record", "--root", root, "--commit", merged, "--pr", "9", "--author", EDITOR, "--reviews", later]
+    recorded = zq(*args, *(["--emergency", restated] if restated is not None else []))
+    assert recorded.code == 0 and ("审计仍把它列为紧急发布未补齐（V005）" in recorded.err) is not completed
+    code, data = audit(zq, root)
+    entry = data["commits"][-1]
+    if completed:
+        assert code == 0 and data["violations"] == [] and entry["status"] == "emergency-completed"
+    else:
+        assert code == 1 and [v["code"] for v in data["violations"]] == ["V005"], data["violations"]
+        assert entry["status"] == "emergency-open" and REASON in data["violations"][0]["message"]
+
+
+PAGE = ITEM.format(importance="routine") + "\n{a}中华民国时期的档案记载。\n\n{b}民国二十年的县志。\n"
+MARK = "<!-- zhanqun: ignore[W002] 引用的是 1949 年以前的史料原文 -->\n"
+
+
+def _v006(zq, root) -> list[str]:
+    return [v["commit"] for v in audit(zq, root)[1]["violations"] if v["code"] == "V006"]
+
+
+def test_a_suppression_moved_onto_another_finding_is_new(main, zq, tmp_path):
+    """R8.2: same code, same reason, but it now covers another line: listed again. Lines added above it, an
+    edit elsewhere, or moving it together with the line it covers list nothing."""
+    root, repo = main
+    first = merged_pr(repo, zq, tmp_path, 20, NEWS, PAGE.format(a=MARK, b=""), "2026-11-22T10:00:00+08:00")
+    moved = merged_pr(repo, zq, tmp_path, 21, NEWS, PAGE.format(a="", b=MARK), "2026-11-23T10:00:00+08:00")
+    assert _v006(zq, root) == [first, moved]
+    shifted = PAGE.format(a="", b=MARK).replace("\n中华民国", "\n新增的一段说明。\n\n中华民国")
+    merged_pr(repo, zq, tmp_path, 22, NEWS, shifted, "2026-11-24T10:00:00+08:00")
+    together = shifted.replace(f"{MARK}民国二十年的县志。\n", "").replace("新增的一段说明。\n", f"新增的一段说明。\n{MARK}民国二十年的县志。\n")
+    assert together != shifted
+    merged_pr(repo, zq, tmp_path, 23, NEWS, together, "2026-11-25T10:00:00+08:00")
+    assert _v006(zq, root) == [first, moved]
+
+
+def test_an_inline_suppression_whose_line_now_says_something_else_is_new(main, zq, tmp_path):
+    root, repo = main
+    line = "值班电话 {n} <!-- zhanqun: ignore[P002] 镇政府值班电话，已公开多年 -->\n"
+    body = ITEM.format(importance="routine") + "\n" + line
+    first = merged_pr(repo, zq, tmp_path, 24, NEWS, body.format(n="0000-1234567"), "2026-11-22T10:00:00+08:00")
+    swapped = merged_pr(repo, zq, tmp_path, 25, NEWS, body.format(n="0000-7654321"), "2026-11-23T10:00:00+08:00")
+    assert _v006(zq, root) == [first, swapped]
+
+
+def test_the_audit_compares_logins_ignoring_case(main, zq, tmp_path):
+    """R5.3, R8.2: a record naming the author in another case is self-approval (V002); an approver whose
+    login the host spells differently from unit.yaml held the role (no V003)."""
+    root, repo = main
+    spelled = merged_pr(repo, zq, tmp_path, 26, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
+                        (FIRST.upper(),), author=EDITOR.title())
+    forged = merged_pr(repo, zq, tmp_path, 27, "content/fgw/gzdt/2026-11-22-c.md", ITEM.format(importance="routine"),
+                       "2026-11-22T11:00:00+08:00", record=False)
+    note = {"version": 1, "pr": "27", "commit": forged, "author": EDITOR, "time": "2026-11-22T11:00:00+08:00",
+            "approvers": {EDITOR.upper(): [{"unit": "fgw", "role": "first"}]},
+            "required": [{"unit": "fgw", "roles": ["first"]}], "missing": {}, "satisfied": True, "emergency": False}
+    repo.git.notes("--ref", "refs/notes/zhanqun", "add", "-m", json.dumps(note), forged)
+    code, data = audit(zq, root)
+    found = {(v["code"], v["commit"]) for v in data["violations"]}
+    assert ("V002", forged) in found and not any(sha == spelled for _, sha in found), data["violations"]
+    entry = next(c for c in data["commits"] if c["commit"] == spelled)
+    assert entry["status"] == "satisfied" and entry["approvers"][0]["login"] == FIRST.upper()

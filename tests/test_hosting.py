@@ -342,3 +342,213 @@ def test_record_finds_the_pull_request_of_the_merged_commit(host, pull_request, 
     host.routes[("GET", f"{PREFIX}/commits/{repo.head.commit.hexsha}/pulls")] = (200, [])
     direct = zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "auto", "--api", kind)
     assert direct.code == 0 and "直接推送" in direct.err and gitdata.read_record(repo, repo.head.commit) is None
+
+
+# -- issue 10: cut-short commit lists, case of logins, retries and redirects -----------------------------------
+
+def _github_routes(host, shas, listed, **pull_extra):
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, {**recording("github_pull.json", **shas), **pull_extra})
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, recording("github_reviews.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7/commits?per_page=100&page=1")] = (200, listed)
+
+
+def test_a_commit_list_cut_short_is_not_satisfied_unless_each_missing_commit_is_found(host, pull_request, zq):
+    """R5.3: GitHub lists at most 250 commits of a pull request. Here it lists only the head, though the pull
+    request declares 2: git knows the other (C1); asked for alone it is unknown at first (not satisfied), then
+    written by a reviewer (not satisfied), then by the author (satisfied)."""
+    root, _, shas = pull_request
+    listed = [c for c in recording("github_commits.json", **shas) if c["sha"] == shas["HEAD"]]
+    _github_routes(host, shas, listed, commits=2)
+    unknown = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
+    assert unknown.code == 1 and "托管平台没有列出合并请求的全部提交（1 个改内容的提交不知道是谁写的" in unknown.out
+    assert any(r["path"] == f"{PREFIX}/commits/{shas['C1']}" for r in host.requests)
+    single = {"sha": shas["C1"], "author": {"login": "Yang-Xiumei-FGW"}, "committer": {"login": "web-flow"}}
+    host.routes[("GET", f"{PREFIX}/commits/{shas['C1']}")] = (200, single)
+    reviewer = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
+    assert reviewer.code == 1 and "yang-xiumei-fgw 向这个合并请求提交过内容" in reviewer.out  # whatever the case
+    host.routes[("GET", f"{PREFIX}/commits/{shas['C1']}")] = (200, {**single, "author": {"login": "Wang-Li-FGW"}})
+    author = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
+    assert author.code == 0, author.text
+
+
+def test_gitea_pages_that_stop_before_the_declared_total(host, pull_request, zq):
+    """Gitea declares the total in X-Total-Count; its last page (by Link) ends before it. The missing commit
+    is asked for at …/git/commits/{sha}; while the host does not answer for it, nothing is satisfied."""
+    root, _, shas = pull_request
+    full = recording("gitea_commits.json", **shas)
+    head_only = [c for c in full if c["sha"] == shas["HEAD"]]
+    gitea_reviews = [{**recording("gitea_review.json", **shas), "state": "APPROVED", "commit_id": shas["HEAD"]}]
+    gitea_reviews[0]["user"] = {**gitea_reviews[0]["user"], "login": "chen-hao-fgw"}
+    second = copy.deepcopy(gitea_reviews[0])
+    second["user"]["login"] = "yang-xiumei-fgw"
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, recording("gitea_pull.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?limit=50&page=1")] = (200, gitea_reviews + [second], {"Link": ""})
+    host.routes[("GET", f"{PREFIX}/pulls/7/commits?limit=50&page=1")] = (200, head_only, {"X-Total-Count": "2", "Link": ""})
+    cut = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "gitea")
+    assert cut.code == 1 and "不知道是谁写的" in cut.out
+    c1 = next(c for c in full if c["sha"] == shas["C1"]) if len(full) > 1 else {**full[0], "sha": shas["C1"]}
+    host.routes[("GET", f"{PREFIX}/git/commits/{shas['C1']}")] = (200, c1)
+    found = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "gitea")
+    assert found.code == 0, found.text
+    # the reviews list cut short cannot be judged at all (a request for changes may be on the missing page)
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?limit=50&page=1")] = (200, gitea_reviews, {"X-Total-Count": "2", "Link": ""})
+    short = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "gitea")
+    assert short.code == 2 and "没有读完" in short.err
+
+
+class Scripted:
+    """A real HTTP server answering each request with the next step of a script: (status, headers, body),
+    or "reset" to drop the connection unanswered. Past the script's end it answers 200 {}."""
+
+    def __init__(self, steps) -> None:
+        self.steps = list(steps)
+        self.seen: list[dict] = []
+        this = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                this.seen.append({"method": self.command, "path": self.path,
+                                  "authorization": self.headers.get("Authorization")})
+                step = this.steps.pop(0) if this.steps else (200, {}, {})
+                if step == "reset":
+                    import socket as _socket
+                    import struct
+                    self.connection.setsockopt(_socket.SOL_SOCKET, _socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
+                status, headers, body = step
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value.replace("{url}", this.url) if isinstance(value, str) else value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_PUT = do_POST = do_PATCH = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def scripted():
+    servers = []
+
+    def start(*steps):
+        servers.append(Scripted(steps))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.server.shutdown()
+
+
+def _api(server, kind="github", sleeps=None):
+    from zhanqun.signoff import hosting
+
+    return hosting.Api(kind, server.url, TOKEN, "shilixian/zhanqun-site",
+                       sleep=(sleeps.append if sleeps is not None else hosting.time.sleep))
+
+
+def test_busy_hosts_are_retried_with_backoff_honouring_retry_after(scripted):
+    server = scripted((503, {}, {}), (429, {"Retry-After": "2"}, {}), (200, {}, {"number": 7}))
+    sleeps: list[float] = []
+    assert _api(server, sleeps=sleeps).request("GET", "/x") == {"number": 7}
+    assert sleeps == [1.0, 2.0] and len(server.seen) == 3
+    date = scripted((502, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, {}), (200, {}, [1]))  # a date passed
+    sleeps = []
+    assert _api(date, sleeps=sleeps).request("GET", "/x") == [1] and sleeps == [0.0]
+    reset = scripted("reset", (504, {}, {}), (200, {}, {"ok": True}))
+    sleeps = []
+    assert _api(reset, "gitea", sleeps).request("GET", "/x") == {"ok": True} and sleeps == [1.0, 2.0]
+
+
+def test_retries_are_bounded_and_the_failure_is_clear(scripted):
+    from zhanqun.signoff import hosting
+
+    down = scripted(*[(502, {}, {})] * 5)
+    sleeps: list[float] = []
+    with pytest.raises(hosting.ApiError) as failed:
+        _api(down, sleeps=sleeps).request("GET", "/repos/a/b/pulls/7")
+    assert len(down.seen) == hosting.TRIES == 3 and sum(sleeps) <= hosting.RETRY_BUDGET
+    assert "502" in failed.value.message and "暂时不可用" in failed.value.message
+    limited = scripted((429, {"Retry-After": "3600"}, {}))  # waiting an hour is not waited for
+    sleeps = []
+    with pytest.raises(hosting.ApiError) as spent:
+        _api(limited, sleeps=sleeps).request("GET", "/x")
+    assert sleeps == [] and len(limited.seen) == 1 and "限流" in spent.value.message
+    github = scripted((403, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1"}, {}), (200, {}, {"ok": 1}))
+    sleeps = []
+    assert _api(github, sleeps=sleeps).request("GET", "/x") == {"ok": 1} and sleeps == [0.0]  # reset passed
+    for status in (401, 404, 422):  # the host's answer will not change: no retry
+        once = scripted((status, {}, {}), (200, {}, {}))
+        with pytest.raises(hosting.ApiError):
+            _api(once, sleeps=[]).request("GET", "/x")
+        assert len(once.seen) == 1
+
+
+def test_a_post_is_not_repeated_when_the_host_may_have_acted(scripted):
+    """Creating Gitea's branch protection (POST) after a 502 or a dropped connection might create it twice:
+    not retried; a 429 means the host did not act, so it is."""
+    from zhanqun.signoff import hosting
+
+    for first in ((502, {}, {}), "reset"):
+        server = scripted(first, (201, {}, {}))
+        with pytest.raises(hosting.ApiError):
+            _api(server, "gitea", []).request("POST", "/repos/a/b/branch_protections", {"rule_name": "main"})
+        assert len(server.seen) == 1
+    limited = scripted((429, {"Retry-After": "0"}, {}), (201, {}, {"rule_name": "main"}))
+    assert _api(limited, "gitea", []).request("POST", "/p", {"x": 1}) == {"rule_name": "main"}
+    assert len(limited.seen) == 2
+
+
+def test_the_token_is_not_sent_where_a_redirect_points_elsewhere(scripted):
+    """A redirect within the API's origin (GitHub answers 301 for a renamed repository) keeps the token; one
+    to another host or port gets the request without it."""
+    elsewhere = scripted((200, {}, {"moved": True}))
+    api_host = scripted((301, {"Location": "{url}/repositories/1/pulls/7"}, {}), (200, {}, {"number": 7}),
+                        (302, {"Location": elsewhere.url + "/steal"}, {}),
+                        (307, {"Location": elsewhere.url.replace("127.0.0.1", "localhost") + "/again"}, {}))
+    api = _api(api_host, sleeps=[])
+    assert api.request("GET", "/repos/a/b/pulls/7") == {"number": 7}
+    assert [r["authorization"] for r in api_host.seen] == [f"Bearer {TOKEN}"] * 2
+    assert api.request("GET", "/repos/a/b/pulls/8") == {"moved": True}
+    assert api.request("GET", "/repos/a/b/pulls/9") == {}
+    assert [r["path"] for r in elsewhere.seen] == ["/steal", "/again"]
+    assert all(r["authorization"] is None for r in elsewhere.seen)
+
+
+def test_a_squash_record_without_the_pull_requests_commits_and_a_cut_short_list_is_unsatisfied(host, pull_request, zq):
+    """R5.3: the head of a squashed pull request is not here (CI did not fetch refs/pull/N/head), so only the
+    host's list says who wrote its commits; it lists 2 of the 5 the pull request declares: not satisfied."""
+    from zhanqun.signoff import gitdata
+
+    root, repo, shas = pull_request
+    repo.git.checkout("main")
+    repo.git.merge("--squash", "pr")
+    repo.git.commit("-m", "县发改委推进重点项目建设 (#7)")
+    squashed = repo.head.commit.hexsha
+    pull = recording("github_pull.json", **shas)
+    gone = "f" * 40  # the pull request's head, not in this clone
+    pull = {**pull, "merged": True, "merge_commit_sha": squashed, "commits": 5, "head": {**pull["head"], "sha": gone}}
+    reviews = [{**r, "commit_id": gone} for r in recording("github_reviews.json", **shas)]
+    _github_routes(host, shas, recording("github_commits.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, pull)
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, reviews)
+    result = zq("signoff", "record", "--root", root, "--commit", squashed, "--pr", "7", "--api", "github")
+    note = gitdata.read_record(repo, repo.commit(squashed))
+    assert note["satisfied"] is False and any("3 个改内容的提交不知道是谁写的" in r for r in note["reasons"]), result.text
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, {**pull, "commits": 2})  # the whole list
+    zq("signoff", "record", "--root", root, "--commit", squashed, "--pr", "7", "--api", "github")
+    assert gitdata.read_record(repo, repo.commit(squashed))["satisfied"] is True

@@ -226,3 +226,48 @@ def test_published_types_are_sent_with_their_type_and_nosniff(served):
     assert js.status == 200 and js.getheader("Content-Type").startswith("application/javascript")
     folder, _ = _https(served, "fgw.shilixian.gov.cn", "/gzdt/")
     assert folder.status == 200
+
+WRONG_HOSTS = ("bet365.example", "127.0.0.1", "shilixian.gov.cn", "www.shilixian.gov.cn.bet365.example", "localhost")
+
+
+@pytest.mark.parametrize("http2", [False, True], ids=["http1.1", "http2"])
+def test_a_cluster_sni_with_an_unknown_host_header_is_refused(served, http2):
+    """R6.4, issue 10: the TLS handshake names a cluster host (so it succeeds), the request then asks for a
+    host that is not in the cluster. nginx hands it to the default server, which used to answer with nginx's
+    own page and 200; now it closes the connection (444). Tried for every host with curl, as a visitor would."""
+    curl = _need("curl")
+    hosts = sorted(p.name for p in served["srv"].iterdir() if p.name.endswith(".gov.cn"))
+    assert len(hosts) >= 2
+    for host in hosts:
+        base = [curl, "-sS", "--max-time", "5", "--cacert", str(served["cert"]), "--http2" if http2 else "--http1.1",
+                "--resolve", f"{host}:{served['https']}:127.0.0.1", "-o", "-", "-w", "\n%{http_code}",
+                f"https://{host}:{served['https']}/"]
+        right = subprocess.run(base, capture_output=True, text=True)
+        assert right.returncode == 0 and right.stdout.endswith("\n200"), (host, right.stderr)
+        for wrong in WRONG_HOSTS:
+            refused = subprocess.run([*base, "-H", f"Host: {wrong}"], capture_output=True, text=True)
+            assert refused.returncode != 0, (host, wrong, refused.stdout[-300:])
+            assert refused.stdout.strip().endswith("000") and "nginx" not in refused.stdout.lower(), (host, wrong)
+
+
+def _https_named(served, sni: str, host: str):
+    """A request whose TLS name (SNI) and Host header differ."""
+    context = ssl.create_default_context(cafile=str(served["cert"]))
+    sock = context.wrap_socket(socket.create_connection(("127.0.0.1", served["https"]), timeout=5), server_hostname=sni)
+    try:
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, response.read()
+    finally:
+        sock.close()
+
+
+def test_the_host_header_decides_within_the_cluster_and_case_does_not_matter(served):
+    """Host names are case-insensitive (served), and a Host of another cluster host on the same connection is
+    that host's public site (a browser reuses a connection when one certificate covers both): only hosts
+    outside the cluster are refused."""
+    status, body = _https_named(served, "www.shilixian.gov.cn", "FGW.ShiLiXian.gov.cn")
+    assert status == 200 and HOSTS["fgw.shilixian.gov.cn"] in body.decode("utf-8")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, ssl.SSLError)):
+        _https_named(served, "fgw.shilixian.gov.cn", "fgw.shilixian.gov.cn.example")

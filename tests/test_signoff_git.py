@@ -210,3 +210,35 @@ def test_a_pull_request_that_imports_an_unrelated_history_can_be_checked(cluster
     assert result.code == 0, result.text
     # the old site's commit is the only content: an approval given on it has seen everything
     assert check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", old))).code == 0
+
+
+def test_reviews_file_logins_in_another_case_are_the_same_people(cluster, zq, tmp_path):
+    """R5.3, issue 10: the hosts treat Chen-Hao and chen-hao as one account: the author approving in capitals
+    is still the author; a reviewer in capitals still holds the role in unit.yaml; one person twice fills one role."""
+    root, repo = cluster
+    sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
+    own = check(zq, root, github_reviews(tmp_path / "r.json", ("WANG-LI-FGW", "APPROVED", sha),
+                                         ("Chen-Hao-Fgw", "APPROVED", sha)))
+    assert own.code == 1 and "WANG-LI-FGW 是作者" in own.out and "初审 ✓ Chen-Hao-Fgw" in own.out
+    twice = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha),
+                                           ("CHEN-HAO-FGW", "APPROVED", sha)))
+    assert twice.code == 1 and "缺少 复审" in twice.out
+    done = check(zq, root, github_reviews(tmp_path / "r.json", ("CHEN-HAO-FGW", "APPROVED", sha),
+                                          ("Yang-Xiumei-FGW", "APPROVED", sha)), "Wang-Li-FGW")
+    assert done.code == 0, done.text
+
+
+def test_content_commits_the_host_did_not_list_have_unknown_writers(cluster):
+    """gitdata compares the host's list with git's range: every content commit it left out is counted."""
+    from zhanqun.signoff import gitdata
+
+    root, repo = cluster
+    shas = [commit(repo, NEWS, ITEM.format(importance="routine").replace("推进会", f"推进会{i}"), f"第 {i} 稿")
+            for i in range(4)]
+    base, head = repo.commit("main"), repo.commit("pr")
+    listed = {sha: ("wang-li-fgw",) for sha in shas[-2:]}  # a list cut short keeps the newest
+    change = gitdata.change_between(repo, base, head, "wang-li-fgw", [], listed=listed)
+    assert change.unknown_writers == 2 and gitdata.unlisted_content(repo, base, head, listed) == shas[:2]
+    complete = gitdata.change_between(repo, base, head, "wang-li-fgw", [], listed={s: ("Wang-Li-Fgw",) for s in shas})
+    assert complete.unknown_writers == 0 and complete.contributors == frozenset()
+    assert gitdata.change_between(repo, base, head, "wang-li-fgw", []).unknown_writers == 0  # no host: not asked

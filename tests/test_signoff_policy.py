@@ -10,11 +10,12 @@ import pytest
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.signoff.policy import ChangedFile, Change, Review, verdict
 
-CONFIG = ClusterConfig.from_data({
+CONFIG_DATA = {
     "name": "示例县人民政府", "domain": "shilixian.gov.cn", "portal": "xzf", "identity": {}, "sources": [],
     "signoff": {"routine": ["first"], "general": ["first", "second"], "important": ["first", "second", "final"]},
     "admins": ["admin-zhou", "admin-chen"],
-})
+}
+CONFIG = ClusterConfig.from_data(CONFIG_DATA)
 
 
 def _unit(unit_id: str, name: str, people: list[tuple[str, list[str]]]) -> Unit:
@@ -171,3 +172,81 @@ def test_fresh_commits_from_the_graph_decide_over_the_list_order():
     fresh = Change("ed-f", (item(),), approve("first-f", commit="c1"), (("c2", True), ("c1", True)),
                    fresh=frozenset({"c1", "c2"}))
     assert verdict(fresh, CONFIG, UNITS).satisfied
+
+
+# -- issue 10: the smaller holes ------------------------------------------------------------------------------
+
+INVISIBLE_REASONS = [
+    "\u200b\u200b\u200b",  # zero-width spaces (Cf)
+    "\u3000\u3000",  # ideographic spaces (Zs)
+    "\ufeff\u2060\u200d\u200c",  # BOM, word joiner, zero-width joiner and non-joiner
+    "\u202e\u202d\u2066\u2069",  # bidirectional controls
+    "\t\r\n \u00a0\u2003",  # whitespace of all widths
+    "\x01\x07\x1b",  # control characters
+    "\u3164\u115f\uffa0",  # Hangul fillers: letters that print as nothing
+    "。。。！！",  # punctuation only says nothing
+    "——……",
+    "🌧️⚠️",  # symbols only
+    "\u0301\u0301",  # combining marks with nothing to combine with
+    "急",  # one character is not a reason
+]
+
+
+@pytest.mark.parametrize("reason", INVISIBLE_REASONS, ids=[f"reason-{i}" for i in range(len(INVISIBLE_REASONS))])
+def test_an_emergency_reason_without_visible_words_does_not_let_it_through(reason):
+    """R5.5: an emergency needs a stated reason; invisible characters, spaces or punctuation state nothing."""
+    result = verdict(Change("ed-f", (item(importance="important"),), approve("leader-f"), COMMITS, reason), CONFIG, UNITS)
+    assert not result.satisfied and not result.emergency
+    assert any("紧急发布理由没有可见的文字" in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("reason, shown", [
+    ("暴雨\u200b红色预警", "暴雨红色预警"),
+    ("\u3000\u3000山洪预警，须立即发布\u200b", "山洪预警，须立即发布"),
+    ("Typhoon 12", "Typhoon 12"),
+    ("火情", "火情"),
+])
+def test_a_reason_with_words_is_accepted_and_shown_without_the_invisible_characters(reason, shown):
+    result = verdict(Change("ed-f", (item(importance="important"),), approve("leader-f"), COMMITS, reason), CONFIG, UNITS)
+    assert result.satisfied and result.emergency
+    assert f"理由：{shown}）" in result.reasons[0]
+
+
+LOGIN_CASES = [  # (author, reviews, contributors, satisfied, reason text)
+    ("ed-f", approve("First-F"), (), True, ""),  # a reviewer's login as the host spells it
+    ("ED-F", approve("ed-f"), (), False, "本人的批准不计入"),  # the author in another case
+    ("Ed-F", approve("ed-F", "first-f"), (), True, ""),
+    ("ed-f", approve("first-f"), ("FIRST-F",), False, "向这个合并请求提交过内容"),
+    ("ed-f", approve("BOTH-F", "both-f"), (), False, "缺少"),  # one person in two spellings fills one role
+]
+
+
+@pytest.mark.parametrize("case", LOGIN_CASES, ids=[f"login-{i}" for i in range(len(LOGIN_CASES))])
+def test_logins_are_compared_as_the_hosts_do_ignoring_case(case):
+    """R5.3: GitHub and Gitea treat Chen-Hao and chen-hao as one account."""
+    author, reviews, contributors, satisfied, expected = case
+    files = (item(importance="general" if "BOTH-F" in {r.login for r in reviews} else "routine"),)
+    result = verdict(Change(author, files, reviews, COMMITS, contributors=frozenset(contributors)), CONFIG, UNITS)
+    assert result.satisfied is satisfied, result.reasons
+    if expected:
+        assert any(expected in r for r in result.reasons), result.reasons
+
+
+def test_config_ids_admins_and_leaders_match_whatever_the_case():
+    units = {**UNITS, "fgw": _unit("fgw", "示例县发展和改革委员会", [("Chen-Hao", ["first"]), ("Leader-F", ["leader"])])}
+    config = ClusterConfig.from_data({**CONFIG_DATA, "admins": ["Admin-Zhou"]})
+    assert verdict(Change("ed-f", (item(),), approve("chen-hao"), COMMITS), CONFIG, units).satisfied
+    assert not verdict(Change("CHEN-HAO", (item(),), approve("chen-hao"), COMMITS), CONFIG, units).satisfied
+    assert verdict(Change("ed-f", (ChangedFile("content/fgw/unit.yaml"),), approve("ADMIN-ZHOU"), COMMITS), config,
+                   units).satisfied
+    urgent = verdict(Change("ed-f", (item(importance="important"),), approve("LEADER-f"), COMMITS, "山洪预警"), CONFIG, units)
+    assert urgent.emergency and urgent.emergency_by == ("LEADER-f", "fgw")
+
+
+def test_unknown_writers_leave_the_change_unsatisfied_even_as_an_emergency():
+    """R5.3: when the host's list of commits was cut short, whether a reviewer wrote some content is unknown."""
+    full = approve("first-f", "second-f", "final-f")
+    result = verdict(Change("ed-f", (item(importance="important"),), full, COMMITS, unknown_writers=3), CONFIG, UNITS)
+    assert not result.satisfied and any("3 个改内容的提交不知道是谁写的" in r for r in result.reasons)
+    urgent = verdict(Change("ed-f", (item(),), approve("leader-f"), COMMITS, "山洪预警", unknown_writers=1), CONFIG, UNITS)
+    assert not urgent.satisfied and not urgent.emergency

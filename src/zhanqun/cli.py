@@ -172,6 +172,9 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
             return
     result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote)
     output.signoff_verdict(result)
+    if (reason := run.unrestated_emergency(root, commit_rev)) is not None:
+        output.info(f"注意：这个提交是突发事件紧急发布（理由：{reason}），补审时须用 --emergency 再写一次同样的理由；"
+                    "这次没有写（或写得不同），审计仍把它列为紧急发布未补齐（V005）。")
     if remote:
         output.info(f"审核记录已写入 {NOTES_REF} 并推送到 {remote}。")
     else:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Callable, Sequence
 
 from zhanqun import source
@@ -222,29 +223,44 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
         for login, roles in (record.get("approvers") or {}).items():
             for held in roles:
                 key = (login, str(held.get("unit")), str(held.get("role")))
-                if key not in seen:
-                    seen.add(key)
+                if (policy.login_key(login), *key[1:]) not in seen:  # Chen-Hao is chen-hao
+                    seen.add((policy.login_key(login), *key[1:]))
                     entry.approvers.append(key)
     pr = f"#{entry.pr} " if entry.pr else ""
     for problem in _mismatches(commit, readable, entry):
         entry.violations.append(Violation(RECORD_MISMATCH, commit.sha, commit.time, f"{pr}{problem}"))
-    if entry.author and any(login == entry.author for login, _, _ in entry.approvers):
+    if entry.author and any(policy.same_login(login, entry.author) for login, _, _ in entry.approvers):
         entry.violations.append(Violation(SELF_APPROVAL, commit.sha, commit.time,
                                           f"{pr}作者 {entry.author} 被记录为审核人。"))
-    if last.get("satisfied") and not last.get("emergency"):
-        entry.status = "emergency-completed" if first.get("emergency") else "satisfied"
+    emergency = next((r for r in readable if r.get("emergency")), None)
+    if emergency is not None:
+        entry.emergency_reason = str(emergency.get("emergency_reason", ""))
+    completed = last.get("satisfied") and not last.get("emergency")
+    if completed and emergency is None:
+        entry.status = "satisfied"
+        return entry
+    if completed and _restated(emergency, last):
+        entry.status = "emergency-completed"
         return entry
     names = {str(r.get("unit")): str(r.get("name") or r.get("unit")) for r in entry.required if isinstance(r, dict)}
     missing = "、".join(f"{names.get(key, key)} 缺少 {policy.role_label(role)}"
                        for key, roles in (last.get("missing") or {}).items() for role in roles)
-    if last.get("emergency") or first.get("emergency"):  # completed without repeating --emergency: still open
+    if emergency is not None:
         entry.status = "emergency-open"
+        if completed:  # the completion did not restate the emergency: it is not taken as one (docs/signoff.md §3)
+            missing = "补审记录没有再写一次同样的紧急发布理由（--emergency），不能算作补齐"
         entry.violations.append(Violation(EMERGENCY_OPEN, commit.sha, commit.time,
                                           f"{pr}紧急发布（理由：{entry.emergency_reason or '未写'}）尚未补齐：{missing}。"))
     else:
         entry.status = "not-satisfied"
         entry.violations.append(Violation(NOT_SATISFIED, commit.sha, commit.time, f"{pr}合并时审核链未满足：{missing}。"))
     return entry
+
+
+def _restated(emergency: dict, completion: dict) -> bool:
+    """Whether a completion record repeats the emergency's reason (invisible characters and spacing aside)."""
+    reason = policy.visible_reason(str(emergency.get("emergency_reason", "")))
+    return bool(reason) and policy.visible_reason(str(completion.get("emergency_reason", ""))) == reason
 
 
 def _mismatches(commit: Commit, records: list[dict], entry: Entry) -> list[str]:
@@ -406,7 +422,9 @@ def _top_level_blocks(text: str, keys: tuple[str, ...]) -> str:
 
 
 def _check_suppressions(entries: list[Entry], read: Reader) -> None:
-    """V006 for each suppression comment a commit added (compared with its base: same codes and reason)."""
+    """V006 for each suppression comment a commit added: one its base did not have with the same codes, reason
+    and covered line (the text of the line it applies to; "" for a whole file). A comment moved onto another
+    line covers another finding: new; one shifted by lines added above it is not."""
     from zhanqun import rules  # noqa: F401 - the whole registry, so parse() knows every suppressible code
     wanted: list[tuple[Entry, str, str | None, str]] = []
     for entry in entries:
@@ -423,18 +441,47 @@ def _check_suppressions(entries: list[Entry], read: Reader) -> None:
         if "zhanqun" not in new_text:
             continue
         old_text = (blobs.get(before) or b"").decode("utf-8", "replace") if before else ""
-        had: dict[tuple, int] = {}
-        for s in suppressions.parse(old_text)[0]:
-            had[(s.codes, s.reason)] = had.get((s.codes, s.reason), 0) + 1
-        for s in suppressions.parse(new_text)[0]:
-            key = (s.codes, s.reason)
-            if had.get(key):
-                had[key] -= 1
-                continue
+        for s in _added_suppressions(old_text, new_text):
             kind = "ignore-file" if s.target == 0 else "ignore"
             entry.violations.append(Violation(SUPPRESSION_ADDED, entry.commit.sha, entry.commit.time,
                                               f"{path}:{s.line} 新增 {kind}[{','.join(s.codes)}]，理由：{s.reason}",
                                               path))
+
+
+def _added_suppressions(old_text: str, new_text: str) -> list:
+    """The suppressions of ``new_text`` its base did not have. A comment line the diff leaves alone (lines
+    added above it shift it, the line under it may be edited) is the same suppression; any other is matched by
+    codes, reason and the text of the line it covers, so a comment moved (or retyped) onto another finding is
+    new, and one moved together with its line is not."""
+    old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
+    unchanged: dict[int, int] = {}  # line number in new_text -> the same line in old_text
+    for a, b, size in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_matching_blocks():
+        unchanged.update({b + i + 1: a + i + 1 for i in range(size)})
+    old = suppressions.parse(old_text)[0]
+    at_line = {s.line: s for s in old}
+    pool: dict[tuple, int] = {}
+    for s in old:
+        pool[_suppression_key(s, old_lines)] = pool.get(_suppression_key(s, old_lines), 0) + 1
+    rest = []
+    for s in suppressions.parse(new_text)[0]:
+        was = at_line.get(unchanged.get(s.line, 0))
+        key = _suppression_key(was, old_lines) if was is not None else None
+        if key is not None and (was.codes, was.reason) == (s.codes, s.reason) and pool.get(key):
+            pool[key] -= 1
+        else:
+            rest.append(s)
+    added = []
+    for s in rest:
+        if pool.get(key := _suppression_key(s, new_lines)):
+            pool[key] -= 1
+        else:
+            added.append(s)
+    return added
+
+
+def _suppression_key(s, lines: list[str]) -> tuple:
+    covered = lines[s.target - 1].strip() if 0 < s.target <= len(lines) else ""
+    return s.codes, s.reason, covered
 
 
 # -- provenance of one page (R8.1) ----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """nginx for the cluster (R6.4): one server per host serving ``DEPLOY_ROOT/<host>/current``, HTTP redirected
 to HTTPS, IPv6 listeners, security headers (a CSP without inline script: the theme has none), HSTS, gzip,
-long caching only for content-hashed assets, and default servers that refuse hosts not in the cluster.
+long caching only for content-hashed assets, and default servers that refuse hosts not in the cluster: over
+HTTP, in the TLS handshake (an unknown SNI), and after it (a cluster host's SNI with a ``Host`` that is not
+one: closed without an answer, 444).
 
 The output is the ``server`` blocks, to be included inside ``http { }`` (``include /etc/nginx/conf.d/zhanqun.conf;``).
 """
@@ -41,7 +43,7 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
     """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all."""
     lines = [
         "# 由 zhanqun nginx 根据站群配置生成，请勿手工修改；放在 http { } 中 include。",
-        "# 未知主机：HTTP 直接断开，HTTPS 拒绝握手。",
+        "# 未知主机：HTTP 直接断开，HTTPS 拒绝握手；握手用了站群的主机名、请求的 Host 却不在站群中时也直接断开。",
         "server {",
         f"    listen {http_port} default_server;",
         f"    listen [::]:{http_port} default_server;",
@@ -53,6 +55,7 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
         f"    listen [::]:{https_port} ssl default_server;",
         "    server_name _;",
         "    ssl_reject_handshake on;",
+        "    return 444;  # a valid SNI, then a Host that is no server_name here: nginx hands it to this server",
         "}",
     ]
     headers = [f"    add_header {name} {value} always;" for name, value in SECURITY_HEADERS]

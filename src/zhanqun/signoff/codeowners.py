@@ -52,7 +52,11 @@ def render(config: ClusterConfig, units: dict[str, Unit], kind: str) -> str:
 
 
 def _logins(logins) -> str:
-    return " ".join(f"@{login}" for login in sorted(logins))
+    """Each account once: the hosts treat ``Chen-Hao`` and ``chen-hao`` as one (the first spelling is kept)."""
+    unique: dict[str, str] = {}
+    for login in sorted(logins):
+        unique.setdefault(login.lower(), login)
+    return " ".join(f"@{login}" for login in unique.values())
 
 
 def _regex(path: str) -> str:

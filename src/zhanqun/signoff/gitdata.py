@@ -14,7 +14,7 @@ from zhanqun import source
 from zhanqun.audit.history import NOTES_REF, parse_records
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
-from zhanqun.signoff.policy import Change, ChangedFile, Review
+from zhanqun.signoff.policy import Change, ChangedFile, Review, same_login
 
 # Gitea spells some states differently from GitHub.
 _STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
@@ -94,14 +94,24 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
         if unknown:
             raise UsageError(f"托管平台列出的提交 {unknown[0][:10]} 不在本地的 {start.hexsha[:10]}..{head.hexsha[:10]} 中。",
                              hint="先 fetch 合并请求的全部提交（CI 检出时 fetch-depth: 0），并确认 --base/--head 与合并请求一致。")
-    commits = [(c.hexsha, _brings_content(repo, c)) for c in in_range] if stale_check or listed else []
+    commits = [(c.hexsha, _brings_content(repo, c)) for c in in_range] if stale_check or listed is not None else []
     content = {sha for sha, changed in commits if changed}
     contributors = frozenset(login for sha in content for login in (listed or {}).get(sha, ())
-                             if login and login != author)
+                             if login and not same_login(login, author))
+    # git has every commit; a content commit the host did not list (its list was cut short) has no known writer
+    unknown = len(content - set(listed)) if listed is not None else 0
     if stale_check:
         fresh = _fresh(in_range, content) if in_range else None
     return Change(author, tuple(files), tuple(reviews), tuple(commits) if stale_check else (), emergency_reason,
-                  fresh, contributors)
+                  fresh, contributors, unknown)
+
+
+def unlisted_content(repo, base, head, listed: dict[str, tuple[str, ...]]) -> list[str]:
+    """The content commits of the pull request (``base``...``head`` in git) that the host did not list."""
+    merge_base = repo.merge_base(base, head)
+    start = merge_base[0] if merge_base else base
+    return [c.hexsha for c in repo.iter_commits(f"{start.hexsha}..{head.hexsha}", topo_order=True, reverse=True)
+            if c.hexsha not in listed and _brings_content(repo, c)]
 
 
 def _fresh(in_range, content: set[str]) -> frozenset[str]:

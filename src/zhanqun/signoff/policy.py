@@ -17,13 +17,17 @@ Rules (R5.2, R5.3, R5.5):
 - The author never counts; one person fills one role in the whole change; only each person's latest review
   counts; an approval given on a commit before the last content change does not count; a person whose latest
   review requests changes blocks the change.
-- Emergency publishing: with a stated reason, an approval by a leader (``leader`` of a changed unit or of the
-  portal) lets the change through; the roles still missing stay open for the audit.
+- Emergency publishing: with a stated reason (visible words, not only spaces, invisible characters or
+  punctuation), an approval by a leader (``leader`` of a changed unit or of the portal) lets the change
+  through; the roles still missing stay open for the audit.
+- Logins are compared as the hosts do, ignoring case (``Chen-Hao`` is ``chen-hao``).
+- When the host did not say who wrote every content commit (a list cut short), the change is not satisfied.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from zhanqun.config import ROLE_LABELS, ClusterConfig, Unit
@@ -64,6 +68,9 @@ class Change:
     # ancestors); when given it decides instead of the order of ``commits`` (git computes it from the graph).
     fresh: frozenset[str] | None = None
     contributors: frozenset[str] = frozenset()  # logins who pushed content to the pull request besides its author
+    # Content commits whose writer the host did not say (its list was cut short, GitHub lists at most 250):
+    # then nobody can tell whether a reviewer wrote some of the content, and the change is not satisfied.
+    unknown_writers: int = 0
 
 
 @dataclasses.dataclass
@@ -148,16 +155,23 @@ def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Ve
     for req in requirements:
         for role in req.missing:
             reasons.append(f"{req.name} 缺少 {role_label(role)}")
-    satisfied = not blockers and all(not req.missing for req in requirements)
+    if change.unknown_writers:
+        reasons.append(f"托管平台没有列出合并请求的全部提交（{change.unknown_writers} 个改内容的提交不知道是谁写的；"
+                       "GitHub 最多列出 250 个），无法确认审核人没有向合并请求提交过内容（审发分离），暂不能合并。"
+                       "请把合并请求拆小后重新提交。")
+    satisfied = not blockers and not change.unknown_writers and all(not req.missing for req in requirements)
     emergency = False
     platform_missing = any(req.key == PLATFORM and req.missing for req in requirements)
-    if not satisfied and change.emergency_reason.strip() and not blockers and not platform_missing:
+    reason = visible_reason(change.emergency_reason)
+    if change.emergency_reason and not reason:
+        reasons.append("紧急发布理由没有可见的文字（只有空格、不可见字符或标点），不按紧急发布放行：请用文字写明理由。")
+    if (not satisfied and reason and not blockers and not platform_missing and not change.unknown_writers):
         # (an emergency publishes content; it never stands in for the admin a platform change needs)
         leader = next(((login, unit) for login in approvers
                        if (unit := _leader_unit(login, requirements, config, units))), None)
         if leader:
             emergency = True
-            reasons.insert(0, f"突发事件紧急发布（理由：{change.emergency_reason.strip()}），由 {leader[0]} 批准；"
+            reasons.insert(0, f"突发事件紧急发布（理由：{reason}），由 {leader[0]} 批准；"
                               "以下审核须在发布后补齐，审计中列为未完成。")
     return Verdict(satisfied or emergency, requirements, reasons, emergency, leader if emergency else None)
 
@@ -167,15 +181,17 @@ def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], l
     latest: dict[str, Review] = {}
     for review in sorted(change.reviews, key=lambda r: r.order):
         if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
-            latest[review.login] = review  # a comment neither approves nor withdraws an approval
+            latest[login_key(review.login)] = review  # a comment neither approves nor withdraws an approval
     current = set(change.fresh) if change.fresh is not None else _current_commits(change.commits)
+    contributors = {login_key(c) for c in change.contributors}
     approvers, blockers = [], []
-    for login, review in latest.items():
-        if login == change.author:
+    for key, review in latest.items():
+        login = review.login
+        if key == login_key(change.author):
             if review.state == "APPROVED":
                 reasons.append(f"{login} 是作者，本人的批准不计入（审发分离）。")
             continue
-        if login in change.contributors:
+        if key in contributors:
             if review.state == "APPROVED":
                 reasons.append(f"{login} 向这个合并请求提交过内容，其批准不计入（审发分离）。")
             continue
@@ -189,6 +205,33 @@ def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], l
     return approvers, blockers
 
 
+def login_key(login: str) -> str:
+    """A login as the host compares it: GitHub and Gitea treat ``Chen-Hao`` and ``chen-hao`` as one account
+    (their logins are ASCII letters, digits and - _ .)."""
+    return str(login).strip().lower()
+
+
+def same_login(a: str, b: str) -> bool:
+    return login_key(a) == login_key(b)
+
+
+# A reason must say something: at least this many letters or digits (any script), not counting the invisible
+# ones (format characters such as U+200B, spaces of any width, control characters, Hangul fillers).
+MIN_REASON_LETTERS = 2
+_INVISIBLE_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}  # Hangul fillers: category Lo, print as nothing
+
+
+def visible_reason(text: str) -> str:
+    """The reason as written, with invisible characters removed and runs of spaces made one; "" when what
+    is left has fewer than MIN_REASON_LETTERS letters or digits (only punctuation or symbols says nothing)."""
+    kept = "".join(" " if unicodedata.category(c)[0] == "Z" or c.isspace() else c for c in str(text or "")
+                   if unicodedata.category(c) not in ("Cf", "Cc", "Co", "Cn", "Cs") or c.isspace())
+    kept = "".join(c for c in kept if c not in _INVISIBLE_LETTERS)
+    kept = " ".join(kept.split())
+    words = sum(1 for c in kept if unicodedata.category(c)[0] in "LN")
+    return kept if words >= MIN_REASON_LETTERS else ""
+
+
 def _current_commits(commits: Sequence[tuple[str, bool]]) -> set[str] | None:
     """Commits from the last one that changed content onwards (None when the commits are unknown)."""
     if not commits:
@@ -200,16 +243,17 @@ def _current_commits(commits: Sequence[tuple[str, bool]]) -> set[str] | None:
 def holds(login: str, key: str, role: str, config: ClusterConfig, units: dict[str, Unit]) -> bool:
     """Whether ``login`` holds ``role`` for requirement ``key`` (a unit id, PORTAL_UNIT or PLATFORM)."""
     if role == ADMIN:
-        return login in config.admins
+        return any(same_login(login, admin) for admin in config.admins)
     unit_id = config.portal if key == PORTAL_UNIT else key
     unit = units.get(unit_id)
-    return unit is not None and any(p.id == login and role in p.roles for p in unit.people)
+    return unit is not None and any(same_login(p.id, login) and role in p.roles for p in unit.people)
 
 
 def _leader_unit(login: str, requirements: list[Requirement], config: ClusterConfig, units: dict[str, Unit]) -> str:
     """The unit (a changed one, or the portal) whose leader ``login`` is; "" if none."""
     unit_ids = [r.key for r in requirements if r.key not in (PORTAL_UNIT, PLATFORM)] + [config.portal]
-    return next((u for u in unit_ids if u in units and any(p.id == login and LEADER in p.roles for p in units[u].people)), "")
+    return next((u for u in unit_ids if u in units and any(same_login(p.id, login) and LEADER in p.roles
+                                                           for p in units[u].people)), "")
 
 
 def _assign(slots, people: Iterable[str], eligible) -> list:

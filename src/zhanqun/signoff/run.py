@@ -22,6 +22,8 @@ class Inputs:
     base: str | None = None
     commits: dict[str, tuple[str, ...]] | None = None  # as the host lists them, with who wrote each
     pull: object = None  # hosting.PullRequest when read from the API
+    commits_complete: bool = True  # False when the host's list stopped short of the pull request's commits
+    api: object = None  # hosting.Api, to ask for the commits the list left out
 
 
 def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_kind: str | None,
@@ -32,7 +34,8 @@ def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_ki
         api = hosting.Api.from_env(api_kind, repo)
         pull = api.pull(int(pr))
         reviews = gitdata.parse_reviews(api.reviews(int(pr)), f"托管平台返回的合并请求 #{pr} 审核记录")
-        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, api.commits(int(pr)), pull)
+        commits, complete = api.commits(int(pr), pull.commits)
+        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, commits, pull, complete, api)
     if reviews_file is None or not author:
         raise UsageError("缺少审核记录。", hint="给出 --author 和 --reviews 审核记录.json，或用 --pr 编号 --api github|gitea 从托管平台读取。")
     return Inputs(author, gitdata.read_reviews(reviews_file))
@@ -45,9 +48,24 @@ def check(root: Path, base: str | None, head: str | None, given: Inputs, emergen
         raise UsageError("缺少 --base 或 --head。", hint="给出基准提交和最新提交，或用 --pr 与 --api 从托管平台读取。")
     base_commit, head_commit = gitdata.commit_of(repo, base_rev), gitdata.commit_of(repo, head_rev)
     config, units = gitdata.config_at(base_commit)
+    listed = _complete_listing(repo, base_commit, head_commit, given)
     change = gitdata.change_between(repo, base_commit, head_commit, given.author, given.reviews, emergency,
-                                    schemas_of(root), given.commits)
+                                    schemas_of(root), listed)
     return policy.verdict(change, config, units)
+
+
+def _complete_listing(repo, base, head, given: Inputs) -> dict[str, tuple[str, ...]] | None:
+    """The host's list of the pull request's commits, with each content commit it left out (GitHub lists at most
+    250) asked for alone, up to hosting.MAX_LOOKUPS; git knows which those are. Those still unknown make the
+    change unsatisfied (policy: unknown_writers)."""
+    if given.commits is None or given.api is None:
+        return given.commits
+    listed = dict(given.commits)
+    for sha in gitdata.unlisted_content(repo, base, head, listed)[:hosting.MAX_LOOKUPS]:
+        writers = given.api.commit_writers(sha)
+        if writers is not None:
+            listed[sha] = writers
+    return listed
 
 
 def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str = "",
@@ -71,25 +89,43 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
                              f"（托管平台记录的合并提交：{given.pull.merge_commit[:10] or '无'}）。",
                              hint="审核记录只能写在该合并请求合并后产生的提交上。")
     change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, schemas_of(root),
-                                    None if squashed else given.commits, stale_check=not squashed)
+                                    None if squashed else _complete_listing(repo, base, merged, given),
+                                    stale_check=not squashed)
     if squashed and given.pull is not None:
         # The reviewed commits are not in main's history. Judged on the pull request's own commits when its
         # head is here (CI fetches refs/pull/N/head), as the check did; else only approvals on the head count,
         # and everyone who wrote any of its commits counts as a contributor.
         head = _local_commit(repo, given.pull.head_sha)
         if head is not None:
-            judged = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, None, given.commits)
+            listed = _complete_listing(repo, base, head, given)
+            judged = gitdata.change_between(repo, base, head, given.author, given.reviews, emergency, None, listed)
             change = dataclasses.replace(change, commits=judged.commits, fresh=judged.fresh,
-                                         contributors=judged.contributors)
+                                         contributors=judged.contributors, unknown_writers=judged.unknown_writers)
         else:
-            logins = {login for who in (given.commits or {}).values() for login in who if login != given.author}
-            change = dataclasses.replace(change, fresh=frozenset({given.pull.head_sha}), contributors=frozenset(logins))
+            logins = {login for who in (given.commits or {}).values() for login in who
+                      if not policy.same_login(login, given.author)}
+            change = dataclasses.replace(change, fresh=frozenset({given.pull.head_sha}), contributors=frozenset(logins),
+                                         unknown_writers=0 if given.commits_complete else max(
+                                             1, (given.pull.commits or 0) - len(given.commits or {})))
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
     gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat())
     if remote:
         gitdata.push_notes(repo, remote)
     return result
+
+
+def unrestated_emergency(root: Path, commit_rev: str) -> str | None:
+    """The reason of an emergency publication of ``commit_rev`` that its latest record does not repeat (the
+    audit keeps such an emergency open, V005), or None."""
+    repo = gitdata.open_repo(root)
+    records = [r for r in gitdata.read_records(repo, gitdata.commit_of(repo, commit_rev)) if "unreadable" not in r]
+    first = next((r for r in records if r.get("emergency")), None)
+    if first is None or records[-1] is first:
+        return None
+    reason = policy.visible_reason(str(first.get("emergency_reason", "")))
+    restated = policy.visible_reason(str(records[-1].get("emergency_reason", "")))
+    return None if reason and restated == reason else str(first.get("emergency_reason", ""))
 
 
 def _local_commit(repo, sha: str):
