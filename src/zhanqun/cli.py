@@ -157,12 +157,17 @@ def signoff_check(root: Path, base: str | None, head: str | None, author: str | 
 @click.option("--emergency", default="", help="突发事件紧急发布的理由。")
 @click.option("--push", "remote", default=None,
               help="先从该远程仓库取回已有的审核记录，写入后推送回去（CI 用，如 --push origin）。")
+@click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CI 的签名私钥文件（默认取环境变量 ZHANQUN_SIGNING_KEY 中的私钥）；有私钥时记录带签名（R6.5）。")
 def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file: Path | None, pr: str | None,
-                   api_kind: str | None, repo: str | None, emergency: str, remote: str | None) -> None:
+                   api_kind: str | None, repo: str | None, emergency: str, remote: str | None,
+                   sign_key: Path | None) -> None:
     """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。再次运行会追加一条记录（紧急发布补审）。"""
+    from zhanqun import signing
     from zhanqun.audit.history import NOTES_REF
     from zhanqun.signoff import run
 
+    key_text = signing.key_from(sign_key)
     if not pr:
         raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
     if pr == "auto":  # CI after a push to main: which pull request was merged as this commit?
@@ -170,8 +175,11 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
         if pr is None:
             output.info(f"提交 {commit_rev} 不是合并请求合并的结果（直接推送），没有审核记录可写；审计会把它列为 V001。")
             return
-    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote)
+    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote,
+                        key_text)
     output.signoff_verdict(result)
+    if not key_text:
+        output.info("提示：没有签名私钥（ZHANQUN_SIGNING_KEY 或 --sign-key），记录未签名；仓库启用签名后审计会把它列为 V009。")
     if remote:
         output.info(f"审核记录已写入 {NOTES_REF} 并推送到 {remote}。")
     else:

@@ -130,11 +130,16 @@ def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
                               capture_output=True, check=False).returncode != 0}
 
 
-def note_records(root: Path) -> dict[str, list[dict]]:
-    """The sign-off records of every noted commit (refs/notes/zhanqun), oldest record first."""
-    if resolve(root, NOTES_REF) is None:
+def note_records(root: Path, notes: str = NOTES_REF) -> dict[str, list[dict]]:
+    """The sign-off records of every noted commit (refs/notes/zhanqun, or an older commit of it), oldest first."""
+    if resolve(root, notes) is None:
         return {}
-    pairs = [line.split() for line in git(root, "notes", "--ref", NOTES_REF, "list").decode().splitlines() if line]
+    if notes == NOTES_REF:
+        listed = git(root, "notes", "--ref", notes, "list").decode().splitlines()
+    else:  # a commit of the notes history: its tree names each note by the noted commit (fanned out in folders)
+        listed = [f"{line.split()[2]} {line.split(chr(9), 1)[1].replace('/', '')}"
+                  for line in git(root, "ls-tree", "-r", notes).decode().splitlines() if "\t" in line]
+    pairs = [line.split() for line in listed if line]
     blobs = cat_files(root, [note for note, _ in pairs])
     return {commit: parse_records(blob or b"") for (_, commit), blob in zip(pairs, blobs)}
 

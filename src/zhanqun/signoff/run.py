@@ -51,8 +51,9 @@ def check(root: Path, base: str | None, head: str | None, given: Inputs, emergen
 
 
 def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str = "",
-           remote: str | None = None) -> policy.Verdict:
-    """Write the record of a merged pull request; with ``remote``, fetch the records there first and push after."""
+           remote: str | None = None, key_text: str | None = None) -> policy.Verdict:
+    """Write the record of a merged pull request (signed with CI's key when given, R6.5); with ``remote``,
+    fetch the records there first and push after."""
     repo = gitdata.open_repo(root)
     if remote:
         gitdata.fetch_notes(repo, remote)
@@ -86,7 +87,7 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
             change = dataclasses.replace(change, fresh=frozenset({given.pull.head_sha}), contributors=frozenset(logins))
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
-    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat())
+    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat(), key_text)
     if remote:
         gitdata.push_notes(repo, remote)
     return result
