@@ -207,3 +207,87 @@ def test_a_bad_key_is_refused_with_a_message(signed, zq, tmp_path, monkeypatch):
     result = zq("signoff", "record", "--root", root, "--commit", merged, "--pr", "1", "--author", EDITOR,
                 "--reviews", reviews)
     assert result.code == 2 and "签名失败" in result.err and "Traceback" not in result.text
+
+
+# -- manifests (zhanqun build --sign-key, zhanqun verify --allowed-signers) ---------------------------------------
+
+PORTAL = "www.shilixian.gov.cn"
+
+
+@pytest.fixture
+def deployed(built_demo, tmp_path, keys, zq, monkeypatch):
+    """The built portal with its manifest signed by CI (as zhanqun build does with the key), deployed."""
+    import shutil
+
+    from zhanqun.deploy import manifest
+
+    site = tmp_path / "built" / PORTAL
+    shutil.copytree(built_demo / "output" / PORTAL, site)
+    data = manifest.read(site)
+    monkeypatch.setenv(signing.KEY_ENV, keys["ci"][0].read_text())
+    manifest.write(site, PORTAL, data["commit"], signing.key_from(None))
+    signers = tmp_path / "allowed_signers"
+    signers.write_text(signers_line(keys["ci"][1]))
+    assert zq("deploy", PORTAL, "--from", site, "--to", tmp_path / "srv").code == 0
+    return tmp_path / "srv" / PORTAL, signers, site
+
+
+def test_a_signed_manifest_verifies_and_ssh_keygen_agrees(deployed, zq):
+    home, signers, _ = deployed
+    result = zq("verify", home / "current", "--allowed-signers", signers)
+    assert result.code == 0 and "清单签名有效" in result.err
+    current = home / "current"
+    done = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(signers), "-I", "zhanqun-ci", "-n", "zhanqun-manifest",
+                           "-s", str(current / "zhanqun-manifest.json.sig")],
+                          input=(current / "zhanqun-manifest.json").read_bytes(), capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_manifest_edited_after_signing_or_unsigned_or_by_another_key_fails(deployed, zq, keys, tmp_path):
+    home, signers, _ = deployed
+    release = (home / "current").resolve()
+    page = release / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<p>篡改</p>", encoding="utf-8")
+    import hashlib
+    import json as _json
+
+    path = release / "zhanqun-manifest.json"
+    data = _json.loads(path.read_text(encoding="utf-8"))
+    data["files"]["index.html"] = hashlib.sha256(page.read_bytes()).hexdigest()  # the line rewritten to match
+    path.write_text(_json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    edited = zq("verify", home / "current", "--allowed-signers", signers)
+    assert edited.code == 1 and "清单的签名无效" in edited.out
+    (release / "zhanqun-manifest.json.sig").unlink()
+    unsigned = zq("verify", home / "current", "--allowed-signers", signers)
+    assert unsigned.code == 1 and "清单没有签名" in unsigned.out
+    other = tmp_path / "other_signers"
+    other.write_text(signers_line(keys["intruder"][1]))
+    _, _, site = deployed
+    assert zq("verify", site, "--allowed-signers", other).code == 1
+
+
+def test_verify_refuses_a_current_that_is_not_a_link_into_releases(deployed, zq, tmp_path):
+    home, signers, site = deployed
+    import os
+    import shutil
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(site, elsewhere)  # a complete, correctly signed copy outside releases/
+    (home / "current").unlink()
+    os.symlink(elsewhere, home / "current")
+    result = zq("verify", home / "current", "--allowed-signers", signers)
+    assert result.code != 0 and "不是指向" in result.err and "releases" in result.err
+    (home / "current").unlink()
+    shutil.copytree(site, home / "current")  # a plain folder named current
+    assert zq("verify", home / "current", "--allowed-signers", signers).code != 0
+
+
+def test_build_signs_the_manifest_with_the_key_given(cluster, zq, keys, tmp_path):
+    root, _ = cluster
+    out = tmp_path / "out"
+    result = zq("build", PORTAL, "--root", root, "--output", out, "--sign-key", keys["ci"][0])
+    assert result.code == 0, result.text
+    signers = tmp_path / "s"
+    signers.write_text(signers_line(keys["ci"][1]))
+    assert (out / PORTAL / "zhanqun-manifest.json.sig").is_file()
+    assert zq("verify", out / PORTAL, "--allowed-signers", signers).code == 0

@@ -74,11 +74,15 @@ def rule(code: str | None, list_all: bool) -> None:
               help="输出目录（默认 <root>/output）。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行构建的进程数。")
 @click.option("--strict", is_flag=True, help="有警告时也不构建。")
-def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool) -> None:
+@click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CI 的签名私钥文件（默认取环境变量 ZHANQUN_SIGNING_KEY）；有私钥时给清单签名（R6.5）。")
+def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool, sign_key: Path | None) -> None:
     """构建站点：门户和每个子站各一个静态网站，写入 OUTPUT/<主机名>/。"""
+    from zhanqun import signing
     from zhanqun.build import build_cluster
 
-    report = build_cluster(root, out or root / "output", hosts, jobs=jobs, strict=strict)
+    report = build_cluster(root, out or root / "output", hosts, jobs=jobs, strict=strict,
+                           key_text=signing.key_from(sign_key))
     output.info(report.text())
 
 
@@ -287,18 +291,31 @@ def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_po
 
 @cli.command()
 @click.argument("site", type=click.Path(path_type=Path))
-def verify(site: Path) -> None:
+@root_option
+@click.option("--allowed-signers", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="允许的签名者文件（默认 <root>/.zhanqun/allowed_signers）；有它时清单必须带 CI 的有效签名（R6.5）。")
+def verify(site: Path, root: Path, allowed_signers: Path | None) -> None:
     """防篡改（R6.3）：把站点目录（或部署的 current）与构建时写入的清单比较，列出每个被改动、多出或缺失的文件。"""
+    from zhanqun import signing
     from zhanqun.deploy import manifest
 
-    data, found = manifest.verify(site)
+    path = allowed_signers or root / signing.ALLOWED_SIGNERS
+    if allowed_signers is not None and not path.is_file():
+        raise UsageError(f"找不到允许的签名者文件 {path}。", hint="给出站群仓库中的 .zhanqun/allowed_signers。")
+    signers = signing.parse_allowed(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None
+    if signers is None:
+        output.info(f"提示：没有 {signing.ALLOWED_SIGNERS}（可用 --allowed-signers 指定），只比较文件，未核对清单签名。")
+    data, found = manifest.verify(site, signers)
+    if found.signature:
+        click.echo(f"签名：{found.signature}")
     for label, paths in (("被改动", found.changed), ("多出", found.added), ("缺失", found.missing)):
         for rel in paths:
             click.echo(f"{label}：{rel}")
     if found.clean:
-        output.info(f"{site}：{len(data['files'])} 个文件与清单一致（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
+        signed = "，清单签名有效" if signers is not None else ""
+        output.info(f"{site}：{len(data['files'])} 个文件与清单一致{signed}（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
         return
-    output.error(f"{site} 与清单不符：{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
+    output.error(f"{site} 与清单不符：{'清单签名不成立，' if found.signature else ''}{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
                  "请立即从发布版本重新部署（zhanqun deploy / zhanqun rollback）并排查来源。")
     sys.exit(1)
 
