@@ -291,3 +291,22 @@ def test_build_signs_the_manifest_with_the_key_given(cluster, zq, keys, tmp_path
     signers.write_text(signers_line(keys["ci"][1]))
     assert (out / PORTAL / "zhanqun-manifest.json.sig").is_file()
     assert zq("verify", out / PORTAL, "--allowed-signers", signers).code == 0
+
+
+def test_publishing_stops_before_a_change_whose_chain_is_not_satisfied(signed, zq, tmp_path, keys):
+    """R6.6: the deploy takes only what signed, satisfied records cover, and says why in Chinese."""
+    root, repo = signed
+    start = repo.head.commit.hexsha
+    ok = pr(repo, zq, tmp_path, 20, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
+            key=keys["ci"][0])
+    held = pr(repo, zq, tmp_path, 21, "content/fgw/gzdt/2026-11-23-f.md", ITEM.format(importance="一般"),
+              "2026-11-23T10:00:00+08:00", key=keys["ci"][0])
+    forged = pr(repo, zq, tmp_path, 22, "content/fgw/gzdt/2026-11-24-g.md", ITEM.format(importance="routine"),
+                "2026-11-24T10:00:00+08:00", key=keys["intruder"][0])
+    result = zq("signoff", "publishable", "--root", root, "--since", start)
+    assert result.code == 0 and result.out.strip() == ok
+    assert f"不发布提交 {held[:10]}" in result.err and "V004" in result.err
+    sha = repo.commit(held).parents[1].hexsha
+    write(zq, repo, tmp_path, held, 21, [(FIRST, sha), (SECOND, sha)], keys["ci"][0])  # completed, signed
+    result = zq("signoff", "publishable", "--root", root, "--since", ok)
+    assert result.out.strip() == held and f"不发布提交 {forged[:10]}" in result.err and "V009" in result.err

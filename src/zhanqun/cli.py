@@ -190,6 +190,21 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
         output.info(f"审核记录已写入 {NOTES_REF}。推送：zhanqun signoff record … --push origin，或 git push origin {NOTES_REF}")
 
 
+@signoff.command("publishable")
+@root_option
+@click.option("--since", default=None, help="上次发布到的提交（如 refs/zhanqun/deployed）；不给时从头判断。")
+@click.option("--head", default="HEAD", show_default=True, help="最新的提交。")
+def signoff_publishable(root: Path, since: str | None, head: str) -> None:
+    """发布前（R6.6）：打印可以发布到的提交——其间每个需要审核的变更都有 CI 签名、审核链已满足（或紧急发布）的记录；
+    审核链未满足的变更及其后的提交不发布，原因写在日志中。"""
+    from zhanqun.signoff import run
+
+    target, lines = run.publishable(root, since, head)
+    for line in lines:
+        output.info(line)
+    click.echo(target)
+
+
 @cli.command()
 @root_option
 @click.option("--check", "check_only", is_flag=True, help="只检查文件是否与配置一致（CI 用）：不一致退出码 1。")
