@@ -119,6 +119,8 @@ def test_a_note_signed_by_another_key_or_edited_after_signing_is_not_counted(sig
                   key=keys["intruder"][0])
     edited = pr(repo, zq, tmp_path, 6, "content/fgw/gzdt/2026-11-22-b.md", ITEM.format(importance="重要"),
                 "2026-11-22T11:00:00+08:00", key=keys["ci"][0])
+    # CI checked the notes before signing a checkpoint: with the intruder's record among them, it signed none
+    assert not repo.git.for_each_ref("refs/zhanqun/checkpoint")
     record = last_record(repo, edited)
     record.update(satisfied=True, missing={})  # the signature stays, the verdict is changed
     repo.git.notes("--ref", NOTES, "add", "-f", "-m", json.dumps(record, ensure_ascii=False), edited)
@@ -310,3 +312,31 @@ def test_publishing_stops_before_a_change_whose_chain_is_not_satisfied(signed, z
     write(zq, repo, tmp_path, held, 21, [(FIRST, sha), (SECOND, sha)], keys["ci"][0])  # completed, signed
     result = zq("signoff", "publishable", "--root", root, "--since", ok)
     assert result.out.strip() == held and f"不发布提交 {forged[:10]}" in result.err and "V009" in result.err
+
+
+def test_a_checkpoint_vouches_for_the_notes_ci_checked_and_nothing_added_after(signed, zq, tmp_path, keys):
+    """One signature over the notes tree (refs/zhanqun/checkpoint) spares the audit checking every record; a
+    note edited after it, or a checkpoint signed by another key, is checked record by record again."""
+    from zhanqun.audit.signatures import CHECKPOINT_REF, checkpoint_message, checkpoint_payload
+
+    root, repo = signed
+    merged = pr(repo, zq, tmp_path, 30, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
+                key=keys["ci"][0])
+    vouched = repo.git.rev_parse(CHECKPOINT_REF)
+    assert repo.commit(vouched).tree.hexsha == repo.git.rev_parse("refs/notes/zhanqun^{tree}")
+    assert audit(zq, root) == (0, audit(zq, root)[1]) and audit(zq, root)[1]["violations"] == []
+    record = last_record(repo, merged)
+    record["approvers"] = {SECOND: [{"unit": "fgw", "role": "first"}]}
+    repo.git.notes("--ref", NOTES, "add", "-f", "-m", json.dumps(record, ensure_ascii=False), merged)
+    assert ("V009", merged) in codes(audit(zq, root)[1])  # changed since the checkpoint: checked one by one
+    # an intruder signs a checkpoint of the edited tree with their own key: it covers nothing
+    tree = repo.git.rev_parse("refs/notes/zhanqun^{tree}")
+    when = "2026-11-23T00:00:00+00:00"
+    armored = signing.sign(checkpoint_payload(tree, when), keys["intruder"][0].read_text(), signing.RECORD)
+    forged = repo.git.commit_tree(tree, "-m", checkpoint_message(tree, when, armored))
+    repo.git.update_ref(CHECKPOINT_REF, forged)
+    assert ("V009", merged) in codes(audit(zq, root)[1])
+    # the same tree signed by CI's key would be taken as checked (only CI signs, and only after checking)
+    armored = signing.sign(checkpoint_payload(tree, when), keys["ci"][0].read_text(), signing.RECORD)
+    repo.git.update_ref(CHECKPOINT_REF, repo.git.commit_tree(tree, "-m", checkpoint_message(tree, when, armored)))
+    assert ("V009", merged) not in codes(audit(zq, root)[1])

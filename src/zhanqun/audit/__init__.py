@@ -85,7 +85,9 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
             commits = commits[first:]
         start = commits[0].base if commits else None
         read = lambda specs: history.cat_files(root, specs)  # noqa: E731
-        trust = signatures.check(commits, records, tip, read, lambda notes: history.note_records(root, notes))
+        trust = signatures.check(commits, records, tip, read, lambda notes: history.note_records(root, notes),
+                                 lambda signers: history.vouched_notes(
+                                     root, lambda text: signatures.checkpoint_tree(text, signers)))
         report = audit(branch, commits, trust.records, lambda shas: history.unreachable(root, tip, shas),
                        suppression_commits, read, start, extra_roots)
         _add_problems(report, trust)
@@ -93,6 +95,35 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
         return report
     finally:
         history.stop(search)
+
+
+def checkpoint(root: Path, key_text: str, remote: str | None = None) -> bool:
+    """CI, after writing records: check every record of HEAD's history as the audit does (incrementally, from
+    the last checkpoint) and, if all are trusted, sign the notes tree as refs/zhanqun/checkpoint (and push it).
+    Returns whether a checkpoint was written; an untrusted record anywhere means none is (the audit then checks
+    the records written since the last one by one)."""
+    from zhanqun import signing
+
+    tip = history.resolve(root, "HEAD")
+    notes_tree = history.resolve_tree(root, history.NOTES_REF)
+    if tip is None or notes_tree is None:
+        return False
+    with without_gc():
+        commits = history.first_parent_history(root, tip)
+        trust = signatures.check(commits, history.note_records(root), tip, lambda specs: history.cat_files(root, specs),
+                                 lambda notes: history.note_records(root, notes),
+                                 lambda signers: history.vouched_notes(
+                                     root, lambda text: signatures.checkpoint_tree(text, signers)))
+    if not trust.enabled or any(code == signatures.NOT_SIGNED for _, code, _ in trust.problems):
+        return False
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    armored = signing.sign(signatures.checkpoint_payload(notes_tree, when), key_text, signing.RECORD)
+    made = history.git(root, "commit-tree", notes_tree, "-m",
+                       signatures.checkpoint_message(notes_tree, when, armored)).decode().strip()
+    history.git(root, "update-ref", signatures.CHECKPOINT_REF, made)
+    if remote:
+        history.git(root, "push", "--force", remote, f"{signatures.CHECKPOINT_REF}:{signatures.CHECKPOINT_REF}")
+    return True
 
 
 def _add_problems(report: Report, trust: signatures.Outcome) -> None:

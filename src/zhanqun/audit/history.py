@@ -82,6 +82,13 @@ def resolve(root: Path, rev: str) -> str | None:
     return done.stdout.decode().strip() if done.returncode == 0 else None
 
 
+def resolve_tree(root: Path, rev: str) -> str | None:
+    env = {**os.environ, "LC_ALL": "C"}
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{tree}}"],
+                          capture_output=True, env=env, check=False)
+    return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
 def first_parent_history(root: Path, branch: str, since_rev: str | None = None) -> list[Commit]:
     """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
     parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
@@ -271,3 +278,21 @@ def is_shallow(root: Path) -> bool:
 def _git_dir(root: Path) -> Path:
     path = Path(git(root, "rev-parse", "--git-common-dir").decode().strip())
     return path if path.is_absolute() else root / path
+
+
+def vouched_notes(root: Path, checkpoint_tree) -> set[str]:
+    """The noted commits whose notes are exactly as in a valid checkpoint (``zhanqun.audit.signatures``):
+    ``checkpoint_tree(commit_text)`` gives the vouched notes tree or None."""
+    from zhanqun.audit.signatures import CHECKPOINT_REF
+
+    if resolve(root, CHECKPOINT_REF) is None or resolve(root, NOTES_REF) is None:
+        return set()
+    tree = checkpoint_tree(git(root, "cat-file", "commit", CHECKPOINT_REF))
+    if tree is None:
+        return set()
+    listed = {line.split(chr(9), 1)[1].replace("/", "")
+              for line in git(root, "ls-tree", "-r", tree).decode().splitlines() if chr(9) in line}
+    changed = {line.split(chr(9), 1)[1].replace("/", "") for line in
+               git(root, "diff-tree", "-r", "--no-renames", tree, f"{NOTES_REF}^{{tree}}").decode().splitlines()
+               if chr(9) in line}
+    return listed - changed

@@ -90,6 +90,10 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat(), key_text)
     if remote:
         gitdata.push_notes(repo, remote)
+    if key_text:  # one signature for the whole notes tree, so the audit need not check every record's
+        from zhanqun import audit
+
+        audit.checkpoint(root, key_text, remote)
     return result
 
 
