@@ -340,3 +340,33 @@ def test_a_checkpoint_vouches_for_the_notes_ci_checked_and_nothing_added_after(s
     armored = signing.sign(checkpoint_payload(tree, when), keys["ci"][0].read_text(), signing.RECORD)
     repo.git.update_ref(CHECKPOINT_REF, repo.git.commit_tree(tree, "-m", checkpoint_message(tree, when, armored)))
     assert ("V009", merged) not in codes(audit(zq, root)[1])
+
+
+def test_verify_against_git_catches_an_older_signed_release_switched_back(cluster, zq, keys, tmp_path):
+    """The release ids the web server cannot rewrite: refs/zhanqun/deployed in git. A signed, untouched but
+    older release put back as current is caught; the newest passes."""
+    root, repo = cluster
+    repo.git.checkout("main")
+    signers = tmp_path / "s"
+    signers.write_text(signers_line(keys["ci"][1]))
+    srv = tmp_path / "srv"
+
+    def publish(out: str) -> str:
+        assert zq("build", PORTAL, "--root", root, "--output", tmp_path / out, "--sign-key", keys["ci"][0]).code == 0
+        assert zq("deploy", PORTAL, "--from", tmp_path / out / PORTAL, "--to", srv).code == 0
+        repo.git.update_ref("refs/zhanqun/deployed", repo.head.commit.hexsha)
+        return (srv / PORTAL / "current").resolve().name
+
+    old = publish("out1")
+    page = sorted((Path(root) / "content" / "xzf" / "tzgg").glob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8") + "\n补充说明：时间有调整。\n", encoding="utf-8")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "新通知")
+    publish("out2")
+    current = srv / PORTAL / "current"
+    args = ["verify", current, "--allowed-signers", signers, "--root", root, "--deployed-ref", "refs/zhanqun/deployed"]
+    assert zq(*args).code == 0
+    assert zq("rollback", PORTAL, "--to", srv).code == 0 and current.resolve().name == old
+    assert zq("verify", current, "--allowed-signers", signers).code == 0  # signed and intact, yet old
+    stale = zq(*args)
+    assert stale.code == 1 and "旧版本" in stale.out

@@ -309,7 +309,9 @@ def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_po
 @root_option
 @click.option("--allowed-signers", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="允许的签名者文件（默认 <root>/.zhanqun/allowed_signers）；有它时清单必须带 CI 的有效签名（R6.5）。")
-def verify(site: Path, root: Path, allowed_signers: Path | None) -> None:
+@click.option("--deployed-ref", default=None,
+              help="再核对线上版本是否就是 git 记录的已发布版本（如 refs/zhanqun/deployed，--root 须是站群仓库）。")
+def verify(site: Path, root: Path, allowed_signers: Path | None, deployed_ref: str | None) -> None:
     """防篡改（R6.3）：把站点目录（或部署的 current）与构建时写入的清单比较，列出每个被改动、多出或缺失的文件。"""
     from zhanqun import signing
     from zhanqun.deploy import manifest
@@ -321,8 +323,12 @@ def verify(site: Path, root: Path, allowed_signers: Path | None) -> None:
     if signers is None:
         output.info(f"提示：没有 {signing.ALLOWED_SIGNERS}（可用 --allowed-signers 指定），只比较文件，未核对清单签名。")
     data, found = manifest.verify(site, signers)
+    if deployed_ref:
+        found.stale = manifest.stale_against(root, deployed_ref, data)
     if found.signature:
         click.echo(f"签名：{found.signature}")
+    if found.stale:
+        click.echo(f"版本：{found.stale}")
     for label, paths in (("被改动", found.changed), ("多出", found.added), ("缺失", found.missing)):
         for rel in paths:
             click.echo(f"{label}：{rel}")
@@ -330,7 +336,7 @@ def verify(site: Path, root: Path, allowed_signers: Path | None) -> None:
         signed = "，清单签名有效" if signers is not None else ""
         output.info(f"{site}：{len(data['files'])} 个文件与清单一致{signed}（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
         return
-    output.error(f"{site} 与清单不符：{'清单签名不成立，' if found.signature else ''}{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
+    output.error(f"{site} 与清单不符：{'清单签名不成立，' if found.signature else ''}{'不是已发布的版本，' if found.stale else ''}{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
                  "请立即从发布版本重新部署（zhanqun deploy / zhanqun rollback）并排查来源。")
     sys.exit(1)
 

@@ -98,10 +98,11 @@ class Tampering:
     added: list[str]
     missing: list[str]
     signature: str = ""  # why the manifest's signature does not hold ("" when it does, or was not checked)
+    stale: str = ""  # why the release is not what git says was deployed ("" when it is, or was not checked)
 
     @property
     def clean(self) -> bool:
-        return not (self.changed or self.added or self.missing or self.signature)
+        return not (self.changed or self.added or self.missing or self.signature or self.stale)
 
 
 def verify(site: Path, signers: list[signing.Signer] | None = None) -> tuple[dict, Tampering]:
@@ -159,4 +160,30 @@ def _signature_problem(site: Path, data: dict, signers: list[signing.Signer]) ->
         when = None
     if not signing.allowed(key, signers, signing.MANIFEST, when):
         return f"清单的签名密钥 {key[:28]}… 不在允许的签名者中"
+    return ""
+
+
+def stale_against(root: Path, deployed_ref: str, data: dict) -> str:
+    """Why the served build is not the one git says went live (``deployed_ref``, refs/zhanqun/deployed, which
+    the web server cannot rewrite): its commit is not in the deployed history, or a later deployed commit
+    changed this host (an older signed release switched back in). "" when it is the newest."""
+    from zhanqun.audit import history
+    from zhanqun.deploy import affected
+    from zhanqun.errors import UsageError
+    from zhanqun.signoff.run import schemas_of
+
+    deployed = history.resolve(root, deployed_ref)
+    if deployed is None:
+        raise UsageError(f"{root} 中没有 {deployed_ref}。",
+                         hint=f"先 git fetch origin {deployed_ref}:{deployed_ref}（--root 是站群仓库的克隆）。")
+    commit = str(data.get("commit") or "")
+    if history.resolve(root, commit) is None or len(commit) != 40:
+        return f"清单的提交 {commit or '（无）'} 不是本仓库中的提交（未经发布流程的构建）"
+    ancestor = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", commit, deployed],
+                              capture_output=True, check=False).returncode == 0
+    if not ancestor:
+        return f"清单的提交 {commit[:10]} 不在 {deployed_ref}（{deployed[:10]}）的历史中"
+    if commit != deployed and str(data.get("host")) in affected.affected(root, commit, deployed, schemas_of(root)):
+        return (f"这是提交 {commit[:10]} 的旧版本：{deployed_ref} 已发布到 {deployed[:10]}，其间该站点有改动"
+                "（旧版本被切换回来了？）")
     return ""
