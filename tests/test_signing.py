@@ -370,3 +370,18 @@ def test_verify_against_git_catches_an_older_signed_release_switched_back(cluste
     assert zq("verify", current, "--allowed-signers", signers).code == 0  # signed and intact, yet old
     stale = zq(*args)
     assert stale.code == 1 and "旧版本" in stale.out
+
+
+def test_an_emergency_with_a_leaders_approval_is_published_before_its_chain_is_complete(signed, zq, tmp_path, keys):
+    root, repo = signed
+    start = repo.head.commit.hexsha
+    repo.git.checkout("-B", "pr40", "main")
+    sha = commit(repo, NEWS, ITEM.format(importance="一般"), "暴雨预警", "2026-11-22T03:00:00+08:00")
+    merged = merge(repo, "pr40", "合并 #40", "2026-11-22T03:00:00+08:00")
+    write(zq, repo, tmp_path, merged, 40, [(FIRST, sha)], keys["ci"][0])  # the push run: not satisfied
+    assert zq("signoff", "publishable", "--root", root, "--since", start).out.strip() == start
+    reviews = github_reviews(tmp_path / "e.json", ("shen-lihua-xzf", "APPROVED", sha))
+    assert zq("signoff", "record", "--root", root, "--commit", merged, "--pr", "40", "--author", EDITOR, "--reviews",
+              reviews, "--emergency", "暴雨红色预警", "--sign-key", keys["ci"][0]).code == 0  # workflow_dispatch
+    result = zq("signoff", "publishable", "--root", root, "--since", start)
+    assert result.out.strip() == merged and "可以发布到提交" in result.err
