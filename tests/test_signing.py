@@ -385,3 +385,17 @@ def test_an_emergency_with_a_leaders_approval_is_published_before_its_chain_is_c
               reviews, "--emergency", "暴雨红色预警", "--sign-key", keys["ci"][0]).code == 0  # workflow_dispatch
     result = zq("signoff", "publishable", "--root", root, "--since", start)
     assert result.out.strip() == merged and "可以发布到提交" in result.err
+
+
+def test_verify_uses_the_repositorys_allowed_signers_by_default(deployed, built_demo, zq, tmp_path, keys):
+    home, _, _ = deployed
+    repo = tmp_path / "checkout"
+    (repo / ".zhanqun").mkdir(parents=True)
+    (repo / signing.ALLOWED_SIGNERS).write_text(signers_line(keys["ci"][1]))
+    assert zq("verify", home / "current", "--root", repo).code == 0
+    unsigned = zq("verify", built_demo / "output" / PORTAL, "--root", repo)  # built without a key
+    assert unsigned.code == 1 and "清单没有签名" in unsigned.out
+    plain = zq("verify", built_demo / "output" / PORTAL, "--root", tmp_path)  # no allowed_signers: files only
+    assert plain.code == 0 and "未核对清单签名" in plain.err
+    missing = zq("verify", home / "current", "--allowed-signers", tmp_path / "nope")
+    assert missing.code == 2 and "找不到允许的签名者文件" in missing.err

@@ -163,6 +163,8 @@ def publishable(root: Path, since: str | None, head: str = "HEAD") -> tuple[str,
     if tip is None:
         raise UsageError(f"找不到提交 {head}。")
     since_rev = history.resolve(root, since) if since else None
+    if since and since_rev is None:
+        raise UsageError(f"找不到提交 {since}。", hint="给出上次发布到的提交，如 refs/zhanqun/deployed（先 git fetch 它）。")
     report = audit.run(root, tip, since_rev, use_cache=True)
     blocking = {e.commit.sha: [v for v in e.violations if v.severity is Severity.ERROR and v.code != "V005"]
                 for e in report.entries}
