@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install what the tests need (Debian packages: headless Chromium and its driver, CJK fonts, nginx and openssl
-# for the serving tests; Python packages into .venv) and run the whole test suite with pytest.
+# for the serving tests, openssh-client's ssh-keygen for the signatures; Python packages into .venv) and run the whole test suite with pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES="chromium chromium-driver fonts-noto-cjk nginx openssl"
+APT_PACKAGES="chromium chromium-driver fonts-noto-cjk nginx openssl openssh-client"
 if ! command -v chromedriver >/dev/null 2>&1 || ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
-    || ! command -v openssl >/dev/null 2>&1; then
+    || ! command -v openssl >/dev/null 2>&1 || ! command -v ssh-keygen >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   # The tests start their own nginx on loopback high ports: keep the package from starting the system one
   # (port 80 may be taken, and a failed start would fail the install).

@@ -54,7 +54,8 @@ def test_actions_are_pinned_by_commit_and_permissions_are_least():
         assert all(v in ("read", "none") for v in data["permissions"].values()), path.name
         for name, job in data["jobs"].items():
             writes = [k for k, v in (job.get("permissions") or {}).items() if v == "write"]
-            assert writes in ([], ["contents"]) and (not writes or name == "record"), (path.name, name)
+            allowed = {"record": ["contents"], "mark": ["contents"], "rerun-signoff": ["actions"]}.get(name, [])
+            assert writes in ([], allowed), (path.name, name)
 
 
 def test_the_required_checks_run_the_base_branch_workflow_and_execute_nothing_from_the_pull_request():
@@ -82,6 +83,32 @@ def test_the_preview_gets_no_secrets_and_publishing_records_the_chain():
     assert publish["jobs"]["deploy"]["strategy"]["matrix"]["host"] == "${{ fromJSON(needs.plan.outputs.hosts) }}"
     steps = "\n".join(s.get("run", "") for job in publish["jobs"].values() for s in job["steps"])
     for command in ("zhanqun affected --base refs/zhanqun/deployed", "zhanqun affected --all", "zhanqun deploy",
-                    "zhanqun verify", 'zhanqun signoff record --commit "$sha" --pr auto', "HEAD:refs/zhanqun/deployed"):
+                    "zhanqun verify", 'zhanqun signoff record --commit "$sha" --pr auto', "zhanqun signoff publishable",
+                    '"$TARGET:refs/zhanqun/deployed"'):
         assert command in steps
-    assert "!cancelled()" in publish["jobs"]["record"]["if"]  # a push with nothing to deploy is still recorded
+    assert "!cancelled()" in publish["jobs"]["mark"]["if"]  # nothing to deploy still moves the mark
+
+
+def test_records_are_signed_before_anything_is_deployed_and_only_what_they_cover_is_built():
+    """R6.6: record (signed) → publishable → plan and deploy at that commit; the key only in trusted jobs."""
+    publish = _load(PROJECT / ".github" / "workflows" / "publish.yml")
+    jobs = publish["jobs"]
+    assert jobs["plan"]["needs"] == "record" and "record" in jobs["deploy"]["needs"]
+    target = "${{ needs.record.outputs.target }}"
+    assert jobs["plan"]["steps"][0]["with"]["ref"] == target and jobs["deploy"]["steps"][0]["with"]["ref"] == target
+    record_env = jobs["record"]["steps"][2]["env"]
+    assert record_env["ZHANQUN_SIGNING_KEY"] == "${{ secrets.ZHANQUN_SIGNING_KEY }}"
+    for path in WORKFLOWS:  # the signing key never reaches a pull request's workflow
+        if path.name != "publish.yml":
+            assert "ZHANQUN_SIGNING_KEY" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_a_review_re_runs_the_trusted_signoff_check_without_running_the_pull_request():
+    review = _load(PROJECT / ".github" / "workflows" / "zhanqun-review.yml")
+    assert list(review["on"]) == ["pull_request_review"] and review["permissions"] == {}
+    review_steps = [s for job in review["jobs"].values() for s in job["steps"]]
+    assert all("uses" not in s for s in review_steps) and "secrets." not in str(review)  # no checkout, no secret
+    rerun = _load(PROJECT / ".github" / "workflows" / "zhanqun-review-rerun.yml")
+    assert rerun["on"]["workflow_run"]["workflows"] == [review["name"]]
+    text = str(rerun)
+    assert "checkout" not in text and "zhanqun-signoff" in text and "/rerun" in text

@@ -74,11 +74,15 @@ def rule(code: str | None, list_all: bool) -> None:
               help="输出目录（默认 <root>/output）。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行构建的进程数。")
 @click.option("--strict", is_flag=True, help="有警告时也不构建。")
-def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool) -> None:
+@click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CI 的签名私钥文件（默认取环境变量 ZHANQUN_SIGNING_KEY）；有私钥时给清单签名（R6.5）。")
+def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool, sign_key: Path | None) -> None:
     """构建站点：门户和每个子站各一个静态网站，写入 OUTPUT/<主机名>/。"""
+    from zhanqun import signing
     from zhanqun.build import build_cluster
 
-    report = build_cluster(root, out or root / "output", hosts, jobs=jobs, strict=strict)
+    report = build_cluster(root, out or root / "output", hosts, jobs=jobs, strict=strict,
+                           key_text=signing.key_from(sign_key))
     output.info(report.text())
 
 
@@ -157,12 +161,17 @@ def signoff_check(root: Path, base: str | None, head: str | None, author: str | 
 @click.option("--emergency", default="", help="突发事件紧急发布的理由。")
 @click.option("--push", "remote", default=None,
               help="先从该远程仓库取回已有的审核记录，写入后推送回去（CI 用，如 --push origin）。")
+@click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CI 的签名私钥文件（默认取环境变量 ZHANQUN_SIGNING_KEY 中的私钥）；有私钥时记录带签名（R6.5）。")
 def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file: Path | None, pr: str | None,
-                   api_kind: str | None, repo: str | None, emergency: str, remote: str | None) -> None:
+                   api_kind: str | None, repo: str | None, emergency: str, remote: str | None,
+                   sign_key: Path | None) -> None:
     """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。再次运行会追加一条记录（紧急发布补审）。"""
+    from zhanqun import signing
     from zhanqun.audit.history import NOTES_REF
     from zhanqun.signoff import run
 
+    key_text = signing.key_from(sign_key)
     if not pr:
         raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
     if pr == "auto":  # CI after a push to main: which pull request was merged as this commit?
@@ -170,15 +179,33 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
         if pr is None:
             output.info(f"提交 {commit_rev} 不是合并请求合并的结果（直接推送），没有审核记录可写；审计会把它列为 V001。")
             return
-    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote)
+    result = run.record(root, commit_rev, pr, run.inputs(author, reviews_file, pr, api_kind, repo), emergency, remote,
+                        key_text)
     output.signoff_verdict(result)
     if (reason := run.unrestated_emergency(root, commit_rev)) is not None:
         output.info(f"注意：这个提交是突发事件紧急发布（理由：{reason}），补审时须用 --emergency 再写一次同样的理由；"
                     "这次没有写（或写得不同），审计仍把它列为紧急发布未补齐（V005）。")
+    if not key_text:
+        output.info("提示：没有签名私钥（ZHANQUN_SIGNING_KEY 或 --sign-key），记录未签名；仓库启用签名后审计会把它列为 V009。")
     if remote:
         output.info(f"审核记录已写入 {NOTES_REF} 并推送到 {remote}。")
     else:
         output.info(f"审核记录已写入 {NOTES_REF}。推送：zhanqun signoff record … --push origin，或 git push origin {NOTES_REF}")
+
+
+@signoff.command("publishable")
+@root_option
+@click.option("--since", default=None, help="上次发布到的提交（如 refs/zhanqun/deployed）；不给时从头判断。")
+@click.option("--head", default="HEAD", show_default=True, help="最新的提交。")
+def signoff_publishable(root: Path, since: str | None, head: str) -> None:
+    """发布前（R6.6）：打印可以发布到的提交——其间每个需要审核的变更都有 CI 签名、审核链已满足（或紧急发布）的记录；
+    审核链未满足的变更及其后的提交不发布，原因写在日志中。"""
+    from zhanqun.signoff import run
+
+    target, lines = run.publishable(root, since, head)
+    for line in lines:
+        output.info(line)
+    click.echo(target)
 
 
 @cli.command()
@@ -282,18 +309,37 @@ def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_po
 
 @cli.command()
 @click.argument("site", type=click.Path(path_type=Path))
-def verify(site: Path) -> None:
+@root_option
+@click.option("--allowed-signers", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="允许的签名者文件（默认 <root>/.zhanqun/allowed_signers）；有它时清单必须带 CI 的有效签名（R6.5）。")
+@click.option("--deployed-ref", default=None,
+              help="再核对线上版本是否就是 git 记录的已发布版本（如 refs/zhanqun/deployed，--root 须是站群仓库）。")
+def verify(site: Path, root: Path, allowed_signers: Path | None, deployed_ref: str | None) -> None:
     """防篡改（R6.3）：把站点目录（或部署的 current）与构建时写入的清单比较，列出每个被改动、多出或缺失的文件。"""
+    from zhanqun import signing
     from zhanqun.deploy import manifest
 
-    data, found = manifest.verify(site)
+    path = allowed_signers or root / signing.ALLOWED_SIGNERS
+    if allowed_signers is not None and not path.is_file():
+        raise UsageError(f"找不到允许的签名者文件 {path}。", hint="给出站群仓库中的 .zhanqun/allowed_signers。")
+    signers = signing.parse_allowed(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None
+    if signers is None:
+        output.info(f"提示：没有 {signing.ALLOWED_SIGNERS}（可用 --allowed-signers 指定），只比较文件，未核对清单签名。")
+    data, found = manifest.verify(site, signers)
+    if deployed_ref:
+        found.stale = manifest.stale_against(root, deployed_ref, data)
+    if found.signature:
+        click.echo(f"签名：{found.signature}")
+    if found.stale:
+        click.echo(f"版本：{found.stale}")
     for label, paths in (("被改动", found.changed), ("多出", found.added), ("缺失", found.missing)):
         for rel in paths:
             click.echo(f"{label}：{rel}")
     if found.clean:
-        output.info(f"{site}：{len(data['files'])} 个文件与清单一致（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
+        signed = "，清单签名有效" if signers is not None else ""
+        output.info(f"{site}：{len(data['files'])} 个文件与清单一致{signed}（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
         return
-    output.error(f"{site} 与清单不符：{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
+    output.error(f"{site} 与清单不符：{'清单签名不成立，' if found.signature else ''}{'不是已发布的版本，' if found.stale else ''}{len(found.changed)} 个文件被改动，{len(found.added)} 个多出，{len(found.missing)} 个缺失。"
                  "请立即从发布版本重新部署（zhanqun deploy / zhanqun rollback）并排查来源。")
     sys.exit(1)
 

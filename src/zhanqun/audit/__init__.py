@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from zhanqun.audit import history
-from zhanqun.audit.report import CHINA, PageEvent, Report, audit, page_history
+from zhanqun.audit import history, signatures
+from zhanqun.audit.report import CHINA, PageEvent, Report, Violation, audit, page_history
 from zhanqun.errors import UsageError
 
 __all__ = ["run", "page", "without_gc", "Report", "PageEvent"]
@@ -84,12 +84,69 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
             first = next((i for i, c in enumerate(commits) if c.time >= since_time), len(commits))
             commits = commits[first:]
         start = commits[0].base if commits else None
-        report = audit(branch, commits, records, lambda shas: history.unreachable(root, tip, shas),
-                       suppression_commits, lambda specs: history.cat_files(root, specs), start, extra_roots)
+        read = lambda specs: history.cat_files(root, specs)  # noqa: E731
+        trust = signatures.check(commits, records, tip, read, lambda notes: history.note_records(root, notes),
+                                 lambda signers: history.vouched_notes(
+                                     root, lambda text: signatures.checkpoint_tree(text, signers)))
+        report = audit(branch, commits, trust.records, lambda shas: history.unreachable(root, tip, shas),
+                       suppression_commits, read, start, extra_roots)
+        _add_problems(report, trust)
         report.notes_missing = not records
         return report
     finally:
         history.stop(search)
+
+
+def checkpoint(root: Path, key_text: str, remote: str | None = None) -> bool:
+    """CI, after writing records: check every record of HEAD's history as the audit does (incrementally, from
+    the last checkpoint) and, if all are trusted, sign the notes tree as refs/zhanqun/checkpoint (and push it).
+    Returns whether a checkpoint was written; an untrusted record anywhere means none is (the audit then checks
+    the records written since the last one by one)."""
+    from zhanqun import signing
+
+    if remote:  # the last checkpoint makes the check incremental (a fresh CI clone has none)
+        try:
+            history.git(root, "fetch", "--no-tags", remote, f"+{signatures.CHECKPOINT_REF}:{signatures.CHECKPOINT_REF}")
+        except UsageError:
+            pass  # none yet
+    tip = history.resolve(root, "HEAD")
+    notes_tree = history.resolve_tree(root, history.NOTES_REF)
+    if tip is None or notes_tree is None:
+        return False
+    with without_gc():
+        commits = history.first_parent_history(root, tip)
+        trust = signatures.check(commits, history.note_records(root), tip, lambda specs: history.cat_files(root, specs),
+                                 lambda notes: history.note_records(root, notes),
+                                 lambda signers: history.vouched_notes(
+                                     root, lambda text: signatures.checkpoint_tree(text, signers)))
+    if not trust.enabled or any(code == signatures.NOT_SIGNED for _, code, _ in trust.problems):
+        return False
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    armored = signing.sign(signatures.checkpoint_payload(notes_tree, when), key_text, signing.RECORD)
+    made = history.git(root, "commit-tree", notes_tree, "-m",
+                       signatures.checkpoint_message(notes_tree, when, armored)).decode().strip()
+    history.git(root, "update-ref", signatures.CHECKPOINT_REF, made)
+    if remote:
+        history.git(root, "push", "--force", remote, f"{signatures.CHECKPOINT_REF}:{signatures.CHECKPOINT_REF}")
+    return True
+
+
+def _add_problems(report: Report, trust: signatures.Outcome) -> None:
+    """The signature and config findings (V009, V013), on their commits' entries, in the entries' order."""
+    entries = {e.commit.sha: e for e in report.entries}
+    found: list[Violation] = []
+    for sha, code, message in trust.problems:
+        entry = entries.get(sha)
+        violation = Violation(code, sha, entry.commit.time if entry else 0, message)
+        if entry is not None:
+            entry.violations.append(violation)
+        found.append(violation)
+    order = {sha: i for i, sha in enumerate(entries)}
+    found.sort(key=lambda v: order.get(v.sha, -1))
+    report.violations[:0] = found
+    report.violations.sort(key=lambda v: order.get(v.sha, len(order)))
+    report.signing = "enabled" if trust.enabled else "disabled"
+    report.legacy_records = trust.legacy
 
 
 def page(root: Path, path: str, branch: str = "main", use_cache: bool = True) -> list[PageEvent]:

@@ -84,6 +84,13 @@ def resolve(root: Path, rev: str) -> str | None:
     return done.stdout.decode().strip() if done.returncode == 0 else None
 
 
+def resolve_tree(root: Path, rev: str) -> str | None:
+    env = {**os.environ, "LC_ALL": "C"}
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{tree}}"],
+                          capture_output=True, env=env, check=False)
+    return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
 def first_parent_history(root: Path, branch: str, since_rev: str | None = None) -> list[Commit]:
     """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
     parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
@@ -133,11 +140,16 @@ def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
                               capture_output=True, check=False).returncode != 0}
 
 
-def note_records(root: Path) -> dict[str, list[dict]]:
-    """The sign-off records of every noted commit (refs/notes/zhanqun), oldest record first."""
-    if resolve(root, NOTES_REF) is None:
+def note_records(root: Path, notes: str = NOTES_REF) -> dict[str, list[dict]]:
+    """The sign-off records of every noted commit (refs/notes/zhanqun, or an older commit of it), oldest first."""
+    if resolve(root, notes) is None:
         return {}
-    pairs = [line.split() for line in git(root, "notes", "--ref", NOTES_REF, "list").decode().splitlines() if line]
+    if notes == NOTES_REF:
+        listed = git(root, "notes", "--ref", notes, "list").decode().splitlines()
+    else:  # a commit of the notes history: its tree names each note by the noted commit (fanned out in folders)
+        listed = [f"{line.split()[2]} {line.split(chr(9), 1)[1].replace('/', '')}"
+                  for line in git(root, "ls-tree", "-r", notes).decode().splitlines() if "\t" in line]
+    pairs = [line.split() for line in listed if line]
     blobs = cat_files(root, [note for note, _ in pairs])
     return {commit: parse_records(blob or b"") for (_, commit), blob in zip(pairs, blobs)}
 
@@ -269,3 +281,21 @@ def is_shallow(root: Path) -> bool:
 def _git_dir(root: Path) -> Path:
     path = Path(git(root, "rev-parse", "--git-common-dir").decode().strip())
     return path if path.is_absolute() else root / path
+
+
+def vouched_notes(root: Path, checkpoint_tree) -> set[str]:
+    """The noted commits whose notes are exactly as in a valid checkpoint (``zhanqun.audit.signatures``):
+    ``checkpoint_tree(commit_text)`` gives the vouched notes tree or None."""
+    from zhanqun.audit.signatures import CHECKPOINT_REF
+
+    if resolve(root, CHECKPOINT_REF) is None or resolve(root, NOTES_REF) is None:
+        return set()
+    tree = checkpoint_tree(git(root, "cat-file", "commit", CHECKPOINT_REF))
+    if tree is None:
+        return set()
+    listed = {line.split(chr(9), 1)[1].replace("/", "")
+              for line in git(root, "ls-tree", "-r", tree).decode().splitlines() if chr(9) in line}
+    changed = {line.split(chr(9), 1)[1].replace("/", "") for line in
+               git(root, "diff-tree", "-r", "--no-renames", tree, f"{NOTES_REF}^{{tree}}").decode().splitlines()
+               if chr(9) in line}
+    return listed - changed

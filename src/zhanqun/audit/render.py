@@ -48,7 +48,15 @@ def text(report: Report) -> str:
         lines.append("用 zhanqun rule 代码 查看每类问题的说明和处理办法。")
     else:
         lines += ["", "没有发现违规：每个需要审核的提交都有完整的审核记录。"]
+    lines.append(signing_text(report))
     return "\n".join(lines)
+
+
+def signing_text(report: Report) -> str:
+    if report.signing == "disabled":
+        return "签名：未启用（仓库没有 .zhanqun/allowed_signers），审核记录按原样采信（docs/signoff.md）。"
+    legacy = f"；{report.legacy_records} 条签名前的记录按 .zhanqun/legacy-notes 采信" if report.legacy_records else ""
+    return f"签名：已启用，每条审核记录都核对了 CI 的签名（.zhanqun/allowed_signers）{legacy}。"
 
 
 def page_text(path: str, events: Sequence[PageEvent]) -> str:

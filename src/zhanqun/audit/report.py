@@ -134,6 +134,8 @@ class Report:
     entries: list[Entry]
     violations: list[Violation]  # all, including those of commits no longer on the branch
     notes_missing: bool = False  # no sign-off record at all: a clone without refs/notes/zhanqun?
+    signing: str = ""  # "enabled" (.zhanqun/allowed_signers at the tip) or "disabled" (audit.signatures)
+    legacy_records: int = 0  # unsigned records trusted as written before signing began
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -146,7 +148,8 @@ class Report:
         return any(v.severity is Severity.ERROR for v in self.violations)
 
     def as_dict(self) -> dict:
-        return {"branch": self.branch, "commits": [e.as_dict() for e in self.entries],
+        return {"branch": self.branch, "signing": self.signing, "legacy_records": self.legacy_records,
+                "commits": [e.as_dict() for e in self.entries],
                 "violations": [v.as_dict() for v in self.violations], "counts": self.counts()}
 
 

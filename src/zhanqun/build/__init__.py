@@ -37,7 +37,8 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: int = 1, strict: bool = False) -> BuildReport:
+def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: int = 1, strict: bool = False,
+                  key_text: str | None = None) -> BuildReport:
     root = root.resolve()
     cluster, findings = cluster_mod.load(root, jobs=jobs)
     blocking = [f for f in findings if f.severity is Severity.ERROR or strict]
@@ -58,7 +59,7 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
         return report
     staging_root = output / ".zhanqun" / "staging"
     with _exclusive(output):
-        _stage_and_publish(todo, staging_root, output, jobs, report)
+        _stage_and_publish(todo, staging_root, output, jobs, report, key_text)
     return report
 
 
@@ -74,14 +75,15 @@ def _exclusive(output: Path):
         yield
 
 
-def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report: BuildReport) -> None:
+def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report: BuildReport,
+                       key_text: str | None = None) -> None:
     shutil.rmtree(staging_root, ignore_errors=True)
     staging_root.mkdir(parents=True)
     try:
         _build_all([(v, staging_root / v.host) for v, _ in todo], jobs)
         commit = manifest.commit_of(todo[0][0].cluster.root)
         for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
-            manifest.write(staging_root / view.host, view.host, commit)
+            manifest.write(staging_root / view.host, view.host, commit, key_text)
         # Every site built: only now does anything in the output change.
         for view, print_ in todo:
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)

@@ -12,9 +12,11 @@ import stat
 import subprocess
 from pathlib import Path
 
+from zhanqun import signing
 from zhanqun.errors import ZhanqunError
 
 NAME = "zhanqun-manifest.json"
+SIGNATURE = NAME + ".sig"  # ssh-keygen -Y sign -n zhanqun-manifest of the manifest's bytes (R6.5)
 VERSION = 1
 
 
@@ -33,7 +35,7 @@ def digest_tree(site: Path) -> dict[str, str]:
         for name in sorted(names):
             path = Path(dirpath) / name
             rel = path.relative_to(site).as_posix()
-            if rel == NAME:
+            if rel in (NAME, SIGNATURE):
                 continue
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
@@ -50,13 +52,18 @@ def digest_tree(site: Path) -> dict[str, str]:
     return files
 
 
-def write(site: Path, host: str, commit: str) -> dict:
-    """Write the manifest of the built site ``site`` (the build's reference time, so a rebuild is identical)."""
+def write(site: Path, host: str, commit: str, key_text: str | None = None) -> dict:
+    """Write the manifest of the built site ``site`` (the build's reference time, so a rebuild is identical),
+    and with CI's key its signature beside it (``zhanqun-manifest.json.sig``)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
     data = {"version": VERSION, "host": host, "commit": commit, "built_at": when.replace(microsecond=0).isoformat(),
             "files": digest_tree(site)}
-    (site / NAME).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    text = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    (site / NAME).write_bytes(text)
+    (site / SIGNATURE).unlink(missing_ok=True)
+    if key_text:
+        (site / SIGNATURE).write_text(signing.sign(text, key_text, signing.MANIFEST), encoding="ascii")
     return data
 
 
@@ -90,18 +97,23 @@ class Tampering:
     changed: list[str]
     added: list[str]
     missing: list[str]
+    signature: str = ""  # why the manifest's signature does not hold ("" when it does, or was not checked)
+    stale: str = ""  # why the release is not what git says was deployed ("" when it is, or was not checked)
 
     @property
     def clean(self) -> bool:
-        return not (self.changed or self.added or self.missing)
+        return not (self.changed or self.added or self.missing or self.signature or self.stale)
 
 
-def verify(site: Path) -> tuple[dict, Tampering]:
-    """Compare the files under ``site`` (a folder or the ``current`` link of a deploy) with its manifest.
+def verify(site: Path, signers: list[signing.Signer] | None = None) -> tuple[dict, Tampering]:
+    """Compare the files under ``site`` (a folder or the ``current`` link of a deploy) with its manifest, and
+    with ``signers`` (an allowed_signers file's) the manifest's signature (R6.5).
 
     A deployed release is also checked against its own name: ``releases/<commit>-<digest>`` carries a digest
-    of the manifest's file list, so a page swapped together with its line in the manifest is still caught."""
+    of the manifest's file list, so a page swapped together with its line in the manifest is still caught.
+    A ``current`` must be a link into its own ``releases/``: one pointing anywhere else is refused."""
     site = Path(site)
+    _check_current(site)
     if not site.exists():
         raise ZhanqunError(f"{site} 不存在。", code="D002", hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
     site = site.resolve()
@@ -112,9 +124,66 @@ def verify(site: Path) -> tuple[dict, Tampering]:
     actual = digest_tree(site)
     changed = sorted(p for p in expected.keys() & actual.keys() if expected[p] != actual[p])
     found = Tampering(changed, sorted(actual.keys() - expected.keys()), sorted(expected.keys() - actual.keys()))
+    if signers is not None:
+        found.signature = _signature_problem(site, data, signers)
     if site.parent.name == "releases":
         from zhanqun.deploy.release import release_id
 
         if release_id(data) != site.name:
             found.changed.insert(0, NAME)  # the manifest itself no longer matches the release it came with
     return data, found
+
+
+def _check_current(site: Path) -> None:
+    """``current`` (or any link given) must point at ``releases/<id>`` beside it, nowhere else."""
+    if site.name != "current" and not site.is_symlink():
+        return
+    releases = (site.parent / "releases").resolve()
+    target = site.resolve() if site.is_symlink() else None
+    if target is None or target.parent != releases or not target.is_dir():
+        where = os.readlink(site) if site.is_symlink() else "不是链接"
+        raise ZhanqunError(f"{site} 不是指向 {site.parent / 'releases'}/ 中某个发布版本的链接（{where}）。", code="D002",
+                           hint="网站目录被人改过：用 zhanqun deploy 或 zhanqun rollback 重新切换，并排查来源。")
+
+
+def _signature_problem(site: Path, data: dict, signers: list[signing.Signer]) -> str:
+    try:
+        armored = (site / SIGNATURE).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return f"清单没有签名（{SIGNATURE}）"
+    key = signing.signed_by((site / NAME).read_bytes(), armored, signing.MANIFEST)
+    if key is None:
+        return "清单的签名无效（清单在签名后被改动过）"
+    try:
+        when = dt.datetime.fromisoformat(str(data.get("built_at")))
+    except ValueError:
+        when = None
+    if not signing.allowed(key, signers, signing.MANIFEST, when):
+        return f"清单的签名密钥 {key[:28]}… 不在允许的签名者中"
+    return ""
+
+
+def stale_against(root: Path, deployed_ref: str, data: dict) -> str:
+    """Why the served build is not the one git says went live (``deployed_ref``, refs/zhanqun/deployed, which
+    the web server cannot rewrite): its commit is not in the deployed history, or a later deployed commit
+    changed this host (an older signed release switched back in). "" when it is the newest."""
+    from zhanqun.audit import history
+    from zhanqun.deploy import affected
+    from zhanqun.errors import UsageError
+    from zhanqun.signoff.run import schemas_of
+
+    deployed = history.resolve(root, deployed_ref)
+    if deployed is None:
+        raise UsageError(f"{root} 中没有 {deployed_ref}。",
+                         hint=f"先 git fetch origin {deployed_ref}:{deployed_ref}（--root 是站群仓库的克隆）。")
+    commit = str(data.get("commit") or "")
+    if history.resolve(root, commit) is None or len(commit) != 40:
+        return f"清单的提交 {commit or '（无）'} 不是本仓库中的提交（未经发布流程的构建）"
+    ancestor = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", commit, deployed],
+                              capture_output=True, check=False).returncode == 0
+    if not ancestor:
+        return f"清单的提交 {commit[:10]} 不在 {deployed_ref}（{deployed[:10]}）的历史中"
+    if commit != deployed and str(data.get("host")) in affected.affected(root, commit, deployed, schemas_of(root)):
+        return (f"这是提交 {commit[:10]} 的旧版本：{deployed_ref} 已发布到 {deployed[:10]}，其间该站点有改动"
+                "（旧版本被切换回来了？）")
+    return ""

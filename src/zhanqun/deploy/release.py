@@ -161,7 +161,7 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
         for name in names:
             src = Path(dirpath) / name
             rel = (rel_dir / name).as_posix()
-            if rel == manifest.NAME:
+            if rel in (manifest.NAME, manifest.SIGNATURE):
                 shutil.copy2(src, dest / rel)
                 continue
             if src.is_symlink():

@@ -225,8 +225,12 @@ def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, 
 
 
 
-def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at: str = "") -> dict[str, Any]:
+def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at: str = "",
+           key_text: str | None = None) -> dict[str, Any]:
     """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record.
+
+    With CI's key (``key_text``) the record carries its SSH signature (R6.5): over the record without the
+    ``signature`` field, serialised as ``record_payload`` does; the audit checks it.
 
     A note holds one JSON record per line and is only ever appended to: running ``signoff record`` again for
     the same commit (an emergency publication whose chain was completed afterwards, R5.5) adds a line, so the
@@ -249,9 +253,21 @@ def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at
         "satisfied": result.satisfied, "emergency": result.emergency,
         "emergency_reason": change.emergency_reason, "reasons": result.reasons,
     }
+    if key_text:
+        from zhanqun import signing
+
+        data["signature"] = signing.bare(signing.sign(record_payload(data), key_text, signing.RECORD))
     repo.git.notes("--ref", NOTES_REF, "append", "-m", json.dumps(data, ensure_ascii=False, sort_keys=True),
                    commit.hexsha)
     return data
+
+
+def record_payload(data: dict[str, Any]) -> bytes:
+    """The bytes a record's signature covers: the record without ``signature``, keys sorted, compact (orjson),
+    so the audit rebuilds them from the parsed note line."""
+    import orjson
+
+    return orjson.dumps({k: v for k, v in data.items() if k != "signature"}, option=orjson.OPT_SORT_KEYS)
 
 
 def read_records(repo, commit) -> list[dict[str, Any]]:

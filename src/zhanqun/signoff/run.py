@@ -69,8 +69,9 @@ def _complete_listing(repo, base, head, given: Inputs) -> dict[str, tuple[str, .
 
 
 def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str = "",
-           remote: str | None = None) -> policy.Verdict:
-    """Write the record of a merged pull request; with ``remote``, fetch the records there first and push after."""
+           remote: str | None = None, key_text: str | None = None) -> policy.Verdict:
+    """Write the record of a merged pull request (signed with CI's key when given, R6.5); with ``remote``,
+    fetch the records there first and push after."""
     repo = gitdata.open_repo(root)
     if remote:
         gitdata.fetch_notes(repo, remote)
@@ -109,9 +110,13 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
                                              1, (given.pull.commits or 0) - len(given.commits or {})))
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
-    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat())
+    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat(), key_text)
     if remote:
         gitdata.push_notes(repo, remote)
+    if key_text:  # one signature for the whole notes tree, so the audit need not check every record's
+        from zhanqun import audit
+
+        audit.checkpoint(root, key_text, remote)
     return result
 
 
@@ -180,3 +185,37 @@ def schemas_of(root: Path):
     from zhanqun.schemas import SchemaSet
 
     return SchemaSet(root / "schemas") if (root / "schemas" / "item.schema.json").is_file() else None
+
+
+def publishable(root: Path, since: str | None, head: str = "HEAD") -> tuple[str, list[str]]:
+    """The newest commit of main's first-parent path from ``since`` to ``head`` up to which every change that
+    needs a sign-off has a trusted record whose chain is satisfied or an emergency's (R6.6), and Chinese log
+    lines saying what was held back and why. Without ``since`` (nothing deployed yet) the whole history counts."""
+    from zhanqun import audit
+    from zhanqun.audit import history
+    from zhanqun.findings import Severity
+
+    tip = history.resolve(root, head)
+    if tip is None:
+        raise UsageError(f"找不到提交 {head}。")
+    since_rev = history.resolve(root, since) if since else None
+    if since and since_rev is None:
+        raise UsageError(f"找不到提交 {since}。", hint="给出上次发布到的提交，如 refs/zhanqun/deployed（先 git fetch 它）。")
+    report = audit.run(root, tip, since_rev, use_cache=True)
+    blocking = {e.commit.sha: [v for v in e.violations if v.severity is Severity.ERROR and v.code != "V005"]
+                for e in report.entries}
+    path = history.first_parent_history(root, tip, since_rev)
+    target, lines = since_rev or "", []
+    for commit in path:
+        problems = blocking.get(commit.sha, [])
+        if problems:
+            lines.append(f"不发布提交 {commit.sha[:10]}（{commit.subject}）及其后的提交：" + "；".join(
+                f"{v.code} {v.message}" for v in problems))
+            break
+        target = commit.sha
+    if target and target != since_rev:
+        lines.insert(0, f"可以发布到提交 {target[:10]}：其间每个需要审核的变更都有 CI 签名的审核记录，审核链已满足"
+                        "（或为紧急发布）。")
+    elif not lines:
+        lines.append("没有新的提交需要发布。")
+    return target, lines
