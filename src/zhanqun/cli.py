@@ -286,7 +286,7 @@ def verify(site: Path) -> None:
     data, found = manifest.verify(site)
     for label, paths in (("被改动", found.changed), ("多出", found.added), ("缺失", found.missing)):
         for rel in paths:
-            click.echo(f"{label}：{rel}")
+            click.echo(output.visible(f"{label}：{rel}"))  # an added file may be named to drive the terminal
     if found.clean:
         output.info(f"{site}：{len(data['files'])} 个文件与清单一致（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")
         return

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from zhanqun.errors import ZhanqunError
+from zhanqun.source import load_json
 
 NAME = "zhanqun-manifest.json"
 VERSION = 1
@@ -74,7 +75,7 @@ def commit_of(root: Path) -> str:
 def read(site: Path) -> dict:
     path = site / NAME
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ZhanqunError(f"{site} 中没有清单 {NAME}。", code="D001",
                            hint="清单由 zhanqun build 写入；清单被删除本身就是篡改的迹象，请从发布目录重新部署。") from None

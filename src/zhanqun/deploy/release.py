@@ -19,6 +19,7 @@ from pathlib import Path
 
 from zhanqun.deploy import manifest
 from zhanqun.errors import UsageError, ZhanqunError
+from zhanqun.source import load_json
 
 _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,80}$")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -135,7 +136,7 @@ def _current(home: Path) -> Path | None:
 
 def _history(home: Path) -> list[str]:
     try:
-        data = json.loads((home / "history.json").read_text(encoding="utf-8"))
+        data = load_json((home / "history.json").read_text(encoding="utf-8"))
         return [str(r) for r in data] if isinstance(data, list) else []
     except (OSError, ValueError):
         return list_releases(home)
