@@ -3,6 +3,7 @@ exit, no traceback, and leaves the published output untouched (issue 2 "Bad inpu
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -176,6 +177,132 @@ def case_unapproved_source(repo):
 def case_missing_attachment(repo):
     _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "attachments: [attachments/nope.pdf]\nsource:"))
     return f"{NEWS}/bad.md", 5, "C106"
+
+
+# --- issue 10 §9: bad input that still broke ------------------------------------------------------------------
+
+
+def case_deep_flow_sequence(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags: " + "[" * 4000 + "乡村振兴" + "]" * 4000 + "\nsource:"))
+    return f"{NEWS}/bad.md", 5, "Y007"
+
+
+def case_deep_flow_mapping_in_cluster_config(repo):
+    path = repo / "content/cluster.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "extra: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
+                    encoding="utf-8")
+    return "content/cluster.yaml", len(path.read_text(encoding="utf-8").split("\n")) - 1, "Y007"
+
+
+def case_deep_block_mapping_in_unit_config(repo):
+    path = repo / "content/fgw/unit.yaml"
+    text = path.read_text(encoding="utf-8")
+    deep = "notes:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1500)) + " " * 1501 + "v: 1\n"
+    path.write_text(text + deep, encoding="utf-8")
+    return "content/fgw/unit.yaml", text.count("\n") + 21, "Y007"  # the 21st level
+
+
+def case_deep_block_sequence_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags:\n" + "- " * 2500 + "x\nsource:"))
+    return f"{NEWS}/bad.md", 6, "Y007"
+
+
+def case_escape_sequence_in_body(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + "\n会议强调，\x1b[2J\x1b[31m要抓好项目落地。\n")
+    return f"{NEWS}/bad.md", 10, "F007"
+
+
+def case_c1_control_in_title(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("推进会\n", "推进会\x9b1m\n", 1))
+    return f"{NEWS}/bad.md", 2, "F007"
+
+
+def case_yaml_escape_writes_a_control_character(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", 'author: "刘晓\\e[8m"'))
+    return f"{NEWS}/bad.md", 4, "F007"
+
+
+def case_backspace_in_unit_config(repo):
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: 发改\b\b委")
+    return "content/fgw/unit.yaml", 2, "F007"
+
+
+def case_nul_after_the_binary_sniffing_window(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + ("重点项目。" * 800 + "\n") * 3 + "末尾\x00\n")
+    return f"{NEWS}/bad.md", 12, "F007"
+
+
+def case_ten_thousand_character_title(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("县发改委召开重点项目推进会", "县" * 10_000))
+    return f"{NEWS}/bad.md", 2, "S003"
+
+
+def case_long_tag_and_attachment_title(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags: [" + "乡村振兴" * 20 + "]\nsource:"))
+    return f"{NEWS}/bad.md", 5, "S003"
+
+
+def case_long_unit_name(repo):
+    _replace(repo, "content/fgw/unit.yaml", "name: 示例县发展和改革委员会", "name: " + "示例县发展和改革委员会" * 30)
+    return "content/fgw/unit.yaml", 1, "S003"
+
+
+def case_utf16_with_bom(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.encode("utf-16"))
+    return f"{NEWS}/bad.md", 1, "F001"
+
+
+def case_utf16_be_without_bom(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.encode("utf-16-be"))
+    return f"{NEWS}/bad.md", 1, "F001"
+
+
+def case_utf32_unit_config(repo):
+    path = repo / "content/fgw/unit.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-32"))
+    return "content/fgw/unit.yaml", 1, "F001"
+
+
+def case_hash_and_space_in_attachment_name(repo):
+    _write(repo, "content/fgw/tzgg/attachments/申报表 #2.csv", "项目,金额\n道路,100\n")
+    return "content/fgw/tzgg/attachments/申报表 #2.csv", 0, "C020"
+
+
+def case_percent_in_item_name(repo):
+    _write(repo, f"{NEWS}/完成率100%.md", GOOD)
+    return f"{NEWS}/完成率100%.md", 0, "C020"
+
+
+def case_question_mark_in_folder_name(repo):
+    _write(repo, "content/fgw/tzgg/附件?/a.txt", "说明\n")
+    return "content/fgw/tzgg/附件?/", 0, "C020"
+
+
+def case_id_number_only_in_an_xlsx_comment(repo):
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.comments import Comment
+
+    from tests import fakes
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "补贴"])
+    wb.active.append(["张某", 1200])
+    wb.active["A2"].comment = Comment(f"身份证号 {fakes.id18(random.Random(77))}", "经办人")
+    path = repo / "content/fgw/tzgg/attachments/补贴名单.xlsx"
+    wb.save(path)
+    return "content/fgw/tzgg/attachments/补贴名单.xlsx", 0, "P001"
+
+
+def case_id_number_only_in_an_xlsx_footer(repo):
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests import fakes
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "金额"])
+    wb.active.oddFooter.center.text = f"经办人身份证 {fakes.id18(random.Random(78))}"
+    path = repo / "content/fgw/tzgg/attachments/项目表.xlsx"
+    wb.save(path)
+    return "content/fgw/tzgg/attachments/项目表.xlsx", 0, "P001"
 
 
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}

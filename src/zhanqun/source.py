@@ -247,6 +247,8 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Finding]]:
 # C0 controls but tab and newline (CR is F003), DEL and the C1 controls (U+0080–U+009F, CSI among them).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MAX_CONTROL_FINDINGS = 5
+# In a parsed value a tab or line break is text; a carriage return written as "\r" is not.
+_VALUE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def control_characters(text: str, rel: str) -> list[Finding]:
@@ -351,7 +353,31 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
         findings.append(Finding(rel, first_line, 1, YAML_NOT_MAPPING, "顶层必须是“键: 值”的形式。",
                                 "每行写成 键: 值，例如 title: 关于……的通知。"))
         return None, findings
-    return YamlDoc(data, text, rel, first_line), findings
+    doc = YamlDoc(data, text, rel, first_line)
+    return doc, findings + _escaped_controls(doc)
+
+
+def _escaped_controls(doc: YamlDoc) -> list[Finding]:
+    """Control characters written as YAML escapes ("\\e", "\\x1b", "\\u009b" in double quotes): the file's
+    bytes are clean, the value is not. Only double-quoted text can hold them, so other text skips the walk."""
+    if '"' not in doc.text or "\\" not in doc.text:
+        return []
+    findings: list[Finding] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
+    while stack and len(findings) < _MAX_CONTROL_FINDINGS:
+        path, node = stack.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in children:
+            strings = [s for s in (key, value) if isinstance(s, str)]
+            bad = next((m for s in strings if (m := _VALUE_CONTROL_RE.search(s))), None)
+            if bad is not None:
+                line, col = doc.locate(path + (key,))
+                findings.append(Finding(doc.path, line, col, CONTROL_CHARACTER,
+                                        f"引号中的转义写出了不可见的控制字符 U+{ord(bad.group()):04X}。",
+                                        "删除这个转义（如 \\e、\\x1b、\\b），只写看得见的文字。"))
+            elif isinstance(value, (dict, list)):
+                stack.append((path + (key,), value))
+    return findings
 
 
 def too_deep(text: str, rel: str, first_line: int = 1) -> Finding | None:
