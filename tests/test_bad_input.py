@@ -354,3 +354,100 @@ def test_every_finding_in_a_file_is_reported(demo_repo, zq):
 
     codes = sorted(f["code"] for f in json.loads(result.out))
     assert codes == ["H001", "S001", "S004"]
+
+
+def test_check_output_never_drives_the_terminal(demo_repo, zq):
+    """Control characters quoted from a file (a key, a value, a file name) are shown as escapes (R2)."""
+    _write(demo_repo, f"{NEWS}/bad.md", GOOD.replace("source:", '"\\e]0;owned\\a\\e[31mtitel": x\nimportance: "重要\\u009b2J"\nsource:')
+           + "正文\x1b[2J\n")
+    _write(demo_repo, f"{NEWS}/x\x1b[31m.md", GOOD)
+    for fmt in ("text", "json"):
+        result = zq("check", "--root", demo_repo, "--format", fmt, "--jobs", "1")
+        assert result.code == 1
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.out + result.err), fmt
+        assert "\\x1b" in result.out and "\\x9b" in result.out
+    text = zq("check", "--root", demo_repo, "--jobs", "1").out
+    assert f"{NEWS}/x\\x1b[31m.md:0:0: C020 " in text
+    assert f"{NEWS}/bad.md:11:3: F007 " in text  # the raw ESC in the body
+    assert re.search(rf"{NEWS}/bad\.md:6:\d+: F007 引号中的转义", text)  # "\e" written as an escape in a key
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                            ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_wide_unicode_says_what_it_is_and_to_save_as_utf8(demo_repo, zq, encoding, name):
+    _write(demo_repo, f"{NEWS}/宽字符.md", GOOD.replace("3月5日", "３月５日，各乡镇") .encode(encoding))
+    result = zq("check", f"{NEWS}/宽字符.md", "--root", demo_repo)
+    assert result.code == 1
+    assert f"F001 文件是 {name} 编码，不是 UTF-8。" in result.out and "另存为" in result.out and "“UTF-8”" in result.out
+    assert "二进制" not in result.out
+
+
+def test_unsafe_names_are_refused_in_pre_commit_mode_too(demo_repo, zq):
+    rel = "content/fgw/tzgg/attachments/名单 (终稿).txt"
+    _write(demo_repo, rel, "无\n")
+    result = zq("check", rel, "--root", demo_repo)
+    assert result.code == 1 and f"{rel}:0:0: C020 " in result.out and "空格" in result.out
+    assert "名单-(终稿).txt" in result.out  # a name that works is suggested
+
+
+def test_chinese_file_names_build_links_that_resolve(demo_repo, zq):
+    """Chinese names (full-width brackets, +, digits) stay allowed; every link of the page reaches a file (R2)."""
+    import urllib.parse
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from bs4 import BeautifulSoup
+
+    folder = demo_repo / "content/fgw/tzgg"
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "金额"])
+    wb.save(folder / "attachments" / "2027年项目申报表（汇总）+附件.xlsx")
+    (folder / "attachments" / "填报说明_第2版.txt").write_text("按表填写。\n", encoding="utf-8")
+    _write(demo_repo, "content/fgw/tzgg/2026-10-08-申报通知.md", GOOD.replace(
+        "title: 县发改委召开重点项目推进会", "title: 关于报送申报表的通知\npublisher: 示例县发展和改革委员会").replace(
+        "author: 刘晓\n", "").replace("source: 示例县发展和改革委员会\n", "attachments:\n  - attachments/2027年项目申报表（汇总）+附件.xlsx\n")
+        + "\n填报前请阅读[填报说明](attachments/填报说明_第2版.txt)。\n")
+    assert zq("check", "--root", demo_repo, "--jobs", "1").code == 0
+    assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0
+    host = demo_repo / "output" / "fgw.shilixian.gov.cn"
+    page = next(p for p in host.rglob("*.html") if "关于报送申报表的通知</h1>" in p.read_text(encoding="utf-8"))
+    page_url = "https://fgw.shilixian.gov.cn/" + urllib.parse.quote(page.relative_to(host).as_posix())
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    targets = [a["href"] for a in soup.select("article a[href], section.attachments a[href]")
+               if "申报表" in a["href"] or "填报说明" in a["href"] or "%" in a["href"]]
+    assert len(targets) >= 2, targets
+    for href in targets:
+        resolved = urllib.parse.urlsplit(urllib.parse.urljoin(page_url, href))
+        assert resolved.netloc == "fgw.shilixian.gov.cn" and not resolved.query and not resolved.fragment, href
+        assert (host / urllib.parse.unquote(resolved.path).lstrip("/")).is_file(), href
+
+
+def test_deep_json_and_rule_data_are_messages_not_crashes(demo_repo, zq, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text('{"findings": ' + deep + "}", encoding="utf-8")
+    result = zq("check", "--root", demo_repo, "--baseline", baseline)
+    assert result.code == 2 and "基线文件" in result.err and "内部错误" not in result.err
+    site = demo_repo / "output" / "www.shilixian.gov.cn"
+    (site / "zhanqun-manifest.json").write_text(deep, encoding="utf-8")
+    verify = zq("verify", site)
+    assert verify.code == 1 and "D001" in verify.err and "内部错误" not in verify.err
+    _write(demo_repo, "rules/banned.yaml", "terms: " + "[" * 5000 + "]" * 5000 + "\n")
+    rules = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert rules.code == 2 and "rules/banned.yaml:1: Y007" in rules.err and "内部错误" not in rules.err
+
+
+def test_an_embedded_object_that_cannot_be_read_is_named(demo_repo, zq):
+    """A003 (a warning, like A001): the part is named so the reviewer knows what to open by hand (R4.2)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    import zipfile
+
+    path = demo_repo / "content/fgw/tzgg/attachments/带附件的表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "金额"])
+    wb.save(path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    rel = path.relative_to(demo_repo).as_posix()
+    assert f"{rel}:0:0: A003 附件中的嵌入对象 xl/embeddings/oleObject1.bin无法自动检查。" in result.out
+    assert result.code == 0  # a warning: a person decides
