@@ -222,6 +222,11 @@ def case_yaml_escape_writes_a_control_character(repo):
     return f"{NEWS}/bad.md", 4, "F007"
 
 
+def case_character_reference_to_a_control_character(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + "\n项目&#x1B;[8m清单&#8;。\n")
+    return f"{NEWS}/bad.md", 10, "F007"
+
+
 def case_backspace_in_unit_config(repo):
     _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: 发改\b\b委")
     return "content/fgw/unit.yaml", 2, "F007"

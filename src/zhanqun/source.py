@@ -263,7 +263,24 @@ def control_characters(text: str, rel: str) -> list[Finding]:
                                 f"第 {column} 个字符是不可见的控制字符 U+{ord(match.group()):04X}。",
                                 "删除这个字符（在编辑器中打开“显示不可见字符”可以看到它），或重新输入这段文字。"))
         if len(findings) == _MAX_CONTROL_FINDINGS:
+            return findings
+    return findings + _control_references(text, rel, _MAX_CONTROL_FINDINGS - len(findings))
+
+
+# "&#27;" in Markdown becomes a raw ESC in the page (HTML maps C1 references to Windows-1252 letters, not these).
+_CONTROL_REFERENCE_RE = re.compile(r"&#(?:[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|127));")
+
+
+def _control_references(text: str, rel: str, room: int) -> list[Finding]:
+    findings = []
+    for match in _CONTROL_REFERENCE_RE.finditer(text, 0) if "&#" in text else ():
+        if len(findings) == room:
             break
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        findings.append(Finding(rel, line, column, CONTROL_CHARACTER,
+                                f"字符引用 {match.group()} 在网页上会变成不可见的控制字符。",
+                                "删除这个字符引用，只写看得见的文字。"))
     return findings
 
 
