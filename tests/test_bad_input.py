@@ -456,3 +456,28 @@ def test_an_embedded_object_that_cannot_be_read_is_named(demo_repo, zq):
     rel = path.relative_to(demo_repo).as_posix()
     assert f"{rel}:0:0: A003 附件中的嵌入对象 xl/embeddings/oleObject1.bin无法自动检查。" in result.out
     assert result.code == 0  # a warning: a person decides
+
+
+def test_a_build_that_cannot_write_is_b003_and_leaves_the_output(demo_repo):
+    """RLIMIT_FSIZE makes every larger write fail with EFBIG, as a full disk or quota would (no root needed)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    before = tree_digest(demo_repo / "output")
+    theme = demo_repo / "themes/zhanqun/templates/base.html"
+    theme.write_text(theme.read_text(encoding="utf-8") + "<!-- 新版 -->\n", encoding="utf-8")  # every site rebuilds
+
+    def limit() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "build", "--root", str(demo_repo), "--jobs", "1"],
+                          env=env, capture_output=True, text=True, preexec_fn=limit)
+    assert done.returncode == 1, done.stderr
+    assert "B003" in done.stderr and "文件超过允许的大小" in done.stderr and "内部错误" not in done.stderr
+    assert tree_digest(demo_repo / "output") == before

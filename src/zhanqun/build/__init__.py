@@ -81,8 +81,14 @@ def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report
     try:
         _build_all([(v, staging_root / v.host) for v, _ in todo], jobs)
         commit = manifest.commit_of(todo[0][0].cluster.root)
-        for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
-            manifest.write(staging_root / view.host, view.host, commit)
+        try:
+            for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
+                manifest.write(staging_root / view.host, view.host, commit)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            raise ZhanqunError(f"写入构建清单时{disk_problem(exc)}，输出目录保持原样。", code=BUILD_DISK_FULL,
+                               hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。") from None
         # Every site built: only now does anything in the output change.
         for view, print_ in todo:
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)
@@ -118,5 +124,8 @@ def _build_all(work: list[tuple[SiteView, Path]], jobs: int) -> None:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
             results = pool.map(_build_one, range(len(work)), chunksize=1)
     failures = [r for r in results if r]
+    if failures and all(f.startswith(BUILD_DISK_FULL) for f in failures):
+        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=BUILD_DISK_FULL,
+                           hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。")
     if failures:
         raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=SITE_FAILED)

@@ -52,9 +52,12 @@ def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
             try:
                 _copy(source, tmp, data["files"], current)
                 os.rename(tmp, final)  # complete, or not there at all
-            except (ZhanqunError, OSError) as exc:
+            except ZhanqunError:
                 shutil.rmtree(tmp, ignore_errors=True)
-                raise _write_failed(exc, home) if isinstance(exc, OSError) else exc from None
+                raise
+            except OSError as exc:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise _write_failed(exc, home) from None
         try:
             switch(home, release)
         except OSError as exc:
