@@ -258,7 +258,7 @@ def test_xlsx_with_a_lying_dimension_still_gives_every_row_and_column(tmp_path):
     assert b'<dimension ref="A1:D5"/>' in sheet
     rewrite_zip(path, {"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:D5"', b'ref="A1:B2"')})
 
-    segments = extract(path)
+    segments = [s for s in extract(path) if s.line]  # the rows (line 0: properties, names, comments …)
     assert [s.line for s in segments] == [1, 2, 3, 4, 5]
     assert segments[-1].text == "第5人\tx\ty\t13800138005"
 
@@ -285,7 +285,7 @@ def test_xls_renamed_to_xlsx_and_xlsx_renamed_to_xls_are_read_by_content(tmp_pat
     wb.active.append(["李四", "13900139000"])
     new = tmp_path / "新表.xls"
     wb.save(new)
-    assert texts(extract(new)) == "李四\t13900139000"
+    assert texts([s for s in extract(new) if s.line]) == "李四\t13900139000"
 
 
 def test_xls_exported_as_html_by_a_web_system(tmp_path):
@@ -675,6 +675,8 @@ def test_xlsx_comments_headers_footers_names_and_sheet_names_are_read(tmp_path):
     hidden = wb.create_sheet("底稿")
     hidden.sheet_state = "veryHidden"
     hidden["C7"].comment = Comment(in_hidden, "经办人")
+    in_properties = fakes.id18(rng)
+    wb.properties.creator = f"经办人 {in_properties}"
     path = tmp_path / "补贴.xlsx"
     wb.save(path)
 
@@ -686,6 +688,7 @@ def test_xlsx_comments_headers_footers_names_and_sheet_names_are_read(tmp_path):
     assert any(in_name in t for w, t in where.items() if w.startswith("名称“核对号”"))
     assert Segment(0, "工作表名称", in_title[:6] + "表") in found.segments
     assert in_hidden in where["工作表“底稿”单元格 C7 的批注"]
+    assert in_properties in where["文档属性"]
     assert found.unread == []
 
 
@@ -720,9 +723,12 @@ def test_xlsx_text_boxes_charts_and_embedded_objects(tmp_path):
 
 def test_docx_charts_smartart_and_embedded_objects(tmp_path):
     rng = random.Random(4242)
-    in_chart, in_art, in_embedded = fakes.id18(rng), fakes.id18(rng), fakes.id18(rng)
+    in_chart, in_art, in_embedded, in_author = (fakes.id18(rng) for _ in range(4))
     inner = write_docx(tmp_path / "inner.docx", para(f"身份证 {in_embedded}"))
     path = write_docx(tmp_path / "报告.docx", para("正文"), {
+        "docProps/core.xml": '<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+                             'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                             f"<dc:creator>王某 {in_author}</dc:creator></cp:coreProperties>",
         "word/charts/chart1.xml": '<?xml version="1.0"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/'
                                   f'drawingml/2006/chart"><c:v>{in_chart}</c:v></c:chartSpace>',
         "word/diagrams/data1.xml": '<?xml version="1.0"?><dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/'
@@ -734,6 +740,7 @@ def test_docx_charts_smartart_and_embedded_objects(tmp_path):
     found = ex.extract_all(path)
     text = texts(found.segments)
     assert in_chart in text and in_art in text
+    assert Segment(0, "文档属性", f"王某 {in_author}") in found.segments
     assert any(s.where.startswith("嵌入对象 Microsoft_Word_Document.docx") and in_embedded in s.text for s in found.segments)
     assert found.unread == ["嵌入对象 word/embeddings/oleObject1.bin"]
 

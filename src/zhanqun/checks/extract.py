@@ -507,10 +507,24 @@ def _texts_by(zf: zipfile.ZipFile, name: str, group: set[str], text_tags: set[st
                     elem.clear()
 
 
+_CORE_PROPERTIES = {"title", "subject", "creator", "keywords", "description", "lastModifiedBy", "category"}
+
+
+def _properties(zf: zipfile.ZipFile, names: set[str], out: _Out) -> None:
+    """The document properties (File → Properties): title, author, keywords, custom fields."""
+    if "docProps/core.xml" in names:
+        for _, text in _texts_by(zf, "docProps/core.xml", {"coreProperties"}, _CORE_PROPERTIES):
+            out.add(0, "文档属性", text)
+    if "docProps/custom.xml" in names:
+        for attrs, text in _texts_by(zf, "docProps/custom.xml", {"property"}, {"lpwstr", "lpstr", "bstr", "i4", "r8"}):
+            out.add(0, f"自定义属性“{attrs.get('name', '')}”", text)
+
+
 def _xlsx_package(zf: zipfile.ZipFile, out: _Out) -> None:
     from defusedxml.ElementTree import iterparse
 
     names = set(zf.namelist())
+    _properties(zf, names, out)
     book = "xl/workbook.xml" if "xl/workbook.xml" in names else next(
         (t for _, kind, t in _rels(zf, "", names) if kind == "officeDocument"), None)
     if book is None or book not in names:
@@ -651,7 +665,8 @@ def _read_docx(path: Path, out: _Out) -> None:
 
 
 def _docx_objects(zf: zipfile.ZipFile, folder: str, names: set[str], out: _Out) -> None:
-    """Charts and SmartArt (DrawingML text), and embedded objects, of a document."""
+    """Charts and SmartArt (DrawingML text), embedded objects and the properties of a document."""
+    _properties(zf, names, out)
     for name in sorted(names):
         sub, base = posixpath.split(name)
         if sub == posixpath.join(folder, "charts") and base.endswith(".xml"):
