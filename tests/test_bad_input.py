@@ -3,6 +3,7 @@ exit, no traceback, and leaves the published output untouched (issue 2 "Bad inpu
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -178,6 +179,137 @@ def case_missing_attachment(repo):
     return f"{NEWS}/bad.md", 5, "C106"
 
 
+# --- issue 10 §9: bad input that still broke ------------------------------------------------------------------
+
+
+def case_deep_flow_sequence(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags: " + "[" * 4000 + "乡村振兴" + "]" * 4000 + "\nsource:"))
+    return f"{NEWS}/bad.md", 5, "Y007"
+
+
+def case_deep_flow_mapping_in_cluster_config(repo):
+    path = repo / "content/cluster.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "extra: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
+                    encoding="utf-8")
+    return "content/cluster.yaml", len(path.read_text(encoding="utf-8").split("\n")) - 1, "Y007"
+
+
+def case_deep_block_mapping_in_unit_config(repo):
+    path = repo / "content/fgw/unit.yaml"
+    text = path.read_text(encoding="utf-8")
+    deep = "notes:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1500)) + " " * 1501 + "v: 1\n"
+    path.write_text(text + deep, encoding="utf-8")
+    return "content/fgw/unit.yaml", text.count("\n") + 21, "Y007"  # the 21st level
+
+
+def case_deep_block_sequence_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags:\n" + "- " * 2500 + "x\nsource:"))
+    return f"{NEWS}/bad.md", 6, "Y007"
+
+
+def case_escape_sequence_in_body(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + "\n会议强调，\x1b[2J\x1b[31m要抓好项目落地。\n")
+    return f"{NEWS}/bad.md", 10, "F007"
+
+
+def case_c1_control_in_title(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("推进会\n", "推进会\x9b1m\n", 1))
+    return f"{NEWS}/bad.md", 2, "F007"
+
+
+def case_yaml_escape_writes_a_control_character(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", 'author: "刘晓\\e[8m"'))
+    return f"{NEWS}/bad.md", 4, "F007"
+
+
+def case_character_reference_to_a_control_character(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + "\n项目&#x1B;[8m清单&#8;。\n")
+    return f"{NEWS}/bad.md", 10, "F007"
+
+
+def case_backspace_in_unit_config(repo):
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: 发改\b\b委")
+    return "content/fgw/unit.yaml", 2, "F007"
+
+
+def case_nul_after_the_binary_sniffing_window(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD + ("重点项目。" * 800 + "\n") * 3 + "末尾\x00\n")
+    return f"{NEWS}/bad.md", 12, "F007"
+
+
+def case_ten_thousand_character_title(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("县发改委召开重点项目推进会", "县" * 10_000))
+    return f"{NEWS}/bad.md", 2, "S003"
+
+
+def case_long_tag_and_attachment_title(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("source:", "tags: [" + "乡村振兴" * 20 + "]\nsource:"))
+    return f"{NEWS}/bad.md", 5, "S003"
+
+
+def case_long_unit_name(repo):
+    _replace(repo, "content/fgw/unit.yaml", "name: 示例县发展和改革委员会", "name: " + "示例县发展和改革委员会" * 30)
+    return "content/fgw/unit.yaml", 1, "S003"
+
+
+def case_utf16_with_bom(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.encode("utf-16"))
+    return f"{NEWS}/bad.md", 1, "F001"
+
+
+def case_utf16_be_without_bom(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.encode("utf-16-be"))
+    return f"{NEWS}/bad.md", 1, "F001"
+
+
+def case_utf32_unit_config(repo):
+    path = repo / "content/fgw/unit.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-32"))
+    return "content/fgw/unit.yaml", 1, "F001"
+
+
+def case_hash_and_space_in_attachment_name(repo):
+    _write(repo, "content/fgw/tzgg/attachments/申报表 #2.csv", "项目,金额\n道路,100\n")
+    return "content/fgw/tzgg/attachments/申报表 #2.csv", 0, "C020"
+
+
+def case_percent_in_item_name(repo):
+    _write(repo, f"{NEWS}/完成率100%.md", GOOD)
+    return f"{NEWS}/完成率100%.md", 0, "C020"
+
+
+def case_question_mark_in_folder_name(repo):
+    _write(repo, "content/fgw/tzgg/附件?/a.txt", "说明\n")
+    return "content/fgw/tzgg/附件?/", 0, "C020"
+
+
+def case_id_number_only_in_an_xlsx_comment(repo):
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.comments import Comment
+
+    from tests import fakes
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "补贴"])
+    wb.active.append(["张某", 1200])
+    wb.active["A2"].comment = Comment(f"身份证号 {fakes.id18(random.Random(77))}", "经办人")
+    path = repo / "content/fgw/tzgg/attachments/补贴名单.xlsx"
+    wb.save(path)
+    return "content/fgw/tzgg/attachments/补贴名单.xlsx", 0, "P001"
+
+
+def case_id_number_only_in_an_xlsx_footer(repo):
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests import fakes
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "金额"])
+    wb.active.oddFooter.center.text = f"经办人身份证 {fakes.id18(random.Random(78))}"
+    path = repo / "content/fgw/tzgg/attachments/项目表.xlsx"
+    wb.save(path)
+    return "content/fgw/tzgg/attachments/项目表.xlsx", 0, "P001"
+
+
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -227,3 +359,125 @@ def test_every_finding_in_a_file_is_reported(demo_repo, zq):
 
     codes = sorted(f["code"] for f in json.loads(result.out))
     assert codes == ["H001", "S001", "S004"]
+
+
+def test_check_output_never_drives_the_terminal(demo_repo, zq):
+    """Control characters quoted from a file (a key, a value, a file name) are shown as escapes (R2)."""
+    _write(demo_repo, f"{NEWS}/bad.md", GOOD.replace("source:", '"\\e]0;owned\\a\\e[31mtitel": x\nimportance: "重要\\u009b2J"\nsource:')
+           + "正文\x1b[2J\n")
+    _write(demo_repo, f"{NEWS}/x\x1b[31m.md", GOOD)
+    for fmt in ("text", "json"):
+        result = zq("check", "--root", demo_repo, "--format", fmt, "--jobs", "1")
+        assert result.code == 1
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.out + result.err), fmt
+        assert "\\x1b" in result.out and "\\x9b" in result.out
+    text = zq("check", "--root", demo_repo, "--jobs", "1").out
+    assert f"{NEWS}/x\\x1b[31m.md:0:0: C020 " in text
+    assert f"{NEWS}/bad.md:11:3: F007 " in text  # the raw ESC in the body
+    assert re.search(rf"{NEWS}/bad\.md:6:\d+: F007 引号中的转义", text)  # "\e" written as an escape in a key
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                            ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_wide_unicode_says_what_it_is_and_to_save_as_utf8(demo_repo, zq, encoding, name):
+    _write(demo_repo, f"{NEWS}/宽字符.md", GOOD.replace("3月5日", "３月５日，各乡镇") .encode(encoding))
+    result = zq("check", f"{NEWS}/宽字符.md", "--root", demo_repo)
+    assert result.code == 1
+    assert f"F001 文件是 {name} 编码，不是 UTF-8。" in result.out and "另存为" in result.out and "“UTF-8”" in result.out
+    assert "二进制" not in result.out
+
+
+def test_unsafe_names_are_refused_in_pre_commit_mode_too(demo_repo, zq):
+    rel = "content/fgw/tzgg/attachments/名单 (终稿).txt"
+    _write(demo_repo, rel, "无\n")
+    result = zq("check", rel, "--root", demo_repo)
+    assert result.code == 1 and f"{rel}:0:0: C020 " in result.out and "空格" in result.out
+    assert "名单-(终稿).txt" in result.out  # a name that works is suggested
+
+
+def test_chinese_file_names_build_links_that_resolve(demo_repo, zq):
+    """Chinese names (full-width brackets, +, digits) stay allowed; every link of the page reaches a file (R2)."""
+    import urllib.parse
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from bs4 import BeautifulSoup
+
+    folder = demo_repo / "content/fgw/tzgg"
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "金额"])
+    wb.save(folder / "attachments" / "2027年项目申报表（汇总）+附件.xlsx")
+    (folder / "attachments" / "填报说明_第2版.txt").write_text("按表填写。\n", encoding="utf-8")
+    _write(demo_repo, "content/fgw/tzgg/2026-10-08-申报通知.md", GOOD.replace(
+        "title: 县发改委召开重点项目推进会", "title: 关于报送申报表的通知\npublisher: 示例县发展和改革委员会").replace(
+        "author: 刘晓\n", "").replace("source: 示例县发展和改革委员会\n", "attachments:\n  - attachments/2027年项目申报表（汇总）+附件.xlsx\n")
+        + "\n填报前请阅读[填报说明](attachments/填报说明_第2版.txt)。\n")
+    assert zq("check", "--root", demo_repo, "--jobs", "1").code == 0
+    assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0
+    host = demo_repo / "output" / "fgw.shilixian.gov.cn"
+    page = next(p for p in host.rglob("*.html") if "关于报送申报表的通知</h1>" in p.read_text(encoding="utf-8"))
+    page_url = "https://fgw.shilixian.gov.cn/" + urllib.parse.quote(page.relative_to(host).as_posix())
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    targets = [a["href"] for a in soup.select("article a[href], section.attachments a[href]")
+               if "申报表" in a["href"] or "填报说明" in a["href"] or "%" in a["href"]]
+    assert len(targets) >= 2, targets
+    for href in targets:
+        resolved = urllib.parse.urlsplit(urllib.parse.urljoin(page_url, href))
+        assert resolved.netloc == "fgw.shilixian.gov.cn" and not resolved.query and not resolved.fragment, href
+        assert (host / urllib.parse.unquote(resolved.path).lstrip("/")).is_file(), href
+
+
+def test_deep_json_and_rule_data_are_messages_not_crashes(demo_repo, zq, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text('{"findings": ' + deep + "}", encoding="utf-8")
+    result = zq("check", "--root", demo_repo, "--baseline", baseline)
+    assert result.code == 2 and "基线文件" in result.err and "内部错误" not in result.err
+    site = demo_repo / "output" / "www.shilixian.gov.cn"
+    (site / "zhanqun-manifest.json").write_text(deep, encoding="utf-8")
+    verify = zq("verify", site)
+    assert verify.code == 1 and "D001" in verify.err and "内部错误" not in verify.err
+    _write(demo_repo, "rules/banned.yaml", "terms: " + "[" * 5000 + "]" * 5000 + "\n")
+    rules = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert rules.code == 2 and "rules/banned.yaml:1: Y007" in rules.err and "内部错误" not in rules.err
+
+
+def test_an_embedded_object_that_cannot_be_read_is_named(demo_repo, zq):
+    """A003 (a warning, like A001): the part is named so the reviewer knows what to open by hand (R4.2)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    import zipfile
+
+    path = demo_repo / "content/fgw/tzgg/attachments/带附件的表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "金额"])
+    wb.save(path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    rel = path.relative_to(demo_repo).as_posix()
+    assert f"{rel}:0:0: A003 附件中的嵌入对象 xl/embeddings/oleObject1.bin无法自动检查。" in result.out
+    assert result.code == 0  # a warning: a person decides
+
+
+def test_a_build_that_cannot_write_is_b003_and_leaves_the_output(demo_repo):
+    """RLIMIT_FSIZE makes every larger write fail with EFBIG, as a full disk or quota would (no root needed)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    before = tree_digest(demo_repo / "output")
+    theme = demo_repo / "themes/zhanqun/templates/base.html"
+    theme.write_text(theme.read_text(encoding="utf-8") + "<!-- 新版 -->\n", encoding="utf-8")  # every site rebuilds
+
+    def limit() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "build", "--root", str(demo_repo), "--jobs", "1"],
+                          env=env, capture_output=True, text=True, preexec_fn=limit)
+    assert done.returncode == 1, done.stderr
+    assert "B003" in done.stderr and "文件超过允许的大小" in done.stderr and "内部错误" not in done.stderr
+    assert tree_digest(demo_repo / "output") == before

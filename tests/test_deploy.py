@@ -179,3 +179,90 @@ def test_deploy_errors_are_clear(site, zq, tmp_path):
     blocked.write_text("", encoding="utf-8")
     unwritable = zq("deploy", PORTAL, "--from", site, "--to", blocked / "srv")
     assert unwritable.code == 1 and "无法写入部署目录" in unwritable.err and "Traceback" not in unwritable.err
+
+
+# --- a full disk (issue 10 §9, R6.2): a coded message, the partial copy removed, current untouched -------------
+
+
+def _grow(site: Path, commit: str, kib: int) -> None:
+    """A next build: ``kib`` KiB of new pages (so no hard link saves the space), manifest rewritten."""
+    bulk = site / "neu"
+    bulk.mkdir(exist_ok=True)
+    for i in range(kib // 16):
+        (bulk / f"{commit}-{i}.html").write_bytes(os.urandom(8 * 1024).hex().encode())
+    manifest.write(site, PORTAL, commit)
+
+
+def _tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real small filesystem: a tmpfs (needs root, as the CI container has; skipped where mounting is refused)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; the EFBIG test below covers the same path without it")
+    size_kib = {"value": 0}
+
+    def make(kib: int) -> Path:
+        size_kib["value"] = kib
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(mount)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+        return mount
+
+    yield make
+    if size_kib["value"]:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_during_deploy_leaves_current_and_no_partial_copy(site, zq, tiny_disk):
+    first_kib = _tree_size(site) // 1024
+    disk = tiny_disk(first_kib + 1024)  # room for the first release and about a megabyte more
+    assert zq("deploy", PORTAL, "--from", site, "--to", disk).code == 0
+    home = disk / PORTAL
+    first = (home / "current").resolve()
+    _grow(site, "feedface", 3 * 1024)  # the next build needs 3 MB more than there is
+    full = zq("deploy", PORTAL, "--from", site, "--to", disk)
+    assert full.code == 1, full.text
+    assert "D005" in full.err and "磁盘空间已满" in full.err and "current 仍指向原来的版本" in full.err
+    assert "Traceback" not in full.text and "内部错误" not in full.text
+    assert (home / "current").resolve() == first and zq("verify", home / "current").code == 0
+    assert [p.name for p in (home / "releases").iterdir()] == [first.name], "the partial copy must be removed"
+    assert json.loads((home / "history.json").read_text(encoding="utf-8")) == [first.name]
+    assert not [p for p in home.iterdir() if p.name.startswith((".current.", ".history."))]
+    # space freed: the same deploy goes through
+    shutil.rmtree(site / "neu")
+    _grow(site, "feedface", 256)
+    assert zq("deploy", PORTAL, "--from", site, "--to", disk).code == 0
+    assert (home / "current").resolve() != first
+
+
+def test_a_file_size_limit_during_deploy_is_a_coded_message(site, tmp_path):
+    """RLIMIT_FSIZE (no root needed): every write past the limit fails with EFBIG, as on a full quota."""
+    target = tmp_path / "srv"
+    (site / "big.html").write_bytes(b"<p>" + b"x" * 300_000 + b"</p>")
+    manifest.write(site, PORTAL, "b16f11e")
+
+    def limit() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write returns EFBIG instead of killing the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "deploy", PORTAL, "--from", str(site), "--to", str(target)],
+                          env=env, capture_output=True, text=True, preexec_fn=limit)
+    assert done.returncode == 1, done.stderr
+    assert "D005" in done.stderr and "文件超过允许的大小" in done.stderr and "Traceback" not in done.stderr
+    home = target / PORTAL
+    assert not (home / "current").exists()
+    assert list((home / "releases").iterdir()) == []
+
+
+@pytest.mark.parametrize("code", ["D001", "D002", "D003", "D004", "D005", "B001", "B002", "B003"])
+def test_codes_shown_by_deploy_and_build_are_documented(zq, code):
+    result = zq("rule", code)
+    assert result.code == 0 and result.out.startswith(code) and "如何修改" in result.out

@@ -258,7 +258,7 @@ def test_xlsx_with_a_lying_dimension_still_gives_every_row_and_column(tmp_path):
     assert b'<dimension ref="A1:D5"/>' in sheet
     rewrite_zip(path, {"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:D5"', b'ref="A1:B2"')})
 
-    segments = extract(path)
+    segments = [s for s in extract(path) if s.line]  # the rows (line 0: properties, names, comments …)
     assert [s.line for s in segments] == [1, 2, 3, 4, 5]
     assert segments[-1].text == "第5人\tx\ty\t13800138005"
 
@@ -285,7 +285,7 @@ def test_xls_renamed_to_xlsx_and_xlsx_renamed_to_xls_are_read_by_content(tmp_pat
     wb.active.append(["李四", "13900139000"])
     new = tmp_path / "新表.xls"
     wb.save(new)
-    assert texts(extract(new)) == "李四\t13900139000"
+    assert texts([s for s in extract(new) if s.line]) == "李四\t13900139000"
 
 
 def test_xls_exported_as_html_by_a_web_system(tmp_path):
@@ -622,3 +622,135 @@ def test_sheet_padded_to_the_last_column_hits_the_cell_limit(tmp_path, monkeypat
     rewrite_zip(path, {"xl/worksheets/sheet1.xml": sheet.encode()})
     monkeypatch.setattr(ex, "MAX_CELLS", 100_000)
     unreadable(path, "单元格")
+
+
+# --- what sits outside the cells and paragraphs (issue 10 §9, R4.2) -------------------------------------------
+
+import random  # noqa: E402
+
+from tests import fakes  # noqa: E402
+
+XDR = ('xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+PKG_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _rels(*rels: tuple[str, str, str]) -> str:
+    body = "".join(f'<Relationship Id="{i}" Type="{PKG_REL}/{kind}" Target="{target}"/>' for i, kind, target in rels)
+    return f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}</Relationships>'
+
+
+def _shape(text: str) -> str:
+    return (f"<xdr:twoCellAnchor><xdr:from/><xdr:to/><xdr:sp><xdr:txBody><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r>"
+            "</a:p></xdr:txBody></xdr:sp><xdr:clientData/></xdr:twoCellAnchor>")
+
+
+def _plain_xlsx(path: Path, cells: list[list[object]], title: str = "Sheet") -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = title
+    for row in cells:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_xlsx_comments_headers_footers_names_and_sheet_names_are_read(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.comments import Comment
+    from openpyxl.workbook.defined_name import DefinedName
+
+    rng = random.Random(1009)
+    in_comment, in_header, in_footer, in_name, in_title, in_hidden = (fakes.id18(rng) for _ in range(6))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "补贴"
+    ws.append(["姓名", "金额"])
+    ws.append(["张某", 1200])
+    ws["A2"].comment = Comment(f"本人身份证 {in_comment}", "经办人")
+    ws.oddHeader.center.text = f"联系人 {in_header}"
+    ws.oddFooter.right.text = f"复核 {in_footer}"
+    wb.defined_names["核对号"] = DefinedName("核对号", attr_text=f'"{in_name}"')
+    wb.create_sheet(in_title[:6] + "表")  # sheet names are text too (31 characters at most)
+    hidden = wb.create_sheet("底稿")
+    hidden.sheet_state = "veryHidden"
+    hidden["C7"].comment = Comment(in_hidden, "经办人")
+    in_properties = fakes.id18(rng)
+    wb.properties.creator = f"经办人 {in_properties}"
+    path = tmp_path / "补贴.xlsx"
+    wb.save(path)
+
+    found = ex.extract_all(path)
+    where = {s.where: s.text for s in found.segments}
+    assert in_comment in where["工作表“补贴”单元格 A2 的批注"]
+    assert in_header in where["工作表“补贴”页眉"] and "&" not in where["工作表“补贴”页眉"]
+    assert in_footer in where["工作表“补贴”页脚"]
+    assert any(in_name in t for w, t in where.items() if w.startswith("名称“核对号”"))
+    assert Segment(0, "工作表名称", in_title[:6] + "表") in found.segments
+    assert in_hidden in where["工作表“底稿”单元格 C7 的批注"]
+    assert in_properties in where["文档属性"]
+    assert found.unread == []
+
+
+def test_xlsx_text_boxes_charts_and_embedded_objects(tmp_path):
+    rng = random.Random(2027)
+    in_box, in_chart, in_embedded = fakes.id18(rng), fakes.id18(rng), fakes.id18(rng)
+    inner = _plain_xlsx(tmp_path / "inner.xlsx", [["身份证号"], [in_embedded]], "名单")
+    path = _plain_xlsx(tmp_path / "外层.xlsx", [["见附图"]])
+    chart = (f'<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/'
+             f'drawingml/2006/chart"><c:chart><c:title><c:tx><c:strRef><c:strCache><c:pt idx="0"><c:v>{in_chart}</c:v>'
+             "</c:pt></c:strCache></c:strRef></c:tx></c:title></c:chart></c:chartSpace>")
+    rewrite_zip(path, {
+        "xl/worksheets/_rels/sheet1.xml.rels": _rels(("rId1", "drawing", "../drawings/drawing1.xml"),
+                                                     ("rId2", "package", "../embeddings/Microsoft_Excel_Worksheet.xlsx"),
+                                                     ("rId3", "oleObject", "../embeddings/oleObject1.bin")).encode(),
+        "xl/drawings/drawing1.xml": f'<?xml version="1.0" encoding="UTF-8"?><xdr:wsDr {XDR}>{_shape("经办人 " + in_box)}'
+                                    f'{_shape("第二个形状")}</xdr:wsDr>'.encode(),
+        "xl/drawings/_rels/drawing1.xml.rels": _rels(("rId1", "chart", "../charts/chart1.xml")).encode(),
+        "xl/charts/chart1.xml": chart.encode(),
+        "xl/embeddings/Microsoft_Excel_Worksheet.xlsx": inner.read_bytes(),
+        "xl/embeddings/oleObject1.bin": make_ole("WordDocument", "李四".encode("utf-16-le")),
+        "xl/embeddings/oleObject2.bin": make_ole("Package", b"\0" * 10),  # embedded, but no sheet points at it
+    })
+    found = ex.extract_all(path)
+    where = {s.where: s.text for s in found.segments}
+    assert where["工作表“Sheet”第 1 个文本框或形状"] == f"经办人 {in_box}"
+    assert where["工作表“Sheet”第 2 个文本框或形状"] == "第二个形状"
+    assert in_chart in where["工作表“Sheet”的图表"]
+    assert where["嵌入对象 Microsoft_Excel_Worksheet.xlsx 的工作表“名单”第 2 行"] == in_embedded
+    assert found.unread == ["嵌入对象 xl/embeddings/oleObject1.bin", "嵌入对象 xl/embeddings/oleObject2.bin"]
+
+
+def test_docx_charts_smartart_and_embedded_objects(tmp_path):
+    rng = random.Random(4242)
+    in_chart, in_art, in_embedded, in_author = (fakes.id18(rng) for _ in range(4))
+    inner = write_docx(tmp_path / "inner.docx", para(f"身份证 {in_embedded}"))
+    path = write_docx(tmp_path / "报告.docx", para("正文"), {
+        "docProps/core.xml": '<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+                             'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                             f"<dc:creator>王某 {in_author}</dc:creator></cp:coreProperties>",
+        "word/charts/chart1.xml": '<?xml version="1.0"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/'
+                                  f'drawingml/2006/chart"><c:v>{in_chart}</c:v></c:chartSpace>',
+        "word/diagrams/data1.xml": '<?xml version="1.0"?><dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/'
+                                   'drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+                                   f"<a:p><a:r><a:t>{in_art}</a:t></a:r></a:p></dgm:dataModel>",
+    })
+    rewrite_zip(path, {"word/embeddings/Microsoft_Word_Document.docx": inner.read_bytes(),
+                       "word/embeddings/oleObject1.bin": make_ole("WordDocument", b"x" * 10)})
+    found = ex.extract_all(path)
+    text = texts(found.segments)
+    assert in_chart in text and in_art in text
+    assert Segment(0, "文档属性", f"王某 {in_author}") in found.segments
+    assert any(s.where.startswith("嵌入对象 Microsoft_Word_Document.docx") and in_embedded in s.text for s in found.segments)
+    assert found.unread == ["嵌入对象 word/embeddings/oleObject1.bin"]
+
+
+def test_an_embedded_workbook_inside_an_embedded_workbook_is_reported_not_read(tmp_path):
+    innermost = _plain_xlsx(tmp_path / "c.xlsx", [["最里层"]])
+    middle = _plain_xlsx(tmp_path / "b.xlsx", [["中间"]])
+    rewrite_zip(middle, {"xl/embeddings/c.xlsx": innermost.read_bytes()})
+    outer = _plain_xlsx(tmp_path / "a.xlsx", [["外层"]])
+    rewrite_zip(outer, {"xl/embeddings/b.xlsx": middle.read_bytes()})
+    found = ex.extract_all(outer)
+    assert "中间" in texts(found.segments) and "最里层" not in texts(found.segments)
+    assert found.unread == ["嵌入对象 b.xlsx 中的嵌入对象 xl/embeddings/c.xlsx"]

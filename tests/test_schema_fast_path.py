@@ -40,6 +40,13 @@ BREAKAGES = [
     lambda m: m.update(withdrawn={"date": "2026-01-01"}),
     lambda m: m.update(homepage="yes"),
     lambda m: m.update(push_to_portal=[""]),
+    # field limits (issue 10 §9): maxLength counts characters, not bytes, in both validators
+    lambda m: m.update(title="县" * 10_000),
+    lambda m: m.update(title="县" * 200),
+    lambda m: m.update(title="县" * 201),
+    lambda m: m.update(tags=["乡" * 31]),
+    lambda m: m.update(attachments=[{"file": "a.pdf", "title": "题" * 201}]),
+    lambda m: m.update(attachments=["附" * 300 + ".pdf"]),
 ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding
+from zhanqun.source import load_json
 
 VERSION = 1
 
@@ -43,7 +44,7 @@ def write(path: Path, findings: Sequence[Finding]) -> int:
 
 def read(path: Path) -> set[str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path.read_text(encoding="utf-8"))
         return {entry["fingerprint"] for entry in data["findings"]}
     except FileNotFoundError:
         raise UsageError(f"找不到基线文件 {path}。", hint="先用 zhanqun check --write-baseline 文件名 生成。") from None

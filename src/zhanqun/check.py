@@ -44,6 +44,7 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
         return structure
     # Structure findings about a changed file, or about the folder holding it (an undeclared column).
     findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in changed)]
+    findings += [f for rel in sorted(changed) if _published(cluster, rel) for f in cluster_mod.unsafe_names(rel)]
     gates = gates_mod.for_data(ruledata.load(root), bulk=False, allow=gates_mod.allowed_domains(cluster.config))
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
     # A link (or a path through a linked folder) is C011 from the structure scan, and is never read.
@@ -98,6 +99,13 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
             if unit is not None:
                 findings += labels.check_unit(unit, rel, cluster.unit_docs[unit.id].locate)
     return findings
+
+
+def _published(cluster, rel: str) -> bool:
+    """``rel`` is inside a declared column folder (so published at its own path)."""
+    parts = rel.split("/")
+    unit = cluster.units.get(parts[1]) if len(parts) > 3 and parts[0] == "content" else None
+    return unit is not None and parts[2] in unit.columns
 
 
 def exit_code(findings: Sequence[Finding], strict: bool = False) -> int:

@@ -334,7 +334,7 @@ def verify(site: Path, root: Path, allowed_signers: Path | None, deployed_ref: s
         click.echo(f"版本：{found.stale}")
     for label, paths in (("被改动", found.changed), ("多出", found.added), ("缺失", found.missing)):
         for rel in paths:
-            click.echo(f"{label}：{rel}")
+            click.echo(output.visible(f"{label}：{rel}"))  # an added file may be named to drive the terminal
     if found.clean:
         signed = "，清单签名有效" if signers is not None else ""
         output.info(f"{site}：{len(data['files'])} 个文件与清单一致{signed}（提交 {str(data.get('commit'))[:10]}，构建于 {data.get('built_at')}）。")

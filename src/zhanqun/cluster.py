@@ -77,6 +77,14 @@ DUPLICATE_COLUMN = define(
     fix="给其中一个栏目换一个 id。",
     requirement="R1.5",
 )
+UNSAFE_FILE_NAME = define(
+    "C020", "unsafe-file-name", Severity.ERROR, "文件名或目录名中有网址不能直接使用的字符。",
+    why="栏目中的每个文件都按原名发布成网址。空格、#、?、%、引号、<>、反斜杠、冒号和控制字符在网址里有特殊含义，"
+        "这样命名的附件或页面链接打开是 404；中文文件名可以正常使用。",
+    example="content/fgw/tzgg/attachments/申报表 #2.xlsx（# 之后的部分被浏览器当作页内位置）",
+    fix="给文件改名，只用中文、字母、数字、- 和 _（如 申报表-2.xlsx），并同时修改正文和头信息中的链接。",
+    requirement="R2, R3.9",
+)
 
 RESERVED_NAME = define(
     "C013", "reserved-item-name", Severity.ERROR, "条目文件名 index 或 index_数字 是保留名。",
@@ -97,6 +105,32 @@ COMMITTED_CACHE = define(
 
 ITEM_SUFFIX = ".md"
 _RESERVED_STEM = re.compile(r"index(_\d+)?", re.IGNORECASE)
+# Characters a URL path cannot carry as they are (RFC 3986 delimiters, "unsafe" characters), plus any space
+# (also U+3000) and control or invisible formatting character. Chinese and other letters are fine.
+_UNSAFE_NAME = re.compile(r"[\s#?%\"'<>\\:|^`{}\[\]\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def unsafe_names(rel: str) -> list[Finding]:
+    """C020 for each name below the column folder of ``content/<unit>/<column>/…`` that a URL cannot carry
+    (a folder's path ends with "/")."""
+    is_dir = rel.endswith("/")
+    parts = rel.rstrip("/").split("/")
+    findings = []
+    for depth in range(3, len(parts)):
+        bad = sorted(set(_UNSAFE_NAME.findall(parts[depth])))
+        if bad:
+            where = "/".join(parts[: depth + 1]) + ("/" if depth < len(parts) - 1 or is_dir else "")
+            shown = "、".join("空格" if c == " " else "全角空格" if c == "\u3000" else
+                             c if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}" for c in bad)
+            findings.append(Finding(where, 0, 0, UNSAFE_FILE_NAME, f"名称“{parts[depth]}”含有网址不能直接使用的字符：{shown}。",
+                                    f"改名为只含中文、字母、数字、- 和 _ 的名称（如 {_safe_name(parts[depth])}），"
+                                    "并同时修改正文和头信息中指向它的链接。"))
+    return findings
+
+
+def _safe_name(name: str) -> str:
+    safe = re.sub(r"-+(?=\.[^.]*$)", "", re.sub(r"-{2,}", "-", _UNSAFE_NAME.sub("-", name)))
+    return safe.strip("-") or "file"
 _ASSET_DIRS = {"attachments", "images", "files", "img"}
 
 
@@ -450,8 +484,14 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
         if not want_items and attachments is None:
             continue
         found = []
+        named: set[str] = set()
         for path in _regular_files(entry.path):
             name = path.rsplit("/", 1)[1]
+            item_rel = path.removeprefix(content_root)
+            if column is not None and _UNSAFE_NAME.search(item_rel):  # published at its own path: C020
+                fresh = [f for f in unsafe_names(item_rel) if f.path not in named]
+                named.update(f.path for f in fresh)
+                findings += fresh
             if name.endswith(ITEM_SUFFIX):
                 if want_items:
                     found.append((path, path.removeprefix(content_root)))

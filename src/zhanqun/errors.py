@@ -36,3 +36,21 @@ class FindingsError(ZhanqunError):
     def __init__(self, findings: list) -> None:  # list[Finding]
         super().__init__(f"存在 {len(findings)} 个错误，已停止。")
         self.findings = findings
+
+
+_DISK_PROBLEMS = {"ENOSPC": "磁盘空间已满", "EDQUOT": "超出磁盘配额", "EFBIG": "文件超过允许的大小",
+                  "EIO": "磁盘读写错误", "EROFS": "磁盘是只读的"}
+
+
+def disk_problem(exc: OSError) -> str:
+    """What an OSError writing files means, in Chinese: a full disk above all."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _DISK_PROBLEMS.get(name) or exc.strerror or str(exc)
+
+
+def is_disk_full(exc: OSError) -> bool:
+    import errno
+
+    return errno.errorcode.get(exc.errno or 0, "") in ("ENOSPC", "EDQUOT", "EFBIG", "EIO")

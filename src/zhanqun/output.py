@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 import click
 
 from zhanqun.findings import Finding, Severity
 
+# What a message quotes from a file (a title, a file name) must not drive the terminal: C0 controls but the
+# newline, DEL, the C1 controls (U+009B is a one-byte CSI) and bidi overrides are shown as \x1b, \u202e.
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as an escape."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
 
 def findings_text(findings: Sequence[Finding]) -> str:
     lines = []
     for f in sorted(findings):
-        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}")
+        lines.append(visible(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"))
         if f.hint:
-            lines.append(f"    提示：{f.hint}")
+            lines.append(f"    提示：{visible(f.hint)}")
     return "\n".join(lines)
 
 
 def findings_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in sorted(findings)], ensure_ascii=False, indent=2)
+    # json escapes C0 itself; C1 and bidi characters it would pass on raw (ensure_ascii=False)
+    records = [{k: visible(v) if isinstance(v, str) else v for k, v in f.as_dict().items()} for f in sorted(findings)]
+    return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 def summary(findings: Sequence[Finding]) -> str:
@@ -41,11 +53,11 @@ def print_findings(findings: Sequence[Finding], fmt: str = "text") -> None:
 
 
 def info(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(visible(message), err=True)
 
 
 def error(message: str) -> None:
-    click.echo(f"错误：{message}", err=True)
+    click.echo(f"错误：{visible(message)}", err=True)
 
 
 def crash(log_path: str) -> None:

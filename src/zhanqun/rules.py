@@ -6,10 +6,12 @@ import difflib
 
 from zhanqun import cluster, schemas, source  # noqa: F401 - they define rules
 from zhanqun.audit import report as _audit_report, signatures as _audit_signatures  # noqa: F401 - the V rules
+from zhanqun.build import rules as _build_rules  # noqa: F401 - the B rules
 from zhanqun.checks import (  # noqa: F401
     attachments, banned, files, html_safety, images, labels, links, personal_data, references, secrets, spam, suppressions,
     wording,
 )
+from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 
@@ -29,7 +31,7 @@ _FAMILIES = {
     "F": "文件", "Y": "YAML", "S": "头信息与配置的结构（R4.1）", "C": "站群结构与条目之间的关系（R1、R2）",
     "H": "HTML 安全（R4.8）", "P": "个人信息（R4.2）", "M": "涉密信息（R4.3）", "X": "禁止发布的内容（R4.4）",
     "W": "错敏词（R4.5）", "L": "链接（R4.6）", "I": "图片（R4.7）", "A": "附件（R4.2）", "N": "豁免注释（R4）",
-    "V": "审核链审计（R5、R8）",
+    "V": "审核链审计（R5、R8）", "B": "构建（R3.1）", "D": "部署与防篡改（R6.2、R6.3）",
 }
 
 

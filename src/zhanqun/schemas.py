@@ -146,14 +146,23 @@ class SchemaSet:
         if self._fast is not None and self._fast[name].is_valid(data):
             return findings
         props = self.properties(name)
-        for error in sorted(self._validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        errors = sorted(self._validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        too_long = {tuple(e.absolute_path) for e in errors if e.validator == "maxLength"}
+        for error in errors:
             path = tuple(error.absolute_path)
-            if path in skip:
-                continue
+            if path in skip or (path in too_long and error.validator != "maxLength"):
+                continue  # a value too long is told once: its pattern or other checks would only repeat it
             findings.extend(self._explain(error, path, props, doc_locate, rel))
         return findings
 
     def _explain(self, error, path, props, doc_locate, rel) -> list[Finding]:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            # "not valid under any of the given schemas" helps nobody: explain the branch of the value's own type
+            same_type = [e for e in error.context if e.validator != "type"] or list(error.context)
+            from jsonschema.exceptions import best_match
+
+            sub = best_match(same_type)
+            return self._explain(sub, tuple(sub.absolute_path), props, doc_locate, rel)
         where = _where(path)
         description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
         line, col = doc_locate(path)
@@ -189,6 +198,9 @@ class SchemaSet:
             message, hint = f"{where}的格式不对：{value}。", description or f"应符合 {error.validator_value}"
         elif error.validator == "minLength":
             message, hint = f"{where}不能为空。", description or "填写内容或删除这一行。"
+        elif error.validator == "maxLength":
+            message = f"{where}太长：{len(error.instance)} 个字，最多 {error.validator_value} 个字。"
+            hint = "精简文字；长篇内容请写在正文中。" + (f"（{description}）" if description else "")
         elif error.validator == "minItems":
             message, hint = f"{where}至少要有 {error.validator_value} 项。", description or ""
         else:

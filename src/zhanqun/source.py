@@ -15,11 +15,15 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from zhanqun.findings import Finding, Severity, define
 
 # A 50 MB "Markdown file" is a mistake (a pasted scan, a database dump), not an article.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Front matter needs 3 levels (attachments: - file: …), the deepest config 4. Thousands of levels are an attack
+# or an accident, and every recursive reader after the parser (validators, messages) would overflow on them.
+MAX_DEPTH = 20
 
 NOT_UTF8 = define(
     "F001", "not-utf8", Severity.ERROR, "文件不是 UTF-8 编码。",
@@ -63,6 +67,14 @@ NO_FRONT_MATTER = define(
     fix="在文件第一行写 ---，写完头信息后再写一行 ---，再写正文。可以用 zhanqun new 生成模板。",
     requirement="R2",
 )
+CONTROL_CHARACTER = define(
+    "F007", "control-character", Severity.ERROR, "文件中有不可见的控制字符。",
+    why="控制字符（如 ESC、退格、响铃）在网页上看不见，却会改变终端和日志的显示，还可能藏起审核人看不到的内容；"
+        "审核时看到的文字必须就是发布的文字，因此不替换、直接报错。",
+    example="从某些系统复制的文字里带有 ESC（\\x1b）或 \\x08 等字符。",
+    fix="删除所指位置的不可见字符（可在编辑器中打开“显示不可见字符”），或重新输入该段文字。",
+    requirement="R2, R4.1",
+)
 YAML_SYNTAX = define(
     "Y001", "yaml-syntax", Severity.ERROR, "YAML 格式错误。",
     why="头信息和配置文件用 YAML 书写，格式错误时无法读取。",
@@ -103,6 +115,13 @@ YAML_NOT_MAPPING = define(
     why="文件顶层必须是一组键值。",
     example="- title: ……（顶层写成了列表）",
     fix="每行写成 键: 值，例如 title: 关于……的通知。",
+    requirement="R2, R4.1",
+)
+YAML_TOO_DEEP = define(
+    "Y007", "yaml-too-deep", Severity.ERROR, f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）。",
+    why="头信息和配置最多只需要三四层嵌套；成千上万层的嵌套会让读取程序崩溃，多半是误粘贴或恶意构造。",
+    example="tags: [[[[[[[[[[[[[[[[[[[[[[乡村振兴]]]]]]]]]]]]]]]]]]]]]]",
+    fix="检查所指行附近的方括号 [ ]、花括号 { } 和缩进，把值改成普通的列表或文字。",
     requirement="R2, R4.1",
 )
 
@@ -197,6 +216,10 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Finding]]:
     """Decode UTF-8, reporting BOM, other encodings, binary content and CRLF line endings."""
     findings: list[Finding] = []
+    wide = _wide_unicode(data)
+    if wide:
+        return None, [Finding(rel, 1, 1, NOT_UTF8, f"文件是 {wide} 编码，不是 UTF-8。",
+                              "用记事本或 WPS 打开，“另存为”时编码选“UTF-8”（不要选 Unicode 或 UTF-16）。")]
     if _looks_binary(data):
         return None, [Finding(rel, 0, 0, BINARY, "这是二进制文件（如图片、Word 文档或压缩包），不是文本。",
                               "正文请写成 Markdown 文本；文档作为附件放到 attachments/ 目录。")]
@@ -222,7 +245,79 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Finding]]:
         findings.append(Finding(rel, line, 0, CRLF, "文件使用 Windows 换行（CRLF）。",
                                 "把编辑器的换行符改为 LF 后保存，或执行 git config core.autocrlf input。"))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, findings
+    return text, findings + control_characters(text, rel)
+
+
+# C0 controls but tab and newline (CR is F003), DEL and the C1 controls (U+0080–U+009F, CSI among them).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MAX_CONTROL_FINDINGS = 5
+# In a parsed value a tab or line break is text; a carriage return written as "\r" is not.
+_VALUE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_characters(text: str, rel: str) -> list[Finding]:
+    """Control characters, at their line and column (the first few: one pasted block can hold thousands)."""
+    findings: list[Finding] = []
+    for match in CONTROL_RE.finditer(text):
+        if match.group() == "\r":
+            continue  # reported as CRLF
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        findings.append(Finding(rel, line, column, CONTROL_CHARACTER,
+                                f"第 {column} 个字符是不可见的控制字符 U+{ord(match.group()):04X}。",
+                                "删除这个字符（在编辑器中打开“显示不可见字符”可以看到它），或重新输入这段文字。"))
+        if len(findings) == _MAX_CONTROL_FINDINGS:
+            return findings
+    return findings + _control_references(text, rel, _MAX_CONTROL_FINDINGS - len(findings))
+
+
+# "&#27;" in Markdown becomes a raw ESC in the page (HTML maps C1 references to Windows-1252 letters, not these).
+_CONTROL_REFERENCE_RE = re.compile(r"&#(?:[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|127));")
+
+
+def _control_references(text: str, rel: str, room: int) -> list[Finding]:
+    findings = []
+    for match in _CONTROL_REFERENCE_RE.finditer(text, 0) if "&#" in text else ():
+        if len(findings) == room:
+            break
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        findings.append(Finding(rel, line, column, CONTROL_CHARACTER,
+                                f"字符引用 {match.group()} 在网页上会变成不可见的控制字符。",
+                                "删除这个字符引用，只写看得见的文字。"))
+    return findings
+
+
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _wide_unicode(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when ``data`` is text in one of them (Windows' "Unicode"), with or without a BOM."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:4096]
+    for name, width, codecs in (("UTF-32", 4, ("utf-32-le", "utf-32-be")), ("UTF-16", 2, ("utf-16-le", "utf-16-be"))):
+        sample = head[: len(head) - len(head) % width]
+        for codec in codecs:
+            if sample and _plausible_text(sample, codec):
+                return name
+    return None
+
+
+def _plausible_text(sample: bytes, codec: str) -> bool:
+    """Decodes as ``codec`` to printable text with line breaks and no NULs: ASCII in UTF-16 has a NUL every
+    second byte, which no UTF-8 text has, and Chinese in UTF-16 without a BOM still has its newlines."""
+    if b"\x00" not in sample and not sample.count(b"\n\x00") and not sample.count(b"\x00\n"):
+        return False
+    try:
+        text = sample.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    if "\n" not in text and len(text) > 80:
+        return False
+    return bool(text) and not CONTROL_RE.search(text.replace("\r", "")) and "\x00" not in text
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -252,6 +347,9 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
     findings = _prescan(text, rel, first_line)
     if any(f.code in (YAML_TAB, YAML_ALIAS, YAML_FULLWIDTH_COLON) for f in findings):
         return None, findings  # parsing would only add a confusing second message (or expand a bomb)
+    deep = too_deep(text, rel, first_line)
+    if deep is not None:
+        return None, findings + [deep]
     try:
         data = _FAST.load(text)
     except DuplicateKeyError as exc:
@@ -276,7 +374,70 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
         findings.append(Finding(rel, first_line, 1, YAML_NOT_MAPPING, "顶层必须是“键: 值”的形式。",
                                 "每行写成 键: 值，例如 title: 关于……的通知。"))
         return None, findings
-    return YamlDoc(data, text, rel, first_line), findings
+    doc = YamlDoc(data, text, rel, first_line)
+    return doc, findings + _escaped_controls(doc)
+
+
+def _escaped_controls(doc: YamlDoc) -> list[Finding]:
+    """Control characters written as YAML escapes ("\\e", "\\x1b", "\\u009b" in double quotes): the file's
+    bytes are clean, the value is not. Only double-quoted text can hold them, so other text skips the walk."""
+    if '"' not in doc.text or "\\" not in doc.text:
+        return []
+    findings: list[Finding] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
+    while stack and len(findings) < _MAX_CONTROL_FINDINGS:
+        path, node = stack.pop()
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in children:
+            strings = [s for s in (key, value) if isinstance(s, str)]
+            bad = next((m for s in strings if (m := _VALUE_CONTROL_RE.search(s))), None)
+            if bad is not None:
+                line, col = doc.locate(path + (key,))
+                findings.append(Finding(doc.path, line, col, CONTROL_CHARACTER,
+                                        f"引号中的转义写出了不可见的控制字符 U+{ord(bad.group()):04X}。",
+                                        "删除这个转义（如 \\e、\\x1b、\\b），只写看得见的文字。"))
+            elif isinstance(value, (dict, list)):
+                stack.append((path + (key,), value))
+    return findings
+
+
+def too_deep(text: str, rel: str, first_line: int = 1) -> Finding | None:
+    """The first collection nested deeper than MAX_DEPTH, found from the parser's events (a flat stream, no
+    recursion) before anything builds the nested value. Shallow text skips the event pass."""
+    if not _could_be_deep(text):
+        return None
+    depth = 0
+    try:
+        for event in _FAST.parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+                    return Finding(rel, line, col, YAML_TOO_DEEP, f"YAML 嵌套超过 {MAX_DEPTH} 层。",
+                                   "检查这一行附近的方括号 [ ]、花括号 { } 和缩进，改成普通的列表或文字。")
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except (YAMLError, RecursionError, ValueError):
+        return None  # a syntax error: the loader reports it with its line
+    return None
+
+
+def _could_be_deep(text: str) -> bool:
+    """Cheap bound: each level needs an opening bracket or more leading indentation (or a "- " on the line)."""
+    brackets = text.count("[") + text.count("{")
+    lead = max((len(m.group()) for m in re.finditer(r"^[ \-?:]*", text, re.MULTILINE)), default=0)
+    return brackets + lead >= MAX_DEPTH // 2
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` whose only error is ValueError: thousands of nested brackets would overflow the decoder."""
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON 嵌套层数过多") from None
 
 
 def load_yaml_file(path: Path, rel: str) -> tuple[YamlDoc | None, list[Finding]]:

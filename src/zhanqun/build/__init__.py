@@ -15,9 +15,10 @@ from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
 from zhanqun.build import pelican_run, publish
+from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.deploy import manifest
-from zhanqun.errors import FindingsError, ZhanqunError
+from zhanqun.errors import FindingsError, ZhanqunError, disk_problem, is_disk_full
 from zhanqun.findings import Severity
 
 __all__ = ["BuildReport", "build_cluster"]
@@ -71,7 +72,7 @@ def _exclusive(output: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ZhanqunError(f"另一个构建正在写入 {output}，请等它结束后再试。", code="B002") from None
+            raise ZhanqunError(f"另一个构建正在写入 {output}，请等它结束后再试。", code=BUILD_RUNNING) from None
         yield
 
 
@@ -82,8 +83,14 @@ def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report
     try:
         _build_all([(v, staging_root / v.host) for v, _ in todo], jobs)
         commit = manifest.commit_of(todo[0][0].cluster.root)
-        for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
-            manifest.write(staging_root / view.host, view.host, commit, key_text)
+        try:
+            for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
+                manifest.write(staging_root / view.host, view.host, commit, key_text)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            raise ZhanqunError(f"写入构建清单时{disk_problem(exc)}，输出目录保持原样。", code=BUILD_DISK_FULL,
+                               hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。") from None
         # Every site built: only now does anything in the output change.
         for view, print_ in todo:
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)
@@ -100,7 +107,9 @@ def _build_one(index: int) -> str | None:
         pelican_run.run(view, staging)
     except ZhanqunError as exc:
         return str(exc)
-    except Exception:  # noqa: BLE001 - the traceback goes to a log file, never to the editor
+    except Exception as exc:  # noqa: BLE001 - the traceback goes to a log file, never to the editor
+        if isinstance(exc, OSError) and is_disk_full(exc):
+            return f"{BUILD_DISK_FULL}: 站点 {view.host} 构建时{disk_problem(exc)}（{exc.filename or staging}）。"
         fd, log = tempfile.mkstemp(prefix=f"zhanqun-build-{view.host}-", suffix=".log")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             traceback.print_exc(file=handle)
@@ -117,5 +126,8 @@ def _build_all(work: list[tuple[SiteView, Path]], jobs: int) -> None:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
             results = pool.map(_build_one, range(len(work)), chunksize=1)
     failures = [r for r in results if r]
+    if failures and all(f.startswith(BUILD_DISK_FULL) for f in failures):
+        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=BUILD_DISK_FULL,
+                           hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。")
     if failures:
-        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code="B001")
+        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=SITE_FAILED)

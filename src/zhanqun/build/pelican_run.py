@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from zhanqun.build import state
+from zhanqun.build.rules import SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.errors import ZhanqunError
 
@@ -65,4 +66,4 @@ def run(view: SiteView, staging: Path) -> None:
 class SiteBuildError(ZhanqunError):
     def __init__(self, host: str, detail: str) -> None:
         super().__init__(f"站点 {host} 构建失败：{detail}", hint="输出目录保持原样。这通常是模板或插件的问题，请联系电子政务办。",
-                         code="B001")
+                         code=SITE_FAILED)

@@ -25,6 +25,14 @@ NO_TEXT = define(
     fix="尽量上传带文字的 PDF 或 OFD；扫描件须由审核人逐页检查个人信息和密级标志。",
     requirement="R4.2, R2.8",
 )
+PART_UNREAD = define(
+    "A003", "attachment-part-unreadable", Severity.WARNING, "附件中有部分内容（如嵌入的对象）无法自动检查，需要人工审核。",
+    why="表格和文档里除了单元格和正文，还有批注、文本框、页眉页脚、图表和嵌入的其他文件；"
+        "身份证号藏在读不出的嵌入对象里，自动检查就发现不了。",
+    example="Excel 中用“插入→对象”嵌入了一个旧版 Word 文档（oleObject1.bin）",
+    fix="删除嵌入的对象，把其内容另存为 PDF、DOCX 或 XLSX 单独作为附件；确需保留的，由审核人打开附件逐一检查。",
+    requirement="R4.2, R2.8",
+)
 
 # Some PDF generators space every glyph, so pypdf returns "4 1 9 9 0 0 …": rejoin runs of single digits.
 _SPACED_DIGITS = re.compile(r"(?:\d ){5,}\d[Xx]?")
@@ -39,10 +47,14 @@ def scan(path: Path, rel: str, gates) -> list[Finding]:
 
     findings: list[Finding] = []
     try:
-        for segment in extract.extract(path):
+        found = extract.extract_all(path)
+        for segment in found.segments:
             text = _SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), segment.text)
             doc = Text(text, rel, segment.line, where=segment.where)
             findings += gates.scan_attachment_text(doc)
+        findings += [Finding(rel, 0, 0, PART_UNREAD, f"附件中的{part}无法自动检查。",
+                             "删除该对象，或把它的内容另存为 PDF、DOCX、XLSX 单独上传；否则由审核人人工检查。", key=part)
+                     for part in found.unread]
     except extract.NoText as exc:
         findings.append(Finding(rel, 0, 0, NO_TEXT, f"{exc.reason}", "由审核人逐页检查个人信息和密级标志。"))
     except extract.Unreadable as exc:

@@ -78,12 +78,25 @@ def _corrupt(kind: str) -> str:
     return f"{kind} 文件已损坏、扩展名与实际格式不符，或用了不支持的写法，读不出内容。"
 
 
+@dataclasses.dataclass(frozen=True)
+class Extraction:
+    """The text of an attachment, and the parts of it that could not be read (to be checked by hand)."""
+
+    segments: list[Segment]
+    unread: list[str]  # Chinese names of parts: "嵌入对象 xl/embeddings/oleObject1.bin"
+
+
 def extract(path: Path | str) -> list[Segment]:
     """The text of an attachment, in document order; raises :class:`Unreadable`.
 
     Segments without visible text are left out. The whole file is read before anything is returned, so a file
     that turns out to be unreadable half-way yields no partial result.
     """
+    return extract_all(path).segments
+
+
+def extract_all(path: Path | str, _depth: int = 0) -> Extraction:
+    """:func:`extract` with the list of parts that could not be read (embedded objects, unknown drawings)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -102,7 +115,7 @@ def extract(path: Path | str) -> list[Segment]:
 
     kind = _sniff(suffix, head)
     reader = _READERS[kind]
-    out = _Out()
+    out = _Out(_depth)
     with _quiet():
         try:
             reader(path, out)
@@ -114,7 +127,7 @@ def extract(path: Path | str) -> list[Segment]:
             if _is_defused(exc):
                 raise Unreadable("文件中含有不安全的 XML 结构（实体声明），已拒绝读取。") from exc
             raise Unreadable(_corrupt(_SUFFIX_NAMES[suffix])) from exc
-    return out.segments
+    return Extraction(out.segments, out.unread)
 
 
 # --- plumbing -------------------------------------------------------------------------------------------------
@@ -123,10 +136,12 @@ def extract(path: Path | str) -> list[Segment]:
 class _Out:
     """Collects segments and enforces the text and work limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, depth: int = 0) -> None:
         self.segments: list[Segment] = []
+        self.unread: list[str] = []  # parts of the file that could not be read (an embedded object …), in Chinese
         self.chars = 0
         self.cells = 0
+        self.depth = depth  # how deep inside embedded documents this file is
 
     def add(self, line: int, where: str, text: str) -> None:
         if not text or text.isspace():
@@ -297,6 +312,8 @@ def _read_xlsx(path: Path, out: _Out) -> None:
                     out.add(number, f"{where}第 {number} 行", _row_text(row))
         finally:
             wb.close()
+    with _open_zip(path, "XLSX") as zf:
+        _xlsx_package(zf, out)
 
 
 def _read_xls(path: Path, out: _Out) -> None:
@@ -438,6 +455,179 @@ def _text_lines(text: str, out: _Out) -> None:
         out.add(number, f"第 {number} 行", line)
 
 
+# --- what is outside the cells and paragraphs: comments, shapes, charts, headers, embedded objects ------------
+# openpyxl's fast read-only mode reads only cell values; these parts are read from the package's XML directly.
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEET_HF = re.compile(rb"<(?:\w+:)?headerFooter\b.*?</(?:\w+:)?headerFooter>", re.DOTALL)
+_HF_CODES = re.compile(r'&(?:"[^"]*"|\d+|[LCRPNDTFAGBIUESXYKHO&]|K[0-9A-Fa-f]{6})')
+_DEFAULT_SHEET_NAME = re.compile(r"(?:Sheet|工作表|Chart)\s*\d*")
+_EMBEDDED_READABLE = {".xlsx", ".docx", ".xlsm", ".docm"}
+MAX_EMBED_DEPTH = 1  # an embedded workbook is read; what it embeds in turn is reported as not read
+
+
+def _rels(zf: zipfile.ZipFile, part: str, names: set[str]) -> list[tuple[str, str, str]]:
+    """(id, type, target part) of the relationships of ``part`` (external targets left out)."""
+    from defusedxml.ElementTree import parse
+
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in names:
+        return []
+    with zf.open(rels) as fh:
+        return [(r.get("Id", ""), r.get("Type", "").rpartition("/")[2], _zip_path(folder, r.get("Target", "")))
+                for r in parse(fh).getroot() if r.get("TargetMode") != "External"]
+
+
+def _texts_by(zf: zipfile.ZipFile, name: str, group: set[str], text_tags: set[str]) -> Iterator[tuple[dict, str]]:
+    """(attributes of each ``group`` element, the text of the ``text_tags`` inside it, paragraphs on lines)."""
+    from defusedxml.ElementTree import iterparse
+
+    with zf.open(name) as fh:
+        pieces: list[str] | None = None
+        attrs: dict = {}
+        depth = 0
+        for event, elem in iterparse(fh, events=("start", "end")):
+            tag = _local(elem.tag)
+            if event == "start":
+                if tag in group:
+                    depth += 1
+                    if depth == 1:
+                        pieces, attrs = [], dict(elem.attrib)
+                continue
+            if pieces is not None and tag in text_tags:
+                pieces.append(elem.text or "")
+            elif pieces is not None and tag == "p":
+                pieces.append("\n")
+            elif tag in group:
+                depth -= 1
+                if depth == 0 and pieces is not None:
+                    yield attrs, "".join(pieces).strip()
+                    pieces = None
+                    elem.clear()
+
+
+_CORE_PROPERTIES = {"title", "subject", "creator", "keywords", "description", "lastModifiedBy", "category"}
+
+
+def _properties(zf: zipfile.ZipFile, names: set[str], out: _Out) -> None:
+    """The document properties (File → Properties): title, author, keywords, custom fields."""
+    if "docProps/core.xml" in names:
+        for _, text in _texts_by(zf, "docProps/core.xml", {"coreProperties"}, _CORE_PROPERTIES):
+            out.add(0, "文档属性", text)
+    if "docProps/custom.xml" in names:
+        for attrs, text in _texts_by(zf, "docProps/custom.xml", {"property"}, {"lpwstr", "lpstr", "bstr", "i4", "r8"}):
+            out.add(0, f"自定义属性“{attrs.get('name', '')}”", text)
+
+
+def _xlsx_package(zf: zipfile.ZipFile, out: _Out) -> None:
+    from defusedxml.ElementTree import iterparse
+
+    names = set(zf.namelist())
+    _properties(zf, names, out)
+    book = "xl/workbook.xml" if "xl/workbook.xml" in names else next(
+        (t for _, kind, t in _rels(zf, "", names) if kind == "officeDocument"), None)
+    if book is None or book not in names:
+        return
+    targets = {rid: target for rid, _, target in _rels(zf, book, names)}
+    sheets: list[tuple[str, str]] = []
+    with zf.open(book) as fh:
+        for _, elem in iterparse(fh):
+            tag = _local(elem.tag)
+            if tag == "sheet":
+                title = elem.get("name", "")
+                if not _DEFAULT_SHEET_NAME.fullmatch(title):
+                    out.add(0, "工作表名称", title)
+                target = targets.get(elem.get(f"{{{_REL_NS}}}id", ""))
+                if target in names:
+                    sheets.append((title, target))
+            elif tag == "definedName":
+                out.add(0, f"名称“{elem.get('name', '')}”", f"{elem.get('name', '')}\t{elem.text or ''}")
+    seen: set[str] = {book}
+    for title, sheet in sheets:
+        where = f"工作表“{title}”"
+        seen.add(sheet)
+        _xlsx_header_footer(zf, sheet, where, out)
+        for _, kind, target in _rels(zf, sheet, names):
+            if target in seen or target not in names:
+                continue
+            seen.add(target)
+            _xlsx_related(zf, kind, target, where, names, seen, out)
+    for name in sorted(names - seen):  # embedded objects no sheet points at are still in the file
+        if name.startswith("xl/embeddings/"):
+            _embedded(zf, name, out)
+
+
+def _xlsx_related(zf, kind: str, target: str, where: str, names: set[str], seen: set[str], out: _Out) -> None:
+    if kind == "comments":
+        for attrs, text in _texts_by(zf, target, {"comment"}, {"t"}):
+            out.add(0, f"{where}单元格 {attrs.get('ref', '')} 的批注", text)
+    elif kind == "threadedComment":
+        for attrs, text in _texts_by(zf, target, {"threadedComment"}, {"text"}):
+            out.add(0, f"{where}单元格 {attrs.get('ref', '')} 的批注", text)
+    elif kind == "drawing":
+        for number, (_, text) in enumerate(_texts_by(zf, target, _ANCHORS, {"t"}), start=1):
+            out.add(0, f"{where}第 {number} 个文本框或形状", text)
+        for _, sub_kind, sub in _rels(zf, target, names):
+            if sub in names and sub not in seen:
+                seen.add(sub)
+                _xlsx_related(zf, sub_kind, sub, where, names, seen, out)
+    elif kind == "chart":
+        for _, text in _texts_by(zf, target, {"chartSpace"}, {"t", "v"}):
+            out.add(0, f"{where}的图表", text)
+    elif kind in ("oleObject", "package"):
+        _embedded(zf, target, out)
+
+
+_ANCHORS = {"twoCellAnchor", "oneCellAnchor", "absoluteAnchor"}
+
+
+def _xlsx_header_footer(zf: zipfile.ZipFile, sheet: str, where: str, out: _Out) -> None:
+    """Headers and footers of one sheet (after its cells in the XML: found without parsing the cells again)."""
+    from defusedxml.ElementTree import fromstring
+
+    with zf.open(sheet) as fh:
+        data = fh.read()
+    match = _SHEET_HF.search(data)
+    if match is None:
+        return
+    fragment = re.sub(rb"<(/?)\w+:", rb"<\1", match.group())  # prefixes without their declarations
+    try:
+        root = fromstring(fragment)
+    except Exception as exc:  # noqa: BLE001 - an odd fragment: said, not skipped silently
+        if _is_defused(exc):
+            raise
+        out.unread.append(f"{where}的页眉页脚")
+        return
+    for elem in root.iter():
+        label = {"oddHeader": "页眉", "evenHeader": "偶数页页眉", "firstHeader": "首页页眉",
+                 "oddFooter": "页脚", "evenFooter": "偶数页页脚", "firstFooter": "首页页脚"}.get(_local(elem.tag))
+        if label and elem.text:
+            out.add(0, f"{where}{label}", _HF_CODES.sub(" ", elem.text).strip())
+
+
+def _embedded(zf: zipfile.ZipFile, name: str, out: _Out) -> None:
+    """An object embedded in the file: a workbook or document inside is read, anything else reported unread."""
+    import tempfile
+
+    suffix = posixpath.splitext(name)[1].lower()
+    if suffix not in _EMBEDDED_READABLE or out.depth >= MAX_EMBED_DEPTH:
+        out.unread.append(f"嵌入对象 {name}")
+        return
+    with tempfile.TemporaryDirectory(prefix="zhanqun-embedded-") as folder:
+        copy = Path(folder) / ("embedded" + {".xlsm": ".xlsx", ".docm": ".docx"}.get(suffix, suffix))
+        with zf.open(name) as src, copy.open("wb") as dest:
+            dest.write(src.read(MAX_FILE_BYTES + 1))
+        try:
+            inner = extract_all(copy, out.depth + 1)
+        except Unreadable as exc:
+            out.unread.append(f"嵌入对象 {name}（{exc.reason}）")
+            return
+    for segment in inner.segments:
+        out.add(0, f"嵌入对象 {posixpath.basename(name)} 的{segment.where}", segment.text)
+    out.unread.extend(f"嵌入对象 {posixpath.basename(name)} 中的{part}" for part in inner.unread)
+
+
 # --- DOCX -----------------------------------------------------------------------------------------------------
 
 _W_NAMESPACES = {
@@ -471,6 +661,22 @@ def _read_docx(path: Path, out: _Out) -> None:
             found.sort()
             for index, (_, name) in enumerate(found, start=1):
                 _docx_part(zf, name, f"{label} {index} " if len(found) > 1 else label, out)
+        _docx_objects(zf, folder, names, out)
+
+
+def _docx_objects(zf: zipfile.ZipFile, folder: str, names: set[str], out: _Out) -> None:
+    """Charts and SmartArt (DrawingML text), embedded objects and the properties of a document."""
+    _properties(zf, names, out)
+    for name in sorted(names):
+        sub, base = posixpath.split(name)
+        if sub == posixpath.join(folder, "charts") and base.endswith(".xml"):
+            for _, text in _texts_by(zf, name, {"chartSpace"}, {"t", "v"}):
+                out.add(0, f"图表 {base}", text)
+        elif sub == posixpath.join(folder, "diagrams") and base.startswith("data") and base.endswith(".xml"):
+            for _, text in _texts_by(zf, name, {"dataModel"}, {"t"}):
+                out.add(0, "SmartArt 图形", text)
+        elif sub == posixpath.join(folder, "embeddings"):
+            _embedded(zf, name, out)
 
 
 def _docx_main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:

@@ -39,10 +39,6 @@ def load(root: Path | None = None) -> RuleData:
 
 @functools.lru_cache(maxsize=4)
 def _load(local_dir: str, signature: tuple = ()) -> RuleData:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    yaml = YAML(typ="safe", pure=False)
     tables: dict[str, dict[str, Any]] = {}
     digest = hashlib.sha256()
     for name in NAMES:
@@ -55,14 +51,28 @@ def _load(local_dir: str, signature: tuple = ()) -> RuleData:
                 continue
             raw = files.read_regular(path)
             digest.update(name.encode() + b"\0" + raw)
-            try:
-                data = yaml.load(raw.decode("utf-8"))
-            except (YAMLError, UnicodeDecodeError) as exc:
-                raise UsageError(f"规则数据 {path} 无法读取：{exc}", hint="检查 YAML 格式，文件须为 UTF-8。") from None
-            if not isinstance(data, dict):
-                raise UsageError(f"规则数据 {path} 应当是键值表。", hint="参照 zhanqun 自带的同名文件。")
-            tables[name] = _merge(tables.get(name, {}), data)
+            tables[name] = _merge(tables.get(name, {}), _read(path, raw))
     return RuleData(tables, digest.hexdigest()[:16])
+
+
+def _read(path: Path, raw: bytes) -> dict[str, Any]:
+    """One rule data file. Anchors are allowed here (maintainers' files), not thousands of nesting levels."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from zhanqun import source
+
+    try:
+        text = raw.decode("utf-8")
+        deep = source.too_deep(text, str(path))
+        if deep is not None:
+            raise UsageError(f"规则数据 {path}:{deep.line}: {deep.code} {deep.message}", hint=deep.hint)
+        data = YAML(typ="safe", pure=False).load(text)
+    except (YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise UsageError(f"规则数据 {path} 无法读取：{exc}", hint="检查 YAML 格式，文件须为 UTF-8。") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"规则数据 {path} 应当是键值表。", hint="参照 zhanqun 自带的同名文件。")
+    return data
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

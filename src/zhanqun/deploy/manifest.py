@@ -13,7 +13,9 @@ import subprocess
 from pathlib import Path
 
 from zhanqun import signing
+from zhanqun.deploy.rules import NO_MANIFEST, NO_SITE
 from zhanqun.errors import ZhanqunError
+from zhanqun.source import load_json
 
 NAME = "zhanqun-manifest.json"
 SIGNATURE = NAME + ".sig"  # ssh-keygen -Y sign -n zhanqun-manifest of the manifest's bytes (R6.5)
@@ -81,14 +83,14 @@ def commit_of(root: Path) -> str:
 def read(site: Path) -> dict:
     path = site / NAME
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ZhanqunError(f"{site} 中没有清单 {NAME}。", code="D001",
+        raise ZhanqunError(f"{site} 中没有清单 {NAME}。", code=NO_MANIFEST,
                            hint="清单由 zhanqun build 写入；清单被删除本身就是篡改的迹象，请从发布目录重新部署。") from None
     except (ValueError, UnicodeDecodeError, OSError) as exc:
-        raise ZhanqunError(f"清单 {path} 无法读取：{exc}", code="D001", hint="清单被改坏，请重新部署。") from None
+        raise ZhanqunError(f"清单 {path} 无法读取：{exc}", code=NO_MANIFEST, hint="清单被改坏，请重新部署。") from None
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        raise ZhanqunError(f"清单 {path} 格式不对。", code="D001", hint="清单被改坏，请重新部署。")
+        raise ZhanqunError(f"清单 {path} 格式不对。", code=NO_MANIFEST, hint="清单被改坏，请重新部署。")
     return data
 
 
@@ -115,10 +117,10 @@ def verify(site: Path, signers: list[signing.Signer] | None = None) -> tuple[dic
     site = Path(site)
     _check_current(site)
     if not site.exists():
-        raise ZhanqunError(f"{site} 不存在。", code="D002", hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
+        raise ZhanqunError(f"{site} 不存在。", code=NO_SITE, hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
     site = site.resolve()
     if not site.is_dir():
-        raise ZhanqunError(f"{site} 不是目录。", code="D002", hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
+        raise ZhanqunError(f"{site} 不是目录。", code=NO_SITE, hint="给出站点目录，如 /srv/www/www.example.gov.cn/current。")
     data = read(site)
     expected: dict[str, str] = data["files"]
     actual = digest_tree(site)

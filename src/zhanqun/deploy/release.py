@@ -18,7 +18,9 @@ import shutil
 from pathlib import Path
 
 from zhanqun.deploy import manifest
-from zhanqun.errors import UsageError, ZhanqunError
+from zhanqun.deploy.rules import DISK_FULL, NOT_WRITABLE, TAMPERED
+from zhanqun.errors import UsageError, ZhanqunError, disk_problem, is_disk_full
+from zhanqun.source import load_json
 
 _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,80}$")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -49,13 +51,31 @@ def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
             shutil.rmtree(tmp, ignore_errors=True)
             try:
                 _copy(source, tmp, data["files"], current)
+                os.rename(tmp, final)  # complete, or not there at all
             except ZhanqunError:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
-            os.rename(tmp, final)  # complete, or not there at all
-        switch(home, release)
-        _prune(home, keep)
+            except OSError as exc:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise _write_failed(exc, home) from None
+        try:
+            switch(home, release)
+        except OSError as exc:
+            raise _write_failed(exc, home) from None
+        with contextlib.suppress(OSError):  # the release is live; what is not pruned now goes next time
+            _prune(home, keep)
     return release
+
+
+def _write_failed(exc: OSError, home: Path) -> ZhanqunError:
+    """A copy or switch that could not be written (a full disk above all): nothing went live."""
+    what = disk_problem(exc)
+    where = f"（{exc.filename}）" if exc.filename else ""
+    if is_disk_full(exc):
+        return ZhanqunError(f"部署到 {home} 时{what}{where}。不完整的新版本已删除，current 仍指向原来的版本。",
+                            code=DISK_FULL, hint="清理该磁盘（旧的发布版本、日志等）或扩大配额后，重新运行 zhanqun deploy。")
+    return ZhanqunError(f"无法写入部署目录 {home}：{what}{where}。不完整的新版本已删除，current 未改变。", code=NOT_WRITABLE,
+                        hint="检查部署目录是否存在、运行部署的用户是否有写权限。")
 
 
 @contextlib.contextmanager
@@ -65,7 +85,7 @@ def _locked(home: Path):
         (home / "releases").mkdir(parents=True, exist_ok=True)
         handle = open(home / ".lock", "a")
     except OSError as exc:
-        raise ZhanqunError(f"无法写入部署目录 {home}：{exc.strerror}", code="D004",
+        raise ZhanqunError(f"无法写入部署目录 {home}：{exc.strerror}", code=NOT_WRITABLE,
                            hint="检查部署目录是否存在、运行部署的用户是否有写权限。") from None
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -84,16 +104,31 @@ def switch(home: Path, release: str) -> None:
     if not (home / "releases" / release).is_dir():
         raise UsageError(f"没有发布版本 {release}。", hint=f"可用的版本：{', '.join(list_releases(home)) or '（无）'}")
     link = home / f".current.{os.getpid()}"
-    link.unlink(missing_ok=True)
-    os.symlink(Path("releases") / release, link)
+    history = _history_file(home, [r for r in _history(home) if r != release] + [release])
+    try:
+        # both written before anything moves: a full disk fails here, with current untouched
+        link.unlink(missing_ok=True)
+        os.symlink(Path("releases") / release, link)
+    except OSError:
+        history.unlink(missing_ok=True)
+        raise
     os.replace(link, home / "current")
-    _write_history(home, [r for r in _history(home) if r != release] + [release])
+    os.replace(history, home / "history.json")
 
 
 def _write_history(home: Path, history: list[str]) -> None:
+    os.replace(_history_file(home, history), home / "history.json")
+
+
+def _history_file(home: Path, history: list[str]) -> Path:
+    """history.json's next version, written aside (removed again if it cannot be written whole)."""
     tmp = home / f".history.{os.getpid()}"
-    tmp.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, home / "history.json")
+    try:
+        tmp.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def rollback(host: str, target: Path, release: str | None = None) -> str:
@@ -113,7 +148,7 @@ def rollback(host: str, target: Path, release: str | None = None) -> str:
         if not _ID.match(release):
             raise UsageError(f"发布版本名 {release} 不合法。")
         if (home / "releases" / release).is_dir() and not manifest.verify(home / "releases" / release)[1].clean:
-            raise ZhanqunError(f"发布版本 {release} 在服务器上被改动过，不能回滚到它。", code="D003",
+            raise ZhanqunError(f"发布版本 {release} 在服务器上被改动过，不能回滚到它。", code=TAMPERED,
                                hint="用该版本的构建重新运行 zhanqun deploy（它会重新复制）。")
         history = _history(home)
         switch(home, release)
@@ -135,7 +170,7 @@ def _current(home: Path) -> Path | None:
 
 def _history(home: Path) -> list[str]:
     try:
-        data = json.loads((home / "history.json").read_text(encoding="utf-8"))
+        data = load_json((home / "history.json").read_text(encoding="utf-8"))
         return [str(r) for r in data] if isinstance(data, list) else []
     except (OSError, ValueError):
         return list_releases(home)
@@ -155,7 +190,7 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
         rel_dir = Path(dirpath).relative_to(source)
         for name in dirnames:
             if (Path(dirpath) / name).is_symlink():
-                raise ZhanqunError(f"站点中有符号链接 {(rel_dir / name).as_posix()}，拒绝部署。", code="D003",
+                raise ZhanqunError(f"站点中有符号链接 {(rel_dir / name).as_posix()}，拒绝部署。", code=TAMPERED,
                                    hint="站点只能是普通文件和目录。")
         (dest / rel_dir).mkdir(parents=True, exist_ok=True)
         for name in names:
@@ -165,10 +200,10 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
                 shutil.copy2(src, dest / rel)
                 continue
             if src.is_symlink():
-                raise ZhanqunError(f"站点中有符号链接 {rel}，拒绝部署。", code="D003", hint="站点只能是普通文件。")
+                raise ZhanqunError(f"站点中有符号链接 {rel}，拒绝部署。", code=TAMPERED, hint="站点只能是普通文件。")
             want = expected.get(rel)
             if want is None:
-                raise ZhanqunError(f"{rel} 不在构建清单中（构建后被加入），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
+                raise ZhanqunError(f"{rel} 不在构建清单中（构建后被加入），拒绝部署。", code=TAMPERED, hint="重新运行 zhanqun build。")
             seen.add(rel)
             old = previous / rel if previous is not None else None
             if old is not None and before.get(rel) == want and old.is_file() and not old.is_symlink() \
@@ -176,10 +211,10 @@ def _copy(source: Path, dest: Path, expected: dict[str, str], previous: Path | N
                 os.link(old, dest / rel)
                 continue
             if _copy_checked(src, dest / rel) != want:
-                raise ZhanqunError(f"{rel} 与构建清单不符（构建后被改动），拒绝部署。", code="D003", hint="重新运行 zhanqun build。")
+                raise ZhanqunError(f"{rel} 与构建清单不符（构建后被改动），拒绝部署。", code=TAMPERED, hint="重新运行 zhanqun build。")
     missing = sorted(set(expected) - seen)
     if missing:
-        raise ZhanqunError(f"构建目录缺少清单中的 {len(missing)} 个文件（如 {missing[0]}），拒绝部署。", code="D003",
+        raise ZhanqunError(f"构建目录缺少清单中的 {len(missing)} 个文件（如 {missing[0]}），拒绝部署。", code=TAMPERED,
                            hint="重新运行 zhanqun build。")
 
 
