@@ -4,7 +4,6 @@ an article. What cannot be read automatically is a finding of its own, so a pers
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,9 +25,6 @@ NO_TEXT = define(
     requirement="R4.2, R2.8",
 )
 
-# Some PDF generators space every glyph, so pypdf returns "4 1 9 9 0 0 …": rejoin runs of single digits.
-_SPACED_DIGITS = re.compile(r"(?:\d ){5,}\d[Xx]?")
-
 # Attachment suffixes the gates look at (the build publishes these from column folders).
 SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et"}  # = extract.SUFFIXES
 
@@ -40,8 +36,9 @@ def scan(path: Path, rel: str, gates) -> list[Finding]:
     findings: list[Finding] = []
     try:
         for segment in extract.extract(path):
-            text = _SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), segment.text)
-            doc = Text(text, rel, segment.line, where=segment.where)
+            # Normalised like an article's text (R4.10); digits spaced glyph by glyph ("4 1 9 9 0 0 …", as some
+            # PDF generators write them) are joined there.
+            doc = Text(segment.text, rel, segment.line, where=segment.where)
             findings += gates.scan_attachment_text(doc)
     except extract.NoText as exc:
         findings.append(Finding(rel, 0, 0, NO_TEXT, f"{exc.reason}", "由审核人逐页检查个人信息和密级标志。"))

@@ -40,8 +40,10 @@ class Gates:
         return self.posts.mentions(Text(text, rel))
 
     def item_links(self, body: str, body_line: int) -> list[tuple[int, int, str]]:
+        """Links are read as written (a file name with full-width characters is a different file); LinkCheck
+        normalises what a browser normalises: entities, and the host name."""
         doc = Text(body, "", body_line)
-        return [(*doc.position(offset), url) for offset, url in links.extract(body)]
+        return [(*doc.original_position(offset), url) for offset, url in links.extract(body)]
 
     def scan_attachment_text(self, doc: Text) -> Iterator[Finding]:
         yield from self.personal.scan(doc)

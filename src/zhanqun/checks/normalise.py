@@ -1,0 +1,223 @@
+"""One normalisation in front of every text scanner (R4.10): what a reader sees, not how it was typed.
+
+:func:`normalise` returns the text the scanners read plus a map from its offsets back to the original, so
+findings are located in the file as the editor wrote it. It
+
+* removes invisible format characters (Unicode category Cf: zero-width space and joiners, word joiner,
+  soft hyphen, BOM inside text, bidi controls …) and variation selectors;
+* decodes HTML entities, named and numeric (``&#49;`` is ``1``, ``&shy;`` disappears);
+* folds full-width letters and digits (``１３８`` → ``138``), mathematical and circled letters, CJK
+  compatibility ideographs and Kangxi radicals (PDF text often carries ``⼈⺠`` for ``人民``);
+* turns every kind of space (no-break, thin, ideographic …) into an ASCII space;
+* turns look-alikes of ★ (☆ ✩ ✭ ⭐ ＊ ✱ …) into ★; ASCII ``*`` and ※ stay (Markdown bold, notes): the
+  secrets rules accept them only in the shape of a marking (``秘密*3年``);
+* between two digits, writes every dash (‐ ‑ – — − －) as ``-`` and every dot (· ・ ． 。 •) as ``.``, so a
+  number's separators are one of space, ``-`` and ``.`` (commas and slashes are not separators: amounts,
+  fractions and dates keep them);
+* joins digits spaced one by one (``1 3 8 0 0 …``, as some PDF generators write every glyph).
+
+Line breaks are never added or removed, so a line of the normalised text is the same line of the original.
+The tables are code, not rule data: they are a codec, and changing them must invalidate cached parses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+from html.entities import html5
+
+__all__ = ["Normalised", "normalise", "INVISIBLE", "is_invisible"]
+
+# Unicode 15 category Cf (tests/test_normalise.py compares it with unicodedata), plus variation selectors,
+# the combining grapheme joiner and the Hangul fillers: all render as nothing.
+_CF_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+_OTHER_INVISIBLE = ((0x034F, 0x034F), (0x115F, 0x1160), (0x180B, 0x180D), (0x180F, 0x180F), (0x3164, 0x3164),
+                    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0100, 0xE01EF))
+
+
+def _char_class(ranges) -> str:
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+INVISIBLE = _char_class(_CF_RANGES + _OTHER_INVISIBLE)  # a regex character class body
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+
+
+def is_invisible(char: str) -> bool:
+    return bool(_INVISIBLE_RE.match(char))
+
+
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+STARS = "☆✩✪✫✬✭✮✯✰⭐⭑⋆✦✧✱✲✳✴✵✶✷✸✹✺✻✼✽＊﹡⁎∗٭🌟"  # look like ★ in a 密级 marking
+# Radicals that PDF text extraction gives instead of the ideograph (no NFKC mapping exists for these).
+_RADICALS = dict(zip("⺠⻓⻔⻋⻉⻅⻛⻜⻢⻥⻦⻚⻬⻰⻄⻘⻝⻩⻨⻮⺁⺇⺮⻌⻍⻎", "民长门车贝见风飞马鱼鸟页齐龙西青食黄麦齿厂几竹辶辶辶"))
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+DOTS = "\u00b7\u2027\u30fb\uff65\uff0e\u3002\u2022\u22c5"
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF10, 0xFF5B):  # full-width digits and letters (not punctuation: ，：（ are Chinese)
+        if chr(code).isalnum():
+            table[code] = chr(code - 0xFEE0)
+    nfkc = [(0x1D400, 0x1D7FF), (0x24B6, 0x24E9), (0xF900, 0xFAD9), (0x2F800, 0x2FA1D), (0x2F00, 0x2FD5)]
+    for low, high in nfkc:  # mathematical and circled letters, CJK compatibility ideographs, Kangxi radicals
+        for code in range(low, high + 1):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    table.update((ord(c), " ") for c in _SPACES)
+    table.update((ord(c), "★") for c in STARS)
+    table.update((ord(k), v) for k, v in _RADICALS.items())
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def _ranges(codes: list[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return ranges
+
+
+_FOLDED_CLASS = _char_class(_ranges(sorted(_FOLD)))
+# What may need work: an entity, or a run of invisible or foldable characters.
+_SPECIAL = re.compile(rf"&(?:#[0-9]{{1,7}};|#[xX][0-9a-fA-F]{{1,6}};|[A-Za-z][A-Za-z0-9]{{1,31}};)|[{INVISIBLE}{_FOLDED_CLASS}]+")
+_SEPARATOR = re.compile(f"[{DASHES}{DOTS}](?<=[0-9].)(?=[0-9])")
+_SEPARATOR_TO = str.maketrans({**{c: "-" for c in DASHES}, **{c: "." for c in DOTS}})
+_SPACED_DIGITS = re.compile(r"[0-9](?<![0-9][0-9])(?<![0-9] [0-9])(?: [0-9]){5,}(?![0-9])")
+
+
+class Normalised:
+    """The normalised ``text`` and the way back: :meth:`original` maps an offset of ``text`` to the original."""
+
+    __slots__ = ("text", "source", "_stages")
+
+    def __init__(self, text: str, source: str, stages: list[tuple[list[int], list[int]]]) -> None:
+        self.text = text
+        self.source = source
+        self._stages = stages  # per length-changing step: breakpoints (new offsets, old offsets), last step first
+
+    def original(self, offset: int) -> int:
+        for new, old in self._stages:
+            index = bisect.bisect_right(new, offset) - 1
+            if index >= 0:
+                offset = old[index] + max(0, offset - new[index])
+        return offset
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original text's span behind ``text[start:end]`` (entities and hidden characters inside included)."""
+        return self.original(start), self.original(end)
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not self.source
+
+
+_last: list[Normalised] = []  # the last result: the gates read one file's text several times in a row
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise ``text`` for scanning (see the module docstring). Text without anything to fold is returned as
+    it is, without a copy: that is most text, and the check costs one regular-expression search."""
+    if _last and _last[0].source is text:
+        return _last[0]
+    _last[:] = [_normalise(text)]
+    return _last[0]
+
+
+def _normalise(text: str) -> Normalised:
+    stages: list[tuple[list[int], list[int]]] = []
+    result = text
+    if _SPECIAL.search(text):
+        result, stage = _fold(text)
+        if stage:
+            stages.append(stage)
+    if _SEPARATOR.search(result):
+        result = _SEPARATOR.sub(lambda m: m.group().translate(_SEPARATOR_TO), result)
+    if " " in result and _SPACED_DIGITS.search(result):
+        result, stage = _join_spaced(result)
+        stages.insert(0, stage)
+    return Normalised(result, text, stages)
+
+
+def _fold(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
+    pieces: list[str] = []
+    new: list[int] = []
+    old: list[int] = []
+    done = 0  # original offset copied so far
+    length = 0  # length of the output so far
+    for match in _SPECIAL.finditer(text):
+        start, end = match.span()
+        pieces.append(text[done:start])
+        length += start - done
+        found = match.group()
+        if found[0] == "&":
+            replacement = _entity(found)
+            if len(replacement) != len(found):
+                pieces.append(replacement)
+                length += len(replacement)
+                new.append(length)
+                old.append(end)
+            else:
+                pieces.append(replacement)
+                length += len(replacement)
+        else:
+            folded = found.translate(_FOLD)
+            if _INVISIBLE_RE.search(folded):  # hidden characters go: map every kept one back
+                for index, char in enumerate(folded):
+                    if not is_invisible(char):
+                        new.append(length)
+                        old.append(start + index)
+                        pieces.append(char)
+                        length += 1
+                new.append(length)
+                old.append(end)
+            else:
+                pieces.append(folded)
+                length += len(folded)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), (new, old) if new else None
+
+
+def _entity(entity: str) -> str:
+    if entity[1] != "#" and entity[1:] not in html5:
+        return entity  # &nosuch; stays as written
+    decoded = html.unescape(entity)
+    decoded = decoded.translate(_FOLD).replace("\n", " ").replace("\r", " ")  # never a new line
+    return _INVISIBLE_RE.sub("", decoded)
+
+
+def _join_spaced(text: str) -> tuple[str, tuple[list[int], list[int]]]:
+    pieces: list[str] = []
+    new: list[int] = []
+    old: list[int] = []
+    done = length = 0
+    for match in _SPACED_DIGITS.finditer(text):
+        start, end = match.span()
+        pieces.append(text[done:start])
+        length += start - done
+        for index in range(start, end, 2):
+            new.append(length)
+            old.append(index)
+            pieces.append(text[index])
+            length += 1
+        new.append(length)
+        old.append(end)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), (new, old)
