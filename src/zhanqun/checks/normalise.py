@@ -93,11 +93,20 @@ def _ranges(codes: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-_FOLDED_CLASS = _char_class(_ranges(sorted(_FOLD)))
-# What may need work: an entity, or a run of invisible or foldable characters.
-_SPECIAL = re.compile(rf"&(?:#[0-9]{{1,7}};|#[xX][0-9a-fA-F]{{1,6}};|[A-Za-z][A-Za-z0-9]{{1,31}};)|[{INVISIBLE}{_FOLDED_CLASS}]+")
+
+
+_EXACT = sorted(set(_FOLD) | {c for a, b in _CF_RANGES + _OTHER_INVISIBLE for c in range(a, b + 1)})
+# Every character that may need work. The regex engine tests a class of BMP characters with one bitmap lookup,
+# but every astral range is one more test for every character: the astral ones are looked for only in a text
+# that has astral characters at all (its UTF-16 is longer than two bytes a character).
+# (A single-character pattern: the engine's fast skip does not apply to "[…]+".)
+_CANDIDATE = re.compile(f"[{_char_class(_ranges([c for c in _EXACT if c <= 0xFFFF]))}]")
+_ASTRAL_CANDIDATE = re.compile(f"[{_char_class(_ranges([c for c in _EXACT if c > 0xFFFF]))}]")
+_ALL_CANDIDATES = re.compile(f"[{_char_class(_ranges(_EXACT))}]+")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _SEPARATOR = re.compile(f"[{DASHES}{DOTS}](?<=[0-9].)(?=[0-9])")
 _SEPARATOR_TO = str.maketrans({**{c: "-" for c in DASHES}, **{c: "." for c in DOTS}})
+_DIGIT_WORK = re.compile(f"[0-9](?:[{DASHES}{DOTS}](?=[0-9])| [0-9] [0-9] [0-9] [0-9] [0-9])")  # either of the two below
 _SPACED_DIGITS = re.compile(r"[0-9](?<![0-9][0-9])(?<![0-9] [0-9])(?: [0-9]){5,}(?![0-9])")
 
 
@@ -140,18 +149,54 @@ def normalise(text: str) -> Normalised:
 
 
 def _normalise(text: str) -> Normalised:
-    stages: list[tuple[list[int], list[int]]] = []
+    stages: list[tuple[list[int], list[int]]] = []  # the last step first
     result = text
-    if _SPECIAL.search(text):
-        result, stage = _fold(text)
-        if stage:
-            stages.append(stage)
-    if _SEPARATOR.search(result):
-        result = _SEPARATOR.sub(lambda m: m.group().translate(_SEPARATOR_TO), result)
-    if " " in result and _SPACED_DIGITS.search(result):
-        result, stage = _join_spaced(result)
+    if "&" in result and _ENTITY.search(result):
+        result, stage = _replace(result, _ENTITY.finditer(result), _entity)
         stages.insert(0, stage)
+    if _CANDIDATE.search(result) or (_has_astral(result) and _ASTRAL_CANDIDATE.search(result)):
+        result, stage = _fold(result)
+        if stage:
+            stages.insert(0, stage)
+    if _DIGIT_WORK.search(result):
+        if _SEPARATOR.search(result):
+            result = _SEPARATOR.sub(lambda m: m.group().translate(_SEPARATOR_TO), result)
+        if _SPACED_DIGITS.search(result):
+            result, stage = _replace(result, _SPACED_DIGITS.finditer(result), lambda digits: digits.replace(" ", ""))
+            stages.insert(0, stage)
     return Normalised(result, text, stages)
+
+
+def _has_astral(text: str) -> bool:
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+def _replace(text: str, matches, replace) -> tuple[str, tuple[list[int], list[int]]]:
+    """Each match replaced by ``replace(match)``; each character of a replacement maps back to the matching
+    character of the match while there is one (so a joined digit keeps its own column)."""
+    pieces: list[str] = []
+    new: list[int] = []
+    old: list[int] = []
+    done = length = 0
+    for match in matches:
+        start, end = match.span()
+        pieces.append(text[done:start])
+        length += start - done
+        replacement = replace(match.group())
+        pieces.append(replacement)
+        if replacement.replace(" ", "") == match.group().replace(" ", "") and " " in match.group():
+            for index, char in enumerate(match.group()):  # joined digits: each maps to its own glyph
+                if char != " ":
+                    new.append(length)
+                    old.append(start + index)
+                    length += 1
+        else:
+            length += len(replacement)
+        new.append(length)
+        old.append(end)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), (new, old)
 
 
 def _fold(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
@@ -160,35 +205,23 @@ def _fold(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
     old: list[int] = []
     done = 0  # original offset copied so far
     length = 0  # length of the output so far
-    for match in _SPECIAL.finditer(text):
+    for match in _ALL_CANDIDATES.finditer(text):
         start, end = match.span()
         pieces.append(text[done:start])
         length += start - done
-        found = match.group()
-        if found[0] == "&":
-            replacement = _entity(found)
-            if len(replacement) != len(found):
-                pieces.append(replacement)
-                length += len(replacement)
-                new.append(length)
-                old.append(end)
-            else:
-                pieces.append(replacement)
-                length += len(replacement)
+        folded = match.group().translate(_FOLD)
+        if _INVISIBLE_RE.search(folded):  # hidden characters go: map every kept one back
+            for index, char in enumerate(folded):
+                if not is_invisible(char):
+                    new.append(length)
+                    old.append(start + index)
+                    pieces.append(char)
+                    length += 1
+            new.append(length)
+            old.append(end)
         else:
-            folded = found.translate(_FOLD)
-            if _INVISIBLE_RE.search(folded):  # hidden characters go: map every kept one back
-                for index, char in enumerate(folded):
-                    if not is_invisible(char):
-                        new.append(length)
-                        old.append(start + index)
-                        pieces.append(char)
-                        length += 1
-                new.append(length)
-                old.append(end)
-            else:
-                pieces.append(folded)
-                length += len(folded)
+            pieces.append(folded)
+            length += len(folded)
         done = end
     pieces.append(text[done:])
     return "".join(pieces), (new, old) if new else None
@@ -197,27 +230,4 @@ def _fold(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
 def _entity(entity: str) -> str:
     if entity[1] != "#" and entity[1:] not in html5:
         return entity  # &nosuch; stays as written
-    decoded = html.unescape(entity)
-    decoded = decoded.translate(_FOLD).replace("\n", " ").replace("\r", " ")  # never a new line
-    return _INVISIBLE_RE.sub("", decoded)
-
-
-def _join_spaced(text: str) -> tuple[str, tuple[list[int], list[int]]]:
-    pieces: list[str] = []
-    new: list[int] = []
-    old: list[int] = []
-    done = length = 0
-    for match in _SPACED_DIGITS.finditer(text):
-        start, end = match.span()
-        pieces.append(text[done:start])
-        length += start - done
-        for index in range(start, end, 2):
-            new.append(length)
-            old.append(index)
-            pieces.append(text[index])
-            length += 1
-        new.append(length)
-        old.append(end)
-        done = end
-    pieces.append(text[done:])
-    return "".join(pieces), (new, old)
+    return html.unescape(entity).replace("\n", " ").replace("\r", " ")  # never a new line
