@@ -214,6 +214,11 @@ def test_typo_hidden_in_the_middle(written):
     assert where(found, "W001") == [(3, column_of(line, written))], found
 
 
+def test_escaped_markup_stays_text():
+    assert normalise("示例：&lt;img src=&quot;a.png&quot;&gt; &amp; &#60;b&#62;").text == '示例：&lt;img src="a.png"&gt; & &#60;b&#62;'
+    assert where(scan("写法示例：&lt;img src=\"ditu.png\"&gt;\n"), "I001") == []
+
+
 def test_kangxi_radicals_from_pdf_text_are_ideographs():
     assert normalise("中华⼈⺠共和国").text == "中华人民共和国"
 

@@ -5,7 +5,8 @@ findings are located in the file as the editor wrote it. It
 
 * removes invisible format characters (Unicode category Cf: zero-width space and joiners, word joiner,
   soft hyphen, BOM inside text, bidi controls …) and variation selectors;
-* decodes HTML entities, named and numeric (``&#49;`` is ``1``, ``&shy;`` disappears);
+* decodes HTML entities, named and numeric (``&#49;`` is ``1``, ``&shy;`` disappears), except those of
+  ``<`` and ``>`` (escaped markup stays text);
 * folds full-width letters and digits (``１３８`` → ``138``), mathematical and circled letters, CJK
   compatibility ideographs and Kangxi radicals (PDF text often carries ``⼈⺠`` for ``人民``);
 * turns every kind of space (no-break, thin, ideographic …) into an ASCII space;
@@ -136,16 +137,18 @@ class Normalised:
         return self.text is not self.source
 
 
-_last: list[Normalised] = []  # the last result: the gates read one file's text several times in a row
+_last: list[Normalised] = []  # the last two results: the gates read a file's text and its body, each twice
 
 
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` for scanning (see the module docstring). Text without anything to fold is returned as
     it is, without a copy: that is most text, and the check costs one regular-expression search."""
-    if _last and _last[0].source is text:
-        return _last[0]
-    _last[:] = [_normalise(text)]
-    return _last[0]
+    for done in _last:
+        if done.source is text:
+            return done
+    result = _normalise(text)
+    _last[:] = [result, *_last[:1]]
+    return result
 
 
 def _normalise(text: str) -> Normalised:
@@ -230,4 +233,7 @@ def _fold(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
 def _entity(entity: str) -> str:
     if entity[1] != "#" and entity[1:] not in html5:
         return entity  # &nosuch; stays as written
-    return html.unescape(entity).replace("\n", " ").replace("\r", " ")  # never a new line
+    decoded = html.unescape(entity)
+    if "<" in decoded or ">" in decoded:
+        return entity  # &lt;img&gt; is text about markup, not markup: the image rules must not see a tag
+    return decoded.replace("\n", " ").replace("\r", " ")  # never a new line
