@@ -112,7 +112,7 @@ def mask_numbers(text: str) -> str:
     for match in _LONG_NUMBER.finditer(norm.text):
         digits = [i for i in range(match.start(), match.end()) if norm.text[i].isdigit()]
         keep = 6 if len(digits) >= 15 else 3
-        masked += [(norm.original(i), norm.original(i + 1)) for i in digits[keep:len(digits) - 4]]
+        masked += [norm.original_span(i, i + 1) for i in digits[keep:len(digits) - 4]]
     pieces = []
     done = 0
     for start, end in masked:

@@ -94,8 +94,6 @@ def _ranges(codes: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-
-
 _EXACT = sorted(set(_FOLD) | {c for a, b in _CF_RANGES + _OTHER_INVISIBLE for c in range(a, b + 1)})
 # Every character that may need work. The regex engine tests a class of BMP characters with one bitmap lookup,
 # but every astral range is one more test for every character: the astral ones are looked for only in a text
@@ -131,10 +129,6 @@ class Normalised:
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original text's span behind ``text[start:end]`` (entities and hidden characters inside included)."""
         return self.original(start), self.original(end)
-
-    @property
-    def changed(self) -> bool:
-        return self.text is not self.source
 
 
 _last: list[Normalised] = []  # the last two results: the gates read a file's text and its body, each twice
