@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import tree_digest
-from tests.gitrepo import ITEM, NEWS, commit, github_reviews
+from tests.gitrepo import ITEM, commit, github_reviews
 
 SECRET = "runner-credential-7f3a9c"  # stands in for a CI runner's token or key
 NOTICE = "content/fgw/tzgg/2026-09-01-2027-zhongdian-xiangmu-shenbao.md"

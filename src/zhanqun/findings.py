@@ -11,6 +11,8 @@ import enum
 import re
 from collections.abc import Iterable
 
+from zhanqun.checks.normalise import INVISIBLE, normalise
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -60,11 +62,14 @@ class Finding:
     key: str = dataclasses.field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        # Whatever a rule quotes (a file name, a link, a term), no run of 11+ digits leaves in full: it may be
-        # an ID or phone number, and messages reach terminals, CI logs, JSON and baseline files (R4.2).
-        if _LONG_NUMBER.search(self.message) or _LONG_NUMBER.search(self.key):
-            object.__setattr__(self, "message", mask_numbers(self.message))
-            object.__setattr__(self, "key", mask_numbers(self.key))
+        # Whatever a rule quotes (a file name, a link, a term), no number of 11+ digits leaves in full, however it
+        # was written (138.0013.8000, full-width digits, entities, zero-width characters inside): it may be an ID
+        # or phone number, and messages reach terminals, CI logs, JSON and baseline files (R4.2, R4.10).
+        # Invisible characters are dropped: a bidi control would reorder the line a reviewer reads.
+        for name in ("message", "key"):
+            value = getattr(self, name)
+            if _maybe_number(value) or _INVISIBLE.search(value):
+                object.__setattr__(self, name, mask_numbers(value))
 
     @property
     def rule(self) -> Rule:
@@ -86,19 +91,35 @@ class Finding:
         }
 
 
-_LONG_NUMBER = re.compile(r"\d{11,}")
+_DIGIT = re.compile(r"\d")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+# In normalised text (checks/normalise.py) a number's separators are a space, "-" or ".".
+_LONG_NUMBER = re.compile(r"\d(?:[ .\-]?\d){10,}")
+
+
+def _maybe_number(text: str) -> bool:
+    """At least 11 digits (an entity-encoded digit holds digits too): only then can a full number hide."""
+    return len(_DIGIT.findall(text)) >= 11
 
 
 def mask_numbers(text: str) -> str:
-    """Mask the middle of every run of 11 or more digits, as every message shows a number: 419900********1234
-    (IDs, cards: six and four kept), 170****5678 (mobiles: three and four)."""
-    return _LONG_NUMBER.sub(_mask_one, text)
-
-
-def _mask_one(match: re.Match) -> str:
-    digits = match.group()
-    keep = 6 if len(digits) >= 15 else 3
-    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
+    """Mask the middle digits of every number of 11 or more digits, as every message shows a number:
+    419900********1234 (IDs, cards: six and four kept), 170****5678 (mobiles: three and four). The number is
+    found in the normalised text, so separators, full-width digits, entities and invisible characters do not
+    hide it; the masked digits are replaced where they stand in ``text``, whose other characters stay."""
+    norm = normalise(text)
+    masked: list[tuple[int, int]] = []  # spans of ``text`` to write as "*"
+    for match in _LONG_NUMBER.finditer(norm.text):
+        digits = [i for i in range(match.start(), match.end()) if norm.text[i].isdigit()]
+        keep = 6 if len(digits) >= 15 else 3
+        masked += [norm.original_span(i, i + 1) for i in digits[keep:len(digits) - 4]]
+    pieces = []
+    done = 0
+    for start, end in masked:
+        pieces += [text[done:start], "*"]
+        done = end
+    pieces.append(text[done:])
+    return _INVISIBLE.sub("", "".join(pieces))
 
 
 RULES: dict[str, Rule] = {}

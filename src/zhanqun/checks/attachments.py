@@ -4,7 +4,6 @@ an article. What cannot be read automatically is a finding of its own, so a pers
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,9 +33,6 @@ PART_UNREAD = define(
     requirement="R4.2, R2.8",
 )
 
-# Some PDF generators space every glyph, so pypdf returns "4 1 9 9 0 0 …": rejoin runs of single digits.
-_SPACED_DIGITS = re.compile(r"(?:\d ){5,}\d[Xx]?")
-
 # Attachment suffixes the gates look at (the build publishes these from column folders).
 SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et"}  # = extract.SUFFIXES
 
@@ -49,8 +45,9 @@ def scan(path: Path, rel: str, gates) -> list[Finding]:
     try:
         found = extract.extract_all(path)
         for segment in found.segments:
-            text = _SPACED_DIGITS.sub(lambda m: m.group().replace(" ", ""), segment.text)
-            doc = Text(text, rel, segment.line, where=segment.where)
+            # Normalised like an article's text (R4.10); digits spaced glyph by glyph ("4 1 9 9 0 0 …", as some
+            # PDF generators write them) are joined there.
+            doc = Text(segment.text, rel, segment.line, where=segment.where)
             findings += gates.scan_attachment_text(doc)
         findings += [Finding(rel, 0, 0, PART_UNREAD, f"附件中的{part}无法自动检查。",
                              "删除该对象，或把它的内容另存为 PDF、DOCX、XLSX 单独上传；否则由审核人人工检查。", key=part)

@@ -43,11 +43,13 @@ class Gates:
         return self.posts.mentions(Text(text, rel))
 
     def item_links(self, body: str, body_line: int) -> list[tuple[int, int, str]]:
+        """Links are read as written (a file name with full-width characters is a different file); LinkCheck
+        normalises what a browser normalises: entities, and the host name. A javascript: or file: URL however
+        written is H003 (not suppressible), never also a "broken link"."""
         from zhanqun.checks.html_safety import unsafe_scheme
 
         doc = Text(body, "", body_line)
-        # a javascript: or file: URL however written is H003 (not suppressible), never also a "broken link"
-        return [(*doc.position(offset), url) for offset, url in links.extract(body) if not unsafe_scheme(url)]
+        return [(*doc.original_position(offset), url) for offset, url in links.extract(body) if not unsafe_scheme(url)]
 
     def scan_attachment_text(self, doc: Text) -> Iterator[Finding]:
         yield from self.personal.scan(doc)

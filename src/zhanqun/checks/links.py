@@ -8,11 +8,13 @@ needs the cluster's hosts, columns and files, so it happens after loading.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from zhanqun.checks.normalise import normalise
 from zhanqun.findings import Finding, Severity, define, mask_numbers
 
 COMMERCIAL = define(
@@ -43,6 +45,7 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w/.@-])((?:https?://|www\.)[A-Za-z0-9][^\s<>()\[\]\"'，。；、）】《》“”！？]*)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
+_IDEOGRAPHIC_DOTS = str.maketrans("。．｡", "...")  # label separators in a host name (UTS 46)
 _shown = mask_numbers  # a URL as messages show it: an ID or phone number in a query string masked
 
 
@@ -144,7 +147,8 @@ class LinkCheck:
                 yield Finding(rel, line, column, code, message, hint, _shown(url))
 
     def _one(self, page_url: str, url: str) -> tuple[str, str, str] | None:
-        raw = url.strip()
+        # As a browser reads it: entities decoded (href="&#104;ttps://…"); the host below is normalised too.
+        raw = html.unescape(url.strip())
         url = _shown(raw)
         if not raw or raw.startswith(("#", "mailto:", "tel:", "javascript:", "vbscript:", "data:", "{")):
             return None
@@ -153,7 +157,9 @@ class LinkCheck:
         absolute = urljoin(page_url, raw)
         try:
             parts = urlsplit(absolute)
-            host = (parts.hostname or "").lower().rstrip(".")
+            # A browser maps the host name (IDNA/UTS 46): full-width letters folded, invisible characters dropped,
+            # so ｔａｏｂａｏ.com and tao\u200bbao.com are taobao.com (R4.10). The path is kept as written.
+            host = normalise(parts.hostname or "").text.lower().translate(_IDEOGRAPHIC_DOTS).rstrip(".")
         except ValueError:
             return BROKEN, f"链接地址“{url}”格式不正确。", "检查网址是否完整、有无多余字符。"
         if parts.scheme not in ("http", "https"):

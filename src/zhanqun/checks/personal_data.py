@@ -6,7 +6,6 @@ numbers stay quiet. Messages never show a full number: only its masked form.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -47,17 +46,18 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # Each pattern starts with a digit and checks what precedes it afterwards, so the regex engine can skip
 # straight to digits (a leading lookbehind would be tried at every character of a long Chinese text).
-_NUMBER = re.compile(r"\d(?<![0-9A-Za-z]\d)(?:[ \u00a0\-]?\d){13,16}[ \u00a0\-]?[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?![0-9A-Za-z])")
+# The text is normalised (R4.10, checks/normalise.py): invisible characters are gone, full-width digits folded,
+# and a separator inside a number is a space, "-" or "." (a mobile written 138.0013.8000 or 138－0013－8000).
+_SEP = r"[ .\-]"
+_NUMBER = re.compile(rf"[0-9](?<![0-9A-Za-z][0-9])(?<![0-9]\.[0-9])(?:{_SEP}?[0-9]){{13,16}}{_SEP}?[0-9Xx](?![0-9A-Za-z]|\.[0-9])")
+_MOBILE = re.compile(rf"1[3-9][0-9]{_SEP}?[0-9]{{4}}{_SEP}?[0-9]{{4}}(?![0-9A-Za-z]|\.[0-9])")
 _MOBILE_PREFIX = re.compile(r"(?:\+|00|\(|（)?86[)）]?[ \-]?$")
-_CARD = re.compile(r"\d(?<![0-9A-Za-z]\d)\d{3}(?:[ \-]?\d{4}){2,3}(?:[ \-]?\d{1,3})?(?![0-9A-Za-z])")
+_CARD = re.compile(rf"[0-9](?<![0-9A-Za-z][0-9])(?<![0-9]\.[0-9])[0-9]{{3}}(?:{_SEP}?[0-9]{{4}}){{2,3}}(?:{_SEP}?[0-9]{{1,3}})?(?![0-9A-Za-z]|\.[0-9])")
 # Starts only at the first digit of a run (the look-behind after the first character), so a long run of
 # digits or numerals is tried once, not once per position.
 _DETAIL = re.compile(r"(?:\d(?<!\d\d)\d*|[一二三四五六七八九十百零〇](?<![一二三四五六七八九十百零〇][一二三四五六七八九十百零〇])"
                      r"[一二三四五六七八九十百零〇]*)\s*(?:号楼|号院|号|栋|幢|单元|室|组|排|户)")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
-_HAS_FULLWIDTH = re.compile("[０-９]")
-_HAS_DIGIT = re.compile(r"\d")
+_HAS_DIGIT = re.compile(r"[0-9]")
 _NOT_A_PHONE_AFTER = tuple("元万亿次人个件户台吨斤亩")
 _DIGITS = re.compile(r"[^0-9Xx]")
 
@@ -132,8 +132,6 @@ class Scanner:
         self.address = re.compile(rf"{place}[\u4e00-\u9fa5]{{0,8}}?(?:{detail}\s*){{1,5}}")
 
     def scan(self, doc: Text) -> Iterator[Finding]:
-        if _HAS_FULLWIDTH.search(doc.text):  # ４１９９…: same offsets, so findings still point at the right column
-            doc = dataclasses.replace(doc, text=doc.text.translate(_FULLWIDTH))
         self._headers: dict[int, str | None] = {}
         taken: list[tuple[int, int]] = []
         if _HAS_DIGIT.search(doc.text):
@@ -177,9 +175,10 @@ class Scanner:
         text = doc.text
         for match in _MOBILE.finditer(text):
             start = match.start()
-            if start and text[start - 1].isascii() and text[start - 1].isalnum() \
+            if start and ((text[start - 1].isascii() and text[start - 1].isalnum())
+                          or (text[start - 1] == "." and text[start - 2:start - 1].isdigit())) \
                     and not _MOBILE_PREFIX.search(text[max(0, start - 6):start]):
-                continue  # part of a longer number
+                continue  # part of a longer number (or of a decimal: 0.13800138000)
             if _overlaps(match.span(), taken):
                 continue
             taken.append(match.span())

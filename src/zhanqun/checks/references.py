@@ -157,7 +157,6 @@ def referenced_files(item) -> Iterator[tuple[str, str, set[str]]]:
 
 
 def _files(cluster, item) -> Iterator[Finding]:
-    folder = (cluster.root / item.rel).parent
     for key, relpath, allowed in referenced_files(item):
         suffix = PurePosixPath(relpath).suffix.lower()
         if suffix not in allowed:

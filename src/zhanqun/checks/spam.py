@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from zhanqun.checks.textscan import Text
-from zhanqun.findings import Finding, Severity, define
+from zhanqun.findings import Severity, define
 
 PASTED = define(
     "X004", "pasted-watermark", Severity.ERROR, "粘贴了商业网站的水印：来源网址、单独成行的域名、原文链接或该网站的导航。",

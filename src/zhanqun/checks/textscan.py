@@ -1,4 +1,9 @@
-"""What every text scanner shares: a text with its file's line numbers, and a finding at an offset."""
+"""What every text scanner shares: a text with its file's line numbers, and a finding at an offset.
+
+A :class:`Text` is normalised once when it is made (R4.10, :mod:`zhanqun.checks.normalise`): scanners read
+``text``, the normalised text, and every offset they report is mapped back to ``original`` for the line and
+column, so an editor is pointed at what they wrote.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,34 @@ import dataclasses
 import functools
 import re
 
+from zhanqun.checks.normalise import Normalised, normalise
 from zhanqun.findings import Finding
+
+__all__ = ["Normalised", "Text", "normalise"]
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
 @dataclasses.dataclass
 class Text:
-    """A text to scan. ``first_line`` is the file line of ``text[0]``; ``where`` prefixes attachment messages."""
+    """A text to scan. ``first_line`` is the file line of ``original[0]``; ``where`` prefixes attachment messages.
+    ``text`` is the normalised text the scanners read; offsets into it are mapped back for findings."""
 
-    text: str
+    original: str
     rel: str
     first_line: int = 1
     content_type: str = "news"
     where: str = ""  # an attachment's location ("第 2 页"): then every finding is on line ``first_line``
+    text: str = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.normalised = normalise(self.original)
+        self.text = self.normalised.text
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:
         starts = [0]
-        find = self.text.find
+        find = self.original.find
         i = find("\n")
         while i != -1:
             starts.append(i + 1)
@@ -33,6 +47,10 @@ class Text:
         return starts
 
     def position(self, offset: int) -> tuple[int, int]:
+        """File line and column of ``text[offset]`` (the normalised text), counted in the original."""
+        return self.original_position(self.normalised.original(offset))
+
+    def original_position(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return self.first_line + (0 if self.where else index), offset - self._line_starts[index] + 1
 
