@@ -242,3 +242,13 @@ def test_content_commits_the_host_did_not_list_have_unknown_writers(cluster):
     complete = gitdata.change_between(repo, base, head, "wang-li-fgw", [], listed={s: ("Wang-Li-Fgw",) for s in shas})
     assert complete.unknown_writers == 0 and complete.contributors == frozenset()
     assert gitdata.change_between(repo, base, head, "wang-li-fgw", []).unknown_writers == 0  # no host: not asked
+
+
+def test_a_deeply_nested_reviews_file_is_a_clear_error(cluster, zq, tmp_path):
+    """Issue 10 §9: thousands of nested brackets are a usage error with the file named, not an internal error."""
+    root, repo = cluster
+    commit(repo, NEWS, ITEM.format(importance="routine"), "动态")
+    bomb = tmp_path / "r.json"
+    bomb.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    result = check(zq, root, bomb)
+    assert result.code == 2 and "r.json" in result.text and "Traceback" not in result.text

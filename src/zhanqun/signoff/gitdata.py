@@ -161,7 +161,7 @@ def _need_merge_tree(repo) -> None:
 def read_reviews(path: Path) -> list[Review]:
     """Reviews from a JSON file as the GitHub or Gitea API returns them (oldest first)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = source.load_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"找不到审核记录文件 {path}。", hint="用托管平台 API 的 pulls/{n}/reviews 结果保存为 JSON。") from None
     except (ValueError, UnicodeDecodeError) as exc:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zhanqun.errors import UsageError
+from zhanqun.source import load_json
 
 KINDS = ("github", "gitea")
 _BOTS = {"web-flow", "github-actions[bot]", "gitea-actions"}
@@ -220,7 +221,7 @@ class Api:
         if not raw.strip():
             return None, reply_headers
         try:
-            return json.loads(raw), reply_headers
+            return load_json(raw), reply_headers
         except ValueError:
             raise ApiError(f"托管平台 API {where} 返回的不是 JSON。", hint="确认 API 地址以 /api/v1（Gitea）结尾。") from None
 
