@@ -311,7 +311,44 @@ def test_publishing_stops_before_a_change_whose_chain_is_not_satisfied(signed, z
     sha = repo.commit(held).parents[1].hexsha
     write(zq, repo, tmp_path, held, 21, [(FIRST, sha), (SECOND, sha)], keys["ci"][0])  # completed, signed
     result = zq("signoff", "publishable", "--root", root, "--since", ok)
-    assert result.out.strip() == held and f"不发布提交 {forged[:10]}" in result.err and "V009" in result.err
+    assert result.out.strip() == held and f"不发布提交 {forged[:10]}" in result.err and "V001" in result.err
+
+
+def test_a_note_appended_before_ci_records_cannot_hold_publishing_back(signed, zq, tmp_path, keys):
+    """Issue 10 review: someone with push access appends an unsigned line to a freshly merged commit; CI still
+    records it (--unless-trusted looks for a valid signature, not for any note) and it is published."""
+    root, repo = signed
+    start = repo.head.commit.hexsha
+    merged = pr(repo, zq, tmp_path, 30, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
+                record=False)
+    append_note(repo, merged, {"version": 1, "pr": "30", "commit": merged, "author": EDITOR, "satisfied": False,
+                               "required": [], "missing": {}, "approvers": {}, "time": "2026-11-22T10:00:00+08:00"})
+    sha = repo.commit(merged).parents[1].hexsha
+    reviews = github_reviews(tmp_path / "r30.json", (FIRST, "APPROVED", sha))
+    args = ["signoff", "record", "--root", root, "--commit", merged, "--pr", "30", "--author", EDITOR,
+            "--reviews", reviews, "--sign-key", keys["ci"][0], "--unless-trusted"]
+    assert zq(*args).code == 0 and "signature" in last_record(repo, merged)
+    again = zq(*args)
+    assert again.code == 0 and "已有 CI 签名的审核记录" in again.text
+    assert len([line for line in repo.git.notes("--ref", NOTES, "show", merged).splitlines() if line.strip()]) == 2
+    result = zq("signoff", "publishable", "--root", root, "--since", start)
+    assert result.code == 0 and result.out.strip() == merged
+
+
+@pytest.mark.parametrize("damage", [lambda b: b[:6] + b"\x00\x02" + b[8:], lambda b: b[:40] + b"\xff" * 8 + b[48:],
+                                    lambda b: b[:20], lambda b: b"\x00" * len(b)])
+def test_a_malformed_signature_is_not_a_crash(signed, zq, tmp_path, keys, damage):
+    import base64
+
+    root, repo = signed
+    merged = pr(repo, zq, tmp_path, 31, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
+                key=keys["ci"][0])
+    record = last_record(repo, merged)
+    record["signature"] = base64.b64encode(damage(base64.b64decode(record["signature"]))).decode()
+    append_note(repo, merged, record)
+    code, data = audit(zq, root)
+    assert code == 1 and ("V009", merged) in codes(data)
+    assert zq("signoff", "publishable", "--root", root).code == 0
 
 
 def test_a_checkpoint_vouches_for_the_notes_ci_checked_and_nothing_added_after(signed, zq, tmp_path, keys):
@@ -399,3 +436,14 @@ def test_verify_uses_the_repositorys_allowed_signers_by_default(deployed, built_
     assert plain.code == 0 and "未核对清单签名" in plain.err
     missing = zq("verify", home / "current", "--allowed-signers", tmp_path / "nope")
     assert missing.code == 2 and "找不到允许的签名者文件" in missing.err
+
+
+def test_a_release_whose_signature_was_removed_on_the_server_is_deployed_afresh(deployed, zq):
+    """Issue 10 review: the same build deployed again replaces a release whose .sig was deleted there."""
+    from zhanqun.deploy import manifest
+
+    home, signers, site = deployed
+    (home / "current" / manifest.SIGNATURE).unlink()
+    assert zq("verify", home / "current", "--allowed-signers", signers).code == 1
+    assert zq("deploy", PORTAL, "--from", site, "--to", home.parent).code == 0
+    assert zq("verify", home / "current", "--allowed-signers", signers).code == 0

@@ -149,3 +149,10 @@ def test_long_lines_are_scanned_in_bounded_pieces_and_spam_at_the_end_is_found(s
         assert len(line) >= size
         scan(line)  # returns: each piece is bounded
     assert scan("冬季安全生产" * 20_000 + "琨澜娱乐官网") == [spam.SUFFIX]
+
+
+@pytest.mark.parametrize("prefix", ["İ" * 40, "ẞ" * 10 + "İ", "<!-- Aİİİ -->"])
+def test_letters_whose_lower_case_is_longer_do_not_shift_the_findings(scan, prefix):
+    """'İ'.lower() is two characters: lowering the whole text would move every offset after it (issue 10 review)."""
+    plain = scan("欢迎访问鑫鲲娱乐官网注册")
+    assert plain and scan(prefix + "\n欢迎访问鑫鲲娱乐官网注册") == plain

@@ -103,6 +103,22 @@ def test_records_are_signed_before_anything_is_deployed_and_only_what_they_cover
             assert "ZHANQUN_SIGNING_KEY" not in path.read_text(encoding="utf-8"), path.name
 
 
+def test_the_web_server_holds_no_key_and_the_judge_is_the_last_published_code():
+    """A broken-into web server cannot sign a site or a record: every job on the self-hosted runner is free of
+    secrets, manifests are signed on a hosted runner with a key of their own; the record job installs zhanqun
+    from refs/zhanqun/deployed, not from the pushed head, and records past a forged note (issue 10 review)."""
+    jobs = _load(PROJECT / ".github" / "workflows" / "publish.yml")["jobs"]
+    for name, job in jobs.items():
+        if job["runs-on"] == "self-hosted":
+            assert "secrets." not in str(job), name
+    assert jobs["build"]["runs-on"] != "self-hosted" and "build" in jobs["deploy"]["needs"]
+    build_env = [s.get("env", {}) for s in jobs["build"]["steps"]]
+    assert {"ZHANQUN_SIGNING_KEY": "${{ secrets.ZHANQUN_MANIFEST_KEY }}"}.items() <= next(e for e in build_env if e).items()
+    record_text = str(jobs["record"])
+    assert "refs/zhanqun/deployed" in jobs["record"]["steps"][1]["run"] and "pip install --quiet ." not in record_text
+    assert "--unless-trusted" in record_text and "notes --ref refs/notes/zhanqun show" not in record_text
+
+
 def test_a_review_re_runs_the_trusted_signoff_check_without_running_the_pull_request():
     review = _load(PROJECT / ".github" / "workflows" / "zhanqun-review.yml")
     assert list(review["on"]) == ["pull_request_review"] and review["permissions"] == {}

@@ -163,15 +163,25 @@ def signoff_check(root: Path, base: str | None, head: str | None, author: str | 
               help="先从该远程仓库取回已有的审核记录，写入后推送回去（CI 用，如 --push origin）。")
 @click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CI 的签名私钥文件（默认取环境变量 ZHANQUN_SIGNING_KEY 中的私钥）；有私钥时记录带签名（R6.5）。")
+@click.option("--unless-trusted", is_flag=True,
+              help="这个提交已有 CI 签名的有效记录时不再写（CI 用；别人追加的无效记录不算）。")
 def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file: Path | None, pr: str | None,
                    api_kind: str | None, repo: str | None, emergency: str, remote: str | None,
-                   sign_key: Path | None) -> None:
+                   sign_key: Path | None, unless_trusted: bool) -> None:
     """合并后把审核记录写入 git note（refs/notes/zhanqun），供审计从 git 历史读取（R5.6）。再次运行会追加一条记录（紧急发布补审）。"""
     from zhanqun import signing
     from zhanqun.audit.history import NOTES_REF
     from zhanqun.signoff import run
 
     key_text = signing.key_from(sign_key)
+    if unless_trusted:
+        if remote:
+            from zhanqun.signoff import gitdata
+
+            gitdata.fetch_notes(gitdata.open_repo(root), remote)
+        if run.has_trusted_record(root, commit_rev):
+            output.info(f"提交 {commit_rev} 已有 CI 签名的审核记录，不再重复写。")
+            return
     if not pr:
         raise UsageError("缺少 --pr 合并请求编号。", hint="审核记录须注明合并请求；直接推送的提交没有合并请求。")
     if pr == "auto":  # CI after a push to main: which pull request was merged as this commit?
@@ -322,7 +332,11 @@ def verify(site: Path, root: Path, allowed_signers: Path | None, deployed_ref: s
     path = allowed_signers or root / signing.ALLOWED_SIGNERS
     if allowed_signers is not None and not path.is_file():
         raise UsageError(f"找不到允许的签名者文件 {path}。", hint="给出站群仓库中的 .zhanqun/allowed_signers。")
-    signers = signing.parse_allowed(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None
+    try:
+        signers = signing.parse_allowed(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"允许的签名者文件 {path} 无法读取（{exc.__class__.__name__}）。",
+                         hint="它应当是 UTF-8 文本，每行一个“名称 namespaces=\"…\" 公钥”。") from None
     if signers is None:
         output.info(f"提示：没有 {signing.ALLOWED_SIGNERS}（可用 --allowed-signers 指定），只比较文件，未核对清单签名。")
     data, found = manifest.verify(site, signers)

@@ -51,7 +51,9 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     todo = []
     for site in sites:
         view = SiteView(cluster, site)
-        print_ = publish.fingerprint(view)
+        # whether the manifest is to be signed is part of what a build is: an unsigned output is not current
+        # for a signed build (and the other way round)
+        print_ = publish.fingerprint(view) + (":signed" if key_text else "")
         if publish.is_current(output, site.host, print_):
             report.unchanged.append(site.host)
         else:

@@ -52,6 +52,7 @@ SHAPE_MESSAGES = {  # code: (message with {quoted}, hint)
     spam.MARKS: ("出现博彩网站的导航或署名“{quoted}”。", "删除这段内容，并检查文件是否被篡改。"),
 }
 _UPPER = re.compile(r"[A-Z]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 class Scanner:
@@ -106,7 +107,9 @@ class Scanner:
 
     def scan(self, doc: Text) -> Iterator[Finding]:
         text = doc.text
-        lowered = text.lower() if _UPPER.search(text) else text  # most Chinese text has no capitals: no copy
+        # ASCII only: str.lower() can lengthen a text ("İ" becomes two characters) and shift every offset after
+        # it; the term lists are ASCII and Chinese. Most Chinese text has no capitals: no copy then.
+        lowered = text.translate(_ASCII_LOWER) if _UPPER.search(text) else text
         hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
         triggered: list[int] = []
         shaped: list[int] = []  # offsets of words that send their line through the spam shapes

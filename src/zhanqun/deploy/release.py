@@ -42,7 +42,8 @@ def deploy(host: str, source: Path, target: Path, keep: int = 5) -> str:
     with _locked(home):
         releases = home / "releases"
         final = releases / release
-        if final.is_dir() and not manifest.verify(final)[1].clean:
+        if final.is_dir() and (not manifest.verify(final)[1].clean or _signature(final) != _signature(source)):
+            # (a release whose signature was removed or changed on the server is as altered as a changed page)
             # an existing release that was altered on the server: set aside, deployed afresh below
             os.rename(final, releases / f".{release}.tampered-{os.getpid()}")
         if not final.is_dir():
@@ -90,6 +91,13 @@ def _locked(home: Path):
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+def _signature(folder: Path) -> bytes | None:
+    try:
+        return (folder / manifest.SIGNATURE).read_bytes()
+    except OSError:
+        return None
 
 
 def release_id(data: dict) -> str:

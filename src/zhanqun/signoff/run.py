@@ -120,6 +120,31 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     return result
 
 
+def has_trusted_record(root: Path, commit_rev: str) -> bool:
+    """Whether ``commit_rev`` already has a record CI signed with a key allowed by the repository's
+    ``allowed_signers`` (at the commit's first parent or at HEAD). Without that file, any readable record counts."""
+    from zhanqun import signing
+    from zhanqun.audit import signatures
+
+    repo = gitdata.open_repo(root)
+    merged = gitdata.commit_of(repo, commit_rev)
+    records = [r for r in gitdata.read_records(repo, merged) if "unreadable" not in r]
+    if not records:
+        return False
+    keys, enabled = [], False
+    for rev in filter(None, [merged.parents[0].hexsha if merged.parents else None, "HEAD"]):
+        try:
+            text = repo.git.show(f"{rev}:{signing.ALLOWED_SIGNERS}")
+        except Exception:  # noqa: BLE001 - no such file at that commit
+            continue
+        enabled = True
+        try:
+            keys += signing.parse_allowed(text, signing.ALLOWED_SIGNERS)
+        except Exception:  # noqa: BLE001 - a broken file allows nothing
+            pass
+    return not enabled or any(not signatures._untrusted(r, keys) for r in records)
+
+
 def unrestated_emergency(root: Path, commit_rev: str) -> str | None:
     """The reason of an emergency publication of ``commit_rev`` that its latest record does not repeat (the
     audit keeps such an emergency open, V005), or None."""
@@ -202,7 +227,10 @@ def publishable(root: Path, since: str | None, head: str = "HEAD") -> tuple[str,
     if since and since_rev is None:
         raise UsageError(f"找不到提交 {since}。", hint="给出上次发布到的提交，如 refs/zhanqun/deployed（先 git fetch 它）。")
     report = audit.run(root, tip, since_rev, use_cache=True)
-    blocking = {e.commit.sha: [v for v in e.violations if v.severity is Severity.ERROR and v.code != "V005"]
+    # V005 (an emergency's chain still open) does not hold publishing back; nor does V009 (a record that is not
+    # CI's): the verdict comes from the trusted records alone, and a commit without one is V001 anyway. So a note
+    # anyone appended cannot stop a commit CI recorded.
+    blocking = {e.commit.sha: [v for v in e.violations if v.severity is Severity.ERROR and v.code not in ("V005", "V009")]
                 for e in report.entries}
     path = history.first_parent_history(root, tip, since_rev)
     target, lines = since_rev or "", []
