@@ -428,3 +428,13 @@ def test_a_committed_parse_cache_is_never_trusted(cluster, zq):
     result = zq("check", "--root", root, "--format", "json")
     assert "P001" in _codes(result, rel) and "C014" in _codes(result, ".zhanqun-cache")
     assert zq("build", "--root", root).code == 1
+
+
+def test_pre_commit_mode_judges_an_svg_of_the_commit_and_the_result_is_cached_by_its_bytes(demo_repo, zq):
+    rel = "content/fgw/ldxx/images/huodong.svg"
+    (demo_repo / rel).write_text(SVG_HEAD + '<rect onload="alert(1)"/></svg>', encoding="utf-8")
+    os.chdir(demo_repo)
+    for _ in range(2):  # the second run answers from the cache: the same finding
+        assert "H005" in _codes(zq("check", "--root", demo_repo, "--format", "json", rel))
+    (demo_repo / rel).write_text(SVG_HEAD + '<rect width="1" height="1"/></svg>', encoding="utf-8")
+    assert "H005" not in _codes(zq("check", "--root", demo_repo, "--format", "json", rel))

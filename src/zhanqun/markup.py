@@ -35,6 +35,12 @@ def sanitize(html: str) -> str:
     )
 
 
+def unsanitised(body: str) -> str:
+    """Python-Markdown's HTML before the allowlist: what the page would hold without it (for the H checks)."""
+    _converter.reset()
+    return _converter.convert(body)
+
+
 def render(body: str) -> str:
     """Render a Markdown body to sanitised HTML. Headings start at h2: the page title is the h1."""
     _converter.reset()

@@ -205,7 +205,7 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
     """Read an editor's text file. Returns ``(None, findings)`` when it cannot be used at all."""
     from zhanqun.checks import files
 
-    if path.is_symlink() or not path.is_file():
+    if path.is_symlink() or (path.exists() and not path.is_file()):
         return None, [files.link_finding(rel, path)]
     big = too_large(path.stat().st_size, rel, max_bytes)
     if big:

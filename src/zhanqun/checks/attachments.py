@@ -33,14 +33,20 @@ PART_UNREAD = define(
     requirement="R4.2, R2.8",
 )
 
-# Attachment suffixes the gates look at (the build publishes these from column folders).
-SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et"}  # = extract.SUFFIXES
+# Files the gates look at (the build publishes these from column folders): the text of documents
+# (= extract.SUFFIXES), and SVG images for active content (H005). Scanned once per content, in parallel and
+# cached by crossfile.scan_attachments, in the full check and in pre-commit for the files of a commit.
+SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et", ".svg"}
 
 
 def scan(path: Path, rel: str, gates) -> list[Finding]:
     """Findings for one attachment. Never raises for a bad file: that is an A001/A002 finding."""
     from zhanqun.checks import extract
 
+    if path.suffix.lower() == ".svg":
+        from zhanqun.checks.files import svg_findings
+
+        return list(svg_findings(path, rel))
     findings: list[Finding] = []
     try:
         found = extract.extract_all(path)

@@ -72,7 +72,7 @@ def kind_of(mode: int) -> str:
 
 def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
     """C011 for every link or special file under content/ and the build inputs; C012 for files of a column
-    folder that are not published types; H005 for active SVG. ``columns`` maps unit id -> declared column ids.
+    folder that are not published types (reading no file: the tree's entries carry their types). ``columns`` maps unit id -> declared column ids.
 
     Hidden entries under content/ are walked too (a link is refused wherever it is); hidden files themselves are
     never published, so only their links are findings."""
@@ -148,9 +148,7 @@ def _content_file(entry: os.DirEntry, rel: str, columns: dict[str, set[str]]) ->
         shown = suffix or "（无扩展名）"
         return [Finding(rel, 0, 0, UNPUBLISHED_TYPE, f"{rel} 的类型 {shown} 不能在网站上发布。",
                         "可以发布的类型：" + "、".join(sorted(PUBLISHED_TYPES)) + "；网页内容请写成 Markdown 条目。")]
-    if suffix == ".svg":
-        return list(svg_findings(Path(entry.path), rel))
-    return []
+    return []  # (an SVG's content is looked at with the attachments: attachments.scan, cached by its bytes)
 
 
 def refuse_link(path: Path, rel: str) -> None:

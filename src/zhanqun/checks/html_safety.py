@@ -139,7 +139,9 @@ def _disguised_urls(body: str, rel: str, first_line: int, taken: set[int]) -> li
                                  f"链接使用了 {match.group(1).lower()}: 地址（写成字符实体或夹带 Tab、控制字符，浏览器仍会执行）。",
                                  _HINTS[SCRIPT_URL]))
     collector = _UrlCollector()
-    collector.feed(_render_raw(body))
+    from zhanqun.markup import unsanitised
+
+    collector.feed(unsanitised(body))
     collector.close()
     for tag, _, scheme in collector.unsafe:
         line = _line_of(body, scheme, taken)
@@ -178,18 +180,6 @@ class _UrlCollector(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _render_raw(body: str) -> str:
-    """Python-Markdown's HTML before the sanitiser: what the links would be without it."""
-    global _RAW_CONVERTER
-    if _RAW_CONVERTER is None:
-        import markdown
-
-        _RAW_CONVERTER = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    _RAW_CONVERTER.reset()
-    return _RAW_CONVERTER.convert(body)
-
-
-_RAW_CONVERTER = None
 
 
 def _line_of(body: str, scheme: str, taken: set[int]) -> int | None:
