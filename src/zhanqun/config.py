@@ -84,6 +84,35 @@ class Topic:
     description: str = ""
 
 
+# Reply deadlines in working days by category (R9): 003 §13 — 找错 3, 咨询 and 建议 7, a message that needs
+# verification 15, never over 3 months. A county with stricter rules (001 §12: 4 working days) sets its own.
+DEFAULT_REPLY_DEADLINES = {"咨询": 7, "建议": 7, "投诉": 7, "求助": 7, "找错": 3, "其他": 7}
+
+
+@dataclasses.dataclass(frozen=True)
+class InspectConfig:
+    """cluster.yaml ``inspect:`` (R7, R9); every key has a documented default."""
+
+    warn_days: int = 3  # early warning horizon, in days
+    backdate_days: int = 7  # a date this many days before (or after) its first publication is 伪造发稿日期
+    reply_deadlines: tuple[tuple[str, int], ...] = tuple(DEFAULT_REPLY_DEADLINES.items())
+    verification_days: int = 15
+    reply_max_days: int = 90
+
+    def deadline(self, category: str, needs_verification: bool = False) -> int:
+        """Working days allowed to answer a message of ``category``."""
+        if needs_verification:
+            return self.verification_days
+        table = dict(self.reply_deadlines)
+        return table.get(category, table.get("其他", DEFAULT_REPLY_DEADLINES["其他"]))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> InspectConfig:
+        data = dict(data or {})
+        deadlines = {**DEFAULT_REPLY_DEADLINES, **dict(data.pop("reply_deadlines", {}) or {})}
+        return cls(reply_deadlines=tuple(deadlines.items()), **data)
+
+
 @dataclasses.dataclass
 class ClusterConfig:
     name: str
@@ -95,6 +124,7 @@ class ClusterConfig:
     admins: list[str]
     topics: list[Topic]
     link_allowlist: list[str] = dataclasses.field(default_factory=list)
+    inspect: InspectConfig = dataclasses.field(default_factory=InspectConfig)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ClusterConfig:
@@ -104,4 +134,5 @@ class ClusterConfig:
             admins=list(data["admins"]),
             topics=[Topic(t["id"], t["name"], t["tag"], t.get("description", "")) for t in data.get("topics", [])],
             link_allowlist=list(data.get("link_allowlist", [])),
+            inspect=InspectConfig.from_data(data.get("inspect")),
         )
