@@ -167,6 +167,8 @@ def test_charts_have_text_alternatives_and_ids_are_unique():
         title_id, desc_id = svg["aria-labelledby"].split()
         assert svg.find("title", id=title_id).get_text() and svg.find("desc", id=desc_id).get_text()
         assert svg.find_parent("figure").figcaption.get_text().startswith("图例")
+    titles = [svg.title.get_text() for svg in charts]
+    assert len(set(titles)) == len(titles) and titles[1].startswith("示例县人民政府：")
     ids = [tag["id"] for tag in soup.find_all(id=True)]
     assert len(ids) == len(set(ids))
     for link in soup.select("a[href^='#']"):

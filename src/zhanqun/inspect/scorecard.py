@@ -78,7 +78,7 @@ def html(report: Report) -> str:
         "<main id=\"main\" tabindex=\"-1\">", _overview(report),
         *(_site(site, number, report.at) for number, site in enumerate(report.sites, 1)),
         "</main>",
-        "<footer><p>由 zhanqun inspect 生成。单项否决、扣分、预警的含义和整改办法见《站群手册》“如何阅读自查报告”。</p></footer>",
+        "<footer><p>由 zhanqun inspect 生成。单项否决、扣分、预警的含义和整改办法见编辑手册（docs/handbook.md）“如何阅读自查报告”一节。</p></footer>",
         "</body></html>\n",
     ]
     return "\n".join(parts)
@@ -187,7 +187,7 @@ def _site(site: SiteReport, number: int, at: str) -> str:
     for level, heading in ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分项"), (Level.WARN, "预警")):
         items = [p for p in site.problems if p.level is level]
         parts += [f"<h3>{heading}（{len(items)} 项）</h3>", _problem_list(items, at, level)]
-    parts += [f"<h3>栏目更新情况</h3>", _age_chart(site.columns, warned, anchor),
+    parts += ["<h3>栏目更新情况</h3>", _age_chart(site.columns, warned, anchor, _site_label(site)),
               f"<h3>栏目一览（{len(site.columns)} 个）</h3>", _columns_table(site.columns, warned, _site_label(site)),
               "<h3>留言答复</h3>", _replies(site.replies, _site_label(site)), "</section>"]
     return "\n".join(parts)
@@ -233,7 +233,7 @@ def _charted(columns: Iterable[ColumnState]) -> list[ColumnState]:
     return sorted(dated, key=lambda c: -(c.age_days or 0) / (c.limit_days or 1))
 
 
-def _age_chart(columns: Sequence[ColumnState], warned: set[tuple[str, str]], anchor: str) -> str:
+def _age_chart(columns: Sequence[ColumnState], warned: set[tuple[str, str]], anchor: str, owner: str) -> str:
     shown = _charted(columns)
     left_out = len(columns) - len(shown)
     note = (f"<p class=\"legend\">另有 {left_out} 个栏目为空栏目或不计更新周期，不在图中，见下表。</p>"
@@ -259,7 +259,7 @@ def _age_chart(columns: Sequence[ColumnState], warned: set[tuple[str, str]], anc
     defs = _patterns(anchor)
     legend = ("图例：横条长度为距最近更新的天数，竖线为更新期限，竖线右侧即超期；条前数字为“已过天数/期限天数”，"
               "» 表示超过期限两倍以上。超期为红色斜纹，即将超期为棕色圆点，正常为绿色。")
-    return _figure(anchor, y, "栏目距最近更新的天数与更新期限", summary, defs, rows, legend) + note
+    return _figure(anchor, y, f"{owner}：栏目距最近更新的天数与更新期限", summary, defs, rows, legend) + note
 
 
 def _columns_table(columns: Sequence[ColumnState], warned: set[tuple[str, str]], owner: str) -> str:
