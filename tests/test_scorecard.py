@@ -63,6 +63,7 @@ def test_overview_comes_first_with_each_sites_verdict_and_counts():
     assert rows["示例县体育局"] == ["合格", "0", "0", "0"]
     header = soup.header.get_text(" ", strip=True)
     assert "2026-11-21 09:30:00" in header and COMMIT in header and "不合格" in header
+    assert "3 个站点有单项否决项；另有全站群问题 1 项" in header
     assert "J018" in sections[0].get_text(), "the cluster-wide problem is in the overview"
 
 
@@ -168,7 +169,16 @@ def test_charts_have_text_alternatives_and_ids_are_unique():
         assert svg.find("title", id=title_id).get_text() and svg.find("desc", id=desc_id).get_text()
         assert svg.find_parent("figure").figcaption.get_text().startswith("图例")
     titles = [svg.title.get_text() for svg in charts]
-    assert len(set(titles)) == len(titles) and titles[1].startswith("示例县人民政府：")
+    assert len(set(titles)) == len(titles) and titles[1].startswith("示例县人民政府（www.shilixian.gov.cn）：")
+
+
+def test_two_sites_of_one_name_keep_their_charts_and_tables_apart():
+    twin = sample()
+    twin.sites[2] = dataclasses.replace(twin.sites[2], name=twin.sites[0].name)
+    soup = _soup(html(twin))
+    for names in ([svg.title.get_text() for svg in soup.find_all("svg")],
+                  [box["aria-label"] for box in soup.select("[role=region]")]):
+        assert len(names) == len(set(names)), names
     ids = [tag["id"] for tag in soup.find_all(id=True)]
     assert len(ids) == len(set(ids))
     for link in soup.select("a[href^='#']"):

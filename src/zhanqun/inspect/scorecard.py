@@ -111,6 +111,11 @@ def _site_label(site: SiteReport) -> str:
     return _text(site.name or site.host)
 
 
+def _site_owner(site: SiteReport) -> str:
+    """The site in the names of its charts and tables: two units may share a public name, never a host."""
+    return f"{_site_label(site)}（{_text(site.host)}）" if site.name else _text(site.host)
+
+
 def _verdict(vetoed: bool) -> str:
     return "<span class=\"verdict fail\">不合格</span>" if vetoed else "<span class=\"verdict pass\">合格</span>"
 
@@ -120,10 +125,11 @@ def _verdict(vetoed: bool) -> str:
 def _header(report: Report, title: str) -> str:
     failed = sum(1 for s in report.sites if s.vetoed)
     commit = f"<code>{_escape(report.commit)}</code>" if report.commit else "未提交的工作区"
+    whole = f"；另有全站群问题 {len(report.problems)} 项，见总览" if report.problems else ""
     return (f"<header><h1>{title}</h1>"
             f"<p class=\"meta\">检查时刻：{_escape(_moment(report.at))}（北京时间）　提交：{commit}</p>"
             f"<p class=\"meta\">结论：{_verdict(report.vetoed)}　共 {len(report.sites)} 个站点，"
-            f"{failed} 个站点有单项否决项。</p></header>")
+            f"{failed} 个站点有单项否决项{whole}。</p></header>")
 
 
 def _nav(report: Report) -> str:
@@ -187,9 +193,9 @@ def _site(site: SiteReport, number: int, at: str) -> str:
     for level, heading in ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分项"), (Level.WARN, "预警")):
         items = [p for p in site.problems if p.level is level]
         parts += [f"<h3>{heading}（{len(items)} 项）</h3>", _problem_list(items, at, level)]
-    parts += ["<h3>栏目更新情况</h3>", _age_chart(site.columns, warned, anchor, _site_label(site)),
-              f"<h3>栏目一览（{len(site.columns)} 个）</h3>", _columns_table(site.columns, warned, _site_label(site)),
-              "<h3>留言答复</h3>", _replies(site.replies, _site_label(site)), "</section>"]
+    parts += ["<h3>栏目更新情况</h3>", _age_chart(site.columns, warned, anchor, _site_owner(site)),
+              f"<h3>栏目一览（{len(site.columns)} 个）</h3>", _columns_table(site.columns, warned, _site_owner(site)),
+              "<h3>留言答复</h3>", _replies(site.replies, _site_owner(site)), "</section>"]
     return "\n".join(parts)
 
 
