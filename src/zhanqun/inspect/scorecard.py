@@ -1,0 +1,349 @@
+"""The HTML scorecard of ``zhanqun inspect --format html`` (R7.3): one self-contained page.
+
+A cluster overview (verdict and problems per site, as a bar chart and a table), then one section per site:
+verdict, veto items, deductions, early warnings, a chart of column ages against their limits, the columns
+table and the replies statistics. No script and no external resource: the page renders under
+``default-src 'none'; style-src 'unsafe-inline'; img-src data:``. The charts are inline SVG drawn here, with
+percentage widths and pixel text, so bars scale with the screen while text stays 14 px (docs/architecture.md).
+
+Everything the report carries is text to this module: escaped, and numbers of 11+ digits masked.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from collections.abc import Iterable, Sequence
+
+from zhanqun.findings import mask_numbers
+from zhanqun.inspect.model import ColumnState, Level, Problem, Report, SiteReport
+
+EARLY_WARNING = "J019"  # the rule whose warning says a column becomes stale soon
+_LEVELS = (Level.VETO, Level.DEDUCT, Level.WARN)
+_LABEL_WIDTH = 36  # percent of a chart's width kept for the text in front of the bars
+_NAME_CHARS = 18  # a chart shows this much of a column's name (the table shows all of it)
+_REPLY_ROWS = (("received", "收到留言"), ("answered", "已答复"), ("on_time", "按时答复"), ("late", "超期答复"),
+               ("pending", "待答复"), ("overdue", "逾期未答复"), ("average_workdays", "平均答复用时（工作日）"))
+
+_CSS = """
+:root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#8a8f98;--veto:#b3261e;--deduct:#8a5300;--warn:#1f5fa8;--ok:#1b6e35}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;color:var(--ink);background:#fff;font:16px/1.6 "Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",
+sans-serif;overflow-wrap:anywhere}
+.skip{position:absolute;left:-999em}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}
+a{color:#0b4f9c}a:focus,[tabindex]:focus{outline:3px solid #0b4f9c;outline-offset:2px}
+header,main,footer,nav{max-width:64rem;margin:0 auto;padding:0 1rem}
+header{padding-top:1rem}h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.3rem;margin:2rem 0 .5rem;
+padding-top:1rem;border-top:3px solid #d0d4da}h3{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.meta{margin:0;color:var(--muted)}code{font-family:monospace,monospace;font-size:1em}
+nav ul{padding-left:1.25rem;margin:.25rem 0}
+.verdict{display:inline-block;padding:0 .5rem;border-radius:3px;color:#fff;font-weight:bold}
+.verdict.fail{background:var(--veto)}.verdict.pass{background:var(--ok)}
+.host{color:var(--muted);font-size:.875rem;font-weight:normal}
+ul.problems{list-style:none;padding:0;margin:0}
+.problems li{border-left:6px solid var(--line);padding:.25rem .75rem;margin:.5rem 0;background:#f6f7f9}
+.problems li.veto{border-color:var(--veto)}.problems li.deduct{border-color:var(--deduct)}
+.problems li.warn{border-color:var(--warn)}
+.problems .code{font-family:monospace;font-weight:bold}.problems .where,.problems .when{color:var(--muted);
+font-size:.875rem}.problems .hint{margin:.25rem 0 0;font-size:.875rem}
+.none{color:var(--muted)}
+figure{margin:.5rem 0}svg{display:block;width:100%}svg text{font-size:14px;fill:var(--ink)}
+.legend{font-size:.875rem;color:var(--muted);margin:.25rem 0}
+.b-veto{fill:var(--veto)}.b-deduct{fill:var(--deduct)}.b-warn{fill:var(--warn)}.b-ok{fill:var(--ok)}
+.track{fill:#eceef1}.mark{stroke:var(--ink);stroke-width:2}
+.table-wrap{overflow-x:auto;max-width:100%;margin:.5rem 0}
+table{border-collapse:collapse;width:100%;font-size:.875rem}caption{text-align:left;font-weight:bold;
+padding:.25rem 0}
+th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef2f7}thead th{white-space:nowrap}.cols{min-width:44rem}.cols th[scope=row]{min-width:10em}td.num{text-align:right;white-space:nowrap}
+.cols td{text-align:right;white-space:nowrap}.cols td:nth-child(2),.cols td:last-child{text-align:left}
+.s-stale{color:var(--veto);font-weight:bold}.s-near{color:var(--deduct);font-weight:bold}
+.s-empty{color:var(--veto)}.s-ok{color:var(--ok)}.s-none{color:var(--muted)}
+footer{margin-top:2rem;padding-bottom:2rem;color:var(--muted);font-size:.875rem}
+@media print{body{font-size:11pt}nav,.skip{display:none}.site{break-before:page}
+.table-wrap{overflow:visible}tr,li,figure{break-inside:avoid}a{color:inherit;text-decoration:none}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+"""
+
+
+def html(report: Report) -> str:
+    """The scorecard page of ``report``; the same report gives the same bytes."""
+    title = f"{_text(report.cluster)} 网站自查报告"
+    parts = [
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>{title}</title><style>{_CSS}</style></head><body>",
+        "<a class=\"skip\" href=\"#main\">跳到主要内容</a>",
+        _header(report, title), _nav(report),
+        "<main id=\"main\" tabindex=\"-1\">", _overview(report),
+        *(_site(site, number, report.at) for number, site in enumerate(report.sites, 1)),
+        "</main>",
+        "<footer><p>由 zhanqun inspect 生成。单项否决、扣分、预警的含义和整改办法见编辑手册（docs/handbook.md）“如何阅读自查报告”一节。</p></footer>",
+        "</body></html>\n",
+    ]
+    return "\n".join(parts)
+
+
+# -- text -----------------------------------------------------------------------------------------------------
+
+def _text(value: object) -> str:
+    """Report text as HTML: long numbers masked (as every message shows them), then escaped."""
+    return _escape(mask_numbers(str(value)))
+
+
+def _escape(value: str) -> str:
+    return _html.escape(value, quote=True)
+
+
+def _day(iso: str | None) -> str:
+    return iso[:10] if iso else "—"
+
+
+def _moment(iso: str) -> str:
+    return iso.replace("T", " ")[:19] if iso else "—"
+
+
+def _days(value: int | None) -> str:
+    return "—" if value is None else f"{value} 天"
+
+
+def _site_label(site: SiteReport) -> str:
+    return _text(site.name or site.host)
+
+
+def _site_owner(site: SiteReport) -> str:
+    """The site in the names of its charts and tables: two units may share a public name, never a host."""
+    return f"{_site_label(site)}（{_text(site.host)}）" if site.name else _text(site.host)
+
+
+def _verdict(vetoed: bool) -> str:
+    return "<span class=\"verdict fail\">不合格</span>" if vetoed else "<span class=\"verdict pass\">合格</span>"
+
+
+# -- page frame -----------------------------------------------------------------------------------------------
+
+def _header(report: Report, title: str) -> str:
+    failed = sum(1 for s in report.sites if s.vetoed)
+    commit = f"<code>{_escape(report.commit)}</code>" if report.commit else "未提交的工作区"
+    whole = f"；另有全站群问题 {len(report.problems)} 项，见总览" if report.problems else ""
+    return (f"<header><h1>{title}</h1>"
+            f"<p class=\"meta\">检查时刻：{_escape(_moment(report.at))}（北京时间）　提交：{commit}</p>"
+            f"<p class=\"meta\">结论：{_verdict(report.vetoed)}　共 {len(report.sites)} 个站点，"
+            f"{failed} 个站点有单项否决项{whole}。</p></header>")
+
+
+def _nav(report: Report) -> str:
+    links = "".join(f"<li><a href=\"#site-{n}\">{_site_label(s)}</a>（{'不合格' if s.vetoed else '合格'}）</li>"
+                    for n, s in enumerate(report.sites, 1))
+    return ("<nav aria-label=\"站点目录\"><p class=\"meta\">站点目录：</p><ul>"
+            f"<li><a href=\"#overview\">站群总览</a></li>{links}</ul></nav>")
+
+
+# -- overview -------------------------------------------------------------------------------------------------
+
+def _overview(report: Report) -> str:
+    parts = ["<section aria-labelledby=\"overview\"><h2 id=\"overview\">站群总览</h2>",
+             "<h3>各站点问题数量</h3>", _overview_chart(report.sites), _overview_table(report.sites)]
+    if report.problems:
+        parts += ["<h3>全站群问题</h3>", _problem_list(report.problems, report.at)]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _overview_chart(sites: Sequence[SiteReport]) -> str:
+    if not sites:
+        return "<p class=\"none\">报告中没有站点。</p>"
+    top = max(1, *(s.count(lv) for s in sites for lv in _LEVELS))
+    rows, y = [], 0
+    for site in sites:
+        rows.append(f"<text x=\"0\" y=\"{y + 16}\">{_short(site.name or site.host)}</text>")
+        for i, level in enumerate(_LEVELS):
+            count = site.count(level)
+            bar_y = y + 24 + i * 20
+            rows.append(f"<text x=\"0\" y=\"{bar_y + 13}\">{level.label} {count}</text>"
+                        + _bar(bar_y, count / top, "p-ov-hatch" if level is Level.VETO else f"b-{level.value}"))
+        y += 24 + 3 * 20 + 8
+    failed = sum(1 for s in sites if s.vetoed)
+    summary = (f"{len(sites)} 个站点中 {failed} 个有单项否决项；合计" + "、".join(
+        f"{lv.label} {sum(s.count(lv) for s in sites)} 项" for lv in _LEVELS) + "。各站点的数字见下表。")
+    return _figure("ov", y, "各站点单项否决、扣分、预警数量", summary, _patterns("ov"), rows,
+                   "图例：每个站点三条横条，依次为单项否决（红色斜纹）、扣分（棕色）、预警（蓝色），条前写有项数。")
+
+
+def _overview_table(sites: Sequence[SiteReport]) -> str:
+    head = "<tr><th scope=\"col\">站点</th><th scope=\"col\">结论</th>" + "".join(
+        f"<th scope=\"col\">{lv.label}</th>" for lv in _LEVELS) + "</tr>"
+    body = "".join(
+        f"<tr><th scope=\"row\"><a href=\"#site-{n}\">{_site_label(s)}</a><br><span class=\"host\">"
+        f"{_text(s.host)}</span></th><td>{'不合格' if s.vetoed else '合格'}</td>"
+        + "".join(f"<td class=\"num\">{s.count(lv)}</td>" for lv in _LEVELS) + "</tr>"
+        for n, s in enumerate(sites, 1))
+    return _table("各站点结论与问题数量", head, body)
+
+
+# -- one site -------------------------------------------------------------------------------------------------
+
+def _site(site: SiteReport, number: int, at: str) -> str:
+    anchor = f"site-{number}"
+    warned = {(p.unit, p.column) for p in site.problems if p.code == EARLY_WARNING}
+    parts = [f"<section class=\"site\" aria-labelledby=\"{anchor}\">",
+             f"<h2 id=\"{anchor}\">{_site_label(site)} <span class=\"host\">{_text(site.host)}</span></h2>",
+             f"<p>结论：{_verdict(site.vetoed)}　单项否决 {site.count(Level.VETO)} 项，扣分 {site.count(Level.DEDUCT)} 项，"
+             f"预警 {site.count(Level.WARN)} 项。首页最近更新：{_escape(_day(site.homepage_last_update))}。</p>"]
+    for level, heading in ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分项"), (Level.WARN, "预警")):
+        items = [p for p in site.problems if p.level is level]
+        parts += [f"<h3>{heading}（{len(items)} 项）</h3>", _problem_list(items, at, level)]
+    parts += ["<h3>栏目更新情况</h3>", _age_chart(site.columns, warned, anchor, _site_owner(site)),
+              f"<h3>栏目一览（{len(site.columns)} 个）</h3>", _columns_table(site.columns, warned, _site_owner(site)),
+              "<h3>留言答复</h3>", _replies(site.replies, _site_owner(site)), "</section>"]
+    return "\n".join(parts)
+
+
+def _problem_list(problems: Sequence[Problem], at: str, level: Level | None = None) -> str:
+    if not problems:
+        return f"<p class=\"none\">没有{level.label if level else '问题'}项。</p>"
+    return "<ul class=\"problems\">" + "".join(_problem(p, at) for p in problems) + "</ul>"
+
+
+def _problem(p: Problem, at: str) -> str:
+    where = f"{_text(p.path)}{f':{p.line}' if p.line else ''}" if p.path else ""
+    parts = [f"<li class=\"{p.level.value}\"><span class=\"code\">{_text(p.code)}</span> {_text(p.message)}"]
+    if where:
+        parts.append(f"<br><span class=\"where\">文件：<code>{where}</code></span>")
+    if p.since:
+        # An early warning's day is ahead: the day it falls due; any other problem's is the day it began
+        label = "到期日" if p.since[:10] > at[:10] else "起始日"
+        parts.append(f"<br><span class=\"when\">{label}：{_escape(_day(p.since))}</span>")
+    if p.hint:
+        parts.append(f"<p class=\"hint\">整改：{_text(p.hint)}</p>")
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _state(column: ColumnState, warned: set[tuple[str, str]]) -> tuple[str, str]:
+    """(css class, label) of a column: the label says what the colour says."""
+    if column.empty:
+        return "empty", "空栏目"
+    if column.stale:
+        return "stale", "超期"
+    if (column.unit, column.column) in warned:
+        return "near", "即将超期"
+    if column.limit_days is None:
+        return "none", "不计更新周期"
+    return "ok", "正常"
+
+
+def _charted(columns: Iterable[ColumnState]) -> list[ColumnState]:
+    """Columns with an age and a limit, the most overdue (age against limit) first."""
+    dated = [c for c in columns if not c.empty and c.age_days is not None and c.limit_days]
+    return sorted(dated, key=lambda c: -(c.age_days or 0) / (c.limit_days or 1))
+
+
+def _age_chart(columns: Sequence[ColumnState], warned: set[tuple[str, str]], anchor: str, owner: str) -> str:
+    shown = _charted(columns)
+    left_out = len(columns) - len(shown)
+    note = (f"<p class=\"legend\">另有 {left_out} 个栏目为空栏目或不计更新周期，不在图中，见下表。</p>"
+            if left_out else "")
+    if not shown:
+        return "<p class=\"none\">没有可比较更新周期的栏目。</p>" + note
+    mark_x = _LABEL_WIDTH + (100 - _LABEL_WIDTH) / 2
+    rows, y = [], 0
+    for column in shown:
+        css, label = _state(column, warned)
+        ratio = (column.age_days or 0) / (column.limit_days or 1)
+        fill = {"stale": f"p-{anchor}-hatch", "near": f"p-{anchor}-dots"}.get(css, "b-ok")
+        rows.append(f"<text x=\"0\" y=\"{y + 16}\">{_short(column.name)}</text>"
+                    f"<text x=\"100%\" y=\"{y + 16}\" text-anchor=\"end\">{label}</text>"
+                    f"<text x=\"0\" y=\"{y + 37}\">{column.age_days}/{column.limit_days} 天"
+                    f"{' »' if ratio > 2 else ''}</text>"
+                    + _bar(y + 24, min(ratio, 2) / 2, fill)
+                    + f"<line class=\"mark\" x1=\"{mark_x:g}%\" x2=\"{mark_x:g}%\" y1=\"{y + 20}\" y2=\"{y + 42}\"/>")
+        y += 50
+    stale = sum(1 for c in shown if _state(c, warned)[0] == "stale")
+    near = sum(1 for c in shown if _state(c, warned)[0] == "near")
+    summary = f"{len(shown)} 个栏目中 {stale} 个超期、{near} 个即将超期；各栏目天数见下表。"
+    defs = _patterns(anchor)
+    legend = ("图例：横条长度为距最近更新的天数，竖线为更新期限，竖线右侧即超期；条前数字为“已过天数/期限天数”，"
+              "» 表示超过期限两倍以上。超期为红色斜纹，即将超期为棕色圆点，正常为绿色。")
+    return _figure(anchor, y, f"{owner}：栏目距最近更新的天数与更新期限", summary, defs, rows, legend) + note
+
+
+def _columns_table(columns: Sequence[ColumnState], warned: set[tuple[str, str]], owner: str) -> str:
+    if not columns:
+        return "<p class=\"none\">本站没有栏目。</p>"
+    head = "<tr>" + "".join(f"<th scope=\"col\">{h}</th>" for h in (
+        "栏目", "类型", "信息数", "最近更新", "已过天数", "更新期限", "预计超期日", "状态")) + "</tr>"
+    rows = []
+    for c in columns:
+        css, label = _state(c, warned)
+        limit = _days(c.limit_days) if c.limit_days is not None else "不计"
+        rows.append(f"<tr><th scope=\"row\">{_text(c.name)}</th><td>{_text(c.column_type)}</td><td>{c.items}</td>"
+                    f"<td>{_escape(_day(c.last_update))}</td><td>{_days(c.age_days)}</td><td>{limit}</td>"
+                    f"<td>{_escape(_day(c.stale_on))}</td><td class=\"s-{css}\">{label}</td></tr>")
+    return _table("栏目一览", head, "".join(rows), "cols", owner)
+
+
+def _replies(stats: dict, owner: str) -> str:
+    if not stats:
+        return "<p class=\"none\">本站没有留言答复统计（没有互动交流栏目）。</p>"
+    body = "".join(f"<tr><th scope=\"row\">{label}</th><td class=\"num\">{_number(stats.get(key))}</td></tr>"
+                   for key, label in _REPLY_ROWS)
+    return _table("留言答复统计", "<tr><th scope=\"col\">项目</th><th scope=\"col\">数量</th></tr>", body,
+                  owner=owner)
+
+
+def _number(value: object) -> str:
+    if value is None or isinstance(value, bool):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, int):
+        return str(value)
+    return _text(value)
+
+
+# -- drawing --------------------------------------------------------------------------------------------------
+
+def _short(name: str) -> str:
+    return _text(name if len(name) <= _NAME_CHARS else name[:_NAME_CHARS - 1] + "…")
+
+
+def _bar(y: int, share: float, fill: str) -> str:
+    """A track across the bar area and a bar over ``share`` (0..1) of it, filled with a class or a pattern."""
+    width = (100 - _LABEL_WIDTH) * max(0.0, min(share, 1.0))
+    track = f"<rect class=\"track\" x=\"{_LABEL_WIDTH}%\" y=\"{y}\" width=\"{100 - _LABEL_WIDTH}%\" height=\"14\"/>"
+    if width <= 0:
+        return track
+    paint = f"fill=\"url(#{fill})\"" if fill.startswith("p-") else f"class=\"{fill}\""
+    return track + f"<rect {paint} x=\"{_LABEL_WIDTH}%\" y=\"{y}\" width=\"{width:.1f}%\" height=\"14\"/>"
+
+
+def _patterns(prefix: str) -> str:
+    """The red bar with white stripes (stale, veto) and the brown bar with white dots (becomes stale soon):
+    they differ from the plain bars by more than colour."""
+    return (f"<pattern id=\"p-{prefix}-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+            "patternTransform=\"rotate(45)\"><rect class=\"b-veto\" width=\"6\" height=\"6\"/>"
+            "<rect width=\"2\" height=\"6\" fill=\"#fff\"/></pattern>"
+            f"<pattern id=\"p-{prefix}-dots\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
+            "<rect class=\"b-deduct\" width=\"6\" height=\"6\"/><circle cx=\"3\" cy=\"3\" r=\"1.3\" fill=\"#fff\"/>"
+            "</pattern>")
+
+
+def _figure(anchor: str, height: int, title: str, summary: str, defs: str, rows: list[str], legend: str) -> str:
+    """An SVG chart with a title and a description in words (its numbers are also in the table after it)."""
+    return (f"<figure><svg role=\"img\" aria-labelledby=\"{anchor}-t {anchor}-d\" height=\"{height}\">"
+            f"<title id=\"{anchor}-t\">{title}</title>"
+            f"<desc id=\"{anchor}-d\">{summary}</desc><defs>{defs}</defs>{''.join(rows)}</svg>"
+            f"<figcaption class=\"legend\">{legend}</figcaption></figure>")
+
+
+def _table(caption: str, head: str, body: str, css: str = "", owner: str = "") -> str:
+    """A table in its own scrolling box, so a wide table never makes the page scroll sideways. The box is a
+    region a keyboard can scroll, named after the table and its site (``owner``, escaped) to tell it apart."""
+    table = f"<table class=\"{css}\">" if css else "<table>"
+    label = f"{owner}：{caption}" if owner else caption
+    return (f"<div class=\"table-wrap\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">"
+            f"{table}<caption>{caption}</caption><thead>{head}</thead><tbody>{body}</tbody></table></div>")
+
+
+__all__ = ["html"]
