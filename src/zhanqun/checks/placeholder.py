@@ -35,8 +35,8 @@ class Scanner:
     def __init__(self, data: dict[str, Any]) -> None:
         self.anywhere = [str(t).lower() for t in data.get("anywhere", [])]
         self.body_types = frozenset(data.get("body_types", []))
-        self.only = _only_pattern(data.get("only", []))
-        self.titles = _only_pattern(data.get("titles", []))
+        self.only = _Words(data.get("only", []))
+        self.titles = _Words(data.get("titles", []))
 
     def check(self, body: str, body_line: int, meta: dict[str, Any], content_type: str, rel: str,
               title_line: Callable[[], int]) -> Iterator[Finding]:
@@ -81,13 +81,32 @@ class Scanner:
         return residue if residue and self.titles.fullmatch(residue) else ""
 
 
-def _only_pattern(terms) -> re.Pattern[str]:
-    """Residues made only of ``terms`` (and digits), at least one term: "测试1", "xxx xxx", "待补充……"."""
-    words = sorted({_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}, key=len, reverse=True)
-    if not words:
-        return re.compile(r"(?!)")
-    alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"\d*(?:(?:{alternatives})\d*)+")
+class _Words:
+    """Whether a residue is made only of some words (and digits), at least one word: "测试1", "xxx xxx", "待补充……".
+    A word break by dynamic programming, linear in the residue (a regular expression like (xx|xxx)+ would
+    backtrack exponentially on a long run of x's, R4.9)."""
+
+    def __init__(self, terms) -> None:
+        self.words = {_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}
+        self.lengths = sorted({len(w) for w in self.words})
+
+    def fullmatch(self, residue: str) -> bool:
+        if not self.words or residue.isdigit() or len(residue) > _LONGEST:
+            return False
+        reachable = [False] * (len(residue) + 1)
+        reachable[0] = True
+        for i in range(len(residue)):
+            if not reachable[i]:
+                continue
+            if residue[i].isdigit():
+                reachable[i + 1] = True
+            for size in self.lengths:
+                if i + size <= len(residue) and residue[i:i + size] in self.words:
+                    reachable[i + size] = True
+        return reachable[-1]
+
+
+_LONGEST = 2000  # a longer text is not a placeholder, whatever it is made of
 
 
 def _has_files(meta: dict[str, Any]) -> bool:

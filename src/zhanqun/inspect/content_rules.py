@@ -106,19 +106,29 @@ def _named(ctx: Context, item) -> str:
     return f"{where(ctx, item)}《{item.title}》"
 
 
-def _stamp(moment: dt.datetime | dt.date) -> str:
+def _stamp(moment: dt.datetime | dt.date | None) -> str:
+    if moment is None:
+        return ""
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time())
     return moment.isoformat(timespec="seconds")
 
 
-def first_shown(ctx: Context, item) -> dt.datetime:
+def first_shown(ctx: Context, item) -> dt.datetime | None:
     """When the item first reached the public: its first commit on main (``ctx.published``), else its embargo's
-    end, else its date (an item not committed yet)."""
+    end, else its date (an item not committed yet); None when none is known."""
     if item.rel in ctx.published:
         return ctx.published[item.rel]
     embargo = item.meta.get("publish_at")
-    return to_datetime(embargo) if embargo else item.date
+    return to_datetime(embargo) if embargo else _date(item)
+
+
+def _date(item) -> dt.datetime | None:
+    value = item.meta.get("date")
+    try:
+        return to_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _problem(ctx: Context, code: str, item, message: str, hint: str, line: int = 0, since: str = "",
@@ -235,7 +245,8 @@ def interpretations(ctx: Context, data: dict) -> list[Problem]:
         important = item.importance == "important"
         if not important and not normative.search(doc_number):
             continue
-        due = first_shown(ctx, item) + INTERPRETATION_GRACE
+        shown_at = first_shown(ctx, item)
+        due = (shown_at or ctx.at) + INTERPRETATION_GRACE
         if ctx.at < due:
             continue
         kind = "重要政策文件" if important else f"规范性文件（{doc_number}）"
@@ -334,7 +345,7 @@ def homepage_items(ctx: Context) -> list:
     class AtView(SiteView):
         @cached_property
         def _listed(self) -> list:
-            return sorted(_shown(ctx), key=lambda i: (i.date, i.rel), reverse=True)
+            return sorted(_shown(ctx), key=lambda i: (_date(i) or dt.datetime.min, i.rel), reverse=True)
 
     cluster = ctx.cluster
     site = next(s for s in cluster.sites() if s.is_portal)
