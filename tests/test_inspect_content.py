@@ -394,3 +394,26 @@ def test_a_headline_annual_report_is_fine_and_the_wrong_year_is_not(repo):
     newer_notices(repo)
     assert found(context(repo), "J017") == []
     assert len(found(context(repo, dt.datetime(2027, 2, 2, 9, 0)), "J017")) == 1  # 2027 wants the 2026 report
+
+
+def test_the_placeholder_test_is_linear_on_a_long_run_of_letters():
+    """(xx|xxx)+ would backtrack for ages on 1,999 x's and a y (R4.9); the word break answers at once."""
+    import time
+
+    from zhanqun.checks import placeholder, ruledata
+
+    scanner = placeholder.Scanner(ruledata.load()["placeholder"])
+    start = time.perf_counter()
+    assert list(scanner.check("x" * 1999 + "y\n", 7, {}, "notice", "a.md", lambda: 2)) == []
+    assert len(list(scanner.check("xx" * 900 + "\n", 7, {}, "notice", "a.md", lambda: 2))) == 1
+    assert time.perf_counter() - start < 1
+
+
+def test_inspect_reads_the_moment_not_the_clock(repo, monkeypatch):
+    """problems() is pure: SOURCE_DATE_EPOCH (the build's today) does not change what an inspection at ctx.at sees."""
+    rel = notice(repo, "经研究，定于近期开展全县冬季安全生产检查。\n", date="2026-12-05")
+    ctx = context(repo, dt.datetime(2026, 12, 1, 9, 0))
+    before = [p.to_json() for p in content_rules.problems(ctx)]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc).timestamp())))
+    assert [p.to_json() for p in content_rules.problems(ctx)] == before
+    assert any(p["code"] == "J007" and p["path"] == rel for p in before)
