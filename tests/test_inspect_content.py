@@ -417,3 +417,15 @@ def test_inspect_reads_the_moment_not_the_clock(repo, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc).timestamp())))
     assert [p.to_json() for p in content_rules.problems(ctx)] == before
     assert any(p["code"] == "J007" and p["path"] == rel for p in before)
+
+
+def test_a_pending_reply_is_not_a_placeholder_page_but_an_answered_one_is():
+    """A reply's body is its answer (R9): a message not answered yet is not published, so it may have none."""
+    from zhanqun.checks import placeholder, ruledata
+
+    scanner = placeholder.Scanner(ruledata.load()["placeholder"])
+    pending = {"title": "咨询城区停水时间", "received": "2026-11-18"}
+    assert list(scanner.check("", 9, pending, "reply", "r.md", lambda: 2)) == []
+    answered = {**pending, "answered": "2026-11-19"}
+    assert [f.code for f in scanner.check("", 9, answered, "reply", "r.md", lambda: 2)] == ["J006"]
+    assert [f.code for f in scanner.check("待补充\n", 9, answered, "reply", "r.md", lambda: 2)] == ["J006"]

@@ -41,6 +41,8 @@ class Scanner:
     def check(self, body: str, body_line: int, meta: dict[str, Any], content_type: str, rel: str,
               title_line: Callable[[], int]) -> Iterator[Finding]:
         """J006 for the body and the title of one parsed item (``title_line`` is called only for a finding)."""
+        if content_type == "reply" and not meta.get("answered"):
+            return  # a message not answered yet is kept, not published (R9): its answer is still to be written
         yield from self._body(body, body_line, meta, content_type, rel)
         title = meta.get("title")
         if isinstance(title, str) and title and (term := self._title(title)):
