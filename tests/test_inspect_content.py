@@ -173,7 +173,8 @@ def test_future_date_tolerance(repo, zq, date, extra, bad):
 
 def test_source_date_epoch_decides_today(repo, zq, monkeypatch):
     notice(repo, "经研究，定于近期开展全县冬季安全生产检查。\n", date="2026-12-21")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 21, 1, 0, tzinfo=dt.timezone.utc).timestamp())))
+    later = dt.datetime(2026, 12, 21, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 China time on 12-21
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later.timestamp())))
     assert "J007" not in codes(zq("check", "--root", repo))
 
 
@@ -245,10 +246,21 @@ def test_a_passed_expiry_with_status_still_valid_is_j011(repo):
 
 def test_status_repealed_with_an_expiry_still_to_come_is_j011(repo):
     path = repo / POLICY
-    text = path.read_text(encoding="utf-8").replace("expires: 2026-04-30", "expires: 2027-06-30").replace("status: 有效", "status: 废止")
+    text = path.read_text(encoding="utf-8").replace("expires: 2026-04-30", "expires: 2027-06-30")
+    text = text.replace("status: 有效", "status: 废止")
     path.write_text(text, encoding="utf-8")
     problems = found(context(repo), "J011", POLICY)
     assert len(problems) == 1 and "废止" in problems[0].message and "2027-06-30" in problems[0].message
+
+
+def test_an_expiry_before_the_policy_took_effect_is_j011(repo):
+    path = repo / POLICY
+    text = path.read_text(encoding="utf-8")
+    effective = re.search(r"^effective: (\S+)", text, re.MULTILINE).group(1)
+    assert effective < "2026-04-30"
+    path.write_text(text.replace("expires: 2026-04-30", "expires: 2024-01-01"), encoding="utf-8")
+    problems = found(context(repo, dt.datetime(2023, 12, 1, 9, 0)), "J011", POLICY)
+    assert len(problems) == 1 and "早于生效日期" in problems[0].message
 
 
 def test_consistent_validity_is_not_j011(repo):
@@ -384,7 +396,8 @@ def test_an_annual_report_linked_from_a_homepage_item_is_fine(repo):
     rel = report(repo)
     newer_notices(repo)
     path = repo / "content/xzf/tzgg/2026-11-06-tz5.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\n附：[2025年政府网站工作年度报表](2026-01-20-ndbb.html)\n", encoding="utf-8")
+    link = "\n附：[2025年政府网站工作年度报表](2026-01-20-ndbb.html)\n"
+    path.write_text(path.read_text(encoding="utf-8") + link, encoding="utf-8")
     assert rel.endswith("2026-01-20-ndbb.md")
     assert found(context(repo), "J017") == []
 

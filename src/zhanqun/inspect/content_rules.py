@@ -136,7 +136,8 @@ def _problem(ctx: Context, code: str, item, message: str, hint: str, line: int =
     """One problem on the item's site; also on the portal when the portal lists it (pushed or a headline)."""
     host = ctx.cluster.host_of(item.unit_id)
     hosts = [host]
-    if portal_too and (item.meta.get("push_to_portal") or item.meta.get("homepage")) and host != ctx.cluster.portal_host:
+    listed_on_portal = item.meta.get("push_to_portal") or item.meta.get("homepage")
+    if portal_too and listed_on_portal and host != ctx.cluster.portal_host:
         hosts.append(ctx.cluster.portal_host)
     for each in hosts:
         yield Problem(code, LEVELS[code], each, message, hint, item.unit_id, item.column_id, item.rel, line, since)
