@@ -178,7 +178,7 @@ def test_column_pagination(tmp_path, zq):
     repo = copy_repo(tmp_path / "repo")
     for n in range(45):
         (repo / "content/dongcheng/gzdt" / f"extra-{n:02d}.md").write_text(
-            f"---\ntitle: 东城街道工作动态第{n}期\ndate: 2026-01-{n % 28 + 1:02d}\nauthor: 周宁\nsource: 示例县东城街道办事处\n---\n内容。\n",
+            f"---\ntitle: 东城街道工作动态第{n}期\ndate: 2026-01-{n % 28 + 1:02d}\nauthor: 周宁\nsource: 示例县东城街道办事处\n---\n县发改委召开专题会议，部署近期重点工作。\n",
             encoding="utf-8")
     assert zq("build", "dongcheng", "--root", repo).code == 0
     out = repo / "output/dongcheng.shilixian.gov.cn/gzdt"
@@ -226,9 +226,9 @@ def test_raw_html_is_sanitised():
 def test_embargoed_item_is_not_built_and_withdrawn_item_says_why(demo_repo, zq):
     news = demo_repo / "content/fgw/gzdt"
     (news / "embargo.md").write_text("---\ntitle: 定时发布的消息\ndate: 2026-12-01\npublish_at: \"2026-12-01 09:00\"\nauthor: 刘晓\n"
-                                    "source: 示例县发展和改革委员会\n---\n内容。\n", encoding="utf-8")
+                                    "source: 示例县发展和改革委员会\n---\n县发改委召开专题会议，部署近期重点工作。\n", encoding="utf-8")
     (news / "gone.md").write_text("---\ntitle: 已撤回的消息\ndate: 2026-03-01\nauthor: 刘晓\nsource: 示例县发展和改革委员会\n"
-                                 "withdrawn: {date: 2026-03-02, reason: 数据有误，待核实后重新发布}\n---\n内容。\n", encoding="utf-8")
+                                 "withdrawn: {date: 2026-03-02, reason: 数据有误，待核实后重新发布}\n---\n县发改委召开专题会议，部署近期重点工作。\n", encoding="utf-8")
     assert zq("build", "fgw", "--root", demo_repo).code == 0
     out = demo_repo / "output/fgw.shilixian.gov.cn/gzdt"
     assert not (out / "embargo.html").exists()
@@ -295,7 +295,7 @@ def test_a_second_concurrent_build_is_refused(demo_repo, zq):
     import fcntl
 
     (demo_repo / "content/fgw/gzdt/a-new.md").write_text(
-        "---\ntitle: 新消息\ndate: 2026-03-05\nauthor: 刘晓\nsource: 示例县发展和改革委员会\n---\n内容。\n", encoding="utf-8")
+        "---\ntitle: 新消息\ndate: 2026-03-05\nauthor: 刘晓\nsource: 示例县发展和改革委员会\n---\n县发改委召开专题会议，部署近期重点工作。\n", encoding="utf-8")
     with open(demo_repo / "output/.zhanqun/lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # another build holds the output folder
         result = zq("build", "fgw", "--root", demo_repo)
@@ -309,7 +309,7 @@ def test_a_scheduled_rebuild_publishes_an_embargo_that_has_just_passed(demo_repo
     news = demo_repo / "content/fgw/gzdt"
     (news / "2026-11-21-dingshi.md").write_text(
         "---\ntitle: 八点半发布的消息\ndate: 2026-11-21\npublish_at: \"2026-11-21 08:30\"\nauthor: 刘晓\n"
-        "source: 示例县发展和改革委员会\n---\n内容。\n", encoding="utf-8")
+        "source: 示例县发展和改革委员会\n---\n县发改委召开专题会议，部署近期重点工作。\n", encoding="utf-8")
     page = demo_repo / "output" / "fgw.shilixian.gov.cn" / "gzdt" / "2026-11-21-dingshi.html"
     attachment = demo_repo / "output" / "fgw.shilixian.gov.cn" / "gzdt" / "attachments" / "dingshi.csv"
     (news / "attachments").mkdir(exist_ok=True)

@@ -55,6 +55,9 @@ def test_new_policy_gets_the_next_index_number_and_passes_once_filled(demo_repo,
     text = text.replace('doc_number: ""', 'doc_number: "示发改〔2026〕9号"').replace('topic: ""', 'topic: "国民经济管理"')
     text = text.replace("keywords: []", "keywords: [重点项目]")
     path.write_text(text, encoding="utf-8")
+    placeholder = zq("check", str(path), "--root", demo_repo)
+    assert placeholder.code == 1 and "J006" in placeholder.out  # the scaffold's body is not a page yet (R7.1)
+    path.write_text(text.replace("（在这里写正文。）", "第一条 为规范全县重点项目管理，制定本办法。"), encoding="utf-8")
     after = zq("check", str(path), "--root", demo_repo)
     assert after.code == 0, after.text
     second = zq("new", "fgw", "zcwj", "第二份文件", "--root", demo_repo, "--date", "2026-11-20")

@@ -128,7 +128,7 @@ def test_personal_data_cannot_be_suppressed_for_a_whole_file(repo, zq, rng):
 
 
 def test_suppressing_a_format_rule_is_not_allowed(repo, zq):
-    rel = write(repo, "<!-- zhanqun: ignore[S001] 想跳过 -->\n正文。\n")
+    rel = write(repo, "<!-- zhanqun: ignore[S001] 想跳过 -->\n县发改委开展入户走访。\n")
     result = zq("check", rel, "--root", repo)
     assert result.code == 1 and "N004" in codes(result)
 
@@ -262,7 +262,7 @@ def test_rule_docs_for_every_gate(zq):
 def test_suppression_in_front_matter_as_a_yaml_comment(repo, zq, rng):
     path = repo / NEWS
     path.write_text(HEAD.replace("author: 刘晓\n", f"author: 刘晓\n# zhanqun: ignore[P002] 该号码是镇政府值班手机，已公开多年\n"
-                                 f"summary: 值班手机 {fakes.mobile(rng)}\n") + "正文。\n", encoding="utf-8")
+                                 f"summary: 值班手机 {fakes.mobile(rng)}\n") + "县发改委开展入户走访。\n", encoding="utf-8")
     result = zq("check", NEWS, "--root", repo)
     assert result.code == 0, result.out
 
@@ -347,10 +347,10 @@ def test_pathological_lines_are_checked_without_hanging(repo, zq):
 
 def test_map_in_front_matter_is_reported_at_its_key_and_can_be_suppressed(repo, zq):
     head = HEAD.replace("author: 刘晓\n", "author: 刘晓\nimages:\n  - {src: images/quhua.png, alt: 示例县行政区划图}\n")
-    (repo / NEWS).write_text(head + "正文。\n", encoding="utf-8")
+    (repo / NEWS).write_text(head + "县发改委开展入户走访。\n", encoding="utf-8")
     result = zq("check", NEWS, "--root", repo, "--format", "json")
     assert [(e["code"], e["line"]) for e in json.loads(result.out) if e["code"] == "I002"] == [("I002", 5)]
     (repo / NEWS).write_text(head.replace("images:\n", "# zhanqun: ignore[I002] 标准地图服务系统下载，审图号见图片本身\nimages:\n")
-                             + "正文。\n", encoding="utf-8")
+                             + "县发改委开展入户走访。\n", encoding="utf-8")
     assert not [e for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)
                 if e["code"] in ("I002", "N002")]

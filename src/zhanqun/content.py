@@ -133,6 +133,7 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
     if gates is not None:
         # The line is looked up only for a finding: locating starts the slow round-trip YAML parser.
         findings += gates.images.check_meta(meta, rel, lambda: locate(("images" if "images" in meta else "photo",))[0])
+        findings += gates.placeholders.check(body, body_line, meta, content_type, rel, lambda: locate(("title",))[0])
     html = ""
     if render:
         from zhanqun import markup

@@ -11,7 +11,7 @@ import functools
 import hashlib
 from collections.abc import Iterator
 
-from zhanqun.checks import banned, images, links, personal_data, secrets, wording
+from zhanqun.checks import banned, images, links, personal_data, placeholder, secrets, wording
 from zhanqun.checks.ruledata import RuleData
 from zhanqun.checks.textscan import Text
 from zhanqun.errors import UsageError
@@ -29,6 +29,7 @@ class Gates:
         self.wording = wording.Scanner(data["wording"])
         self.images = images.Scanner(data["images"])
         self.posts = wording.PostFinder(data["wording"]["posts"])
+        self.placeholders = placeholder.Scanner(data["placeholder"])
 
     def scan_item(self, text: str, body: str, rel: str, content_type: str, body_line: int) -> Iterator[Finding]:
         """The whole file's text (front matter included) and its body, which starts at line ``body_line``."""

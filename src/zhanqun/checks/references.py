@@ -58,6 +58,16 @@ ATTACHMENT_TYPE = define(
     requirement="R2.8",
 )
 
+FUTURE_DATE = define(
+    "J007", "future-date", Severity.ERROR, "发布日期在今天之后，又没有设定时发布（publish_at）。",
+    why="页面上的发布日期晚于当天，是“伪造发稿日期”的一种，网站检查中计为单项否决（国办秘函〔2019〕19号）；"
+        "多是把年份或月份写错（把 2026 写成了 2062，把 11 月写成了 12 月）。",
+    example="今天是 2026-11-21，头信息写 date: 2026-12-21（没有 publish_at）",
+    fix="改正发布日期；确实要到那一天才发布的，加上 publish_at（定时发布）写那一天，到时自动发布。"
+        "当天稍后的时刻（今天的 18:00）不算未来。",
+    requirement="R7.1, R3.10",
+)
+
 from zhanqun.checks import files  # noqa: E402
 from zhanqun.checks.files import ATTACHMENT_TYPES, IMAGE_TYPES  # noqa: E402 - one list for the check and the build
 
@@ -71,7 +81,9 @@ def check(cluster) -> Iterator[Finding]:  # cluster: zhanqun.cluster.Cluster
 
 def check_items(cluster, items) -> Iterator[Finding]:
     """The rules that need only the item itself and the cluster's config (also run by pre-commit)."""
+    now = cluster.now
     for item in items:
+        yield from _future_date(cluster, item, now)
         yield from _sources(cluster, item)
         yield from _pushes(cluster, item)
         yield from _files(cluster, item)
@@ -122,6 +134,36 @@ def _interpretations(cluster, items) -> Iterator[Finding]:
                 and item.meta.get("index_no") not in explained and not item.expired(cluster.today)):
             yield Finding(item.rel, *_at(cluster, item, "importance"), NO_INTERPRETATION,
                           "这是重要政策文件，但还没有政策解读。", "编写政策解读，头信息 policy: 写本文件的索引号。")
+
+
+def future_date(meta: dict, now) -> tuple[str, str] | None:
+    """(date, shown-from) when an item's ``date`` is a later day than the day it is first shown: today (``now``, China
+    time) or, with an embargo, the day of ``publish_at``. Any hour of the reference day is still "today"."""
+    from zhanqun.content import to_datetime
+
+    date, embargo = meta.get("date"), meta.get("publish_at")
+    try:
+        day = to_datetime(date).date() if isinstance(date, str) else None
+        shown = to_datetime(embargo).date() if isinstance(embargo, str) else None
+    except ValueError:
+        return None
+    if day is None or day <= now.date() or (shown is not None and day <= shown):
+        return None
+    return date, (shown.isoformat() if shown is not None else "")
+
+
+def _future_date(cluster, item, now) -> Iterator[Finding]:
+    found = future_date(item.meta, now)
+    if found is None:
+        return
+    date, embargo = found
+    if embargo:
+        message = f"发布日期 {date} 在今天之后，也晚于定时发布的日期 {embargo}：发布出去的页面上，日期在未来。"
+        hint = f"把 date 改为 {embargo}（或更早），或把 publish_at 改到 {date[:10]}。"
+    else:
+        message = f"发布日期 {date} 在今天（{now.date().isoformat()}）之后，又没有设定时发布。"
+        hint = "改正发布日期；确实要到那一天才发布的，加上 publish_at: 写那一天。"
+    yield Finding(item.rel, *_at(cluster, item, "date"), FUTURE_DATE, message, hint)
 
 
 def _sources(cluster, item) -> Iterator[Finding]:

@@ -15,7 +15,7 @@ from typing import Any
 from zhanqun.checks import files
 from zhanqun.errors import UsageError
 
-NAMES = ("personal_data", "secrets", "banned", "wording", "links", "images")
+NAMES = ("personal_data", "secrets", "banned", "wording", "links", "images", "placeholder", "inspect")
 _DEFAULTS = Path(__file__).parent / "data"
 
 

@@ -1,0 +1,115 @@
+"""Placeholder content (R7.1): a page whose body or title is still the text ``zhanqun new`` wrote, or nothing but
+"待补充", "测试", "XXX" … An inspector counts a blank page as a veto item (国办秘函〔2019〕19号), so ``zhanqun check``
+refuses it like any other error, and ``zhanqun inspect`` reports it as J006.
+
+Pure and per file (cached with the parse): the body, the front matter and the rule data in
+``checks/data/placeholder.yaml`` decide. The text is read normalised (:mod:`zhanqun.checks.normalise`) and lower
+cased, so ``ＸＸＸ`` and ``待\u200b补充`` are what they look like.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from zhanqun.checks.textscan import Text
+from zhanqun.findings import Finding, Severity, define
+
+PLACEHOLDER = define(
+    "J006", "placeholder-content", Severity.ERROR, "正文或标题还是占位文字（或正文为空），没有实际内容。",
+    why="空白页面、只有“（在这里写正文。）”“待补充”“测试”之类文字的页面，在政府网站检查中按“空白栏目/无效内容”"
+        "计为单项否决（国办秘函〔2019〕19号）；zhanqun new 写入的占位文字一旦发布，公众看到的就是一张空页。",
+    example="---\ntitle: 关于开展秋季防火检查的通知\ndate: 2026-11-20\n---\n\n（在这里写正文。）",
+    fix="删除占位文字，写上正文（政策文件、通知可以只放附件，但附件要写进头信息 attachments）；标题写实际标题。"
+        "内容还没准备好时不要提交到主分支，或用 publish_at 定时发布。",
+    requirement="R7.1, R2",
+)
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# Punctuation, spaces, Markdown marks: what is left are letters, digits and × (of "×××")
+_NOT_WORD = re.compile(r"(?:[^\w×]|_)+")
+
+
+class Scanner:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.anywhere = [str(t).lower() for t in data.get("anywhere", [])]
+        self.body_types = frozenset(data.get("body_types", []))
+        self.only = _Words(data.get("only", []))
+        self.titles = _Words(data.get("titles", []))
+
+    def check(self, body: str, body_line: int, meta: dict[str, Any], content_type: str, rel: str,
+              title_line: Callable[[], int]) -> Iterator[Finding]:
+        """J006 for the body and the title of one parsed item (``title_line`` is called only for a finding)."""
+        if content_type == "reply" and not meta.get("answered"):
+            return  # a message not answered yet is kept, not published (R9): its answer is still to be written
+        yield from self._body(body, body_line, meta, content_type, rel)
+        title = meta.get("title")
+        if isinstance(title, str) and title and (term := self._title(title)):
+            yield Finding(rel, title_line(), 1, PLACEHOLDER, f"标题“{title}”是占位文字，不是实际标题。",
+                          "写上这篇信息的实际标题。", key=f"title:{term}")
+
+    def _body(self, body: str, body_line: int, meta: dict[str, Any], content_type: str, rel: str) -> Iterator[Finding]:
+        doc = Text(_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body), rel, body_line, content_type)
+        lowered = doc.text.lower()
+        for term in self.anywhere:
+            at = lowered.find(term)
+            if at >= 0:
+                shown = doc.text[at:at + len(term)]
+                yield doc.finding(at, PLACEHOLDER, f"正文里还留着占位文字“{shown}”。",
+                                  "删除占位文字，写上正文后再提交。", key=f"body:{term}")
+                return
+        residue = _NOT_WORD.sub("", lowered)
+        first = len(lowered) - len(lowered.lstrip())
+        if not residue:
+            if content_type in self.body_types and not _has_files(meta):
+                yield Finding(rel, body_line, 1, PLACEHOLDER, "正文是空的，也没有附件。",
+                              "写上正文；只发布文件的，把文件写进头信息 attachments。", key="body:empty")
+            return
+        if self.only.fullmatch(residue):
+            shown = doc.text.strip()
+            shown = shown if len(shown) <= 30 else shown[:30] + "…"
+            yield doc.finding(first, PLACEHOLDER, f"正文只有占位文字“{shown}”，没有实际内容。",
+                              "写上正文后再提交。", key="body:only")
+
+    def _title(self, title: str) -> str:
+        from zhanqun.checks.normalise import normalise
+
+        lowered = normalise(title).text.lower()
+        for term in self.anywhere:
+            if term in lowered:
+                return term
+        residue = _NOT_WORD.sub("", lowered)
+        return residue if residue and self.titles.fullmatch(residue) else ""
+
+
+class _Words:
+    """Whether a residue is made only of some words (and digits), at least one word: "测试1", "xxx xxx", "待补充……".
+    A word break by dynamic programming, linear in the residue (a regular expression like (xx|xxx)+ would
+    backtrack exponentially on a long run of x's, R4.9)."""
+
+    def __init__(self, terms) -> None:
+        self.words = {_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}
+        self.lengths = sorted({len(w) for w in self.words})
+
+    def fullmatch(self, residue: str) -> bool:
+        if not self.words or residue.isdigit() or len(residue) > _LONGEST:
+            return False
+        reachable = [False] * (len(residue) + 1)
+        reachable[0] = True
+        for i in range(len(residue)):
+            if not reachable[i]:
+                continue
+            if residue[i].isdigit():
+                reachable[i + 1] = True
+            for size in self.lengths:
+                if i + size <= len(residue) and residue[i:i + size] in self.words:
+                    reachable[i + size] = True
+        return reachable[-1]
+
+
+_LONGEST = 2000  # a longer text is not a placeholder, whatever it is made of
+
+
+def _has_files(meta: dict[str, Any]) -> bool:
+    return bool(meta.get("attachments") or meta.get("images") or meta.get("forms"))
