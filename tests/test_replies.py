@@ -355,6 +355,7 @@ def test_demo_statistics_per_site(tmp_path):
     fgw = replies.site_stats(ctx, FGW)
     assert (fgw["received"], fgw["answered"], fgw["average_workdays"]) == (3, 3, 6.7)  # (2 + 4 + 14) / 3
     assert replies.site_stats(ctx, "jyj.shilixian.gov.cn")["received"] == 0
+    assert replies.site_stats(ctx, ctx.cluster.site("fgw")) == fgw
     # later, the pending message (咨询, received 19 November, due 30 November) becomes overdue
     later = Context(ctx.cluster, Moment(dt.datetime(2026, 12, 1, 9)), calendar=ctx.calendar)
     assert [p.code for p in replies.problems(later) if p.path.endswith("chunji-zhaosheng-zixun.md")] == ["J015"]

@@ -197,26 +197,7 @@ def parse_years(data: dict[str, Any], locate) -> tuple[list[YearSchedule], list[
                     "每年只写一项；把两项的日期合并。")
             continue
         seen[year] = index
-        days: dict[str, set[dt.date]] = {"holidays": set(), "workdays": set()}
-        for key in ("holidays", "workdays"):
-            for number, text in enumerate(entry.get(key) or []):
-                where = ("years", index, key, number)
-                span, error = _span(text)
-                if error:
-                    problem(where, f"“{text}”{error}", "日期写成 2027-10-01，连续几天写成 2027-10-01 ~ 2027-10-07。")
-                    continue
-                outside = [d for d in (span[0], span[-1]) if d.year != year]
-                if outside:
-                    problem(where, f"“{text}”不在 {year} 年内。", f"只写 {year} 年的日期；其他年份另写一项 year。")
-                    continue
-                if key == "workdays":
-                    weekdays = [d for d in span if d.weekday() < 5]
-                    if weekdays:
-                        shown = "、".join(f"{d.isoformat()}（星期{_WEEKDAYS[d.weekday()]}）" for d in weekdays[:3])
-                        problem(where, f"调休上班日 {shown} 本来就是工作日。",
-                                "workdays 只写调休上班的周六、周日；核对通知上的日期。")
-                        continue
-                days[key].update(span)
+        days = {key: _listed_days(entry, index, key, problem) for key in ("holidays", "workdays")}
         both = sorted(days["holidays"] & days["workdays"])
         if both:
             shown = "、".join(d.isoformat() for d in both[:3])
@@ -225,6 +206,25 @@ def parse_years(data: dict[str, Any], locate) -> tuple[list[YearSchedule], list[
             days["workdays"] -= set(both)
         schedules.append(YearSchedule(year, frozenset(days["holidays"]), frozenset(days["workdays"]), CALENDAR_REL))
     return schedules, findings
+
+
+def _listed_days(entry: dict[str, Any], index: int, key: str, problem) -> set[dt.date]:
+    """The days of one year's ``holidays`` or ``workdays``; each wrong entry is reported and left out."""
+    year = entry["year"]
+    days: set[dt.date] = set()
+    for number, text in enumerate(entry.get(key) or []):
+        where = ("years", index, key, number)
+        span, error = _span(text)
+        if error:
+            problem(where, f"“{text}”{error}", "日期写成 2027-10-01，连续几天写成 2027-10-01 ~ 2027-10-07。")
+        elif span[0].year != year or span[-1].year != year:
+            problem(where, f"“{text}”不在 {year} 年内。", f"只写 {year} 年的日期；其他年份另写一项 year。")
+        elif key == "workdays" and (weekdays := [d for d in span if d.weekday() < 5]):
+            shown = "、".join(f"{d.isoformat()}（星期{_WEEKDAYS[d.weekday()]}）" for d in weekdays[:3])
+            problem(where, f"调休上班日 {shown} 本来就是工作日。", "workdays 只写调休上班的周六、周日；核对通知上的日期。")
+        else:
+            days.update(span)
+    return days
 
 
 def _span(text: str) -> tuple[list[dt.date], str]:

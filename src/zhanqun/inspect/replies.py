@@ -189,9 +189,9 @@ def calendar_of(ctx: Context) -> Calendar:
 
 
 def site_stats(ctx: Context, site) -> dict[str, Any]:
-    """:func:`stats` for one site (a :class:`zhanqun.cluster.Site` or its host name)."""
-    if isinstance(site, str):
-        site = ctx.cluster.site(site)
+    """:func:`stats` for one site: a :class:`zhanqun.cluster.Site`, a :class:`SiteReport` or a host name."""
+    if not hasattr(site, "unit_ids"):
+        site = ctx.cluster.site(getattr(site, "host", site))
     return stats(outcomes_for(ctx.cluster, site, lambda: calendar_of(ctx), ctx.at.date()))
 
 
