@@ -182,3 +182,29 @@ def test_audit_report_reads_in_a_browser(browser, cluster, zq, tmp_path):
         assert not browser.find_elements(By.TAG_NAME, "script")
     finally:
         browser.set_window_size(1280, 900)
+
+
+def test_replies_page_fits_a_phone_and_keeps_contrast(browser, served):
+    """R9, 001 §19(五): the replies column with its statistics block reads at 360 px without horizontal scroll,
+    and its text keeps AA contrast in both modes."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(360, 800)
+    try:
+        browser.get(served + "/hdjl/index.html")
+        browser.execute_script("localStorage.clear()")
+        browser.refresh()
+        stats = browser.find_element(By.CSS_SELECTOR, ".reply-stats")
+        assert stats.is_displayed() and "收到留言" in stats.text and "平均答复用时（工作日）" in stats.text
+        width = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], width
+        for selector in (".reply-stats dt", ".reply-stats dd", ".stats-note", ".reply-dates time"):
+            element = browser.find_element(By.CSS_SELECTOR, selector)
+            fg, bg, _ = browser.execute_script(_STYLE_JS, element)
+            assert _contrast(_rgb(fg), _rgb(bg)) >= 4.5, selector
+        browser.get(served + "/hdjl/2026-10-19-xiaoqu-yejian-shigong.html")
+        width = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], width
+        assert browser.execute_script("return document.querySelectorAll('script:not([src])').length") == 0
+    finally:
+        browser.set_window_size(1280, 900)

@@ -217,7 +217,10 @@ class Cluster:
         return identity
 
     def published(self, item: content.Item) -> bool:
-        """Embargoed items (publish_at in the future, China time, to the minute) are not built (R3.10)."""
+        """Embargoed items (publish_at in the future, China time, to the minute) are not built (R3.10); nor is a
+        message not yet answered (a reply without ``answered``, or answered after now: R9)."""
+        if item.type == "reply" and not content.answered_by(item, self.now.date()):
+            return False
         when = item.meta.get("publish_at")
         return not when or content.to_datetime(when) <= self.now
 
@@ -362,6 +365,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
         item_files += _collect_items(unit, unit_dir, unit_rel, findings, item_types,
                                      attachment_files if item_types is None else None)
     findings += files.scan_tree(root, {unit_id: set(unit.columns) for unit_id, unit in units.items()})
+    from zhanqun import workdays
+
+    findings += workdays.check_file(root, schemas)  # content/calendar.yaml, when the cluster has one (R9)
     if config_data is None:
         return None, findings
     config = ClusterConfig.from_data(config_data)

@@ -16,7 +16,7 @@ from zhanqun.schemas import BAD_DATE_FORMAT, NO_SUCH_DATE, SchemaSet
 IMPORTANCE_LABELS = {"routine": "常规", "general": "一般", "important": "重要"}
 TYPE_LABELS = {
     "policy": "政策文件", "news": "工作动态", "notice": "通知公告", "leader": "领导信息",
-    "organization": "机构概况", "guide": "办事指南", "interpretation": "政策解读",
+    "organization": "机构概况", "guide": "办事指南", "interpretation": "政策解读", "reply": "留言答复",
 }
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -130,6 +130,11 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
                 _assign(meta, path, canonical)
     locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))  # noqa: E731
     findings += schemas.validate(content_type, meta, locate, rel, skip)
+    if content_type == "reply":
+        from zhanqun.checks import replies
+
+        _reply_date(meta, skip)
+        findings += replies.body_findings(meta, body, rel, body_line)
     if gates is not None:
         # The line is looked up only for a finding: locating starts the slow round-trip YAML parser.
         findings += gates.images.check_meta(meta, rel, lambda: locate(("images" if "images" in meta else "photo",))[0])
@@ -140,6 +145,17 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
 
         html = markup.render(body)
     return _result(meta, html, body_line, findings, **extra)
+
+
+def _reply_date(meta: dict[str, Any], skip: set[tuple[Any, ...]]) -> None:
+    """A reply has no date of its own (R9): it is published on the day it was answered. A pending message (no
+    ``answered``) is dated by its receipt, for sorting only: it is not published (``Cluster.published``)."""
+    if "date" in meta:
+        return  # refused by the schema: the editor must not date a reply twice
+    for key in ("answered", "received"):
+        if isinstance(meta.get(key), str) and (key,) not in skip:
+            meta["date"] = meta[key]
+            return
 
 
 def _assign(meta: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
@@ -161,6 +177,12 @@ def _original_path(data: dict[str, Any], path: tuple[Any, ...], aliases: dict[st
 
 def _result(meta, html, body_line, findings: list[Finding], **extra) -> Parsed:
     return Parsed(meta, html, body_line, [(f.line, f.column, f.code, f.message, f.hint, f.key) for f in findings], **extra)
+
+
+def answered_by(item: Item, day: dt.date) -> bool:
+    """Whether a reply's message was answered on or before ``day`` (R9)."""
+    answered = item.meta.get("answered")
+    return bool(answered) and to_datetime(answered).date() <= day
 
 
 @dataclasses.dataclass

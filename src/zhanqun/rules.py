@@ -8,11 +8,14 @@ from zhanqun import cluster, schemas, source  # noqa: F401 - they define rules
 from zhanqun.audit import report as _audit_report, signatures as _audit_signatures  # noqa: F401 - the V rules
 from zhanqun.build import rules as _build_rules  # noqa: F401 - the B rules
 from zhanqun.checks import (  # noqa: F401
-    attachments, banned, files, html_safety, images, labels, links, personal_data, placeholder, references, secrets, spam,
+    attachments, banned, files, html_safety, images, labels, links, personal_data, placeholder, references, replies,
+    secrets, spam,
     suppressions, wording,
 )
 from zhanqun.inspect import content_rules as _inspect_content  # noqa: F401 - J006/J007 (with the gates), J010–J017
 from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
+from zhanqun import workdays as _workdays  # noqa: F401 - J040
+from zhanqun.inspect import replies as _inspect_replies  # noqa: F401 - J014–J016, J018
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 

@@ -38,6 +38,8 @@ def new_item(root: Path, unit_id: str, column_id: str, title: str, *, date: str 
         values["effective"] = day[:10]
     if column.type in ("leader", "organization"):
         values["name"] = values.pop("title")
+    if column.type == "reply":  # dated by its receipt; answered (and the answer, the body) come later (R9)
+        values["received"] = values.pop("date")[:10]
     for key in ("publisher", "source", "author"):
         values[key] = unit.name
     text = render_front_matter(cluster.schemas, column.type, values)
@@ -69,6 +71,11 @@ def render_front_matter(schemas, content_type: str, values: dict[str, str]) -> s
             rendered = json.dumps(value, ensure_ascii=False)
         comment = prop.get("description", "")
         lines.append(f"{key}: {rendered}" + (f"  # {comment}" if comment else ""))
+    if content_type == "reply":
+        # Not published until answered: the answer date and the answer (the body) are written when known.
+        lines.append(f'# answered: ""  # {props["answered"]["description"]}')
+        lines += ["---", "", ""]
+        return "\n".join(lines)
     lines += ["---", "", "（在这里写正文。）", ""]
     return "\n".join(lines)
 

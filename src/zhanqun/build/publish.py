@@ -41,7 +41,8 @@ def fingerprint(view: SiteView) -> str:
 
 
 _LISTED_KEYS = ("title", "name", "date", "push_to_portal", "homepage", "tags", "policy", "index_no", "withdrawn",
-                "publish_at", "importance", "status", "expires", "doc_number")
+                "publish_at", "importance", "status", "expires", "doc_number",
+                "received", "answered", "category", "needs_verification")  # a pushed reply counts in the portal's statistics
 
 
 def _shared_digest(cluster) -> str:
@@ -58,7 +59,12 @@ def _shared_digest(cluster) -> str:
             digest.update(f"{item.rel}\0{cluster.published(item)}\n".encode())
     paths = [p for folder in ("themes", "plugins", "schemas") for p in sorted((root / folder).rglob("*"))
              if p.is_file() and "__pycache__" not in p.parts]
-    paths += [root / "pelicanconf.py", root / "content" / "cluster.yaml", *sorted((root / "content").glob("*/unit.yaml"))]
+    paths += [root / "pelicanconf.py", root / "content" / "cluster.yaml", root / "content" / "calendar.yaml",
+              *sorted((root / "content").glob("*/unit.yaml"))]
+    if any(item.type == "reply" for item in cluster.items):  # the holiday schedule behind the replies' statistics
+        from importlib.metadata import version
+
+        digest.update(f"chinese-calendar {version('chinese-calendar')}\n".encode())
     for path in paths:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())

@@ -176,6 +176,34 @@ class SiteView:
     def policy_of(self, item: Item) -> Item | None:
         return self._policies.get(item.meta.get("policy", ""))
 
+    # -- replies to the public (R9) ------------------------------------------------------------------
+    @cached_property
+    def _calendar(self):
+        """Loaded only on a site with a reply column (the check has already refused a broken calendar.yaml)."""
+        from zhanqun.workdays import Calendar
+
+        return Calendar.load(self.cluster.root)
+
+    def reply_stats(self, ref: ColumnRef) -> dict:
+        """The statistics of a reply column (001 §19(五)): its messages, pending ones included, and those pushed
+        to it; the same counts as ``zhanqun inspect`` (:func:`zhanqun.inspect.replies.stats`)."""
+        cache = self.__dict__.setdefault("_reply_stats", {})
+        if ref.key not in cache:
+            from zhanqun.inspect import replies
+
+            portal = self.cluster.config.portal
+            items = [i for i in self.cluster.items if i.type == "reply" and (
+                (i.unit_id, i.column_id) == ref.key
+                or (ref.unit.id == portal and i.unit_id != portal and ref.column.id in i.meta.get("push_to_portal", [])))]
+            config = self.cluster.config.inspect
+            judged = (replies.judge(i, self._calendar, self.today, config) for i in items) if items else ()
+            cache[ref.key] = replies.stats(o for o in judged if o is not None)
+        return cache[ref.key]
+
+    def answer_unit(self, item: Item) -> Unit:
+        """The unit that answered a message (``answer_unit``, else the unit holding it)."""
+        return self.cluster.units.get(item.meta.get("answer_unit") or item.unit_id) or self.cluster.units[item.unit_id]
+
     # -- topics (R3.6) ------------------------------------------------------------------------------
     def topic_items(self, tag: str) -> list[Item]:
         return [i for i in self._listed if tag in i.tags]

@@ -68,7 +68,7 @@ FUTURE_DATE = define(
     requirement="R7.1, R3.10",
 )
 
-from zhanqun.checks import files  # noqa: E402
+from zhanqun.checks import files, replies  # noqa: E402
 from zhanqun.checks.files import ATTACHMENT_TYPES, IMAGE_TYPES  # noqa: E402 - one list for the check and the build
 
 
@@ -87,6 +87,7 @@ def check_items(cluster, items) -> Iterator[Finding]:
         yield from _sources(cluster, item)
         yield from _pushes(cluster, item)
         yield from _files(cluster, item)
+        yield from replies.check_item(cluster, item)
 
 
 def _at(cluster, item, key: str) -> tuple[int, int]:
