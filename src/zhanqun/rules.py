@@ -12,6 +12,7 @@ from zhanqun.checks import (  # noqa: F401
     wording,
 )
 from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
+from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 
