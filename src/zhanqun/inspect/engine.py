@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -62,46 +63,56 @@ def run(root: Path, hosts: list[str] | tuple[str, ...] | None = None, at: str | 
     if history.is_shallow(root):  # the cut-off would pass for the first import and hide every back-dating
         raise UsageError("这是浅克隆（shallow clone），历史不完整，无法判断信息的实际发布时间。",
                          hint="运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
-    if compare is None:
-        return _run_one(root, hosts, at, None, jobs)
-    base = history.resolve(root, compare)
-    if base is None:
-        raise UsageError(f"--compare 的提交不存在：{compare}", hint="给出合并目标的提交或分支，如 origin/main。")
-    base_line = timeline.read(root, base)
-    if at is not None:
-        head = _run_one(root, hosts, at, None, jobs)
-        when = dt.datetime.fromisoformat(head.at)
-    else:
-        when = cluster_mod.reference_time()
-        head = _run_one(root, hosts, None, (base_line, when), jobs)
-    with timeline.exported(root, base) as tree:
-        base_report = inspect_tree(tree, root, when, base, base_line, hosts, jobs)
-    return Comparison(base_report, head)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # git runs beside the loading (on the other core)
+        if compare is None:
+            return _run_one(root, hosts, at, None, jobs, pool)
+        base = history.resolve(root, compare)
+        if base is None:
+            raise UsageError(f"--compare 的提交不存在：{compare}", hint="给出合并目标的提交或分支，如 origin/main。")
+        base_line = pool.submit(timeline.read, root, base)
+        if at is not None:
+            head = _run_one(root, hosts, at, None, jobs, pool)
+            when = dt.datetime.fromisoformat(head.at)
+        else:
+            when = cluster_mod.reference_time()
+            head = _run_one(root, hosts, None, (base_line, when, base), jobs, pool)
+        with timeline.exported(root, base) as tree:
+            base_report = inspect_tree(tree, root, when, base, base_line, hosts, jobs)
+        return Comparison(base_report, head)
 
 
-def _run_one(root: Path, hosts, at: str | None, given, jobs: int) -> Report:
+def _run_one(root: Path, hosts, at: str | None, given, jobs: int, pool: ThreadPoolExecutor) -> Report:
     if at is not None:
-        sha, when, commits = timeline.resolve_at(root, at)
-        line = timeline.build(commits)
+        sha, when = timeline.resolve_at(root, at)
+        line = pool.submit(timeline.read, root, sha)
         with timeline.exported(root, sha) as tree:
             return inspect_tree(tree, root, when, sha, line, hosts, jobs)
     if given is not None:
-        line, when = given
+        line, when, tip = given
     else:
-        line, when = timeline.read(root, timeline.main_branch(root)), cluster_mod.reference_time()
-    if line.tip:
-        line.carry_renames(timeline.working_tree_renames(root, line.tip))
-    return inspect_tree(root, root, when, "", line, hosts, jobs)
+        tip = history.resolve(root, timeline.main_branch(root))
+        line, when = pool.submit(timeline.read, root, tip), cluster_mod.reference_time()
+    renames = pool.submit(timeline.working_tree_renames, root, tip)
+    return inspect_tree(root, root, when, "", line, hosts, jobs, renames=renames)
 
 
-def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: timeline.Timeline,
-                 hosts, jobs: int = 1) -> Report:
-    """The report of the cluster in ``tree`` (the working tree, or a commit exported aside) at ``when``."""
+def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Future | timeline.Timeline,
+                 hosts, jobs: int = 1, renames: Future | None = None) -> Report:
+    """The report of the cluster in ``tree`` (the working tree, given its ``renames`` against the history's
+    tip, or a commit exported aside) at ``when``; ``line`` is main's history up to it (or the future of it)."""
+    working = renames is not None
     cache_dir = None if cache_mod.committed(repo) else repo / cache_mod.CACHE_DIR
     cluster, findings = cluster_mod.load(tree, jobs=jobs, render=False, now=when, cache_dir=cache_dir)
     if cluster is None:
         raise FindingsError([f for f in findings if f.severity is Severity.ERROR])
     sites = [cluster.site(h) for h in hosts] if hosts else cluster.sites()
+    sites = list({site.host: site for site in sites}.values())
+    if isinstance(line, Future):
+        line = line.result()
+    if working and line.tip:
+        line = dataclasses.replace(line, first_seen=dict(line.first_seen), first_version=dict(line.first_version),
+                                   changed_later=set(line.changed_later), initial=set(line.initial))
+        line.carry_renames(renames.result())
     published = {}
     for item in cluster.items:
         first = line.first_seen.get(item.rel)
@@ -109,7 +120,7 @@ def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: time
             embargo = item.meta.get("publish_at")
             published[item.rel] = max(first, content.to_datetime(embargo)) if embargo else first
     ctx = Context(cluster, Moment(when, sha), findings, published, _calendar(tree),
-                  first_dates=_first_dates(repo, cluster, line, published, working=not sha),
+                  first_dates=_first_dates(repo, cluster, line, published, working),
                   imported=set(line.initial))
     problems = [*freshness.problems(ctx), *content_rules.problems(ctx), *replies.problems(ctx)]
     problems.sort(key=lambda p: (_ORDER[p.level], p.unit, p.column, p.path, p.code, p.message))
@@ -146,11 +157,8 @@ def _first_dates(repo: Path, cluster: Any, line: timeline.Timeline, published: d
     blobs = timeline.old_versions(repo, [line.first_version[i.rel] for i in wanted])
     dates = {}
     for item, data in zip(wanted, blobs):
-        if data is None:
-            continue
-        meta = content.parse(data, item.rel, item.type, cluster.schemas, None, render=False).meta or {}
-        before = meta.get("date")
-        if isinstance(before, str) and content.parse_date(before)[0] == before and before != item.meta["date"]:
+        before = timeline.shown_date(data) if data is not None else None
+        if before is not None and before != item.meta["date"]:
             dates[item.rel] = before
     return dates
 

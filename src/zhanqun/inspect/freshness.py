@@ -437,37 +437,41 @@ def _dates(ctx: Context) -> list[Problem]:
     tolerance = ctx.config.backdate_days
     found = []
     for item in ctx.cluster.items:
+        shown, first = item.date.date(), published_at(ctx, item).date()
+        gap = (first - shown).days
+        if -tolerance <= gap <= tolerance and item.rel not in ctx.first_dates:
+            continue  # the common case, decided without anything else
         if not _listed(ctx, item):
             continue
-        shown, first = item.date.date(), published_at(ctx, item).date()
-        name = f"{column_name(ctx, item.unit_id, item.column_id)}《{item.title}》"
-        where = {"unit": item.unit_id, "column": item.column_id, "path": item.rel, "line": 1}
-        host = ctx.cluster.host_of(item.unit_id)
-        if abs((first - shown).days) > tolerance or item.rel in ctx.first_dates:
-            where["line"] = date_line(ctx, item)
-        if (first - shown).days > tolerance:
-            if item.meta.get("migrated_from") or item.rel in ctx.imported:
-                continue
-            found.append(Problem(BACKDATED, BACKDATED_LEVEL, host,
-                                 f"{name}的发布日期 {shown.isoformat()} 比它实际发布（{first.isoformat()} 合入）"
-                                 f"早 {(first - shown).days} 天：伪造发稿日期（倒签）。",
-                                 hint=f"把发布日期改为 {first.isoformat()}；确是从原网站迁移的旧信息，"
-                                      "在头信息中加 migrated_from: 原网址（页面会显示“本文迁移自原网站”）。",
-                                 since=first.isoformat(), **where))
+        if gap > tolerance and (item.meta.get("migrated_from") or item.rel in ctx.imported):
             continue
-        if item.date > ctx.at:
+        if gap < 0 and item.date > ctx.at:
             continue  # a date still to come is J007 (content_rules)
-        before = ctx.first_dates.get(item.rel)
-        if (shown - first).days > tolerance:
-            found.append(Problem(REDATED, REDATED_LEVEL, host,
-                                 f"{name}的发布日期 {shown.isoformat()} 比它实际发布（{first.isoformat()} 合入）"
-                                 f"晚 {(shown - first).days} 天：发布日期不是实际发布的日期。",
-                                 hint=f"把发布日期改为实际发布的日期 {first.isoformat()}。", since=shown.isoformat(),
-                                 **where))
-        elif before is not None and shown > first and content.to_datetime(before).date() < shown:
-            found.append(Problem(REDATED, REDATED_LEVEL, host,
-                                 f"{name}于 {first.isoformat()} 发布，发布日期后来从 {before[:10]} 改成了 "
-                                 f"{shown.isoformat()}：旧信息改晚日期冒充新信息。",
-                                 hint=f"恢复原来的发布日期 {before[:10]}；确有新的内容，应作为一条新的信息发布。",
-                                 since=shown.isoformat(), **where))
+        found += _date_problem(ctx, item, shown, first, tolerance)
     return found
+
+
+def _date_problem(ctx: Context, item: Any, shown: dt.date, first: dt.date, tolerance: int) -> list[Problem]:
+    name = f"{column_name(ctx, item.unit_id, item.column_id)}《{item.title}》"
+    where = {"unit": item.unit_id, "column": item.column_id, "path": item.rel, "line": date_line(ctx, item)}
+    host = ctx.cluster.host_of(item.unit_id)
+    if (first - shown).days > tolerance:
+        return [Problem(BACKDATED, BACKDATED_LEVEL, host,
+                        f"{name}的发布日期 {shown.isoformat()} 比它实际发布（{first.isoformat()} 合入）"
+                        f"早 {(first - shown).days} 天：伪造发稿日期（倒签）。",
+                        hint=f"把发布日期改为 {first.isoformat()}；确是从原网站迁移的旧信息，"
+                             "在头信息中加 migrated_from: 原网址（页面会显示“本文迁移自原网站”）。",
+                        since=first.isoformat(), **where)]
+    if (shown - first).days > tolerance:
+        return [Problem(REDATED, REDATED_LEVEL, host,
+                        f"{name}的发布日期 {shown.isoformat()} 比它实际发布（{first.isoformat()} 合入）"
+                        f"晚 {(shown - first).days} 天：发布日期不是实际发布的日期。",
+                        hint=f"把发布日期改为实际发布的日期 {first.isoformat()}。", since=shown.isoformat(), **where)]
+    before = ctx.first_dates.get(item.rel)
+    if before is not None and shown > first and content.to_datetime(before).date() < shown:
+        return [Problem(REDATED, REDATED_LEVEL, host,
+                        f"{name}于 {first.isoformat()} 发布，发布日期后来从 {before[:10]} 改成了 "
+                        f"{shown.isoformat()}：旧信息改晚日期冒充新信息。",
+                        hint=f"恢复原来的发布日期 {before[:10]}；确有新的内容，应作为一条新的信息发布。",
+                        since=shown.isoformat(), **where)]
+    return []

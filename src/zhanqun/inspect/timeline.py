@@ -149,11 +149,12 @@ def main_branch(root: Path) -> str:
     raise UsageError("仓库里还没有任何提交，无法自查。", hint="先提交站群内容（git commit），再运行 zhanqun inspect。")
 
 
-def resolve_at(root: Path, text: str) -> tuple[str, dt.datetime, list[history.Commit]]:
-    """(commit, moment, first-parent history up to that commit) for ``--at DATE|REV``.
+def resolve_at(root: Path, text: str) -> tuple[str, dt.datetime]:
+    """(commit, moment) for ``--at DATE|REV``.
 
     A date is China time (a bare date means the end of that day) and picks the last first-parent commit of
-    main at or before it; a revision picks that commit, at its committer time.
+    main at or before it; a revision picks that commit, at its committer time. One ``git rev-list``: the
+    history itself is read beside the loading of that commit's tree.
     """
     when = parse_moment(text)
     if when is None:
@@ -161,20 +162,17 @@ def resolve_at(root: Path, text: str) -> tuple[str, dt.datetime, list[history.Co
         if sha is None:
             raise UsageError(f"--at 既不是日期也不是提交：{text}",
                              hint="写日期 2026-11-21（或 2026-11-21 09:30，北京时间），或者提交哈希、标签、分支名。")
-        commits = history.first_parent_history(root, sha)
-        return sha, china(commits[-1].time), commits
+        return sha, china(int(history.git(root, "show", "-s", "--format=%ct", sha).decode().strip()))
     branch = main_branch(root)
-    commits = history.first_parent_history(root, branch)
     epoch = int(when.replace(tzinfo=CHINA).timestamp())
-    last = None
-    for index, commit in enumerate(commits):
-        if commit.time <= epoch:
-            last = index
-    if last is None:
-        first = china(commits[0].time).strftime("%Y-%m-%d %H:%M")
-        raise UsageError(f"{text} 早于仓库的第一个提交（{first}），那时还没有网站内容。",
-                         hint=f"给出 {first[:10]} 以后的日期。")
-    return commits[last].sha, when, commits[: last + 1]
+    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={epoch}", branch).decode().split()
+    if not found:
+        first = history.roots(root, branch)[-1]
+        shown = china(int(history.git(root, "show", "-s", "--format=%ct", first).decode().strip()))
+        stamp = shown.strftime("%Y-%m-%d %H:%M")
+        raise UsageError(f"{text} 早于仓库的第一个提交（{stamp}），那时还没有网站内容。",
+                         hint=f"给出 {stamp[:10]} 以后的日期。")
+    return found[0], when
 
 
 # -- the tree at a commit ------------------------------------------------------------------------------
@@ -205,6 +203,24 @@ def _regular_only(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
     if not (member.isfile() or member.isdir()):
         return None
     return tarfile.data_filter(member, path)
+
+
+_FRONT_DATE = re.compile(r"^(?:date|发布日期|日期)[ \t]*:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def shown_date(data: bytes) -> str | None:
+    """The ``date`` an old version of an item displayed (canonical ``YYYY-MM-DD[ HH:MM]``), read from its front
+    matter's top-level ``date:`` line (or its Chinese alias) without parsing the whole file; None if unreadable."""
+    text = data.decode("utf-8", "replace")
+    if not text.startswith("---"):
+        return None
+    end = text.find("\n---", 3)
+    match = _FRONT_DATE.search(text, 0, end if end > 0 else len(text))
+    if not match:
+        return None
+    from zhanqun.content import parse_date
+
+    return parse_date(match.group(1))[0]
 
 
 def old_versions(root: Path, specs: list[tuple[str, str]]) -> list[bytes | None]:
