@@ -94,3 +94,9 @@ def test_demo_county_reads_as_an_inspector_would(cluster, zq):
     assert "清水镇·工作动态 已 56 天未更新（最新一条 2026-09-26），超过更新期限（1 周）。" in out
     assert "示例县东城街道办事处（dongcheng.shilixian.gov.cn）：合格" in out
     assert out.rstrip().splitlines()[-1].startswith("共 6 个网站：")
+
+
+def test_html_scorecard_is_written(town, zq, tmp_path):
+    target = tmp_path / "scorecard.html"
+    result = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", "html", "--output", target)
+    assert result.code == 1 and "<html" in target.read_text(encoding="utf-8")

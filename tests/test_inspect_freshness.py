@@ -79,6 +79,15 @@ def test_cycle_in_unit_yaml_sets_the_limit(tmp_path):
     assert "半年" in {p.column: p.message for p in problems(report, "J002")}["tzgg"]
 
 
+@pytest.mark.parametrize(("column_type", "stale"), [("互动交流", False), ("专题专栏", False), ("其他", True)])
+def test_columns_without_an_age_limit(tmp_path, column_type, stale):
+    repo = Repo(tmp_path / "r", town=[column("gzdt", "工作动态"), column("zt", "栏目", column_type=column_type)])
+    repo.commit("2026-11-18", {f"{GZDT}/a.md": news("青山镇动态", "2026-11-18"),
+                               "content/qingshan/zt/a.md": news("青山镇旧信息", "2025-11-01", "migrated_from: 原网站\n")})
+    report = inspect(repo, "2026-11-20")
+    assert bool(problems(report, "J002")) is stale  # 其他: 1 year
+
+
 NOTICE = """---
 title: 青山镇关于开展农村人居环境整治的通知
 date: {date}
@@ -281,3 +290,12 @@ def test_compare_shows_fixed_and_created(town, monkeypatch):
     town.write({f"{GZDT}/b.md": news("青山镇倒签的动态", "2026-10-21")})
     created = engine.run(town.root, ["qingshan"], None, "main")
     assert [p.code for p in created.created] == ["J008"] and created.creates_veto
+
+
+def test_rename_in_the_working_tree_keeps_the_first_publication(town, monkeypatch):
+    town.commit("2026-09-01", {f"{GZDT}/a.md": news("青山镇九月动态", "2026-09-01")})
+    town.repo.git.mv(f"{GZDT}/a.md", f"{GZDT}/2026-09-01-jiuyue.md")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")
+    report = engine.run(town.root, ["qingshan"])
+    assert "J008" not in codes(report)
+    assert problems(report, "J002")[0].message.startswith("青山镇·工作动态 已 81 天未更新")

@@ -63,7 +63,7 @@ def run(root: Path, hosts: list[str] | tuple[str, ...] | None = None, at: str | 
     if history.is_shallow(root):  # the cut-off would pass for the first import and hide every back-dating
         raise UsageError("这是浅克隆（shallow clone），历史不完整，无法判断信息的实际发布时间。",
                          hint="运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
-    with ThreadPoolExecutor(max_workers=2) as pool:  # git runs beside the loading (on the other core)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # git log runs beside the loading (on the other core)
         if compare is None:
             return _run_one(root, hosts, at, None, jobs, pool)
         base = history.resolve(root, compare)
@@ -92,15 +92,14 @@ def _run_one(root: Path, hosts, at: str | None, given, jobs: int, pool: ThreadPo
     else:
         tip = history.resolve(root, timeline.main_branch(root))
         line, when = pool.submit(timeline.read, root, tip), cluster_mod.reference_time()
-    renames = pool.submit(timeline.working_tree_renames, root, tip)
-    return inspect_tree(root, root, when, "", line, hosts, jobs, renames=renames)
+    return inspect_tree(root, root, when, "", line, hosts, jobs, tip=tip)
 
 
 def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Future | timeline.Timeline,
-                 hosts, jobs: int = 1, renames: Future | None = None) -> Report:
-    """The report of the cluster in ``tree`` (the working tree, given its ``renames`` against the history's
-    tip, or a commit exported aside) at ``when``; ``line`` is main's history up to it (or the future of it)."""
-    working = renames is not None
+                 hosts, jobs: int = 1, tip: str | None = None) -> Report:
+    """The report of the cluster in ``tree`` (the working tree, whose history ends at ``tip``, or a commit
+    exported aside) at ``when``; ``line`` is main's history up to it (or the future of it)."""
+    working = tip is not None
     cache_dir = None if cache_mod.committed(repo) else repo / cache_mod.CACHE_DIR
     cluster, findings = cluster_mod.load(tree, jobs=jobs, render=False, now=when, cache_dir=cache_dir)
     if cluster is None:
@@ -109,10 +108,11 @@ def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Futu
     sites = list({site.host: site for site in sites}.values())
     if isinstance(line, Future):
         line = line.result()
-    if working and line.tip:
+    if working and line.tip and any(item.rel not in line.first_seen for item in cluster.items):
+        # items the history does not know: new in the working tree, or renamed there (which keeps the date)
         line = dataclasses.replace(line, first_seen=dict(line.first_seen), first_version=dict(line.first_version),
                                    changed_later=set(line.changed_later), initial=set(line.initial))
-        line.carry_renames(renames.result())
+        line.carry_renames(timeline.working_tree_renames(repo, tip))
     published = {}
     for item in cluster.items:
         first = line.first_seen.get(item.rel)

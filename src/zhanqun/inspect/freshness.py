@@ -289,7 +289,7 @@ def problems(ctx: Context) -> list[Problem]:
         uncovered |= site.uncovered
     found += [Problem(NO_CALENDAR, NO_CALENDAR_LEVEL, "", f"日历中没有 {year} 年的节假日安排，按工作日计的栏目更新期限"
                       f"（每 3 个工作日）这次没有判断。",
-                      hint=f"升级 zhanqun，或在 content/calendar.yaml 中补上 {year} 年的安排（见 docs/handbook.md）。",
+                      hint=f"升级 zhanqun（更新 chinese-calendar），或按国务院办公厅的通知在 content/calendar.yaml 中补上 {year} 年的安排。",
                       since=f"{year}-01-01") for year in sorted(uncovered)]
     found += _undated(ctx)
     found += _dates(ctx)
@@ -313,8 +313,7 @@ def _homepage(ctx: Context, site: SiteSurvey) -> list[Problem]:
     if today >= due:
         return [Problem(HOMEPAGE_STALE, HOMEPAGE_STALE_LEVEL, site.host,
                         f"{where}已 {age} 天未更新（{shown}），超过 2 周。",
-                        hint="在首页显示的栏目（工作动态、通知公告等）发布新的信息。", unit=newest.unit_id,
-                        since=due.isoformat())]
+                        hint="在首页显示的栏目（工作动态、通知公告等）发布新的信息。", since=due.isoformat())]
     left = (due - today).days
     if left <= ctx.config.warn_days:
         return [Problem(EARLY_WARNING, EARLY_WARNING_LEVEL, site.host,
@@ -387,7 +386,7 @@ def _undated(ctx: Context) -> list[Problem]:
     """J005: items whose date is missing or unreadable (they are never built: the column is not updated)."""
     lines = {f.path: f.line for f in ctx.findings if f.line and ("date" in f.message or "日期" in f.message)}
     found = []
-    for item in [*ctx.cluster.items, *ctx.cluster.invalid]:
+    for item in ctx.cluster.invalid:  # a valid item's date passed the schema
         raw = item.meta.get("date")
         if raw is not None and content.parse_date(raw)[0] is not None:
             continue
