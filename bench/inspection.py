@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import audit as audit_bench  # noqa: E402
-import run as build_bench  # noqa: E402
+import audit as audit_bench
+import run as build_bench
 
 EPOCH = "1795219200"  # 2026-11-21 00:00 UTC, as in the tests
 

@@ -85,8 +85,9 @@ class Repo:
         (root / "content" / "xzf").mkdir(parents=True)
         (root / "content" / "qingshan").mkdir(parents=True)
         shutil.copy2(PROJECT / "content" / "cluster.yaml", root / "content" / "cluster.yaml")
-        (root / "content" / "xzf" / "unit.yaml").write_text(PORTAL + "".join(portal or DEFAULT_PORTAL), encoding="utf-8")
-        (root / "content" / "qingshan" / "unit.yaml").write_text(TOWN + "".join(town or DEFAULT_TOWN), encoding="utf-8")
+        units = root / "content"
+        (units / "xzf" / "unit.yaml").write_text(PORTAL + "".join(portal or DEFAULT_PORTAL), encoding="utf-8")
+        (units / "qingshan" / "unit.yaml").write_text(TOWN + "".join(town or DEFAULT_TOWN), encoding="utf-8")
         self.repo = git.Repo.init(root, initial_branch="main")
         self._git("add", "-A")
         self._git("commit", "-q", "-m", "站群配置", when=when)

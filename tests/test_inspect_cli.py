@@ -84,7 +84,7 @@ def test_not_a_git_repository(tmp_path, zq):
 
 def test_demo_county_reads_as_an_inspector_would(cluster, zq):
     """The demo county as committed on 2026-11-21 (its first commit: the import), seen on that day."""
-    root, repo = cluster
+    root, _repo = cluster
     result = zq("inspect", "--root", root)
     out = result.out
     assert result.code == 1  # the demo's subsites have not been updated for weeks

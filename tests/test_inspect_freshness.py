@@ -299,3 +299,31 @@ def test_rename_in_the_working_tree_keeps_the_first_publication(town, monkeypatc
     report = engine.run(town.root, ["qingshan"])
     assert "J008" not in codes(report)
     assert problems(report, "J002")[0].message.startswith("青山镇·工作动态 已 81 天未更新")
+
+
+class Calendar2026:
+    """A holiday calendar that knows only 2026 (the interface of zhanqun.workdays.Calendar)."""
+
+    def covers(self, year: int) -> bool:
+        return year == 2026
+
+    def add(self, day, n):
+        raise AssertionError("asked for a year it does not cover")
+
+
+def test_a_year_the_calendar_lacks_is_said_not_guessed(tmp_path):
+    import datetime as dt
+
+    from zhanqun import cluster as cluster_mod
+    from zhanqun.inspect import freshness
+    from zhanqun.inspect.model import Context, Moment
+
+    repo = Repo(tmp_path / "r", town=[column("gzdt", "工作动态", cycle="3_workdays"), column("dt", "动态")])
+    repo.commit("2026-12-31", {f"{GZDT}/a.md": news("青山镇年终总结", "2026-12-31"),
+                               "content/qingshan/dt/a.md": news("青山镇元旦安排", "2026-12-30")})
+    at = dt.datetime(2027, 1, 8, 12, 0)
+    loaded, findings = cluster_mod.load(repo.root, render=False, now=at)
+    found = freshness.problems(Context(loaded, Moment(at), findings, calendar=Calendar2026()))
+    [missing] = [p for p in found if p.code == "J023"]
+    assert missing.host == "" and "2026 年" not in missing.message and "2027 年" in missing.message
+    assert not [p for p in found if p.code in ("J002", "J004") and p.unit == "qingshan"]

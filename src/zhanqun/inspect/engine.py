@@ -132,7 +132,8 @@ def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Futu
     for site in sites:
         report.sites.append(SiteReport(
             site.host, freshness.survey(ctx)[site.host].name, list(site.unit_ids),
-            columns=freshness.columns(ctx, site.host), homepage_last_update=freshness.homepage_last_update(ctx, site.host),
+            columns=freshness.columns(ctx, site.host),
+            homepage_last_update=freshness.homepage_last_update(ctx, site.host),
             problems=by_host.get(site.host, []), replies=replies.site_stats(ctx, site)))
     return report
 

@@ -200,12 +200,19 @@ class Weekdays:
         return day
 
 
+def uncovered_year(calendar: Any, day: dt.date, n: int) -> int | None:
+    """The first year the n working days after ``day`` may reach that the calendar does not cover."""
+    calendar = calendar or Weekdays()
+    # n working days never take more than n weeks plus the longest holiday (the Spring Festival's 9 days)
+    years = sorted({day.year, (day + dt.timedelta(days=7 * n + 10)).year})
+    return next((year for year in years if not calendar.covers(year)), None)
+
+
 def add_workdays(calendar: Any, day: dt.date, n: int) -> dt.date | None:
     """The n-th working day after ``day``; None if the calendar does not cover the years it spans."""
-    calendar = calendar or Weekdays()
-    if not (calendar.covers(day.year) and calendar.covers(day.year + 1)):
+    if uncovered_year(calendar, day, n) is not None:
         return None
-    return calendar.add(day, n)
+    return (calendar or Weekdays()).add(day, n)
 
 
 # -- what each site shows -------------------------------------------------------------------------------
@@ -258,7 +265,7 @@ def _state(ctx: Context, host: str, ref: Any, items: list, limit: Limit | None, 
     last = items[0].date.date()
     due = limit.due(last, ctx.calendar) if limit else None
     if limit is not None and due is None:
-        uncovered.add(last.year)
+        uncovered.add(uncovered_year(ctx.calendar, last, limit.n))
     return ColumnState(host, ref.unit.id, ref.column.id, name, ref.column.column_type,
                        (due - last).days if due else (limit.nominal_days if limit else None), len(items),
                        last.isoformat(), (today - last).days, bool(due and today >= due), False,
@@ -283,7 +290,7 @@ def homepage_last_update(ctx: Context, host: str) -> str | None:
 def problems(ctx: Context) -> list[Problem]:
     found: list[Problem] = []
     uncovered: set[int] = set()
-    for host, site in survey(ctx).items():
+    for site in survey(ctx).values():
         found += _homepage(ctx, site)
         found += _columns(ctx, site)
         uncovered |= site.uncovered
@@ -349,7 +356,7 @@ def _columns(ctx: Context, site: SiteSurvey) -> list[Problem]:
             found.append(Problem(EARLY_WARNING, EARLY_WARNING_LEVEL, state.host,
                                  f"{state.name} {left} 天后将超过 {limit.label}未更新（最新一条 {state.last_update}）。",
                                  hint=f"在 {state.stale_on} 之前在该栏目发布新的信息。", since=state.stale_on, **where))
-        found += _subsite_news(ctx, state, limit)
+        found += _subsite_news(ctx, state, limit, site.uncovered)
     if stale >= MANY:
         found.append(Problem(MANY_STALE, MANY_STALE_LEVEL, site.host,
                              f"{site.name}（{site.host}）有 {stale} 个栏目超期未更新（5 个以上即单项否决）。",
@@ -361,7 +368,7 @@ def _columns(ctx: Context, site: SiteSurvey) -> list[Problem]:
     return found
 
 
-def _subsite_news(ctx: Context, state: ColumnState, limit: Limit) -> list[Problem]:
+def _subsite_news(ctx: Context, state: ColumnState, limit: Limit, uncovered: set[int]) -> list[Problem]:
     """000 §10: a department's or town's 工作动态 gets an item every 3 working days (a warning)."""
     unit = ctx.cluster.units[state.unit]
     if unit.kind == "portal" or state.column_type != "工作动态" or limit == Limit("days", 1):
@@ -370,7 +377,10 @@ def _subsite_news(ctx: Context, state: ColumnState, limit: Limit) -> list[Proble
         return []  # its own cycle is already as strict (J002)
     last = dt.date.fromisoformat(state.last_update or "")
     due = add_workdays(ctx.calendar, last, SUBSITE_NEWS_WORKDAYS)
-    if due is None or ctx.at.date() < due:
+    if due is None:
+        uncovered.add(uncovered_year(ctx.calendar, last, SUBSITE_NEWS_WORKDAYS))
+        return []
+    if ctx.at.date() < due:
         return []
     return [Problem(SUBSITE_NEWS, SUBSITE_NEWS_LEVEL, state.host,
                     f"{state.name} 已超过 3 个工作日没有新的工作动态（最新一条 {state.last_update}）。",

@@ -7,8 +7,8 @@ import re
 
 import orjson
 
-from zhanqun.output import visible
 from zhanqun.inspect.model import Level, Problem, Report, SiteReport
+from zhanqun.output import visible
 
 _SECTIONS = ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分"), (Level.WARN, "预警"))
 # orjson escapes C0 controls; C1 controls and bidi characters would reach a terminal that prints the JSON
