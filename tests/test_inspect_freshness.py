@@ -193,7 +193,7 @@ def test_item_dated_weeks_before_it_was_published_is_backdated(town):
     town.commit("2026-11-20", {f"{GZDT}/a.md": news("青山镇补发的动态", "2026-10-08")})
     [problem] = problems(inspect(town, "2026-11-21"), "J008")
     assert problem.level is Level.VETO and (problem.path, problem.line) == (f"{GZDT}/a.md", 3)
-    assert "发布日期 2026-10-08 比它实际发布（2026-11-20 合入）早 43 天" in problem.message
+    assert "发布日期 2026-10-08 比它实际发布的日期 2026-11-20 早 43 天" in problem.message
     assert "migrated_from" in problem.hint
 
 
@@ -327,3 +327,10 @@ def test_a_year_the_calendar_lacks_is_said_not_guessed(tmp_path):
     [missing] = [p for p in found if p.code == "J023"]
     assert missing.host == "" and "2026 年" not in missing.message and "2027 年" in missing.message
     assert not [p for p in found if p.code in ("J002", "J004") and p.unit == "qingshan"]
+
+
+def test_at_a_minute_picks_the_commit_of_that_minute(town):
+    sha = town.commit("2026-11-20T09:30:00+08:00", {f"{GZDT}/a.md": news("青山镇冬季防火", "2026-11-20")})
+    assert engine.run(town.root, ["qingshan"], "2026-11-20 09:30").commit == sha
+    before = engine.run(town.root, ["qingshan"], "2026-11-20 09:29")
+    assert before.commit != sha and "J003" in codes(before)  # the column was still empty

@@ -466,14 +466,14 @@ def _date_problem(ctx: Context, item: Any, shown: dt.date, first: dt.date, toler
     host = ctx.cluster.host_of(item.unit_id)
     if (first - shown).days > tolerance:
         return [Problem(BACKDATED, BACKDATED_LEVEL, host,
-                        f"{name}的发布日期 {shown.isoformat()} 比它实际发布（{first.isoformat()} 合入）"
+                        f"{name}的发布日期 {shown.isoformat()} 比它实际发布的日期 {first.isoformat()} "
                         f"早 {(first - shown).days} 天：伪造发稿日期（倒签）。",
                         hint=f"把发布日期改为 {first.isoformat()}；确是从原网站迁移的旧信息，"
                              "在头信息中加 migrated_from: 原网址（页面会显示“本文迁移自原网站”）。",
                         since=first.isoformat(), **where)]
     if (shown - first).days > tolerance:
         return [Problem(REDATED, REDATED_LEVEL, host,
-                        f"{name}的发布日期 {shown.isoformat()} 比它实际发布（{first.isoformat()} 合入）"
+                        f"{name}的发布日期 {shown.isoformat()} 比它实际发布的日期 {first.isoformat()} "
                         f"晚 {(shown - first).days} 天：发布日期不是实际发布的日期。",
                         hint=f"把发布日期改为实际发布的日期 {first.isoformat()}。", since=shown.isoformat(), **where)]
     before = ctx.first_dates.get(item.rel)

@@ -164,8 +164,9 @@ def resolve_at(root: Path, text: str) -> tuple[str, dt.datetime]:
                              hint="写日期 2026-11-21（或 2026-11-21 09:30，北京时间），或者提交哈希、标签、分支名。")
         return sha, china(int(history.git(root, "show", "-s", "--format=%ct", sha).decode().strip()))
     branch = main_branch(root)
-    epoch = int(when.replace(tzinfo=CHINA).timestamp())
-    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={epoch}", branch).decode().split()
+    # git reads a bare number here as anything but a timestamp: the moment goes in with its zone
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S +0800")
+    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", branch).decode().split()
     if not found:
         first = history.roots(root, branch)[-1]
         shown = china(int(history.git(root, "show", "-s", "--format=%ct", first).decode().strip()))
