@@ -100,3 +100,17 @@ def test_html_scorecard_is_written(town, zq, tmp_path):
     target = tmp_path / "scorecard.html"
     result = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", "html", "--output", target)
     assert result.code == 1 and "<html" in target.read_text(encoding="utf-8")
+
+
+def test_a_migrated_page_says_so(tmp_path, zq):
+    """The legacy mark is visible to an inspector reading the page, not only to zhanqun (R7.1)."""
+    from tests.conftest import copy_repo
+
+    repo = copy_repo(tmp_path / "demo")
+    (repo / "content/dongcheng/gzdt/2019-05-06-jiu-wangzhan.md").write_text(
+        "---\ntitle: 东城街道开展2019年邻里节活动\ndate: 2019-05-06\nauthor: 周宁\nsource: 示例县东城街道办事处\n"
+        "迁移自: http://dongcheng.example.invalid/art/2019/5/6/art_1.html\n---\n\n邻里节活动在各社区举行。\n",
+        encoding="utf-8")
+    assert zq("build", "dongcheng", "--root", repo).code == 0
+    page = (repo / "output/dongcheng.shilixian.gov.cn/gzdt/2019-05-06-jiu-wangzhan.html").read_text(encoding="utf-8")
+    assert "本文迁移自原网站（http://dongcheng.example.invalid/art/2019/5/6/art_1.html）" in page
