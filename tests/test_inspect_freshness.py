@@ -77,6 +77,8 @@ def test_cycle_in_unit_yaml_sets_the_limit(tmp_path):
     assert "tzgg" not in stale  # a notice column (as_needed) has 6 months: 2026-06-01 + 6 months = 2026-12-01
     report = inspect(repo, "2026-12-01")
     assert "半年" in {p.column: p.message for p in problems(report, "J002")}["tzgg"]
+    soon = inspect(repo, "2026-11-29")
+    assert "青山镇·通知公告 2 天后将超过半年未更新（最新一条 2026-06-01）。" in [p.message for p in problems(soon, "J019")]
 
 
 @pytest.mark.parametrize(("column_type", "stale"), [("互动交流", False), ("专题专栏", False), ("其他", True)])

@@ -303,8 +303,9 @@ def problems(ctx: Context) -> list[Problem]:
     return found
 
 
-def _days(n: int) -> str:
-    return f"{n} 天"
+def _spaced(label: str) -> str:
+    """"超过 2 周", "超过半年": a space only next to a number."""
+    return f" {label}" if label[0].isdigit() else label
 
 
 def _homepage(ctx: Context, site: SiteSurvey) -> list[Problem]:
@@ -354,7 +355,7 @@ def _columns(ctx: Context, site: SiteSurvey) -> list[Problem]:
         left = (due - today).days
         if left <= ctx.config.warn_days:
             found.append(Problem(EARLY_WARNING, EARLY_WARNING_LEVEL, state.host,
-                                 f"{state.name} {left} 天后将超过 {limit.label}未更新（最新一条 {state.last_update}）。",
+                                 f"{state.name} {left} 天后将超过{_spaced(limit.label)}未更新（最新一条 {state.last_update}）。",
                                  hint=f"在 {state.stale_on} 之前在该栏目发布新的信息。", since=state.stale_on, **where))
         found += _subsite_news(ctx, state, limit, site.uncovered)
     if stale >= MANY:
