@@ -417,6 +417,43 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
     sys.exit(1 if report.failed else 0)
 
 
+@cli.command()
+@click.argument("hosts", nargs=-1)
+@root_option
+@click.option("--at", "at", default=None,
+              help="按某一天（2026-11-21 或 2026-11-21 09:30，北京时间）或某个提交时的网站自查，年龄按那一刻计算。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", help="输出格式。")
+@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件（默认打印）。")
+@click.option("--compare", "base", default=None,
+              help="与合并目标（如 origin/main）对比，列出本次变更修正和新增的问题；新增单项否决时退出码 1。")
+@click.option("--fail-within", "fail_within", type=click.IntRange(0, 365), default=None,
+              help="每日定时自查用：有栏目或首页在 N 天内将超期未更新时也以退出码 1 结束。")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行进程数。")
+def inspect(hosts: tuple[str, ...], root: Path, at: str | None, fmt: str, out: Path | None, base: str | None,
+            fail_within: int | None, jobs: int) -> None:
+    """按国办秘函〔2019〕19号的检查指标自查网站（R7）：单项否决、扣分和预警。有单项否决时退出码 1。"""
+    from zhanqun.inspect import engine, render, scorecard
+
+    result = engine.run(root, list(dict.fromkeys(hosts)) or None, at, base, jobs=jobs)
+    if isinstance(result, engine.Comparison):
+        report = result.head
+        text = {"text": lambda: render.comparison_text(result) + "\n" + render.text(report),
+                "json": lambda: render.as_json(result.to_json()), "html": lambda: scorecard.html(report)}[fmt]()
+        output.document(text, out)
+        sys.exit(1 if result.creates_veto else 0)
+    report = result
+    output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.to_json()),
+                     "html": lambda: scorecard.html(report)}[fmt](), out)
+    failed = report.vetoed
+    if fail_within is not None:
+        soon = engine.due_within(report, fail_within)
+        for name, due in soon:
+            output.info(f"预警：{name} 将于 {due} 超过更新期限。")
+        failed = failed or bool(soon)
+    sys.exit(1 if failed else 0)
+
+
 def _private_bytecode() -> None:
     """Python would run a committed ``plugins/…/__pycache__/*.pyc`` instead of the reviewed source beside it
     (an unchecked-hash .pyc is never compared with the source). With a cache prefix of our own, bytecode is

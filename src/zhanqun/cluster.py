@@ -250,15 +250,20 @@ def reference_date() -> dt.date:
 
 
 def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = True,
-         render: bool = True) -> tuple[Cluster | None, list[Finding]]:
+         render: bool = True, cache_dir: Path | None = None,
+         now: dt.datetime | None = None) -> tuple[Cluster | None, list[Finding]]:
     """Load and check the cluster under ``root``. Returns ``(None, findings)`` if its config is unusable.
 
     ``suppress=False`` reports findings that inline suppressions would hide (for audits); ``render=False``
-    leaves the items' HTML empty (a check does not need it).
+    leaves the items' HTML empty (a check does not need it). ``cache_dir`` is the parse cache's folder
+    (default ``root/.zhanqun-cache``: an older tree exported aside reuses its repository's cache); ``now`` is
+    the reference time (China time, naive) instead of :func:`reference_time` (``zhanqun inspect --at``).
     """
     cluster, findings = load_structure(root)
     if cluster is None:
         return None, findings
+    if now is not None:
+        cluster._zq_now, cluster.today = now, now.date()
     from zhanqun.checks import crossfile, gates as gates_mod
 
     if cache_mod.committed(root):
@@ -267,7 +272,7 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
                                 "解析缓存 .zhanqun-cache/ 被提交进了仓库（或是链接），本次不读取它。",
                                 "git rm -r --cached .zhanqun-cache 并提交；它只是本机的缓存。"))
     gates = gates_mod.for_data(ruledata.load(root), allow=gates_mod.allowed_domains(cluster.config))
-    cache = ParseCache(root / ".zhanqun-cache" / "parse.sqlite3" if use_cache else None)
+    cache = ParseCache((cache_dir or root / cache_mod.CACHE_DIR) / "parse.sqlite3" if use_cache else None)
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
         cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs,

@@ -74,6 +74,10 @@ def parse_date(value: Any) -> tuple[str | None, str | None, str]:
 
 
 def to_datetime(value: str) -> dt.datetime:
+    # fromisoformat is ten times faster than strptime (every item's date is read for every list); it
+    # accepts more shapes, so it reads only what the canonical form allows
+    if len(value) in (10, 16) and value[4] == "-" and (len(value) == 10 or value[10] == " "):
+        return dt.datetime.fromisoformat(value)
     return dt.datetime.strptime(value, "%Y-%m-%d %H:%M" if " " in value else "%Y-%m-%d")
 
 

@@ -16,6 +16,7 @@ from zhanqun.inspect import content_rules as _inspect_content  # noqa: F401 - J0
 from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
 from zhanqun import workdays as _workdays  # noqa: F401 - J040
 from zhanqun.inspect import replies as _inspect_replies  # noqa: F401 - J014–J016, J018
+from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 

@@ -143,7 +143,9 @@ class Context:
     what ``cluster.load`` reported for it (broken links, schema errors …). ``published`` maps an item's
     repository path to the moment it first reached main (the first-parent commit that added it, China time,
     naive; or its embargo's end when later); a path missing from it was never committed.
-    ``calendar`` is the working-day calendar (:mod:`zhanqun.workdays`).
+    ``calendar`` is the working-day calendar (:mod:`zhanqun.workdays`). ``first_dates`` maps the path of an
+    item whose ``date`` was changed after it first reached main to the date it showed then (J009);
+    ``imported`` holds the paths the repository's first commit added (the site as the county brought it in).
     """
 
     cluster: Any  # zhanqun.cluster.Cluster
@@ -151,6 +153,8 @@ class Context:
     findings: list[Any] = dataclasses.field(default_factory=list)  # zhanqun.findings.Finding
     published: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)
     calendar: Any = None
+    first_dates: dict[str, str] = dataclasses.field(default_factory=dict)
+    imported: set[str] = dataclasses.field(default_factory=set)
 
     @property
     def at(self) -> dt.datetime:
