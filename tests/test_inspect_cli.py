@@ -89,8 +89,10 @@ def test_demo_county_reads_as_an_inspector_would(cluster, zq):
     out = result.out
     assert result.code == 1  # the demo's subsites have not been updated for weeks
     assert "J008" not in out and "J009" not in out  # the first commit is the county's import
-    assert "示例县发展和改革委员会（fgw.shilixian.gov.cn）：不合格" in out
-    assert "J001 示例县发展和改革委员会（fgw.shilixian.gov.cn）首页已 37 天未更新" in out
+    assert "示例县教育局（jyj.shilixian.gov.cn）：不合格" in out
+    assert "J001 示例县教育局（jyj.shilixian.gov.cn）首页已 81 天未更新" in out
+    # the reply column counts as an update: the last answer (2026-11-13) keeps fgw's homepage fresh (R9)
+    assert "J001 示例县发展和改革委员会" not in out and "J014 县政府·互动交流" in out
     assert "清水镇·工作动态 已 56 天未更新（最新一条 2026-09-26），超过更新期限（1 周）。" in out
     assert "示例县东城街道办事处（dongcheng.shilixian.gov.cn）：合格" in out
     assert out.rstrip().splitlines()[-1].startswith("共 6 个网站：")
