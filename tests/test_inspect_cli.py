@@ -41,6 +41,16 @@ def test_fresh_site_passes_with_an_early_warning(town, zq):
     assert quiet.code == 0, quiet.text
 
 
+def test_the_daily_run_takes_its_horizon_from_the_cluster_config(town, zq):
+    """--scheduled (inspect.yml): the early warnings inside cluster.yaml inspect.warn_days fail the run."""
+    args = ("inspect", "qingshan", "--root", town.root, "--at", "2026-11-12", "--scheduled")
+    failed = zq(*args)
+    assert failed.code == 1 and "预警：青山镇·工作动态 将于 2026-11-15 超过更新期限。" in failed.err
+    config = (town.root / "content/cluster.yaml").read_text(encoding="utf-8") + "inspect:\n  warn_days: 2\n"
+    town.commit("2026-11-11", {"content/cluster.yaml": config})
+    assert zq(*args).code == 0
+
+
 def test_json_output(town, zq, tmp_path):
     target = tmp_path / "out" / "inspect.json"
     result = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", "json", "--output", target)

@@ -223,6 +223,23 @@ def test_the_first_commit_is_the_county_import(tmp_path):
     assert "J008" not in codes(inspect(repo, "2026-11-02"))
 
 
+def test_items_merged_before_the_go_live_day_are_the_import(town):
+    """cluster.yaml inspect.live_from: a county migrating its old site in several commits before going live."""
+    config = town.root / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "inspect:\n  live_from: 2026-11-15\n", encoding="utf-8")
+    town.commit("2026-11-10", {f"{GZDT}/old.md": news("青山镇原网站的旧信息", "2025-03-01")})
+    town.commit("2026-11-20", {f"{GZDT}/late.md": news("青山镇上线后倒签的动态", "2026-10-01")})
+    found = [p.path for p in problems(inspect(town, "2026-11-21"), "J008")]
+    assert found == [f"{GZDT}/late.md"]
+
+
+def test_a_go_live_day_that_does_not_exist_is_a_config_error(town, zq):
+    config = town.root / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "inspect:\n  live_from: 2026-02-30\n", encoding="utf-8")
+    result = zq("check", "--root", town.root)
+    assert result.code == 1 and "content/cluster.yaml" in result.out and "Traceback" not in result.text
+
+
 def test_rename_keeps_the_first_publication(town):
     town.commit("2026-09-01", {f"{GZDT}/a.md": news("青山镇九月动态", "2026-09-01")})
     town.move("2026-11-20", f"{GZDT}/a.md", f"{GZDT}/2026/a.md")

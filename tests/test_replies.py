@@ -302,7 +302,8 @@ def test_j016_unanswered_for_more_than_reply_max_days_is_a_veto(repo):
 
 def test_reply_max_days_is_cluster_config(repo):
     config = repo / "content" / "cluster.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "inspect:\n  reply_max_days: 30\n  reply_deadlines: {咨询: 4}\n",
+    demo = config.read_text(encoding="utf-8").split("\ninspect:")[0]  # the demo's own block is replaced
+    config.write_text(demo.rstrip("\n") + "\ninspect:\n  reply_max_days: 30\n  reply_deadlines: {咨询: 4}\n",
                       encoding="utf-8")
     _write(repo, "old", _reply(received="2026-06-01", answered=None, body=""))
     _write(repo, "four", _reply(received="2026-11-02", answered="2026-11-09"))  # 5 working days > 4 (001 §12)

@@ -128,3 +128,18 @@ def test_a_review_re_runs_the_trusted_signoff_check_without_running_the_pull_req
     assert rerun["on"]["workflow_run"]["workflows"] == [review["name"]]
     text = str(rerun)
     assert "checkout" not in text and "zhanqun-signoff" in text and "/rerun" in text
+
+
+def test_the_pull_request_check_inspects_base_and_head_and_a_daily_run_fails_before_the_veto():
+    """R7, issue 11: the change's new problems fail its check; the daily run warns the admins in time."""
+    check = _load(PROJECT / ".github" / "workflows" / "zhanqun.yml")["jobs"]["zhanqun-check"]["steps"]
+    commands = "\n".join(step.get("run", "") for step in check)
+    assert 'zhanqun inspect --root ../pr --compare "$BASE"' in commands
+    daily = _load(PROJECT / ".github" / "workflows" / "inspect.yml")
+    assert [s["cron"] for s in daily["on"]["schedule"]] == ["0 0 * * *"]  # 08:00 China time
+    assert daily["permissions"] == {"contents": "read"} and "secrets." not in str(daily)
+    steps = daily["jobs"]["inspect"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0  # ages and back-dating come from the whole history
+    runs = [step.get("run", "") for step in steps]
+    assert runs[-1].strip() == ".venv/bin/zhanqun inspect --scheduled"  # the step that fails the run
+    assert any("--format html" in run and "|| true" in run for run in runs)  # the scorecard is kept either way

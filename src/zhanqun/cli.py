@@ -429,9 +429,11 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
               help="与合并目标（如 origin/main）对比，列出本次变更修正和新增的问题；新增单项否决时退出码 1。")
 @click.option("--fail-within", "fail_within", type=click.IntRange(0, 365), default=None,
               help="每日定时自查用：有栏目或首页在 N 天内将超期未更新时也以退出码 1 结束。")
+@click.option("--scheduled", is_flag=True,
+              help="每日定时自查用：同 --fail-within N，N 为 cluster.yaml 的 inspect.warn_days（默认 3）。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行进程数。")
 def inspect(hosts: tuple[str, ...], root: Path, at: str | None, fmt: str, out: Path | None, base: str | None,
-            fail_within: int | None, jobs: int) -> None:
+            fail_within: int | None, scheduled: bool, jobs: int) -> None:
     """按国办秘函〔2019〕19号的检查指标自查网站（R7）：单项否决、扣分和预警。有单项否决时退出码 1。"""
     from zhanqun.inspect import engine, render, scorecard
 
@@ -446,6 +448,8 @@ def inspect(hosts: tuple[str, ...], root: Path, at: str | None, fmt: str, out: P
     output.document({"text": lambda: render.text(report), "json": lambda: render.as_json(report.to_json()),
                      "html": lambda: scorecard.html(report)}[fmt](), out)
     failed = report.vetoed
+    if scheduled and fail_within is None:
+        fail_within = report.warn_days
     if fail_within is not None:
         soon = engine.due_within(report, fail_within)
         for name, due in soon:

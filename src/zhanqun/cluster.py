@@ -19,7 +19,7 @@ from zhanqun.checks import files, ruledata, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
-from zhanqun.schemas import SchemaSet
+from zhanqun.schemas import NO_SUCH_DATE, SchemaSet
 
 NO_UNIT_CONFIG = define(
     "C001", "missing-unit-config", Severity.ERROR, "单位目录缺少 unit.yaml。",
@@ -345,8 +345,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     if not _is_file(content_dir / "cluster.yaml"):
         return None, [Finding(cluster_rel, 0, 0, NO_CLUSTER_CONFIG, "缺少站群配置 content/cluster.yaml。",
                               "从 docs/content-format.md 复制示例并填写。")]
-    config_data, found = _load_config(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
+    config_data, found, config_doc = _load_config_doc(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
     findings += found
+    findings += _check_live_from(config_data, config_doc, cluster_rel)
 
     units: dict[str, Unit] = {}
     unit_docs: dict[str, source.YamlDoc] = {}
@@ -385,9 +386,18 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     return cluster, findings
 
 
-def _load_config(path: Path, rel: str, schema: str, schemas: SchemaSet) -> tuple[dict[str, Any] | None, list[Finding]]:
-    data, findings, _ = _load_config_doc(path, rel, schema, schemas)
-    return data, findings
+def _check_live_from(data: dict[str, Any] | None, doc, rel: str) -> list[Finding]:
+    """inspect.live_from has the date's shape (the schema) but must also be a day that exists (R7.1)."""
+    value = ((data or {}).get("inspect") or {}).get("live_from")
+    if not isinstance(value, str):
+        return []
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        line, col = doc.locate(("inspect", "live_from")) if doc is not None else (0, 0)
+        return [Finding(rel, line, col, NO_SUCH_DATE, f"inspect.live_from 的日期不存在：{value}。",
+                        "写上线那一天的真实日期，如 2026-12-31。")]
+    return []
 
 
 def _load_config_doc(path: Path, rel: str, schema: str, schemas: SchemaSet):

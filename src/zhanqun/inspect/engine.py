@@ -114,17 +114,25 @@ def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Futu
                                    changed_later=set(line.changed_later), initial=set(line.initial))
         line.carry_renames(timeline.working_tree_renames(repo, tip))
     published = {}
+    live_from = cluster.config.inspect.live_from
+    imported = set(line.initial)
     for item in cluster.items:
         first = line.first_seen.get(item.rel)
         if first is not None:
+            if live_from is not None and first.date() < live_from:
+                imported.add(item.rel)  # the site as the county brought it in before it went live
+            # a reference time before the commit (SOURCE_DATE_EPOCH in the past, working tree): as of the moment
+            # the item would reach the site now, not on a day still to come
+            first = min(first, when)
             embargo = item.meta.get("publish_at")
             published[item.rel] = max(first, content.to_datetime(embargo)) if embargo else first
     ctx = Context(cluster, Moment(when, sha), findings, published, _calendar(tree),
                   first_dates=_first_dates(repo, cluster, line, published, working),
-                  imported=set(line.initial))
+                  imported=imported)
     problems = [*freshness.problems(ctx), *content_rules.problems(ctx), *replies.problems(ctx)]
     problems.sort(key=lambda p: (_ORDER[p.level], p.unit, p.column, p.path, p.code, p.message))
-    report = Report(when.isoformat(timespec="minutes"), sha, cluster.config.name)
+    report = Report(when.isoformat(timespec="minutes"), sha, cluster.config.name,
+                    warn_days=cluster.config.inspect.warn_days)
     by_host: dict[str, list[Problem]] = {}
     for problem in problems:
         by_host.setdefault(problem.host, []).append(problem)

@@ -112,6 +112,7 @@ class Report:
     cluster: str  # the cluster's name
     sites: list[SiteReport] = dataclasses.field(default_factory=list)
     problems: list[Problem] = dataclasses.field(default_factory=list)  # cluster-wide (host ""), e.g. no calendar
+    warn_days: int = 3  # cluster.yaml inspect.warn_days: the early-warning horizon of the daily run
 
     def all_problems(self) -> list[Problem]:
         return [*self.problems, *(p for s in self.sites for p in s.problems)]
@@ -123,6 +124,7 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         everything = self.all_problems()
         return {"at": self.at, "commit": self.commit, "cluster": self.cluster, "vetoed": self.vetoed,
+                "warn_days": self.warn_days,
                 "counts": {lv.value: sum(1 for p in everything if p.level is lv) for lv in Level},
                 "sites": [s.to_json() for s in self.sites], "problems": [p.to_json() for p in self.problems]}
 
