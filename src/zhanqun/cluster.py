@@ -626,6 +626,8 @@ def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jo
 def _parse_many(todo, schemas: SchemaSet, gates, jobs: int, render: bool = True) -> Iterable[tuple[str, dict[str, Any]]]:
     global _WORKER_SCHEMAS, _WORKER_GATES, _WORKER_RENDER
     _WORKER_SCHEMAS, _WORKER_GATES, _WORKER_RENDER = schemas, gates, render
+    if todo and gates is not None:
+        gates.ready()  # built once here, inherited by the workers (and a bad rules/ file is one message)
     if jobs <= 1 or len(todo) < 200:
         return [_parse_one(t) for t in todo]
     import multiprocessing

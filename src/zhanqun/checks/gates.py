@@ -19,17 +19,50 @@ from zhanqun.findings import Finding
 
 
 class Gates:
+    """The per-file scanners of some rule data. Each scanner is built on first use (compiling the patterns and
+    automata takes ~0.2 s): a check or inspection whose parses all come from the cache never needs them, only
+    :attr:`digest`. :meth:`ready` builds them all at once (before forking workers)."""
+
     def __init__(self, data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> None:
         """``allow``: the cluster's own domain and cluster.yaml link_allowlist (links.yaml allow is in ``data``)."""
         self.data = data
+        self.bulk = bulk
+        self.allow = allow
         self.digest = data.digest + (":" + hashlib.sha256("\n".join(allow).encode()).hexdigest()[:8] if allow else "")
-        self.personal = personal_data.Scanner(data["personal_data"])
-        self.secrets = secrets.Scanner(data["secrets"])
-        self.banned = banned.Scanner(data["banned"], bulk=bulk, allow=tuple(data["links"].get("allow", [])) + allow)
-        self.wording = wording.Scanner(data["wording"])
-        self.images = images.Scanner(data["images"])
-        self.posts = wording.PostFinder(data["wording"]["posts"])
-        self.placeholders = placeholder.Scanner(data["placeholder"])
+
+    def ready(self) -> Gates:
+        for name in _SCANNERS:
+            getattr(self, name)
+        return self
+
+    @functools.cached_property
+    def personal(self) -> personal_data.Scanner:
+        return _built(lambda: personal_data.Scanner(self.data["personal_data"]))
+
+    @functools.cached_property
+    def secrets(self) -> secrets.Scanner:
+        return _built(lambda: secrets.Scanner(self.data["secrets"]))
+
+    @functools.cached_property
+    def banned(self) -> banned.Scanner:
+        allow = tuple(self.data["links"].get("allow", [])) + self.allow
+        return _built(lambda: banned.Scanner(self.data["banned"], bulk=self.bulk, allow=allow))
+
+    @functools.cached_property
+    def wording(self) -> wording.Scanner:
+        return _built(lambda: wording.Scanner(self.data["wording"]))
+
+    @functools.cached_property
+    def images(self) -> images.Scanner:
+        return _built(lambda: images.Scanner(self.data["images"]))
+
+    @functools.cached_property
+    def posts(self) -> wording.PostFinder:
+        return _built(lambda: wording.PostFinder(self.data["wording"]["posts"]))
+
+    @functools.cached_property
+    def placeholders(self) -> placeholder.Scanner:
+        return _built(lambda: placeholder.Scanner(self.data["placeholder"]))
 
     def scan_item(self, text: str, body: str, rel: str, content_type: str, body_line: int) -> Iterator[Finding]:
         """The whole file's text (front matter included) and its body, which starts at line ``body_line``."""
@@ -58,19 +91,26 @@ class Gates:
         yield from self.banned.scan(doc)
 
 
-@functools.lru_cache(maxsize=4)
-def for_data(data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> Gates:
-    """The scanners for some rule data, built once per process. ``bulk=False`` for a few files (pre-commit).
-    ``allow``: domains of the cluster that are not commercial (its own domain, cluster.yaml link_allowlist);
-    part of :attr:`Gates.digest`, which parse caches key on."""
+_SCANNERS = ("personal", "secrets", "banned", "wording", "images", "posts", "placeholders")
+
+
+def _built(make):
     import re
 
     try:
-        return Gates(data, bulk, allow)
+        return make()
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, re.error) as exc:
         # Only a cluster's own rules/*.yaml can get here (the built-in data is tested): say so in Chinese.
         raise UsageError(f"规则数据格式不对（rules/ 目录下的 YAML）：{type(exc).__name__}: {exc}",
                          hint="对照 zhanqun 自带的同名文件（src/zhanqun/checks/data/）：列表写成 [a, b]，正则表达式须能编译。") from None
+
+
+@functools.lru_cache(maxsize=4)
+def for_data(data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> Gates:
+    """The scanners for some rule data, made once per process (each built on first use). ``bulk=False`` for a
+    few files (pre-commit). ``allow``: domains of the cluster that are not commercial (its own domain,
+    cluster.yaml link_allowlist); part of :attr:`Gates.digest`, which parse caches key on."""
+    return Gates(data, bulk, allow)
 
 
 def allowed_domains(config) -> tuple[str, ...]:

@@ -65,25 +65,28 @@ def _is_item(path: str) -> bool:
 
 def build(commits: list[history.Commit]) -> Timeline:
     """The timeline of ``commits`` (oldest first, as ``first_parent_history`` gives them)."""
+    return _build([(c.sha, c.time, [(f.status, f.path, f.old_path) for f in c.files]) for c in commits])
+
+
+def _build(commits: list[tuple[str, int, list[tuple[str, str, str | None]]]]) -> Timeline:
+    """The timeline of (sha, committer time, [(status, path, old path)]) oldest first."""
     if not commits:
         return Timeline("", None)
-    line = Timeline(commits[-1].sha, china(commits[-1].time))
+    line = Timeline(commits[-1][0], china(commits[-1][1]))
     first_seen, first_version, changed, initial = line.first_seen, line.first_version, line.changed_later, line.initial
-    root = commits[0].sha
-    for commit in commits:
+    root = commits[0][0]
+    for sha, time, files in commits:
         when = None
-        for change in commit.files:
-            path = change.path
-            if not _is_item(path) and not (change.old_path and _is_item(change.old_path)):
+        for status, path, old_path in files:
+            if not _is_item(path) and not (old_path and _is_item(old_path)):
                 continue
-            status = change.status
             if status == "D":
                 first_seen.pop(path, None)
                 first_version.pop(path, None)
                 changed.discard(path)
                 initial.discard(path)
-            elif status == "R" and change.old_path in first_seen:
-                old = change.old_path
+            elif status == "R" and old_path in first_seen:
+                old = old_path
                 first_seen[path] = first_seen.pop(old)
                 first_version[path] = first_version.pop(old)
                 if old in changed:
@@ -97,17 +100,56 @@ def build(commits: list[history.Commit]) -> Timeline:
             elif path in first_seen:
                 changed.add(path)
             else:  # A, C, or an R / M of a path not seen (a file that becomes an item)
-                when = when or china(commit.time)
+                when = when or china(time)
                 first_seen[path] = when
-                first_version[path] = (commit.sha, path)
-                if commit.sha == root:
+                first_version[path] = (sha, path)
+                if sha == root:
                     initial.add(path)
     return line
 
 
+# One lean first-parent log: the commit and its time, then the changed paths (-z: NUL-separated, so a path can
+# hold any character but NUL). \x01 starts a commit; it cannot begin a status letter or a hash.
+_LEAN = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z", "--format=%x01%H%x00%ct"]
+
+
+def _parse_lean(raw: bytes) -> list[tuple[str, int, list[tuple[str, str, str | None]]]]:
+    """``git log`` output of :data:`_LEAN`, oldest first. Paths outside content/ are kept out early."""
+    commits = []
+    for chunk in raw.decode("utf-8", "replace").split("\x01")[1:]:
+        tokens = chunk.split("\0")
+        if len(tokens) < 2 or not tokens[1].isdigit() or len(tokens[0]) != 40:
+            raise ZhanqunError("无法解析 git log 的输出。", hint="请把 git 升级到 2.31 或更新版本后重试。")
+        files = []
+        i, end = 2, len(tokens)
+        while i < end:
+            status = tokens[i].lstrip("\n")
+            if not status:
+                i += 1
+                continue
+            kind = status[0]
+            if kind in "RC":
+                if i + 2 >= end:
+                    break
+                old, new = tokens[i + 1], tokens[i + 2]
+                if new.startswith("content/") or old.startswith("content/"):
+                    files.append((kind, new, old))
+                i += 3
+            else:
+                if i + 1 >= end:
+                    break
+                path = tokens[i + 1]
+                if path.startswith("content/"):
+                    files.append((kind, path, None))
+                i += 2
+        commits.append((tokens[0], int(tokens[1]), files))
+    commits.reverse()
+    return commits
+
+
 def read(root: Path, rev: str) -> Timeline:
     """The timeline of ``rev``'s first-parent history (one ``git log``)."""
-    return build(history.first_parent_history(root, rev))
+    return _build(_parse_lean(history.git(root, *_LEAN, rev, "--")))
 
 
 def working_tree_renames(root: Path, rev: str) -> dict[str, str]:
