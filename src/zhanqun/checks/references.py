@@ -154,6 +154,8 @@ def future_date(meta: dict, now) -> tuple[str, str] | None:
 
 
 def _future_date(cluster, item, now) -> Iterator[Finding]:
+    if item.type == "reply":
+        return  # a reply's dates are its received and answered days: C108 judges them
     found = future_date(item.meta, now)
     if found is None:
         return

@@ -94,7 +94,10 @@ def visible(item, at: dt.datetime) -> bool:
 
 def _shown(ctx: Context) -> list:
     """Items a visitor can open at ``ctx.at`` (not withdrawn)."""
-    return [i for i in ctx.cluster.items if visible(i, ctx.at) and not i.meta.get("withdrawn")]
+    from zhanqun.content import answered_by
+
+    return [i for i in ctx.cluster.items if visible(i, ctx.at) and not i.meta.get("withdrawn")
+            and (i.type != "reply" or answered_by(i, ctx.at.date()))]  # a message not yet answered is not out (R9)
 
 
 def where(ctx: Context, item) -> str:
@@ -167,7 +170,7 @@ def future_dates(ctx: Context) -> list[Problem]:
     """J007: an item out at ``ctx.at`` whose date is a later day (withdrawn items too: their page keeps the date)."""
     found: list[Problem] = []
     for item in ctx.cluster.items:
-        if not visible(item, ctx.at) or future_date(item.meta, ctx.at) is None:
+        if item.type == "reply" or not visible(item, ctx.at) or future_date(item.meta, ctx.at) is None:
             continue
         message = f"{_named(ctx, item)} 的发布日期 {item.meta['date']} 在检查当天（{ctx.at.date().isoformat()}）之后。"
         found += _problem(ctx, FUTURE_DATE, item, message,

@@ -147,11 +147,9 @@ def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Futu
 
 
 def _calendar(tree: Path) -> Any:
-    """The working-day calendar (R9: zhanqun.workdays); None means Monday to Friday."""
-    try:
-        from zhanqun import workdays  # type: ignore[attr-defined]
-    except ImportError:  # before the replies work is merged
-        return None
+    """The working-day calendar (R9: chinese-calendar and the cluster's content/calendar.yaml)."""
+    from zhanqun import workdays
+
     return workdays.Calendar.load(tree)
 
 

@@ -201,18 +201,25 @@ class Weekdays:
 
 
 def uncovered_year(calendar: Any, day: dt.date, n: int) -> int | None:
-    """The first year the n working days after ``day`` may reach that the calendar does not cover."""
-    calendar = calendar or Weekdays()
-    # n working days never take more than n weeks plus the longest holiday (the Spring Festival's 9 days)
-    years = sorted({day.year, (day + dt.timedelta(days=7 * n + 10)).year})
-    return next((year for year in years if not calendar.covers(year)), None)
+    """The year the calendar lacks that counting n working days after ``day`` runs into (None if none)."""
+    from zhanqun.workdays import CalendarGap
+
+    try:
+        (calendar or Weekdays()).add(day, n)
+    except CalendarGap as gap:
+        return gap.year
+    return None
 
 
 def add_workdays(calendar: Any, day: dt.date, n: int) -> dt.date | None:
-    """The n-th working day after ``day``; None if the calendar does not cover the years it spans."""
-    if uncovered_year(calendar, day, n) is not None:
+    """The n-th working day after ``day``; None if the count runs into a year the calendar does not cover
+    (counted day by day: a December date whose count ends before New Year is judged)."""
+    from zhanqun.workdays import CalendarGap
+
+    try:
+        return (calendar or Weekdays()).add(day, n)
+    except CalendarGap:
         return None
-    return (calendar or Weekdays()).add(day, n)
 
 
 # -- what each site shows -------------------------------------------------------------------------------
@@ -447,6 +454,8 @@ def _dates(ctx: Context) -> list[Problem]:
     tolerance = ctx.config.backdate_days
     found = []
     for item in ctx.cluster.items:
+        if item.type == "reply":
+            continue  # its date is the day it was answered, a record (C108, J014): not a publication date
         shown, first = item.date.date(), published_at(ctx, item).date()
         gap = (first - shown).days
         if -tolerance <= gap <= tolerance and item.rel not in ctx.first_dates:

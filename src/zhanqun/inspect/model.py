@@ -114,6 +114,11 @@ class Report:
     problems: list[Problem] = dataclasses.field(default_factory=list)  # cluster-wide (host ""), e.g. no calendar
     warn_days: int = 3  # cluster.yaml inspect.warn_days: the early-warning horizon of the daily run
 
+    def distinct(self, level: Level) -> int:
+        """Problems of ``level`` in the cluster, each once: an item pushed to the portal counts on both sites, but is
+        one problem to fix (by code, unit, column and item)."""
+        return len({p.key[:1] + p.key[2:] for p in self.all_problems() if p.level is level})
+
     def all_problems(self) -> list[Problem]:
         return [*self.problems, *(p for s in self.sites for p in s.problems)]
 
@@ -122,10 +127,9 @@ class Report:
         return any(p.level is Level.VETO for p in self.all_problems())
 
     def to_json(self) -> dict[str, Any]:
-        everything = self.all_problems()
         return {"at": self.at, "commit": self.commit, "cluster": self.cluster, "vetoed": self.vetoed,
                 "warn_days": self.warn_days,
-                "counts": {lv.value: sum(1 for p in everything if p.level is lv) for lv in Level},
+                "counts": {lv.value: self.distinct(lv) for lv in Level},
                 "sites": [s.to_json() for s in self.sites], "problems": [p.to_json() for p in self.problems]}
 
 

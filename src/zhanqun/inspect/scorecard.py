@@ -143,14 +143,15 @@ def _nav(report: Report) -> str:
 
 def _overview(report: Report) -> str:
     parts = ["<section aria-labelledby=\"overview\"><h2 id=\"overview\">站群总览</h2>",
-             "<h3>各站点问题数量</h3>", _overview_chart(report.sites), _overview_table(report.sites)]
+             "<h3>各站点问题数量</h3>", _overview_chart(report), _overview_table(report.sites)]
     if report.problems:
         parts += ["<h3>全站群问题</h3>", _problem_list(report.problems, report.at)]
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _overview_chart(sites: Sequence[SiteReport]) -> str:
+def _overview_chart(report: Report) -> str:
+    sites = report.sites
     if not sites:
         return "<p class=\"none\">报告中没有站点。</p>"
     top = max(1, *(s.count(lv) for s in sites for lv in _LEVELS))
@@ -165,7 +166,7 @@ def _overview_chart(sites: Sequence[SiteReport]) -> str:
         y += 24 + 3 * 20 + 8
     failed = sum(1 for s in sites if s.vetoed)
     summary = (f"{len(sites)} 个站点中 {failed} 个有单项否决项；合计" + "、".join(
-        f"{lv.label} {sum(s.count(lv) for s in sites)} 项" for lv in _LEVELS) + "。各站点的数字见下表。")
+        f"{lv.label} {report.distinct(lv)} 项" for lv in _LEVELS) + "（推送到门户的信息在两个站点各计一次，合计只算一次）。各站点的数字见下表。")
     return _figure("ov", y, "各站点单项否决、扣分、预警数量", summary, _patterns("ov"), rows,
                    "图例：每个站点三条横条，依次为单项否决（红色斜纹）、扣分（棕色）、预警（蓝色），条前写有项数。")
 
@@ -212,7 +213,7 @@ def _problem(p: Problem, at: str) -> str:
         parts.append(f"<br><span class=\"where\">文件：<code>{where}</code></span>")
     if p.since:
         # An early warning's day is ahead: the day it falls due; any other problem's is the day it began
-        label = "到期日" if p.since[:10] > at[:10] else "起始日"
+        label = "到期日" if p.code == EARLY_WARNING else "起始日"
         parts.append(f"<br><span class=\"when\">{label}：{_escape(_day(p.since))}</span>")
     if p.hint:
         parts.append(f"<p class=\"hint\">整改：{_text(p.hint)}</p>")
