@@ -1,0 +1,105 @@
+"""Hostile and careless input against ``zhanqun inspect`` and its check-time gates (issue 11, R7.1, R9, R4.10).
+
+Each test is a class of evasion or breakage found by attacking the merged issue 11: a placeholder page that slipped
+past J006, a date that crashed the inspection, a bad ``--at`` that ended in an internal error, and so on.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.inspectrepo import Repo, news
+
+GZDT = "content/qingshan/gzdt"
+
+
+@pytest.fixture
+def town(tmp_path) -> Repo:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-11-01", {f"{GZDT}/a.md": news("青山镇召开秋冬季农田水利建设推进会", "2026-11-01")})
+    return repo
+
+
+def _j006(zq, repo: Repo, body: str, title: str = "青山镇召开安全生产工作会议") -> list[str]:
+    repo.write({f"{GZDT}/b.md": news(title, "2026-11-02", body=body)})
+    result = zq("check", "--root", repo.root)
+    assert "Traceback" not in result.text
+    return [line for line in result.out.splitlines() if "b.md" in line and " J006 " in line]
+
+
+# -- J006: placeholder bodies that slipped past the gate (R7.1) ---------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "在 这 里 写 正 文",              # the scaffold prompt with spaces between the characters
+    "在这里，写正文。",               # ... with punctuation
+    "请 输 入 正 文 内 容",
+    "<p></p>",                       # raw HTML and nothing in it
+    "<div>待补充</div>",
+    "<p><span>ＸＸＸ</span></p>",
+    "待补充 会议",                    # a placeholder and one real word
+    "测试 通知",
+    "会议 暂无内容",
+])
+def test_placeholder_bodies_in_disguise_are_refused(town, zq, body):
+    found = _j006(zq, town, body)
+    assert found, body
+
+
+@pytest.mark.parametrize("body", [
+    "镇里召开安全生产工作会议，部署冬季防火工作。\n\n待补充\n",
+    "镇里召开安全生产工作会议，部署冬季防火工作。\n\n**TODO**\n\n会议要求各村做好排查。",
+    "## 会议内容\n\n<p>待完善</p>\n\n镇里召开安全生产工作会议。",
+])
+def test_an_unfinished_line_in_a_real_body_is_refused_with_its_line(town, zq, body):
+    found = _j006(zq, town, body)
+    assert found and "没有写完" in found[0]
+    line = int(found[0].split(":")[1])
+    assert line == 8 + next(n for n, text in enumerate(body.splitlines())
+                            if any(w in text.lower() for w in ("待补充", "todo", "待完善")))
+
+
+@pytest.mark.parametrize("body", [
+    "本周暂无停电计划。",
+    "会议时间待定，另行通知。",
+    "镇里召开会议，研究内容待补充的几项工作，要求各村在月底前补齐材料。",
+    "<p>镇里召开安全生产工作会议，部署冬季防火工作。</p>",
+    "镇党委书记×××主持会议。",
+    "策略",  # a one-character placeholder word inside a real word is not a placeholder
+])
+def test_real_bodies_that_use_the_words_are_not_placeholders(town, zq, body):
+    assert _j006(zq, town, body) == []
+
+
+@pytest.mark.parametrize("title", ["待补充", "暂无", "正文", "在 这 里 写 标 题"])
+def test_placeholder_titles(town, zq, title):
+    found = _j006(zq, town, "镇里召开安全生产工作会议，部署冬季防火工作。", title=title)
+    assert found and "标题" in found[0]
+
+
+# -- dates that crashed or slipped past the date checks (R2, R7.1) ------------------------------------------------
+
+@pytest.mark.parametrize("date, code", [
+    ("２０２７-01-05", "S004"),   # full-width digits: \d matched them, then every later reading crashed
+    ("2026-1１-05", "S004"),
+    ("٢٠٢٦-11-05", "S004"),      # Arabic-Indic digits
+    ("9999-12-31", "S005"),      # every age and deadline overflowed (exit 3)
+    ("0001-01-01", "S005"),
+])
+def test_dates_that_are_not_real_dates_are_refused_not_crashed_on(town, zq, date, code):
+    town.commit("2026-11-02", {f"{GZDT}/b.md": news("青山镇召开安全生产工作会议", date)})
+    check = zq("check", "--root", town.root)
+    assert check.code == 1 and f"b.md:3:1: {code} " in check.out, check.text
+    inspect = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", "json")
+    assert inspect.code in (0, 1), inspect.text  # not 3: the inspection runs (the item is not a valid page)
+    assert "内部错误" not in inspect.text
+    json.loads(inspect.out)
+
+
+def test_a_future_date_behind_a_past_publish_at_is_refused(town, zq):
+    town.commit("2026-11-02", {f"{GZDT}/b.md": news("青山镇召开安全生产工作会议", "2027-01-05",
+                                                    extra="publish_at: 2026-11-02 09:00\n")})
+    result = zq("inspect", "qingshan", "--root", town.root, "--at", "2026-11-20", "--format", "json")
+    codes = [p["code"] for s in json.loads(result.out)["sites"] for p in s["problems"]]
+    assert "J007" in codes and result.code == 1
