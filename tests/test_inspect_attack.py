@@ -103,3 +103,34 @@ def test_a_future_date_behind_a_past_publish_at_is_refused(town, zq):
     result = zq("inspect", "qingshan", "--root", town.root, "--at", "2026-11-20", "--format", "json")
     codes = [p["code"] for s in json.loads(result.out)["sites"] for p in s["problems"]]
     assert "J007" in codes and result.code == 1
+
+
+# -- a broken unit.yaml hid the whole unit from the inspection (R7.3) ------------------------------------------------
+
+@pytest.mark.parametrize("broken", [
+    {"content/qingshan/unit.yaml": "name: [\n\tbad\n"},           # Y002 / Y001
+    {"content/qingshan/unit.yaml": ""},                           # S001: required keys missing
+    {"content/qingshan/unit.yaml": None, "content/qingshan/x": "x"},  # C001: a unit directory without unit.yaml
+])
+def test_a_unit_the_inspection_cannot_read_fails_it(town, zq, broken):
+    town.commit("2026-11-02", broken)
+    for args in ((), ("--at", "2026-11-20")):
+        result = zq("inspect", "--root", town.root, *args, "--format", "json")
+        data = json.loads(result.out)
+        found = [p for p in data["problems"] if p["code"] == "J030"]
+        assert result.code == 1 and found and found[0]["unit"] == "qingshan", result.text
+        assert "没有参加自查" in found[0]["message"] and found[0]["path"].startswith("content/qingshan/")
+    text = zq("inspect", "--root", town.root).out
+    assert "content/qingshan/ 的配置有错误" in text
+
+
+def test_an_undeclared_column_directory_fails_the_inspection(town, zq):
+    town.commit("2026-11-02", {"content/qingshan/tzgg/b.md": news("青山镇关于冬季防火的通知", "2026-11-02")})
+    result = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", "json")
+    found = [p for p in json.loads(result.out)["problems"] if p["code"] == "J030"]
+    assert result.code == 1 and found and "青山镇" in found[0]["message"]
+
+
+def test_a_sound_cluster_has_no_j030(town, zq):
+    result = zq("inspect", "--root", town.root, "--at", "2026-11-05", "--format", "json")
+    assert all(p["code"] != "J030" for p in json.loads(result.out)["problems"])
