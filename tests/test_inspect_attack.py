@@ -134,3 +134,35 @@ def test_an_undeclared_column_directory_fails_the_inspection(town, zq):
 def test_a_sound_cluster_has_no_j030(town, zq):
     result = zq("inspect", "--root", town.root, "--at", "2026-11-05", "--format", "json")
     assert all(p["code"] != "J030" for p in json.loads(result.out)["problems"])
+
+
+# -- content/calendar.yaml rewriting a year the library knows (R9) ---------------------------------------------------
+
+def _calendar_check(zq, repo: Repo, text: str):
+    repo.write({"content/calendar.yaml": text})
+    result = zq("check", "--root", repo.root)
+    assert "Traceback" not in result.text
+    return result
+
+
+def test_a_calendar_that_rewrites_a_library_year_is_flagged(town, zq):
+    # one more day off for the 2026 National Day: every reply deadline over it gets a day longer
+    result = _calendar_check(zq, town, "years:\n  - year: 2026\n    holidays:\n      - 2026-01-01 ~ 2026-01-03\n"
+                                       "      - 2026-10-01 ~ 2026-10-09\n")
+    lines = [line for line in result.out.splitlines() if " J042 " in line]
+    assert lines and lines[0].startswith("content/calendar.yaml:2:")
+    assert "2026 年的安排与日历库" in lines[0] and "2026-10-09" in lines[0]
+
+
+def test_a_calendar_for_a_new_year_is_not_flagged_as_a_rewrite(town, zq):
+    result = _calendar_check(zq, town, "years:\n  - year: 2027\n    holidays: [2027-01-01, 2027-10-01 ~ 2027-10-07]\n"
+                                       "    workdays: [2027-09-26]\n")
+    assert " J042 " not in result.out and result.code == 0, result.text
+
+
+def test_a_year_of_holidays_is_refused(town, zq):
+    result = _calendar_check(zq, town, "years:\n  - year: 2027\n    holidays:\n      - 2027-01-01 ~ 2027-01-31\n"
+                                       "      - 2027-02-01 ~ 2027-02-28\n")
+    assert result.code == 1 and "content/calendar.yaml:3:" in result.out and " J040 " in result.out
+    inspect = zq("inspect", "--root", town.root)
+    assert inspect.code != 0 and " J040 " in inspect.text and "内部错误" not in inspect.text
