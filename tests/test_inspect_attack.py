@@ -166,3 +166,76 @@ def test_a_year_of_holidays_is_refused(town, zq):
     assert result.code == 1 and "content/calendar.yaml:3:" in result.out and " J040 " in result.out
     inspect = zq("inspect", "--root", town.root)
     assert inspect.code != 0 and " J040 " in inspect.text and "内部错误" not in inspect.text
+
+
+# -- replies: recorded when received, answered later (R9) -------------------------------------------------------------
+
+HDJL = "content/qingshan/hdjl"
+def _reply(received: str, answered: str | None = None, category: str = "咨询", extra: str = "") -> str:
+    answer = f"answered: {answered}\n" if answered else ""
+    body = "您好！东街路灯已于本周修复，感谢您的关注。" if answered else ""
+    return (f"---\ntitle: 关于东街路灯损坏的咨询\nquestion: |\n  请问东街路灯什么时候修？\ncategory: {category}\n"
+            f"received: {received}\n{answer}{extra}---\n\n{body}\n")
+
+
+@pytest.fixture
+def replies_town(tmp_path) -> Repo:
+    from tests.inspectrepo import column
+
+    repo = Repo(tmp_path / "repo", town=[column("gzdt", "工作动态"),
+                                         column("hdjl", "互动交流", type="reply", column_type="互动交流")])
+    repo.commit("2026-11-02", {f"{GZDT}/a.md": news("青山镇召开秋冬季农田水利建设推进会", "2026-11-02"),
+                               f"{HDJL}/m.md": _reply("2026-11-02")})
+    return repo
+
+
+def _problems(zq, repo: Repo, at: str) -> list[dict]:
+    result = zq("inspect", "qingshan", "--root", repo.root, "--at", at, "--format", "json")
+    assert "内部错误" not in result.text, result.text
+    return [p for s in json.loads(result.out)["sites"] for p in s["problems"]]
+
+
+def test_a_message_recorded_then_answered_weeks_later_is_not_a_redated_page(replies_town, zq):
+    # the documented workflow: the message is committed when received, the answer weeks later (late, but honest)
+    replies_town.commit("2026-11-25", {f"{HDJL}/m.md": _reply("2026-11-02", "2026-11-25")})
+    codes = {p["code"] for p in _problems(zq, replies_town, "2026-11-26") if p["path"] == f"{HDJL}/m.md"}
+    assert "J009" not in codes and "J008" not in codes
+    assert "J014" in codes  # answered late: a deduction, not a forged date
+
+
+def test_a_received_date_moved_later_to_meet_the_deadline_is_caught(replies_town, zq):
+    replies_town.commit("2026-11-25", {f"{HDJL}/m.md": _reply("2026-11-18", "2026-11-25")})
+    found = [p for p in _problems(zq, replies_town, "2026-11-26") if p["path"] == f"{HDJL}/m.md"]
+    assert [p["code"] for p in found] == ["J043"], found
+    assert found[0]["level"] == "veto" and "2026-11-02 已记入仓库" in found[0]["message"]
+    assert found[0]["line"] == 6
+
+
+def test_an_honest_received_date_is_not_j043(replies_town, zq):
+    replies_town.commit("2026-11-06", {f"{HDJL}/m.md": _reply("2026-11-02", "2026-11-06")})
+    assert not [p for p in _problems(zq, replies_town, "2026-11-26") if p["path"] == f"{HDJL}/m.md"]
+
+
+@pytest.mark.xfail(strict=True, reason="engine/timeline: a reply's publication is the first commit whose version "
+                   "has `answered`; the inspection compares only the file's first commit and has no version history "
+                   "of `answered`, `category` or `needs_verification` (see the attack report)")
+@pytest.mark.parametrize("changed", [
+    _reply("2026-11-02", "2026-11-10"),                               # answered on 11-20, written as 11-10
+    _reply("2026-11-02", "2026-11-20", extra="needs_verification: true\n"),  # 15 days claimed after the fact
+])
+def test_an_answer_record_doctored_when_answering_is_caught(replies_town, zq, changed):
+    replies_town.commit("2026-11-20", {f"{HDJL}/m.md": changed})
+    codes = {p["code"] for p in _problems(zq, replies_town, "2026-11-26") if p["path"] == f"{HDJL}/m.md"}
+    assert codes & {"J008", "J014", "J043", "J044"}, codes
+
+
+@pytest.mark.parametrize("question", [
+    "我叫王秀英，住在青山镇东街12号，请问低保怎么申请？",
+    "本人李建华，家住青山镇建设路8号3单元，楼下夜间施工太吵。",
+    "留言人赵国强，我家住东街12号，路灯坏了。",
+])
+def test_a_writer_introducing_themselves_with_their_address_is_refused(replies_town, zq, question):
+    text = _reply("2026-11-02", "2026-11-04").replace("请问东街路灯什么时候修？", question)
+    replies_town.write({f"{HDJL}/p.md": text})
+    result = zq("check", "--root", replies_town.root)
+    assert result.code == 1 and f"{HDJL}/p.md:4:" in result.out and " P004 " in result.out, result.text
