@@ -239,3 +239,25 @@ def test_a_writer_introducing_themselves_with_their_address_is_refused(replies_t
     replies_town.write({f"{HDJL}/p.md": text})
     result = zq("check", "--root", replies_town.root)
     assert result.code == 1 and f"{HDJL}/p.md:4:" in result.out and " P004 " in result.out, result.text
+
+
+# -- hostile text in every output (R4.10, R7.3) -----------------------------------------------------------------------
+
+def test_control_characters_and_markup_from_names_and_titles_never_reach_a_reader_raw(town, zq, tmp_path):
+    unit = (town.root / "content/qingshan/unit.yaml").read_text(encoding="utf-8")
+    town.commit("2026-11-02", {
+        "content/qingshan/unit.yaml": unit.replace("short_name: 青山镇", 'short_name: "青山<b>镇\\u202e\\x1b[31m"'),
+        f"{GZDT}/b.md": news("<script>alert(1)</script>会议\u202egnp.exe\u202c纪要", "2026-11-02", body="待补充"),
+        f"{GZDT}/c.md": news("联系13812345678的通知", "2027-01-05")})
+    raw = ("\x1b", "\u202e", "\u202c", "\x9b", "13812345678")
+    for fmt in ("text", "json", "html"):
+        target = tmp_path / f"out.{fmt}"
+        result = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", fmt, "--output", target)
+        assert result.code == 1, result.text
+        written = target.read_text(encoding="utf-8")
+        assert "J006" in written and "J007" in written
+        for char in raw:
+            assert char not in written and char not in result.text, (fmt, repr(char))
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "<b>" not in page and "&lt;script&gt;" in page
+    assert "138****5678" in page

@@ -168,8 +168,11 @@ def not_inspected(ctx: Context) -> list[Problem]:
         if finding.severity is not Severity.ERROR:
             continue
         parts = finding.path.split("/")
-        structural = finding.path.endswith("/unit.yaml") or finding.path.endswith("/")
-        if len(parts) >= 3 and parts[0] == "content" and structural:
+        if len(parts) < 3 or parts[0] != "content" or not (parts[-1] == "unit.yaml" or finding.path.endswith("/")):
+            continue
+        unit = ctx.cluster.units.get(parts[1])
+        left_out = unit is None or (len(parts) == 4 and parts[3] == "" and parts[2] not in unit.columns)
+        if left_out:  # a unit.yaml error that still let the unit load is zhanqun check's alone
             first.setdefault(parts[1], finding)
     found = []
     for unit_id, finding in sorted(first.items()):

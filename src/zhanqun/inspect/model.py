@@ -41,6 +41,16 @@ class Problem:
     # When it became (or becomes, for an early warning) a problem, China time, ISO 8601 without zone
     since: str = ""
 
+    def __post_init__(self) -> None:
+        # As for a Finding: a title or question quoted in a message may carry an ID or phone number; no number of
+        # 11+ digits leaves in full, in the terminal, JSON or HTML (R4.2, R4.10)
+        from zhanqun.findings import mask_numbers
+
+        for name in ("message", "hint"):
+            value = getattr(self, name)
+            if sum(c.isdigit() for c in value) >= 11:
+                object.__setattr__(self, name, mask_numbers(value))
+
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         """Identity across two reports (base and head of a pull request): not the message, which carries ages."""
