@@ -284,3 +284,25 @@ def test_deleting_and_re_adding_an_item_with_a_fresh_date_is_redating(town, zq):
     result = zq("inspect", "qingshan", "--root", town.root, "--at", "2026-11-26", "--format", "json")
     codes = {p["code"] for s in json.loads(result.out)["sites"] for p in s["problems"]}
     assert "J009" in codes, codes
+
+
+# -- the environment and the tree (R7.3, R3) --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["99999999999999", "abc", "1.7e9", "１７９５２１９２００"])
+def test_a_malformed_source_date_epoch_is_a_clear_error(town, zq, monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    for command in (("inspect", "--root", town.root), ("check", "--root", town.root)):
+        result = zq(*command)
+        assert result.code == 2 and "SOURCE_DATE_EPOCH" in result.text, result.text
+        assert "内部错误" not in result.text
+
+
+def test_an_empty_source_date_epoch_means_now(town, zq, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert zq("check", "--root", town.root).code == 0
+
+
+def test_a_cluster_without_its_theme_is_a_clear_build_error(town, zq):
+    result = zq("build", "--root", town.root, "--jobs", "1")
+    assert result.code == 1 and "缺少网站主题 themes/zhanqun/" in result.text, result.text
+    assert "内部错误" not in result.text
