@@ -46,10 +46,9 @@ class Problem:
         # 11+ digits leaves in full, in the terminal, JSON or HTML (R4.2, R4.10)
         from zhanqun.findings import mask_numbers
 
-        for name in ("message", "hint"):
-            value = getattr(self, name)
-            if sum(c.isdigit() for c in value) >= 11:
-                object.__setattr__(self, name, mask_numbers(value))
+        # (the hint is the rule's own text: it quotes identifiers such as an index number, never an item's text)
+        if sum(c.isdigit() for c in self.message) >= 11:
+            object.__setattr__(self, "message", mask_numbers(self.message))
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
