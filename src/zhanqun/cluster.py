@@ -239,8 +239,18 @@ class Cluster:
 def reference_time() -> dt.datetime:
     """The build's notion of now, in China time (naive): SOURCE_DATE_EPOCH when set, so a rebuild of a commit
     gives the same bytes; a CI runner's own time zone (often UTC) does not matter."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (dt.datetime.fromtimestamp(int(epoch), CHINA) if epoch and epoch.isdigit() else dt.datetime.now(CHINA))
+    epoch = (os.environ.get("SOURCE_DATE_EPOCH") or "").strip()
+    if not epoch:
+        return dt.datetime.now(CHINA).replace(tzinfo=None)
+    try:  # a malformed value is an error, not silently "now" (reproducible-builds.org: exit non-zero)
+        moment = dt.datetime.fromtimestamp(int(epoch), CHINA) if epoch.isascii() and epoch.isdigit() else None
+    except (ValueError, OverflowError, OSError):
+        moment = None
+    if moment is None or not 1970 <= moment.year <= 2999:
+        from zhanqun.errors import UsageError
+
+        raise UsageError(f"环境变量 SOURCE_DATE_EPOCH 的值不对：{epoch[:40]}",
+                         hint="写 1970-01-01 以来的秒数（如 git log -1 --format=%ct 的输出），或删除这个变量。")
     return moment.replace(tzinfo=None)
 
 

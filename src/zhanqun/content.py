@@ -19,7 +19,8 @@ TYPE_LABELS = {
     "organization": "机构概况", "guide": "办事指南", "interpretation": "政策解读", "reply": "留言答复",
 }
 
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$", re.ASCII)
+YEARS = (1900, 2999)  # a date outside these years is a typo, not a date (R2)
 _LOOSE_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2})[:：](\d{2}))?\s*$")
 
 
@@ -60,6 +61,8 @@ def parse_date(value: Any) -> tuple[str | None, str | None, str]:
             dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0))
         except ValueError:
             return None, NO_SUCH_DATE, "核对原始文件上的日期后改正。"
+        if not YEARS[0] <= int(y) <= YEARS[1]:  # 0001-01-01, 9999-12-31: every age and deadline overflows
+            return None, NO_SUCH_DATE, f"年份 {y} 不像真实日期：核对原始文件上的日期后改正。"
         return (f"{y}-{m}-{d} {hh}:{mm}" if hh else f"{y}-{m}-{d}"), None, ""
     loose = _LOOSE_DATE_RE.match(text)
     if loose:

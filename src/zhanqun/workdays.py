@@ -35,6 +35,17 @@ BAD_CALENDAR = define(
     requirement="R9",
 )
 
+LIBRARY_CHANGED = define(
+    "J042", "calendar-overrides-library", Severity.WARNING, "content/calendar.yaml 改写了日历库已有年份的节假日安排。",
+    why="content/calendar.yaml 用来补上日历库（chinese-calendar）还没有的年份；它写的年份会整年替换库里的安排。"
+        "库里的安排来自国务院办公厅的通知，改写它会让留言答复期限和栏目更新期限跟着变（多放一天假，期限就宽一天），"
+        "自查和检查对不上。确需更正库中错误的，应能对照通知说明。",
+    example="years:\n  - year: 2026\n    holidays: [2026-01-01 ~ 2026-01-31]   # 库中 2026 年元旦只放 1 天",
+    fix="删除这一年的项（库里已经有了）；确认库有错误时，按通知写全这一年的安排，并在 notice 中写明通知的文号。",
+    requirement="R9",
+)
+MAX_WEEKDAY_HOLIDAYS = 25  # the State Council's schedules 2004–2026 give 16–23 weekdays off a year
+
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _RANGE_RE = re.compile(rf"^\s*({_DAY})\s*(?:(?:~|～|至|到)\s*({_DAY})\s*)?$")
 _WEEKDAYS = "一二三四五六日"
@@ -177,7 +188,30 @@ def read_file(root: Path, schemas=None) -> tuple[list[YearSchedule], list[Findin
     if any(f.severity is Severity.ERROR for f in found):
         return [], findings
     schedules, problems = parse_years(doc.data, doc.locate)
-    return schedules, findings + problems
+    return schedules, findings + problems + overrides(schedules, doc.data, doc.locate)
+
+
+def overrides(schedules: list[YearSchedule], data: dict[str, Any], locate) -> list[Finding]:
+    """J042 for each year of the file that the library covers and that differs from it (the library is imported
+    only for a cluster that has a calendar.yaml)."""
+    library = {y.year: y for y in library_years()}
+    index = {entry["year"]: n for n, entry in enumerate(data.get("years") or [])}
+    findings = []
+    for mine in schedules:
+        theirs = library.get(mine.year)
+        if theirs is None or (mine.holidays, mine.workdays) == (theirs.holidays, theirs.workdays):
+            continue
+        changes = [(f"多放假 {len(d)} 天", d) for d in [mine.holidays - theirs.holidays] if d]
+        changes += [(f"少放假 {len(d)} 天", d) for d in [theirs.holidays - mine.holidays] if d]
+        changes += [(f"调休上班日多 {len(d)} 天", d) for d in [mine.workdays - theirs.workdays] if d]
+        changes += [(f"调休上班日少 {len(d)} 天", d) for d in [theirs.workdays - mine.workdays] if d]
+        shown = "；".join(f"{label}（{'、'.join(d.isoformat() for d in sorted(days)[:3])}"
+                         f"{'…' if len(days) > 3 else ''}）" for label, days in changes)
+        line, col = locate(("years", index[mine.year], "year"))
+        findings.append(Finding(CALENDAR_REL, line, col, LIBRARY_CHANGED,
+                                f"{mine.year} 年的安排与日历库（{theirs.source}）不同：{shown}。",
+                                "删除这一年的项；确认库有错误时，在 notice 中写明国务院办公厅通知的文号。"))
+    return findings
 
 
 def parse_years(data: dict[str, Any], locate) -> tuple[list[YearSchedule], list[Finding]]:
@@ -204,6 +238,12 @@ def parse_years(data: dict[str, Any], locate) -> tuple[list[YearSchedule], list[
             problem(("years", index, "workdays"), f"{shown} 同时写在放假（holidays）和调休上班（workdays）中。",
                     "核对通知：这一天要么放假，要么上班。")
             days["workdays"] -= set(both)
+        off = [d for d in days["holidays"] if d.weekday() < 5]
+        if len(off) > MAX_WEEKDAY_HOLIDAYS:
+            problem(("years", index, "holidays"), f"{year} 年写了 {len(off)} 个放假的工作日（周一至周五），"
+                    f"历年的安排都不超过 {MAX_WEEKDAY_HOLIDAYS} 天。",
+                    "核对国务院办公厅的通知：holidays 只写法定节假日的放假日期。")
+            continue
         schedules.append(YearSchedule(year, frozenset(days["holidays"]), frozenset(days["workdays"]), CALENDAR_REL))
     return schedules, findings
 

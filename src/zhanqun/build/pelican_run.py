@@ -26,6 +26,9 @@ def settings_for(view: SiteView, staging: Path) -> dict:
 
     root = view.cluster.root
     conf = root / "pelicanconf.py"
+    if not (root / "themes" / "zhanqun" / "templates").is_dir():  # Pelican's own error is an English traceback
+        raise ZhanqunError(f"站点 {view.host}：缺少网站主题 themes/zhanqun/（templates 目录），无法构建。",
+                           hint="从 zhanqun 仓库复制 themes/ 目录到站群仓库的根目录。")
     override = {
         "PATH": str(root / "content"),
         "OUTPUT_PATH": str(staging),

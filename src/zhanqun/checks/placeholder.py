@@ -29,14 +29,20 @@ PLACEHOLDER = define(
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Punctuation, spaces, Markdown marks: what is left are letters, digits and × (of "×××")
 _NOT_WORD = re.compile(r"(?:[^\w×]|_)+")
+# Raw HTML in Markdown: "<p></p>" or "<div>待补充</div>" says no more than its text (the tag names are not words)
+_TAG = re.compile(r"</?[a-z][^<>\n]*>|<!--|-->")
 
 
 class Scanner:
     def __init__(self, data: dict[str, Any]) -> None:
         self.anywhere = [str(t).lower() for t in data.get("anywhere", [])]
+        # the same terms without spaces and punctuation: "在 这 里 写 正 文" is still the prompt
+        self.squeezed = [t for t in (_NOT_WORD.sub("", t) for t in self.anywhere) if t]
         self.body_types = frozenset(data.get("body_types", []))
         self.only = _Words(data.get("only", []))
-        self.titles = _Words(data.get("titles", []))
+        self.titles = _Words([*data.get("titles", []), *data.get("only", [])])  # a title "待补充" is no title
+        self.unfinished = _Words(data.get("unfinished", []))
+        self.rest_max = int(data.get("rest_max", 0))
 
     def check(self, body: str, body_line: int, meta: dict[str, Any], content_type: str, rel: str,
               title_line: Callable[[], int]) -> Iterator[Finding]:
@@ -59,18 +65,38 @@ class Scanner:
                 yield doc.finding(at, PLACEHOLDER, f"正文里还留着占位文字“{shown}”。",
                                   "删除占位文字，写上正文后再提交。", key=f"body:{term}")
                 return
-        residue = _NOT_WORD.sub("", lowered)
+        words = _TAG.sub(" ", lowered)
+        residue = _NOT_WORD.sub("", words)
         first = len(lowered) - len(lowered.lstrip())
         if not residue:
             if content_type in self.body_types and not _has_files(meta):
                 yield Finding(rel, body_line, 1, PLACEHOLDER, "正文是空的，也没有附件。",
                               "写上正文；只发布文件的，把文件写进头信息 attachments。", key="body:empty")
             return
-        if self.only.fullmatch(residue):
+        if term := next((t for t in self.squeezed if t in residue), ""):
+            yield doc.finding(first, PLACEHOLDER, f"正文里还留着占位文字“{term}”（字间有空格或标点）。",
+                              "删除占位文字，写上正文后再提交。", key=f"body:{term}")
+            return
+        if self.only.fullmatch(residue) or self.only.nearly(residue, self.rest_max):
             shown = doc.text.strip()
             shown = shown if len(shown) <= 30 else shown[:30] + "…"
             yield doc.finding(first, PLACEHOLDER, f"正文只有占位文字“{shown}”，没有实际内容。",
                               "写上正文后再提交。", key="body:only")
+            return
+        yield from self._unfinished_lines(doc, words)
+
+    def _unfinished_lines(self, doc: Text, words: str) -> Iterator[Finding]:
+        """A line of nothing but "待补充" in a real body: a section still to be written (the first one)."""
+        offset = 0
+        for line in words.split("\n"):
+            residue = _NOT_WORD.sub("", line)
+            if residue and self.unfinished.fullmatch(residue):
+                at = offset + len(line) - len(line.lstrip())
+                shown = doc.text[at:offset + len(line)].strip()[:30]
+                yield doc.finding(at, PLACEHOLDER, f"正文中有一段还是占位文字“{shown}”，没有写完。",
+                                  "把这一段写完，或删除它，再提交。", key=f"line:{residue}")
+                return
+            offset += len(line) + 1
 
     def _title(self, title: str) -> str:
         from zhanqun.checks.normalise import normalise
@@ -80,6 +106,8 @@ class Scanner:
             if term in lowered:
                 return term
         residue = _NOT_WORD.sub("", lowered)
+        if term := next((t for t in self.squeezed if t in residue), ""):
+            return term
         return residue if residue and self.titles.fullmatch(residue) else ""
 
 
@@ -107,8 +135,20 @@ class _Words:
                     reachable[i + size] = True
         return reachable[-1]
 
+    def nearly(self, residue: str, rest_max: int) -> bool:
+        """Some of these words (two characters or more) and at most ``rest_max`` other letters: "待补充 会议"."""
+        if rest_max <= 0 or len(residue) > _SHORT:
+            return False
+        rest, hit = residue, False
+        for word in sorted((w for w in self.words if len(w) >= 2), key=len, reverse=True):
+            if word in rest:
+                rest, hit = rest.replace(word, ""), True
+        rest = "".join(c for c in rest if not c.isdigit())
+        return hit and len(rest) <= rest_max
+
 
 _LONGEST = 2000  # a longer text is not a placeholder, whatever it is made of
+_SHORT = 30  # a placeholder plus a word or two is short: a longer text with a placeholder word is a real text
 
 
 def _has_files(meta: dict[str, Any]) -> bool:

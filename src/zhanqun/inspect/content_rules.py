@@ -66,7 +66,16 @@ ANNUAL_REPORT = define(
     requirement="R7.2, R8.4",
 )
 
-LEVELS = {PLACEHOLDER: Level.VETO, FUTURE_DATE: Level.VETO, BROKEN_LINKS: Level.DEDUCT, EXPIRED_UNMARKED: Level.DEDUCT,
+NOT_INSPECTED = define(
+    "J030", "inspect-unit-not-inspected", Severity.ERROR, "单位或栏目的配置有错误，其内容没有参加自查。",
+    why="unit.yaml 写错、单位目录缺少 unit.yaml 或栏目目录未登记时，站群读不到这些内容，自查也就看不到它们："
+        "这样的单位网站若已多日未更新，自查不会报告，检查时却照样扣分或否决。看不到的内容不能算合格。",
+    example="content/qingshan/unit.yaml 第 2 行用 Tab 缩进（Y002），青山镇的网站没有参加自查",
+    fix="运行 zhanqun check，按提示改正 unit.yaml（或请电子政务办补上 unit.yaml、登记栏目），再运行 zhanqun inspect。",
+    requirement="R7.1, R7.3",
+)
+
+LEVELS = {NOT_INSPECTED: Level.VETO, PLACEHOLDER: Level.VETO, FUTURE_DATE: Level.VETO, BROKEN_LINKS: Level.DEDUCT, EXPIRED_UNMARKED: Level.DEDUCT,
           NO_INTERPRETATION: Level.DEDUCT, GUIDE_ELEMENTS: Level.DEDUCT, ANNUAL_REPORT: Level.DEDUCT}
 INTERPRETATION_GRACE = dt.timedelta(days=3)  # J012: an interpretation may follow its policy by this much
 GUIDE_ELEMENTS_KEYS = ("basis", "conditions", "materials", "location", "agency", "fee", "hours", "phone", "process")
@@ -76,7 +85,7 @@ _INVALID_STATUS = ("失效", "废止")
 def problems(ctx: Context) -> list[Problem]:
     data = ruledata.load(ctx.cluster.root)
     found: list[Problem] = []
-    for rule in (placeholders, future_dates, broken_links, expired_unmarked):
+    for rule in (not_inspected, placeholders, future_dates, broken_links, expired_unmarked):
         found += rule(ctx)
     found += interpretations(ctx, data["inspect"])
     found += guides(ctx, data["placeholder"])
@@ -150,6 +159,34 @@ def _line(ctx: Context, item, key: str) -> int:
     from zhanqun.checks.references import _at
 
     return _at(ctx.cluster, item, key)[0]
+
+
+# -- J030: what cluster.load could not read is not inspected ---------------------------------------------------------
+
+def not_inspected(ctx: Context) -> list[Problem]:
+    """J030: one cluster-level problem per unit directory whose unit.yaml, or one of whose column directories,
+    has an error: cluster.load leaves that unit or column out, so no other rule sees its content."""
+    first: dict[str, object] = {}
+    for finding in ctx.findings:
+        if finding.severity is not Severity.ERROR:
+            continue
+        parts = finding.path.split("/")
+        if len(parts) < 3 or parts[0] != "content" or not (parts[-1] == "unit.yaml" or finding.path.endswith("/")):
+            continue
+        unit = ctx.cluster.units.get(parts[1])
+        left_out = unit is None or (len(parts) == 4 and parts[3] == "" and parts[2] not in unit.columns)
+        if left_out:  # a unit.yaml error that still let the unit load is zhanqun check's alone
+            first.setdefault(parts[1], finding)
+    found = []
+    for unit_id, finding in sorted(first.items()):
+        unit = ctx.cluster.units.get(unit_id)
+        name = unit.short_name if unit is not None else f"单位 {unit_id} "
+        line = f" 第 {finding.line} 行" if finding.line else ""
+        message = (f"content/{unit_id}/ 的配置有错误（{finding.path}{line}：{finding.code} {finding.message}），"
+                   f"{name}的内容没有参加自查，不能算合格。")
+        found.append(Problem(NOT_INSPECTED, LEVELS[NOT_INSPECTED], "", message,
+                             "运行 zhanqun check，按提示改正后再自查。", unit_id, "", finding.path, finding.line))
+    return found
 
 
 # -- J006, J007, J010: from the items and the findings of cluster.load ----------------------------------------------

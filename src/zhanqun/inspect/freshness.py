@@ -466,6 +466,8 @@ def _dates(ctx: Context) -> list[Problem]:
             continue
         if gap < 0 and item.date > ctx.at:
             continue  # a date still to come is J007 (content_rules)
+        if gap < 0 and item.type == "reply":
+            continue  # a reply is dated by its answer: recorded when received, answered later (R9; J043 checks it)
         found += _date_problem(ctx, item, shown, first, tolerance)
     return found
 

@@ -41,6 +41,15 @@ class Problem:
     # When it became (or becomes, for an early warning) a problem, China time, ISO 8601 without zone
     since: str = ""
 
+    def __post_init__(self) -> None:
+        # As for a Finding: a title or question quoted in a message may carry an ID or phone number; no number of
+        # 11+ digits leaves in full, in the terminal, JSON or HTML (R4.2, R4.10)
+        from zhanqun.findings import mask_numbers
+
+        # (the hint is the rule's own text: it quotes identifiers such as an index number, never an item's text)
+        if sum(c.isdigit() for c in self.message) >= 11:
+            object.__setattr__(self, "message", mask_numbers(self.message))
+
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         """Identity across two reports (base and head of a pull request): not the message, which carries ages."""

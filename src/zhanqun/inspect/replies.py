@@ -58,6 +58,16 @@ CALENDAR_GAP = define(
     requirement="R9",
 )
 CALENDAR_GAP_LEVEL = Level.WARN
+RECEIVED_LATER = define(
+    "J043", "reply-received-moved-later", Severity.ERROR,
+    "留言的收到日期晚于它第一次记入仓库的日期：收到日期被改晚，答复期限被人为放宽（单项否决）。",
+    why="收到日期是计算答复时限的起点（R9）。一条留言在仓库里出现的那天就已经收到了；收到日期写得更晚，"
+        "只能是事后改动，迟复的留言就被算成按时答复——这和伪造发稿日期一样，是伪造办理记录。",
+    example="2026-11-02 提交的待答复留言，2026-11-25 答复时把 received 从 2026-11-02 改成 2026-11-18",
+    fix="把 received 改回留言系统中的实际收到日期；答复晚了就如实记录（J014 扣分，比伪造记录轻）。",
+    requirement="R9, R7.2",
+)
+RECEIVED_LATER_LEVEL = Level.VETO
 
 STATUSES = ("on_time", "late", "pending", "overdue", "abandoned", "unknown")
 
@@ -215,7 +225,30 @@ def problems(ctx: Context) -> list[Problem]:
             found += [dataclasses.replace(problem, host=host) for host in _hosts(cluster, item)]
     if gaps:
         found.append(_gap_problem(gaps))
+    found += received_moved_later(ctx, items)
     return found
+
+
+def received_moved_later(ctx: Context, items: list) -> list[Problem]:
+    """J043: a message whose ``received`` is a later day than the commit that first brought its file to main."""
+    found: list[Problem] = []
+    for item in items:
+        received, first = received_on(item), ctx.published.get(item.rel)
+        if received is None or first is None or received <= first.date():
+            continue
+        message = (f"{_where(ctx.cluster, item)}：留言“{_short(item.title)}”{first.date().isoformat()} 已记入仓库，"
+                   f"收到日期却写 {received.isoformat()}：收到日期被改晚，答复时限从更晚的一天算起。")
+        problem = Problem(RECEIVED_LATER, RECEIVED_LATER_LEVEL, "", message,
+                          f"把 received 改回实际收到的日期（不晚于 {first.date().isoformat()}）。", item.unit_id,
+                          item.column_id, item.rel, _line(ctx, item, "received"), first.date().isoformat())
+        found += [dataclasses.replace(problem, host=host) for host in _hosts(ctx.cluster, item)]
+    return found
+
+
+def _line(ctx: Context, item, key: str) -> int:
+    from zhanqun.checks.references import _at
+
+    return _at(ctx.cluster, item, key)[0]
 
 
 def _problem(cluster, o: Outcome, today: dt.date) -> Problem | None:

@@ -88,7 +88,11 @@ def html(report: Report) -> str:
 
 def _text(value: object) -> str:
     """Report text as HTML: long numbers masked (as every message shows them), then escaped."""
-    return _escape(mask_numbers(str(value)))
+    from zhanqun.output import visible
+
+    # control characters (ESC, U+009B, bidi overrides) from a title or a unit name are shown as escapes, as in
+    # the terminal: raw, they are invalid in HTML and reorder the line a reader sees
+    return _escape(visible(mask_numbers(str(value))))
 
 
 def _escape(value: str) -> str:
