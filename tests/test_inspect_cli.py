@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -112,6 +113,9 @@ def test_html_scorecard_is_written(town, zq, tmp_path):
     target = tmp_path / "scorecard.html"
     result = zq("inspect", "--root", town.root, "--at", "2026-11-20", "--format", "html", "--output", target)
     assert result.code == 1 and "<html" in target.read_text(encoding="utf-8")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # others on the office share can open it
 
 
 def test_a_migrated_page_says_so(tmp_path, zq):
