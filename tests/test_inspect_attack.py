@@ -265,19 +265,11 @@ def test_control_characters_and_markup_from_names_and_titles_never_reach_a_reade
 
 # -- left for the lead (engine.py / timeline.py) ----------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="timeline.resolve_at passes the moment to git rev-list --before, which does "
-                   "not parse years after 2099: the result is empty and the user is told the date is before the "
-                   "repository's first commit. Fix: a moment after the tip's committer time picks the tip directly "
-                   "(or refuse dates more than a year ahead with their own message)")
 def test_a_far_future_at_inspects_the_tip_or_says_why_not(town, zq):
     result = zq("inspect", "qingshan", "--root", town.root, "--at", "2100-01-02")
     assert "早于仓库的第一个提交" not in result.text, result.text
 
 
-@pytest.mark.xfail(strict=True, reason="timeline: an item deleted and re-added at the same path counts as first "
-                   "published by the re-adding commit, so deleting an old item and committing it again with a fresh "
-                   "date makes a stale column look fresh without J009. Fix: first_seen keeps the earliest add of a "
-                   "path (a re-add is not a new publication; the public saw that URL before)")
 def test_deleting_and_re_adding_an_item_with_a_fresh_date_is_redating(town, zq):
     town.commit("2026-11-10", {f"{GZDT}/a.md": None})
     town.commit("2026-11-24", {f"{GZDT}/a.md": news("青山镇召开秋冬季农田水利建设推进会", "2026-11-24")})

@@ -75,16 +75,24 @@ def _build(commits: list[tuple[str, int, list[tuple[str, str, str | None]]]]) ->
     line = Timeline(commits[-1][0], china(commits[-1][1]))
     first_seen, first_version, changed, initial = line.first_seen, line.first_version, line.changed_later, line.initial
     root = commits[0][0]
+    # paths deleted, with what they had: a path added again is the page the public saw before, not a new one (an old
+    # item deleted and committed again with a fresh date is a re-dated item, J009)
+    gone: dict[str, tuple[dt.datetime, tuple[str, str], bool]] = {}
     for sha, time, files in commits:
         when = None
         for status, path, old_path in files:
             if not _is_item(path) and not (old_path and _is_item(old_path)):
                 continue
             if status == "D":
-                first_seen.pop(path, None)
-                first_version.pop(path, None)
+                if path in first_seen:
+                    gone[path] = (first_seen.pop(path), first_version.pop(path), path in initial)
                 changed.discard(path)
                 initial.discard(path)
+            elif status in "AC" and path not in first_seen and path in gone:
+                first_seen[path], first_version[path], was_initial = gone.pop(path)
+                changed.add(path)
+                if was_initial:
+                    initial.add(path)
             elif status == "R" and old_path in first_seen:
                 old = old_path
                 first_seen[path] = first_seen.pop(old)
@@ -206,6 +214,9 @@ def resolve_at(root: Path, text: str) -> tuple[str, dt.datetime]:
                              hint="写日期 2026-11-21（或 2026-11-21 09:30，北京时间），或者提交哈希、标签、分支名。")
         return sha, china(int(history.git(root, "show", "-s", "--format=%ct", sha).decode().strip()))
     branch = main_branch(root)
+    tip = history.resolve(root, branch)
+    if tip is not None and when >= china(int(history.git(root, "show", "-s", "--format=%ct", tip).decode().strip())):
+        return tip, when  # after the last commit: the tip as it stands (git's --before cannot read years after 2099)
     # git reads a bare number here as anything but a timestamp: the moment goes in with its zone
     stamp = when.strftime("%Y-%m-%d %H:%M:%S +0800")
     found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", branch).decode().split()
