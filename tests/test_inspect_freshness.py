@@ -56,6 +56,13 @@ def test_news_column_15_days_old_is_stale_and_the_homepage_vetoed(town):
     assert report.sites[0].vetoed
 
 
+def test_exactly_two_weeks_is_the_veto_and_says_so(town):
+    """19号: no update within the 2 weeks before the inspection. An item 14 days old is outside them."""
+    town.commit("2026-11-07", {f"{GZDT}/a.md": news("青山镇召开秋冬季农田水利建设推进会", "2026-11-07")})
+    [home] = problems(inspect(town, "2026-11-21"), "J001")
+    assert "首页已 14 天未更新" in home.message and home.message.endswith("已满 2 周。")
+
+
 def test_warning_horizon_follows_cluster_config(town):
     text = (town.root / "content/cluster.yaml").read_text(encoding="utf-8") + "inspect:\n  warn_days: 5\n"
     town.commit("2026-11-02", {"content/cluster.yaml": text,

@@ -378,3 +378,32 @@ def test_the_wide_table_scrolls_in_its_own_box_and_print_drops_the_navigation(br
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         browser.set_window_size(1280, 900)
+
+
+@pytest_browser
+def test_the_demo_countys_real_scorecard_passes_the_same_checks(browser, cluster, tmp_path):  # noqa: F811
+    """Not a hand-built report: the engine's report of the demo county (issue 11), under the strict policy, with
+    axe-core, and on a phone without sideways scrolling."""
+    from zhanqun.inspect import engine
+
+    root, _repo = cluster
+    report = engine.run(root)
+    assert report.sites and any(site.problems for site in report.sites)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "demo.html").write_text(html(report), encoding="utf-8")
+    handler = functools.partial(_CspHandler, directory=str(tmp_path / "web"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/demo.html"
+    try:
+        assert _csp_violations(browser, url) == []
+        for site in report.sites:
+            assert site.name in browser.find_element("tag name", "body").text
+        browser.set_window_size(360, 740)
+        browser.get(url)
+        layout = browser.execute_script(_LAYOUT_JS)
+        assert layout["scroll"] <= layout["inner"] and layout["small"] == [], layout
+        assert _axe(browser) == []
+    finally:
+        browser.set_window_size(1280, 900)
+        server.shutdown()

@@ -327,7 +327,7 @@ def _homepage(ctx: Context, site: SiteSurvey) -> list[Problem]:
     shown = f"最新信息是 {last.isoformat()}《{newest.title}》"
     if today >= due:
         return [Problem(HOMEPAGE_STALE, HOMEPAGE_STALE_LEVEL, site.host,
-                        f"{where}已 {age} 天未更新（{shown}），超过 2 周。",
+                        f"{where}已 {age} 天未更新（{shown}），{'已满' if age == HOMEPAGE_DAYS else '超过'} 2 周。",
                         hint="在首页显示的栏目（工作动态、通知公告等）发布新的信息。", since=due.isoformat())]
     left = (due - today).days
     if left <= ctx.config.warn_days:
