@@ -26,6 +26,45 @@ def code_digest() -> str:
 CACHE_DIR = ".zhanqun-cache"
 
 
+def unchanged_blobs(root: Path, top: str = "content"):
+    """Start asking git which regular files under ``top`` are unchanged against the index; returns a function that
+    waits for the answer: repository path -> git blob id (``git ls-files -s`` minus ``git diff-files``: git's stat
+    data, racy entries included, decide). Both run while the caller walks the tree. Empty outside a git
+    repository or when git fails: every file is then read."""
+    if not (root / ".git").exists():
+        return dict
+    import subprocess
+
+    env = {**os.environ, "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        listed, changed = (subprocess.Popen(["git", "-C", str(root), *args, "-z", "--", top], stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, env=env)
+                           for args in (("ls-files", "-s"), ("diff-files", "--name-only")))
+    except OSError:
+        return dict
+
+    def result() -> dict[str, str]:
+        outputs = [p.communicate()[0] for p in (listed, changed)]
+        if listed.returncode != 0 or changed.returncode != 0:
+            return {}
+        dirty = set(outputs[1].decode("utf-8", "surrogateescape").split("\0"))
+        blobs = {}
+        for entry in outputs[0].decode("utf-8", "surrogateescape").split("\0"):
+            head, _, path = entry.partition("\t")
+            fields = head.split(" ")
+            # stage 0 only (no conflict), regular files only (a link is 120000, a submodule 160000)
+            if len(fields) == 3 and fields[2] == "0" and fields[0] in ("100644", "100755") and path not in dirty:
+                blobs[path] = fields[1]
+        return blobs
+
+    return result
+
+
+def blob_id(data: bytes) -> str:
+    """git's id of a blob with these bytes (sha1 of the object header and content)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def committed(root: Path) -> bool:
     """Whether the parse cache folder of ``root`` is in git (or is a link): then it came with the checkout, its
     entries say whatever its author wanted (no findings, any HTML), and it must not be read."""
@@ -54,6 +93,8 @@ class ParseCache:
                 self._db = sqlite3.connect(path, isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                # git blob id -> sha256 of the same bytes: a file git knows to be unchanged need not be read
+                self._db.execute("CREATE TABLE IF NOT EXISTS blobs (blob TEXT PRIMARY KEY, sha TEXT NOT NULL)")
             except sqlite3.Error:
                 self._db = None  # an unusable cache only costs time
 
@@ -68,6 +109,28 @@ class ParseCache:
             for key, value in self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk):
                 found[key] = json.loads(value)
         return found
+
+    def shas_of(self, blobs: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if self._db is None:
+            return found
+        blobs = list(blobs)
+        for start in range(0, len(blobs), 500):
+            chunk = blobs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT blob, sha FROM blobs WHERE blob IN ({marks})", chunk))
+        return found
+
+    def put_shas(self, rows: Iterable[tuple[str, str]]) -> None:
+        rows = list(rows)
+        if self._db is None or not rows:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            pass
 
     def put_many(self, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
         if self._db is None:

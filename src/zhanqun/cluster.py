@@ -269,8 +269,10 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     (default ``root/.zhanqun-cache``: an older tree exported aside reuses its repository's cache); ``now`` is
     the reference time (China time, naive) instead of :func:`reference_time` (``zhanqun inspect --at``).
     """
+    blobs = cache_mod.unchanged_blobs(root) if use_cache else dict  # git answers while the tree is walked
     cluster, findings = load_structure(root)
     if cluster is None:
+        blobs()
         return None, findings
     if now is not None:
         cluster._zq_now, cluster.today = now, now.date()
@@ -285,8 +287,9 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     cache = ParseCache((cache_dir or root / cache_mod.CACHE_DIR) / "parse.sqlite3" if use_cache else None)
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
+        known = blobs()  # reaped in every case; used only with a usable cache
         cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs,
-                                                            suppress, render)
+                                                            suppress, render, known if cache.path is not None else {})
         findings += found
         findings += crossfile.scan_attachments(cluster.attachment_files, gates, cache, salt, jobs)
         findings += _label_findings(cluster, cache, salt)
@@ -565,11 +568,23 @@ _WORKER_GATES = None
 _WORKER_RENDER = True
 
 
-def parse_files(item_files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, jobs: int, render: bool = True):
-    """(entry, Parsed) for each item file, from the cache when the bytes are unchanged; F005 findings for huge files."""
+def parse_files(item_files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, jobs: int, render: bool = True,
+                blobs: dict[str, str] | None = None):
+    """(entry, Parsed) for each item file, from the cache when the bytes are unchanged; F005 findings for huge files.
+
+    ``blobs`` (repository path -> git blob id of files git knows to be unchanged, :func:`cache.unchanged_blobs`) lets
+    a file whose blob was read before skip the read and the hash: git's index already knows it (issue 11; the
+    mapping is stored only after the bytes read were checked against the blob id)."""
     findings: list[Finding] = []
     entries = []
+    blobs = blobs or {}
+    known_shas = cache.shas_of({blobs[f[1]] for f in item_files if f[1] in blobs}) if blobs else {}
+    learned = []
     for path, rel, unit_id, column_id, content_type in item_files:
+        sha = known_shas.get(blobs.get(rel, ""))
+        if sha is not None:
+            entries.append((path, rel, unit_id, column_id, content_type, sha, _key(sha, content_type, render, salt)))
+            continue
         size = _regular_size(path)
         if size is None:
             continue  # a link or a special file: C011 says so, and nothing reads through it
@@ -577,7 +592,10 @@ def parse_files(item_files, schemas: SchemaSet, gates, cache: ParseCache, salt: 
         if big:
             findings.append(big)
             continue
-        sha = hashlib.sha256(files.read_regular(path)).hexdigest()
+        data = files.read_regular(path)
+        sha = hashlib.sha256(data).hexdigest()
+        if rel in blobs and cache_mod.blob_id(data) == blobs[rel]:
+            learned.append((blobs[rel], sha))
         entries.append((path, rel, unit_id, column_id, content_type, sha, _key(sha, content_type, render, salt)))
     known = cache.get_many(e[6] for e in entries)
     if not render:  # a rendered parse serves a check too
@@ -586,6 +604,7 @@ def parse_files(item_files, schemas: SchemaSet, gates, cache: ParseCache, salt: 
     todo = [(e[0], e[1], e[4], e[6]) for e in entries if e[6] not in known]
     fresh = dict(_parse_many(todo, schemas, gates, jobs, render))
     cache.put_many(fresh.items())
+    cache.put_shas(learned)
     return [(e, content.Parsed.from_json(known.get(e[6]) or fresh[e[6]])) for e in entries], findings
 
 
@@ -616,8 +635,9 @@ def _key(sha: str, content_type: str, render: bool, salt: str) -> str:
     return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
 
 
-def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool, render: bool):
-    parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs, render)
+def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool, render: bool,
+                blobs: dict[str, str] | None = None):
+    parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs, render, blobs)
     items, invalid = [], []
     for (path, rel, unit_id, column_id, content_type, sha, _), parsed in parsed_files:
         file_suppressions = suppressions.FileSuppressions(rel, parsed.suppressions)
