@@ -270,7 +270,11 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     the reference time (China time, naive) instead of :func:`reference_time` (``zhanqun inspect --at``).
     """
     blobs = cache_mod.unchanged_blobs(root) if use_cache else dict  # git answers while the tree is walked
-    cluster, findings = load_structure(root)
+    try:
+        cluster, findings = load_structure(root)
+    except BaseException:
+        blobs()  # no git process left behind (serve runs load again and again)
+        raise
     if cluster is None:
         blobs()
         return None, findings
