@@ -219,10 +219,7 @@ class Cluster:
     def published(self, item: content.Item) -> bool:
         """Embargoed items (publish_at in the future, China time, to the minute) are not built (R3.10); nor is a
         message not yet answered (a reply without ``answered``, or answered after now: R9)."""
-        if item.type == "reply" and not content.answered_by(item, self.now.date()):
-            return False
-        when = item.meta.get("publish_at")
-        return not when or content.to_datetime(when) <= self.now
+        return content.out_at(item, self.now)
 
     @property
     def now(self) -> dt.datetime:

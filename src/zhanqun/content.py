@@ -186,6 +186,15 @@ def _result(meta, html, body_line, findings: list[Finding], **extra) -> Parsed:
     return Parsed(meta, html, body_line, [(f.line, f.column, f.code, f.message, f.hint, f.key) for f in findings], **extra)
 
 
+def out_at(item: Item, moment: dt.datetime) -> bool:
+    """Whether the item is on its site at ``moment`` (China time, naive): its embargo (``publish_at``, to the minute)
+    has passed (R3.10), and a reply's message has been answered (R9). The build and the inspection both ask this."""
+    if item.type == "reply" and not answered_by(item, moment.date()):
+        return False
+    when = item.meta.get("publish_at")
+    return not when or to_datetime(when) <= moment
+
+
 def answered_by(item: Item, day: dt.date) -> bool:
     """Whether a reply's message was answered on or before ``day`` (R9)."""
     answered = item.meta.get("answered")

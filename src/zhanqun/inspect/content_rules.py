@@ -103,10 +103,9 @@ def visible(item, at: dt.datetime) -> bool:
 
 def _shown(ctx: Context) -> list:
     """Items a visitor can open at ``ctx.at`` (not withdrawn)."""
-    from zhanqun.content import answered_by
+    from zhanqun.content import out_at
 
-    return [i for i in ctx.cluster.items if visible(i, ctx.at) and not i.meta.get("withdrawn")
-            and (i.type != "reply" or answered_by(i, ctx.at.date()))]  # a message not yet answered is not out (R9)
+    return [i for i in ctx.cluster.items if out_at(i, ctx.at) and not i.meta.get("withdrawn")]
 
 
 def where(ctx: Context, item) -> str:

@@ -397,7 +397,7 @@ def _subsite_news(ctx: Context, state: ColumnState, limit: Limit, uncovered: set
 
 
 def _listed(ctx: Context, item: Any) -> bool:
-    return ctx.cluster.published(item) and not item.meta.get("withdrawn")
+    return content.out_at(item, ctx.at) and not item.meta.get("withdrawn")
 
 
 def _undated(ctx: Context) -> list[Problem]:

@@ -76,7 +76,7 @@ def html(report: Report) -> str:
         "<a class=\"skip\" href=\"#main\">跳到主要内容</a>",
         _header(report, title), _nav(report),
         "<main id=\"main\" tabindex=\"-1\">", _overview(report),
-        *(_site(site, number, report.at) for number, site in enumerate(report.sites, 1)),
+        *(_site(site, number) for number, site in enumerate(report.sites, 1)),
         "</main>",
         "<footer><p>由 zhanqun inspect 生成。单项否决、扣分、预警的含义和整改办法见编辑手册（docs/handbook.md）“如何阅读自查报告”一节。</p></footer>",
         "</body></html>\n",
@@ -149,7 +149,7 @@ def _overview(report: Report) -> str:
     parts = ["<section aria-labelledby=\"overview\"><h2 id=\"overview\">站群总览</h2>",
              "<h3>各站点问题数量</h3>", _overview_chart(report), _overview_table(report.sites)]
     if report.problems:
-        parts += ["<h3>全站群问题</h3>", _problem_list(report.problems, report.at)]
+        parts += ["<h3>全站群问题</h3>", _problem_list(report.problems)]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -188,7 +188,7 @@ def _overview_table(sites: Sequence[SiteReport]) -> str:
 
 # -- one site -------------------------------------------------------------------------------------------------
 
-def _site(site: SiteReport, number: int, at: str) -> str:
+def _site(site: SiteReport, number: int) -> str:
     anchor = f"site-{number}"
     warned = {(p.unit, p.column) for p in site.problems if p.code == EARLY_WARNING}
     parts = [f"<section class=\"site\" aria-labelledby=\"{anchor}\">",
@@ -197,20 +197,20 @@ def _site(site: SiteReport, number: int, at: str) -> str:
              f"预警 {site.count(Level.WARN)} 项。首页最近更新：{_escape(_day(site.homepage_last_update))}。</p>"]
     for level, heading in ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分项"), (Level.WARN, "预警")):
         items = [p for p in site.problems if p.level is level]
-        parts += [f"<h3>{heading}（{len(items)} 项）</h3>", _problem_list(items, at, level)]
+        parts += [f"<h3>{heading}（{len(items)} 项）</h3>", _problem_list(items, level)]
     parts += ["<h3>栏目更新情况</h3>", _age_chart(site.columns, warned, anchor, _site_owner(site)),
               f"<h3>栏目一览（{len(site.columns)} 个）</h3>", _columns_table(site.columns, warned, _site_owner(site)),
               "<h3>留言答复</h3>", _replies(site.replies, _site_owner(site)), "</section>"]
     return "\n".join(parts)
 
 
-def _problem_list(problems: Sequence[Problem], at: str, level: Level | None = None) -> str:
+def _problem_list(problems: Sequence[Problem], level: Level | None = None) -> str:
     if not problems:
         return f"<p class=\"none\">没有{level.label if level else '问题'}项。</p>"
-    return "<ul class=\"problems\">" + "".join(_problem(p, at) for p in problems) + "</ul>"
+    return "<ul class=\"problems\">" + "".join(_problem(p) for p in problems) + "</ul>"
 
 
-def _problem(p: Problem, at: str) -> str:
+def _problem(p: Problem) -> str:
     where = f"{_text(p.path)}{f':{p.line}' if p.line else ''}" if p.path else ""
     parts = [f"<li class=\"{p.level.value}\"><span class=\"code\">{_text(p.code)}</span> {_text(p.message)}"]
     if where:
