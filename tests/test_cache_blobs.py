@@ -70,3 +70,18 @@ def test_outside_git_every_file_is_read(tmp_path):
 
 def test_blob_id_is_gits():
     assert cache.blob_id(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"  # git hash-object
+
+
+def test_a_damaged_cache_entry_is_parsed_again_not_a_traceback(cluster, zq):
+    """A cached parse that no longer decodes (a disk fault, an interrupted write) costs a re-parse: the file is judged
+    from its bytes (here it carries an ID number, so a stale 'clean' entry would hide it)."""
+    root, _repo = cluster
+    path = root / ITEM
+    path.write_text(_with_id(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert zq("check", "--root", root).code == 1
+    with sqlite3.connect(root / ".zhanqun-cache" / "parse.sqlite3") as db:
+        damaged = db.execute("UPDATE parsed SET value = '{\"meta\": {\"title\": ' ").rowcount
+    assert damaged > 50
+    result = zq("check", "--root", root)
+    assert result.code == 1 and "P001" in result.out and ITEM in result.out
+    assert "Traceback" not in result.out + result.err
