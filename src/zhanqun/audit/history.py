@@ -13,7 +13,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import orjson
@@ -91,12 +91,18 @@ def resolve_tree(root: Path, rev: str) -> str | None:
     return done.stdout.decode().strip() if done.returncode == 0 else None
 
 
-def first_parent_history(root: Path, branch: str, since_rev: str | None = None) -> list[Commit]:
+def first_parent_history(root: Path, branch: str, since_rev: str | None = None,
+                         paths: Sequence[str] = ()) -> list[Commit]:
     """The commits of ``branch`` along its first parents, oldest first, each with its changes against its first
-    parent (so a merged pull request is one commit with the whole change, as the sign-off judged it)."""
+    parent (so a merged pull request is one commit with the whole change, as the sign-off judged it).
+
+    With ``paths`` (git pathspecs) every commit is still listed (``--sparse``), but with only its changes to
+    those paths: git skips the rest of each tree, so the config history of a long history costs little."""
     args = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--raw", "-z", f"--format={_FORMAT}"]
+    if paths:
+        args.append("--sparse")
     args.append(f"{since_rev}..{branch}" if since_rev else branch)
-    commits = list(_parse_log(git(root, *args, "--")))
+    commits = list(_parse_log(git(root, *args, "--", *paths)))
     commits.reverse()  # cheaper here than git's --reverse, which holds the whole walk before printing
     return commits
 
