@@ -8,7 +8,7 @@ Every figure is asserted exactly. The scripted history (China time; the host spe
  PR   what                  opened               approvals (hours after opened)
 ====  ====================  ===================  ===============================================================
  #1   fgw news, 一般        11-23 09:00          陈浩 初审 1 (a comment by 杨秀梅 first), 杨秀梅 复审 3
- #2   fgw news, 一般        11-24 08:00          陈浩 初审 approves at 0.25, asks for changes, approves at 0.5;
+ #2   fgw news, 一般        11-24 08:00          陈浩 初审 approves at 0.25, comments, approves again at 0.5;
                                                  杨秀梅 复审 6
  #3   陈浩 moves to jyj     (old record)         egov-zhou 平台管理员, recorded from a reviews list: no times
  #4   jyj news, 一般 Gitea  11-26 08:00 (+08)    陈浩 初审 2 (now in jyj), 郑海燕 复审 1
@@ -128,7 +128,7 @@ def county(cluster, host, zq, tmp_path):
                                                            (YANG, "APPROVED", "2026-11-23T04:00:00Z")])
     out["pr2"] = run.pull_request("github", 2, news("fgw", "4-a"), general, "2026-11-24T18:00:00+08:00",
                                   "2026-11-24T00:00:00Z", [(CHEN, "APPROVED", "2026-11-24T00:15:00Z"),
-                                                           (CHEN, "CHANGES_REQUESTED", "2026-11-24T00:20:00Z"),
+                                                           (CHEN, "COMMENTED", "2026-11-24T00:20:00Z"),
                                                            (CHEN, "APPROVED", "2026-11-24T00:30:00Z"),
                                                            (YANG, "APPROVED", "2026-11-24T06:00:00Z")])
     # 3: 陈浩 moves from fgw to jyj; recorded as before issue 12, from a reviews list that says nothing of time
@@ -313,11 +313,12 @@ def test_a_renamed_unit_keeps_its_people_and_a_returning_person_is_one_person(cl
     # a record written before the rename names the old id
     record = {"pr": "9", "opened": "2026-11-21T01:00:00Z", "approvers": {
         "jiang-hongxia-czj": [{"unit": "czj", "role": "second", "at": "2026-11-21T03:30:00+00:00"}]}}
-    # and a second record of the same change naming her again (written when its chain was completed): still
-    # one approval of that change, timed by the first
-    again = {**record, "approvers": {"Jiang-Hongxia-CZJ": [{"unit": "czj", "role": "second", "at": "2026-11-22T01:00:00Z"}]}}
+    # and a second record of the same change naming her again, for another unit too (written when its chain
+    # was completed): still one approval of that change, timed by the first, in both units
+    again = {**record, "approvers": {"Jiang-Hongxia-CZJ": [{"unit": "czj", "role": "second", "at": "2026-11-22T01:00:00Z"},
+                                                           {"unit": "wjw", "role": "second", "at": "2026-11-22T01:00:00Z"}]}}
     summary = reviews.summarise(reviews.Trust({"c9": [record, again]}), {"c9": START}, directory)
-    assert rows(summary) == [("蒋红霞", "复审", 1, 1, 0, 2.5, 2.5, 0, {"caizheng": 1})]
+    assert rows(summary) == [("蒋红霞", "复审", 1, 1, 0, 2.5, 2.5, 0, {"caizheng": 1, "wjw": 1})]
     assert summary.changes == 1 and summary.rows[0].person.login == "jiang-hongxia-czj"
 
 
