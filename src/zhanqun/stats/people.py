@@ -132,49 +132,70 @@ def directory(root: Path, tip: str, log: Sequence[Commit] | None = None) -> Dire
     fails (a login nobody lists is shown as the login with a note), ``unit(id)`` maps a unit id of any time to
     its id at the end, ``unit_name(id)`` its name then."""
     root = Path(root)
-    commits = list(log) if log is not None else config_log(root, tip)
+    versions = _unit_versions(list(log) if log is not None else config_log(root, tip))
+    cluster_spec = f"{tip}:{CLUSTER}"
+    specs = [v.spec for v in versions if v.spec] + [cluster_spec]
+    blobs = dict(zip(specs, history.cat_files(root, specs)))
+    read = _UnitReader(blobs)
+    builder = _Builder()
+    for version in versions:
+        if version.renamed_from:
+            builder.rename(version.renamed_from, version.unit)
+        unit = read(version.spec, version.unit) if version.spec else None
+        if version.spec and unit is None:
+            continue  # a version that cannot be read (broken YAML) changes nobody's place; check refused it
+        builder.version(version.unit, unit, version.when)
+    config = _cluster(blobs.get(cluster_spec), cluster_spec)
+    return builder.finish(tip, config.portal if config else "", config.admins if config else [])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Version:
+    """One commit's change to one unit's ``unit.yaml``."""
+
+    unit: str  # the unit's id then
+    when: dt.datetime
+    spec: str  # ``rev:path`` of the new version; "" when the file was deleted
+    renamed_from: str | None = None  # the unit's id before, when its folder was renamed
+
+
+def _unit_versions(commits: Sequence[Commit]) -> list[_Version]:
     versions = ConfigVersions(None)
-    wanted: list[tuple[int, str, str | None, str]] = []  # (commit index, path, path before a rename, spec)
-    for index, commit in enumerate(commits):
+    out = []
+    for commit in commits:
         versions.advance(commit)
         for change in commit.files:
-            if not _is_config(change.path) or change.path == CLUSTER:
-                continue
-            spec = versions.snapshot().spec(change.path) if change.status != "D" else None
-            wanted.append((index, change.path, change.old_path if change.status == "R" else None, spec or ""))
-    specs = [spec for *_, spec in wanted if spec]
-    cluster_spec = f"{tip}:{CLUSTER}"
-    blobs = dict(zip([*specs, cluster_spec], history.cat_files(root, [*specs, cluster_spec])))
-    parsed: dict[tuple[str, bytes], object] = {}  # most versions differ in columns, not in name or people
+            if _is_config(change.path) and change.path != CLUSTER:
+                spec = versions.snapshot().spec(change.path) if change.status != "D" else ""
+                before = change.old_path.split("/")[1] if change.status == "R" and change.old_path else None
+                out.append(_Version(change.path.split("/")[1], china(commit.time), spec or "", before))
+    return out
 
-    def unit_at(spec: str, unit_id: str) -> Unit | None:
-        blob = blobs.get(spec)
+
+class _UnitReader:
+    """The ``name`` and ``people`` of unit.yaml versions; most versions differ only in columns, so each
+    distinct text is parsed once."""
+
+    def __init__(self, blobs: dict[str, bytes | None]) -> None:
+        self.blobs = blobs
+        self.parsed: dict[tuple[str, bytes], object] = {}
+
+    def __call__(self, spec: str, unit_id: str) -> Unit | None:
+        blob = self.blobs.get(spec)
         if not blob:
             return None
-        key = (unit_id, blob)
-        if key not in parsed:
+        if (unit_id, blob) not in self.parsed:
             blocks = _top_level_blocks(blob.decode("utf-8", "replace"), ("name", "people"))
-            parsed[key] = _parse_config(blocks, spec, unit_id)
-        found = parsed[key]
+            self.parsed[(unit_id, blob)] = _parse_config(blocks, spec, unit_id)
+        found = self.parsed[(unit_id, blob)]
         return found if isinstance(found, Unit) else None
 
-    builder = _Builder()
-    for index, path, old_path, spec in wanted:
-        when = china(commits[index].time)
-        unit_id = path.split("/")[1]
-        if old_path is not None:
-            builder.rename(old_path.split("/")[1], unit_id, when)
-        unit = unit_at(spec, unit_id) if spec else None
-        if spec and unit is None:
-            continue  # a version that cannot be read (broken YAML) changes nobody's place; check refused it
-        builder.version(unit_id, unit, when)
-    config = None
-    blob = blobs.get(cluster_spec)
-    if blob:
-        config = _parse_config(_top_level_blocks(blob.decode("utf-8", "replace"), ("portal", "admins")), cluster_spec, "")
-    admins = config.admins if isinstance(config, ClusterConfig) else []
-    portal = config.portal if isinstance(config, ClusterConfig) else ""
-    return builder.finish(tip, portal, admins)
+
+def _cluster(blob: bytes | None, spec: str) -> ClusterConfig | None:
+    if not blob:
+        return None
+    found = _parse_config(_top_level_blocks(blob.decode("utf-8", "replace"), ("portal", "admins")), spec, "")
+    return found if isinstance(found, ClusterConfig) else None
 
 
 class _Builder:
@@ -192,7 +213,7 @@ class _Builder:
     def _line(self, unit_id: str) -> list[str]:
         return self.lineage.setdefault(unit_id, [unit_id])
 
-    def rename(self, old: str, new: str, when: dt.datetime) -> None:
+    def rename(self, old: str, new: str) -> None:
         line = self.lineage.pop(old, None) or [old]
         self.lineage[new] = line
         self.current[new] = self.current.pop(old, {})
