@@ -247,6 +247,11 @@ def test_approvals_per_person_and_role_with_their_durations(county):
                                  "role_label": "初审", "approvals": 3, "timed": 3, "untimed": 0, "median_hours": 1.0,
                                  "mean_hours": 1.17, "later": 0, "by_unit": {"fgw": 2, "jyj": 1}}
     assert (shown["changes"], shown["approvals"], shown["untimed"], shown["left_out"]) == (5, 10, 1, 2)
+    # all roles of a person together, for a table by person
+    assert summary.by_person()["yang-xiumei-fgw"] == {
+        "name": "杨秀梅", "login": YANG, "units": ["fgw"], "note": "", "approvals": 3, "by_role": {"复审": 3},
+        "timed": 3, "untimed": 0, "median_hours": 6.0, "average_hours": 6.33}
+    assert summary.by_person()["egov-zhou"]["untimed"] == 1 and summary.by_person()["egov-zhou"]["average_hours"] is None
     assert "不扣除节假日" in shown["note"]
 
 
@@ -279,6 +284,7 @@ def test_the_directory_names_people_across_units_and_config_versions(county):
         {"unit": "jyj", "roles": ["first"], "since": moved_at.isoformat(), "until": None}]
     qian = directory.person(QIAN)
     assert qian.name == "钱磊" and [(s.unit, s.since, s.until) for s in qian.stints] == [("fgw", moved_at, None)]
+    assert directory.find("陈浩") is chen and directory.find("CHEN-hao-fgw") is chen  # a git author name, a login
     stranger = directory.person("zhang-san")
     assert (stranger.name, stranger.listed, stranger.note) == ("zhang-san", False, people.UNLISTED)
     assert directory.portal == "xzf" and directory.unit_name("__portal__") == "示例县人民政府"
@@ -346,3 +352,19 @@ def test_a_reviews_file_may_say_when_the_pull_request_was_opened(cluster, zq, tm
     assert note["approvers"] == {CHEN: [{"unit": "fgw", "role": "first", "at": "2026-11-21T10:45:00+08:00"}]}
     summary = reviews.summarise(reviews.Trust({merged: [note]}), {merged: START}, people.directory(root, merged))
     assert rows(summary) == [("陈浩", "初审", 1, 1, 0, 1.75, 1.75, 0, {"fgw": 1})]
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("2026-11-23T01:00:00Z", "2026-11-23T01:00:00+00:00"),  # GitHub
+    ("2026-11-23T09:00:00+08:00", "2026-11-23T09:00:00+08:00"),  # Gitea keeps its offset
+    ("2026-11-23T09:00:00", ""),  # no zone: cannot be compared with another time
+    ("2026-11-23", ""),
+    ("昨天", ""),
+    (None, ""),
+    (12345, ""),
+])
+def test_the_host_times_a_record_keeps(given, kept):
+    """R8.3: the times of ``opened`` and ``at`` as the record writes them; one it cannot use is left out."""
+    from zhanqun.signoff import policy
+
+    assert policy.instant(given) == kept

@@ -93,6 +93,16 @@ class Directory:
         key = policy.login_key(login)
         return self.people.get(key) or Person(key, str(login), str(login), note=UNLISTED)
 
+    def find(self, author: str) -> Person:
+        """The person a sign-off record's author or a git author name stands for: by login, else by the name
+        the configs give them (git author names are often names), if only one person has it; else a person
+        named as given, with a note."""
+        key = policy.login_key(author)
+        if key in self.people:
+            return self.people[key]
+        named = [p for p in self.people.values() if p.listed and p.name == str(author).strip()]
+        return named[0] if len(named) == 1 else self.person(author)
+
     def unit(self, unit_id: str) -> str:
         """A unit id as a sign-off record writes it (at its time) -> the id at the end of the range: renames
         followed, the portal's requirement key (``policy.PORTAL_UNIT``) is the portal unit."""

@@ -12,7 +12,14 @@ approval took, from the sign-off records (``refs/notes/zhanqun``).
   (the pull request's ``created_at``), in hours of the clock (not working days). Records written before these
   fields existed count the approval but not its duration; ``untimed`` says how many.
 
-Everything here but :func:`trusted` is a pure function of data.
+Everything here but :func:`trusted` is a pure function of data. Used as ``zhanqun stats`` does::
+
+    log = people.config_log(root, history.tip)             # one read of main's config history
+    directory = people.directory(root, history.tip, log)   # login -> person at the range's end
+    trust = reviews.trusted(root, history.tip, history.records, log)
+    for period in periods:                                  # each period's merged changes
+        summary = reviews.summarise(trust, reviews.merged(log, period.start, period.end), directory)
+        summary.rows, summary.by_person(), summary.as_dict()
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ class Row:
     mean_hours: float | None
     later: int = 0  # of the approvals, given after the merge (completing an emergency publication's chain)
     by_unit: dict[str, int] = dataclasses.field(default_factory=dict)  # unit id at the end -> approvals there
+    hours: tuple[float, ...] = ()  # the durations of the timed approvals, in the order of the changes
 
     @property
     def label(self) -> str:
@@ -84,6 +92,25 @@ class Summary:
     @property
     def untimed(self) -> int:
         return sum(r.untimed for r in self.rows)
+
+    def by_person(self) -> dict[str, dict]:
+        """Per person (``login_key``), all roles together: ``{"name", "login", "units", "note", "approvals",
+        "by_role": {"初审": 3, …}, "timed", "untimed", "median_hours", "average_hours"}``; approvals in two roles
+        (in two units of one change) count in each."""
+        out: dict[str, dict] = {}
+        for row in self.rows:
+            person = out.setdefault(row.person.key, {
+                "name": row.person.name, "login": row.person.login, "units": list(row.person.units),
+                "note": row.person.note, "approvals": 0, "by_role": {}, "hours": []})
+            person["approvals"] += row.approvals
+            person["by_role"][row.label] = row.approvals
+            person["hours"] += row.hours
+        for person in out.values():
+            hours = person.pop("hours")
+            person.update(timed=len(hours), untimed=person["approvals"] - len(hours),
+                          median_hours=_rounded(statistics.median(hours)) if hours else None,
+                          average_hours=_rounded(statistics.fmean(hours)) if hours else None)
+        return out
 
     def as_dict(self) -> dict:
         return {"changes": self.changes, "approvals": self.approvals, "untimed": self.untimed,
@@ -151,7 +178,7 @@ def summarise(trust: Trust, merged: Mapping[str, dt.datetime], directory: Direct
         hours = tally["hours"]
         rows.append(Row(directory.person(tally["login"]), role, tally["approvals"], len(hours),
                         statistics.median(hours) if hours else None, statistics.fmean(hours) if hours else None,
-                        tally["later"], dict(sorted(tally["by_unit"].items()))))
+                        tally["later"], dict(sorted(tally["by_unit"].items())), tuple(hours)))
     rows.sort(key=lambda r: (r.person.name, r.person.key, order.get(r.role, len(order)), r.role))
     return Summary(rows, changes, trust.left_out)
 
