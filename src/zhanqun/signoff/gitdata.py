@@ -14,8 +14,7 @@ from zhanqun import source
 from zhanqun.audit.history import NOTES_REF, parse_records
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
-from zhanqun.signoff.policy import Change, ChangedFile, Review, latest_reviews, login_key, same_login
-from zhanqun.signoff.policy import instant as policy_instant
+from zhanqun.signoff.policy import Change, ChangedFile, Review, instant, latest_reviews, login_key, same_login
 
 # Gitea spells some states differently from GitHub.
 _STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
@@ -178,7 +177,7 @@ def read_reviews(path: Path) -> tuple[list[Review], str]:
             raise UsageError(f"审核记录文件 {path} 是一个对象，但没有 reviews。",
                              hint='写成 {"created_at": "合并请求的创建时间", "reviews": [pulls/{n}/reviews 返回的列表]}，或只保存那个列表。')
         raw = data.get("created_at")
-        opened = policy_instant(raw)
+        opened = instant(raw)
         if raw not in (None, "") and not opened:
             raise UsageError(f"审核记录文件 {path} 的 created_at（{raw}）不是带时区的时间。",
                              hint="照托管平台 API 的写法，如 2026-11-21T01:00:00Z 或 2026-11-21T09:00:00+08:00。")
@@ -203,7 +202,7 @@ def parse_reviews(data: Any, where: str) -> list[Review]:
         if entry.get("dismissed") is True:  # Gitea keeps a dismissed review's state and marks it dismissed
             state = "DISMISSED"
         if state and state != "PENDING":
-            reviews.append(Review(login, state, commit, index, policy_instant(entry.get("submitted_at"))))
+            reviews.append(Review(login, state, commit, index, instant(entry.get("submitted_at"))))
     return reviews
 
 
