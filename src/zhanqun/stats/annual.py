@@ -120,6 +120,7 @@ class Row:
     part: str = "table"  # or "footer": the signature lines under the table
     alias: str = ""
     options: tuple[str, ...] = ()
+    needs: str = ""  # a yes/no row: when it is filled 否, this row has nothing to fill
 
     @property
     def path(self) -> str:
@@ -146,7 +147,7 @@ def layout() -> dict[str, Any]:
 @functools.cache
 def rows() -> tuple[Row, ...]:
     return tuple(Row(r["id"], r["label"], tuple(r.get("group", ())), r["kind"], r["source"], bool(r.get("override")),
-                     r.get("part", "table"), r.get("alias", ""), tuple(r.get("options", ()))) for r in layout()["rows"])
+                     r.get("part", "table"), r.get("alias", ""), tuple(r.get("options", ())), r.get("needs", "")) for r in layout()["rows"])
 
 
 @functools.cache
