@@ -249,7 +249,7 @@ def pick(cluster, hosts: list[str]) -> list[ReportSite]:
         match = next((r for r in everything if r.host == site.host), None)
         if match is None:
             raise UsageError(f"{site.host} 没有自己的网站标识码，它的数据计入门户（{cluster.portal_host}）的年度报表。",
-                             hint="不写网站名生成全部报表，或写门户、有 identity.id_code 的子站。", code=NO_OWN_REPORT.code)
+                             hint="不写网站名生成全部报表，或写门户、有 identity.id_code 的子站。", code=NO_OWN_REPORT)
         if match not in chosen:
             chosen.append(match)
     return chosen

@@ -94,7 +94,7 @@ def build(cluster, year: int, sites: list[ReportSite], access_logs: list[Path] =
     start, end = year_range(year)
     if start > now:
         raise UsageError(f"{year} 年还没有开始，不能生成年度报表。", hint=f"写已经过去的年份，如 {now.year - 1}。",
-                         code=annual.FUTURE_YEAR.code)
+                         code=annual.FUTURE_YEAR)
     filled, findings = annual.read_fill(cluster, year)
     if any(f.severity is Severity.ERROR for f in findings):
         from zhanqun.errors import FindingsError
@@ -179,7 +179,7 @@ def _history_figures(cluster, year: int, sites: list[ReportSite], end: dt.dateti
     try:
         hist = events.read(cluster.root, start, end)
     except UsageError as exc:
-        if exc.code != codes.BEFORE_HISTORY.code:
+        if exc.code != codes.BEFORE_HISTORY:
             raise
         general.append(Finding(annual.fill_rel(cluster.config.portal, year), 0, 0, NO_HISTORY, exc.message,
                                "信息发布、专栏专题、解读材料在报表中注明“无法统计”；按原网站平台的统计另行说明。"))

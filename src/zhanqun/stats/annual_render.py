@@ -158,7 +158,7 @@ def publish(cluster, reports: list[Report], force: bool, today) -> list[str]:
         md, data = folder / f"{item_name(report)}.md", folder / f"{item_name(report)}.csv"
         if not force and (md.exists() or data.exists()):
             rel = md.relative_to(cluster.root).as_posix()
-            raise UsageError(f"{rel} 已存在：{report.year} 年的报表已经发布过。", code=annual.EXISTS.code,
+            raise UsageError(f"{rel} 已存在：{report.year} 年的报表已经发布过。", code=annual.EXISTS,
                              hint="确需更正时加 --force 重新生成，并在合并请求中说明更正的原因。")
         planned.append((report, md, data))
     written = []
@@ -178,14 +178,14 @@ def _column(cluster):
     hint = "在门户 unit.yaml 中设“年度报表”栏目（type: notice 或 news），在 cluster.yaml 写 stats: {annual_report_column: 栏目id}。"
     if not wanted:
         raise UsageError("cluster.yaml 没有 stats.annual_report_column，不知道报表发布到门户的哪个栏目。", hint=hint,
-                         code=annual.NO_COLUMN.code)
+                         code=annual.NO_COLUMN)
     column = portal.columns.get(wanted)
     if column is None:
         raise UsageError(f"stats.annual_report_column 是 {wanted}，但门户 content/{portal.id}/unit.yaml 没有这个栏目。",
-                         hint=hint, code=annual.NO_COLUMN.code)
+                         hint=hint, code=annual.NO_COLUMN)
     if column.type not in ("notice", "news"):
         raise UsageError(f"栏目 {wanted}（{column.name}）的类型是 {column.type}，报表只能发布在 notice 或 news 类型的栏目中。",
-                         hint=hint, code=annual.NO_COLUMN.code)
+                         hint=hint, code=annual.NO_COLUMN)
     return column
 
 
