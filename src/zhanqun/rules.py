@@ -18,6 +18,7 @@ from zhanqun import workdays as _workdays  # noqa: F401 - J040
 from zhanqun.inspect import replies as _inspect_replies  # noqa: F401 - J014–J016, J018
 from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
 from zhanqun.stats import visits as _stats_visits  # noqa: F401 - T040–T045
+from zhanqun.stats import annual as _stats_annual, annual_figures as _stats_annual_figures  # noqa: F401 - T020–T030
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 

@@ -128,7 +128,7 @@ def html(reports: list[Report]) -> str:
         sections.append(
             f'<section aria-labelledby="r{number}"><h2 id="r{number}">{_esc(report.title)}</h2>'
             f'<p class="meta">{_esc(report.site.host)}</p>'
-            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_esc(report.title)}">{table(report)}</div>'
+            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_esc(report.title)}（表格，可左右滚动）">{table(report)}</div>'
             f"{signature(report)}{notes(report)}</section>")
     return "\n".join([
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
