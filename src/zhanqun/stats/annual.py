@@ -276,7 +276,7 @@ def check_tree(cluster) -> list[Finding]:
         rel = f"content/{unit.id}/{FOLDER}/"
         if unit.id != portal:
             findings.append(Finding(rel, 0, 0, STRAY_FILE, f"{rel} 不在门户单位中：年度报表填报文件只放在 "
-                                    f"content/{portal}/{FOLDER}/。", f"把数据写进 {fill_rel(portal, 2025).replace('2025', '<年份>')} "
+                                    f"content/{portal}/{FOLDER}/。", f"把数据写进 content/{portal}/{FOLDER}/<年份>.yaml "
                                     f"的 sites: {unit.id}: 之下，删除这个目录。"))
             continue
         for entry in sorted(folder.iterdir()):

@@ -113,7 +113,7 @@ def notes(report: Report, classes: bool = True) -> str:
     lines = "".join(f"<li>{_esc(n)}</li>" for n in report.notes)
     sources = "；".join(f"{_esc(f.row.path)}：{_esc(annual.explain(f.row))}" for f in report.figures
                        if f.origin == "computed" and annual.explain(f.row))
-    return (f"<h2>数据来源</h2><ul{_class('notes', classes)}>{lines}"
+    return (f"<h3>数据来源</h3><ul{_class('notes', classes)}>{lines}"
             f"<li>zhanqun 统计的栏目：{sources}。</li><li>统计依据的提交：{_esc(report.commit or '（无）')}。</li></ul>")
 
 
