@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from tests.test_browser import browser  # noqa: F401 - the module's browser fixture
 from tests.test_scorecard import _axe, _csp_violations, _CspHandler
-from tests.test_stats_annual import demo_reports  # noqa: F401 - the demo's reports of 2025
+from tests.test_stats_annual import demo_reports, history  # noqa: F401 - fixtures
 from zhanqun.stats import annual_render
 
 _LAYOUT_JS = """
@@ -76,3 +76,41 @@ def test_readable_on_a_phone_the_table_scrolls_in_its_own_box(browser, page_url)
     assert layout["small"] == [], layout["small"][:5]
     assert layout["wrap"][2] == "auto" and layout["spans"] > 0
     assert "未填报" in body, "a missing figure is told by its words, not by colour alone"
+
+
+@pytest.mark.browser
+def test_the_published_item_page_passes_axe_on_a_phone(browser, history, zq, tmp_path):  # noqa: F811
+    """The portal page --publish writes, built by the real theme: the official table inside an article."""
+    import shutil
+
+    from tests.conftest import PROJECT
+    from tests.test_browser import _QuietHandler
+
+    config = history.root / "content/cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "stats:\n  annual_report_column: ndbb\n", encoding="utf-8")
+    assert zq("annual-report", "2025", "www", "--root", history.root, "--publish").code == 0
+    for part in ("themes", "plugins"):
+        shutil.copytree(PROJECT / part, history.root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(PROJECT / "pelicanconf.py", history.root / "pelicanconf.py")
+    assert zq("build", "--root", history.root, "--output", tmp_path / "out", "www").code == 0
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "out" / "www.shilixian.gov.cn"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    browser.set_window_size(360, 740)
+    try:
+        browser.get(f"http://127.0.0.1:{server.server_address[1]}/ndbb/2025-niandu-baobiao-xzf.html")
+        assert "示例县人民政府2025年政府网站工作年度报表" in browser.title
+        _axe(browser)  # loads axe-core (or skips when it is not installed)
+        # the table only: the theme's font-size buttons have a finding of their own (label-content-name-mismatch)
+        found = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document.querySelector('table'), {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
+            "'best-practice']}).then(r => done(r.violations.map(v => v.id)));")
+        assert found == []
+        wide = browser.execute_script(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+            ".map(e => e.tagName + ' ' + e.textContent.slice(0, 12))")
+        assert wide == [], wide[:6]
+    finally:
+        browser.set_window_size(1280, 900)
+        server.shutdown()
