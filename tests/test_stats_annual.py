@@ -247,6 +247,31 @@ def test_every_computed_figure_of_a_scripted_year(history, zq):
     assert www["interpretation_total"] is None and "interpretation_total" in www["_report"]["missing"]
 
 
+def test_a_town_folder_renamed_keeps_its_publications_and_the_old_site_moved_in_is_left_out(history, zq):
+    """``git mv content/qingshan content/qingshui2`` after the year keeps the town's 2025 publications; with
+    ``inspect.live_from`` the items merged before the go-live day are the old site moved in, and are not counted."""
+    history.move("2026-02-01", "content/qingshan", "content/qingshanzhen")
+    config = history.root / "content/cluster.yaml"
+    history.commit("2026-02-02", {"content/cluster.yaml": config.read_text(encoding="utf-8")
+                                  + "inspect:\n  live_from: 2025-02-05\n"})
+    reports, _ = _json(zq, history.root)
+    www, town = reports["www.shilixian.gov.cn"], reports["qingshan.shilixian.gov.cn"]
+    assert town["_report"]["unit"] == "qingshanzhen"
+    # b (1 January) on the portal and q1 (1 February) in the town were merged before 5 February
+    assert (www["info_total"], www["info_news"], town["info_total"], town["info_news"]) == (7, 5, 1, 0)
+    assert any("另有 1 条" in n for n in town["_report"]["notes"])
+
+
+def test_a_year_before_the_history_renders_what_it_can_and_says_what_it_cannot(history, zq):
+    result = zq("annual-report", "2023", "--root", history.root, "--format", "json")
+    assert result.code == 0, result.text
+    www = json.loads(result.out)["reports"][0]
+    shown = {row["id"]: row["shown"] for row in www["rows"]}
+    assert shown["info_total"] == "无法统计" and shown["topics_new"] == "无法统计"
+    assert shown["id_code"] == "4199000001" and shown["messages_received"] == "0"
+    assert "T030" in result.err
+
+
 def test_the_fill_in_file_fills_its_rows_and_the_rest_is_named_as_missing(history, zq):
     (history.root / "content/xzf/annual-report").mkdir()
     (history.root / "content/xzf/annual-report/2025.yaml").write_text(
@@ -319,7 +344,7 @@ def test_the_demo_file_passes_check_and_is_not_a_column(repo, zq):
 @pytest.mark.parametrize("text,code,line,words", [
     ("网站:\n  xzf:\n    信息发布总数: 1200\n", "T021", 3, "由 zhanqun 计算"),
     ("网站:\n  xzf:\n    注册用户: 3\n", "S002", 3, "是不是想写“注册用户数”"),
-    ("网站:\n  xzf:\n    注册用户数: 很多\n", "S003", 3, "“sites.xzf.registered_users”应为数字或空"),
+    ("网站:\n  xzf:\n    注册用户数: 很多\n", "S003", 3, "“网站.xzf.注册用户数”应为数字或空"),
     ("网站:\n  czj:\n    注册用户数: 1\n", "T022", 2, "门户的频道"),
     ("网站:\n  xzf:\n\t注册用户数: 1\n", "Y002", 3, ""),
     ("共同:\n  填报日期: 2026-02-30\n", "S005", 2, "填报日期不存在"),

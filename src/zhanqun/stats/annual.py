@@ -329,7 +329,7 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
         else:
             canonical["sites"] = sites
     locate = lambda p: doc.locate(_back(p, where, original))  # noqa: E731
-    found = cluster.schemas.validate("annual-report", canonical, locate, rel)
+    found = [_as_written(f, where, original) for f in cluster.schemas.validate("annual-report", canonical, locate, rel)]
     findings += found
     if any(f.severity is Severity.ERROR for f in found):
         return {}, findings
@@ -388,6 +388,19 @@ def _back(path: tuple[Any, ...], where: dict[tuple[Any, ...], tuple[Any, ...]], 
         if path[:cut] in where:
             return (*where[path[:cut]], *path[cut:])
     return (original.get(path[0], path[0]), *path[1:]) if path else path
+
+
+def _as_written(finding: Finding, where: dict[tuple[Any, ...], tuple[Any, ...]], original: dict[str, Any]) -> Finding:
+    """A schema finding names the place by the canonical keys (“sites.xzf.registered_users”): name it as the
+    file writes it (“网站.xzf.注册用户数”)."""
+    from zhanqun.schemas import _where
+
+    message = finding.message
+    for canonical in sorted(where, key=len, reverse=True):
+        message = message.replace(_where(canonical), _where(_back(canonical, where, original)))
+    for key, written in original.items():
+        message = message.replace(_where((key,)), _where((written,)))
+    return dataclasses.replace(finding, message=message)
 
 
 def _dates(data: dict[str, Any], locate, rel: str) -> list[Finding]:

@@ -170,35 +170,46 @@ def _identity(cluster, site: ReportSite) -> dict[str, Any]:
 
 def _history_figures(cluster, year: int, sites: list[ReportSite], end: dt.datetime,
                      general: list[Finding]) -> dict[str, Any]:
-    """unit id of a report site -> row id -> value (and ``_notes``); ``_commit``: the year's last commit."""
-    from zhanqun.errors import UsageError
-    from zhanqun.stats import codes, events
+    """unit id of a report site -> row id -> value (and ``_notes``); ``_commit``: the year's last commit.
+
+    The history is read up to now, not to the year's end, so that every event carries the unit and path the
+    config has now (a town folder renamed in January keeps its year); events after the year are left out."""
+    from zhanqun.stats import events
 
     start = dt.datetime(year, 1, 1)
     result: dict[str, Any] = {}
-    try:
-        hist = events.read(cluster.root, start, end)
-    except UsageError as exc:
-        if exc.code != codes.BEFORE_HISTORY:
-            raise
-        general.append(Finding(annual.fill_rel(cluster.config.portal, year), 0, 0, NO_HISTORY, exc.message,
-                               "信息发布、专栏专题、解读材料在报表中注明“无法统计”；按原网站平台的统计另行说明。"))
-        hist = None
+    hist = events.read(cluster.root, start, max(end, cluster.now))
     replies = _replies(cluster, year, sites)
-    if hist is None:
+    if hist.first_commit is None or hist.first_commit > end:
+        first = f"{hist.first_commit:%Y-%m-%d}" if hist.first_commit else "（还没有提交）"
+        general.append(Finding(annual.fill_rel(cluster.config.portal, year), 0, 0, NO_HISTORY,
+                               f"仓库的历史从 {first} 开始，{year} 年没有可统计的历史。",
+                               "信息发布、专栏专题、解读材料在报表中注明“无法统计”；按原网站平台的统计另行说明。"))
         for site in sites:
             result[site.unit_id] = {**_identity(cluster, site), **replies[site.unit_id],
                                     "_notes": [f"{year} 年在仓库的历史开始之前：信息发布、专栏专题、解读材料无法统计。"]}
         return result
-    result["_commit"] = hist.tip
-    topics = _topics(cluster, hist, start)
+    tip = _tip(cluster.root, end)
+    result["_commit"] = tip
+    in_year = [e for e in hist.events if e.at <= end]
+    topics = _topics(cluster, tip, start)
     skip = _imported(cluster, hist)
     for site in sites:
-        figures = {**_identity(cluster, site), **_publications(cluster, hist, site, skip),
-                   **_topic_counts(cluster, hist, site, topics), **replies[site.unit_id]}
-        figures["_notes"] = _notes(figures.pop("_imported"), hist, year) + _gap_note(figures)
+        figures = {**_identity(cluster, site), **_publications(cluster, in_year, site, skip),
+                   **_topic_counts(cluster, hist, end, site, topics), **replies[site.unit_id]}
+        figures["_notes"] = _notes(figures.pop("_imported"), year) + _gap_note(figures)
         result[site.unit_id] = figures
     return result
+
+
+def _tip(root: Path, end: dt.datetime) -> str:
+    """The last first-parent commit of main at or before ``end``."""
+    from zhanqun.audit import history
+    from zhanqun.inspect import timeline
+
+    stamp = end.strftime("%Y-%m-%d %H:%M:%S +0800")
+    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", timeline.main_branch(root))
+    return found.decode().strip()
 
 
 def _imported(cluster, hist) -> set[str]:
@@ -213,13 +224,13 @@ def _imported(cluster, hist) -> set[str]:
     return first
 
 
-def _publications(cluster, hist, site: ReportSite, imported: set[str]) -> dict[str, Any]:
+def _publications(cluster, in_year: list, site: ReportSite, imported: set[str]) -> dict[str, Any]:
     info = annual.layout()["information"]
     units = set(site.unit_ids)
     counts = {"info_total": 0, "info_overview": 0, "info_news": 0, "info_disclosure": 0, "interpretation_materials": 0}
     left_out = 0
-    for event in hist.of("published"):
-        if event.unit not in units:
+    for event in in_year:
+        if event.kind != "published" or event.unit not in units:
             continue
         column = cluster.units[event.unit].columns.get(event.column) if event.unit in cluster.units else None
         if column is None or column.type in info["not_counted_types"]:
@@ -237,13 +248,13 @@ def _publications(cluster, hist, site: ReportSite, imported: set[str]) -> dict[s
     return counts
 
 
-def _topics(cluster, hist, start: dt.datetime) -> tuple[set[str], set[str]]:
+def _topics(cluster, tip: str, start: dt.datetime) -> tuple[set[str], set[str]]:
     """The topic ids of cluster.yaml at the year's end and when it began (one ``cat-file --batch``)."""
     from zhanqun.audit import history
 
     stamp = (start - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
-    before = history.git(cluster.root, "rev-list", "--first-parent", "-1", f"--before={stamp}", hist.tip).decode().split()
-    specs = [f"{hist.tip}:content/cluster.yaml"] + ([f"{before[0]}:content/cluster.yaml"] if before else [])
+    before = history.git(cluster.root, "rev-list", "--first-parent", "-1", f"--before={stamp}", tip).decode().split()
+    specs = [f"{tip}:content/cluster.yaml"] + ([f"{before[0]}:content/cluster.yaml"] if before else [])
     blobs = history.cat_files(cluster.root, specs)
     at_end = _topic_ids(blobs[0])
     at_start = _topic_ids(blobs[1]) if before else set()
@@ -263,11 +274,14 @@ def _topic_ids(blob: bytes | None) -> set[str]:
         return set()  # a broken version on main: its topics cannot be told
 
 
-def _topic_counts(cluster, hist, site: ReportSite, topics: tuple[set[str], set[str]]) -> dict[str, int]:
+def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite, topics: tuple[set[str], set[str]]) -> dict[str, int]:
+    """专题专栏 columns declared now that existed at the year's end (a column created later is not counted), and
+    the topics of cluster.yaml (portal only)."""
     kind = annual.layout()["topic_column_type"]
     units = set(site.unit_ids)
     columns = [(u, c) for u, c in hist.columns if u in units and u in cluster.units
-               and (col := cluster.units[u].columns.get(c)) is not None and col.column_type == kind]
+               and (col := cluster.units[u].columns.get(c)) is not None and col.column_type == kind
+               and hist.column_since.get((u, c), end) <= end]
     maintained, new = len(columns), sum(1 for key in columns if key in hist.column_since)
     if site.is_portal:  # cluster.yaml's topics live on the portal (/zhuanti/<id>/)
         at_end, at_start = topics
@@ -322,7 +336,7 @@ def _gap_note(figures: dict[str, Any]) -> list[str]:
     return [f"{shown} 年的节假日安排未知：平均办理时间只计算了能按工作日计算的 {figures['_averaged']} 条答复（J018）。"]
 
 
-def _notes(imported: int, hist, year: int) -> list[str]:
+def _notes(imported: int, year: int) -> list[str]:
     notes = [f"信息发布、解读材料{annual.BY_MERGE}：统计 {year} 年 1 月 1 日至 12 月 31 日（北京时间）首次发布的信息，"
              "修改和撤稿不另计。"]
     if imported:
