@@ -192,7 +192,8 @@ def history(tmp_path) -> Repo:
     # 00:10 China time on 1 January is still 31 December in UTC: counted in 2025, whatever the typed date
     repo.commit("2025-01-01T00:10:00+08:00", {z + "b.md": news("元旦值班安排", "2024-12-20", source=XZF)})
     repo.commit("2025-02-10", {"content/xzf/tzgg/n1.md": NOTICE.format(title="关于春季植树的公告", date="2025-02-10")})
-    repo.commit("2025-03-01", {z + "b.md": news("元旦值班安排（更新）", "2024-12-20", source=XZF)})  # a revision, not a publication
+    # a revision, not a publication
+    repo.commit("2025-03-01", {z + "b.md": news("元旦值班安排（更新）", "2024-12-20", source=XZF)})
     repo.commit("2025-03-10", {"content/xzf/jgzn/o.md": news("县政府机构职能", "2025-03-10", source=XZF)})
     config = (repo.root / "content/cluster.yaml").read_text(encoding="utf-8")
     repo.commit("2025-03-15", {"content/cluster.yaml": config.replace(
@@ -204,11 +205,14 @@ def history(tmp_path) -> Repo:
     repo.commit("2025-02-01", {"content/qingshan/gzdt/q1.md": news("青山镇春节慰问", "2025-02-01")})
     repo.commit("2025-05-05", {"content/qingshan/unit.yaml": town + column("zt", "专题", column_type="专题专栏"),
                                "content/qingshan/zt/q2.md": news("青山镇专题", "2025-05-05")})
-    repo.commit("2025-06-01", {z + "e.md": news("春耕生产", "2025-04-01", source=XZF, extra="withdrawn: {date: 2025-06-01, reason: 数据有误}\n")})
+    withdrawn = "withdrawn: {date: 2025-06-01, reason: 数据有误}\n"
+    repo.commit("2025-06-01", {z + "e.md": news("春耕生产", "2025-04-01", source=XZF, extra=withdrawn)})
     repo.commit("2025-07-01", {z + "f.md": None})  # deleted: it was still published in 2025
     repo.move("2025-08-01", z + "b.md", z + "b2.md")  # a rename is not a new publication
-    repo.commit("2025-09-01", {"content/tyj/unit.yaml": TYJ, "content/tyj/gzdt/t1.md": news("全民健身日", "2025-09-01", source="示例县体育局")})
-    repo.commit("2025-12-20", {z + "g.md": news("新年献词", "2026-01-10", source=XZF, extra="publish_at: 2026-01-10 08:00\n")})
+    repo.commit("2025-09-01", {"content/tyj/unit.yaml": TYJ,
+                               "content/tyj/gzdt/t1.md": news("全民健身日", "2025-09-01", source="示例县体育局")})
+    embargo = "publish_at: 2026-01-10 08:00\n"
+    repo.commit("2025-12-20", {z + "g.md": news("新年献词", "2026-01-10", source=XZF, extra=embargo)})
     repo.commit("2025-12-31T23:50:00+08:00", {z + "c.md": news("年终总结", "2025-12-31", source=XZF)})
     # 00:05 on 1 January 2026 China time is 31 December 2025 in UTC: not counted
     repo.commit("2026-01-01T00:05:00+08:00", {z + "d.md": news("新年第一天", "2026-01-01", source=XZF)})
@@ -239,7 +243,8 @@ def test_every_computed_figure_of_a_scripted_year(history, zq):
     # tyj's t1 (a site without an id_code of its own counts on the portal)
     assert (www["info_total"], www["info_overview"], www["info_news"], www["info_disclosure"]) == (8, 1, 6, 1)
     assert (www["interpretation_materials"], www["topics_maintained"], www["topics_new"]) == (1, 4, 1)
-    assert (www["messages_received"], www["messages_answered"], www["messages_days"], www["messages_published"]) == (3, 2, 3.0, 1)
+    messages = (www["messages_received"], www["messages_answered"], www["messages_days"], www["messages_published"])
+    assert messages == (3, 2, 3.0, 1)
     assert (town["info_total"], town["info_news"], town["topics_maintained"], town["topics_new"]) == (2, 1, 1, 1)
     assert (town["messages_received"], town["messages_days"]) == (0, None)
     assert www["_report"]["commit"] == history.repo.git.rev_list("-1", "--before=2025-12-31T23:59:59+08:00", "main")
@@ -305,7 +310,8 @@ def test_access_logs_give_the_visit_rows(history, zq, tmp_path):
                    encoding="utf-8")
     reports, _ = _json(zq, history.root, "--access-log", log)
     assert (reports["www.shilixian.gov.cn"]["page_views"], reports["www.shilixian.gov.cn"]["unique_visitors"]) == (3, 2)
-    assert (reports["qingshan.shilixian.gov.cn"]["page_views"], reports["qingshan.shilixian.gov.cn"]["unique_visitors"]) == (1, 1)
+    town = reports["qingshan.shilixian.gov.cn"]
+    assert (town["page_views"], town["unique_visitors"]) == (1, 1)
 
 
 def test_a_year_not_begun_is_refused_and_a_year_not_over_says_so(history, zq):

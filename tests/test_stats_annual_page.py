@@ -108,7 +108,8 @@ def test_the_published_item_page_passes_axe_on_a_phone(browser, history, zq, tmp
             "'best-practice']}).then(r => done(r.violations.map(v => v.id)));")
         assert found == []
         wide = browser.execute_script(
-            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+            "return [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
             ".map(e => e.tagName + ' ' + e.textContent.slice(0, 12))")
         assert wide == [], wide[:6]
     finally:

@@ -147,7 +147,8 @@ def layout() -> dict[str, Any]:
 @functools.cache
 def rows() -> tuple[Row, ...]:
     return tuple(Row(r["id"], r["label"], tuple(r.get("group", ())), r["kind"], r["source"], bool(r.get("override")),
-                     r.get("part", "table"), r.get("alias", ""), tuple(r.get("options", ())), r.get("needs", "")) for r in layout()["rows"])
+                     r.get("part", "table"), r.get("alias", ""), tuple(r.get("options", ())), r.get("needs", ""))
+                 for r in layout()["rows"])
 
 
 @functools.cache
@@ -382,7 +383,8 @@ def _did_you_mean(key: str) -> str:
     return f"是不是想写“{close[0]}”？" if close else "可填的栏目见 docs/handbook.md §9.3；不需要请删除这一行。"
 
 
-def _back(path: tuple[Any, ...], where: dict[tuple[Any, ...], tuple[Any, ...]], original: dict[str, Any]) -> tuple[Any, ...]:
+def _back(path: tuple[Any, ...], where: dict[tuple[Any, ...], tuple[Any, ...]],
+          original: dict[str, Any]) -> tuple[Any, ...]:
     """A path in the canonical data -> the same place in the file as written (its Chinese keys)."""
     for cut in range(len(path), 0, -1):
         if path[:cut] in where:

@@ -274,7 +274,8 @@ def _topic_ids(blob: bytes | None) -> set[str]:
         return set()  # a broken version on main: its topics cannot be told
 
 
-def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite, topics: tuple[set[str], set[str]]) -> dict[str, int]:
+def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite,
+                  topics: tuple[set[str], set[str]]) -> dict[str, int]:
     """专题专栏 columns declared now that existed at the year's end (a column created later is not counted), and
     the topics of cluster.yaml (portal only)."""
     kind = annual.layout()["topic_column_type"]
@@ -303,7 +304,8 @@ def _replies(cluster, year: int, sites: list[ReportSite]) -> dict[str, dict[str,
     result = {}
     for site in sites:
         site_obj = Site(site.host, site.unit_id, list(site.unit_ids), site.is_portal)
-        items = [i for i in replies.site_items(cluster, site_obj) if (replies.received_on(i) or dt.date.min).year == year]
+        items = [i for i in replies.site_items(cluster, site_obj)
+                 if (replies.received_on(i) or dt.date.min).year == year]
         if items and calendar is None:
             calendar = Calendar.load(cluster.root)
         outcomes = [o for o in (replies.judge(i, calendar, last_day, cluster.config.inspect) for i in items) if o]

@@ -128,7 +128,8 @@ def html(reports: list[Report]) -> str:
         sections.append(
             f'<section aria-labelledby="r{number}"><h2 id="r{number}">{_esc(report.title)}</h2>'
             f'<p class="meta">{_esc(report.site.host)}</p>'
-            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_esc(report.title)}（表格，可左右滚动）">{table(report)}</div>'
+            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_esc(report.title)}（表格，可左右滚动）">'
+            f"{table(report)}</div>"
             f"{signature(report)}{notes(report)}</section>")
     return "\n".join([
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -193,8 +194,12 @@ def _item(cluster, report: Report, column, csv_name: str, today) -> str:
     idn = cluster.identity_of(cluster.config.portal)
     who = idn.get("organizer") or idn.get("sponsor") or cluster.config.name
     front = [f"title: {_yaml(report.title)}", f"date: {today.isoformat()}"]
-    front += [f"publisher: {_yaml(who)}"] if column.type == "notice" else [f"author: {_yaml(who)}", f"source: {_yaml(who)}"]
-    front += ["importance: general", "attachments:", f"  - file: {csv_name}", f"    title: {_yaml(report.title + '（CSV）')}"]
+    if column.type == "notice":
+        front.append(f"publisher: {_yaml(who)}")
+    else:
+        front += [f"author: {_yaml(who)}", f"source: {_yaml(who)}"]
+    front += ["importance: general", "attachments:", f"  - file: {csv_name}",
+              f"    title: {_yaml(report.title + '（CSV）')}"]
     body = [f"{report.site.name}（{report.site.host}）{report.year} 年政府网站工作年度报表如下（依据国办函〔2018〕12号）。",
             "", table(report, classes=False), "", signature(report, classes=False), "",
             *(f"- {n}" for n in report.notes), f"- 统计依据的提交：{report.commit or '（无）'}。"]
