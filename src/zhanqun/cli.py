@@ -500,3 +500,24 @@ def main(argv: list[str] | None = None) -> int:
         output.crash(log)
         return 3
     return 0
+
+
+@cli.command("annual-report")
+@click.argument("year", type=click.IntRange(2000, 2999))
+@click.argument("hosts", nargs=-1)
+@root_option
+@click.option("--access-log", "access_logs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="nginx 访问日志（zhanqun nginx 生成的格式，可为 .gz），可写多次；统计独立用户访问总量和网站总访问量。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text", help="输出格式。")
+@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="写入文件（默认打印）。")
+@click.option("--publish", is_flag=True, help="把报表写成门户栏目（cluster.yaml stats.annual_report_column）中的信息和 CSV。")
+@click.option("--force", is_flag=True, help="与 --publish 一起用：覆盖已发布的报表。")
+def annual_report(year: int, hosts: tuple[str, ...], root: Path, access_logs: tuple[Path, ...], fmt: str,
+                  out: Path | None, publish: bool, force: bool) -> None:
+    """生成 YEAR 年的政府网站工作年度报表（国办函〔2018〕12号，R8.4）：门户和每个有自己网站标识码的子站各一份。"""
+    from zhanqun.stats import annual_run
+
+    result = annual_run.run(root, year, list(dict.fromkeys(hosts)), list(access_logs), publish=publish, force=force)
+    output.document(annual_run.render(result.reports, fmt), out)
+    for line in result.messages():
+        output.info(line)

@@ -132,6 +132,7 @@ def _safe_name(name: str) -> str:
     safe = re.sub(r"-+(?=\.[^.]*$)", "", re.sub(r"-{2,}", "-", _UNSAFE_NAME.sub("-", name)))
     return safe.strip("-") or "file"
 _ASSET_DIRS = {"attachments", "images", "files", "img"}
+ANNUAL_REPORT_FOLDER = "annual-report"  # a reserved folder, not a column (zhanqun.stats.annual.FOLDER)
 
 
 @dataclasses.dataclass
@@ -395,6 +396,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     findings += _check_cluster_units(cluster)
     if config.portal not in units:
         return None, findings
+    from zhanqun.stats import annual
+
+    findings += annual.check_tree(cluster)  # content/<portal>/annual-report/<YEAR>.yaml (R8.4)
     cluster.item_files = item_files
     cluster.attachment_files = sorted(attachment_files, key=lambda f: f[1])
     return cluster, findings
@@ -511,6 +515,8 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
         if not entry.is_dir():
             continue
         column = unit.columns.get(entry.name)
+        if column is None and entry.name == ANNUAL_REPORT_FOLDER:
+            continue  # the annual report's fill-in files (R8.4): stats.annual.check_tree judges them
         if column is None and entry.name not in _ASSET_DIRS:
             declared = "、".join(unit.columns) or "（无）"
             findings.append(Finding(f"{rel}/", 0, 0, UNDECLARED_COLUMN, f"栏目目录 {entry.name}/ 没有在 {unit_rel}/unit.yaml 中声明。",

@@ -122,6 +122,18 @@ class InspectConfig:
         return cls(reply_deadlines=tuple(deadlines.items()), live_from=live_from, **data)
 
 
+@dataclasses.dataclass(frozen=True)
+class StatsConfig:
+    """cluster.yaml ``stats:`` (R8.3, R8.4): where the portal publishes what the statistics produce."""
+
+    annual_report_column: str | None = None  # the portal column of the 政府网站工作年度报表 (annual-report --publish)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> StatsConfig:
+        data = data or {}
+        return cls(annual_report_column=data.get("annual_report_column"))
+
+
 @dataclasses.dataclass
 class ClusterConfig:
     name: str
@@ -134,6 +146,7 @@ class ClusterConfig:
     topics: list[Topic]
     link_allowlist: list[str] = dataclasses.field(default_factory=list)
     inspect: InspectConfig = dataclasses.field(default_factory=InspectConfig)
+    stats: StatsConfig = dataclasses.field(default_factory=StatsConfig)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ClusterConfig:
@@ -144,4 +157,5 @@ class ClusterConfig:
             topics=[Topic(t["id"], t["name"], t["tag"], t.get("description", "")) for t in data.get("topics", [])],
             link_allowlist=list(data.get("link_allowlist", [])),
             inspect=InspectConfig.from_data(data.get("inspect")),
+            stats=StatsConfig.from_data(data.get("stats")),
         )

@@ -354,7 +354,10 @@ def annual_report(ctx: Context, data: dict) -> list[Problem]:
     year = at.year - 1
     names = [str(n) for n in data.get("annual_report_names", [])]
     pattern = re.compile(rf"(?<!\d){year}(?!\d)")
-    reports = [i for i in _shown(ctx) if _is_report(i.title, pattern, names)]
+    from zhanqun.stats import annual
+
+    published = annual.title(ctx.cluster.config.name, year)  # what zhanqun annual-report --publish writes (R8.4)
+    reports = [i for i in _shown(ctx) if i.title == published or _is_report(i.title, pattern, names)]
     listed = homepage_items(ctx)
     if any(r in listed for r in reports) or _linked(ctx, listed, reports):
         return []

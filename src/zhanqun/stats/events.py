@@ -1,0 +1,450 @@
+"""The event history of the cluster (R8.3): every publication, revision, withdrawal and attachment, with the
+moment it reached the public, read from main's first-parent git history.
+
+Moments, not typed dates (ISSUE12 "Shared facts"): a publication is the first-parent commit that first added
+the item (committer time, China time), or its embargo's end (``publish_at``) when later; re-adding a deleted
+path restores the page, it is not a new publication. A revision is a later commit changing the item (a rename
+alone is not one, a rename with an edit is). A withdrawal is the first commit whose version of the item has
+``withdrawn:`` (撤稿), or the deletion of a published item. Renames are followed, unit folders' too
+(``git mv content/old content/new`` moves ``unit.yaml`` with the items), so every event is under the path and
+unit id it has at the end of the range.
+
+Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the whole history up to
+the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name), one
+``git grep`` of the tip for the items that are withdrawn or embargoed, one ``git ls-tree`` and one
+``git cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the versions
+of the few withdrawn items (and of the unit configs that add a column during the range).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from zhanqun import content, source
+from zhanqun.audit import history
+from zhanqun.errors import ZhanqunError
+from zhanqun.inspect import timeline
+from zhanqun.stats import codes
+
+KINDS = ("published", "revised", "withdrawn", "attachment")
+ITEM_SUFFIX = ".md"
+UNIT_FILE = "unit.yaml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    kind: str  # "published" | "revised" | "withdrawn" | "attachment"
+    at: dt.datetime  # China time, naive: the moment (see the module docstring)
+    path: str  # repository path at the end of the range (renames followed)
+    unit: str  # unit id at the end of the range
+    column: str  # column id
+    author: str  # login (the sign-off record's author) or git author name
+    commit: str
+    deleted: bool = False  # withdrawn by deleting the file
+
+
+@dataclasses.dataclass
+class History:
+    start: dt.datetime  # the range, China time (both ends included)
+    end: dt.datetime
+    tip: str  # the last first-parent commit of main at or before end
+    events: list[Event]
+    # (unit, column) -> newest publication moment before start (of items still on the site at start)
+    last_before: dict[tuple[str, str], dt.datetime]
+    # (unit, column) -> when the column first existed (added to unit.yaml, or its first file), if in the range
+    column_since: dict[tuple[str, str], dt.datetime]
+    records: dict[str, list[dict]]  # sign-off records of the range's commits (sha -> records)
+    # (unit, column) pairs declared in the unit configs at the tip: the columns the range ends with
+    columns: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    first_commit: dt.datetime | None = None  # when the history begins (the repository's first commit)
+
+    def of(self, kind: str) -> list[Event]:
+        return [e for e in self.events if e.kind == kind]
+
+
+def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
+    """The events of main between ``start`` and ``end`` (China time, naive, both included)."""
+    root = Path(root)
+    history.ensure_repo(root)
+    if history.is_shallow(root):
+        raise codes.fail(codes.SHALLOW, "这是浅克隆（shallow clone），历史不完整，无法统计。",
+                         "运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
+    tip = _tip(root, timeline.main_branch(root), end)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the small reads run beside the log on other cores
+        marks = pool.submit(_marks, root, tip)
+        declared = pool.submit(_declared_columns, root, tip)
+        walk = _Walk(start, end)
+        for commit in _log(root, tip):
+            walk.commit(*commit)
+        withdrawn, embargo = marks.result()
+        columns = declared.result()
+    return walk.finish(root, tip, columns, withdrawn, embargo)
+
+
+# -- git -------------------------------------------------------------------------------------------------
+_ENV = {"GIT_PAGER": "cat", "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}  # as zhanqun.audit.history.git
+# timeline's lean log, with the parents and the author's name (a NUL-free field last: the file list follows)
+_LOG = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z",
+        "--format=%x01%H%x00%ct%x00%P%x00%an"]
+_CHUNK = 1 << 20
+
+
+def _tip(root: Path, branch: str, end: dt.datetime) -> str:
+    """The last first-parent commit of ``branch`` at or before ``end`` (T003 when there is none)."""
+    stamp = end.strftime("%Y-%m-%d %H:%M:%S +0800")
+    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", branch).decode().split()
+    if found:
+        return found[0]
+    first = history.roots(root, branch)[-1]
+    shown = timeline.china(int(history.git(root, "show", "-s", "--format=%ct", first).decode().strip()))
+    raise codes.fail(codes.BEFORE_HISTORY,
+                     f"统计区间在 {end:%Y-%m-%d} 结束，早于仓库的第一个提交（{shown:%Y-%m-%d %H:%M}），那时还没有网站内容。",
+                     f"把统计区间改到 {shown:%Y-%m-%d} 以后。")
+
+
+def _log(root: Path, tip: str) -> list[tuple[str, int, str, str, list[tuple[str, str, str | None]]]]:
+    """The first-parent history up to ``tip``, oldest first: (sha, committer time, parents, author name,
+    [(status with score, path, old path)]) for the changes under content/. Parsed while git still writes."""
+    args = ["git", "-C", str(root), *_LOG, tip, "--", "content"]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **_ENV})
+    commits = []
+    rest = b""
+    assert process.stdout is not None
+    try:
+        while chunk := process.stdout.read(_CHUNK):
+            data = rest + chunk
+            cut = data.rfind(b"\x01")
+            if cut <= 0:
+                rest = data
+                continue
+            commits.extend(_parse(data[:cut]))
+            rest = data[cut:]
+        commits.extend(_parse(rest))
+    finally:
+        err = process.stderr.read() if process.stderr else b""
+        process.wait()
+    if process.returncode != 0:
+        message = err.decode("utf-8", "replace").strip().splitlines()
+        raise ZhanqunError(f"git log 失败：{message[-1] if message else process.returncode}",
+                           hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。")
+    commits.reverse()
+    return commits
+
+
+def _parse(raw: bytes) -> list[tuple[str, int, str, str, list[tuple[str, str, str | None]]]]:
+    commits = []
+    for chunk in raw.decode("utf-8", "replace").split("\x01"):
+        if not chunk:
+            continue
+        tokens = chunk.split("\0")
+        if len(tokens) < 4 or len(tokens[0]) != 40 or not tokens[1].isdigit():
+            raise ZhanqunError("无法解析 git log 的输出。", hint="请把 git 升级到 2.31 或更新版本后重试。")
+        files: list[tuple[str, str, str | None]] = []
+        i, end = 4, len(tokens)
+        while i < end:
+            status = tokens[i].lstrip("\n")
+            if not status:
+                i += 1
+            elif status[0] in "RC":
+                if i + 2 < end:
+                    files.append((status, tokens[i + 2], tokens[i + 1]))
+                i += 3
+            else:
+                if i + 1 < end:
+                    files.append((status, tokens[i + 1], None))
+                i += 2
+        commits.append((tokens[0], int(tokens[1]), tokens[2], tokens[3], files))
+    return commits
+
+
+def _git_ok(root: Path, *args: str) -> bytes:
+    """``git`` for a command whose exit code 1 means "nothing found" (``git grep``)."""
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env={**os.environ, **_ENV},
+                          check=False)
+    if done.returncode not in (0, 1):
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ZhanqunError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}",
+                           hint="确认 git 可用、仓库完整。")
+    return done.stdout
+
+
+_MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
+_VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
+
+
+def _marks(root: Path, tip: str) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(paths withdrawn at the tip, path -> embargo end) from one ``git grep`` of the tip's items: the rest of
+    the items are never read."""
+    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
+    withdrawn: set[str] = set()
+    embargo: dict[str, dt.datetime] = {}
+    prefix = f"{tip}:"
+    for line in raw.decode("utf-8", "replace").splitlines():
+        path, _, text = line.partition("\0")
+        path = path.removeprefix(prefix)
+        key, _, value = text.partition(":")
+        key = key.strip()
+        if key in ("withdrawn", "撤稿"):
+            if _truthy(value):
+                withdrawn.add(path)
+        else:
+            when = _moment(value)
+            if when is not None:
+                embargo[path] = when
+    return withdrawn, embargo
+
+
+def _truthy(value: str) -> bool:
+    """Whether a top-level ``withdrawn:`` value withdraws (an empty value opens the nested mapping)."""
+    match = _VALUE.match(value)
+    shown = match.group(1).strip().lower() if match else value.strip()
+    return shown not in ("否", "false", "no", "null", "~", "{}")
+
+
+def _moment(value: str) -> dt.datetime | None:
+    match = _VALUE.match(value)
+    if not match:
+        return None
+    parsed = content.parse_date(match.group(1).strip())[0]
+    return content.to_datetime(parsed) if parsed else None
+
+
+def _withdrawn_version(data: bytes | None) -> bool:
+    """Whether a version of an item has a top-level ``withdrawn:`` (撤稿) in its front matter."""
+    if not data:
+        return False
+    text = data.decode("utf-8", "replace")
+    if not text.startswith("---"):
+        return False
+    end = text.find("\n---", 3)
+    head = text[: end if end > 0 else len(text)]
+    return any(_truthy(m.group(2)) for m in _WITHDRAWN.finditer(head))
+
+
+_WITHDRAWN = re.compile(r"^(withdrawn|撤稿)[ \t]*:(.*)$", re.MULTILINE)
+
+
+def _declared_columns(root: Path, tip: str) -> set[tuple[str, str]]:
+    """(unit, column) of every column the unit configs declare at ``tip``."""
+    listed = history.git(root, "ls-tree", "--name-only", tip, "content/").decode("utf-8", "replace").splitlines()
+    units = [p.split("/", 1)[1] for p in listed if p.count("/") == 1]
+    blobs = history.cat_files(root, [f"{tip}:content/{u}/{UNIT_FILE}" for u in units])
+    return {(u, c) for u, blob in zip(units, blobs) for c in _column_ids(blob)}
+
+
+def _column_ids(blob: bytes | None) -> list[str]:
+    if not blob:
+        return []
+    doc, _ = source.load_yaml(blob.decode("utf-8", "replace"), UNIT_FILE)
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("columns"), list):
+        return []
+    return [str(c["id"]) for c in doc.data["columns"] if isinstance(c, dict) and c.get("id")]
+
+
+# -- the walk --------------------------------------------------------------------------------------------
+class _File:
+    """One item or attachment, followed across renames."""
+
+    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted")
+
+    def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
+        self.path = path
+        self.epoch = 0  # how many unit renames were known when it was deleted (to map its unit to the end's)
+        self.attachment = attachment
+        self.added = added  # (sha, moment, author)
+        self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
+        self.revisions: list[tuple[str, dt.datetime, str]] = []
+        self.deleted: tuple[str, dt.datetime, str] | None = None
+
+
+def _place(path: str) -> tuple[str, str] | None:
+    """(unit, column) of a file inside a column folder (content/<unit>/<column>/…)."""
+    parts = path.split("/", 3)
+    if len(parts) < 4 or parts[0] != "content" or parts[3].startswith(".") or "/." in parts[3]:
+        return None
+    return parts[1], parts[2]
+
+
+def _unit_file(path: str | None) -> str | None:
+    if path is None:
+        return None
+    parts = path.split("/")
+    return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
+
+
+class _Walk:
+    def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
+        self.start, self.end = start, end
+        self.live: dict[str, _File] = {}
+        self.gone: dict[str, _File] = {}
+        self.files: list[_File] = []
+        self.unit_renames: list[tuple[str, str]] = []
+        # (unit then, epoch, sha, path, moment) of each change of a unit.yaml (to find when a column was added)
+        self.unit_versions: list[tuple[str, int, str, str, dt.datetime]] = []
+        self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
+        self.authors: dict[str, str] = {}  # sha -> git author name, for the range's commits
+        self.first: dt.datetime | None = None
+
+    def commit(self, sha: str, time: int, parents: str, author: str,
+               files: list[tuple[str, str, str | None]]) -> None:
+        at = timeline.china(time)
+        if self.first is None:
+            self.first = at
+        if self.start <= at <= self.end:
+            self.authors[sha] = author
+        deleted = []
+        for status, path, old in files:
+            kind = status[0]
+            unit = _unit_file(path)
+            if unit is not None:
+                if kind == "R" and _unit_file(old) is not None:
+                    self.unit_renames.append((_unit_file(old) or "", unit))
+                if kind != "D":
+                    self.unit_versions.append((unit, len(self.unit_renames), sha, path, at))
+                continue
+            place = _place(path)
+            if kind == "D":
+                found = self.live.pop(path, None)
+                if found is not None:
+                    found.deleted = (sha, at, author)
+                    self.gone[path] = found
+                    deleted.append(found)
+                continue
+            if place is None:
+                if kind == "R":  # moved out of the columns: no longer followed
+                    self.live.pop(old or "", None)
+                continue
+            if place not in self.first_in_column:
+                self.first_in_column[place] = (at, len(self.unit_renames))
+            if kind == "R" and old in self.live:
+                moved = self.live.pop(old)
+                moved.path = path
+                if status[1:] != "100":  # git paired it with an edit: the move carries a revision
+                    moved.revisions.append((sha, at, author))
+                    moved.versions.append((sha, path, at))
+                self.live[path] = moved
+            elif kind in "ACR" and path not in self.live:
+                back = self.gone.pop(path, None)
+                if back is not None:  # the deleted page restored: not a new publication
+                    back.deleted = None
+                    back.versions.append((sha, path, at))
+                    self.live[path] = back
+                else:
+                    new = _File(path, not path.endswith(ITEM_SUFFIX), (sha, at, author))
+                    self.live[path] = new
+                    self.files.append(new)
+            elif (changed := self.live.get(path)) is not None:  # M, T (and an A over a path followed already)
+                changed.revisions.append((sha, at, author))
+                changed.versions.append((sha, path, at))
+        for found in deleted:
+            found.epoch = len(self.unit_renames)
+
+    # -- the end of the range ----------------------------------------------------------------------------
+    def unit_now(self, unit: str, epoch: int) -> str:
+        """The unit id at the end of the range of a unit named ``unit`` after ``epoch`` renames."""
+        for old, new in self.unit_renames[epoch:]:
+            if unit == old:
+                unit = new
+        return unit
+
+    def where(self, f: _File) -> tuple[str, str]:
+        unit, column = _place(f.path) or ("", "")
+        return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
+
+    def finish(self, root: Path, tip: str, columns: set[tuple[str, str]], withdrawn_paths: set[str],
+               embargo: dict[str, dt.datetime]) -> History:
+        start, end = self.start, self.end
+        records = {sha: recs for sha, recs in history.note_records(root).items() if sha in self.authors}
+        items = [f for f in self.files if not f.attachment and (f.deleted or self.where(f) in columns)]
+        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.path in withdrawn_paths)
+                                           or (f.deleted is not None and f.deleted[1] >= start)])
+        events: list[Event] = []
+        last_before: dict[tuple[str, str], dt.datetime] = {}
+
+        def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
+            if start <= when <= end:
+                unit, column = self.where(f)
+                events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
+
+        for f in items:
+            sha, added, author = f.added
+            moment = max(added, embargo[f.path]) if f.deleted is None and f.path in embargo else added
+            out = flagged.get(id(f))
+            gone_at = f.deleted[1] if f.deleted else None
+            public = gone_at is None or moment <= gone_at
+            if not public:
+                continue  # deleted before its embargo ended: the public never saw it
+            add("published", f, moment, sha, author)
+            out_sha = out[0] if out else None
+            for rev_sha, rev_at, rev_author in f.revisions:
+                if rev_sha != out_sha:
+                    add("revised", f, rev_at, rev_sha, rev_author)
+            if out is not None:
+                add("withdrawn", f, out[1], out[0], out[2])
+            elif f.deleted is not None:
+                add("withdrawn", f, f.deleted[1], f.deleted[0], f.deleted[2], deleted=True)
+            off = out[1] if out else gone_at
+            if moment < start and (off is None or off >= start):
+                key = self.where(f)
+                if key not in last_before or last_before[key] < moment:
+                    last_before[key] = moment
+        for f in self.files:
+            if f.attachment and (f.deleted or self.where(f) in columns):
+                add("attachment", f, f.added[1], f.added[0], f.added[2])
+        events.sort(key=lambda e: (e.at, e.unit, e.column, e.path, KINDS.index(e.kind)))
+        since = self._column_since(root, columns)
+        return History(start, end, tip, events, last_before, since, records, columns, self.first)
+
+    def _withdrawals(self, root: Path, candidates: list[_File]) -> dict[int, tuple[str, dt.datetime, str]]:
+        """id(file) -> (sha, moment, author) of the first version with ``withdrawn:``, for the few files that
+        are withdrawn at the tip or deleted in the range (one ``cat-file --batch`` of their versions)."""
+        specs = [(f, sha, path, at) for f in candidates for sha, path, at in f.versions]
+        blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in specs])
+        found: dict[int, tuple[str, dt.datetime, str]] = {}
+        authors = {f.added[0]: f.added[2] for f in candidates}
+        for f in candidates:
+            authors.update({sha: a for sha, _, a in f.revisions})
+        for (f, sha, _, at), blob in zip(specs, blobs):
+            if id(f) not in found and _withdrawn_version(blob):
+                found[id(f)] = (sha, at, authors.get(sha, ""))
+        return found
+
+    def _column_since(self, root: Path, columns: set[tuple[str, str]]) -> dict[tuple[str, str], dt.datetime]:
+        """When each column first existed, for those that began in the range: the earlier of the commit that
+        added it to unit.yaml and its first file."""
+        first_file = {}
+        for (unit, column), (at, epoch) in self.first_in_column.items():
+            key = (self.unit_now(unit, epoch), column)
+            if key not in first_file or at < first_file[key]:
+                first_file[key] = at
+        young = {key for key in columns if key not in first_file or first_file[key] >= self.start}
+        if not young:
+            return {}
+        units = {u for u, _ in young}
+        versions = [(self.unit_now(u, epoch), sha, path, at) for u, epoch, sha, path, at in self.unit_versions]
+        versions = [v for v in versions if v[0] in units]
+        blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in versions])
+        declared: dict[tuple[str, str], dt.datetime] = {}
+        for (unit, _, _, at), blob in zip(versions, blobs):
+            for column in _column_ids(blob):
+                declared.setdefault((unit, column), at)
+        since = {}
+        for key in young:
+            moments = [m for m in (declared.get(key), first_file.get(key)) if m is not None]
+            if moments and min(moments) >= self.start:
+                since[key] = min(moments)
+        return since
+
+
+def _author(records: dict[str, list[dict]], sha: str, git_name: str) -> str:
+    """The pull request's author from the sign-off record of ``sha``, else the git author name."""
+    for record in records.get(sha, []):
+        if isinstance(record.get("author"), str) and record["author"]:
+            return record["author"]
+    return git_name
