@@ -193,8 +193,6 @@ def _tasks(path: str) -> list[tuple[str, int, int]]:
                 raise ZhanqunError(f"{path} 是 {name} 压缩的，zhanqun 只读纯文本和 gzip 压缩的访问日志。",
                                    code=OTHER_COMPRESSION, hint=f"先解压（{name} -d）再统计。")
             return [(path, 0, -1)]
-    if os.path.isdir(path):
-        raise ZhanqunError(f"{path} 是文件夹，请给出其中的日志文件。", code=UNREADABLE)
     pieces = max(1, -(-size // RANGE))
     step = -(-size // pieces) if size else 0
     return [(path, i * step, min(size, (i + 1) * step)) for i in range(pieces)]
@@ -203,6 +201,7 @@ def _tasks(path: str) -> list[tuple[str, int, int]]:
 def _size(task: tuple[str, int, int]) -> int:
     path, begin, end = task
     return end - begin if end >= 0 else os.path.getsize(path) * 8  # gzip: about 1/8 of the text
+
 
 def _os_problem(exc: OSError) -> str:
     import errno
