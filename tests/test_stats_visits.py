@@ -131,9 +131,10 @@ http {{
 def _visit_the_sites(server: Nginx) -> None:
     """The traffic whose figures the test knows. www: visitor A (Chrome, .1) reads /, a column page and revisits
     it (304), fetching the CSS and a pdf; visitor B (WeChat, same address: another person behind the same NAT)
-    reads / with a query string; visitor C (Chrome, .2) reads /. Not counted: the CSS, the pdf, a 404, a HEAD,
+    reads / with a query string; visitor C (Chrome, .2) reads /; visitor D (.5) sends a user agent with a tab,
+a quote and Chinese in it. Not counted: the CSS, the pdf, a 404, a HEAD,
     Baiduspider, a request without a user agent, the HTTP -> HTTPS redirect. fgw: A reads /, B reads a column
-    page with the host name in capitals. So www: 5 page views, 3 visitors; fgw: 2 page views, 2 visitors."""
+    page with the host name in capitals. So www: 6 page views, 4 visitors; fgw: 2 page views, 2 visitors."""
     site = server.srv / WWW / "current"
     column = "/" + next(p.parent for p in sorted(site.glob("*/index.html"))).relative_to(site).as_posix() + "/"
     page = server.get(WWW, "/")
@@ -148,6 +149,8 @@ def _visit_the_sites(server: Nginx) -> None:
     assert server.get(pdf_host, "/" + pdf.relative_to(server.srv / pdf_host / "current").as_posix()).status == 200
     assert server.get(WWW, "/?from=weixin", agent=WECHAT).status == 200
     assert server.get(WWW, "/", client="127.0.0.2").status == 200
+    # nginx escapes what could split a line: a tab, a quote, a backslash and UTF-8 in a header stay in one field
+    assert server.get(WWW, "/", agent='Mozilla/5.0 (X11)\t"测试"\\ Firefox/128.0', client="127.0.0.5").status == 200
     assert server.get(WWW, "/no-such-page.html").status == 404
     assert server.get(WWW, "/", method="HEAD").status == 200
     assert server.get(WWW, "/", agent=BAIDU, client="127.0.0.3").status == 200
@@ -159,7 +162,7 @@ def _visit_the_sites(server: Nginx) -> None:
     assert server.get("FGW.ShiLiXian.gov.cn", fgw_column, agent=WECHAT).status == 200
 
 
-EXPECTED = {WWW: visits.Visits(page_views=5, unique_visitors=3, bot_views=2),
+EXPECTED = {WWW: visits.Visits(page_views=6, unique_visitors=4, bot_views=2),
             FGW: visits.Visits(page_views=2, unique_visitors=2, bot_views=0)}
 
 
@@ -186,6 +189,7 @@ def test_nginx_logs_count_into_the_exact_page_views_and_visitors(logged):
     assert tally[WWW] == EXPECTED[WWW] and tally[FGW] == EXPECTED[FGW]
     assert tally.broken == 0 and not [f for f in tally.findings if f.code == "T040"]
     assert tally.days == {logged["before"].date(), (logged["after"] - dt.timedelta(seconds=1)).date()}
+    assert f"（{len(logs)} 个文件，覆盖 {len(tally.days)} 天）" in visits.explain(tally)  # for the report's notes
     only = visits.count(logs, logged["before"], logged["after"], hosts=[FGW.upper(), "jyj.shilixian.gov.cn"])
     assert dict(only) == {FGW: EXPECTED[FGW], "jyj.shilixian.gov.cn": visits.Visits()}
 
@@ -212,7 +216,7 @@ def test_a_gzip_log_is_read_by_its_bytes_not_its_name(logged, tmp_path):
     both = tmp_path / "both.gz"
     both.write_bytes(gzip.compress(log.read_bytes()) + gzip.compress(log.read_bytes()))
     doubled = visits.count([both], logged["before"], logged["after"])
-    assert doubled[WWW] == visits.Visits(page_views=10, unique_visitors=3, bot_views=4)
+    assert doubled[WWW] == visits.Visits(page_views=12, unique_visitors=4, bot_views=4)
 
 
 def _line(at: str, host: str = WWW, path: str = "/", status: int = 200, agent: str = CHROME, address: str = "10.0.0.1",
@@ -232,6 +236,7 @@ def test_broken_lines_are_counted_and_the_first_ones_named_with_file_and_line(tm
     assert [(f.code, f.path, f.line) for f in tally.findings if f.code == "T040"] == [
         ("T040", str(log), 2), ("T040", str(log), 5)]
     assert "combined" not in tally.findings[0].message and "10.0.0.9 - -" in tally.findings[0].message
+    assert "2 行不是这种格式，没有计入" in visits.explain(tally)
 
 
 def test_many_broken_lines_name_the_first_five_and_the_total(tmp_path):

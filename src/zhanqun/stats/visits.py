@@ -48,7 +48,7 @@ from zhanqun.config import CHINA
 from zhanqun.errors import ZhanqunError
 from zhanqun.findings import Finding, Severity, define
 
-__all__ = ["Tally", "Visits", "count", "is_bot"]
+__all__ = ["Tally", "Visits", "count", "explain", "is_bot"]
 
 FORMAT = b"zq1"  # the first field of every line; a new field order gets zq2, read beside zq1
 FIELDS = 11
@@ -162,6 +162,16 @@ def count(paths: Iterable[str | os.PathLike[str]], start: dt.datetime, end: dt.d
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(job.run, tasks, chunksize=1)
     return _merge(files, tasks, parts, lo, hi, wanted)
+
+
+def explain(tally: Tally) -> str:
+    """How the figures were counted, in Chinese, for the report's notes: anyone with the same logs gets them."""
+    days = f"覆盖 {len(tally.days)} 天" if tally.days else "其中没有统计时段内的页面请求"
+    broken = f"；{tally.broken} 行不是这种格式，没有计入" if tally.broken else ""
+    return (f"独立用户访问总量和网站总访问量由 zhanqun 从网站服务器的访问日志统计（{len(tally.files)} 个文件，{days}{broken}）："
+            "网站总访问量是页面（网址以 / 或 .html 结尾）被成功打开（状态码 2xx 或 304）的次数，图片、样式、附件等不计；"
+            "独立用户访问总量是打开过页面的不同访客数，同一地址、同一浏览器全年算一个；搜索引擎爬虫、网站监测和脚本的请求都不计。"
+            "时间按北京时间。")
 
 
 def is_bot(agent: str) -> bool:
