@@ -385,3 +385,18 @@ def test_a_50_mb_log_is_streamed_in_bounded_memory(tmp_path):
         assert found["views"] == sum(h["page_views"] for h in known["hosts"].values())
         grown_mb = (found["kb"] - floor) / 1024
         assert grown_mb < 20, f"{path.name}: {grown_mb:.0f} MB more than counting one line (the log is 50 MB)"
+
+
+def test_the_generated_config_documents_each_field_and_the_log_can_move_or_stop():
+    """Every field of the format is in the generated ``log_format`` with what it is; ``access_log`` may name one
+    file for all hosts (each line names its host) or be ``off``."""
+    text = nginx_mod.render([WWW, FGW], Path("/srv/www"), "c.pem", "k.pem")
+    block = text[text.index("log_format zhanqun"):text.index("    ;\n")]
+    for variable, what in nginx_mod.LOG_FIELDS:
+        assert f"'{variable}" in block and what in block
+    assert block.count("\\t'") == len(nginx_mod.LOG_FIELDS) - 1  # tabs between the fields, none after the last
+    assert text.count(f"access_log /var/log/nginx/{WWW}.access.log zhanqun buffer=64k flush=10s;") == 2  # http, https
+    shared = nginx_mod.render([WWW, FGW], Path("/srv/www"), "c.pem", "k.pem", access_log="/data/logs/sites.log")
+    assert shared.count("access_log /data/logs/sites.log zhanqun") == 4
+    off = nginx_mod.render([WWW, FGW], Path("/srv/www"), "c.pem", "k.pem", access_log="off")
+    assert off.count("access_log off;") == 4 and "/var/log/nginx" not in off
