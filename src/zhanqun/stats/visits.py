@@ -52,7 +52,7 @@ __all__ = ["Tally", "Visits", "count", "explain", "is_bot"]
 
 FORMAT = b"zq1"  # the first field of every line; a new field order gets zq2, read beside zq1
 FIELDS = 11
-CHUNK = 256 << 10  # bytes read at a time: smaller pieces stay in the CPU's cache (docs/performance.md)
+CHUNK = 64 << 10  # bytes read at a time: a piece and its lines stay in the CPU cache (docs/performance.md)
 RANGE = 64 << 20  # plain files are cut into ranges of this size for the workers
 LONGEST_LINE = 1 << 20  # a "line" longer than this is cut (nginx writes lines of at most a few kB)
 SAMPLES = 5  # broken lines reported with their line number, per file
