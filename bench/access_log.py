@@ -28,8 +28,8 @@ import argparse
 import datetime as dt
 import gzip
 import json
-import queue
 import os
+import queue
 import random
 import re
 import resource
@@ -146,7 +146,7 @@ def generate(path: Path, size: int, seed: int = 12) -> dict:
                                    "-", agent))
             elif roll < 0.1652:  # a broken line: half written when the disk filled, or another format
                 batch.append(rng.choice((f"zq1\t{at}\t{host}\t1.2.3.4\tGET\n",
-                                         f'1.2.3.4 - - [01/Mar/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 612 "-" "-"\n')))
+                                         '1.2.3.4 - - [01/Mar/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 612 "-" "-"\n')))
                 known.broken += 1
             else:  # a person reads a page: the page, then the assets it pulls (cached ones: 304 or nothing)
                 address, agent = rng.choice(people)

@@ -18,7 +18,7 @@ Definitions (docs/architecture.md, Decisions; 编辑手册 §9.4):
 - the period is ``start <= moment < end`` in China time (naive datetimes are China time). A line's moment is
   its own time with its zone, so a server whose clock is in UTC is counted right.
 
-Reading is streamed in pieces of a few MB (never a whole file in memory) and ``.gz`` files are inflated as
+Reading is streamed in pieces of 64 kB (never a whole file in memory) and ``.gz`` files are inflated as
 they are read (gzip is recognised by its first bytes, not by the name: logrotate's ``access.log.2.gz`` and a
 file renamed by hand both work). Large plain files are cut into ranges at line ends and counted by forked
 workers; gzip files, which cannot be cut, are one task each (logrotate leaves many: they are counted side by
@@ -42,7 +42,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 from zhanqun.config import CHINA
 from zhanqun.errors import ZhanqunError
