@@ -199,7 +199,7 @@ def test_the_period_is_china_time_and_its_end_is_excluded(logged):
     logs = sorted(logged["logs"].glob("*.access.log"))
     earlier = visits.count(logs, logged["before"] - dt.timedelta(days=1), logged["before"], hosts=[WWW])
     assert earlier[WWW] == visits.Visits()
-    utc = dt.timezone.utc
+    utc = dt.UTC
     aware = visits.count(logs, logged["before"].replace(tzinfo=CHINA).astimezone(utc),
                          logged["after"].replace(tzinfo=CHINA).astimezone(utc))
     assert aware[WWW] == EXPECTED[WWW]
@@ -246,6 +246,15 @@ def test_many_broken_lines_name_the_first_five_and_the_total(tmp_path):
              if f.code == "T040"]
     assert [f.line for f in found] == [2, 3, 4, 5, 6, 0]
     assert "共 12 行" in found[-1].message
+    # a year of rotated logs with a bad line in each: the first five lines and one total, not one per file
+    logs = []
+    for day in range(30):
+        logs.append(tmp_path / f"access.log.{day}")
+        logs[-1].write_text(_line("2026-03-01T10:00:00+08:00") + "garbage\n", encoding="utf-8")
+    found = [f for f in visits.count(logs, dt.datetime(2026, 1, 1), dt.datetime(2027, 1, 1)).findings
+             if f.code == "T040"]
+    assert [(f.path, f.line) for f in found] == [(str(p), 2) for p in logs[:5]] + [(str(logs[0]), 0)]
+    assert "共 30 行" in found[-1].message and "在 30 个文件中" in found[-1].message
 
 
 @pytest.mark.parametrize("content, code", [
@@ -309,12 +318,12 @@ def test_what_a_page_view_is(tmp_path, path, status, method, counted):
     (CHROME, False), (WECHAT, False),
     ("Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/86.0 Safari/537.36 QIHU 360SE",
      False),
-    ("Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/86.0 Safari/537.36 SE 2.X "
-     "MetaSr 1.0", False),  # 搜狗浏览器: a person, not Sogou's spider
+    (("Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/86.0 Safari/537.36 SE 2.X "
+     "MetaSr 1.0"), False),  # 搜狗浏览器: a person, not Sogou's spider
     ("Mozilla/5.0 (Linux; Android 11; CUBOT P50) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
      False),  # a phone brand, not a bot
-    ("Mozilla/5.0 (Linux; U; Android 13; zh-CN; V2254A Build/TP1A.220624.014) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Version/4.0 Chrome/100.0.4896.58 UCBrowser/16.0.0.1 Mobile Safari/537.36", False),
+    (("Mozilla/5.0 (Linux; U; Android 13; zh-CN; V2254A Build/TP1A.220624.014) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Version/4.0 Chrome/100.0.4896.58 UCBrowser/16.0.0.1 Mobile Safari/537.36"), False),
 ])
 def test_crawlers_monitors_and_scripts_are_not_visitors(agent, bot):
     assert visits.is_bot(agent) is bot

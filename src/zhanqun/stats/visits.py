@@ -456,13 +456,7 @@ def _merge(files: list[str], tasks: list[tuple[str, int, int]], parts: list[_Par
         if before[path] and not good[path]:
             raise ZhanqunError(f"{path} 中没有一行是 zhanqun 的访问日志格式（共 {before[path]} 行）。",
                                code=NOT_THIS_FORMAT, hint="给出 zhanqun nginx 生成的配置中 access_log 写的文件。")
-        for number, text in samples[path][:SAMPLES]:
-            shown = text.decode("utf-8", "replace").replace("\t", " ")
-            tally.findings.append(Finding(path, number, 0, BROKEN_LINES,
-                                          f"这一行不是 zhanqun 访问日志的格式，没有计入：{shown[:120]}"))
-        if broken[path] > SAMPLES:
-            tally.findings.append(Finding(path, 0, 0, BROKEN_LINES,
-                                          f"共 {broken[path]} 行不是 zhanqun 访问日志的格式，没有计入（上面列出了前 {SAMPLES} 行）。"))
+    tally.findings += _broken_findings(files, samples, broken)
     for host in sorted(counts):
         visit = counts[host]
         visit.unique_visitors = len(visitors[host])
@@ -472,6 +466,23 @@ def _merge(files: list[str], tasks: list[tuple[str, int, int]], parts: list[_Par
     tally.days = {_day(hour) for hour in hours}
     tally.findings += _missing_days(tally.days, lo, hi, files)
     return tally
+
+
+def _broken_findings(files: list[str], samples: dict[str, list[tuple[int, bytes]]],
+                     broken: dict[str, int]) -> list[Finding]:
+    """T040: the first SAMPLES broken lines (in the order the files were given) and, when there were more, one
+    total; a year of rotated logs with a bad line in each gives six findings, not a thousand."""
+    shown = [(path, number, text) for path in files for number, text in samples[path]][:SAMPLES]
+    found = [Finding(path, number, 0, BROKEN_LINES,
+                     "这一行不是 zhanqun 访问日志的格式，没有计入：" + text.decode("utf-8", "replace").replace("\t", " ")[:120])
+             for path, number, text in shown]
+    total = sum(broken.values())
+    if total > len(shown):
+        where = [path for path in files if broken[path]]
+        files_note = f"，在 {len(where)} 个文件中" if len(where) > 1 else ""
+        found.append(Finding(where[0], 0, 0, BROKEN_LINES,
+                             f"共 {total} 行不是 zhanqun 访问日志的格式，没有计入{files_note}（上面列出了前 {len(shown)} 行）。"))
+    return found
 
 
 def _day(hour: bytes) -> dt.date:
