@@ -53,16 +53,16 @@ COLUMNS = ["gzdt", "tzgg", "zcwj", "zcjd", "rsxx", "czzj", "jgzn", "hdjl/lyhf"]
 BROWSERS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.0.0 Safari/537.36",
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.0.0 Safari/537.36 "
-    "Edg/{v}.0.0.0"),
+     "Edg/{v}.0.0.0"),
     ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_{m} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
-    "MicroMessenger/8.0.{v}(0x18003030) NetType/WIFI Language/zh_CN"),
+     "MicroMessenger/8.0.{v}(0x18003030) NetType/WIFI Language/zh_CN"),
     ("Mozilla/5.0 (Linux; Android 14; V2309A Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Version/4.0 Chrome/{v}.0.6099.193 Mobile Safari/537.36"),
+     "Version/4.0 Chrome/{v}.0.6099.193 Mobile Safari/537.36"),
     "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
     ("Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.3497.100 Safari/537.36 "
-    "QIHU 360SE"),
+     "QIHU 360SE"),
     ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.{m} "
-    "Safari/605.1.15"),
+     "Safari/605.1.15"),
 ]
 BOTS = [
     "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
@@ -70,10 +70,10 @@ BOTS = [
     "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
     "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Safari/537.36 "
-    "360Spider"),
+     "360Spider"),
     "Mozilla/5.0 (compatible; YisouSpider; +http://help.yisou.com/webmaster/spider.html)",
     ("Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; "
-    "Bytespider; spider-feedback@bytedance.com)"),
+     "Bytespider; spider-feedback@bytedance.com)"),
     "curl/7.88.1", "python-requests/2.31.0", "Zabbix",
 ]
 ASSETS = ["/theme/css/site.{h}.css", "/theme/js/a11y.js", "/theme/img/logo.{h}.png", "/favicon.ico",
