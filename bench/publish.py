@@ -149,6 +149,7 @@ def bench_wrk(work: Path) -> dict:
     conf = work / "sites.conf"
     assert main(["nginx", "--root", str(demo), "--deploy-root", str(srv), "--output", str(conf), "--cert", str(cert),
                  "--key", str(key), "--http-port", str(_free_port()), "--https-port", str(port)]) == 0
+    conf.write_text(conf.read_text(encoding="utf-8").replace("/var/log/nginx/", f"{work}/"), encoding="utf-8")
     (work / "nginx.conf").write_text(f"""
 user root; worker_processes 2; pid {work}/nginx.pid; error_log {work}/nginx-error.log;
 events {{ worker_connections 1024; }}

@@ -2,7 +2,8 @@
 to HTTPS, IPv6 listeners, security headers (a CSP without inline script: the theme has none), HSTS, gzip,
 long caching only for content-hashed assets, and default servers that refuse hosts not in the cluster: over
 HTTP, in the TLS handshake (an unknown SNI), and after it (a cluster host's SNI with a ``Host`` that is not
-one: closed without an answer, 444).
+one: closed without an answer, 444), and an access log per host in the ``zhanqun`` format that
+``zhanqun.stats.visits`` counts for the annual report (R8.4).
 
 The output is the ``server`` blocks, to be included inside ``http { }`` (``include /etc/nginx/conf.d/zhanqun.conf;``).
 """
@@ -38,11 +39,38 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox
 GZIP_TYPES = "text/css application/javascript application/json image/svg+xml text/plain application/xml text/csv"
 ASSETS = "css|js|png|jpe?g|gif|svg|ico|webp|woff2?"
 
+# The access log (R8.4: the annual report's visits). One request a line, the fields separated by a tab; nginx's
+# default escaping writes ", \ and every byte outside 0x20-0x7E as \xHH, so no field holds a tab or a line end
+# and a line splits into exactly these eleven fields (zhanqun.stats.visits reads them by position):
+LOG_FIELDS = (
+    ("zq1", "the format and its version: a new field order gets zq2, and readers tell the two apart"),
+    ("$time_iso8601", "when the request was logged, ISO 8601 with the server's zone: 2026-11-21T09:30:05+08:00"),
+    ("$host", "the site, lower case: the Host header (the server_name when there is none)"),
+    ("$remote_addr", "the client's address (behind a proxy or CDN: the proxy's; see docs/handbook.md §9.4)"),
+    ("$request_method", "GET, HEAD, POST ..."),
+    ("$request_uri", "the path and query as sent, not decoded: /gzdt/202611/t20261121_1.html?from=sy"),
+    ("$server_protocol", "HTTP/1.1, HTTP/2.0"),
+    ("$status", "the response status: 200, 304, 404 ..."),
+    ("$body_bytes_sent", "bytes of the body sent"),
+    ("$http_referer", "the Referer header, - when there is none"),
+    ("$http_user_agent", "the User-Agent header, - when there is none (last: the longest, and free text)"),
+)
+LOG_FORMAT = "zhanqun"
+# /var/log/nginx exists wherever nginx is installed, belongs to root (the deploy user cannot rewrite the
+# figures of the annual report) and Debian's logrotate rotates its *.log (keep them a year: handbook §9.4).
+ACCESS_LOG = "/var/log/nginx/{host}.access.log"
+# Written every 64 kB or 10 s (and when nginx reopens its logs or stops), not one write per request.
+ACCESS_LOG_BUFFER = "buffer=64k flush=10s"
 
-def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: int = 80, https_port: int = 443) -> str:
-    """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all."""
+
+def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: int = 80, https_port: int = 443,
+           access_log: str = ACCESS_LOG) -> str:
+    """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all;
+    so may ``access_log`` (one log per host, the default, or one for all: each line names its host), or it is
+    ``off``."""
     lines = [
         "# 由 zhanqun nginx 根据站群配置生成，请勿手工修改；放在 http { } 中 include。",
+        *log_format(),
         "# 未知主机：HTTP 直接断开，HTTPS 拒绝握手；握手用了站群的主机名、请求的 Host 却不在站群中时也直接断开。",
         "server {",
         f"    listen {http_port} default_server;",
@@ -70,6 +98,7 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             f"    listen {http_port};",
             f"    listen [::]:{http_port};",
             f"    server_name {host};",
+            _access_log(access_log, host),
             f"    return 301 https://{host}$request_uri;",
             "}",
             "server {",
@@ -77,6 +106,7 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             f"    listen [::]:{https_port} ssl http2;",
             f"    server_name {host};",
             f"    root {root};",
+            _access_log(access_log, host),
             "    index index.html;",
             "    disable_symlinks on from=$document_root;  # current is a link; nothing below it may be",
             f"    ssl_certificate {cert.format(host=host)};",
@@ -135,3 +165,17 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             "}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def log_format() -> list[str]:
+    """The ``log_format zhanqun`` lines, each field with what it is (nginx joins the quoted pieces)."""
+    pieces = [f"    '{variable}{'' if i == len(LOG_FIELDS) - 1 else chr(92) + 't'}'  # {what}"
+              for i, (variable, what) in enumerate(LOG_FIELDS)]
+    return ["# 访问日志（R8.4，年度报表的访问量由 zhanqun annual-report --access-log 统计）：一行一个请求，字段之间是制表符。",
+            f"log_format {LOG_FORMAT}", *pieces, "    ;"]
+
+
+def _access_log(path: str, host: str) -> str:
+    if path == "off":
+        return "    access_log off;"
+    return f"    access_log {path.format(host=host)} {LOG_FORMAT} {ACCESS_LOG_BUFFER};"

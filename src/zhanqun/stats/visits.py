@@ -18,11 +18,11 @@ Definitions (docs/architecture.md, Decisions; 编辑手册 §9.4):
 - the period is ``start <= moment < end`` in China time (naive datetimes are China time). A line's moment is
   its own time with its zone, so a server whose clock is in UTC is counted right.
 
-Reading is streamed in pieces of a few MB (never a whole file in memory) and ``.gz`` files are inflated as
+Reading is streamed in pieces of 64 kB (never a whole file in memory) and ``.gz`` files are inflated as
 they are read (gzip is recognised by its first bytes, not by the name: logrotate's ``access.log.2.gz`` and a
 file renamed by hand both work). Large plain files are cut into ranges at line ends and counted by forked
-workers; gzip files, which cannot be cut, are one task each, inflated in a thread while the lines are
-counted (zlib releases the GIL). Speed: docs/performance.md, "访问日志".
+workers; gzip files, which cannot be cut, are one task each (logrotate leaves many: they are counted side by
+side). Speed: docs/performance.md, "访问日志".
 
 Lines in another format or broken (half written when a disk filled, another server's combined log mixed in)
 are counted and reported: the first few of each file as T040 with file and line, all of them in
@@ -37,24 +37,21 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import os
-import queue
 import re
-import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 from zhanqun.config import CHINA
 from zhanqun.errors import ZhanqunError
 from zhanqun.findings import Finding, Severity, define
 
-__all__ = ["Tally", "Visits", "count", "is_bot"]
+__all__ = ["Tally", "Visits", "count", "explain", "is_bot"]
 
 FORMAT = b"zq1"  # the first field of every line; a new field order gets zq2, read beside zq1
 FIELDS = 11
-CHUNK = 8 << 20  # bytes read at a time
+CHUNK = 64 << 10  # bytes read at a time: a piece and its lines stay in the CPU cache (docs/performance.md)
 RANGE = 64 << 20  # plain files are cut into ranges of this size for the workers
 LONGEST_LINE = 1 << 20  # a "line" longer than this is cut (nginx writes lines of at most a few kB)
 SAMPLES = 5  # broken lines reported with their line number, per file
@@ -166,6 +163,16 @@ def count(paths: Iterable[str | os.PathLike[str]], start: dt.datetime, end: dt.d
     return _merge(files, tasks, parts, lo, hi, wanted)
 
 
+def explain(tally: Tally) -> str:
+    """How the figures were counted, in Chinese, for the report's notes: anyone with the same logs gets them."""
+    days = f"覆盖 {len(tally.days)} 天" if tally.days else "其中没有统计时段内的页面请求"
+    broken = f"；{tally.broken} 行不是这种格式，没有计入" if tally.broken else ""
+    return (f"独立用户访问总量和网站总访问量由 zhanqun 从网站服务器的访问日志统计（{len(tally.files)} 个文件，{days}{broken}）："
+            "网站总访问量是页面（网址以 / 或 .html 结尾）被成功打开（状态码 2xx 或 304）的次数，图片、样式、附件等不计；"
+            "独立用户访问总量是打开过页面的不同访客数，同一地址、同一浏览器全年算一个；搜索引擎爬虫、网站监测和脚本的请求都不计。"
+            "时间按北京时间。")
+
+
 def is_bot(agent: str) -> bool:
     """True when a user agent is a crawler, a monitor or a script (or missing): not counted as a visit."""
     return _bot(agent.encode("ascii", "backslashreplace"))
@@ -195,8 +202,6 @@ def _tasks(path: str) -> list[tuple[str, int, int]]:
                 raise ZhanqunError(f"{path} 是 {name} 压缩的，zhanqun 只读纯文本和 gzip 压缩的访问日志。",
                                    code=OTHER_COMPRESSION, hint=f"先解压（{name} -d）再统计。")
             return [(path, 0, -1)]
-    if os.path.isdir(path):
-        raise ZhanqunError(f"{path} 是文件夹，请给出其中的日志文件。", code=UNREADABLE)
     pieces = max(1, -(-size // RANGE))
     step = -(-size // pieces) if size else 0
     return [(path, i * step, min(size, (i + 1) * step)) for i in range(pieces)]
@@ -205,6 +210,7 @@ def _tasks(path: str) -> list[tuple[str, int, int]]:
 def _size(task: tuple[str, int, int]) -> int:
     path, begin, end = task
     return end - begin if end >= 0 else os.path.getsize(path) * 8  # gzip: about 1/8 of the text
+
 
 def _os_problem(exc: OSError) -> str:
     import errno
@@ -235,71 +241,37 @@ class _Damaged(Exception):
 
 
 def _gzip(path: str) -> Iterator[bytes]:
-    """The inflated lines of a gzip file (every member: ``cat a.gz b.gz`` is one gzip file), inflated in a
-    thread ahead of the reader: zlib releases the GIL, so inflating and counting overlap. At most four pieces
-    wait in between."""
-    pieces: queue.Queue = queue.Queue(maxsize=4)
-    stop = threading.Event()
-
-    def inflate() -> None:
-        try:
-            with open(path, "rb") as handle:
-                unzip, begun = zlib.decompressobj(wbits=31), False
-                while not stop.is_set():
-                    raw = handle.read(CHUNK // 4)
+    """The inflated lines of a gzip file, in pieces of about CHUNK bytes. Every member is read (``cat a.gz b.gz``
+    is one gzip file); zero padding after the last one is allowed; a file cut short or damaged raises ``_Damaged``
+    after the lines before the damage."""
+    rest = b""
+    with open(path, "rb") as handle:
+        unzip, begun = zlib.decompressobj(wbits=31), False
+        while raw := handle.read(CHUNK // 4):
+            while raw:
+                if not begun:  # between members: zero padding may follow the last one
+                    raw = raw.lstrip(b"\0")
                     if not raw:
                         break
-                    while raw:
-                        if not begun:  # between members: zero padding may follow the last one
-                            raw = raw.lstrip(b"\0")
-                            if not raw:
-                                break
-                        begun = True
-                        out = unzip.decompress(raw, CHUNK)
-                        raw = unzip.unconsumed_tail
-                        if out:
-                            pieces.put(out)
-                        if unzip.eof:  # a member ended; what follows is the next member (or zero padding)
-                            raw = unzip.unused_data
-                            unzip, begun = zlib.decompressobj(wbits=31), False
-                if begun and not unzip.eof:
-                    pieces.put(_Damaged("文件不完整（被截断）"))
-                    return
-            pieces.put(None)
-        except zlib.error as exc:
-            pieces.put(_Damaged(f"数据损坏（{exc}）"))
-        except OSError as exc:
-            pieces.put(_Damaged(_os_problem(exc)))
-
-    thread = threading.Thread(target=inflate, daemon=True)
-    thread.start()
-    rest = b""
-    try:
-        while True:
-            piece = pieces.get()
-            if piece is None:
-                break
-            if isinstance(piece, _Damaged):
-                if rest:
-                    yield rest
-                raise piece
-            piece = rest + piece
-            cut = piece.rfind(b"\n") + 1
-            if cut == 0 and len(piece) < LONGEST_LINE:
-                rest = piece
-                continue
-            cut = cut or len(piece)
-            rest = piece[cut:]
-            yield piece[:cut]
-        if rest:
-            yield rest
-    finally:
-        stop.set()
-        while thread.is_alive():  # let the thread finish a put it is blocked in
-            try:
-                pieces.get_nowait()
-            except queue.Empty:
-                thread.join(0.05)
+                begun = True
+                try:
+                    out = unzip.decompress(raw, CHUNK)
+                except zlib.error as exc:
+                    raise _Damaged(f"数据损坏（{exc}）") from None
+                raw = unzip.unconsumed_tail
+                if unzip.eof:  # a member ended; what follows is the next member
+                    raw = unzip.unused_data
+                    unzip, begun = zlib.decompressobj(wbits=31), False
+                if out:
+                    piece = rest + out
+                    cut = piece.rfind(b"\n") + 1 or (len(piece) if len(piece) >= LONGEST_LINE else 0)
+                    rest = piece[cut:]
+                    if cut:
+                        yield piece[:cut]
+    if rest:
+        yield rest
+    if begun:
+        raise _Damaged("文件不完整（被截断）")
 
 
 # --- counting -------------------------------------------------------------------------------------------------
@@ -484,13 +456,7 @@ def _merge(files: list[str], tasks: list[tuple[str, int, int]], parts: list[_Par
         if before[path] and not good[path]:
             raise ZhanqunError(f"{path} 中没有一行是 zhanqun 的访问日志格式（共 {before[path]} 行）。",
                                code=NOT_THIS_FORMAT, hint="给出 zhanqun nginx 生成的配置中 access_log 写的文件。")
-        for number, text in samples[path][:SAMPLES]:
-            shown = text.decode("utf-8", "replace").replace("\t", " ")
-            tally.findings.append(Finding(path, number, 0, BROKEN_LINES,
-                                          f"这一行不是 zhanqun 访问日志的格式，没有计入：{shown[:120]}"))
-        if broken[path] > SAMPLES:
-            tally.findings.append(Finding(path, 0, 0, BROKEN_LINES,
-                                          f"共 {broken[path]} 行不是 zhanqun 访问日志的格式，没有计入（上面列出了前 {SAMPLES} 行）。"))
+    tally.findings += _broken_findings(files, samples, broken)
     for host in sorted(counts):
         visit = counts[host]
         visit.unique_visitors = len(visitors[host])
@@ -500,6 +466,23 @@ def _merge(files: list[str], tasks: list[tuple[str, int, int]], parts: list[_Par
     tally.days = {_day(hour) for hour in hours}
     tally.findings += _missing_days(tally.days, lo, hi, files)
     return tally
+
+
+def _broken_findings(files: list[str], samples: dict[str, list[tuple[int, bytes]]],
+                     broken: dict[str, int]) -> list[Finding]:
+    """T040: the first SAMPLES broken lines (in the order the files were given) and, when there were more, one
+    total; a year of rotated logs with a bad line in each gives six findings, not a thousand."""
+    shown = [(path, number, text) for path in files for number, text in samples[path]][:SAMPLES]
+    found = [Finding(path, number, 0, BROKEN_LINES,
+                     "这一行不是 zhanqun 访问日志的格式，没有计入：" + text.decode("utf-8", "replace").replace("\t", " ")[:120])
+             for path, number, text in shown]
+    total = sum(broken.values())
+    if total > len(shown):
+        where = [path for path in files if broken[path]]
+        files_note = f"，在 {len(where)} 个文件中" if len(where) > 1 else ""
+        found.append(Finding(where[0], 0, 0, BROKEN_LINES,
+                             f"共 {total} 行不是 zhanqun 访问日志的格式，没有计入{files_note}（上面列出了前 {len(shown)} 行）。"))
+    return found
 
 
 def _day(hour: bytes) -> dt.date:
