@@ -55,9 +55,10 @@ def served(built_demo, tmp_path_factory):
     from zhanqun.cli import main
 
     assert main(["nginx", "--root", str(built_demo), "--deploy-root", str(srv), "--output", str(conf), "--cert", str(cert),
-                 "--key", str(key), "--http-port", str(http_port), "--https-port", str(https_port)]) == 0
+                 "--key", str(key), "--http-port", str(http_port), "--https-port", str(https_port),
+                 "--access-log", f"{work}/{{host}}.access.log"]) == 0  # the access logs (R8.4) aside
     ipv6 = socket.has_ipv6 and _ipv6_loopback()
-    text = conf.read_text(encoding="utf-8").replace("/var/log/nginx/", f"{work}/")  # the access logs (R8.4) aside
+    text = conf.read_text(encoding="utf-8")
     if not ipv6:  # a sandbox without ::1 cannot bind the IPv6 listeners; the lines are checked below
         text = "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
     (work / "sites.conf").write_text(text, encoding="utf-8")
@@ -271,3 +272,29 @@ def test_the_host_header_decides_within_the_cluster_and_case_does_not_matter(ser
     assert status == 200 and HOSTS["fgw.shilixian.gov.cn"] in body.decode("utf-8")
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, ssl.SSLError)):
         _https_named(served, "fgw.shilixian.gov.cn", "fgw.shilixian.gov.cn.example")
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--access-log", "/var/log/x.log; include /etc/shadow"),  # a directive smuggled into the config
+    ("--access-log", "logs/{host}.log"),  # relative: nginx would resolve it against its prefix
+    ("--cert", "/etc/ssl/{0}.pem"),  # a placeholder other than {host}: str.format crashed
+    ("--key", "/etc/ssl/$host.pem"),
+    ("--cert", "/etc/ssl/a b.pem"),
+])
+def test_server_paths_that_would_break_or_inject_config_are_refused(demo_repo, tmp_path, zq, option, value):
+    """R6.4, R8.4: the paths written into nginx.conf are checked; a refusal names the option, no file is written."""
+    out = tmp_path / "zhanqun.conf"
+    result = zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", out, option, value)
+    assert result.code == 2 and option in result.err and "不是可用的服务器路径" in result.err, result.text
+    assert not out.exists()
+
+
+def test_the_access_log_option_defaults_to_the_documented_place_and_can_be_off(demo_repo, tmp_path, zq):
+    from zhanqun.deploy import nginx as nginx_mod
+
+    out = tmp_path / "zhanqun.conf"
+    assert zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", out).code == 0
+    assert nginx_mod.ACCESS_LOG.format(host="www.shilixian.gov.cn") in out.read_text(encoding="utf-8")
+    assert zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", out,
+              "--access-log", "off").code == 0
+    assert "access_log off;" in out.read_text(encoding="utf-8") and "/var/log/nginx" not in out.read_text(encoding="utf-8")

@@ -307,13 +307,18 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
 @click.option("--key", default="/etc/nginx/ssl/{host}/privkey.pem", show_default=True, help="私钥路径，写法同 --cert。")
 @click.option("--http-port", type=click.IntRange(1, 65535), default=80, show_default=True)
 @click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
-def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_port: int, https_port: int) -> None:
-    """生成 nginx 配置（R6.4）：每个主机一个 server，HTTP 跳转 HTTPS，IPv6，安全响应头，拒绝未知主机。"""
+@click.option("--access-log", "access_log", default="/var/log/nginx/{host}.access.log", show_default=True,
+              help="访问日志路径，{host} 换成主机名（也可以所有主机共用一个）；off 不写。年度报表的访问量由它统计（R8.4）。")
+def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_port: int, https_port: int,
+          access_log: str) -> None:
+    """生成 nginx 配置（R6.4）：每个主机一个 server，HTTP 跳转 HTTPS，IPv6，安全响应头，拒绝未知主机，访问日志。"""
     from zhanqun.deploy import nginx as nginx_mod
     from zhanqun.signoff.run import load_config
 
+    cert, key = nginx_mod.check_path("--cert", cert), nginx_mod.check_path("--key", key)
+    access_log = nginx_mod.check_path("--access-log", access_log, may_be_off=True)
     hosts = [site.host for site in load_config(root).sites()]
-    text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port)
+    text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port, access_log)
     output.document(text, out)
 
 

@@ -10,7 +10,11 @@ The output is the ``server`` blocks, to be included inside ``http { }`` (``inclu
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
+
+from zhanqun.errors import UsageError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
@@ -173,6 +177,22 @@ def log_format() -> list[str]:
               for i, (variable, what) in enumerate(LOG_FIELDS)]
     return ["# 访问日志（R8.4，年度报表的访问量由 zhanqun annual-report --access-log 统计）：一行一个请求，字段之间是制表符。",
             f"log_format {LOG_FORMAT}", *pieces, "    ;"]
+
+
+_SERVER_PATH = re.compile(r"/(?:[A-Za-z0-9._/-]|\{host\})*")
+
+
+def check_path(option: str, value: str, *, may_be_off: bool = False) -> str:
+    """``value`` as a path nginx reads or writes (``--cert``, ``--key``, ``--access-log``): absolute, ``{host}`` the only
+    placeholder, nothing nginx's parser would read as syntax (a space, ``;``, a quote, ``$``) — a path like
+    ``/x; include /etc/shadow`` would otherwise put a directive into the config."""
+    if may_be_off and value == "off":
+        return value
+    if not _SERVER_PATH.fullmatch(value):
+        raise UsageError(f"{option} 不是可用的服务器路径：{value}",
+                         hint="写绝对路径，只用字母、数字和 . _ - /，可以含 {host}（换成主机名）"
+                              + ("；不写日志写 off。" if may_be_off else "。"))
+    return value
 
 
 def _access_log(path: str, host: str) -> str:
