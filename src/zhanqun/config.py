@@ -122,6 +122,25 @@ class InspectConfig:
         return cls(reply_deadlines=tuple(deadlines.items()), live_from=live_from, **data)
 
 
+# 年度综合测评 (R8.3): how much each measure counts; a measure with no data for a unit (no columns with an update
+# cycle, no messages) leaves the unit's total to the others.
+DEFAULT_RANKING_WEIGHTS = {"updates": 40, "errors": 30, "replies": 30}
+
+
+@dataclasses.dataclass(frozen=True)
+class StatsConfig:
+    """cluster.yaml ``stats:`` (R8.3); every key has a documented default."""
+
+    ranking_column: str | None = None  # the portal column the ranking 通报 is published in
+    ranking_weights: tuple[tuple[str, int], ...] = tuple(DEFAULT_RANKING_WEIGHTS.items())
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> StatsConfig:
+        data = dict(data or {})
+        weights = {**DEFAULT_RANKING_WEIGHTS, **dict(data.get("ranking_weights") or {})}
+        return cls(ranking_column=data.get("ranking_column"), ranking_weights=tuple(weights.items()))
+
+
 @dataclasses.dataclass
 class ClusterConfig:
     name: str
@@ -134,6 +153,7 @@ class ClusterConfig:
     topics: list[Topic]
     link_allowlist: list[str] = dataclasses.field(default_factory=list)
     inspect: InspectConfig = dataclasses.field(default_factory=InspectConfig)
+    stats: StatsConfig = dataclasses.field(default_factory=StatsConfig)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ClusterConfig:
@@ -144,4 +164,5 @@ class ClusterConfig:
             topics=[Topic(t["id"], t["name"], t["tag"], t.get("description", "")) for t in data.get("topics", [])],
             link_allowlist=list(data.get("link_allowlist", [])),
             inspect=InspectConfig.from_data(data.get("inspect")),
+            stats=StatsConfig.from_data(data.get("stats")),
         )

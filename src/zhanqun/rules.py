@@ -17,6 +17,7 @@ from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
 from zhanqun import workdays as _workdays  # noqa: F401 - J040
 from zhanqun.inspect import replies as _inspect_replies  # noqa: F401 - J014–J016, J018
 from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
+from zhanqun.stats import codes as _stats_codes  # noqa: F401 - T001–T019
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 
@@ -37,6 +38,7 @@ _FAMILIES = {
     "H": "HTML 安全（R4.8）", "P": "个人信息（R4.2）", "M": "涉密信息（R4.3）", "X": "禁止发布的内容（R4.4）",
     "W": "错敏词（R4.5）", "L": "链接（R4.6）", "I": "图片（R4.7）", "A": "附件（R4.2）", "N": "豁免注释（R4）",
     "V": "审核链审计（R5、R8）", "J": "网站检查指标与留言答复（R7、R9）", "B": "构建（R3.1）", "D": "部署与防篡改（R6.2、R6.3）",
+    "T": "统计与年度报表（R8.3、R8.4）",
 }
 
 
