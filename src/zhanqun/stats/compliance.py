@@ -56,9 +56,11 @@ def windows(cycle: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt
     return found
 
 
-def judge(limit: Limit, days: list[dt.date], spans: list[tuple[dt.date, dt.date]], calendar: Any) -> list[Window]:
+def judge(limit: Limit, days: list[dt.date], spans: list[tuple[dt.date, dt.date]], calendar: Any,
+          baseline: dt.date | None = None) -> list[Window]:
     """Each window of ``spans`` judged against ``days`` (the days of the column's publication moments, any
-    order, those before the first window included)."""
+    order, those before the first window included). ``baseline``: the day the column was created, which counts
+    as its update until it has a real one."""
     pubs = sorted(set(days))
     due_of: dict[dt.date, dt.date | None] = {}
 
@@ -70,7 +72,7 @@ def judge(limit: Limit, days: list[dt.date], spans: list[tuple[dt.date, dt.date]
     judged = []
     for first, last in spans:
         i = bisect.bisect_left(pubs, first)
-        newest = pubs[i - 1] if i else None
+        newest = max(pubs[i - 1], baseline) if i and baseline else (pubs[i - 1] if i else baseline)
         stale = unknown = False
         cursor = first
         while cursor <= last:
@@ -111,8 +113,7 @@ def column_windows(column: Any, days: list[dt.date], first: dt.date, last: dt.da
         if since > last:
             return []
         first = max(first, since)
-        days = [*days, since]
-    return judge(limit, days, windows(column.cycle, first, last), calendar)
+    return judge(limit, days, windows(column.cycle, first, last), calendar, since)
 
 
 def counts(judged: list[Window]) -> dict[str, Any]:
