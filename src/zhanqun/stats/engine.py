@@ -87,8 +87,6 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
     root = Path(root)
     today = cluster_mod.reference_time().date()
     start, end = periods.range_of(kind, first, last, today)
-    if start > today:
-        raise codes.fail(codes.BAD_OPTIONS, f"统计区间从 {start} 开始，还没有到。", f"给出 {today} 以前的日期。")
     end = min(end, today)  # nothing after today has happened yet
     found = events.read(root, periods.whole(start, end).start, periods.whole(start, end).end)
     with snapshot(root, found.tip) as tree:

@@ -59,6 +59,8 @@ def range_of(kind: str, first: str | None, last: str | None, today: dt.date) -> 
     if first is None:
         return dt.date(today.year, 1, 1), today
     start = parse_day(first, "--from")
+    if start > today:
+        raise codes.fail(codes.BAD_OPTIONS, f"统计区间从 {start} 开始，还没有到。", f"给出 {today} 以前的日期。")
     end = parse_day(last, "--to") if last is not None else today
     if start > end:
         raise codes.fail(codes.FROM_AFTER_TO, f"--from {start} 晚于 --to {end}。",

@@ -91,12 +91,17 @@ def check_errors(root: Path, sha: str) -> Counter:
 
 
 def inspect_problems(root: Path, last: dt.date) -> Counter:
-    """unit id -> 单项否决 and 扣分 problems of ``zhanqun inspect --at`` the year's last day, each once."""
+    """unit id -> 单项否决 and 扣分 problems of ``zhanqun inspect --at`` the year's last day, each once (an item
+    pushed to the portal counts once); a problem of a whole site (its homepage) counts for the site's own unit."""
     from zhanqun.inspect import engine as inspect_engine
     from zhanqun.inspect.model import Level
 
     report = inspect_engine.run(root, at=last.isoformat())
-    seen = {p.key[:1] + p.key[2:] for p in report.all_problems() if p.level in (Level.VETO, Level.DEDUCT) and p.unit}
+    seen = set()
+    for site in report.sites:
+        for p in site.problems:
+            if p.level in (Level.VETO, Level.DEDUCT) and (p.unit or site.units):
+                seen.add((p.code, p.unit or site.units[0], p.column, p.path))
     return Counter(key[1] for key in seen)
 
 
