@@ -157,9 +157,9 @@ def _period_html(stats: Stats, period, number_: int) -> str:
     parts = [f"<section aria-labelledby=\"{anchor}\"><h2 id=\"{anchor}\">{text(label)}</h2>",
              f"<p class=\"meta\">{period.period.first} 至 {period.period.last}：共发布 {period.total.published} 条，"
              f"修改 {period.total.revised} 次，撤稿 {period.total.withdrawn} 条，附件 {period.total.attachments} 个。</p>",
-             "<h3>发布数量</h3>", _published_chart(rows, f"{anchor}-pub", label)]
+             "<h3>发布数量</h3>", _published_chart(rows, f"c{number_}-pub", label)]
     if stats.by != "person":
-        parts += ["<h3>栏目按更新周期更新的情况</h3>", _cycle_chart(rows, f"{anchor}-cyc", label)]
+        parts += ["<h3>栏目按更新周期更新的情况</h3>", _cycle_chart(rows, f"c{number_}-cyc", label)]
     parts += [f"<h3>明细（{len(rows)} 个{BY_LABELS[stats.by]}）</h3>", _table(stats, period, label), "</section>"]
     return "\n".join(parts)
 
