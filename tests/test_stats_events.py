@@ -174,6 +174,28 @@ def test_git_is_asked_a_fixed_number_of_times_whatever_the_history(history_repo,
     _read(root, "2026-01-01", "2026-06-30")
     half_year = sorted(calls)
     calls.clear()
-    _read(root, "2026-03-01", "2026-03-31")
-    assert sorted(calls) == half_year
+    _read(root, "2026-02-10", "2026-06-30")  # the first run with this start: the history up to it, then the range
+    first = sorted(calls)
+    calls.clear()
+    _read(root, "2026-02-10", "2026-06-30")  # again: the walk up to the range is kept in .git/zhanqun
+    again = sorted(calls)
+    assert first.count("log") == 2 and again.count("log") == 1 and len(again) <= 16, (first, again)
     assert half_year.count("log") == 1 and half_year.count("grep") == 1 and len(half_year) <= 12, half_year
+
+
+def test_the_kept_walk_gives_what_a_fresh_walk_gives_and_a_broken_one_is_ignored(history_repo):
+    root, _ = history_repo
+    kept = root / ".git" / "zhanqun"
+    for old in kept.glob("stats-*.json"):
+        old.unlink()
+    fresh = _read(root, "2026-03-15", "2026-05-31")
+    assert len(list(kept.glob("stats-*.json"))) == 1
+    again = _read(root, "2026-03-15", "2026-05-31")
+    assert again == fresh and [e.kind for e in fresh.events] == ["withdrawn", "withdrawn", "published", "published",
+                                                                  "published", "withdrawn"]
+    for path in kept.glob("stats-*.json"):
+        path.write_bytes(b'{"version": 1, "base": "x", "files": [[1]]}')
+    assert _read(root, "2026-03-15", "2026-05-31") == fresh
+    for path in kept.glob("stats-*.json"):
+        path.write_bytes(path.read_bytes()[:-40])  # cut short
+    assert _read(root, "2026-03-15", "2026-05-31") == fresh

@@ -151,11 +151,30 @@ def _reply_columns(folder: Path) -> list[tuple[str, str]]:
 
 
 def load_config(tree: Path, when: dt.datetime):
-    """The cluster of a :func:`snapshot` (its config, units and reply items)."""
-    cluster, findings = cluster_mod.load(tree, use_cache=False, render=False, now=when)
+    """The cluster of a :func:`snapshot`: its config and units validated (``cluster.load_structure``), and its reply
+    items read (no other item is: the counts come from git, not from the items' text)."""
+    from zhanqun import content
+
+    cluster, findings = cluster_mod.load_structure(tree, item_types={"reply"})
     if cluster is None:
         raise FindingsError([f for f in findings if f.severity is Severity.ERROR])
+    cluster.today = when.date()
+    for path, rel, unit_id, column_id, content_type in cluster.item_files:
+        parsed = content.parse(path.read_bytes(), rel, content_type, cluster.schemas, render=False)
+        if parsed.meta is not None:
+            cluster.items.append(Reply(rel, unit_id, column_id, content_type, parsed.meta))
     return cluster
+
+
+@dataclasses.dataclass(frozen=True)
+class Reply:
+    """A reply item as :func:`zhanqun.inspect.replies.judge` reads it."""
+
+    rel: str
+    unit_id: str
+    column_id: str
+    type: str
+    meta: dict[str, Any]
 
 
 def _calendar(tree: Path):

@@ -26,6 +26,8 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import orjson
+
 from zhanqun import content, source
 from zhanqun.audit import history
 from zhanqun.errors import ZhanqunError
@@ -75,16 +77,29 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
     if history.is_shallow(root):
         raise codes.fail(codes.SHALLOW, "这是浅克隆（shallow clone），历史不完整，无法统计。",
                          "运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
-    tip = _tip(root, timeline.main_branch(root), end)
+    branch = timeline.main_branch(root)
+    tip = _tip(root, branch, end)
+    base = _base(root, tip, start)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the small reads run beside the log on other cores
         marks = pool.submit(_marks, root, tip)
         declared = pool.submit(_declared_columns, root, tip)
         walk = _Walk(start, end)
-        for commit in _log(root, tip):
+        if base is not None and not walk.restore(root, base):
+            for commit in _log(root, base):
+                walk.commit(*commit)
+            walk.save(root, base)
+        for commit in _log(root, f"{base}..{tip}" if base else tip):
             walk.commit(*commit)
         withdrawn, embargo = marks.result()
         columns = declared.result()
     return walk.finish(root, tip, columns, withdrawn, embargo)
+
+
+def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
+    """The last first-parent commit before the range (None: the range starts with the history)."""
+    stamp = (start - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
+    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", tip).decode().split()
+    return found[0] if found else None
 
 
 # -- git -------------------------------------------------------------------------------------------------
@@ -278,6 +293,15 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
+_KEPT_VERSION = 1
+_KEPT = 8  # walks kept (one per range start)
+
+
+def _kept_folder(root: Path) -> Path:
+    path = Path(history.git(root, "rev-parse", "--git-common-dir").decode().strip())
+    return (path if path.is_absolute() else root / path) / "zhanqun"
+
+
 class _Walk:
     def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
         self.start, self.end = start, end
@@ -345,6 +369,54 @@ class _Walk:
         for found in deleted:
             found.epoch = len(self.unit_renames)
 
+    # -- the walk up to the range, kept --------------------------------------------------------------------
+    # What the history says up to a commit never changes, so the walk up to the commit before the range is kept in
+    # the repository's git folder: the next run over the same range (a monthly statistic run every day, the
+    # ranking after the statistics) reads only the range's commits. A kept walk that cannot be read is ignored.
+    def save(self, root: Path, base: str) -> None:
+        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions],
+                  [list(r) for r in f.revisions], list(f.deleted) if f.deleted else None, self.live.get(f.path) is f]
+                 for f in self.files]
+        data = {"version": _KEPT_VERSION, "base": base, "first": self.first, "unit_renames": self.unit_renames,
+                "unit_versions": self.unit_versions,
+                "first_in_column": [[u, c, at, e] for (u, c), (at, e) in self.first_in_column.items()], "files": files}
+        folder = _kept_folder(root)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".stats-{base}.{os.getpid()}.tmp"
+            tmp.write_bytes(orjson.dumps(data))
+            os.replace(tmp, folder / f"stats-{base}.json")
+            for old in sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only copy simply walks again next time
+
+    def restore(self, root: Path, base: str) -> bool:
+        try:
+            data = orjson.loads((_kept_folder(root) / f"stats-{base}.json").read_bytes())
+            if data.get("version") != _KEPT_VERSION or data.get("base") != base:
+                return False
+            when = dt.datetime.fromisoformat
+            self.first = when(data["first"]) if data["first"] else None
+            self.unit_renames = [tuple(r) for r in data["unit_renames"]]
+            self.unit_versions = [(u, e, sha, path, when(at)) for u, e, sha, path, at in data["unit_versions"]]
+            self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
+            for path, epoch, attachment, added, versions, revisions, deleted, live in data["files"]:
+                f = _File(path, attachment, (added[0], when(added[1]), added[2]))
+                f.epoch = epoch
+                f.versions = [(sha, p, when(at)) for sha, p, at in versions]
+                f.revisions = [(sha, when(at), a) for sha, at, a in revisions]
+                f.deleted = (deleted[0], when(deleted[1]), deleted[2]) if deleted else None
+                self.files.append(f)
+                if live:
+                    self.live[path] = f
+                elif f.deleted:
+                    self.gone[path] = f
+        except (OSError, ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError):
+            self.__init__(self.start, self.end)  # type: ignore[misc]
+            return False
+        return True
+
     # -- the end of the range ----------------------------------------------------------------------------
     def unit_now(self, unit: str, epoch: int) -> str:
         """The unit id at the end of the range of a unit named ``unit`` after ``epoch`` renames."""
@@ -360,7 +432,7 @@ class _Walk:
     def finish(self, root: Path, tip: str, columns: set[tuple[str, str]], withdrawn_paths: set[str],
                embargo: dict[str, dt.datetime]) -> History:
         start, end = self.start, self.end
-        records = {sha: recs for sha, recs in history.note_records(root).items() if sha in self.authors}
+        records = history.note_records(root, only=set(self.authors))
         items = [f for f in self.files if not f.attachment and (f.deleted or self.where(f) in columns)]
         flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.path in withdrawn_paths)
                                            or (f.deleted is not None and f.deleted[1] >= start)])
