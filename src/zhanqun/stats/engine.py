@@ -15,6 +15,7 @@ import io
 import shutil
 import tarfile
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,11 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
     today = cluster_mod.reference_time().date()
     start, end = periods.range_of(kind, first, last, today)
     end = min(end, today)  # nothing after today has happened yet
-    found = events.read(root, periods.whole(start, end).start, periods.whole(start, end).end)
-    with snapshot(root, found.tip) as tree:
-        cluster = load_config(tree, found.end)
-        calendar = _calendar(tree)
+    whole = periods.whole(start, end)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the config at the range's end is read beside the history
+        config = pool.submit(config_at, root, whole.end)
+        found = events.read(root, whole.start, whole.end)
+        cluster, calendar = config.result()
     if unit is not None and unit not in cluster.units:
         raise _unknown_unit(unit, cluster)
     result = tally(cluster, found, calendar, kind, start, end, by, unit)
@@ -148,6 +150,15 @@ def _reply_columns(folder: Path) -> list[tuple[str, str]]:
             if isinstance(column, dict) and column.get("type") == "reply" and column.get("id"):
                 found.append((path.parent.name, str(column["id"])))
     return found
+
+
+def config_at(root: Path, when: dt.datetime):
+    """(cluster, working-day calendar) as they stood at the last commit of main at or before ``when``."""
+    from zhanqun.inspect import timeline
+
+    tip = events.last_commit(root, timeline.main_branch(root), when)
+    with snapshot(root, tip) as tree:
+        return load_config(tree, when), _calendar(tree)
 
 
 def load_config(tree: Path, when: dt.datetime):

@@ -78,21 +78,29 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
         raise codes.fail(codes.SHALLOW, "这是浅克隆（shallow clone），历史不完整，无法统计。",
                          "运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
     branch = timeline.main_branch(root)
-    tip = _tip(root, branch, end)
+    tip = last_commit(root, branch, end)
     base = _base(root, tip, start)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the small reads run beside the log on other cores
+    with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
         marks = pool.submit(_marks, root, tip)
         declared = pool.submit(_declared_columns, root, tip)
+        records = pool.submit(_records, root, base, tip)
+        in_range = pool.submit(_log, root, f"{base}..{tip}" if base else tip)
         walk = _Walk(start, end)
         if base is not None and not walk.restore(root, base):
             for commit in _log(root, base):
                 walk.commit(*commit)
             walk.save(root, base)
-        for commit in _log(root, f"{base}..{tip}" if base else tip):
+        for commit in in_range.result():
             walk.commit(*commit)
         withdrawn, embargo = marks.result()
         columns = declared.result()
-    return walk.finish(root, tip, columns, withdrawn, embargo)
+        return walk.finish(root, tip, columns, withdrawn, embargo, records.result())
+
+
+def _records(root: Path, base: str | None, tip: str) -> dict[str, list[dict]]:
+    """The sign-off records of the range's commits (``history.note_records`` of just those)."""
+    commits = history.git(root, "rev-list", "--first-parent", f"{base}..{tip}" if base else tip).decode().split()
+    return history.note_records(root, only=set(commits))
 
 
 def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
@@ -110,7 +118,7 @@ _LOG = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-sta
 _CHUNK = 1 << 20
 
 
-def _tip(root: Path, branch: str, end: dt.datetime) -> str:
+def last_commit(root: Path, branch: str, end: dt.datetime) -> str:
     """The last first-parent commit of ``branch`` at or before ``end`` (T003 when there is none)."""
     stamp = end.strftime("%Y-%m-%d %H:%M:%S +0800")
     found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", branch).decode().split()
@@ -293,7 +301,7 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
-_KEPT_VERSION = 1
+_KEPT_VERSION = 2
 _KEPT = 8  # walks kept (one per range start)
 
 
@@ -312,7 +320,6 @@ class _Walk:
         # (unit then, epoch, sha, path, moment) of each change of a unit.yaml (to find when a column was added)
         self.unit_versions: list[tuple[str, int, str, str, dt.datetime]] = []
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
-        self.authors: dict[str, str] = {}  # sha -> git author name, for the range's commits
         self.first: dt.datetime | None = None
 
     def commit(self, sha: str, time: int, parents: str, author: str,
@@ -320,8 +327,6 @@ class _Walk:
         at = timeline.china(time)
         if self.first is None:
             self.first = at
-        if self.start <= at <= self.end:
-            self.authors[sha] = author
         deleted = []
         for status, path, old in files:
             kind = status[0]
@@ -374,8 +379,10 @@ class _Walk:
     # the repository's git folder: the next run over the same range (a monthly statistic run every day, the
     # ranking after the statistics) reads only the range's commits. A kept walk that cannot be read is ignored.
     def save(self, root: Path, base: str) -> None:
-        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions],
-                  [list(r) for r in f.revisions], list(f.deleted) if f.deleted else None, self.live.get(f.path) is f]
+        """Keep the walk up to ``base``. Of each file only what a range after ``base`` reads: its first version
+        (the publication) and its last (was it withdrawn by then?); revisions before the range never count."""
+        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions[-1:]],
+                  list(f.deleted) if f.deleted else None, self.live.get(f.path) is f]
                  for f in self.files]
         data = {"version": _KEPT_VERSION, "base": base, "first": self.first, "unit_renames": self.unit_renames,
                 "unit_versions": self.unit_versions,
@@ -401,11 +408,10 @@ class _Walk:
             self.unit_renames = [tuple(r) for r in data["unit_renames"]]
             self.unit_versions = [(u, e, sha, path, when(at)) for u, e, sha, path, at in data["unit_versions"]]
             self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
-            for path, epoch, attachment, added, versions, revisions, deleted, live in data["files"]:
+            for path, epoch, attachment, added, versions, deleted, live in data["files"]:
                 f = _File(path, attachment, (added[0], when(added[1]), added[2]))
                 f.epoch = epoch
-                f.versions = [(sha, p, when(at)) for sha, p, at in versions]
-                f.revisions = [(sha, when(at), a) for sha, at, a in revisions]
+                f.versions = [tuple(v) for v in versions]  # moments left as text: read only if withdrawn
                 f.deleted = (deleted[0], when(deleted[1]), deleted[2]) if deleted else None
                 self.files.append(f)
                 if live:
@@ -430,10 +436,10 @@ class _Walk:
         return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
 
     def finish(self, root: Path, tip: str, columns: set[tuple[str, str]], withdrawn_paths: set[str],
-               embargo: dict[str, dt.datetime]) -> History:
+               embargo: dict[str, dt.datetime], records: dict[str, list[dict]]) -> History:
         start, end = self.start, self.end
-        records = history.note_records(root, only=set(self.authors))
-        items = [f for f in self.files if not f.attachment and (f.deleted or self.where(f) in columns)]
+        places = {id(f): self.where(f) for f in self.files}
+        items = [f for f in self.files if not f.attachment and (f.deleted or places[id(f)] in columns)]
         flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.path in withdrawn_paths)
                                            or (f.deleted is not None and f.deleted[1] >= start)])
         events: list[Event] = []
@@ -441,7 +447,7 @@ class _Walk:
 
         def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
             if start <= when <= end:
-                unit, column = self.where(f)
+                unit, column = places[id(f)]
                 events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
 
         for f in items:
@@ -463,11 +469,11 @@ class _Walk:
                 add("withdrawn", f, f.deleted[1], f.deleted[0], f.deleted[2], deleted=True)
             off = out[1] if out else gone_at
             if moment < start and (off is None or off >= start):
-                key = self.where(f)
+                key = places[id(f)]
                 if key not in last_before or last_before[key] < moment:
                     last_before[key] = moment
         for f in self.files:
-            if f.attachment and (f.deleted or self.where(f) in columns):
+            if f.attachment and (f.deleted or places[id(f)] in columns):
                 add("attachment", f, f.added[1], f.added[0], f.added[2])
         events.sort(key=lambda e: (e.at, e.unit, e.column, e.path, KINDS.index(e.kind)))
         since = self._column_since(root, columns)
@@ -484,7 +490,7 @@ class _Walk:
             authors.update({sha: a for sha, _, a in f.revisions})
         for (f, sha, _, at), blob in zip(specs, blobs):
             if id(f) not in found and _withdrawn_version(blob):
-                found[id(f)] = (sha, at, authors.get(sha, ""))
+                found[id(f)] = (sha, dt.datetime.fromisoformat(at) if isinstance(at, str) else at, authors.get(sha, ""))
         return found
 
     def _column_since(self, root: Path, columns: set[tuple[str, str]]) -> dict[tuple[str, str], dt.datetime]:
