@@ -75,8 +75,11 @@ def test_record_on_merge_is_a_git_note_the_audit_can_read(cluster, zq, tmp_path)
     assert result.code == 0, result.text
     note = gitdata.read_record(repo, repo.head.commit)
     assert note["pr"] == "7" and note["author"] == "wang-li-fgw" and note["satisfied"] is True
-    assert note["approvers"] == {"chen-hao-fgw": [{"unit": "fgw", "role": "first"}],
-                                 "yang-xiumei-fgw": [{"unit": "fgw", "role": "second"}]}
+    # each approval with the time of the review that gave it (R8.3); the reviews list says nothing of when the
+    # pull request was opened, so the record has no "opened"
+    assert note["approvers"] == {"chen-hao-fgw": [{"unit": "fgw", "role": "first", "at": "2026-11-21T10:00:00+00:00"}],
+                                 "yang-xiumei-fgw": [{"unit": "fgw", "role": "second", "at": "2026-11-21T10:01:00+00:00"}]}
+    assert "opened" not in note
     assert note["required"][0]["roles"] == ["first", "second"]
     assert "refs/notes/zhanqun" in repo.git.for_each_ref("refs/notes/")
 

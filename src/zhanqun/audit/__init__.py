@@ -14,7 +14,7 @@ from zhanqun.audit import history, signatures
 from zhanqun.audit.report import CHINA, PageEvent, Report, Violation, audit, page_history
 from zhanqun.errors import UsageError
 
-__all__ = ["run", "page", "without_gc", "Report", "PageEvent"]
+__all__ = ["run", "page", "trusted", "without_gc", "Report", "PageEvent"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
@@ -85,9 +85,7 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
             commits = commits[first:]
         start = commits[0].base if commits else None
         read = lambda specs: history.cat_files(root, specs)  # noqa: E731
-        trust = signatures.check(commits, records, tip, read, lambda notes: history.note_records(root, notes),
-                                 lambda signers: history.vouched_notes(
-                                     root, lambda text: signatures.checkpoint_tree(text, signers)))
+        trust = trusted(root, commits, records, tip)
         report = audit(branch, commits, trust.records, lambda shas: history.unreachable(root, tip, shas),
                        suppression_commits, read, start, extra_roots)
         _add_problems(report, trust)
@@ -95,6 +93,17 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
         return report
     finally:
         history.stop(search)
+
+
+def trusted(root: Path, commits, records: dict[str, list[dict]], tip: str) -> signatures.Outcome:
+    """Which of ``records`` CI wrote (V009) and which contradict their base's config (V013), as the audit
+    judges them: ``commits`` is main's first-parent history up to ``tip`` (only their changes to
+    ``.zhanqun/allowed_signers`` and ``content/cluster.yaml`` matter here), ``records`` as
+    ``history.note_records`` reads them. The audit, CI's checkpoint and the reviewers' statistics all ask this."""
+    return signatures.check(commits, records, tip, lambda specs: history.cat_files(root, specs),
+                            lambda notes: history.note_records(root, notes),
+                            lambda signers: history.vouched_notes(
+                                root, lambda text: signatures.checkpoint_tree(text, signers)))
 
 
 def checkpoint(root: Path, key_text: str, remote: str | None = None) -> bool:
@@ -115,10 +124,7 @@ def checkpoint(root: Path, key_text: str, remote: str | None = None) -> bool:
         return False
     with without_gc():
         commits = history.first_parent_history(root, tip)
-        trust = signatures.check(commits, history.note_records(root), tip, lambda specs: history.cat_files(root, specs),
-                                 lambda notes: history.note_records(root, notes),
-                                 lambda signers: history.vouched_notes(
-                                     root, lambda text: signatures.checkpoint_tree(text, signers)))
+        trust = trusted(root, commits, history.note_records(root), tip)
     if not trust.enabled or any(code == signatures.NOT_SIGNED for _, code, _ in trust.problems):
         return False
     when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()

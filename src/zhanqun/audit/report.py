@@ -208,34 +208,59 @@ def _record_time(records: list[dict]) -> int:
     return 0
 
 
+@dataclasses.dataclass(frozen=True)
+class Approval:
+    """One role one person filled for a change, as its sign-off records say."""
+
+    login: str
+    unit: str  # unit id, PORTAL_UNIT or PLATFORM
+    role: str
+    record: dict  # the first record that names it (the record's ``opened``, when written)
+    later: bool  # named first by a record written after the one on merge (an emergency's chain completed)
+    at: str = ""  # when the approval was given (the record's ``at``), "" when the record does not say
+
+
+def readable(records: Sequence[dict]) -> list[dict]:
+    """The records of a commit that could be read, oldest first."""
+    return [r for r in records if "unreadable" not in r]
+
+
+def approvals(records: Sequence[dict]) -> list[Approval]:
+    """Who approved a change in which role, from all its readable records (the one written on merge and any
+    completion after it): each (person, unit, role) once, in the order recorded; Chen-Hao is chen-hao. The
+    audit lists these as the change's approvers; the reviewers' statistics (R8.3) count them."""
+    out, seen = [], set()
+    for index, record in enumerate(readable(records)):
+        for login, roles in (record.get("approvers") or {}).items():
+            for held in roles:
+                unit, role = str(held.get("unit")), str(held.get("role"))
+                if (policy.login_key(login), unit, role) not in seen:
+                    seen.add((policy.login_key(login), unit, role))
+                    out.append(Approval(login, unit, role, record, index > 0, str(held.get("at") or "")))
+    return out
+
+
 def _entry(commit: Commit, records: list[dict]) -> Entry:
-    readable = [r for r in records if "unreadable" not in r]
+    kept = readable(records)
     if not commit.parents:
         return Entry(commit, "initial", commit.author_name)
-    if not readable:
+    if not kept:
         entry = Entry(commit, "no-record", commit.author_name)
         why = "审核记录无法读取" if records else "没有审核记录（直接推送，或合并后没有运行 zhanqun signoff record）"
         entry.violations.append(Violation(NO_RECORD, commit.sha, commit.time, f"「{commit.subject}」{why}。"))
         return entry
-    first, last = readable[0], readable[-1]
+    first, last = kept[0], kept[-1]
     entry = Entry(commit, "", str(first.get("author", "")), str(first.get("pr", "")),
                   emergency_reason=str(first.get("emergency_reason", "")))
     entry.required = list(last.get("required", []))
-    seen = set()
-    for record in readable:
-        for login, roles in (record.get("approvers") or {}).items():
-            for held in roles:
-                key = (login, str(held.get("unit")), str(held.get("role")))
-                if (policy.login_key(login), *key[1:]) not in seen:  # Chen-Hao is chen-hao
-                    seen.add((policy.login_key(login), *key[1:]))
-                    entry.approvers.append(key)
+    entry.approvers = [(a.login, a.unit, a.role) for a in approvals(kept)]
     pr = f"#{entry.pr} " if entry.pr else ""
-    for problem in _mismatches(commit, readable, entry):
+    for problem in _mismatches(commit, kept, entry):
         entry.violations.append(Violation(RECORD_MISMATCH, commit.sha, commit.time, f"{pr}{problem}"))
     if entry.author and any(policy.same_login(login, entry.author) for login, _, _ in entry.approvers):
         entry.violations.append(Violation(SELF_APPROVAL, commit.sha, commit.time,
                                           f"{pr}作者 {entry.author} 被记录为审核人。"))
-    emergency = next((r for r in readable if r.get("emergency")), None)
+    emergency = next((r for r in kept if r.get("emergency")), None)
     if emergency is not None:
         entry.emergency_reason = str(emergency.get("emergency_reason", ""))
     completed = last.get("satisfied") and not last.get("emergency")

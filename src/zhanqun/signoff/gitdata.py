@@ -14,7 +14,7 @@ from zhanqun import source
 from zhanqun.audit.history import NOTES_REF, parse_records
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
-from zhanqun.signoff.policy import Change, ChangedFile, Review, same_login
+from zhanqun.signoff.policy import Change, ChangedFile, Review, instant, latest_reviews, login_key, same_login
 
 # Gitea spells some states differently from GitHub.
 _STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
@@ -158,19 +158,36 @@ def _need_merge_tree(repo) -> None:
                          hint="升级 CI 镜像中的 git（Debian 12 的 2.39 即可）。")
 
 
-def read_reviews(path: Path) -> list[Review]:
-    """Reviews from a JSON file as the GitHub or Gitea API returns them (oldest first)."""
+def read_reviews(path: Path) -> tuple[list[Review], str]:
+    """Reviews from a JSON file as the GitHub or Gitea API returns them (oldest first), and when the pull
+    request was opened ("" when the file does not say).
+
+    The file is either the list ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` returns, or an object
+    ``{"created_at": <the pull request's created_at>, "reviews": <that list>}``: the pull request's creation
+    time is not in the reviews, and the record keeps it to tell how long approval took (R8.3)."""
     try:
         data = source.load_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"找不到审核记录文件 {path}。", hint="用托管平台 API 的 pulls/{n}/reviews 结果保存为 JSON。") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"审核记录文件 {path} 不是有效的 JSON：{exc}", hint="保存 API 返回的原始 JSON。") from None
-    return parse_reviews(data, f"审核记录文件 {path}")
+    opened = ""
+    if isinstance(data, dict):
+        if "reviews" not in data:
+            raise UsageError(f"审核记录文件 {path} 是一个对象，但没有 reviews。",
+                             hint='写成 {"created_at": "合并请求的创建时间", "reviews": [pulls/{n}/reviews 返回的列表]}，或只保存那个列表。')
+        raw = data.get("created_at")
+        opened = instant(raw)
+        if raw not in (None, "") and not opened:
+            raise UsageError(f"审核记录文件 {path} 的 created_at（{raw}）不是带时区的时间。",
+                             hint="照托管平台 API 的写法，如 2026-11-21T01:00:00Z 或 2026-11-21T09:00:00+08:00。")
+        data = data["reviews"]
+    return parse_reviews(data, f"审核记录文件 {path}"), opened
 
 
 def parse_reviews(data: Any, where: str) -> list[Review]:
-    """Reviews in the shape of ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` (GitHub or Gitea)."""
+    """Reviews in the shape of ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` (GitHub or Gitea), each with
+    its ``submitted_at`` when the host gives one."""
     if not isinstance(data, list):
         raise UsageError(f"{where}应当是一个列表。", hint="保存 pulls/{n}/reviews 返回的列表本身。")
     reviews = []
@@ -185,7 +202,7 @@ def parse_reviews(data: Any, where: str) -> list[Review]:
         if entry.get("dismissed") is True:  # Gitea keeps a dismissed review's state and marks it dismissed
             state = "DISMISSED"
         if state and state != "PENDING":
-            reviews.append(Review(login, state, commit, index))
+            reviews.append(Review(login, state, commit, index, instant(entry.get("submitted_at"))))
     return reviews
 
 
@@ -226,8 +243,13 @@ def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, 
 
 
 def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at: str = "",
-           key_text: str | None = None) -> dict[str, Any]:
+           key_text: str | None = None, opened: str = "") -> dict[str, Any]:
     """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record.
+
+    For the statistics of reviewers (R8.3) the record keeps, when known, ``opened`` (when the pull request was
+    created) and, in each of ``approvers[login]``, ``at``: when the approval that filled the role was given
+    (the reviewer's latest review, the one the chain counted). Records written before these fields existed
+    simply lack them.
 
     With CI's key (``key_text``) the record carries its SSH signature (R6.5): over the record without the
     ``signature`` field, serialised as ``record_payload`` does; the audit checks it.
@@ -235,18 +257,24 @@ def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at
     A note holds one JSON record per line and is only ever appended to: running ``signoff record`` again for
     the same commit (an emergency publication whose chain was completed afterwards, R5.5) adds a line, so the
     note keeps what was known at merge time as well as the completion."""
-    filled = {}
+    approved_at = {key: review.at for key, review in latest_reviews(change.reviews).items()
+                   if review.state == "APPROVED" and review.at}
+    filled: dict[str, list[dict[str, str]]] = {}
+
+    def hold(login: str, unit: str, role: str) -> None:
+        held = filled.setdefault(login, [])
+        if not any(h["unit"] == unit and h["role"] == role for h in held):
+            at = approved_at.get(login_key(login))
+            held.append({"unit": unit, "role": role, **({"at": at} if at else {})})
+
     for req in result.requirements:
         for role, login in req.filled.items():
-            filled.setdefault(login, []).append({"unit": req.key, "role": role})
+            hold(login, req.key, role)
     if result.emergency_by:  # the leader who let an emergency through, in the unit they lead
-        login, unit = result.emergency_by
-        held = {"unit": unit, "role": "leader"}
-        if held not in filled.get(login, []):
-            filled.setdefault(login, []).append(held)
+        hold(*result.emergency_by, "leader")
     data = {
         "version": 1, "pr": pr, "commit": commit.hexsha, "author": change.author, "time": when,
-        "recorded_at": recorded_at or when,
+        "recorded_at": recorded_at or when, **({"opened": opened} if opened else {}),
         "approvers": filled,
         "required": [{"unit": r.key, "name": r.name, "importance": r.importance, "roles": r.roles} for r in result.requirements],
         "missing": {r.key: r.missing for r in result.requirements if r.missing},

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zhanqun.errors import UsageError
+from zhanqun.signoff.policy import instant
 from zhanqun.source import load_json
 
 KINDS = ("github", "gitea")
@@ -60,6 +61,7 @@ class PullRequest:
     merged: bool = False
     merge_commit: str = ""
     commits: int | None = None  # how many commits the host says the pull request has (GitHub; Gitea does not say)
+    created_at: str = ""  # when it was opened (ISO 8601 with offset; "" when the host does not say)
 
 
 @dataclasses.dataclass
@@ -91,7 +93,8 @@ class Api:
         try:
             return PullRequest(number, data["user"]["login"], data["base"]["sha"], data["base"]["ref"], data["head"]["sha"],
                                bool(data.get("merged")), str(data.get("merge_commit_sha") or ""),
-                               data["commits"] if isinstance(data.get("commits"), int) else None)
+                               data["commits"] if isinstance(data.get("commits"), int) else None,
+                               instant(data.get("created_at")))
         except (KeyError, TypeError):
             raise ApiError(f"托管平台返回的合并请求 #{number} 缺少 user、base 或 head。",
                            hint="确认 API 地址指向 GitHub 或 Gitea 的 REST API。") from None

@@ -27,6 +27,7 @@ Rules (R5.2, R5.3, R5.5):
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -55,6 +56,7 @@ class Review:
     state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
     commit: str  # the commit the review was given on
     order: int  # position in time (GitHub and Gitea list reviews oldest first)
+    at: str = ""  # when it was given (the host's ``submitted_at``, ISO 8601 with its offset); "" when not known
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,10 +180,7 @@ def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Ve
 
 def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], list[str]]:
     """(logins whose latest review approves the current content, logins whose latest review blocks)."""
-    latest: dict[str, Review] = {}
-    for review in sorted(change.reviews, key=lambda r: r.order):
-        if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
-            latest[login_key(review.login)] = review  # a comment neither approves nor withdraws an approval
+    latest = latest_reviews(change.reviews)
     current = set(change.fresh) if change.fresh is not None else _current_commits(change.commits)
     contributors = {login_key(c) for c in change.contributors}
     approvers, blockers = [], []
@@ -203,6 +202,28 @@ def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], l
                 continue
             approvers.append(login)
     return approvers, blockers
+
+
+def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
+    """Each reviewer's latest review that approves, asks for changes or withdraws an approval, by
+    ``login_key``: a comment neither approves nor withdraws an approval. (An approval counts only if it is
+    this review, the one whose time the sign-off record keeps.)"""
+    latest: dict[str, Review] = {}
+    for review in sorted(reviews, key=lambda r: r.order):
+        if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+            latest[login_key(review.login)] = review
+    return latest
+
+
+def instant(value) -> str:
+    """A time as the host's API writes it (``2026-11-21T01:30:00Z`` on GitHub, ``…+08:00`` on Gitea) in one
+    ISO 8601 form with its offset; "" when it is missing, not a time, or has no offset (a time without its
+    zone cannot be compared with another)."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return ""
+    return when.isoformat() if when is not None and when.utcoffset() is not None else ""
 
 
 def login_key(login: str) -> str:

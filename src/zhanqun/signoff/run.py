@@ -24,6 +24,7 @@ class Inputs:
     pull: object = None  # hosting.PullRequest when read from the API
     commits_complete: bool = True  # False when the host's list stopped short of the pull request's commits
     api: object = None  # hosting.Api, to ask for the commits the list left out
+    opened: str = ""  # when the pull request was created (ISO 8601), for the record (R8.3); "" when unknown
 
 
 def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_kind: str | None,
@@ -35,10 +36,12 @@ def inputs(author: str | None, reviews_file: Path | None, pr: str | None, api_ki
         pull = api.pull(int(pr))
         reviews = gitdata.parse_reviews(api.reviews(int(pr)), f"托管平台返回的合并请求 #{pr} 审核记录")
         commits, complete = api.commits(int(pr), pull.commits)
-        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, commits, pull, complete, api)
+        return Inputs(author or pull.author, reviews, pull.head_sha, pull.base_sha, commits, pull, complete, api,
+                      pull.created_at)
     if reviews_file is None or not author:
         raise UsageError("缺少审核记录。", hint="给出 --author 和 --reviews 审核记录.json，或用 --pr 编号 --api github|gitea 从托管平台读取。")
-    return Inputs(author, gitdata.read_reviews(reviews_file))
+    reviews, opened = gitdata.read_reviews(reviews_file)
+    return Inputs(author, reviews, opened=opened)
 
 
 def check(root: Path, base: str | None, head: str | None, given: Inputs, emergency: str = "") -> policy.Verdict:
@@ -110,7 +113,8 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
                                              1, (given.pull.commits or 0) - len(given.commits or {})))
     result = policy.verdict(change, config, units)
     when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
-    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat(), key_text)
+    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat(), key_text,
+                   given.opened)
     if remote:
         gitdata.push_notes(repo, remote)
     if key_text:  # one signature for the whole notes tree, so the audit need not check every record's
