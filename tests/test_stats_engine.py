@@ -74,9 +74,21 @@ def test_by_person_one_person_across_two_units(history_repo):  # noqa: F811
     root, _ = history_repo
     stats = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "person")
     whole = stats.whole
-    assert [(r.key, r.name, r.unit) for r in whole.rows] == [("test", "test", ""), ("wang-li", "王莉", "县政府")]
-    assert _rows(whole) == {"test": (5, 1, 3, 1), "wang-li": (2, 0, 0, 0), "": (7, 1, 3, 1)}
-    assert whole.rows[1].compliance is None and whole.total.compliance is None
+    assert [(r.key, r.name, r.unit) for r in whole.rows] == [
+        ("test", "test", ""), ("liu-xzf", "刘晓燕", "示例县人民政府"), ("wang-li", "王莉", "示例县人民政府"),
+        ("pan-qs", "潘小军", "示例县青山镇人民政府")]
+    assert _rows(whole) == {"test": (5, 1, 3, 1), "wang-li": (2, 0, 0, 0), "liu-xzf": (0, 0, 0, 0),
+                            "pan-qs": (0, 0, 0, 0), "": (7, 1, 3, 1)}
+    assert whole.rows[2].compliance is None and whole.total.compliance is None
+    # reviewers (stats/reviews.py): 潘小军 first-approved a (2 h after the pull request was opened) and, as Pan-QS,
+    # second-approved d without a time; 刘晓燕 first-approved d 27 h after it was opened
+    reviews = {r.key: r.reviews for r in whole.rows if r.reviews}
+    assert {k: (v["approvals"], v["by_role"], v["untimed"], v["average_hours"]) for k, v in reviews.items()} == {
+        "pan-qs": (2, {"初审": 1, "复审": 1}, 1, 2.0), "liu-xzf": (1, {"初审": 1}, 0, 27.0)}
+    q1, q2 = stats.periods
+    assert {r.key: r.reviews["approvals"] for r in q1.rows if r.reviews} == {"pan-qs": 1}
+    assert {r.key: r.reviews["approvals"] for r in q2.rows if r.reviews} == {"pan-qs": 1, "liu-xzf": 1}
+    assert any("只计次数" in n for n in stats.notes)
 
 
 def test_months_and_a_range_cut_short_by_today(history_repo):  # noqa: F811

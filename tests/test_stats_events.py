@@ -40,8 +40,10 @@ def unit_yaml(template: str, columns: list[str], extra_people: str = "") -> str:
     return head + "people:\n" + people + extra_people + "columns:\n" + "".join(columns)
 
 
-def note(repo: Repo, sha: str, author: str) -> None:
-    record = {"version": 1, "author": author, "approvers": {}, "missing": {}, "required": [], "commit": sha}
+def note(repo: Repo, sha: str, author: str, approvers: dict | None = None, opened: str = "") -> None:
+    """The sign-off record CI writes on merge (docs/signoff.md), with the times when given."""
+    record = {"version": 1, "author": author, "approvers": approvers or {}, "missing": {}, "required": [],
+              "commit": sha, **({"opened": opened} if opened else {})}
     repo._git("notes", "--ref", "refs/notes/zhanqun", "add", "-m", json.dumps(record), sha)
 
 
@@ -53,7 +55,8 @@ def county(root: Path) -> dict[str, str]:
     shas = {}
     shas["people"] = repo.commit("2026-01-06", {town: unit_yaml(inspectrepo.TOWN, TOWN_COLUMNS, WANG)})
     shas["a"] = repo.commit("2026-01-10", {f"{g}/a.md": news("甲", "2026-01-10")})
-    note(repo, shas["a"], "Wang-Li")
+    note(repo, shas["a"], "Wang-Li", {"pan-qs": [{"unit": "qingshan", "role": "first",
+                                                   "at": "2026-01-10T10:00:00+08:00"}]}, "2026-01-10T08:00:00+08:00")
     shas["e"] = repo.commit("2026-01-12", {f"{g}/e.md": news("戊", "2026-01-12")})
     shas["b"] = repo.commit("2026-01-20", {f"{g}/b.md": news("乙", "2026-02-03", extra="publish_at: 2026-02-03 08:00\n")})
     shas["a-revised"] = repo.commit("2026-02-15", {f"{g}/a.md": news("甲", "2026-01-10", body="改正了一处笔误。")})
@@ -69,7 +72,8 @@ def county(root: Path) -> dict[str, str]:
         "content/qingshui/unit.yaml": unit_yaml(inspectrepo.TOWN, TOWN_COLUMNS),
         portal: unit_yaml(inspectrepo.PORTAL, inspectrepo.DEFAULT_PORTAL, WANG.replace("Wang-Li", "wang-li"))})
     shas["d"] = repo.commit("2026-04-10", {"content/xzf/zwyw/d.md": news("丁", "2026-04-10", source="示例县人民政府")})
-    note(repo, shas["d"], "wang-li")
+    note(repo, shas["d"], "wang-li", {"liu-xzf": [{"unit": "xzf", "role": "first", "at": "2026-04-10T12:00:00+08:00"}],
+                                      "Pan-QS": [{"unit": "xzf", "role": "second"}]}, "2026-04-09T09:00:00+08:00")
     shas["c-deleted"] = repo.commit("2026-05-06", {"content/qingshui/gzdt/c.md": None})
     return shas
 

@@ -96,8 +96,11 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
         cluster, calendar = config.result()
     if unit is not None and unit not in cluster.units:
         raise _unknown_unit(unit, cluster)
-    result = tally(cluster, found, calendar, kind, start, end, by, unit)
-    result.notes += review_notes(found)
+    if by != "person":
+        return tally(cluster, found, calendar, kind, start, end, by, unit)
+    names, reviewed, notes = reviewers(root, found)
+    result = tally(cluster, found, calendar, kind, start, end, by, unit, names, reviewed)
+    result.notes += notes
     return result
 
 
@@ -196,14 +199,18 @@ def _calendar(tree: Path):
 
 # -- counting (pure) ---------------------------------------------------------------------------------------------
 def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, end: dt.date, by: str = "unit",
-          unit: str | None = None) -> Stats:
-    """The :class:`Stats` of ``found`` with names from ``cluster`` (the config at the range's end)."""
-    names = People(cluster)
+          unit: str | None = None, names=None, reviewed=None) -> Stats:
+    """The :class:`Stats` of ``found`` with names from ``cluster`` (the config at the range's end). For people:
+    ``names`` (default :class:`People`; :class:`Directory` follows them through the config history) and
+    ``reviewed(period)`` -> {person key: approvals by role and their times} (:func:`reviewers`)."""
+    names = names or People(cluster)
     outcomes = _reply_outcomes(cluster, calendar, end)
     pubs = _publication_days(found)
     result = []
     for period in [*periods.split(kind, start, end), periods.whole(start, end)]:
         rows = _rows(cluster, found, names, by, period, calendar, pubs, outcomes, unit)
+        if by == "person" and reviewed is not None:
+            _add_reviews(rows, reviewed(period), names)
         result.append(PeriodStats(period, rows, _total(rows, by, found, period, unit, cluster, calendar, pubs,
                                                        outcomes)))
     return Stats(cluster.config.name, found.tip, by, kind, start, end, result[:-1], result[-1])
@@ -337,7 +344,54 @@ def _total(rows: list[Row], by: str, found, period, unit, cluster, calendar, pub
     return total
 
 
-# -- reviewers (the reviews helper's zhanqun.stats.reviews) ---------------------------------------------------------
-def review_notes(found: events.History) -> list[str]:
-    """What the output says about the sign-off records of the range."""
-    return [f"审核记录：区间内 {len(found.records)} 个提交有审核链记录（git notes）。"] if found.records else []
+# -- reviewers (zhanqun.stats.reviews, zhanqun.stats.people) --------------------------------------------------
+class Directory:
+    """:class:`People` through the whole config history (``people.directory``): a person who left a unit or moved
+    keeps one key and the name of the latest config listing them; placed in the last unit they were listed in."""
+
+    def __init__(self, directory) -> None:
+        self.directory = directory
+
+    def key(self, author: str) -> str:
+        return self.directory.find(author).key
+
+    def name(self, key: str) -> tuple[str, str]:
+        person = self.directory.people.get(key)
+        if person is None:
+            return key, ""
+        return person.name, self.directory.unit_name(person.units[-1]) if person.units else ""
+
+
+def reviewers(root: Path, found: events.History):
+    """(names, reviewed, notes) for ``--by person``: the config history's people, each period's approvals per
+    person from the sign-off records the audit trusts (one more ``git log``, of the config files only)."""
+    from zhanqun.stats import people, reviews
+
+    log = people.config_log(root, found.tip)
+    directory = people.directory(root, found.tip, log)
+    trust = reviews.trusted(root, found.tip, found.records, log)
+
+    def reviewed(period: periods.Period) -> dict[str, dict[str, Any]]:
+        return reviews.summarise(trust, reviews.merged(log, period.start, period.end), directory).by_person()
+
+    whole = reviews.summarise(trust, reviews.merged(log, found.start, found.end), directory)
+    notes = [reviews.NOTE] if whole.rows else []
+    if whole.untimed:
+        notes.append(f"审核记录中有 {whole.untimed} 次批准没有时间（早期记录），只计次数。")
+    if whole.left_out:
+        notes.append(f"有 {whole.left_out} 条审核记录没有 CI 的有效签名（审计 V009），没有计入。")
+    return Directory(directory), reviewed, notes
+
+
+def _add_reviews(rows: list[Row], reviewed: dict[str, dict[str, Any]], names) -> None:
+    """Each person's approvals in the period on their row (a reviewer who published nothing gets a row)."""
+    by_key = {row.key: row for row in rows}
+    for key, numbers in reviewed.items():
+        row = by_key.get(key)
+        if row is None:
+            name, unit_name = names.name(key)
+            row = by_key[key] = Row(key, numbers.get("name") or name, unit_name)
+            rows.append(row)
+        row.reviews = {k: numbers.get(k) for k in ("approvals", "by_role", "timed", "untimed", "median_hours",
+                                                   "average_hours")}
+    rows.sort(key=lambda r: (r.unit, r.name, r.key))

@@ -55,12 +55,14 @@ def _row_text(row: Row) -> str:
 
 
 def review_text(reviews: dict[str, Any]) -> str:
-    """A reviewer's approvals (hook for :mod:`zhanqun.stats.reviews`: ``{"approvals": n, "by_role": {...},
-    "average_hours": h}``)."""
+    """A reviewer's approvals (:meth:`zhanqun.stats.reviews.Summary.by_person`: approvals, by role, average
+    hours of the timed ones, how many had no time)."""
     roles = "，".join(f"{k} {v}" for k, v in (reviews.get("by_role") or {}).items())
     hours = reviews.get("average_hours")
+    untimed = reviews.get("untimed") or 0
     return (f"审核 {reviews.get('approvals', 0)} 次" + (f"（{roles}）" if roles else "")
-            + (f"，平均用时 {hours:.1f} 小时" if isinstance(hours, (int, float)) else ""))
+            + (f"，平均用时 {hours:.1f} 小时" if isinstance(hours, (int, float)) else "")
+            + (f"（{untimed} 次无时间，不计用时）" if untimed else ""))
 
 
 def as_text(stats: Stats) -> str:
