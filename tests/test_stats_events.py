@@ -58,9 +58,11 @@ def county(root: Path) -> dict[str, str]:
     note(repo, shas["a"], "Wang-Li", {"pan-qs": [{"unit": "qingshan", "role": "first",
                                                    "at": "2026-01-10T10:00:00+08:00"}]}, "2026-01-10T08:00:00+08:00")
     shas["e"] = repo.commit("2026-01-12", {f"{g}/e.md": news("戊", "2026-01-12")})
-    shas["b"] = repo.commit("2026-01-20", {f"{g}/b.md": news("乙", "2026-02-03", extra="publish_at: 2026-02-03 08:00\n")})
+    embargoed = news("乙", "2026-02-03", extra="publish_at: 2026-02-03 08:00\n")
+    shas["b"] = repo.commit("2026-01-20", {f"{g}/b.md": embargoed})
     shas["a-revised"] = repo.commit("2026-02-15", {f"{g}/a.md": news("甲", "2026-01-10", body="改正了一处笔误。")})
-    shas["c"] = repo.commit("2026-03-10", {f"{g}/c.md": news("丙", "2026-03-10"), f"{g}/attachments/f.pdf": "%PDF-1.4\n"})
+    shas["c"] = repo.commit("2026-03-10", {f"{g}/c.md": news("丙", "2026-03-10"),
+                                           f"{g}/attachments/f.pdf": "%PDF-1.4\n"})
     shas["a-withdrawn"] = repo.commit("2026-03-20", {
         f"{g}/a.md": news("甲", "2026-01-10", extra=WITHDRAWN, body="改正了一处笔误。")})
     shas["e-deleted"] = repo.commit("2026-03-25", {f"{g}/e.md": None})

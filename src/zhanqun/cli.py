@@ -504,42 +504,23 @@ def main(argv: list[str] | None = None) -> int:
 
 @cli.command()
 @root_option
-@click.option("--period", "kind", default="month", show_default=True, help="统计周期：month（月）、quarter（季度）、year（年）。")
+@click.option("--period", "kind", default="month", show_default=True,
+              help="统计周期：month（月）、quarter（季度）、year（年）。")
 @click.option("--from", "first", default=None, help="统计区间的第一天（2026-11-01，北京时间）；缺省为今年 1 月 1 日。")
 @click.option("--to", "last", default=None, help="统计区间的最后一天（含当天）；缺省为今天。")
 @click.option("--by", type=click.Choice(["unit", "column", "person"]), default="unit", show_default=True,
               help="按单位、栏目或人员统计。")
 @click.option("--unit", default=None, help="只统计这个单位（content/ 下的单位文件夹名）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text", help="输出格式。")
-@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="写入文件（默认打印）。")
+@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件（默认打印）。")
 @click.option("--ranking", "year", type=int, default=None, help="年度综合测评：给出年份，如 --ranking 2026。")
-@click.option("--publish", is_flag=True, help="与 --ranking 一起用：把测评通报和 CSV 写入门户的 stats.ranking_column 栏目。")
+@click.option("--publish", is_flag=True,
+              help="与 --ranking 一起用：把测评通报和 CSV 写入门户的 stats.ranking_column 栏目。")
 @click.option("--force", is_flag=True, help="与 --publish 一起用：覆盖已有的测评通报。")
 def stats(root: Path, kind: str, first: str | None, last: str | None, by: str, unit: str | None, fmt: str,
           out: Path | None, year: int | None, publish: bool, force: bool) -> None:
-    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""
-    from zhanqun.stats import codes, engine, page, ranking, render
+    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""  # noqa: E501
+    from zhanqun.stats import command
 
-    def write(text: str, path: Path | None) -> None:
-        try:
-            output.document(text, path)
-        except UsageError as exc:
-            raise codes.fail(codes.CANNOT_WRITE, exc.message, exc.hint) from None
-
-    if year is None and (publish or force):
-        raise codes.fail(codes.BAD_OPTIONS, "--publish、--force 只能与 --ranking 年份 一起用。", "如 zhanqun stats --ranking 2026 --publish。")
-    if year is not None:
-        if first or last or unit:
-            raise codes.fail(codes.BAD_OPTIONS, "--ranking 统计整年的全部单位，不能再给 --from、--to 或 --unit。", "去掉这些选项。")
-        result = ranking.run(root, year)
-        renderers = {"text": page.as_text, "json": lambda r: render.as_json(r.to_json()), "csv": page.as_csv,
-                     "html": page.as_html}
-        write(renderers[fmt](result), out)
-        if publish:
-            for path in page.publish(root, result, force):
-                output.info(f"已写入 {path}。请检查后通过拉取请求提交（审核链和检查同样适用）。")
-        return
-    result = engine.run(root, kind, first, last, by, unit)
-    renderers = {"text": render.as_text, "json": lambda s: render.as_json(s.to_json()), "csv": render.as_csv,
-                 "html": render.as_html}
-    write(renderers[fmt](result), out)
+    command.run(root, kind, first, last, by, unit, fmt, out, year, publish, force)

@@ -125,7 +125,8 @@ def snapshot(root: Path, tip: str) -> Iterator[Path]:
         unit_files = [f"{u}/unit.yaml" for u in units if u.count("/") == 1 and not u.endswith(".yaml")]
         _extract(root, tip, [*listed, *unit_files], folder)
         reply_folders = [f"content/{u}/{c}" for u, c in _reply_columns(folder)]
-        present = history.git(root, "ls-tree", "--name-only", tip, *reply_folders).decode().splitlines() if reply_folders else []
+        present = (history.git(root, "ls-tree", "--name-only", tip, *reply_folders).decode().splitlines()
+                   if reply_folders else [])
         _extract(root, tip, present, folder)
         yield folder
     finally:

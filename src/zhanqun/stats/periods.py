@@ -55,7 +55,8 @@ def range_of(kind: str, first: str | None, last: str | None, today: dt.date) -> 
         raise codes.fail(codes.BAD_DATE, f"统计周期只能是 month、quarter 或 year，不能是 {kind}。",
                          "用 --period month（按月）、quarter（按季度）或 year（按年）。")
     if first is None and last is not None:
-        raise codes.fail(codes.BAD_OPTIONS, "给了 --to 却没有给 --from。", "同时给出 --from 和 --to，如 --from 2026-11-01 --to 2026-11-30。")
+        raise codes.fail(codes.BAD_OPTIONS, "给了 --to 却没有给 --from。",
+                         "同时给出 --from 和 --to，如 --from 2026-11-01 --to 2026-11-30。")
     if first is None:
         return dt.date(today.year, 1, 1), today
     start = parse_day(first, "--from")
