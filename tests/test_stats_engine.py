@@ -91,6 +91,12 @@ def test_by_person_one_person_across_two_units(history_repo):  # noqa: F811
     assert any("只计次数" in n for n in stats.notes)
 
 
+def test_two_people_of_one_name_are_told_apart_by_login():
+    rows = [engine.Row("li-jing-a", "李静"), engine.Row("li-jing-b", "李静"), engine.Row("wang", "王莉")]
+    engine._tell_apart(rows)
+    assert [r.name for r in rows] == ["李静（li-jing-a）", "李静（li-jing-b）", "王莉"]
+
+
 def test_months_and_a_range_cut_short_by_today(history_repo):  # noqa: F811
     """--period month labels; the range ends today (SOURCE_DATE_EPOCH 2026-11-21), not in the future."""
     root, _ = history_repo

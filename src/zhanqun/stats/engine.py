@@ -212,6 +212,8 @@ def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, e
         rows = _rows(cluster, found, names, by, period, calendar, pubs, outcomes, unit)
         if by == "person" and reviewed is not None:
             _add_reviews(rows, reviewed(period), names)
+        if by == "person":
+            _tell_apart(rows)
         result.append(PeriodStats(period, rows, _total(rows, by, found, period, unit, cluster, calendar, pubs,
                                                        outcomes)))
     return Stats(cluster.config.name, found.tip, by, kind, start, end, result[:-1], result[-1])
@@ -396,3 +398,13 @@ def _add_reviews(rows: list[Row], reviewed: dict[str, dict[str, Any]], names) ->
         row.reviews = {k: numbers.get(k) for k in ("approvals", "by_role", "timed", "untimed", "median_hours",
                                                    "average_hours")}
     rows.sort(key=lambda r: (r.unit, r.name, r.key))
+
+
+def _tell_apart(rows: list[Row]) -> None:
+    """Two people of one name (two logins) are shown with their logins."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row.name] = seen.get(row.name, 0) + 1
+    for row in rows:
+        if seen[row.name] > 1 and row.key != row.name:
+            row.name = f"{row.name}（{row.key}）"
