@@ -147,3 +147,28 @@ def test_publishing_without_a_ranking_column_says_where_to_set_it(history_repo, 
     result = zq("stats", "--root", root, "--ranking", "2026", "--publish")
     assert result.code == 2 and "T005" in result.err and "stats: {ranking_column:" in result.err
     assert not list((root / "content" / "xzf").rglob("*ceping*"))
+
+
+@pytest.mark.parametrize("block,words,severity", [
+    ("stats:\n  ranking_weights: {updates: -1}\n", "ranking_weights", "ERROR"),
+    ("stats:\n  ranking_column: 通知公告\n", "ranking_column", "ERROR"),
+    ("stats:\n  ranking_weights: {speed: 10}\n", "speed", "WARNING"),  # unknown keys warn (--strict fails)
+])
+def test_a_wrong_stats_block_in_cluster_yaml_says_where(history_repo, tmp_path, block, words, severity):  # noqa: F811
+    root = tmp_path / "county"
+    shutil.copytree(history_repo[0], root)
+    config = root / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + block, encoding="utf-8")
+    _, findings = cluster_mod.load_structure(root)
+    errors = [f for f in findings if f.path == "content/cluster.yaml" and f.severity.name == severity]
+    assert errors and words in errors[0].message + errors[0].hint and errors[0].line > 0, errors
+
+
+def test_the_weights_default_to_40_30_30():
+    from zhanqun.config import ClusterConfig, StatsConfig
+
+    assert dict(StatsConfig().ranking_weights) == {"updates": 40, "errors": 30, "replies": 30}
+    assert dict(StatsConfig.from_data({"ranking_weights": {"errors": 50}}).ranking_weights) == {
+        "updates": 40, "errors": 50, "replies": 30}
+    assert ClusterConfig.from_data({"name": "县", "domain": "x.gov.cn", "portal": "p", "identity": {}, "sources": [],
+                                    "signoff": {}, "admins": []}).stats.ranking_column is None
