@@ -11,7 +11,8 @@ unit id it has at the end of the range.
 
 Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the whole history up to
 the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name), one
-``git grep`` of the tip for the items that are withdrawn or embargoed, one ``git ls-tree`` and one
+``git grep`` for the items that are withdrawn or embargoed (of the items changed in the range, at the tip; the
+others as the tree stood when the range began, grepped once and kept with the walk), one ``git ls-tree`` and one
 ``git cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the versions
 of the few withdrawn items (and of the unit configs that add a column during the range).
 """
@@ -81,18 +82,21 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
     tip = last_commit(root, branch, end)
     base = _base(root, tip, start)
     with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
-        marks = pool.submit(_marks, root, tip)
         declared = pool.submit(_declared_columns, root, tip)
         records = pool.submit(_records, root, base, tip)
         in_range = pool.submit(_log, root, f"{base}..{tip}" if base else tip)
         walk = _Walk(start, end)
         if base is not None and not walk.restore(root, base):
+            at_base = pool.submit(_marks, root, base)
             for commit in _log(root, base):
                 walk.commit(*commit)
+            walk.mark(*at_base.result())
             walk.save(root, base)
+        walk.in_range = True
         for commit in in_range.result():
             walk.commit(*commit)
-        withdrawn, embargo = marks.result()
+        # the items whose text changed in the range are read at the tip; the others are as they were at the start
+        withdrawn, embargo = _marks(root, tip, walk.touched_paths())
         columns = declared.result()
         return walk.finish(root, tip, columns, withdrawn, embargo, records.result())
 
@@ -192,7 +196,7 @@ def _git_ok(root: Path, *args: str) -> bytes:
                           check=False)
     if done.returncode not in (0, 1):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ZhanqunError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}",
+        raise ZhanqunError(f"git {args[1] if args[0].startswith('--') else args[0]} 失败：{message[-1] if message else done.returncode}",
                            hint="确认 git 可用、仓库完整。")
     return done.stdout
 
@@ -201,10 +205,16 @@ _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
 _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
 
 
-def _marks(root: Path, tip: str) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(paths withdrawn at the tip, path -> embargo end) from one ``git grep`` of the tip's items: the rest of
-    the items are never read."""
-    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
+_WHOLE_TREE = 4000  # more paths than this: grep the whole tree (a long command line is no faster)
+
+
+def _marks(root: Path, tip: str, paths: list[str] | None = None) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(paths withdrawn at ``tip``, path -> embargo end) from one ``git grep`` of its items (of ``paths`` only,
+    when given): the rest of the items are never read."""
+    if paths is not None and not paths:
+        return set(), {}
+    wanted = paths if paths is not None and len(paths) <= _WHOLE_TREE else ["content"]
+    raw = _git_ok(root, "--literal-pathspecs", "grep", "-z", "-I", "-E", "-e", _MARK, tip, "--", *wanted)
     withdrawn: set[str] = set()
     embargo: dict[str, dt.datetime] = {}
     prefix = f"{tip}:"
@@ -274,7 +284,8 @@ def _column_ids(blob: bytes | None) -> list[str]:
 class _File:
     """One item or attachment, followed across renames."""
 
-    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted")
+    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "marked",
+                 "embargo")
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
         self.path = path
@@ -284,6 +295,9 @@ class _File:
         self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
         self.revisions: list[tuple[str, dt.datetime, str]] = []
         self.deleted: tuple[str, dt.datetime, str] | None = None
+        self.touched = False  # its text changed in the range (then it is read at the tip)
+        self.marked = False  # withdrawn (撤稿) when the range began
+        self.embargo: dt.datetime | None = None  # its publish_at when the range began
 
 
 def _place(path: str) -> tuple[str, str] | None:
@@ -301,7 +315,7 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
-_KEPT_VERSION = 2
+_KEPT_VERSION = 3
 _KEPT = 8  # walks kept (one per range start)
 
 
@@ -321,6 +335,7 @@ class _Walk:
         self.unit_versions: list[tuple[str, int, str, str, dt.datetime]] = []
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
         self.first: dt.datetime | None = None
+        self.in_range = False  # walking the range's commits (a file changed now is read at the tip)
 
     def commit(self, sha: str, time: int, parents: str, author: str,
                files: list[tuple[str, str, str | None]]) -> None:
@@ -357,22 +372,36 @@ class _Walk:
                 if status[1:] != "100":  # git paired it with an edit: the move carries a revision
                     moved.revisions.append((sha, at, author))
                     moved.versions.append((sha, path, at))
+                    moved.touched = moved.touched or self.in_range
                 self.live[path] = moved
             elif kind in "ACR" and path not in self.live:
                 back = self.gone.pop(path, None)
                 if back is not None:  # the deleted page restored: not a new publication
                     back.deleted = None
                     back.versions.append((sha, path, at))
+                    back.touched = back.touched or self.in_range
                     self.live[path] = back
                 else:
                     new = _File(path, not path.endswith(ITEM_SUFFIX), (sha, at, author))
+                    new.touched = self.in_range
                     self.live[path] = new
                     self.files.append(new)
             elif (changed := self.live.get(path)) is not None:  # M, T (and an A over a path followed already)
                 changed.revisions.append((sha, at, author))
                 changed.versions.append((sha, path, at))
+                changed.touched = changed.touched or self.in_range
         for found in deleted:
             found.epoch = len(self.unit_renames)
+
+    def mark(self, withdrawn: set[str], embargo: dict[str, dt.datetime]) -> None:
+        """What ``git grep`` found at the start of the range, on the files alive then."""
+        for path, f in self.live.items():
+            f.marked = path in withdrawn
+            f.embargo = embargo.get(path)
+
+    def touched_paths(self) -> list[str]:
+        """The items alive at the end whose text changed in the range (read at the tip)."""
+        return sorted(path for path, f in self.live.items() if f.touched and not f.attachment)
 
     # -- the walk up to the range, kept --------------------------------------------------------------------
     # What the history says up to a commit never changes, so the walk up to the commit before the range is kept in
@@ -382,7 +411,7 @@ class _Walk:
         """Keep the walk up to ``base``. Of each file only what a range after ``base`` reads: its first version
         (the publication) and its last (was it withdrawn by then?); revisions before the range never count."""
         files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions[-1:]],
-                  list(f.deleted) if f.deleted else None, self.live.get(f.path) is f]
+                  list(f.deleted) if f.deleted else None, self.live.get(f.path) is f, f.marked, f.embargo]
                  for f in self.files]
         data = {"version": _KEPT_VERSION, "base": base, "first": self.first, "unit_renames": self.unit_renames,
                 "unit_versions": self.unit_versions,
@@ -408,9 +437,9 @@ class _Walk:
             self.unit_renames = [tuple(r) for r in data["unit_renames"]]
             self.unit_versions = [(u, e, sha, path, when(at)) for u, e, sha, path, at in data["unit_versions"]]
             self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
-            for path, epoch, attachment, added, versions, deleted, live in data["files"]:
+            for path, epoch, attachment, added, versions, deleted, live, marked, embargo in data["files"]:
                 f = _File(path, attachment, (added[0], when(added[1]), added[2]))
-                f.epoch = epoch
+                f.epoch, f.marked, f.embargo = epoch, marked, when(embargo) if embargo else None
                 f.versions = [tuple(v) for v in versions]  # moments left as text: read only if withdrawn
                 f.deleted = (deleted[0], when(deleted[1]), deleted[2]) if deleted else None
                 self.files.append(f)
@@ -440,7 +469,10 @@ class _Walk:
         start, end = self.start, self.end
         places = {id(f): self.where(f) for f in self.files}
         items = [f for f in self.files if not f.attachment and (f.deleted or places[id(f)] in columns)]
-        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.path in withdrawn_paths)
+        def withdrawn_now(f: _File) -> bool:
+            return f.path in withdrawn_paths if f.touched else f.marked
+
+        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and withdrawn_now(f))
                                            or (f.deleted is not None and f.deleted[1] >= start)])
         events: list[Event] = []
         last_before: dict[tuple[str, str], dt.datetime] = {}
@@ -452,7 +484,8 @@ class _Walk:
 
         for f in items:
             sha, added, author = f.added
-            moment = max(added, embargo[f.path]) if f.deleted is None and f.path in embargo else added
+            until = (embargo.get(f.path) if f.touched else f.embargo) if f.deleted is None else None
+            moment = max(added, until) if until else added
             out = flagged.get(id(f))
             gone_at = f.deleted[1] if f.deleted else None
             public = gone_at is None or moment <= gone_at
