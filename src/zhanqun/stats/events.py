@@ -81,10 +81,12 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
     branch = timeline.main_branch(root)
     tip = last_commit(root, branch, end)
     base = _base(root, tip, start)
-    with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
+    with ThreadPoolExecutor(max_workers=5) as pool:  # git works on other cores while the walk is read
         declared = pool.submit(_declared_columns, root, tip)
         records = pool.submit(_records, root, base, tip)
         in_range = pool.submit(_log, root, f"{base}..{tip}" if base else tip)
+        # the items whose text changed in the range are read at the tip; the others are as they were at the start
+        at_tip = pool.submit(_changed_marks, root, tip, in_range)
         walk = _Walk(start, end)
         if base is not None and not walk.restore(root, base):
             at_base = pool.submit(_marks, root, base)
@@ -95,8 +97,7 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
         walk.in_range = True
         for commit in in_range.result():
             walk.commit(*commit)
-        # the items whose text changed in the range are read at the tip; the others are as they were at the start
-        withdrawn, embargo = _marks(root, tip, walk.touched_paths())
+        withdrawn, embargo = at_tip.result()
         columns = declared.result()
         return walk.finish(root, tip, columns, withdrawn, embargo, records.result())
 
@@ -203,6 +204,14 @@ def _git_ok(root: Path, *args: str) -> bytes:
 
 _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
 _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
+
+
+def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, dt.datetime]]:
+    """:func:`_marks` at the tip of every item path the range's log adds or changes (a superset of the items
+    whose text changed in the range, under their names at the tip: the grep starts before the walk is done)."""
+    paths = {path for _, _, _, _, files in in_range.result() for status, path, _ in files
+             if status[0] != "D" and path.endswith(ITEM_SUFFIX)}
+    return _marks(root, tip, sorted(paths))
 
 
 _WHOLE_TREE = 4000  # more paths than this: grep the whole tree (a long command line is no faster)
@@ -398,10 +407,6 @@ class _Walk:
         for path, f in self.live.items():
             f.marked = path in withdrawn
             f.embargo = embargo.get(path)
-
-    def touched_paths(self) -> list[str]:
-        """The items alive at the end whose text changed in the range (read at the tip)."""
-        return sorted(path for path, f in self.live.items() if f.touched and not f.attachment)
 
     # -- the walk up to the range, kept --------------------------------------------------------------------
     # What the history says up to a commit never changes, so the walk up to the commit before the range is kept in
