@@ -10,11 +10,11 @@ alone is not one, a rename with an edit is). A withdrawal is the first commit wh
 unit id it has at the end of the range.
 
 Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the whole history up to
-the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name), one
-``git grep`` for the items that are withdrawn or embargoed (of the items changed in the range, at the tip; the
-others as the tree stood when the range began, grepped once and kept with the walk), one ``git ls-tree`` and one
-``git cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the versions
-of the few withdrawn items (and of the unit configs that add a column during the range).
+the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name); which items
+are withdrawn or embargoed from one ``cat-file --batch`` of the items the range changed, at the tip, and for the
+others from one ``git grep`` of the tree as the range began (on the first run; kept with the walk); one ``git
+ls-tree`` and one ``cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the
+versions of the few withdrawn items (and of the unit configs that add a column during the range).
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def _git_ok(root: Path, *args: str) -> bytes:
                           check=False)
     if done.returncode not in (0, 1):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ZhanqunError(f"git {args[1] if args[0].startswith('--') else args[0]} 失败：{message[-1] if message else done.returncode}",
+        raise ZhanqunError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}",
                            hint="确认 git 可用、仓库完整。")
     return done.stdout
 
@@ -207,39 +207,49 @@ _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
 
 
 def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, dt.datetime]]:
-    """:func:`_marks` at the tip of every item path the range's log adds or changes (a superset of the items
-    whose text changed in the range, under their names at the tip: the grep starts before the walk is done)."""
-    paths = {path for _, _, _, _, files in in_range.result() for status, path, _ in files
-             if status[0] != "D" and path.endswith(ITEM_SUFFIX)}
-    return _marks(root, tip, sorted(paths))
-
-
-_WHOLE_TREE = 4000  # more paths than this: grep the whole tree (a long command line is no faster)
-
-
-def _marks(root: Path, tip: str, paths: list[str] | None = None) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(paths withdrawn at ``tip``, path -> embargo end) from one ``git grep`` of its items (of ``paths`` only,
-    when given): the rest of the items are never read."""
-    if paths is not None and not paths:
-        return set(), {}
-    wanted = paths if paths is not None and len(paths) <= _WHOLE_TREE else ["content"]
-    raw = _git_ok(root, "--literal-pathspecs", "grep", "-z", "-I", "-E", "-e", _MARK, tip, "--", *wanted)
+    """(withdrawn, embargo) at the tip of every item path the range's log adds or changes (a superset of the items
+    whose text changed in the range, under their names at the tip: read before the walk is done). Their front
+    matter is read from one ``cat-file --batch`` (a grep with thousands of pathspecs matches each against every
+    file of the tree: slower than reading them)."""
+    paths = sorted({path for _, _, _, _, files in in_range.result() for status, path, _ in files
+                    if status[0] != "D" and path.endswith(ITEM_SUFFIX)})
     withdrawn: set[str] = set()
     embargo: dict[str, dt.datetime] = {}
-    prefix = f"{tip}:"
+    for path, blob in zip(paths, history.cat_files(root, [f"{tip}:{p}" for p in paths])):
+        if blob is None or not blob.startswith(b"---"):
+            continue
+        end = blob.find(b"\n---", 3)
+        head = blob[: end if end > 0 else len(blob)].decode("utf-8", "replace")
+        for match in _MARK_LINE.finditer(head):
+            _note_mark(path, match.group(1), match.group(2), withdrawn, embargo)
+    return withdrawn, embargo
+
+
+def _marks(root: Path, rev: str) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(paths withdrawn at ``rev``, path -> embargo end) from one ``git grep`` of its items (the tree as a range
+    begins, on the first run over that range): no item is read in Python."""
+    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, rev, "--", "content")
+    withdrawn: set[str] = set()
+    embargo: dict[str, dt.datetime] = {}
+    prefix = f"{rev}:"
     for line in raw.decode("utf-8", "replace").splitlines():
         path, _, text = line.partition("\0")
-        path = path.removeprefix(prefix)
         key, _, value = text.partition(":")
-        key = key.strip()
-        if key in ("withdrawn", "撤稿"):
-            if _truthy(value):
-                withdrawn.add(path)
-        else:
-            when = _moment(value)
-            if when is not None:
-                embargo[path] = when
+        _note_mark(path.removeprefix(prefix), key.strip(), value, withdrawn, embargo)
     return withdrawn, embargo
+
+
+_MARK_LINE = re.compile(r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:(.*)$", re.MULTILINE)
+
+
+def _note_mark(path: str, key: str, value: str, withdrawn: set[str], embargo: dict[str, dt.datetime]) -> None:
+    if key in ("withdrawn", "撤稿"):
+        if _truthy(value):
+            withdrawn.add(path)
+    else:
+        when = _moment(value)
+        if when is not None:
+            embargo[path] = when
 
 
 def _truthy(value: str) -> bool:
