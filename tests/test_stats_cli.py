@@ -72,8 +72,9 @@ def test_formats_and_output_file(history_repo, zq, tmp_path):  # noqa: F811
     text = zq("stats", "--root", root, "--from", "2026-03-01", "--to", "2026-03-31")
     assert text.code == 0 and "2026年3月（2026-03-01 至 2026-03-31）" in text.out
     assert "按合入主分支的时间统计（不是头信息里写的日期）" in text.out
-    blocked = zq("stats", "--root", root, "--output", tmp_path / "no" / "such" / "\0x.csv")
-    assert blocked.code != 0 and "Traceback" not in blocked.text
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    blocked = zq("stats", "--root", root, "--output", tmp_path / "a-file" / "统计.csv")
+    assert blocked.code == 2 and "T010: 无法写入" in blocked.err and "Traceback" not in blocked.text
 
 
 # -- the annual ranking -------------------------------------------------------------------------------------
