@@ -526,3 +526,27 @@ def annual_report(year: int, hosts: tuple[str, ...], root: Path, access_logs: tu
     output.document(annual_run.render(result.reports, fmt), out)
     for line in result.messages():
         output.info(line)
+
+
+@cli.command()
+@root_option
+@click.option("--period", "kind", default="month", show_default=True,
+              help="统计周期：month（月）、quarter（季度）、year（年）。")
+@click.option("--from", "first", default=None, help="统计区间的第一天（2026-11-01，北京时间）；缺省为今年 1 月 1 日。")
+@click.option("--to", "last", default=None, help="统计区间的最后一天（含当天）；缺省为今天。")
+@click.option("--by", type=click.Choice(["unit", "column", "person"]), default="unit", show_default=True,
+              help="按单位、栏目或人员统计。")
+@click.option("--unit", default=None, help="只统计这个单位（content/ 下的单位文件夹名）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text", help="输出格式。")
+@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件（默认打印）。")
+@click.option("--ranking", "year", type=int, default=None, help="年度综合测评：给出年份，如 --ranking 2026。")
+@click.option("--publish", is_flag=True,
+              help="与 --ranking 一起用：把测评通报和 CSV 写入门户的 stats.ranking_column 栏目。")
+@click.option("--force", is_flag=True, help="与 --publish 一起用：覆盖已有的测评通报。")
+def stats(root: Path, kind: str, first: str | None, last: str | None, by: str, unit: str | None, fmt: str,
+          out: Path | None, year: int | None, publish: bool, force: bool) -> None:
+    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""  # noqa: E501
+    from zhanqun.stats import command
+
+    command.run(root, kind, first, last, by, unit, fmt, out, year, publish, force)

@@ -122,16 +122,26 @@ class InspectConfig:
         return cls(reply_deadlines=tuple(deadlines.items()), live_from=live_from, **data)
 
 
+# 年度综合测评 (R8.3): how much each measure counts; a measure with no data for a unit (no columns with an update
+# cycle, no messages) leaves the unit's total to the others.
+DEFAULT_RANKING_WEIGHTS = {"updates": 40, "errors": 30, "replies": 30}
+
+
 @dataclasses.dataclass(frozen=True)
 class StatsConfig:
-    """cluster.yaml ``stats:`` (R8.3, R8.4): where the portal publishes what the statistics produce."""
+    """cluster.yaml ``stats:`` (R8.3, R8.4): where the portal publishes what the statistics produce, and the ranking's
+    weights; every key has a documented default."""
 
+    ranking_column: str | None = None  # the portal column the ranking 通报 is published in
+    ranking_weights: tuple[tuple[str, int], ...] = tuple(DEFAULT_RANKING_WEIGHTS.items())
     annual_report_column: str | None = None  # the portal column of the 政府网站工作年度报表 (annual-report --publish)
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None) -> StatsConfig:
-        data = data or {}
-        return cls(annual_report_column=data.get("annual_report_column"))
+        data = dict(data or {})
+        weights = {**DEFAULT_RANKING_WEIGHTS, **dict(data.get("ranking_weights") or {})}
+        return cls(ranking_column=data.get("ranking_column"), ranking_weights=tuple(weights.items()),
+                   annual_report_column=data.get("annual_report_column"))
 
 
 @dataclasses.dataclass

@@ -19,6 +19,7 @@ from zhanqun.inspect import replies as _inspect_replies  # noqa: F401 - J014–J
 from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
 from zhanqun.stats import visits as _stats_visits  # noqa: F401 - T040–T045
 from zhanqun.stats import annual as _stats_annual, annual_figures as _stats_annual_figures  # noqa: F401 - T020–T030
+from zhanqun.stats import codes as _stats_codes  # noqa: F401 - T001–T019
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 

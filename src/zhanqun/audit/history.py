@@ -152,8 +152,9 @@ def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
                               capture_output=True, check=False).returncode != 0}
 
 
-def note_records(root: Path, notes: str = NOTES_REF) -> dict[str, list[dict]]:
-    """The sign-off records of every noted commit (refs/notes/zhanqun, or an older commit of it), oldest first."""
+def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = None) -> dict[str, list[dict]]:
+    """The sign-off records of every noted commit (refs/notes/zhanqun, or an older commit of it), oldest first;
+    with ``only``, of those commits alone (the notes of other commits are not read)."""
     if resolve(root, notes) is None:
         return {}
     if notes == NOTES_REF:
@@ -162,6 +163,8 @@ def note_records(root: Path, notes: str = NOTES_REF) -> dict[str, list[dict]]:
         listed = [f"{line.split()[2]} {line.split(chr(9), 1)[1].replace('/', '')}"
                   for line in git(root, "ls-tree", "-r", notes).decode().splitlines() if "\t" in line]
     pairs = [line.split() for line in listed if line]
+    if only is not None:
+        pairs = [pair for pair in pairs if pair[1] in only]
     blobs = cat_files(root, [note for note, _ in pairs])
     return {commit: parse_records(blob or b"") for (_, commit), blob in zip(pairs, blobs)}
 

@@ -11,59 +11,18 @@ Everything the report carries is text to this module: escaped, and numbers of 11
 
 from __future__ import annotations
 
-import html as _html
 from collections.abc import Iterable, Sequence
 
-from zhanqun.findings import mask_numbers
+from zhanqun.htmlpage import CSS as _CSS, LABEL_WIDTH as _LABEL_WIDTH, bar as _bar, escape as _escape
+from zhanqun.htmlpage import figure as _figure, number as _number, patterns as _patterns, short as _short
+from zhanqun.htmlpage import table as _table, text as _text
 from zhanqun.inspect.model import ColumnState, Level, Problem, Report, SiteReport
 
 EARLY_WARNING = "J019"  # the rule whose warning says a column becomes stale soon
 _LEVELS = (Level.VETO, Level.DEDUCT, Level.WARN)
-_LABEL_WIDTH = 36  # percent of a chart's width kept for the text in front of the bars
-_NAME_CHARS = 18  # a chart shows this much of a column's name (the table shows all of it)
 _REPLY_ROWS = (("received", "收到留言"), ("answered", "已答复"), ("on_time", "按时答复"), ("late", "超期答复"),
                ("pending", "待答复"), ("overdue", "逾期未答复"), ("average_workdays", "平均答复用时（工作日）"))
 
-_CSS = """
-:root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#8a8f98;--veto:#b3261e;--deduct:#8a5300;--warn:#1f5fa8;--ok:#1b6e35}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;color:var(--ink);background:#fff;font:16px/1.6 "Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",
-sans-serif;overflow-wrap:anywhere}
-.skip{position:absolute;left:-999em}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}
-a{color:#0b4f9c}a:focus,[tabindex]:focus{outline:3px solid #0b4f9c;outline-offset:2px}
-header,main,footer,nav{max-width:64rem;margin:0 auto;padding:0 1rem}
-header{padding-top:1rem}h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.3rem;margin:2rem 0 .5rem;
-padding-top:1rem;border-top:3px solid #d0d4da}h3{font-size:1.1rem;margin:1.5rem 0 .5rem}
-.meta{margin:0;color:var(--muted)}code{font-family:monospace,monospace;font-size:1em}
-nav ul{padding-left:1.25rem;margin:.25rem 0}
-.verdict{display:inline-block;padding:0 .5rem;border-radius:3px;color:#fff;font-weight:bold}
-.verdict.fail{background:var(--veto)}.verdict.pass{background:var(--ok)}
-.host{color:var(--muted);font-size:.875rem;font-weight:normal}
-ul.problems{list-style:none;padding:0;margin:0}
-.problems li{border-left:6px solid var(--line);padding:.25rem .75rem;margin:.5rem 0;background:#f6f7f9}
-.problems li.veto{border-color:var(--veto)}.problems li.deduct{border-color:var(--deduct)}
-.problems li.warn{border-color:var(--warn)}
-.problems .code{font-family:monospace;font-weight:bold}.problems .where,.problems .when{color:var(--muted);
-font-size:.875rem}.problems .hint{margin:.25rem 0 0;font-size:.875rem}
-.none{color:var(--muted)}
-figure{margin:.5rem 0}svg{display:block;width:100%}svg text{font-size:14px;fill:var(--ink)}
-.legend{font-size:.875rem;color:var(--muted);margin:.25rem 0}
-.b-veto{fill:var(--veto)}.b-deduct{fill:var(--deduct)}.b-warn{fill:var(--warn)}.b-ok{fill:var(--ok)}
-.track{fill:#eceef1}.mark{stroke:var(--ink);stroke-width:2}
-.table-wrap{overflow-x:auto;max-width:100%;margin:.5rem 0}
-table{border-collapse:collapse;width:100%;font-size:.875rem}caption{text-align:left;font-weight:bold;
-padding:.25rem 0}
-th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef2f7}thead th{white-space:nowrap}.cols{min-width:44rem}.cols th[scope=row]{min-width:10em}td.num{text-align:right;white-space:nowrap}
-.cols td{text-align:right;white-space:nowrap}.cols td:nth-child(2),.cols td:last-child{text-align:left}
-.s-stale{color:var(--veto);font-weight:bold}.s-near{color:var(--deduct);font-weight:bold}
-.s-empty{color:var(--veto)}.s-ok{color:var(--ok)}.s-none{color:var(--muted)}
-footer{margin-top:2rem;padding-bottom:2rem;color:var(--muted);font-size:.875rem}
-@media print{body{font-size:11pt}nav,.skip{display:none}.site{break-before:page}
-.table-wrap{overflow:visible}tr,li,figure{break-inside:avoid}a{color:inherit;text-decoration:none}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-"""
 
 
 def html(report: Report) -> str:
@@ -85,19 +44,6 @@ def html(report: Report) -> str:
 
 
 # -- text -----------------------------------------------------------------------------------------------------
-
-def _text(value: object) -> str:
-    """Report text as HTML: long numbers masked (as every message shows them), then escaped."""
-    from zhanqun.output import visible
-
-    # control characters (ESC, U+009B, bidi overrides) from a title or a unit name are shown as escapes, as in
-    # the terminal: raw, they are invalid in HTML and reorder the line a reader sees
-    return _escape(visible(mask_numbers(str(value))))
-
-
-def _escape(value: str) -> str:
-    return _html.escape(value, quote=True)
-
 
 def _day(iso: str | None) -> str:
     return iso[:10] if iso else "—"
@@ -297,58 +243,6 @@ def _replies(stats: dict, owner: str) -> str:
                   owner=owner)
 
 
-def _number(value: object) -> str:
-    if value is None or isinstance(value, bool):
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, int):
-        return str(value)
-    return _text(value)
-
-
 # -- drawing --------------------------------------------------------------------------------------------------
-
-def _short(name: str) -> str:
-    return _text(name if len(name) <= _NAME_CHARS else name[:_NAME_CHARS - 1] + "…")
-
-
-def _bar(y: int, share: float, fill: str) -> str:
-    """A track across the bar area and a bar over ``share`` (0..1) of it, filled with a class or a pattern."""
-    width = (100 - _LABEL_WIDTH) * max(0.0, min(share, 1.0))
-    track = f"<rect class=\"track\" x=\"{_LABEL_WIDTH}%\" y=\"{y}\" width=\"{100 - _LABEL_WIDTH}%\" height=\"14\"/>"
-    if width <= 0:
-        return track
-    paint = f"fill=\"url(#{fill})\"" if fill.startswith("p-") else f"class=\"{fill}\""
-    return track + f"<rect {paint} x=\"{_LABEL_WIDTH}%\" y=\"{y}\" width=\"{width:.1f}%\" height=\"14\"/>"
-
-
-def _patterns(prefix: str) -> str:
-    """The red bar with white stripes (stale, veto) and the brown bar with white dots (becomes stale soon):
-    they differ from the plain bars by more than colour."""
-    return (f"<pattern id=\"p-{prefix}-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-            "patternTransform=\"rotate(45)\"><rect class=\"b-veto\" width=\"6\" height=\"6\"/>"
-            "<rect width=\"2\" height=\"6\" fill=\"#fff\"/></pattern>"
-            f"<pattern id=\"p-{prefix}-dots\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
-            "<rect class=\"b-deduct\" width=\"6\" height=\"6\"/><circle cx=\"3\" cy=\"3\" r=\"1.3\" fill=\"#fff\"/>"
-            "</pattern>")
-
-
-def _figure(anchor: str, height: int, title: str, summary: str, defs: str, rows: list[str], legend: str) -> str:
-    """An SVG chart with a title and a description in words (its numbers are also in the table after it)."""
-    return (f"<figure><svg role=\"img\" aria-labelledby=\"{anchor}-t {anchor}-d\" height=\"{height}\">"
-            f"<title id=\"{anchor}-t\">{title}</title>"
-            f"<desc id=\"{anchor}-d\">{summary}</desc><defs>{defs}</defs>{''.join(rows)}</svg>"
-            f"<figcaption class=\"legend\">{legend}</figcaption></figure>")
-
-
-def _table(caption: str, head: str, body: str, css: str = "", owner: str = "") -> str:
-    """A table in its own scrolling box, so a wide table never makes the page scroll sideways. The box is a
-    region a keyboard can scroll, named after the table and its site (``owner``, escaped) to tell it apart."""
-    table = f"<table class=\"{css}\">" if css else "<table>"
-    label = f"{owner}：{caption}" if owner else caption
-    return (f"<div class=\"table-wrap\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">"
-            f"{table}<caption>{caption}</caption><thead>{head}</thead><tbody>{body}</tbody></table></div>")
-
 
 __all__ = ["html"]

@@ -10,10 +10,11 @@ alone is not one, a rename with an edit is). A withdrawal is the first commit wh
 unit id it has at the end of the range.
 
 Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the whole history up to
-the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name), one
-``git grep`` of the tip for the items that are withdrawn or embargoed, one ``git ls-tree`` and one
-``git cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the versions
-of the few withdrawn items (and of the unit configs that add a column during the range).
+the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name); which items
+are withdrawn or embargoed from one ``cat-file --batch`` of the items the range changed, at the tip, and for the
+others from one ``git grep`` of the tree as the range began (on the first run; kept with the walk); one ``git
+ls-tree`` and one ``cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the
+versions of the few withdrawn items (and of the unit configs that add a column during the range).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import orjson
 
 from zhanqun import content, source
 from zhanqun.audit import history
@@ -75,16 +78,41 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
     if history.is_shallow(root):
         raise codes.fail(codes.SHALLOW, "这是浅克隆（shallow clone），历史不完整，无法统计。",
                          "运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
-    tip = _tip(root, timeline.main_branch(root), end)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the small reads run beside the log on other cores
-        marks = pool.submit(_marks, root, tip)
+    branch = timeline.main_branch(root)
+    tip = last_commit(root, branch, end)
+    base = _base(root, tip, start)
+    with ThreadPoolExecutor(max_workers=5) as pool:  # git works on other cores while the walk is read
         declared = pool.submit(_declared_columns, root, tip)
+        records = pool.submit(_records, root, base, tip)
+        in_range = pool.submit(_log, root, f"{base}..{tip}" if base else tip)
+        # the items whose text changed in the range are read at the tip; the others are as they were at the start
+        at_tip = pool.submit(_changed_marks, root, tip, in_range)
         walk = _Walk(start, end)
-        for commit in _log(root, tip):
+        if base is not None and not walk.restore(root, base):
+            at_base = pool.submit(_marks, root, base)
+            for commit in _log(root, base):
+                walk.commit(*commit)
+            walk.mark(*at_base.result())
+            walk.save(root, base)
+        walk.in_range = True
+        for commit in in_range.result():
             walk.commit(*commit)
-        withdrawn, embargo = marks.result()
+        withdrawn, embargo = at_tip.result()
         columns = declared.result()
-    return walk.finish(root, tip, columns, withdrawn, embargo)
+        return walk.finish(root, tip, columns, withdrawn, embargo, records.result())
+
+
+def _records(root: Path, base: str | None, tip: str) -> dict[str, list[dict]]:
+    """The sign-off records of the range's commits (``history.note_records`` of just those)."""
+    commits = history.git(root, "rev-list", "--first-parent", f"{base}..{tip}" if base else tip).decode().split()
+    return history.note_records(root, only=set(commits))
+
+
+def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
+    """The last first-parent commit before the range (None: the range starts with the history)."""
+    stamp = (start - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
+    found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", tip).decode().split()
+    return found[0] if found else None
 
 
 # -- git -------------------------------------------------------------------------------------------------
@@ -95,7 +123,7 @@ _LOG = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-sta
 _CHUNK = 1 << 20
 
 
-def _tip(root: Path, branch: str, end: dt.datetime) -> str:
+def last_commit(root: Path, branch: str, end: dt.datetime) -> str:
     """The last first-parent commit of ``branch`` at or before ``end`` (T003 when there is none)."""
     stamp = end.strftime("%Y-%m-%d %H:%M:%S +0800")
     found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", branch).decode().split()
@@ -178,26 +206,50 @@ _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
 _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
 
 
-def _marks(root: Path, tip: str) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(paths withdrawn at the tip, path -> embargo end) from one ``git grep`` of the tip's items: the rest of
-    the items are never read."""
-    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
+def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(withdrawn, embargo) at the tip of every item path the range's log adds or changes (a superset of the items
+    whose text changed in the range, under their names at the tip: read before the walk is done). Their front
+    matter is read from one ``cat-file --batch`` (a grep with thousands of pathspecs matches each against every
+    file of the tree: slower than reading them)."""
+    paths = sorted({path for _, _, _, _, files in in_range.result() for status, path, _ in files
+                    if status[0] != "D" and path.endswith(ITEM_SUFFIX)})
     withdrawn: set[str] = set()
     embargo: dict[str, dt.datetime] = {}
-    prefix = f"{tip}:"
+    for path, blob in zip(paths, history.cat_files(root, [f"{tip}:{p}" for p in paths])):
+        if blob is None or not blob.startswith(b"---"):
+            continue
+        end = blob.find(b"\n---", 3)
+        head = blob[: end if end > 0 else len(blob)].decode("utf-8", "replace")
+        for match in _MARK_LINE.finditer(head):
+            _note_mark(path, match.group(1), match.group(2), withdrawn, embargo)
+    return withdrawn, embargo
+
+
+def _marks(root: Path, rev: str) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(paths withdrawn at ``rev``, path -> embargo end) from one ``git grep`` of its items (the tree as a range
+    begins, on the first run over that range): no item is read in Python."""
+    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, rev, "--", "content")
+    withdrawn: set[str] = set()
+    embargo: dict[str, dt.datetime] = {}
+    prefix = f"{rev}:"
     for line in raw.decode("utf-8", "replace").splitlines():
         path, _, text = line.partition("\0")
-        path = path.removeprefix(prefix)
         key, _, value = text.partition(":")
-        key = key.strip()
-        if key in ("withdrawn", "撤稿"):
-            if _truthy(value):
-                withdrawn.add(path)
-        else:
-            when = _moment(value)
-            if when is not None:
-                embargo[path] = when
+        _note_mark(path.removeprefix(prefix), key.strip(), value, withdrawn, embargo)
     return withdrawn, embargo
+
+
+_MARK_LINE = re.compile(r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:(.*)$", re.MULTILINE)
+
+
+def _note_mark(path: str, key: str, value: str, withdrawn: set[str], embargo: dict[str, dt.datetime]) -> None:
+    if key in ("withdrawn", "撤稿"):
+        if _truthy(value):
+            withdrawn.add(path)
+    else:
+        when = _moment(value)
+        if when is not None:
+            embargo[path] = when
 
 
 def _truthy(value: str) -> bool:
@@ -251,7 +303,8 @@ def _column_ids(blob: bytes | None) -> list[str]:
 class _File:
     """One item or attachment, followed across renames."""
 
-    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted")
+    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "marked",
+                 "embargo")
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
         self.path = path
@@ -261,6 +314,9 @@ class _File:
         self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
         self.revisions: list[tuple[str, dt.datetime, str]] = []
         self.deleted: tuple[str, dt.datetime, str] | None = None
+        self.touched = False  # its text changed in the range (then it is read at the tip)
+        self.marked = False  # withdrawn (撤稿) when the range began
+        self.embargo: dt.datetime | None = None  # its publish_at when the range began
 
 
 def _place(path: str) -> tuple[str, str] | None:
@@ -278,6 +334,15 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
+_KEPT_VERSION = 3
+_KEPT = 8  # walks kept (one per range start)
+
+
+def _kept_folder(root: Path) -> Path:
+    path = Path(history.git(root, "rev-parse", "--git-common-dir").decode().strip())
+    return (path if path.is_absolute() else root / path) / "zhanqun"
+
+
 class _Walk:
     def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
         self.start, self.end = start, end
@@ -288,16 +353,14 @@ class _Walk:
         # (unit then, epoch, sha, path, moment) of each change of a unit.yaml (to find when a column was added)
         self.unit_versions: list[tuple[str, int, str, str, dt.datetime]] = []
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
-        self.authors: dict[str, str] = {}  # sha -> git author name, for the range's commits
         self.first: dt.datetime | None = None
+        self.in_range = False  # walking the range's commits (a file changed now is read at the tip)
 
     def commit(self, sha: str, time: int, parents: str, author: str,
                files: list[tuple[str, str, str | None]]) -> None:
         at = timeline.china(time)
         if self.first is None:
             self.first = at
-        if self.start <= at <= self.end:
-            self.authors[sha] = author
         deleted = []
         for status, path, old in files:
             kind = status[0]
@@ -328,22 +391,81 @@ class _Walk:
                 if status[1:] != "100":  # git paired it with an edit: the move carries a revision
                     moved.revisions.append((sha, at, author))
                     moved.versions.append((sha, path, at))
+                    moved.touched = moved.touched or self.in_range
                 self.live[path] = moved
             elif kind in "ACR" and path not in self.live:
                 back = self.gone.pop(path, None)
                 if back is not None:  # the deleted page restored: not a new publication
                     back.deleted = None
                     back.versions.append((sha, path, at))
+                    back.touched = back.touched or self.in_range
                     self.live[path] = back
                 else:
                     new = _File(path, not path.endswith(ITEM_SUFFIX), (sha, at, author))
+                    new.touched = self.in_range
                     self.live[path] = new
                     self.files.append(new)
             elif (changed := self.live.get(path)) is not None:  # M, T (and an A over a path followed already)
                 changed.revisions.append((sha, at, author))
                 changed.versions.append((sha, path, at))
+                changed.touched = changed.touched or self.in_range
         for found in deleted:
             found.epoch = len(self.unit_renames)
+
+    def mark(self, withdrawn: set[str], embargo: dict[str, dt.datetime]) -> None:
+        """What ``git grep`` found at the start of the range, on the files alive then."""
+        for path, f in self.live.items():
+            f.marked = path in withdrawn
+            f.embargo = embargo.get(path)
+
+    # -- the walk up to the range, kept --------------------------------------------------------------------
+    # What the history says up to a commit never changes, so the walk up to the commit before the range is kept in
+    # the repository's git folder: the next run over the same range (a monthly statistic run every day, the
+    # ranking after the statistics) reads only the range's commits. A kept walk that cannot be read is ignored.
+    def save(self, root: Path, base: str) -> None:
+        """Keep the walk up to ``base``. Of each file only what a range after ``base`` reads: its first version
+        (the publication) and its last (was it withdrawn by then?); revisions before the range never count."""
+        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions[-1:]],
+                  list(f.deleted) if f.deleted else None, self.live.get(f.path) is f, f.marked, f.embargo]
+                 for f in self.files]
+        data = {"version": _KEPT_VERSION, "base": base, "first": self.first, "unit_renames": self.unit_renames,
+                "unit_versions": self.unit_versions,
+                "first_in_column": [[u, c, at, e] for (u, c), (at, e) in self.first_in_column.items()], "files": files}
+        folder = _kept_folder(root)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".stats-{base}.{os.getpid()}.tmp"
+            tmp.write_bytes(orjson.dumps(data))
+            os.replace(tmp, folder / f"stats-{base}.json")
+            for old in sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only copy simply walks again next time
+
+    def restore(self, root: Path, base: str) -> bool:
+        try:
+            data = orjson.loads((_kept_folder(root) / f"stats-{base}.json").read_bytes())
+            if data.get("version") != _KEPT_VERSION or data.get("base") != base:
+                return False
+            when = dt.datetime.fromisoformat
+            self.first = when(data["first"]) if data["first"] else None
+            self.unit_renames = [tuple(r) for r in data["unit_renames"]]
+            self.unit_versions = [(u, e, sha, path, when(at)) for u, e, sha, path, at in data["unit_versions"]]
+            self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
+            for path, epoch, attachment, added, versions, deleted, live, marked, embargo in data["files"]:
+                f = _File(path, attachment, (added[0], when(added[1]), added[2]))
+                f.epoch, f.marked, f.embargo = epoch, marked, when(embargo) if embargo else None
+                f.versions = [tuple(v) for v in versions]  # moments left as text: read only if withdrawn
+                f.deleted = (deleted[0], when(deleted[1]), deleted[2]) if deleted else None
+                self.files.append(f)
+                if live:
+                    self.live[path] = f
+                elif f.deleted:
+                    self.gone[path] = f
+        except (OSError, ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError):
+            self.__init__(self.start, self.end)  # type: ignore[misc]
+            return False
+        return True
 
     # -- the end of the range ----------------------------------------------------------------------------
     def unit_now(self, unit: str, epoch: int) -> str:
@@ -358,23 +480,27 @@ class _Walk:
         return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
 
     def finish(self, root: Path, tip: str, columns: set[tuple[str, str]], withdrawn_paths: set[str],
-               embargo: dict[str, dt.datetime]) -> History:
+               embargo: dict[str, dt.datetime], records: dict[str, list[dict]]) -> History:
         start, end = self.start, self.end
-        records = {sha: recs for sha, recs in history.note_records(root).items() if sha in self.authors}
-        items = [f for f in self.files if not f.attachment and (f.deleted or self.where(f) in columns)]
-        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.path in withdrawn_paths)
+        places = {id(f): self.where(f) for f in self.files}
+        items = [f for f in self.files if not f.attachment and (f.deleted or places[id(f)] in columns)]
+        def withdrawn_now(f: _File) -> bool:
+            return f.path in withdrawn_paths if f.touched else f.marked
+
+        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and withdrawn_now(f))
                                            or (f.deleted is not None and f.deleted[1] >= start)])
         events: list[Event] = []
         last_before: dict[tuple[str, str], dt.datetime] = {}
 
         def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
             if start <= when <= end:
-                unit, column = self.where(f)
+                unit, column = places[id(f)]
                 events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
 
         for f in items:
             sha, added, author = f.added
-            moment = max(added, embargo[f.path]) if f.deleted is None and f.path in embargo else added
+            until = (embargo.get(f.path) if f.touched else f.embargo) if f.deleted is None else None
+            moment = max(added, until) if until else added
             out = flagged.get(id(f))
             gone_at = f.deleted[1] if f.deleted else None
             public = gone_at is None or moment <= gone_at
@@ -391,11 +517,11 @@ class _Walk:
                 add("withdrawn", f, f.deleted[1], f.deleted[0], f.deleted[2], deleted=True)
             off = out[1] if out else gone_at
             if moment < start and (off is None or off >= start):
-                key = self.where(f)
+                key = places[id(f)]
                 if key not in last_before or last_before[key] < moment:
                     last_before[key] = moment
         for f in self.files:
-            if f.attachment and (f.deleted or self.where(f) in columns):
+            if f.attachment and (f.deleted or places[id(f)] in columns):
                 add("attachment", f, f.added[1], f.added[0], f.added[2])
         events.sort(key=lambda e: (e.at, e.unit, e.column, e.path, KINDS.index(e.kind)))
         since = self._column_since(root, columns)
@@ -412,7 +538,7 @@ class _Walk:
             authors.update({sha: a for sha, _, a in f.revisions})
         for (f, sha, _, at), blob in zip(specs, blobs):
             if id(f) not in found and _withdrawn_version(blob):
-                found[id(f)] = (sha, at, authors.get(sha, ""))
+                found[id(f)] = (sha, dt.datetime.fromisoformat(at) if isinstance(at, str) else at, authors.get(sha, ""))
         return found
 
     def _column_since(self, root: Path, columns: set[tuple[str, str]]) -> dict[tuple[str, str], dt.datetime]:

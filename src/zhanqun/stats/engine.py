@@ -1,0 +1,410 @@
+"""``zhanqun stats`` as a library function (R8.3): per unit, column or person and per period, the items
+published, revised and withdrawn, the attachments, the share of each column's update cycle met, and the
+replies to the public — every figure recomputable from the git history.
+
+I/O lives here (the history through :mod:`zhanqun.stats.events`, the config and reply items at the range's
+end through :func:`snapshot`); the counting is pure (:func:`tally`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import io
+import shutil
+import tarfile
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from zhanqun import cluster as cluster_mod
+from zhanqun.audit import history
+from zhanqun.errors import FindingsError
+from zhanqun.findings import Severity
+from zhanqun.inspect import replies as replies_mod
+from zhanqun.signoff.policy import login_key
+from zhanqun.stats import codes, compliance, events, periods
+
+BASIS = "按合入主分支的时间统计（不是头信息里写的日期）"
+BY = ("unit", "column", "person")
+COUNTS = ("published", "revised", "withdrawn", "attachments")
+REPLY_KEYS = ("received", "answered", "on_time", "late", "overdue", "average_workdays")
+
+
+@dataclasses.dataclass
+class Row:
+    """One unit, column or person in one period."""
+
+    key: str  # unit id, "unit/column", or the person's login key
+    name: str  # as the config at the range's end names it
+    unit: str = ""  # the unit's name (column rows; a person's unit)
+    published: int = 0
+    revised: int = 0
+    withdrawn: int = 0
+    attachments: int = 0
+    compliance: dict[str, Any] | None = None  # compliance.counts; None: no update cycle applies
+    replies: dict[str, Any] | None = None  # replies.stats of the messages received in the period
+    reviews: dict[str, Any] | None = None  # reviewers: approvals by role and how long they took
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class PeriodStats:
+    period: periods.Period
+    rows: list[Row]
+    total: Row
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.period.label, "from": self.period.first.isoformat(), "to": self.period.last.isoformat(),
+                "rows": [r.to_json() for r in self.rows], "total": self.total.to_json()}
+
+
+@dataclasses.dataclass
+class Stats:
+    cluster: str
+    commit: str  # the last commit of main at or before the range's end
+    by: str
+    kind: str  # month | quarter | year
+    first: dt.date
+    last: dt.date
+    periods: list[PeriodStats]
+    whole: PeriodStats  # the whole range
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cluster": self.cluster, "commit": self.commit, "by": self.by, "period": self.kind,
+                "from": self.first.isoformat(), "to": self.last.isoformat(), "basis": BASIS, "notes": self.notes,
+                "periods": [p.to_json() for p in self.periods], "whole": self.whole.to_json()}
+
+
+def run(root: Path, kind: str = "month", first: str | None = None, last: str | None = None, by: str = "unit",
+        unit: str | None = None) -> Stats:
+    """The statistics of the cluster in ``root`` (``first``/``last`` as ``--from``/``--to`` give them)."""
+    root = Path(root)
+    today = cluster_mod.reference_time().date()
+    start, end = periods.range_of(kind, first, last, today)
+    end = min(end, today)  # nothing after today has happened yet
+    whole = periods.whole(start, end)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the config at the range's end is read beside the history
+        config = pool.submit(config_at, root, whole.end)
+        found = events.read(root, whole.start, whole.end)
+        cluster, calendar = config.result()
+    if unit is not None and unit not in cluster.units:
+        raise _unknown_unit(unit, cluster)
+    if by != "person":
+        return tally(cluster, found, calendar, kind, start, end, by, unit)
+    names, reviewed, notes = reviewers(root, found)
+    result = tally(cluster, found, calendar, kind, start, end, by, unit, names, reviewed)
+    result.notes += notes
+    return result
+
+
+def _unknown_unit(unit: str, cluster) -> Exception:
+    import difflib
+
+    close = difflib.get_close_matches(unit, list(cluster.units), n=3)
+    hint = ("是不是 " + "、".join(close) + "？") if close else "单位：" + " ".join(cluster.units)
+    return codes.fail(codes.UNKNOWN_UNIT, f"没有单位 {unit}。", hint)
+
+
+# -- the config and reply items at the range's end -------------------------------------------------------------
+@contextlib.contextmanager
+def snapshot(root: Path, tip: str) -> Iterator[Path]:
+    """The config files (cluster.yaml, calendar.yaml, every unit.yaml, schemas/, rules/) and the reply items as
+    they stood at ``tip``, in a temporary folder: not the other items (two ``git archive`` of just those)."""
+    folder = Path(tempfile.mkdtemp(prefix="zhanqun-stats-"))
+    try:
+        wanted = ["content/cluster.yaml", "content/calendar.yaml", "schemas", "rules"]
+        listed = history.git(root, "ls-tree", "--name-only", tip, *wanted).decode("utf-8", "replace").splitlines()
+        units = history.git(root, "ls-tree", "--name-only", tip, "content/").decode("utf-8", "replace").splitlines()
+        unit_files = [f"{u}/unit.yaml" for u in units if u.count("/") == 1 and not u.endswith(".yaml")]
+        _extract(root, tip, [*listed, *unit_files], folder)
+        reply_folders = [f"content/{u}/{c}" for u, c in _reply_columns(folder)]
+        present = (history.git(root, "ls-tree", "--name-only", tip, *reply_folders).decode().splitlines()
+                   if reply_folders else [])
+        _extract(root, tip, present, folder)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _extract(root: Path, tip: str, paths: list[str], folder: Path) -> None:
+    if not paths:
+        return
+    from zhanqun.inspect.timeline import _regular_only
+
+    data = history.git(root, "archive", "--format=tar", tip, "--", *paths)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(folder, filter=_regular_only)
+
+
+def _reply_columns(folder: Path) -> list[tuple[str, str]]:
+    from zhanqun import source
+
+    found = []
+    for path in sorted((folder / "content").glob("*/unit.yaml")):
+        doc, _ = source.load_yaml(path.read_text(encoding="utf-8", errors="replace"), "unit.yaml")
+        columns = doc.data.get("columns") if doc is not None and isinstance(doc.data, dict) else None
+        for column in columns if isinstance(columns, list) else []:
+            if isinstance(column, dict) and column.get("type") == "reply" and column.get("id"):
+                found.append((path.parent.name, str(column["id"])))
+    return found
+
+
+def config_at(root: Path, when: dt.datetime):
+    """(cluster, working-day calendar) as they stood at the last commit of main at or before ``when``."""
+    from zhanqun.inspect import timeline
+
+    tip = events.last_commit(root, timeline.main_branch(root), when)
+    with snapshot(root, tip) as tree:
+        return load_config(tree, when), _calendar(tree)
+
+
+def load_config(tree: Path, when: dt.datetime):
+    """The cluster of a :func:`snapshot`: its config and units validated (``cluster.load_structure``), and its reply
+    items read (no other item is: the counts come from git, not from the items' text)."""
+    from zhanqun import content
+
+    cluster, findings = cluster_mod.load_structure(tree, item_types={"reply"})
+    if cluster is None:
+        raise FindingsError([f for f in findings if f.severity is Severity.ERROR])
+    cluster.today = when.date()
+    for path, rel, unit_id, column_id, content_type in cluster.item_files:
+        parsed = content.parse(path.read_bytes(), rel, content_type, cluster.schemas, render=False)
+        if parsed.meta is not None:
+            cluster.items.append(Reply(rel, unit_id, column_id, content_type, parsed.meta))
+    return cluster
+
+
+@dataclasses.dataclass(frozen=True)
+class Reply:
+    """A reply item as :func:`zhanqun.inspect.replies.judge` reads it."""
+
+    rel: str
+    unit_id: str
+    column_id: str
+    type: str
+    meta: dict[str, Any]
+
+
+def _calendar(tree: Path):
+    from zhanqun import workdays
+
+    return workdays.Calendar.load(tree)
+
+
+# -- counting (pure) ---------------------------------------------------------------------------------------------
+def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, end: dt.date, by: str = "unit",
+          unit: str | None = None, names=None, reviewed=None) -> Stats:
+    """The :class:`Stats` of ``found`` with names from ``cluster`` (the config at the range's end). For people:
+    ``names`` (default :class:`People`; :class:`Directory` follows them through the config history) and
+    ``reviewed(period)`` -> {person key: approvals by role and their times} (:func:`reviewers`)."""
+    names = names or People(cluster)
+    outcomes = _reply_outcomes(cluster, calendar, end)
+    pubs = _publication_days(found)
+    result = []
+    for period in [*periods.split(kind, start, end), periods.whole(start, end)]:
+        rows = _rows(cluster, found, names, by, period, calendar, pubs, outcomes, unit)
+        if by == "person" and reviewed is not None:
+            _add_reviews(rows, reviewed(period), names)
+        if by == "person":
+            _tell_apart(rows)
+        result.append(PeriodStats(period, rows, _total(rows, by, found, period, unit, cluster, calendar, pubs,
+                                                       outcomes)))
+    return Stats(cluster.config.name, found.tip, by, kind, start, end, result[:-1], result[-1])
+
+
+class People:
+    """Logins (and git author names) to the names in ``unit.yaml``: a person is keyed by
+    ``policy.login_key(login)``, named from the config at the range's end (hook: ``zhanqun.stats.people``
+    follows them across units and config history when the reviews helper's module is there)."""
+
+    def __init__(self, cluster) -> None:
+        self.by_key: dict[str, tuple[str, str]] = {}  # login key -> (name, unit name)
+        self.by_name: dict[str, str] = {}  # a person's name -> login key (git author names are often names)
+        for unit in cluster.units.values():
+            for person in unit.people:
+                key = login_key(person.id)
+                self.by_key.setdefault(key, (person.name, unit.short_name or unit.name))
+                self.by_name.setdefault(person.name, key)
+
+    def key(self, author: str) -> str:
+        key = login_key(author)
+        if key in self.by_key:
+            return key
+        return self.by_name.get(author.strip(), key)
+
+    def name(self, key: str) -> tuple[str, str]:
+        return self.by_key.get(key, (key, ""))
+
+
+def _publication_days(found: events.History) -> dict[tuple[str, str], list[dt.date]]:
+    days: dict[tuple[str, str], list[dt.date]] = {key: [moment.date()] for key, moment in found.last_before.items()}
+    for event in found.events:
+        if event.kind == "published":
+            days.setdefault((event.unit, event.column), []).append(event.at.date())
+    return days
+
+
+def _reply_outcomes(cluster, calendar, end: dt.date) -> list[tuple[str, str, replies_mod.Outcome]]:
+    """(unit, column, outcome) of every reply item as it stands at the range's end (judged as the inspection
+    and the public replies page judge it)."""
+    config = cluster.config.inspect
+    judged = []
+    for item in cluster.items:
+        if item.type != "reply":
+            continue
+        outcome = replies_mod.judge(item, calendar, end, config)
+        if outcome is not None:
+            judged.append((item.unit_id, item.column_id, outcome))
+    return judged
+
+
+def _key(by: str, event: events.Event, names: People) -> str:
+    if by == "unit":
+        return event.unit
+    if by == "column":
+        return f"{event.unit}/{event.column}"
+    return names.key(event.author)
+
+
+_FIELD = {"published": "published", "revised": "revised", "withdrawn": "withdrawn", "attachment": "attachments"}
+
+
+def _rows(cluster, found, names: People, by: str, period: periods.Period, calendar, pubs, outcomes,
+          unit: str | None) -> list[Row]:
+    rows: dict[str, Row] = {}
+    units = [u for u in cluster.units.values() if unit is None or u.id == unit]
+    if by == "unit":
+        for u in units:
+            rows[u.id] = Row(u.id, u.name)
+    elif by == "column":
+        for u in units:
+            for column in u.columns.values():
+                rows[f"{u.id}/{column.id}"] = Row(f"{u.id}/{column.id}", f"{u.short_name}·{column.name}", u.name)
+    for event in found.events:
+        if not period.holds(event.at) or (unit is not None and event.unit != unit):
+            continue
+        key = _key(by, event, names)
+        if key not in rows:
+            if by == "person":
+                name, unit_name = names.name(key)
+                rows[key] = Row(key, name, unit_name)
+            else:  # a unit or column gone from the config by the range's end
+                rows[key] = Row(key, key)
+        setattr(rows[key], _FIELD[event.kind], getattr(rows[key], _FIELD[event.kind]) + 1)
+    if by != "person":
+        for row in rows.values():
+            unit_id, _, column_id = row.key.partition("/")
+            chosen = [(u, c) for u, c in _columns(cluster, unit_id) if not column_id or c.id == column_id]
+            row.compliance = _compliance(chosen, period, calendar, pubs, found)
+            row.replies = _replies([o for u, c, o in outcomes if u == unit_id and (not column_id or c == column_id)],
+                                   period) if any(c.type == "reply" for _, c in chosen) else None
+    ordered = list(rows.values())
+    if by == "person":
+        ordered.sort(key=lambda r: (r.unit, r.name, r.key))
+    return ordered
+
+
+def _columns(cluster, unit_id: str) -> list[tuple[Any, Any]]:
+    unit = cluster.units.get(unit_id)
+    return [(unit, c) for c in unit.columns.values()] if unit is not None else []
+
+
+def _compliance(chosen, period: periods.Period, calendar, pubs, found: events.History) -> dict[str, Any] | None:
+    total: dict[str, Any] | None = None
+    for unit, column in chosen:
+        since = found.column_since.get((unit.id, column.id))
+        judged = compliance.column_windows(column, pubs.get((unit.id, column.id), []), period.first, period.last,
+                                           calendar, since.date() if since else None)
+        if judged is None:
+            continue
+        total = compliance.add(total or {}, compliance.counts(judged))
+    return total
+
+
+def _replies(outcomes: list[replies_mod.Outcome], period: periods.Period) -> dict[str, Any]:
+    stats = replies_mod.stats(o for o in outcomes if period.holds(o.received))
+    return {k: stats[k] for k in (*REPLY_KEYS, "pending", "averaged", "gap_years")}
+
+
+def _total(rows: list[Row], by: str, found, period, unit, cluster, calendar, pubs, outcomes) -> Row:
+    total = Row("", "合计")
+    for row in rows:
+        for field in COUNTS:
+            setattr(total, field, getattr(total, field) + getattr(row, field))
+    if by != "person":
+        units = [u for u in cluster.units if unit is None or u == unit]
+        chosen = [pair for u in units for pair in _columns(cluster, u)]
+        total.compliance = _compliance(chosen, period, calendar, pubs, found)
+        if any(c.type == "reply" for _, c in chosen):
+            total.replies = _replies([o for u, _, o in outcomes if u in units], period)
+    return total
+
+
+# -- reviewers (zhanqun.stats.reviews, zhanqun.stats.people) --------------------------------------------------
+class Directory:
+    """:class:`People` through the whole config history (``people.directory``): a person who left a unit or moved
+    keeps one key and the name of the latest config listing them; placed in the last unit they were listed in."""
+
+    def __init__(self, directory) -> None:
+        self.directory = directory
+
+    def key(self, author: str) -> str:
+        return self.directory.find(author).key
+
+    def name(self, key: str) -> tuple[str, str]:
+        person = self.directory.people.get(key)
+        if person is None:
+            return key, ""
+        return person.name, self.directory.unit_name(person.units[-1]) if person.units else ""
+
+
+def reviewers(root: Path, found: events.History):
+    """(names, reviewed, notes) for ``--by person``: the config history's people, each period's approvals per
+    person from the sign-off records the audit trusts (one more ``git log``, of the config files only)."""
+    from zhanqun.stats import people, reviews
+
+    log = people.config_log(root, found.tip)
+    directory = people.directory(root, found.tip, log)
+    trust = reviews.trusted(root, found.tip, found.records, log)
+
+    def reviewed(period: periods.Period) -> dict[str, dict[str, Any]]:
+        return reviews.summarise(trust, reviews.merged(log, period.start, period.end), directory).by_person()
+
+    whole = reviews.summarise(trust, reviews.merged(log, found.start, found.end), directory)
+    notes = [reviews.NOTE] if whole.rows else []
+    if whole.untimed:
+        notes.append(f"审核记录中有 {whole.untimed} 次批准没有时间（早期记录），只计次数。")
+    if whole.left_out:
+        notes.append(f"有 {whole.left_out} 条审核记录没有 CI 的有效签名（审计 V009），没有计入。")
+    return Directory(directory), reviewed, notes
+
+
+def _add_reviews(rows: list[Row], reviewed: dict[str, dict[str, Any]], names) -> None:
+    """Each person's approvals in the period on their row (a reviewer who published nothing gets a row)."""
+    by_key = {row.key: row for row in rows}
+    for key, numbers in reviewed.items():
+        row = by_key.get(key)
+        if row is None:
+            name, unit_name = names.name(key)
+            row = by_key[key] = Row(key, numbers.get("name") or name, unit_name)
+            rows.append(row)
+        row.reviews = {k: numbers.get(k) for k in ("approvals", "by_role", "timed", "untimed", "median_hours",
+                                                   "average_hours")}
+    rows.sort(key=lambda r: (r.unit, r.name, r.key))
+
+
+def _tell_apart(rows: list[Row]) -> None:
+    """Two people of one name (two logins) are shown with their logins."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row.name] = seen.get(row.name, 0) + 1
+    for row in rows:
+        if seen[row.name] > 1 and row.key != row.name:
+            row.name = f"{row.name}（{row.key}）"

@@ -1,0 +1,173 @@
+"""``zhanqun stats`` figures, each asserted exactly on the scripted county of test_stats_events (R8.3): per
+unit, column and person and per quarter, publications, revisions, withdrawals, attachments, the cycle windows
+met, replies received / answered / late and their average in working days."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.test_stats_events import history_repo  # noqa: F401 - the scripted county
+from zhanqun.stats import compliance, engine
+
+EPOCH = "1795219200"  # 2026-11-21
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def _rows(period) -> dict[str, tuple]:
+    return {r.key: (r.published, r.revised, r.withdrawn, r.attachments) for r in [*period.rows, period.total]}
+
+
+def _cycles(period) -> dict[str, tuple | None]:
+    return {r.key: (r.compliance["on_time"], r.compliance["late"], r.compliance["missed"], r.compliance["windows"])
+            if r.compliance else None for r in [*period.rows, period.total]}
+
+
+def test_by_unit_per_quarter(history_repo):  # noqa: F811
+    root, shas = history_repo
+    stats = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "unit")
+    assert stats.commit == shas["c-deleted"]
+    assert [p.period.label for p in stats.periods] == ["2026年第一季度", "2026年第二季度"]
+    q1, q2 = stats.periods
+    # the town renamed qingshan -> qingshui on 04-01: all its history is under qingshui; names from the config
+    assert [(r.key, r.name) for r in q1.rows] == [("qingshui", "示例县青山镇人民政府"), ("xzf", "示例县人民政府")]
+    # published: a, e, b (embargo ends 02-03), c, two replies; revised: a; withdrawn: a (撤稿), e (deleted)
+    assert _rows(q1) == {"qingshui": (6, 1, 2, 1), "xzf": (0, 0, 0, 0), "": (6, 1, 2, 1)}
+    assert _rows(q2) == {"qingshui": (0, 0, 1, 0), "xzf": (1, 0, 0, 0), "": (1, 0, 1, 0)}
+    assert _rows(stats.whole) == {"qingshui": (6, 1, 3, 1), "xzf": (1, 0, 0, 0), "": (7, 1, 3, 1)}
+    # monthly column: Jan and Feb on time, March late (02-03 + 1 month = 03-03 passed, updated 03-10), then
+    # nothing in April-June: missed. The portal's 政务要闻 (2 weeks) never keeps up.
+    assert _cycles(q1) == {"qingshui": (2, 1, 0, 3), "xzf": (0, 0, 3, 3), "": (2, 1, 3, 6)}
+    assert _cycles(q2) == {"qingshui": (0, 0, 3, 3), "xzf": (0, 0, 3, 3), "": (0, 0, 6, 6)}
+    assert q1.rows[0].compliance["share"] == 0.6667
+    # replies: 03-02 answered 03-04 (2 working days, on time), 03-09 answered 03-30 (15, over the 7 allowed)
+    town = q1.rows[0].replies
+    assert (town["received"], town["answered"], town["on_time"], town["late"], town["overdue"],
+            town["average_workdays"]) == (2, 2, 1, 1, 0, 8.5)
+    assert q2.rows[0].replies["received"] == 0 and q1.rows[1].replies is None  # the portal has no reply column
+
+
+def test_by_column(history_repo):  # noqa: F811
+    root, _ = history_repo
+    stats = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column")
+    q1 = stats.periods[0]
+    assert [(r.key, r.name, r.unit) for r in q1.rows] == [
+        ("qingshui/gzdt", "青山镇·工作动态", "示例县青山镇人民政府"),
+        ("qingshui/hdjl", "青山镇·互动交流", "示例县青山镇人民政府"),
+        ("xzf/zwyw", "县政府·政务要闻", "示例县人民政府")]
+    assert _rows(q1) == {"qingshui/gzdt": (4, 1, 2, 1), "qingshui/hdjl": (2, 0, 0, 0), "xzf/zwyw": (0, 0, 0, 0),
+                         "": (6, 1, 2, 1)}
+    assert _cycles(q1)["qingshui/hdjl"] is None  # a reply column has no update cycle
+    assert q1.rows[0].replies is None and q1.rows[1].replies["late"] == 1
+
+
+def test_by_person_one_person_across_two_units(history_repo):  # noqa: F811
+    """王莉 published a in the town (record author Wang-Li) and d on the portal after moving there (wang-li):
+    one person, named and placed by the config at the range's end."""
+    root, _ = history_repo
+    stats = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "person")
+    whole = stats.whole
+    assert [(r.key, r.name, r.unit) for r in whole.rows] == [
+        ("test", "test", ""), ("liu-xzf", "刘晓燕", "示例县人民政府"), ("wang-li", "王莉", "示例县人民政府"),
+        ("pan-qs", "潘小军", "示例县青山镇人民政府")]
+    assert _rows(whole) == {"test": (5, 1, 3, 1), "wang-li": (2, 0, 0, 0), "liu-xzf": (0, 0, 0, 0),
+                            "pan-qs": (0, 0, 0, 0), "": (7, 1, 3, 1)}
+    assert whole.rows[2].compliance is None and whole.total.compliance is None
+    # reviewers (stats/reviews.py): 潘小军 first-approved a (2 h after the pull request was opened) and, as Pan-QS,
+    # second-approved d without a time; 刘晓燕 first-approved d 27 h after it was opened
+    reviews = {r.key: r.reviews for r in whole.rows if r.reviews}
+    assert {k: (v["approvals"], v["by_role"], v["untimed"], v["average_hours"]) for k, v in reviews.items()} == {
+        "pan-qs": (2, {"初审": 1, "复审": 1}, 1, 2.0), "liu-xzf": (1, {"初审": 1}, 0, 27.0)}
+    q1, q2 = stats.periods
+    assert {r.key: r.reviews["approvals"] for r in q1.rows if r.reviews} == {"pan-qs": 1}
+    assert {r.key: r.reviews["approvals"] for r in q2.rows if r.reviews} == {"pan-qs": 1, "liu-xzf": 1}
+    assert any("只计次数" in n for n in stats.notes)
+
+
+def test_two_people_of_one_name_are_told_apart_by_login():
+    rows = [engine.Row("li-jing-a", "李静"), engine.Row("li-jing-b", "李静"), engine.Row("wang", "王莉")]
+    engine._tell_apart(rows)
+    assert [r.name for r in rows] == ["李静（li-jing-a）", "李静（li-jing-b）", "王莉"]
+
+
+def test_months_and_a_range_cut_short_by_today(history_repo):  # noqa: F811
+    """--period month labels; the range ends today (SOURCE_DATE_EPOCH 2026-11-21), not in the future."""
+    root, _ = history_repo
+    stats = engine.run(root, "month", "2026-10-01", "2026-12-31", "unit")
+    assert [(p.period.label, str(p.period.first), str(p.period.last)) for p in stats.periods] == [
+        ("2026年10月", "2026-10-01", "2026-10-31"), ("2026年11月", "2026-11-01", "2026-11-21")]
+    assert stats.last.isoformat() == "2026-11-21"
+
+
+def test_one_unit_only(history_repo):  # noqa: F811
+    root, _ = history_repo
+    stats = engine.run(root, "year", "2026-01-01", "2026-06-30", "unit", unit="xzf")
+    assert [p.period.label for p in stats.periods] == ["2026年"]
+    assert _rows(stats.whole) == {"xzf": (1, 0, 0, 0), "": (1, 0, 0, 0)}
+
+
+def test_json_and_csv_carry_the_same_figures_and_say_moments_are_merge_times(history_repo):  # noqa: F811
+    from zhanqun.stats import render
+
+    root, shas = history_repo
+    stats = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "unit")
+    data = json.loads(render.as_json(stats.to_json()))
+    assert data["basis"] == "按合入主分支的时间统计（不是头信息里写的日期）"
+    assert data["commit"] == shas["c-deleted"]
+    assert data["periods"][0]["rows"][0]["published"] == 6
+    raw = render.as_csv(stats)
+    assert raw.startswith("\ufeff统计期,")  # Excel reads UTF-8 only with the BOM
+    table = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
+    town_q1 = next(r for r in table if r["统计期"] == "2026年第一季度" and r["标识"] == "qingshui")
+    assert (town_q1["发布"], town_q1["修改"], town_q1["撤稿"], town_q1["附件"], town_q1["按时"], town_q1["考核窗口"],
+            town_q1["超期答复"], town_q1["平均答复用时（工作日）"]) == ("6", "1", "2", "1", "2", "3", "1", "8.5")
+    assert {r["统计口径"] for r in table} == {"按合入主分支的时间统计（不是头信息里写的日期）"}
+    assert [r["统计期"] for r in table].count("全部") == 3  # two units and the total
+    text = render.as_text(stats)
+    assert "按合入主分支的时间统计（不是头信息里写的日期）" in text
+    assert "示例县青山镇人民政府：发布 6，修改 1，撤稿 2，附件 1；更新周期 按时 2/3（67%；超期后补发 1，超期未更新 0）" in text
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)"])
+def test_csv_cells_never_start_a_formula(name):
+    from zhanqun.stats import render
+
+    row = engine.Row("x", name)
+    period = engine.PeriodStats(engine.periods.whole(*[__import__("datetime").date(2026, 1, 1)] * 2), [row], row)
+    stats = engine.Stats("县", "0" * 40, "unit", "month", period.period.first, period.period.last, [period], period)
+    assert all(not cell.startswith(("=", "+", "-", "@")) for line in csv.reader(io.StringIO(render.as_csv(stats)[1:]))
+               for cell in line)
+
+
+# -- the windows, pure --------------------------------------------------------------------------------------
+def _d(text: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def test_weekly_windows_are_iso_weeks_clipped_to_the_period():
+    assert compliance.windows("weekly", _d("2026-11-04"), _d("2026-11-17")) == [
+        (_d("2026-11-04"), _d("2026-11-08")), (_d("2026-11-09"), _d("2026-11-15")),
+        (_d("2026-11-16"), _d("2026-11-17"))]
+    assert compliance.windows("half_year", _d("2026-03-01"), _d("2026-12-31")) == [
+        (_d("2026-03-01"), _d("2026-06-30")), (_d("2026-07-01"), _d("2026-12-31"))]
+
+
+def test_on_the_due_day_a_column_is_not_yet_stale_the_day_after_it_is():
+    """Weekly (7 days): published Mon 11-02, due 11-09. Updated on 11-09: on time; on 11-10: late; never: missed."""
+    from zhanqun.inspect.freshness import Limit
+
+    week = [(_d("2026-11-09"), _d("2026-11-15"))]
+    judge = lambda days: compliance.judge(Limit("days", 7), [_d(d) for d in days], week, None)[0].outcome  # noqa: E731
+    assert judge(["2026-11-02", "2026-11-09"]) == "on_time"
+    assert judge(["2026-11-02", "2026-11-10"]) == "late"
+    assert judge(["2026-11-02"]) == "missed"
+    assert judge(["2026-11-08"]) == "on_time"
