@@ -21,7 +21,7 @@ from pathlib import Path
 
 from zhanqun.audit import history
 from zhanqun.config import CHINA
-from zhanqun.errors import UsageError
+from zhanqun.errors import UsageError, ZhanqunError
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
 ITEM_SUFFIX = ".md"
