@@ -298,3 +298,12 @@ def test_a_cluster_without_its_theme_is_a_clear_build_error(town, zq):
     result = zq("build", "--root", town.root, "--jobs", "1")
     assert result.code == 1 and "缺少网站主题 themes/zhanqun/" in result.text, result.text
     assert "内部错误" not in result.text
+
+
+def test_unreadable_git_log_output_is_a_message_not_a_crash():
+    """timeline._parse_lean raised a name it never imported (NameError, exit 3) on output it could not read."""
+    from zhanqun.errors import ZhanqunError
+    from zhanqun.inspect import timeline
+
+    with pytest.raises(ZhanqunError, match="无法解析 git log 的输出"):
+        timeline._parse_lean(b"\x01not-a-commit\x00x")
