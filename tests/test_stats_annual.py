@@ -264,7 +264,7 @@ def test_a_town_folder_renamed_keeps_its_publications_and_the_old_site_moved_in_
     assert town["_report"]["unit"] == "qingshanzhen"
     # b (1 January) on the portal and q1 (1 February) in the town were merged before 5 February
     assert (www["info_total"], www["info_news"], town["info_total"], town["info_news"]) == (7, 5, 1, 0)
-    assert any("另有 1 条" in n for n in town["_report"]["notes"])
+    assert any("首次导入的 1 条不计为发布" in n for n in town["_report"]["notes"])
 
 
 def test_a_year_before_the_history_renders_what_it_can_and_says_what_it_cannot(history, zq):

@@ -74,8 +74,9 @@ def test_by_person_one_person_across_two_units(history_repo):  # noqa: F811
     root, _ = history_repo
     stats = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "person")
     whole = stats.whole
+    # the git author name "test" is in no unit.yaml: shown marked (issue 12 (c))
     assert [(r.key, r.name, r.unit) for r in whole.rows] == [
-        ("test", "test", ""), ("liu-xzf", "刘晓燕", "示例县人民政府"), ("wang-li", "王莉", "示例县人民政府"),
+        ("test", "test（未在 unit.yaml 登记）", ""), ("liu-xzf", "刘晓燕", "示例县人民政府"), ("wang-li", "王莉", "示例县人民政府"),
         ("pan-qs", "潘小军", "示例县青山镇人民政府")]
     assert _rows(whole) == {"test": (5, 1, 3, 1), "wang-li": (2, 0, 0, 0), "liu-xzf": (0, 0, 0, 0),
                             "pan-qs": (0, 0, 0, 0), "": (7, 1, 3, 1)}

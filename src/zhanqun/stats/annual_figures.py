@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from zhanqun.findings import Finding, Severity, define
-from zhanqun.stats import annual
+from zhanqun.stats import annual, counted
 from zhanqun.stats.annual import NOT_FILLED, ReportSite, Row
 
 NO_HISTORY = define(
@@ -191,13 +191,12 @@ def _history_figures(cluster, year: int, sites: list[ReportSite], end: dt.dateti
         return result
     tip = _tip(cluster.root, end)
     result["_commit"] = tip
-    in_year = [e for e in hist.events if e.at <= end]
-    topics = _topics(cluster, tip, start)
-    skip = _imported(cluster, hist)
+    imports = counted.read(cluster.root, hist, cluster.config.inspect.live_from)
+    topics = _topics(cluster, tip, start, imports)
     for site in sites:
-        figures = {**_identity(cluster, site), **_publications(cluster, in_year, site, skip),
-                   **_topic_counts(cluster, hist, end, site, topics), **replies[site.unit_id]}
-        figures["_notes"] = _notes(figures.pop("_imported"), year) + _gap_note(figures)
+        figures = {**_identity(cluster, site), **_publications(cluster, hist.events, end, site, imports),
+                   **_topic_counts(cluster, hist, end, site, topics, imports), **replies[site.unit_id]}
+        figures["_notes"] = _notes(figures.pop("_imported"), year, imports) + _gap_note(figures)
         result[site.unit_id] = figures
     return result
 
@@ -212,32 +211,23 @@ def _tip(root: Path, end: dt.datetime) -> str:
     return found.decode().strip()
 
 
-def _imported(cluster, hist) -> set[str]:
-    """Commits whose publications are the old site moved in: the repository's first commit, and those before
-    ``inspect.live_from``."""
-    from zhanqun.audit import history
-
-    first = set(history.roots(cluster.root, hist.tip)) if hist.tip else set()
-    live_from = cluster.config.inspect.live_from
-    if live_from is not None:
-        first |= {e.commit for e in hist.events if e.at.date() < live_from}
-    return first
-
-
-def _publications(cluster, in_year: list, site: ReportSite, imported: set[str]) -> dict[str, Any]:
+def _publications(cluster, found: list, end: dt.datetime, site: ReportSite,
+                  imports: counted.Imports) -> dict[str, Any]:
+    """信息发布 and 解读材料 of one report site: the publications :func:`zhanqun.stats.counted.counted` keeps (the
+    rule ``zhanqun stats`` counts by), up to ``end``."""
     info = annual.layout()["information"]
     units = set(site.unit_ids)
     counts = {"info_total": 0, "info_overview": 0, "info_news": 0, "info_disclosure": 0, "interpretation_materials": 0}
-    left_out = 0
-    for event in in_year:
-        if event.kind != "published" or event.unit not in units:
-            continue
+
+    def ours(event) -> bool:
+        if event.kind != "published" or event.unit not in units or event.at > end:
+            return False
         column = cluster.units[event.unit].columns.get(event.column) if event.unit in cluster.units else None
-        if column is None or column.type in info["not_counted_types"]:
-            continue
-        if event.commit in imported:
-            left_out += 1
-            continue
+        return column is not None and column.type not in info["not_counted_types"]
+
+    kept, left_out = counted.counted([e for e in found if ours(e)], imports)
+    for event in kept:
+        column = cluster.units[event.unit].columns[event.column]
         counts["info_total"] += 1
         for key in ("overview", "news", "disclosure"):
             if column.column_type in info[key]:
@@ -248,12 +238,18 @@ def _publications(cluster, in_year: list, site: ReportSite, imported: set[str]) 
     return counts
 
 
-def _topics(cluster, tip: str, start: dt.datetime) -> tuple[set[str], set[str]]:
-    """The topic ids of cluster.yaml at the year's end and when it began (one ``cat-file --batch``)."""
+def _topics(cluster, tip: str, start: dt.datetime, imports: counted.Imports) -> tuple[set[str], set[str]]:
+    """The topic ids of cluster.yaml at the year's end and when it began (one ``cat-file --batch``). A topic
+    the initial import brought is not new: "when it began" is at the earliest the last commit before going live,
+    and the first commit when the year began before the history."""
     from zhanqun.audit import history
 
-    stamp = (start - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
+    begin = start
+    if imports.live_from is not None:
+        begin = max(begin, dt.datetime.combine(imports.live_from, dt.time()))
+    stamp = (begin - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
     before = history.git(cluster.root, "rev-list", "--first-parent", "-1", f"--before={stamp}", tip).decode().split()
+    before = before or sorted(imports.commits)[:1]
     specs = [f"{tip}:content/cluster.yaml"] + ([f"{before[0]}:content/cluster.yaml"] if before else [])
     blobs = history.cat_files(cluster.root, specs)
     at_end = _topic_ids(blobs[0])
@@ -274,16 +270,17 @@ def _topic_ids(blob: bytes | None) -> set[str]:
         return set()  # a broken version on main: its topics cannot be told
 
 
-def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite,
-                  topics: tuple[set[str], set[str]]) -> dict[str, int]:
+def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite, topics: tuple[set[str], set[str]],
+                  imports: counted.Imports) -> dict[str, int]:
     """专题专栏 columns declared now that existed at the year's end (a column created later is not counted), and
-    the topics of cluster.yaml (portal only)."""
+    the topics of cluster.yaml (portal only); new: created in the year, and not by the initial import."""
     kind = annual.layout()["topic_column_type"]
     units = set(site.unit_ids)
     columns = [(u, c) for u, c in hist.columns if u in units and u in cluster.units
                and (col := cluster.units[u].columns.get(c)) is not None and col.column_type == kind
                and hist.column_since.get((u, c), end) <= end]
-    maintained, new = len(columns), sum(1 for key in columns if key in hist.column_since)
+    maintained = len(columns)
+    new = sum(1 for key in columns if key in hist.column_since and not imports.holds_moment(hist.column_since[key]))
     if site.is_portal:  # cluster.yaml's topics live on the portal (/zhuanti/<id>/)
         at_end, at_start = topics
         maintained += len(at_end)
@@ -338,11 +335,11 @@ def _gap_note(figures: dict[str, Any]) -> list[str]:
     return [f"{shown} 年的节假日安排未知：平均办理时间只计算了能按工作日计算的 {figures['_averaged']} 条答复（J018）。"]
 
 
-def _notes(imported: int, year: int) -> list[str]:
+def _notes(imported: int, year: int, imports: counted.Imports) -> list[str]:
     notes = [f"信息发布、解读材料{annual.BY_MERGE}：统计 {year} 年 1 月 1 日至 12 月 31 日（北京时间）首次发布的信息，"
-             "修改和撤稿不另计。"]
+             "修改和撤稿不另计（与 zhanqun stats 的“发布”口径相同）。"]
     if imported:
-        notes.append(f"另有 {imported} 条信息是从原网站迁移的存量（仓库的第一个提交或 inspect.live_from 之前合入），未计入。")
+        notes.append(counted.note(imported, imports))
     notes.append("留言办理：统计这一年收到的留言，按 12 月 31 日的状态判断是否办结；平均办理时间按工作日计算，"
                  "与自查报告和留言统计页相同。")
     return notes

@@ -26,7 +26,7 @@ from zhanqun.errors import FindingsError
 from zhanqun.findings import Severity
 from zhanqun.inspect import replies as replies_mod
 from zhanqun.signoff.policy import login_key
-from zhanqun.stats import codes, compliance, events, periods
+from zhanqun.stats import codes, compliance, counted, events, periods
 
 BASIS = "按合入主分支的时间统计（不是头信息里写的日期）"
 BY = ("unit", "column", "person")
@@ -75,10 +75,15 @@ class Stats:
     periods: list[PeriodStats]
     whole: PeriodStats  # the whole range
     notes: list[str] = dataclasses.field(default_factory=list)
+    imported: int = 0  # publications of the range left out as the initial import (stats.counted)
+    asked_from: dt.date | None = None  # the range's first day as asked, when the history begins later (clipped)
+    reviewed: bool | None = None  # --by person: whether the range has sign-off records (None: not asked)
 
     def to_json(self) -> dict[str, Any]:
         return {"cluster": self.cluster, "commit": self.commit, "by": self.by, "period": self.kind,
                 "from": self.first.isoformat(), "to": self.last.isoformat(), "basis": BASIS, "notes": self.notes,
+                "imported": self.imported, "asked_from": self.asked_from.isoformat() if self.asked_from else None,
+                "reviewed": self.reviewed,
                 "periods": [p.to_json() for p in self.periods], "whole": self.whole.to_json()}
 
 
@@ -96,12 +101,17 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
         cluster, calendar = config.result()
     if unit is not None and unit not in cluster.units:
         raise _unknown_unit(unit, cluster)
+    imports = counted.read(root, found, cluster.config.inspect.live_from)
     if by != "person":
-        return tally(cluster, found, calendar, kind, start, end, by, unit)
+        return tally(cluster, found, calendar, kind, start, end, by, unit, imports=imports)
     names, reviewed, notes = reviewers(root, found)
-    result = tally(cluster, found, calendar, kind, start, end, by, unit, names, reviewed)
-    result.notes += notes
+    result = tally(cluster, found, calendar, kind, start, end, by, unit, names, reviewed, imports=imports)
+    result.reviewed = any(row.reviews for row in result.whole.rows)
+    result.notes += notes if result.reviewed else [NO_REVIEWS]
     return result
+
+
+NO_REVIEWS = "没有审核记录：统计区间内合并的变更都没有审核记录（refs/notes/zhanqun），审核次数和用时无法统计。"
 
 
 def _unknown_unit(unit: str, cluster) -> Exception:
@@ -200,23 +210,48 @@ def _calendar(tree: Path):
 
 # -- counting (pure) ---------------------------------------------------------------------------------------------
 def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, end: dt.date, by: str = "unit",
-          unit: str | None = None, names=None, reviewed=None) -> Stats:
+          unit: str | None = None, names=None, reviewed=None, imports: counted.Imports | None = None) -> Stats:
     """The :class:`Stats` of ``found`` with names from ``cluster`` (the config at the range's end). For people:
     ``names`` (default :class:`People`; :class:`Directory` follows them through the config history) and
-    ``reviewed(period)`` -> {person key: approvals by role and their times} (:func:`reviewers`)."""
+    ``reviewed(period)`` -> {person key: approvals by role and their times} (:func:`reviewers`).
+
+    Only what :func:`zhanqun.stats.counted.counted` keeps is counted (``imports``: the initial import, from
+    :func:`zhanqun.stats.counted.read`; default: the go-live day alone). Days before the repository's first commit
+    have no record: the range is clipped to it and says so."""
     names = names or People(cluster)
+    imports = imports or counted.Imports(first_moment=found.first_commit, live_from=cluster.config.inspect.live_from)
     outcomes = _reply_outcomes(cluster, calendar, end)
-    pubs = _publication_days(found)
+    pubs = _publication_days(found)  # imported items too: they are the columns' state at go-live
+    kept, left_out = counted.counted(found.events, imports)
+    own = dataclasses.replace(found, events=kept)
+    asked = start
+    if found.first_commit is not None and start < found.first_commit.date() <= end:
+        start = found.first_commit.date()
     result = []
     for period in [*periods.split(kind, start, end), periods.whole(start, end)]:
-        rows = _rows(cluster, found, names, by, period, calendar, pubs, outcomes, unit)
+        rows = _rows(cluster, own, names, by, period, calendar, pubs, outcomes, unit, imports)
         if by == "person" and reviewed is not None:
             _add_reviews(rows, reviewed(period), names)
         if by == "person":
             _tell_apart(rows)
-        result.append(PeriodStats(period, rows, _total(rows, by, found, period, unit, cluster, calendar, pubs,
-                                                       outcomes)))
-    return Stats(cluster.config.name, found.tip, by, kind, start, end, result[:-1], result[-1])
+        result.append(PeriodStats(period, rows, _total(rows, by, own, period, unit, cluster, calendar, pubs,
+                                                       outcomes, imports)))
+    stats = Stats(cluster.config.name, found.tip, by, kind, start, end, result[:-1], result[-1], imported=left_out,
+                  asked_from=asked if asked != start else None)
+    if stats.asked_from is not None:
+        stats.notes.append(clipped_note(asked, start))
+    if left_out:
+        stats.notes.append(counted.note(left_out, imports))
+    if imports.live_from is not None and imports.live_from > start:
+        stats.notes.append(f"网站 {imports.live_from:%Y-%m-%d} 上线（inspect.live_from）：栏目更新周期从这一天起考核。"
+                           if imports.live_from <= end else
+                           f"网站 {imports.live_from:%Y-%m-%d} 才上线（inspect.live_from）：统计区间内不考核栏目更新周期。")
+    return stats
+
+
+def clipped_note(asked: dt.date, first: dt.date) -> str:
+    return (f"仓库尚无记录：仓库的历史从 {first:%Y-%m-%d} 开始，{asked:%Y-%m-%d} 至 "
+            f"{first - dt.timedelta(days=1):%Y-%m-%d} 没有记录，不统计（统计从 {first:%Y-%m-%d} 算起）。")
 
 
 class People:
@@ -241,6 +276,17 @@ class People:
 
     def name(self, key: str) -> tuple[str, str]:
         return self.by_key.get(key, (key, ""))
+
+    def shown(self, key: str, name: str) -> str:
+        return name if key in self.by_key else unlisted(name)
+
+
+UNLISTED = "未在 unit.yaml 登记"
+
+
+def unlisted(name: str, admin: bool = False) -> str:
+    """A git author name or login no unit.yaml lists (a developer, a tool, an admin): shown marked."""
+    return f"{name}（{'平台管理员，' if admin else ''}{UNLISTED}）"
 
 
 def _publication_days(found: events.History) -> dict[tuple[str, str], list[dt.date]]:
@@ -277,7 +323,7 @@ _FIELD = {"published": "published", "revised": "revised", "withdrawn": "withdraw
 
 
 def _rows(cluster, found, names: People, by: str, period: periods.Period, calendar, pubs, outcomes,
-          unit: str | None) -> list[Row]:
+          unit: str | None, imports: counted.Imports) -> list[Row]:
     rows: dict[str, Row] = {}
     units = [u for u in cluster.units.values() if unit is None or u.id == unit]
     if by == "unit":
@@ -294,7 +340,7 @@ def _rows(cluster, found, names: People, by: str, period: periods.Period, calend
         if key not in rows:
             if by == "person":
                 name, unit_name = names.name(key)
-                rows[key] = Row(key, name, unit_name)
+                rows[key] = Row(key, names.shown(key, name), unit_name)
             else:  # a unit or column gone from the config by the range's end
                 rows[key] = Row(key, key)
         setattr(rows[key], _FIELD[event.kind], getattr(rows[key], _FIELD[event.kind]) + 1)
@@ -302,7 +348,7 @@ def _rows(cluster, found, names: People, by: str, period: periods.Period, calend
         for row in rows.values():
             unit_id, _, column_id = row.key.partition("/")
             chosen = [(u, c) for u, c in _columns(cluster, unit_id) if not column_id or c.id == column_id]
-            row.compliance = _compliance(chosen, period, calendar, pubs, found)
+            row.compliance = _compliance(chosen, period, calendar, pubs, found, imports)
             row.replies = _replies([o for u, c, o in outcomes if u == unit_id and (not column_id or c == column_id)],
                                    period) if any(c.type == "reply" for _, c in chosen) else None
     ordered = list(rows.values())
@@ -316,12 +362,21 @@ def _columns(cluster, unit_id: str) -> list[tuple[Any, Any]]:
     return [(unit, c) for c in unit.columns.values()] if unit is not None else []
 
 
-def _compliance(chosen, period: periods.Period, calendar, pubs, found: events.History) -> dict[str, Any] | None:
+def _compliance(chosen, period: periods.Period, calendar, pubs, found: events.History,
+                imports: counted.Imports) -> dict[str, Any] | None:
+    """The cycle windows of ``chosen`` columns in ``period``, judged from the go-live day (that day counting as the
+    first update of every column there by then, as a new column's creation does)."""
     total: dict[str, Any] | None = None
+    first = imports.judged_from(period.first)
+    if first > period.last:
+        return None  # the site was not live yet
     for unit, column in chosen:
-        since = found.column_since.get((unit.id, column.id))
-        judged = compliance.column_windows(column, pubs.get((unit.id, column.id), []), period.first, period.last,
-                                           calendar, since.date() if since else None)
+        moment = found.column_since.get((unit.id, column.id))
+        since = moment.date() if moment else None
+        if imports.live_from is not None and period.holds(imports.live_from):  # the site went live in the period
+            since = max(since or first, first)
+        judged = compliance.column_windows(column, pubs.get((unit.id, column.id), []), first, period.last,
+                                           calendar, since)
         if judged is None:
             continue
         total = compliance.add(total or {}, compliance.counts(judged))
@@ -333,7 +388,8 @@ def _replies(outcomes: list[replies_mod.Outcome], period: periods.Period) -> dic
     return {k: stats[k] for k in (*REPLY_KEYS, "pending", "averaged", "gap_years")}
 
 
-def _total(rows: list[Row], by: str, found, period, unit, cluster, calendar, pubs, outcomes) -> Row:
+def _total(rows: list[Row], by: str, found, period, unit, cluster, calendar, pubs, outcomes,
+           imports: counted.Imports) -> Row:
     total = Row("", "合计")
     for row in rows:
         for field in COUNTS:
@@ -341,7 +397,7 @@ def _total(rows: list[Row], by: str, found, period, unit, cluster, calendar, pub
     if by != "person":
         units = [u for u in cluster.units if unit is None or u == unit]
         chosen = [pair for u in units for pair in _columns(cluster, u)]
-        total.compliance = _compliance(chosen, period, calendar, pubs, found)
+        total.compliance = _compliance(chosen, period, calendar, pubs, found, imports)
         if any(c.type == "reply" for _, c in chosen):
             total.replies = _replies([o for u, _, o in outcomes if u in units], period)
     return total
@@ -363,6 +419,12 @@ class Directory:
         if person is None:
             return key, ""
         return person.name, self.directory.unit_name(person.units[-1]) if person.units else ""
+
+    def shown(self, key: str, name: str) -> str:
+        person = self.directory.people.get(key)
+        if person is not None and person.listed:
+            return name
+        return unlisted(name, admin=person is not None and person.admin)
 
 
 def reviewers(root: Path, found: events.History):
@@ -393,7 +455,8 @@ def _add_reviews(rows: list[Row], reviewed: dict[str, dict[str, Any]], names) ->
         row = by_key.get(key)
         if row is None:
             name, unit_name = names.name(key)
-            row = by_key[key] = Row(key, numbers.get("name") or name, unit_name)
+            name = numbers.get("name") or name
+            row = by_key[key] = Row(key, names.shown(key, name), unit_name)
             rows.append(row)
         row.reviews = {k: numbers.get(k) for k in ("approvals", "by_role", "timed", "untimed", "median_hours",
                                                    "average_hours")}

@@ -57,10 +57,11 @@ class Ranking:
     weights: dict[str, int]
     entries: list[Entry]
     complete: bool  # the year is over
+    notes: list[str] = dataclasses.field(default_factory=list)  # the statistics' notes (the import, no history)
 
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "cluster": self.cluster, "commit": self.commit, "to": self.last.isoformat(),
-                "complete": self.complete, "weights": self.weights, "basis": engine.BASIS,
+                "complete": self.complete, "weights": self.weights, "basis": engine.BASIS, "notes": self.notes,
                 "entries": [e.to_json() for e in self.entries]}
 
 
@@ -77,7 +78,8 @@ def run(root: Path, year: int) -> Ranking:
     problems = inspect_problems(root, last)
     weights = dict(config.stats.ranking_weights)
     entries = [score(row, errors.get(row.key, 0), problems.get(row.key, 0), weights) for row in stats.whole.rows]
-    return Ranking(year, stats.cluster, stats.commit, last, weights, rank(entries), last == dt.date(year, 12, 31))
+    return Ranking(year, stats.cluster, stats.commit, last, weights, rank(entries), last == dt.date(year, 12, 31),
+                   stats.notes)
 
 
 def check_errors(root: Path, sha: str) -> Counter:

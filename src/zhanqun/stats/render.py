@@ -86,7 +86,7 @@ def as_json(data: dict) -> str:
 
 CSV_HEADER = ["统计期", "开始日期", "结束日期", "统计对象", "标识", "名称", "所属单位", "发布", "修改", "撤稿", "附件",
               "考核窗口", "按时", "超期后补发", "超期未更新", "无法判断", "按时率", "收到留言", "已答复", "按时答复",
-              "超期答复", "逾期未答复", "平均答复用时（工作日）", "统计截至提交", "统计口径"]
+              "超期答复", "逾期未答复", "平均答复用时（工作日）", "统计截至提交", "统计口径", "说明"]
 
 
 def as_csv(stats: Stats) -> str:
@@ -94,6 +94,7 @@ def as_csv(stats: Stats) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    notes = " ".join(stats.notes)  # what was left out (the import, days before the history), on every line
     for period in [*stats.periods, stats.whole]:
         label = "全部" if period is stats.whole else period.period.label
         for row in [*period.rows, period.total]:
@@ -105,7 +106,7 @@ def as_csv(stats: Stats) -> str:
                 *(_cell(c.get(k)) for k in ("windows", "on_time", "late", "missed", "unknown")),
                 "" if c.get("share") is None else f"{c['share']:.4f}",
                 *(_cell(r.get(k)) for k in ("received", "answered", "on_time", "late", "overdue", "average_workdays")),
-                stats.commit, BASIS])
+                stats.commit, BASIS, notes])
     return "\ufeff" + _spreadsheet_safe(buffer.getvalue())
 
 
@@ -134,15 +135,15 @@ def as_html(stats: Stats) -> str:
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         "<a class=\"skip\" href=\"#main\">跳到主要内容</a>",
         f"<header><h1>{title}</h1><p class=\"meta\">按{BY_LABELS[stats.by]}、{KIND_LABELS[stats.kind]}统计；"
-        f"截至提交 <code>{escape(stats.commit)}</code>。</p><p class=\"meta\"><strong>{BASIS}</strong>。</p></header>",
+        f"截至提交 <code>{escape(stats.commit)}</code>。</p><p class=\"meta\"><strong>{BASIS}</strong>。</p>"
+        + "".join(f"<p class=\"meta note\">{text(n)}</p>" for n in stats.notes) + "</header>",
         "<nav aria-label=\"统计期目录\"><ul>" + "".join(
             f"<li><a href=\"#p-{n}\">{text(_period_title(stats, p))}</a></li>" for n, p in enumerate(shown, 1))
         + "</ul></nav>",
         "<main id=\"main\" tabindex=\"-1\">",
         *(_period_html(stats, p, n) for n, p in enumerate(shown, 1)),
         _method(), "</main>",
-        "<footer><p>由 zhanqun stats 从 git 历史生成，任何人用同一仓库运行同一命令都得到同样的数字。"
-        + "".join(f"<br>{text(n)}" for n in stats.notes) + "</p></footer>",
+        "<footer><p>由 zhanqun stats 从 git 历史生成，任何人用同一仓库运行同一命令都得到同样的数字。</p></footer>",
         "</body></html>\n",
     ]
     return "\n".join(parts)
@@ -162,7 +163,10 @@ def _period_html(stats: Stats, period, number_: int) -> str:
              "<h3>发布数量</h3>", _published_chart(rows, f"c{number_}-pub", label)]
     if stats.by != "person":
         parts += ["<h3>栏目按更新周期更新的情况</h3>", _cycle_chart(rows, f"c{number_}-cyc", label)]
-    parts += [f"<h3>明细（{len(rows)} 个{BY_LABELS[stats.by]}）</h3>", _table(stats, period, label), "</section>"]
+    parts += [f"<h3>明细（{len(rows)} 个{BY_LABELS[stats.by]}）</h3>", _table(stats, period, label)]
+    if stats.reviewed is False:
+        parts.append("<p class=\"none\">没有审核记录：这一期合并的变更都没有审核记录，审核次数和用时无法统计。</p>")
+    parts.append("</section>")
     return "\n".join(parts)
 
 
@@ -217,7 +221,7 @@ def _table(stats: Stats, period, owner: str) -> str:
     if stats.by != "person":
         heads += ["按时/考核窗口", "超期后补发", "超期未更新", "按时率", "收到留言", "已答复", "超期答复", "逾期未答复",
                   "平均答复用时（工作日）"]
-    else:
+    elif stats.reviewed is not False:
         heads += ["审核"]
     head = "<tr>" + "".join(f"<th scope=\"col\">{h}</th>" for h in heads) + "</tr>"
     body = "".join(_table_row(stats, row) for row in [*period.rows, period.total])
@@ -233,7 +237,7 @@ def _table_row(stats: Stats, row: Row) -> str:
                   else ["—"] * 4)
         cells += ([r["received"], r["answered"], r["late"], r["overdue"], r["average_workdays"]] if r is not None
                   else ["—"] * 5)
-    else:
+    elif stats.reviewed is not False:
         cells.append(review_text(row.reviews) if row.reviews else "—")
     return (f"<tr><th scope=\"row\">{name}</th>" + "".join(f"<td class=\"num\">{number(v)}</td>" for v in cells)
             + "</tr>")
