@@ -20,10 +20,18 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
+def location(path: str, line: int = 0, column: int = 0) -> str:
+    """``path:line:col`` as far as it is known: ``path`` alone for a finding about a whole file (line 0),
+    ``path:line`` without a column. Never ``path:0:0``, which editors would open at a line that is not there."""
+    if not line:
+        return path
+    return f"{path}:{line}:{column}" if column else f"{path}:{line}"
+
+
 def findings_text(findings: Sequence[Finding]) -> str:
     lines = []
     for f in sorted(findings):
-        lines.append(visible(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"))
+        lines.append(visible(f"{location(f.path, f.line, f.column)}: {f.code} {f.message}"))
         if f.hint:
             lines.append(f"    提示：{visible(f.hint)}")
     return "\n".join(lines)
@@ -31,7 +39,12 @@ def findings_text(findings: Sequence[Finding]) -> str:
 
 def findings_json(findings: Sequence[Finding]) -> str:
     # json escapes C0 itself; C1 and bidi characters it would pass on raw (ensure_ascii=False)
-    records = [{k: visible(v) if isinstance(v, str) else v for k, v in f.as_dict().items()} for f in sorted(findings)]
+    # a line or column zhanqun does not know is null, not 0 (no file has a line 0; a column without a line is none)
+    records = []
+    for f in sorted(findings):
+        record = {k: visible(v) if isinstance(v, str) else v for k, v in f.as_dict().items()}
+        record["line"], record["column"] = (f.line, f.column or None) if f.line else (None, None)
+        records.append(record)
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 

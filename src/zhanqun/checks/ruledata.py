@@ -66,7 +66,9 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
         text = raw.decode("utf-8")
         deep = source.too_deep(text, str(path))
         if deep is not None:
-            raise UsageError(f"规则数据 {path}:{deep.line}: {deep.code} {deep.message}", hint=deep.hint)
+            from zhanqun.output import location
+
+            raise UsageError(f"规则数据 {location(str(path), deep.line)}: {deep.code} {deep.message}", hint=deep.hint)
         data = YAML(typ="safe", pure=False).load(text)
     except (YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise UsageError(f"规则数据 {path} 无法读取：{exc}", hint="检查 YAML 格式，文件须为 UTF-8。") from None
