@@ -450,3 +450,16 @@ def test_j017_recognises_the_published_report_by_the_same_title_function(repo, z
     git.Repo(repo).git.commit("-m", "示例县站群", env={"GIT_COMMITTER_DATE": "2025-03-01T09:00:00+08:00"})
     assert zq("annual-report", "2025", "www", "--root", repo, "--publish").code == 0
     assert j017() == []
+
+
+def test_the_sponsor_is_the_sites_own_unit_not_the_county_for_every_site(demo_reports):
+    """R8.4, 国办发〔2017〕47号 (issue 12 (e)): the portal's 主办单位 is the county government; a department's site is
+    sponsored by the department, a town's by the town government; a unit.yaml identity.sponsor wins."""
+    root, reports = demo_reports
+    sponsors = {r.site.unit_id: r.figure("sponsor").value for r in reports}
+    assert sponsors == {"xzf": "示例县人民政府", "chengguan": "示例县城关镇人民政府", "dongcheng": "示例县东城街道办事处",
+                        "fgw": "示例县发展和改革委员会", "jyj": "示例县教育局", "wjw": "示例县卫生健康委员会"}
+    cluster, _ = cluster_mod.load(root, render=False)
+    site = next(s for s in annual.report_sites(cluster) if s.unit_id == "fgw")
+    cluster.units["fgw"].identity["sponsor"] = "示例县发展和改革委员会（示例县粮食和物资储备局）"
+    assert annual_figures.sponsor(cluster, site) == "示例县发展和改革委员会（示例县粮食和物资储备局）"

@@ -151,6 +151,18 @@ def _figure(r: Row, computed: dict[str, Any] | None, values: dict[str, Any], vis
 
 # -- identity ------------------------------------------------------------------------------------------------------
 
+def sponsor(cluster, site: ReportSite) -> str | None:
+    """主办单位 of a report site: the ``identity.sponsor`` its own unit.yaml gives; else, for the portal, the county's
+    (cluster.yaml); else the site's own unit. 国办发〔2017〕47号: a department's site is sponsored by the department
+    itself, a town's (街道's) by the town government, the portal by the county government — not the county for all."""
+    unit = cluster.units[site.unit_id]
+    own = unit.identity.get("sponsor") if isinstance(unit.identity, dict) else None
+    if own:
+        return own
+    if site.is_portal:
+        return cluster.config.identity.get("sponsor") or unit.name
+    return unit.name
+
 def _identity(cluster, site: ReportSite) -> dict[str, Any]:
     idn = cluster.identity_of(site.unit_id)
     unit = cluster.units[site.unit_id]
@@ -158,7 +170,7 @@ def _identity(cluster, site: ReportSite) -> dict[str, Any]:
     return {
         "site_name": site.name,
         "homepage": f"https://{site.host}/",
-        "sponsor": idn.get("sponsor"),
+        "sponsor": sponsor(cluster, site),
         "site_type": "政府门户网站" if site.is_portal or unit.kind in ("town", "street") else "部门网站",
         "id_code": idn.get("id_code"),
         "icp": idn.get("icp"),
