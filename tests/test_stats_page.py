@@ -129,3 +129,37 @@ def test_in_chromium_no_csp_violation_no_axe_finding_and_no_sideways_scroll_at_3
             "return getComputedStyle(document.querySelector('svg rect.b-ok')).fill") == "rgb(27, 110, 53)"
     finally:
         browser.set_window_size(1280, 900)
+
+
+_RANKING_CELLS_JS = """
+const wrap = document.querySelector('table.stack').parentElement;
+const cells = [...document.querySelectorAll('table.stack tbody td, table.stack tbody th')];
+return {wrap: [wrap.scrollWidth, wrap.clientWidth], inner: innerWidth,
+        right: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
+        left: Math.min(...cells.map(c => c.getBoundingClientRect().left)),
+        display: getComputedStyle(cells[0]).display,
+        labels: cells.map(c => getComputedStyle(c, '::before').content.replace(/^"|"$/g, '')),
+        texts: cells.map(c => c.textContent)};
+"""
+
+
+@pytest.mark.browser
+def test_the_ranking_table_shows_every_sub_score_on_a_phone_without_sideways_scrolling(browser, served):  # noqa: F811
+    """Issue 12 (d), R8.3: at 360 px every unit is a card, each score after its heading, nothing cut off or
+    scrolled aside; at 1280 px the same table is a table."""
+    try:
+        browser.set_window_size(360, 740)
+        browser.get(f"{served}/ranking.html")
+        phone = browser.execute_script(_RANKING_CELLS_JS)
+        assert phone["wrap"][0] <= phone["wrap"][1], phone  # the table's own box does not scroll either
+        assert phone["left"] >= 0 and phone["right"] <= phone["inner"], phone
+        assert phone["display"] == "flex"
+        heads = ["名次", "单位", "综合得分", "栏目按时更新率", "差错", "留言按时答复率", "检查错误", "自查问题"]
+        assert phone["labels"] == heads * 2  # two units, every figure labelled
+        assert phone["texts"][:3] == ["1", "示例县青山镇人民政府", phone["texts"][2]] and "—" not in phone["texts"][4]
+        browser.set_window_size(1280, 900)
+        browser.get(f"{served}/ranking.html")
+        wide = browser.execute_script(_RANKING_CELLS_JS)
+        assert wide["display"] == "table-cell" and set(wide["labels"]) == {"none"}
+    finally:
+        browser.set_window_size(1280, 900)

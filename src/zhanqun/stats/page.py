@@ -89,24 +89,46 @@ def as_html(ranking: Ranking) -> str:
     chart = (figure("rk", y, f"{heading}：各单位综合得分", f"{len(ranking.entries)} 个单位的综合得分（满分 100），"
                     "各项得分见下表。", "", rows, "图例：横条长度为综合得分（满分 100），条前为名次和得分。")
              if ranking.entries else "<p class=\"none\">没有单位。</p>")
-    head = "<tr>" + "".join(f"<th scope=\"col\">{h}</th>" for h in (
-        "名次", "单位", "综合得分", *(MEASURE_LABELS[m] for m in MEASURES), "检查错误", "自查问题")) + "</tr>"
-    body = "".join(
-        f"<tr><td class=\"num\">{e.rank}</td><th scope=\"row\">{text(e.name)}</th><td class=\"num\">{e.total:.1f}</td>"
-        + "".join(f"<td class=\"num\">{_score(e.scores[m])}</td>" for m in MEASURES)
-        + f"<td class=\"num\">{number(e.check_errors)}</td><td class=\"num\">{number(e.inspect_problems)}</td></tr>"
-        for e in ranking.entries)
+    head = "<tr>" + "".join(f"<th scope=\"col\">{h}</th>" for h in _HEADS) + "</tr>"
+    body = "".join(_ranking_row(e) for e in ranking.entries)
     steps = "".join(f"<li>{text(line)}</li>" for line in method(ranking))
     return "\n".join([
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        f"<title>{heading}</title><style>{CSS}</style></head><body>",
+        f"<title>{heading}</title><style>{CSS}{_STACK_CSS}</style></head><body>",
         "<a class=\"skip\" href=\"#main\">跳到主要内容</a>",
         f"<header><h1>{heading}</h1><p class=\"meta\">数据提交：<code>{escape(ranking.commit)}</code>　统计截至 "
         f"{ranking.last}</p><p class=\"meta\"><strong>{BASIS}</strong>。</p></header>",
-        "<main id=\"main\" tabindex=\"-1\"><h2>综合得分</h2>", chart, table("各单位得分与名次", head, body, "cols"),
+        "<main id=\"main\" tabindex=\"-1\"><h2>综合得分</h2>", chart, table("各单位得分与名次", head, body, "cols stack"),
         f"<h2>计算方法</h2><ol>{steps}</ol></main>",
         "<footer><p>由 zhanqun stats --ranking 从 git 历史生成。</p></footer></body></html>\n"])
+
+
+_HEADS = ("名次", "单位", "综合得分", *(MEASURE_LABELS[m] for m in MEASURES), "检查错误", "自查问题")
+# On a phone (under 40rem) the ranking table is a stack of cards, one per unit, each figure on its own line after its
+# heading (the cell's data-label): every sub-score readable without scrolling sideways. Wider, a normal table.
+_STACK_CSS = """
+@media (max-width:40rem){
+table.stack{min-width:0}table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack,table.stack tbody,table.stack tr{display:block;width:100%}
+table.stack tr{border:1px solid var(--line);margin:.75rem 0}
+table.stack td,table.stack th{display:flex;justify-content:space-between;gap:1rem;border:0;
+border-top:1px solid #d0d4da;white-space:normal;text-align:right}
+table.stack tr>:first-child{border-top:0}
+table.stack td::before,table.stack th::before{content:attr(data-label);font-weight:bold;text-align:left}
+}
+"""
+
+
+def _ranking_row(e) -> str:
+    """One unit's row; every cell carries its column's heading for the stacked (phone) layout."""
+    cells = [str(e.rank), text(e.name), f"{e.total:.1f}", *(_score(e.scores[m]) for m in MEASURES),
+             number(e.check_errors), number(e.inspect_problems)]
+    out = []
+    for head, cell in zip(_HEADS, cells):
+        tag, extra = ("th", " scope=\"row\"") if head == "单位" else ("td", " class=\"num\"")
+        out.append(f"<{tag}{extra} data-label=\"{head}\">{cell}</{tag}>")
+    return "<tr>" + "".join(out) + "</tr>"
 
 
 # -- the 通报 on the portal -------------------------------------------------------------------------------------
