@@ -98,6 +98,7 @@ def test_stats_leave_out_the_import_and_say_how_many(county):
             (months["2026年4月"], months["2026年5月"], months["2026年6月"])] == [(1, 0, 0, 1), (1, 0, 0, 1), (0, 0, 1, 1)]
     whole = stats.whole.rows[0].compliance
     assert (whole["on_time"], whole["missed"], whole["windows"]) == (2, 1, 3)
+    assert engine.run(county.root, "month", "2026-01-01", "2026-06-30", "unit", unit="xzf").imported == 0
 
 
 def test_stats_and_the_annual_report_count_the_same_publications(county, zq):

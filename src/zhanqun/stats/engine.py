@@ -222,7 +222,8 @@ def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, e
     imports = imports or counted.Imports(first_moment=found.first_commit, live_from=cluster.config.inspect.live_from)
     outcomes = _reply_outcomes(cluster, calendar, end)
     pubs = _publication_days(found)  # imported items too: they are the columns' state at go-live
-    kept, left_out = counted.counted(found.events, imports)
+    kept, _ = counted.counted(found.events, imports)
+    _, left_out = counted.counted([e for e in found.events if unit is None or e.unit == unit], imports)
     own = dataclasses.replace(found, events=kept)
     asked = start
     if found.first_commit is not None and start < found.first_commit.date() <= end:
