@@ -182,3 +182,20 @@ def test_authors_not_in_unit_yaml_are_marked_and_no_sign_off_records_is_said(cou
     assert soup.find("p", class_="none", string=lambda s: s and s.startswith("没有审核记录"))
     assert "test（未在 unit.yaml 登记）" in soup.find("table").get_text()
     assert json.loads(render.as_json(stats.to_json()))["reviewed"] is False
+
+
+def test_the_ranking_says_what_the_import_left_out_in_every_format(county):
+    """R8.3: the ranking's update scores come from the same rule; its text, JSON, CSV, page and 通报 say so."""
+    from zhanqun.stats import page, ranking
+
+    ranked = ranking.run(county.root, 2026)
+    said = "首次导入的 4 条不计为发布"
+    assert any(said in n for n in ranked.notes)
+    assert "网站 2026-04-01 上线（inspect.live_from）：栏目更新周期从这一天起考核。" in ranked.notes
+    town = next(e for e in ranked.entries if e.unit == "qingshan")
+    # April to the ranking's last day (2026-11-21): April and May on time, June to November missed
+    assert (town.compliance["on_time"], town.compliance["windows"]) == (2, 8)
+    assert said in page.as_text(ranked) and said in " ".join(json.loads(render.as_json(ranked.to_json()))["notes"])
+    lines = list(csv.DictReader(io.StringIO(page.as_csv(ranked)[1:])))
+    assert lines and all(said in line["说明"] for line in lines)
+    assert said in BeautifulSoup(page.as_html(ranked), "html.parser").find("ol").get_text()

@@ -60,7 +60,7 @@ def as_text(ranking: Ranking) -> str:
 
 CSV_HEADER = ["名次", "单位标识", "单位", "综合得分", "栏目按时更新率得分", "差错得分", "留言按时答复率得分", "考核窗口",
               "按时窗口", "检查错误数", "自查问题数", "收到留言", "按时答复", "超期答复", "逾期未答复", "权重（更新/差错/答复）",
-              "统计截至", "数据提交"]
+              "统计截至", "数据提交", "说明"]
 
 
 def as_csv(ranking: Ranking) -> str:
@@ -74,7 +74,7 @@ def as_csv(ranking: Ranking) -> str:
                          c.get("windows", ""), c.get("on_time", ""), e.check_errors, e.inspect_problems,
                          r.get("received", ""), r.get("on_time", ""), r.get("late", ""), r.get("overdue", ""),
                          f"{w.get('updates', 0)}/{w.get('errors', 0)}/{w.get('replies', 0)}", ranking.last.isoformat(),
-                         ranking.commit])
+                         ranking.commit, " ".join(ranking.notes)])
     return "\ufeff" + _spreadsheet_safe(buffer.getvalue())
 
 
