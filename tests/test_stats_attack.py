@@ -1,0 +1,228 @@
+"""Hostile input to ``zhanqun annual-report --access-log``, ``annual-report --publish`` and ``stats --ranking
+--publish`` (issue 12, R8.3, R8.4): impossible times, FIFOs, devices, folders, link loops and 50 MB lines in the
+access logs; formula cells in the CSVs; personal data in the fill-in file; links where the publishers write.
+
+Everything is real: files, FIFOs, /dev/zero, symlinks, gzip, git repositories, the command line in a subprocess
+where a regression would hang."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.inspectrepo import Repo, column, news
+from zhanqun.stats import visits
+
+WWW = "www.shilixian.gov.cn"
+CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+YEAR = (dt.datetime(2026, 1, 1), dt.datetime(2027, 1, 1))
+ZHANQUN = Path(sys.executable).with_name("zhanqun")
+
+
+def _line(at: str, address: str = "10.0.0.1", path: str = "/") -> str:
+    return f"zq1\t{at}\t{WWW}\t{address}\tGET\t{path}\tHTTP/2.0\t200\t612\t-\t{CHROME}\n"
+
+
+def _run(*args: object, timeout: int = 120) -> subprocess.CompletedProcess:
+    """The real command line in its own process: a read that blocks fails the test by the timeout, not hangs it."""
+    return subprocess.run([str(ZHANQUN), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+# -- 1. access logs ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("moment, why", [
+    ("2026-13-01T10:00:00+08:00", "month 13"),
+    ("2026-02-31T10:00:00+08:00", "31 February"),
+    ("2026-03-01T25:61:00+08:00", "25:61"),
+    ("2026-03-01T10:61:00+08:00", "minute 61"),
+    ("2026-03-01T10:00:60+08:00", "second 60"),
+    ("2026-00-10T10:00:00+08:00", "month 0"),
+    ("2026-13-01T02:00:00+00:00", "month 13 in UTC (another code path)"),
+    ("1970-01-01T08:00:00+08:00", "a clock reset to 1970"),
+    ("9999-12-31T23:59:59+08:00", "year 9999"),
+    ("2999-06-01T10:00:00+08:00", "year 2999"),
+    ("12026-03-01T10:00:00+08:00", "five digits of year"),
+    ("2026-03-01T10:00:00+99:99", "a zone that does not exist"),
+    ("2026-03-01T10:00:00+15:00", "beyond +14:00"),
+    ("2026-03-01T10:00:00+08:00:00", "a zone with seconds"),
+    ("2026-03-01 10:00:00+08:00", "no T"),
+    ("２０２６-03-01T10:00:00+08:00", "full-width digits"),
+])
+def test_an_impossible_time_is_a_broken_line_with_file_and_line_not_a_crash_nor_a_visit(tmp_path, moment, why):
+    """R8.4: the line is T040 at its line number, says the time cannot be, and adds no page view; the rest of the
+    file is counted as before."""
+    log = tmp_path / "access.log"
+    log.write_text(_line("2026-03-01T10:00:00+08:00") + _line(moment, address="10.6.6.6")
+                   + _line("2026-03-02T10:00:00+08:00"), encoding="utf-8")
+    tally = visits.count([log], *YEAR)
+    assert tally[WWW] == visits.Visits(page_views=2, unique_visitors=1), why
+    assert (tally.lines, tally.broken) == (3, 1), why
+    found = [f for f in tally.findings if f.code == "T040"]
+    assert [(f.path, f.line) for f in found] == [(str(log), 2)], why
+    assert "没有计入" in found[0].message
+    assert tally.days == {dt.date(2026, 3, 1), dt.date(2026, 3, 2)}
+
+
+def test_an_impossible_time_is_named_as_such(tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(_line("2026-03-01T10:00:00+08:00") + _line("2026-02-31T10:00:00+08:00"), encoding="utf-8")
+    message = next(f.message for f in visits.count([log], *YEAR).findings if f.code == "T040")
+    assert "时间“2026-02-31T10:00:00+08:00”不可能" in message
+
+
+def test_impossible_times_in_the_cli_are_warnings_and_the_report_is_made(history, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(_line("2025-03-01T10:00:00+08:00") + _line("2025-13-01T10:00:00+08:00")
+                   + _line("2025-02-29T10:00:00+00:00"), encoding="utf-8")
+    result = _run("annual-report", "2025", "www", "--root", history.root, "--format", "json", "--access-log", log)
+    assert result.returncode == 0, result.stderr
+    assert f"{log}:2:0: T040" in result.stderr and f"{log}:3:0: T040" in result.stderr
+    assert "Traceback" not in result.stderr
+    rows = {row["id"]: row["value"] for row in json.loads(result.stdout)["reports"][0]["rows"]}
+    assert rows["page_views"] == 1
+
+
+def _fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "access.log"
+    os.mkfifo(path)
+    return path
+
+
+def _loop(tmp_path: Path) -> Path:
+    (tmp_path / "a.log").symlink_to(tmp_path / "b.log")
+    (tmp_path / "b.log").symlink_to(tmp_path / "a.log")
+    return tmp_path / "a.log"
+
+
+def _folder(tmp_path: Path) -> Path:
+    (tmp_path / "logs").mkdir()
+    return tmp_path / "logs"
+
+
+def _link_to_device(tmp_path: Path) -> Path:
+    (tmp_path / "access.log").symlink_to("/dev/zero")
+    return tmp_path / "access.log"
+
+
+@pytest.mark.parametrize("make, words", [
+    (_fifo, "命名管道"),
+    (lambda tmp: Path("/dev/zero"), "设备"),
+    (lambda tmp: Path("/dev/urandom"), "设备"),
+    (_link_to_device, "设备"),
+    (_folder, "文件夹"),
+    (_loop, "循环"),
+])
+def test_what_is_not_a_regular_file_is_refused_with_t042_before_it_is_read(history, tmp_path, make, words):
+    """R8.4: a FIFO (which would block for ever), a device (which never ends, or silently counted as empty), a
+    folder and a symlink loop: T042 in Chinese with the file's name, exit 1, at once, nothing written."""
+    log = make(tmp_path)
+    good = tmp_path / "good.log"
+    good.write_text(_line("2025-03-01T10:00:00+08:00"), encoding="utf-8")
+    result = _run("annual-report", "2025", "--root", history.root, "--access-log", good, "--access-log", log,
+                  timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "T042" in result.stderr and str(log) in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr and "Invalid value" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_fifo_put_in_place_of_a_planned_file_is_refused_by_the_worker_too(tmp_path):
+    """The worker opens its file again: a log replaced by a FIFO after it was looked at is T042, not a hang."""
+    log = _fifo(tmp_path)
+    part = visits._Job(*YEAR, None).run((str(log), 0, 100))
+    assert "命名管道" in part.unreadable and part.lines == 0
+
+
+_SMUGGLED = _line("2026-05-05T10:00:00+08:00", address="10.6.6.6", path="/smuggled.html")
+
+
+def _huge(size: int) -> bytes:
+    """A line of ``size`` bytes without a newline inside; a valid-looking line hides past its first megabyte."""
+    junk = b"zq1\t" + b"A" * (size // 2) + b"\t"
+    return junk + _SMUGGLED.encode().rstrip(b"\n") + b"B" * (size - len(junk) - len(_SMUGGLED)) + b"\n"
+
+
+def _huge_log(path: Path, size: int = 50_000_000, tail: bool = True) -> Path:
+    with path.open("wb") as out:
+        out.write(_line("2026-03-01T10:00:00+08:00").encode())
+        out.write(_huge(size) if tail else _huge(size)[:-1])
+        if tail:
+            out.write(_line("2026-03-02T10:00:00+08:00", address="10.0.0.2").encode())
+    return path
+
+
+def _expect_one_broken(tally: visits.Tally, path: Path, lines: int = 3) -> None:
+    assert (tally.lines, tally.broken) == (lines, 1)
+    assert tally[WWW].page_views == lines - 1, "a line hidden inside the long line was counted"
+    found = [f for f in tally.findings if f.code == "T040"]
+    assert [(f.path, f.line) for f in found] == [(str(path), 2)]
+    assert "超过 1 MB" in found[0].message and len(found[0].message) < 300
+
+
+def test_a_50_mb_line_is_one_broken_line_and_hides_no_visit(tmp_path):
+    log = _huge_log(tmp_path / "access.log")
+    _expect_one_broken(visits.count([log], *YEAR, jobs=1), log)
+
+
+def test_a_50_mb_line_without_a_newline_at_the_end_of_the_file(tmp_path):
+    log = _huge_log(tmp_path / "access.log", tail=False)
+    _expect_one_broken(visits.count([log], *YEAR, jobs=1), log, lines=2)
+
+
+def test_a_long_line_in_gzip_and_across_the_workers_ranges_is_still_one_broken_line(tmp_path, monkeypatch):
+    plain = _huge_log(tmp_path / "access.log", size=5_000_000)
+    packed = tmp_path / "access.log.2.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes(), compresslevel=1))
+    _expect_one_broken(visits.count([packed], *YEAR, jobs=1), packed)
+    monkeypatch.setattr(visits, "RANGE", 1 << 20)  # five ranges begin inside the long line
+    _expect_one_broken(visits.count([plain], *YEAR, jobs=2), plain)
+
+
+_PEAK = """
+import datetime as dt, json, sys
+from zhanqun.stats import visits
+tally = visits.count([sys.argv[1]], dt.datetime(2026, 1, 1), dt.datetime(2027, 1, 1), jobs=1)
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1]
+print(json.dumps({"kb": int(peak), "lines": tally.lines, "broken": tally.broken}))
+"""
+
+
+def test_a_50_mb_line_is_read_in_bounded_memory(tmp_path):
+    """Over a process that counted a one-line log, the peak grows by the pieces read, not by the 50 MB line."""
+    big = _huge_log(tmp_path / "big.log")
+    packed = tmp_path / "big.log.1"
+    packed.write_bytes(gzip.compress(big.read_bytes(), compresslevel=1))
+    small = tmp_path / "small.log"
+    small.write_text(_line("2026-03-01T10:00:00+08:00"), encoding="utf-8")
+
+    def peak(path: Path) -> dict:
+        done = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, check=True)
+        return json.loads(done.stdout)
+
+    floor = peak(small)["kb"]
+    for path in (big, packed):
+        found = peak(path)
+        assert (found["lines"], found["broken"]) == (3, 1)
+        grown_mb = (found["kb"] - floor) / 1024
+        assert grown_mb < 8, f"{path.name}: {grown_mb:.0f} MB more than counting one line (the line is 50 MB)"
+
+
+# -- a county with a year of history --------------------------------------------------------------------------------
+
+PORTAL_COLUMNS = [column("zwyw", "政务要闻"), column("ndbb", "年度报表", "notice", "通知公告")]
+
+
+@pytest.fixture
+def history(tmp_path) -> Repo:
+    repo = Repo(tmp_path / "county", portal=PORTAL_COLUMNS, when="2025-01-06T09:00:00+08:00")
+    repo.commit("2025-03-01", {"content/xzf/zwyw/a.md": news("春耕生产", "2025-03-01", source="示例县人民政府")})
+    repo.commit("2025-06-01", {"content/qingshan/gzdt/b.md": news("青山镇夏收", "2025-06-01")})
+    return repo
