@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.inspectrepo import Repo, column, news
+from tests.test_stats_events import history_repo  # noqa: F401 - the ranking's scripted county
 from zhanqun.stats import visits
 
 WWW = "www.shilixian.gov.cn"
@@ -287,3 +288,165 @@ def test_the_annual_csv_escapes_filled_texts_and_names_that_are_formulas(history
     assert values[("移动新媒体·微信", "名称")] == "'@SUM(A1:A9)"
     assert values[("创新发展", "其他")] == "'\t=1+1" and values[("", "单位负责人")] == "'-3+3"
     _no_formula(rows)
+
+
+# -- 4. --publish: no links on the way, whole files or none ------------------------------------------------------------
+
+ANNUAL = "content/xzf/ndbb"
+ANNUAL_FILES = [f"{ANNUAL}/2025-niandu-baobiao-{unit}.{ext}" for unit in ("xzf", "qingshan") for ext in ("md", "csv")]
+
+
+@pytest.fixture
+def annual_repo(history) -> Path:
+    config = history.root / "content/cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "stats:\n  annual_report_column: ndbb\n", encoding="utf-8")
+    return history.root
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (links as their target's name), to compare before and after."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            found[str(path.relative_to(folder))] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            found[str(path.relative_to(folder))] = path.read_bytes()
+    return found
+
+
+def _outside(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "keep.txt").write_text("不能被改动", encoding="utf-8")
+    return outside
+
+
+def _column_link_outside(root: Path, tmp_path: Path) -> str:
+    (root / ANNUAL).symlink_to(_outside(tmp_path), target_is_directory=True)
+    return ANNUAL
+
+
+def _column_link_inside(root: Path, tmp_path: Path) -> str:
+    (root / ANNUAL).symlink_to("zwyw", target_is_directory=True)  # another column of the same repository
+    return ANNUAL
+
+
+def _file_link_dangling(root: Path, tmp_path: Path) -> str:
+    (root / ANNUAL).mkdir()
+    (root / ANNUAL_FILES[1]).symlink_to(_outside(tmp_path) / "new.csv")  # exists() is False: it would be created
+    return ANNUAL_FILES[1]
+
+
+def _file_link_existing(root: Path, tmp_path: Path) -> str:
+    (root / ANNUAL).mkdir()
+    (root / ANNUAL_FILES[0]).symlink_to(_outside(tmp_path) / "keep.txt")
+    return ANNUAL_FILES[0]
+
+
+def _file_fifo(root: Path, tmp_path: Path) -> str:
+    (root / ANNUAL).mkdir()
+    os.mkfifo(root / ANNUAL_FILES[2])  # writing would wait for a reader for ever
+    return ANNUAL_FILES[2]
+
+
+def _file_folder(root: Path, tmp_path: Path) -> str:
+    (root / ANNUAL_FILES[3]).mkdir(parents=True)
+    return ANNUAL_FILES[3]
+
+
+@pytest.mark.parametrize("make, words", [
+    (_column_link_outside, "符号链接"), (_column_link_inside, "符号链接"), (_file_link_dangling, "符号链接"),
+    (_file_link_existing, "符号链接"), (_file_fifo, "特殊文件"), (_file_folder, "文件夹"),
+])
+def test_annual_publish_through_a_link_or_into_a_special_file_is_t031_and_writes_nothing(annual_repo, tmp_path, make,
+                                                                                          words):
+    """R8.4: the column folder or a target file a link (outside the repository or inside it, dangling or not), a
+    FIFO, a folder: T031 in Chinese naming the path, exit 1, with --force too, and not one byte written anywhere."""
+    bad = make(annual_repo, tmp_path)
+    before, outside = _tree(annual_repo / "content"), _tree(_outside(tmp_path))
+    for force in ([], ["--force"]):
+        result = _run("annual-report", "2025", "--root", annual_repo, "--publish", *force, timeout=60)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "T031" in result.stderr and bad in result.stderr and words in result.stderr, result.stderr
+        assert "什么也没有写" in result.stderr and "Traceback" not in result.stderr
+        assert _tree(annual_repo / "content") == before and _tree(_outside(tmp_path)) == outside
+    assert not list((annual_repo / "content").rglob(".*.tmp"))
+
+
+RANKING = "content/xzf/zwyw"
+RANKING_FILES = [f"{RANKING}/2026-niandu-zonghe-ceping.md", f"{RANKING}/attachments/2026-niandu-zonghe-ceping.csv"]
+
+
+def _ranked(history_repo, tmp_path) -> Path:  # noqa: F811
+    """The ranking's county (tests.test_stats_events), with stats: ranking_column: zwyw."""
+    import shutil
+
+    root = tmp_path / "ranked"
+    shutil.copytree(history_repo[0], root, symlinks=True)
+    config = root / "content/cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "stats:\n  ranking_column: zwyw\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("make, bad", [
+    (lambda root, out: (root / RANKING / "attachments").symlink_to(out, target_is_directory=True),
+     f"{RANKING}/attachments"),  # a folder between the column and the file
+    (lambda root, out: (root / RANKING / "attachments").symlink_to("../../qingshui", target_is_directory=True),
+     f"{RANKING}/attachments"),  # pointing inside the repository
+    (lambda root, out: (root / RANKING_FILES[0]).symlink_to(out / "keep.txt"), RANKING_FILES[0]),
+    (lambda root, out: ((root / RANKING / "attachments").mkdir(), (root / RANKING_FILES[1]).symlink_to(out / "x.csv")),
+     RANKING_FILES[1]),
+])
+def test_ranking_publish_through_a_link_is_t011_and_writes_nothing(history_repo, tmp_path, make, bad):  # noqa: F811
+    """R8.3: the same guard for ``stats --ranking --publish``: T011, exit 1, nothing written (the item is not left
+    without its CSV, nothing lands outside the repository)."""
+    root = _ranked(history_repo, tmp_path)
+    outside = _outside(tmp_path)
+    make(root, outside)
+    before, kept = _tree(root / "content"), _tree(outside)
+    for force in ([], ["--force"]):
+        result = _run("stats", "--root", root, "--ranking", "2026", "--publish", *force, timeout=120)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "T011" in result.stderr and bad in result.stderr and "符号链接" in result.stderr, result.stderr
+        assert _tree(root / "content") == before and _tree(outside) == kept
+
+
+def test_the_ranking_column_folder_itself_a_link_is_refused(history_repo, tmp_path):  # noqa: F811
+    root = _ranked(history_repo, tmp_path)
+    column_dir = root / RANKING
+    moved = tmp_path / "elsewhere"
+    column_dir.rename(moved)
+    column_dir.symlink_to(moved, target_is_directory=True)
+    from zhanqun.errors import ZhanqunError
+    from zhanqun.stats import page, ranking
+
+    with pytest.raises(ZhanqunError) as raised:
+        page.publish(root, ranking.run(root, 2026))
+    assert raised.value.code == "T011" and RANKING in raised.value.message
+    assert not list(moved.rglob("*ceping*"))
+
+
+_LIMITED = """
+import resource, signal, sys
+from pathlib import Path
+from zhanqun.cli import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead of killing
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_write_that_fails_half_way_leaves_no_file_and_no_temporary(annual_repo):
+    """R8.4: the CSVs (a few kB) fit under the file size limit, the items (the whole table) do not: the old way
+    wrote the first CSV and then failed on its item; now nothing is in place and no temporary is left."""
+    assert _run("annual-report", "2025", "--root", annual_repo).returncode == 0  # the parse cache is warm
+    before = _tree(annual_repo / "content")
+    done = subprocess.run([sys.executable, "-c", _LIMITED, "6000", "annual-report", "2025", "--root",
+                           str(annual_repo), "--publish"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "T031" in done.stderr and "无法写入" in done.stderr and "什么也没有写" in done.stderr, done.stderr
+    assert _tree(annual_repo / "content") == before
+    assert not list((annual_repo / "content").rglob(".*.tmp"))
+    ok = _run("annual-report", "2025", "--root", annual_repo, "--publish")
+    assert ok.returncode == 0, ok.stderr
+    assert all((annual_repo / rel).is_file() for rel in ANNUAL_FILES)
