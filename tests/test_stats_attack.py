@@ -11,6 +11,7 @@ import datetime as dt
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -450,3 +451,87 @@ def test_a_write_that_fails_half_way_leaves_no_file_and_no_temporary(annual_repo
     ok = _run("annual-report", "2025", "--root", annual_repo, "--publish")
     assert ok.returncode == 0, ok.stderr
     assert all((annual_repo / rel).is_file() for rel in ANNUAL_FILES)
+
+
+# -- 3. personal data in the fill-in file ------------------------------------------------------------------------------
+
+def _fakes() -> dict[str, str]:
+    import random
+
+    from tests import fakes
+
+    rng = random.Random(12)
+    return {"id": fakes.id18(rng), "mobile": fakes.mobile(rng), "card": fakes.card(rng), "spaced": fakes.id18_spaced(rng)}
+
+
+FILL = "content/xzf/annual-report/2025.yaml"
+
+
+def _fill(root: Path, text: str) -> Path:
+    path = root / FILL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _personal_fill() -> tuple[str, dict[str, str], dict[str, tuple[int, str]]]:
+    fake = _fakes()
+    text = ("共同:\n"
+            f"  填报人: 周敏（身份证 {fake['id']}）\n"  # line 2
+            f"  联系电话: {fake['mobile']}\n"  # line 3
+            "网站:\n  xzf:\n    是否有移动新媒体: 是\n"
+            f"    微博名称: 示例县发布，补贴打到卡号 {fake['card']}\n"  # line 7
+            f"    注册用户数: {fake['mobile']}\n"  # line 8: a count, not a phone
+            f"    其他创新: \"{fake['spaced']}\"\n"  # line 9: an ID written in groups of four
+            f"# 审核人电话 {fake['mobile']}\n")  # line 10: the file's history is public too
+    expected = {"P001": (2, fake["id"]), "P002": (3, fake["mobile"]), "P003": (7, fake["card"])}
+    return text, fake, expected
+
+
+def test_personal_data_in_the_fill_in_file_is_what_zhanqun_check_finds_in_any_item(history):
+    """R4.2, R8.4: the personal-data gate of every item, same codes (P001 ID, P002 mobile, P003 card), file and
+    line, masked numbers, exit 1; a number value (a count) is not a phone; comments are scanned."""
+    text, fake, expected = _personal_fill()
+    _fill(history.root, text)
+    result = _run("check", "--root", history.root)
+    assert result.returncode == 1, result.stdout
+    out = result.stdout
+    for code, (line, _) in expected.items():
+        assert re.search(rf"{re.escape(FILL)}:{line}:\d+: {code} ", out), (code, out)
+    assert re.search(rf"{re.escape(FILL)}:9:\d+: P001 ", out) and re.search(rf"{re.escape(FILL)}:10:\d+: P002 ", out)
+    assert not re.search(rf"{re.escape(FILL)}:8:", out), out  # 注册用户数 is a number
+    for number in fake.values():
+        assert number not in out and number.replace(" ", "") not in out  # never shown in full
+    # pre-commit mode: only the file, as the hook passes it
+    hook = _run("check", "--root", history.root, history.root / FILL)
+    assert hook.returncode == 1 and all(f" {code} " in hook.stdout for code in expected), hook.stdout
+    # the same text in a news item gives the same codes
+    item = "content/xzf/zwyw/pii.md"
+    (history.root / item).write_text(news("联系方式", "2025-03-02", source="示例县人民政府",
+                                          body=text.replace("#", "").replace("\n", "\n\n")), encoding="utf-8")
+    codes = lambda prefix, output: sorted(set(re.findall(rf"{re.escape(prefix)}:\d+:\d+: (P00\d)", output)))  # noqa: E731
+    both = _run("check", "--root", history.root).stdout
+    assert codes(FILL, both) == codes(item, both) == ["P001", "P002", "P003"]
+
+
+def test_personal_data_in_the_fill_in_file_stops_the_report_and_its_publishing(annual_repo):
+    text, fake, _ = _personal_fill()
+    _fill(annual_repo, text)
+    before = _tree(annual_repo / "content")
+    for args in ([], ["--format", "csv"], ["--publish"]):
+        result = _run("annual-report", "2025", "--root", annual_repo, *args)
+        assert result.returncode == 1, result.stdout + result.stderr
+        shown = result.stdout + result.stderr
+        assert "P001" in shown and "P002" in shown and "P003" in shown and "存在" in result.stderr
+        assert all(n not in result.stdout + result.stderr for n in fake.values())
+        assert "示例县发布" not in shown  # no report with the texts was printed
+    assert _tree(annual_repo / "content") == before
+
+
+def test_an_office_phone_and_counts_in_the_fill_in_file_pass(annual_repo):
+    """What the gate lets through in items it lets through here: a fixed office line, a count of 11 digits."""
+    _fill(annual_repo, "共同:\n  联系电话: 0000-12345678\n  填报人: 周敏\n网站:\n  xzf:\n    网民留言数量: 13800138000\n"
+                       "    注册用户数: 19912345678.5\n")
+    checked = _run("check", "--root", annual_repo)
+    assert checked.returncode == 0, checked.stdout
+    assert _run("annual-report", "2025", "--root", annual_repo).returncode == 0

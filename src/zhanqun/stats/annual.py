@@ -318,6 +318,7 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     doc, findings = source.load_yaml_file(path, rel)
     if doc is None:
         return {}, findings
+    findings += personal_data(cluster, doc, rel)
     if "annual-report" not in cluster.schemas.raw:
         from zhanqun.errors import UsageError
 
@@ -347,6 +348,48 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     findings += _dates(canonical, locate, rel)
     findings += _site_keys(cluster, canonical.get("sites") or {}, locate, rel)
     return _merge(canonical), findings
+
+
+def personal_data(cluster, doc, rel: str) -> list[Finding]:
+    """The personal-data gate of every item (R4.2: P001 ID numbers, P002 mobiles, P003 bank cards, P004 a name
+    with a home address) over the fill-in file, as ``zhanqun check`` runs it on any content file, with the same
+    codes and masked messages: the filled texts (微博名称, 其他, 填报人, 联系电话 …) are published on the portal,
+    and the file itself, comments included, is in the public repository's history. The numbers of count and
+    number rows (注册用户数: 13800138000 is a count, not a phone) are blanked before the scan, keeping every
+    offset; a number typed as the value of a text row (联系电话: 13800138000 without quotes) is scanned."""
+    from zhanqun.checks import gates as gates_mod, ruledata
+    from zhanqun.checks.textscan import Text
+
+    gates = gates_mod.for_data(ruledata.load(cluster.root), allow=gates_mod.allowed_domains(cluster.config))
+    return list(gates.personal.scan(Text(_numbers_blanked(doc), rel, doc.first_line)))
+
+
+_NUMBER_TOKEN = re.compile(r"[-+]?[0-9][0-9_.eExXoOa-fA-F:+-]*")
+
+
+def _numbers_blanked(doc) -> str:
+    """The file's text with the value of each count or number row, when YAML reads it as a number (not a quoted
+    string), written as spaces."""
+    doc.locate(())  # parses the round-trip tree once
+    lines = doc.text.split("\n")
+    names = row_names()
+    stack = [doc._rt]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if isinstance(value, dict):
+                stack.append(value)
+                continue
+            row_id = names.get(str(key))
+            counted = row_id is not None and row(row_id).kind in ("count", "number")
+            where = node.lc.value(key) if hasattr(node, "lc") else None
+            if counted and isinstance(value, (int, float)) and not isinstance(value, bool) and where is not None:
+                line, col = where
+                if 0 <= line < len(lines) and (token := _NUMBER_TOKEN.match(lines[line], col)):
+                    lines[line] = lines[line][:col] + " " * (token.end() - col) + lines[line][token.end():]
+    return "\n".join(lines)
 
 
 def _top_key(cluster, key: Any) -> str | None:
