@@ -535,3 +535,13 @@ def test_an_office_phone_and_counts_in_the_fill_in_file_pass(annual_repo):
     checked = _run("check", "--root", annual_repo)
     assert checked.returncode == 0, checked.stdout
     assert _run("annual-report", "2025", "--root", annual_repo).returncode == 0
+
+
+def test_the_fill_in_file_passes_every_text_gate_of_an_item(history):
+    """Like any content file (R4.3, R4.4): a secrecy marking and an illegal-service advert in the filled texts
+    are M001 and X001 in zhanqun check."""
+    _fill(history.root, "网站:\n  xzf:\n    是否有移动新媒体: 是\n    微博名称: 秘密★5年 示例\n    其他创新: 代开发票\n")
+    result = _run("check", "--root", history.root)
+    assert result.returncode == 1
+    assert re.search(rf"{re.escape(FILL)}:4:\d+: M001 ", result.stdout), result.stdout
+    assert re.search(rf"{re.escape(FILL)}:5:\d+: X001 ", result.stdout), result.stdout

@@ -318,7 +318,7 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     doc, findings = source.load_yaml_file(path, rel)
     if doc is None:
         return {}, findings
-    findings += personal_data(cluster, doc, rel)
+    findings += review_gates(cluster, doc, rel)
     if "annual-report" not in cluster.schemas.raw:
         from zhanqun.errors import UsageError
 
@@ -350,18 +350,20 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     return _merge(canonical), findings
 
 
-def personal_data(cluster, doc, rel: str) -> list[Finding]:
-    """The personal-data gate of every item (R4.2: P001 ID numbers, P002 mobiles, P003 bank cards, P004 a name
-    with a home address) over the fill-in file, as ``zhanqun check`` runs it on any content file, with the same
-    codes and masked messages: the filled texts (微博名称, 其他, 填报人, 联系电话 …) are published on the portal,
-    and the file itself, comments included, is in the public repository's history. The numbers of count and
+def review_gates(cluster, doc, rel: str) -> list[Finding]:
+    """The text gates of every item over the fill-in file, as ``zhanqun check`` runs them on any content file, with
+    the same codes and masked messages: personal data (R4.2: P001 ID numbers, P002 mobiles, P003 bank cards, P004
+    a name with a home address), secrets (R4.3), banned content (R4.4) and wording (R4.5). The filled texts
+    (微博名称, 其他, 填报人, 联系电话 …) are published on the portal, and the file itself, comments included, is
+    in the public repository's history. The numbers of count and
     number rows (注册用户数: 13800138000 is a count, not a phone) are blanked before the scan, keeping every
     offset; a number typed as the value of a text row (联系电话: 13800138000 without quotes) is scanned."""
     from zhanqun.checks import gates as gates_mod, ruledata
     from zhanqun.checks.textscan import Text
 
     gates = gates_mod.for_data(ruledata.load(cluster.root), allow=gates_mod.allowed_domains(cluster.config))
-    return list(gates.personal.scan(Text(_numbers_blanked(doc), rel, doc.first_line)))
+    text = Text(_numbers_blanked(doc), rel, doc.first_line)
+    return [f for scanner in (gates.personal, gates.secrets, gates.banned, gates.wording) for f in scanner.scan(text)]
 
 
 _NUMBER_TOKEN = re.compile(r"[-+]?[0-9][0-9_.eExXoOa-fA-F:+-]*")
