@@ -29,7 +29,7 @@ from pathlib import Path
 
 from zhanqun.errors import ZhanqunError, disk_problem
 
-__all__ = ["Unsafe", "csv_text", "spreadsheet_cell", "check_targets", "write_all"]
+__all__ = ["Unsafe", "check_targets", "csv_text", "spreadsheet_cell", "unsafe", "write_all"]
 
 FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
 
