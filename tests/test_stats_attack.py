@@ -545,3 +545,16 @@ def test_the_fill_in_file_passes_every_text_gate_of_an_item(history):
     assert result.returncode == 1
     assert re.search(rf"{re.escape(FILL)}:4:\d+: M001 ", result.stdout), result.stdout
     assert re.search(rf"{re.escape(FILL)}:5:\d+: X001 ", result.stdout), result.stdout
+
+
+def test_force_replaces_a_hard_linked_file_and_leaves_the_other_name_alone(annual_repo, tmp_path):
+    """A file hard-linked to one outside the column (same inode) is replaced by a rename, never written into:
+    the other name keeps its bytes (a write_text through the shared inode would have changed both)."""
+    (annual_repo / ANNUAL).mkdir()
+    other = annual_repo / "notes.txt"  # same file system as the repository, outside the column
+    other.write_text("别处的文件", encoding="utf-8")
+    os.link(other, annual_repo / ANNUAL_FILES[1])
+    result = _run("annual-report", "2025", "--root", annual_repo, "--publish", "--force")
+    assert result.returncode == 0, result.stderr
+    assert other.read_text(encoding="utf-8") == "别处的文件"
+    assert (annual_repo / ANNUAL_FILES[1]).read_bytes().startswith(b"\xef\xbb\xbf")
