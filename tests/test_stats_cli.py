@@ -52,7 +52,7 @@ def test_every_t_code_is_in_the_registry_with_its_docs(zq):
     from zhanqun.rules import RULES
 
     codes = sorted(c for c in RULES if c.startswith("T0") and int(c[1:]) < 20)
-    assert codes == [f"T{n:03d}" for n in range(1, 11)]
+    assert codes == [f"T{n:03d}" for n in range(1, 12)]  # T011: --publish through a link (issue 12 attack)
     for code in codes:
         assert RULES[code].requirement == "R8.3" and RULES[code].fix and RULES[code].example
     assert "统计区间早于仓库的第一个提交" in zq("rule", "T003").out

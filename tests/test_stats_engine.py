@@ -136,15 +136,18 @@ def test_json_and_csv_carry_the_same_figures_and_say_moments_are_merge_times(his
     assert "示例县青山镇人民政府：发布 6，修改 1，撤稿 2，附件 1；更新周期 按时 2/3（67%；超期后补发 1，超期未更新 0）" in text
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)"])
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1", "＝1",
+                                  "  =1", 'a",=1'])
 def test_csv_cells_never_start_a_formula(name):
     from zhanqun.stats import render
 
     row = engine.Row("x", name)
     period = engine.PeriodStats(engine.periods.whole(*[__import__("datetime").date(2026, 1, 1)] * 2), [row], row)
     stats = engine.Stats("县", "0" * 40, "unit", "month", period.period.first, period.period.last, [period], period)
-    assert all(not cell.startswith(("=", "+", "-", "@")) for line in csv.reader(io.StringIO(render.as_csv(stats)[1:]))
-               for cell in line)
+    cells = [cell for line in csv.reader(io.StringIO(render.as_csv(stats)[1:])) for cell in line]
+    assert all(cell.lstrip(" \u3000")[:1] not in tuple("=+-@\t\r＝＋－＠") for cell in cells if cell)
+    assert any(cell.endswith(name) for cell in cells)  # the name itself is kept, after its '
+
 
 
 # -- the windows, pure --------------------------------------------------------------------------------------

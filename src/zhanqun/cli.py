@@ -511,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
 @click.argument("year", type=click.IntRange(2000, 2999))
 @click.argument("hosts", nargs=-1)
 @root_option
-@click.option("--access-log", "access_logs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--access-log", "access_logs", multiple=True, type=click.Path(path_type=Path),
               help="nginx 访问日志（zhanqun nginx 生成的格式，可为 .gz），可写多次；统计独立用户访问总量和网站总访问量。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text", help="输出格式。")
 @click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="写入文件（默认打印）。")

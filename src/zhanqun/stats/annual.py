@@ -75,6 +75,16 @@ EXISTS = define(
     fix="确需更正时加 --force 重新生成，并在合并请求中说明更正的原因。",
     requirement="R8.4",
 )
+UNSAFE_TARGET = define(
+    "T031", "annual-report-publish-unsafe-target", Severity.ERROR,
+    "年度报表要写入的位置是符号链接或特殊文件，或无法写入；什么也没有写。",
+    why="--publish 把报表和 CSV 写进工作区中门户的栏目文件夹，随后要经审核链合入。栏目文件夹、要写的文件或仓库内从根目录到它的"
+        "任何一级文件夹是符号链接（指向仓库外或仓库内）时，写入会落到没人审核的地方，或改掉链接指向的文件；所以一律拒绝。"
+        "文件先完整写到同一文件夹的临时文件，全部写好后才改名就位，失败时不留下写了一半的文件。",
+    example="content/xzf/ndbb/2025-niandu-baobiao-xzf.csv 是符号链接（指向 /home/zwb/.bashrc）",
+    fix="把链接换成普通的文件夹或文件（git 中的链接由平台管理员处理，zhanqun check 报告为 C011）；磁盘满或没有写权限时先解决，再运行。",
+    requirement="R8.4",
+)
 FUTURE_YEAR = define(
     "T026", "annual-report-future-year", Severity.ERROR, "年度报表的年份还没有到。",
     why="年度报表统计一整年的数据，只能在这一年开始以后生成。",
@@ -308,6 +318,7 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     doc, findings = source.load_yaml_file(path, rel)
     if doc is None:
         return {}, findings
+    findings += review_gates(cluster, doc, rel)
     if "annual-report" not in cluster.schemas.raw:
         from zhanqun.errors import UsageError
 
@@ -337,6 +348,50 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     findings += _dates(canonical, locate, rel)
     findings += _site_keys(cluster, canonical.get("sites") or {}, locate, rel)
     return _merge(canonical), findings
+
+
+def review_gates(cluster, doc, rel: str) -> list[Finding]:
+    """The text gates of every item over the fill-in file, as ``zhanqun check`` runs them on any content file, with
+    the same codes and masked messages: personal data (R4.2: P001 ID numbers, P002 mobiles, P003 bank cards, P004
+    a name with a home address), secrets (R4.3), banned content (R4.4) and wording (R4.5). The filled texts
+    (微博名称, 其他, 填报人, 联系电话 …) are published on the portal, and the file itself, comments included, is
+    in the public repository's history. The numbers of count and
+    number rows (注册用户数: 13800138000 is a count, not a phone) are blanked before the scan, keeping every
+    offset; a number typed as the value of a text row (联系电话: 13800138000 without quotes) is scanned."""
+    from zhanqun.checks import gates as gates_mod, ruledata
+    from zhanqun.checks.textscan import Text
+
+    gates = gates_mod.for_data(ruledata.load(cluster.root), allow=gates_mod.allowed_domains(cluster.config))
+    text = Text(_numbers_blanked(doc), rel, doc.first_line)
+    return [f for scanner in (gates.personal, gates.secrets, gates.banned, gates.wording) for f in scanner.scan(text)]
+
+
+_NUMBER_TOKEN = re.compile(r"[-+]?[0-9][0-9_.eExXoOa-fA-F:+-]*")
+
+
+def _numbers_blanked(doc) -> str:
+    """The file's text with the value of each count or number row, when YAML reads it as a number (not a quoted
+    string), written as spaces."""
+    doc.locate(())  # parses the round-trip tree once
+    lines = doc.text.split("\n")
+    names = row_names()
+    stack = [doc._rt]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if isinstance(value, dict):
+                stack.append(value)
+                continue
+            row_id = names.get(str(key))
+            counted = row_id is not None and row(row_id).kind in ("count", "number")
+            where = node.lc.value(key) if hasattr(node, "lc") else None
+            if counted and isinstance(value, (int, float)) and not isinstance(value, bool) and where is not None:
+                line, col = where
+                if 0 <= line < len(lines) and (token := _NUMBER_TOKEN.match(lines[line], col)):
+                    lines[line] = lines[line][:col] + " " * (token.end() - col) + lines[line][token.end():]
+    return "\n".join(lines)
 
 
 def _top_key(cluster, key: Any) -> str | None:

@@ -10,12 +10,10 @@ Identity numbers (标识码, 备案号) are public and shown whole; everything e
 
 from __future__ import annotations
 
-import csv
 import html as _html
-import io
 import json
 
-from zhanqun.stats import annual
+from zhanqun.stats import annual, publishing
 from zhanqun.stats.annual_figures import Figure, Report
 
 _DEPTH = 3  # heading columns of the table: a group of two levels and the row's own label
@@ -50,14 +48,12 @@ _SOURCES = {"computed": "zhanqun 统计", "visits": "访问日志", "filled": "�
 
 
 def as_csv(reports: list[Report]) -> str:
-    """The official rows in order, one line each (a second site's rows follow the first's); with a BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["网站", "栏目", "项目", "数值", "来源"])
-    for report in reports:
-        for f in report.figures:
-            writer.writerow([report.site.name, "·".join(f.row.group), f.row.label, f.shown, _SOURCES[f.origin]])
-    return "\ufeff" + buffer.getvalue()
+    """The official rows in order, one line each (a second site's rows follow the first's); with a BOM. A site
+    name or a filled text starting like a formula (= + - @ …) is written as text (:mod:`zhanqun.stats.publishing`)."""
+    rows = [["网站", "栏目", "项目", "数值", "来源"]]
+    rows += [[report.site.name, "·".join(f.row.group), f.row.label, f.shown, _SOURCES[f.origin]]
+             for report in reports for f in report.figures]
+    return publishing.csv_text(rows)
 
 
 # -- HTML -----------------------------------------------------------------------------------------------------------
@@ -149,26 +145,29 @@ def item_name(report: Report) -> str:
 
 def publish(cluster, reports: list[Report], force: bool, today) -> list[str]:
     """Write each report as an item of the portal column ``stats.annual_report_column`` with its CSV beside
-    it; returns the paths written. Refuses (T025) to replace an existing one unless ``force``."""
+    it; returns the paths written. Refuses (T025) to replace an existing one unless ``force``, and (T031) to write
+    through a link or into a special file; every file is written whole, or none (:mod:`zhanqun.stats.publishing`)."""
     from zhanqun.errors import UsageError
 
     column = _column(cluster)
-    folder = cluster.root / "content" / cluster.config.portal / column.id
-    planned = []
+    folder = target_folder(cluster, column)
+    files: dict = {}
     for report in reports:
         md, data = folder / f"{item_name(report)}.md", folder / f"{item_name(report)}.csv"
+        publishing.check_targets(cluster.root, (md, data), annual.UNSAFE_TARGET, "年度报表")
         if not force and (md.exists() or data.exists()):
             rel = md.relative_to(cluster.root).as_posix()
             raise UsageError(f"{rel} 已存在：{report.year} 年的报表已经发布过。", code=annual.EXISTS,
                              hint="确需更正时加 --force 重新生成，并在合并请求中说明更正的原因。")
-        planned.append((report, md, data))
-    written = []
-    for report, md, data in planned:
-        folder.mkdir(parents=True, exist_ok=True)
-        data.write_text(as_csv([report]), encoding="utf-8")
-        md.write_text(_item(cluster, report, column, data.name, today), encoding="utf-8")
-        written += [md.relative_to(cluster.root).as_posix(), data.relative_to(cluster.root).as_posix()]
-    return written
+        files[md] = _item(cluster, report, column, data.name, today)
+        files[data] = as_csv([report])
+    publishing.write_all(cluster.root, files, annual.UNSAFE_TARGET, "年度报表")
+    return [path.relative_to(cluster.root).as_posix() for path in files]
+
+
+def target_folder(cluster, column):
+    """The portal column folder the reports go to."""
+    return cluster.root / "content" / cluster.config.portal / column.id
 
 
 def _column(cluster):

@@ -41,8 +41,11 @@ def run(root: Path, year: int, hosts: list[str], access_logs: list[Path], *, pub
     if own:
         raise FindingsError(own)
     sites = annual.pick(cluster, hosts)
-    if publish:
-        annual_render._column(cluster)  # refused before anything is computed (T024)
+    if publish:  # refused before anything is computed: no column (T024), a link on the way (T031)
+        from zhanqun.stats import publishing
+
+        folder = annual_render.target_folder(cluster, annual_render._column(cluster))
+        publishing.check_targets(cluster.root, [folder], annual.UNSAFE_TARGET, "年度报表", folders=True)
     reports, found = annual_figures.build(cluster, year, sites, access_logs)
     written = annual_render.publish(cluster, reports, force, cluster.today) if publish else []
     return Result(reports, [f for f in found if f.severity is not Severity.ERROR], written)

@@ -77,6 +77,16 @@ CANNOT_WRITE = define(
     fix="换一个可以写入的位置，或先创建文件夹。",
     requirement="R8.3",
 )
+UNSAFE_TARGET = define(
+    "T011", "ranking-publish-unsafe-target", Severity.ERROR,
+    "测评通报要写入的位置是符号链接或特殊文件，或无法写入；什么也没有写。",
+    why="--publish 把通报和 CSV 写进工作区中门户的栏目文件夹，随后要经审核链合入。栏目文件夹、要写的文件或仓库内从根目录到它的"
+        "任何一级文件夹是符号链接（指向仓库外或仓库内）时，写入会落到没人审核的地方，或改掉链接指向的文件；所以一律拒绝。"
+        "文件先完整写到同一文件夹的临时文件，全部写好后才改名就位，失败时不留下写了一半的文件。",
+    example="content/xzf/tzgg 是符号链接（指向 /etc）",
+    fix="把链接换成普通的文件夹或文件（git 中的链接由平台管理员处理，zhanqun check 报告为 C011）；磁盘满或没有写权限时先解决，再运行。",
+    requirement="R8.3",
+)
 
 
 def fail(code: str, message: str, hint: str = "") -> UsageError:

@@ -4,17 +4,15 @@ can recompute its own rank (``zhanqun stats --ranking YEAR`` on that commit)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import json
 from pathlib import Path
 
 from zhanqun.htmlpage import CSS, escape, number, short, table, text, figure, bar
 from zhanqun.output import visible
-from zhanqun.stats import codes
+from zhanqun.stats import codes, publishing
 from zhanqun.stats.engine import BASIS
 from zhanqun.stats.ranking import ERROR_POINTS, MEASURE_LABELS, MEASURES, Ranking
-from zhanqun.stats.render import _spreadsheet_safe
 
 ITEM_NAME = "{year}-niandu-zonghe-ceping"
 
@@ -64,18 +62,17 @@ CSV_HEADER = ["名次", "单位标识", "单位", "综合得分", "栏目按时�
 
 
 def as_csv(ranking: Ranking) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    """UTF-8 with a BOM for Excel; a unit name starting like a formula (= + - @ …) is written as text."""
     w = ranking.weights
+    rows = [CSV_HEADER]
     for e in ranking.entries:
         c, r = e.compliance or {}, e.replies or {}
-        writer.writerow([e.rank, e.unit, e.name, f"{e.total:.1f}", *(_score(e.scores[m]) for m in MEASURES),
-                         c.get("windows", ""), c.get("on_time", ""), e.check_errors, e.inspect_problems,
-                         r.get("received", ""), r.get("on_time", ""), r.get("late", ""), r.get("overdue", ""),
-                         f"{w.get('updates', 0)}/{w.get('errors', 0)}/{w.get('replies', 0)}", ranking.last.isoformat(),
-                         ranking.commit, " ".join(ranking.notes)])
-    return "\ufeff" + _spreadsheet_safe(buffer.getvalue())
+        rows.append([e.rank, e.unit, e.name, f"{e.total:.1f}", *(_score(e.scores[m]) for m in MEASURES),
+                     c.get("windows", ""), c.get("on_time", ""), e.check_errors, e.inspect_problems,
+                     r.get("received", ""), r.get("on_time", ""), r.get("late", ""), r.get("overdue", ""),
+                     f"{w.get('updates', 0)}/{w.get('errors', 0)}/{w.get('replies', 0)}", ranking.last.isoformat(),
+                     ranking.commit, " ".join(ranking.notes)])
+    return publishing.csv_text(rows)
 
 
 # -- HTML -----------------------------------------------------------------------------------------------------
@@ -134,7 +131,9 @@ def _ranking_row(e) -> str:
 # -- the 通报 on the portal -------------------------------------------------------------------------------------
 def publish(root: Path, ranking: Ranking, force: bool = False, today: dt.date | None = None) -> tuple[Path, Path]:
     """Write the 通报 item and its CSV into the portal column cluster.yaml ``stats: ranking_column`` names, in the
-    working tree (the e-gov office commits them through a pull request like any item)."""
+    working tree (the e-gov office commits them through a pull request like any item). A link on the way, or a
+    special file where a file goes, is T011 before anything is written; both files are written whole or not at
+    all (:mod:`zhanqun.stats.publishing`)."""
     from zhanqun import cluster as cluster_mod
 
     cluster, findings = cluster_mod.load_structure(Path(root))
@@ -156,14 +155,13 @@ def publish(root: Path, ranking: Ranking, force: bool = False, today: dt.date | 
     stem = ITEM_NAME.format(year=ranking.year)
     folder = Path(root) / "content" / portal.id / column.id
     item, data = folder / f"{stem}.md", folder / "attachments" / f"{stem}.csv"
+    publishing.check_targets(Path(root), (item, data), codes.UNSAFE_TARGET, "测评通报")
     existing = [p for p in (item, data) if p.exists()]
     if existing and not force:
         raise codes.fail(codes.RANKING_EXISTS, f"{existing[0].relative_to(root)} 已经存在，没有覆盖。",
                          "确认要用新的结果替换时加 --force。")
-    data.parent.mkdir(parents=True, exist_ok=True)
-    item.write_text(markdown(ranking, portal, column.type, today or cluster_mod.reference_time().date()),
-                    encoding="utf-8")
-    data.write_text(as_csv(ranking), encoding="utf-8")
+    text = markdown(ranking, portal, column.type, today or cluster_mod.reference_time().date())
+    publishing.write_all(Path(root), {item: text, data: as_csv(ranking)}, codes.UNSAFE_TARGET, "测评通报")
     return item, data
 
 
@@ -172,7 +170,8 @@ _FRONT = {"notice": "publisher: {unit}\n", "news": "author: {office}\nsource: {u
 
 def markdown(ranking: Ranking, portal, content_type: str, today: dt.date) -> str:
     """The 通报 item: front matter of the column's type, the ranking table and how it was computed."""
-    front = _FRONT[content_type].format(unit=portal.name, office=f"{portal.short_name}电子政务办")
+    # Names come from unit.yaml: quoted as JSON strings (valid YAML), so a ": " or a line break adds no key.
+    front = _FRONT[content_type].format(unit=_yaml(portal.name), office=_yaml(f"{portal.short_name}电子政务办"))
     csv_name = ITEM_NAME.format(year=ranking.year) + ".csv"
     lines = ["---", f"title: {title(ranking)}", f"date: {today.isoformat()}", front.rstrip("\n"), "importance: general",
              "attachments:", f"  - file: attachments/{csv_name}", f"    title: {ranking.year}年度综合测评结果（CSV）", "---", "",
@@ -190,3 +189,7 @@ def markdown(ranking: Ranking, portal, content_type: str, today: dt.date) -> str
 
 def _cell(value: str) -> str:
     return value.replace("|", "｜")
+
+
+def _yaml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -8,8 +8,6 @@ box and charts scale, so a 360 px phone reads it.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
@@ -18,7 +16,7 @@ import orjson
 from zhanqun import htmlpage
 from zhanqun.htmlpage import LABEL_WIDTH, escape, figure, number, patterns, short, table, text
 from zhanqun.output import visible
-from zhanqun.stats import compliance
+from zhanqun.stats import compliance, publishing
 from zhanqun.stats.engine import BASIS, Row, Stats
 
 BY_LABELS = {"unit": "单位", "column": "栏目", "person": "人员"}
@@ -90,16 +88,15 @@ CSV_HEADER = ["统计期", "开始日期", "结束日期", "统计对象", "标�
 
 
 def as_csv(stats: Stats) -> str:
-    """One line per period and row (the whole range last, 统计期 全部), with a BOM so Excel reads UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    """One line per period and row (the whole range last, 统计期 全部), with a BOM so Excel reads UTF-8; names
+    come from unit.yaml, so every cell goes through ``publishing.csv_text`` (a formula start gets a ``'``)."""
+    rows: list[list[Any]] = [CSV_HEADER]
     notes = " ".join(stats.notes)  # what was left out (the import, days before the history), on every line
     for period in [*stats.periods, stats.whole]:
         label = "全部" if period is stats.whole else period.period.label
         for row in [*period.rows, period.total]:
             c, r = row.compliance or {}, row.replies or {}
-            writer.writerow([
+            rows.append([
                 label, period.period.first.isoformat(), period.period.last.isoformat(),
                 BY_LABELS[stats.by] if row.key else "合计", row.key, row.name, row.unit,
                 row.published, row.revised, row.withdrawn, row.attachments,
@@ -107,16 +104,11 @@ def as_csv(stats: Stats) -> str:
                 "" if c.get("share") is None else f"{c['share']:.4f}",
                 *(_cell(r.get(k)) for k in ("received", "answered", "on_time", "late", "overdue", "average_workdays")),
                 stats.commit, BASIS, notes])
-    return "\ufeff" + _spreadsheet_safe(buffer.getvalue())
+    return publishing.csv_text(rows)
 
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def _spreadsheet_safe(data: str) -> str:
-    """Names come from unit.yaml: a cell starting with = + - @ would be a formula in Excel (CSV injection)."""
-    return re.sub(r'(^|,)("?)([=+\-@])', r"\1\2'\3", data, flags=re.MULTILINE)
 
 
 # -- HTML -----------------------------------------------------------------------------------------------------

@@ -24,10 +24,16 @@ file renamed by hand both work). Large plain files are cut into ranges at line e
 workers; gzip files, which cannot be cut, are one task each (logrotate leaves many: they are counted side by
 side). Speed: docs/performance.md, "访问日志".
 
-Lines in another format or broken (half written when a disk filled, another server's combined log mixed in)
-are counted and reported: the first few of each file as T040 with file and line, all of them in
-``Tally.broken``. A file with not one line in the format is an error (T041): its visitors would silently be
+Lines in another format or broken (half written when a disk filled, another server's combined log mixed in; a
+page view whose time cannot be: month 13, 31 February, 25:61, a year before 2000 or after next year, a zone
+beyond ±14:00; a line longer than ``LONGEST_LINE``, never held in memory beyond that length) are counted and
+reported: the first few of each file as T040 with file and line, all of them in ``Tally.broken``. A file with
+not one line in the format is an error (T041): its visitors would silently be
 missing from the report.
+
+Only regular files are read (a link to one is fine): a FIFO would block for ever, a device (``/dev/zero``,
+``/dev/urandom``) never ends, a folder or a link loop cannot be read: each is T042 before a byte is read, and
+every worker opens its file the same way (a file swapped for a FIFO meanwhile is refused too).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -60,7 +67,8 @@ BROKEN_LINES = define(
     "T040", "access-log-line-not-understood", Severity.WARNING,
     "访问日志中有的行不是 zhanqun 的日志格式，没有计入访问量。",
     why="访问量只能从 zhanqun nginx 生成的配置写出的日志（log_format zhanqun）中统计。别的格式的行（例如服务器原来的"
-        " combined 日志混进来）或写了一半的行（磁盘满、断电）无法判断是不是页面访问，所以不计入，并报告行数，免得数字悄悄偏少。",
+        " combined 日志混进来）、写了一半的行（磁盘满、断电）、时间不可能的行（13 月、2 月 31 日、25:61、2000 年以前或"
+        "明年以后、时区超过 ±14:00）和超过 1 MB 的行无法判断是不是页面访问，所以不计入，并报告行数，免得数字悄悄偏少。",
     example="/var/log/nginx/www.shilixian.gov.cn.access.log 第 1042 行不是 zhanqun 访问日志的格式：1.2.3.4 - - "
             "[01/Mar/2026:10:00:00 +0800] \"GET / HTTP/1.1\" 200 612",
     fix="少量的坏行可以不管（报告里写明了有几行没有计入）。很多行都不是这个格式的，说明给错了文件，或者服务器没有使用 zhanqun nginx "
@@ -79,10 +87,13 @@ NOT_THIS_FORMAT = define(
 )
 UNREADABLE = define(
     "T042", "access-log-unreadable", Severity.ERROR,
-    "访问日志文件不存在或无法读取。",
-    why="报表的访问量要从给出的每个日志文件统计；少读一个文件，数字就不完整。",
-    example="/var/log/nginx/www.shilixian.gov.cn.access.log.3.gz：没有这个文件",
-    fix="检查路径是否写对；在服务器上运行时用有权限读 /var/log/nginx 的用户（通常是 adm 组）。",
+    "访问日志文件不存在、无法读取，或不是普通文件。",
+    why="报表的访问量要从给出的每个日志文件统计；少读一个文件，数字就不完整。只读普通文件（指向普通文件的链接也可以）："
+        "命名管道（FIFO）会一直等待写入，设备（/dev/zero、/dev/urandom）永远读不完，文件夹和循环的链接无法读取，"
+        "都在读取之前拒绝。",
+    example="/var/log/nginx/www.shilixian.gov.cn.access.log.3.gz：没有这个文件\n/dev/zero：这是设备，不是普通文件",
+    fix="检查路径是否写对，给出日志文件本身（不是文件夹、管道或设备）；在服务器上运行时用有权限读 /var/log/nginx "
+        "的用户（通常是 adm 组）。",
     requirement="R8.4",
 )
 DAMAGED = define(
@@ -189,13 +200,9 @@ def _china(moment: dt.datetime) -> dt.datetime:
 
 def _tasks(path: str) -> list[tuple[str, int, int]]:
     """(path, begin, end) ranges of a plain file; (path, 0, -1) for a gzip file (read whole)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(6)
-            size = os.fstat(handle.fileno()).st_size
-    except OSError as exc:
-        raise ZhanqunError(f"{path}：{_os_problem(exc)}", code=UNREADABLE,
-                           hint="检查路径；在服务器上用能读 /var/log/nginx 的用户运行（通常是 adm 组）。") from None
+    with _open(path) as handle:
+        head = handle.read(6)
+        size = os.fstat(handle.fileno()).st_size
     for magic, name in _MAGIC.items():
         if head.startswith(magic):
             if name != "gzip":
@@ -207,6 +214,49 @@ def _tasks(path: str) -> list[tuple[str, int, int]]:
     return [(path, i * step, min(size, (i + 1) * step)) for i in range(pieces)]
 
 
+class _Unreadable(ZhanqunError):
+    """T042 for one file (raised in a worker too: pickled back as ``_Part.unreadable``)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}：{problem}", code=UNREADABLE,
+                         hint="给出日志文件本身（不是文件夹、管道或设备）；在服务器上用能读 /var/log/nginx 的用户运行"
+                              "（通常是 adm 组）。")
+
+
+_KINDS = ((stat.S_ISDIR, "这是文件夹，不是文件"), (stat.S_ISFIFO, "这是命名管道（FIFO），不是普通文件：读它会一直等待写入"),
+          (stat.S_ISCHR, "这是设备，不是普通文件：读它永远读不完"), (stat.S_ISBLK, "这是块设备，不是普通文件"),
+          (stat.S_ISSOCK, "这是套接字，不是普通文件"))
+
+
+def _not_regular(mode: int) -> str:
+    """Why a file of this mode is not read ('' for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    return next((why for test, why in _KINDS if test(mode)), "这不是普通文件")
+
+
+def _open(path: str):
+    """``path`` opened for reading when it is a regular file (a link to one is fine), else ``_Unreadable``. It is
+    looked at before it is opened (opening a device can do something) and opened without blocking (a FIFO put
+    there meanwhile would wait for a writer for ever), then looked at again through the open descriptor."""
+    try:
+        why = _not_regular(os.stat(path).st_mode)
+        if why:
+            raise _Unreadable(path, why)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _Unreadable(path, _os_problem(exc)) from None
+    try:
+        why = _not_regular(os.fstat(fd).st_mode)
+        if why:
+            raise _Unreadable(path, why)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _size(task: tuple[str, int, int]) -> int:
     path, begin, end = task
     return end - begin if end >= 0 else os.path.getsize(path) * 8  # gzip: about 1/8 of the text
@@ -215,24 +265,98 @@ def _size(task: tuple[str, int, int]) -> int:
 def _os_problem(exc: OSError) -> str:
     import errno
 
-    return {errno.ENOENT: "没有这个文件", errno.EACCES: "没有读取权限", errno.EISDIR: "这是文件夹，不是文件"}.get(
-        exc.errno or 0, exc.strerror or str(exc))
+    return {errno.ENOENT: "没有这个文件", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+            errno.EISDIR: "这是文件夹，不是文件", errno.ELOOP: "符号链接形成了循环（链接指向自己或互相指向），找不到文件",
+            errno.ENOTDIR: "路径中有一段不是文件夹", errno.ENAMETOOLONG: "路径太长",
+            errno.EIO: "磁盘读写错误"}.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+_OVERLONG = f"（这一行超过 {LONGEST_LINE >> 20} MB，只显示开头）".encode()
+
+
+class _Lines:
+    """Cuts a stream of bytes into pieces of whole lines. A line longer than LONGEST_LINE is never kept whole:
+    it becomes one short line that cannot be in the format (its first bytes, tabs made spaces, after a marker),
+    the rest is dropped up to its end, so a 50 MB line is one broken line in bounded memory."""
+
+    def __init__(self) -> None:
+        self.rest = b""  # the start of a line not ended yet
+        self.dropping = False  # inside an overlong line, already reported
+
+    @property
+    def pending(self) -> bool:
+        """A line has begun and not ended."""
+        return bool(self.rest) or self.dropping
+
+    def feed(self, data: bytes) -> bytes:
+        if self.dropping:
+            end = data.find(b"\n")
+            if end < 0:
+                return b""
+            data, self.dropping = data[end + 1:], False
+        first = data.find(b"\n")
+        if first < 0:
+            self.rest += data
+            return self._cut() if len(self.rest) > LONGEST_LINE else b""
+        head = b""
+        if len(self.rest) + first > LONGEST_LINE:  # the line ending here is overlong
+            head, data, self.rest = _shortened(self.rest + data[:min(first, 256)]), data[first + 1:], b""
+            first = data.find(b"\n")
+            if first < 0:
+                self.rest = data
+                return head + (self._cut() if len(self.rest) > LONGEST_LINE else b"")
+        last = data.rfind(b"\n") + 1
+        piece, self.rest = self.rest + data[:last], data[last:]
+        tail = self._cut() if len(self.rest) > LONGEST_LINE else b""
+        return head + piece + tail
+
+    def _cut(self) -> bytes:
+        """The line held so far is overlong: report it and drop the rest of it."""
+        line, self.rest, self.dropping = _shortened(self.rest), b"", True
+        return line
+
+    def close(self) -> bytes:
+        """The last line when the stream ends without a newline."""
+        rest, self.rest, self.dropping = self.rest, b"", False
+        return rest
+
+
+def _shortened(line: bytes) -> bytes:
+    return _OVERLONG + line[:160].replace(b"\t", b" ") + b"\n"
 
 
 def _plain(path: str, begin: int, end: int) -> Iterator[bytes]:
     """Whole lines of ``path`` whose first byte lies in [begin, end), in pieces of about CHUNK bytes."""
-    with open(path, "rb") as handle:
-        if begin:
+    with _open(path) as handle:
+        position = begin
+        if begin:  # the line holding begin - 1 belongs to the range before: skip to its end
             handle.seek(begin - 1)
-            handle.readline(LONGEST_LINE)  # the rest of the line holding begin - 1 belongs to the range before
-        position = handle.tell()
+            position = begin - 1
+            while data := handle.read(CHUNK):
+                newline = data.find(b"\n")
+                if newline >= 0:
+                    position += newline + 1
+                    break
+                position += len(data)
+            handle.seek(position)
+        lines = _Lines()
         while position < end:
-            piece = handle.read(min(CHUNK, end - position))
-            if not piece:
-                return
-            if not piece.endswith(b"\n"):
-                piece += handle.readline(LONGEST_LINE)  # finish the line that began inside the range
-            position += len(piece)
+            data = handle.read(min(CHUNK, end - position))
+            if not data:
+                break
+            position += len(data)
+            if piece := lines.feed(data):
+                yield piece
+        while lines.pending:  # finish the line that began inside the range
+            data = handle.read(CHUNK)
+            if not data:
+                break
+            newline = data.find(b"\n")
+            if piece := lines.feed(data if newline < 0 else data[:newline + 1]):
+                yield piece
+            if newline >= 0:
+                break
+        if piece := lines.close():
             yield piece
 
 
@@ -244,8 +368,8 @@ def _gzip(path: str) -> Iterator[bytes]:
     """The inflated lines of a gzip file, in pieces of about CHUNK bytes. Every member is read (``cat a.gz b.gz``
     is one gzip file); zero padding after the last one is allowed; a file cut short or damaged raises ``_Damaged``
     after the lines before the damage."""
-    rest = b""
-    with open(path, "rb") as handle:
+    lines = _Lines()
+    with _open(path) as handle:
         unzip, begun = zlib.decompressobj(wbits=31), False
         while raw := handle.read(CHUNK // 4):
             while raw:
@@ -262,13 +386,9 @@ def _gzip(path: str) -> Iterator[bytes]:
                 if unzip.eof:  # a member ended; what follows is the next member
                     raw = unzip.unused_data
                     unzip, begun = zlib.decompressobj(wbits=31), False
-                if out:
-                    piece = rest + out
-                    cut = piece.rfind(b"\n") + 1 or (len(piece) if len(piece) >= LONGEST_LINE else 0)
-                    rest = piece[cut:]
-                    if cut:
-                        yield piece[:cut]
-    if rest:
+                if out and (piece := lines.feed(out)):
+                    yield piece
+    if rest := lines.close():
         yield rest
     if begun:
         raise _Damaged("文件不完整（被截断）")
@@ -283,10 +403,11 @@ class _Part:
     def __init__(self) -> None:
         self.lines = 0
         self.broken = 0
-        self.samples: list[tuple[int, bytes]] = []  # (line number within the task, the line)
+        self.samples: list[tuple[int, bytes, str]] = []  # (line number within the task, the line, why)
         self.hosts: dict[bytes, list] = {}  # host -> [page views, bot views, set of visitor hashes]
         self.hours: set[bytes] = set()  # b"2026-03-01T10" (China time) or b"2026-03-01T02+00:00"
         self.damaged = ""
+        self.unreadable = ""  # T042's message: the file was swapped for a FIFO, a device … after it was planned
 
 
 class _Job:
@@ -303,6 +424,8 @@ class _Job:
                 _scan(piece, part, self)
         except _Damaged as exc:
             part.damaged = str(exc)
+        except _Unreadable as exc:
+            part.unreadable = exc.message
         except OSError as exc:
             part.damaged = _os_problem(exc)
         return part
@@ -315,8 +438,8 @@ class _Job:
 
     def _bounds(self, zone: bytes) -> tuple[bytes, bytes] | None:
         match = re.fullmatch(rb"([+-])(\d\d):(\d\d)", zone)
-        if not match:
-            return None
+        if not match or int(match[2]) > 14 or int(match[3]) > 59 or (int(match[2]) == 14 and int(match[3])):
+            return None  # no zone of the world is beyond ±14:00
         offset = dt.timedelta(hours=int(match[2]), minutes=int(match[3])) * (1 if match[1] == b"+" else -1)
         shift = offset - dt.timedelta(hours=8)
         return ((self.lo + shift).isoformat().encode() + zone, (self.hi + shift).isoformat().encode() + zone)
@@ -333,6 +456,7 @@ def _scan(piece: bytes, part: _Part, job: _Job) -> None:
     hours = part.hours
     bots = _BOT_CACHE
     broken = 0
+    known_hours, clock = _HOURS, _CLOCK
     for line in lines:
         f = line.split(b"\t")
         if len(f) != FIELDS or f[0] != FORMAT:
@@ -349,6 +473,13 @@ def _scan(piece: bytes, part: _Part, job: _Job) -> None:
         if not path.endswith((b"/", b".html")):
             continue
         moment = f[1]
+        # a page view's time must be one that can be: a real day of a plausible year and hour, then :MM:SS
+        real = known_hours.get(moment[:13])
+        if real is None:
+            real = _real_hour(moment[:13])
+        if not (real and len(moment) == 25 and moment[13:19] in clock):
+            broken += 1
+            continue
         if moment.endswith(b"+08:00"):
             if moment < lo or moment >= hi:
                 continue
@@ -386,19 +517,55 @@ def _scan(piece: bytes, part: _Part, job: _Job) -> None:
 def _sample(lines: list[bytes], part: _Part, job: _Job) -> None:
     """The line numbers of the first broken lines of a piece (the rare path: looked for only when there are)."""
     for number, line in enumerate(lines, part.lines + 1):
-        if _broken(line.split(b"\t"), job):
-            part.samples.append((number, line[:200]))
+        why = _broken(line.split(b"\t"), job)
+        if why:
+            part.samples.append((number, line[:200], why))
             if len(part.samples) >= SAMPLES:
                 return
 
 
-def _broken(f: list[bytes], job: _Job) -> bool:
-    """What ``_scan`` counts as broken, line by line: not the eleven fields of zq1, or a page view whose time
-    has no zone."""
+_NOT_FORMAT = "这一行不是 zhanqun 访问日志的格式，没有计入"
+
+
+def _broken(f: list[bytes], job: _Job) -> str:
+    """What ``_scan`` counts as broken, line by line, and why: not the eleven fields of zq1, or a page view whose
+    time cannot be or has a zone there is not ('' for a line that is not broken). Only a page view's time is
+    read: an asset's is never looked at."""
     if len(f) != FIELDS or f[0] != FORMAT:
-        return True
+        return _NOT_FORMAT
+    moment = f[1]
     view = f[4] == b"GET" and (f[7][:1] == b"2" or f[7] == b"304") and f[5].split(b"?", 1)[0].endswith((b"/", b".html"))
-    return view and not f[1].endswith(b"+08:00") and job.bounds(f[1][19:]) is None
+    if view and not (_real_hour(moment[:13]) and len(moment) == 25 and moment[13:19] in _CLOCK):
+        shown = moment[:40].decode("utf-8", "replace")
+        return f"这一行的时间“{shown}”不可能（没有这一天或这一时刻，或年份不在 {FIRST_YEAR} 年至明年之间），没有计入"
+    if view and not moment.endswith(b"+08:00") and job.bounds(moment[19:]) is None:
+        return f"这一行的时区“{moment[19:].decode('utf-8', 'replace')}”不存在，没有计入"
+    return ""
+
+
+FIRST_YEAR = 2000  # no county website logged in this format before; a year earlier is a clock reset (1970)
+_HOURS: dict[bytes, bool] = {}
+_HOUR = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d)")
+_CLOCK = frozenset(b":%02d:%02d" % (m, s) for m in range(60) for s in range(60))  # the ":MM:SS" that exist
+
+
+def _real_hour(text: bytes) -> bool:
+    """``2026-03-01T10`` is an hour that exists in a year from FIRST_YEAR to next year (cached: a year of logs
+    has 8760 hours, each checked once)."""
+    found = _HOURS.get(text)
+    if found is None:
+        match = _HOUR.fullmatch(text)
+        found = False
+        if match and FIRST_YEAR <= int(match[1]) <= dt.date.today().year + 1:
+            try:
+                dt.datetime(*map(int, match.groups()))
+                found = True
+            except ValueError:
+                found = False
+        if len(_HOURS) > 100_000:  # memory stays bounded whatever the log holds
+            _HOURS.clear()
+        _HOURS[text] = found
+    return found
 
 
 # --- bots -----------------------------------------------------------------------------------------------------
@@ -435,13 +602,15 @@ def _merge(files: list[str], tasks: list[tuple[str, int, int]], parts: list[_Par
     hours: set[bytes] = set()
     before: dict[str, int] = collections.Counter()  # lines of a file in the tasks before this one
     good: dict[str, int] = collections.Counter()
-    samples: dict[str, list[tuple[int, bytes]]] = collections.defaultdict(list)
+    samples: dict[str, list[tuple[int, bytes, str]]] = collections.defaultdict(list)
     broken: dict[str, int] = collections.Counter()
     for (path, _, _), part in zip(tasks, parts):
+        if part.unreadable:
+            raise _Unreadable(path, part.unreadable.split("：", 1)[-1])
         if part.damaged:
             raise ZhanqunError(f"{path} 在读到第 {before[path] + part.lines} 行后无法继续：{part.damaged}。",
                                code=DAMAGED, hint="从备份取回完好的文件，或把它从 --access-log 中去掉并在报表中说明。")
-        samples[path] += [(before[path] + n, text) for n, text in part.samples]
+        samples[path] += [(before[path] + n, text, why) for n, text, why in part.samples]
         before[path] += part.lines
         good[path] += part.lines - part.broken
         broken[path] += part.broken
@@ -468,14 +637,14 @@ def _merge(files: list[str], tasks: list[tuple[str, int, int]], parts: list[_Par
     return tally
 
 
-def _broken_findings(files: list[str], samples: dict[str, list[tuple[int, bytes]]],
+def _broken_findings(files: list[str], samples: dict[str, list[tuple[int, bytes, str]]],
                      broken: dict[str, int]) -> list[Finding]:
     """T040: the first SAMPLES broken lines (in the order the files were given) and, when there were more, one
     total; a year of rotated logs with a bad line in each gives six findings, not a thousand."""
-    shown = [(path, number, text) for path in files for number, text in samples[path]][:SAMPLES]
+    shown = [(path, number, text, why) for path in files for number, text, why in samples[path]][:SAMPLES]
     found = [Finding(path, number, 0, BROKEN_LINES,
-                     "这一行不是 zhanqun 访问日志的格式，没有计入：" + text.decode("utf-8", "replace").replace("\t", " ")[:120])
-             for path, number, text in shown]
+                     why + "：" + text.decode("utf-8", "replace").replace("\t", " ")[:120])
+             for path, number, text, why in shown]
     total = sum(broken.values())
     if total > len(shown):
         where = [path for path in files if broken[path]]
