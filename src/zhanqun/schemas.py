@@ -85,6 +85,8 @@ class SchemaSet:
             for path in sorted(overrides.glob("*.schema.json")):
                 name = path.name.removesuffix(".schema.json")
                 override = _read_override(path, name, self.raw)
+                if override == {k: v for k, v in self.raw[name].items() if k not in ("$id", "$schema")}:
+                    continue  # a copy of the package's schema (a cluster copied from the demo) adds nothing
                 digest.update(b"override\0" + path.name.encode() + b"\0" + json.dumps(override, sort_keys=True).encode())
                 self.overrides[name] = override
                 base = self.raw[name]
@@ -197,7 +199,8 @@ class SchemaSet:
             if path in skip or (path in too_long and error.validator != "maxLength"):
                 continue  # a value too long is told once: its pattern or other checks would only repeat it
             findings.extend(self._explain(error, path, props, doc_locate, rel))
-        return findings
+        # the package's schema and a cluster's override (allOf) can say the same thing once each
+        return list({(f.line, f.column, f.code, f.message): f for f in findings}.values())
 
     def _explain(self, error, path, props, doc_locate, rel) -> list[Finding]:
         if error.validator in ("oneOf", "anyOf") and error.context:
@@ -223,6 +226,8 @@ class SchemaSet:
             return out
         if error.validator in ("additionalProperties", "unevaluatedProperties"):
             known = list(error.schema.get("properties", {}))
+            if not path:  # the item's own keys, its $ref's and a cluster override's: a key that failed one of
+                known += [k for k in props if k not in known]  # them is told by that failure, not as unknown
             extras = [k for k in (error.instance or {}) if k not in known]
             return [Finding(rel, *doc_locate(path + (k,)), UNKNOWN_KEY, f"{where}未知的键“{k}”，不会被使用。",
                             _did_you_mean(str(k), known)) for k in extras]
