@@ -20,7 +20,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-__all__ = ["THEME", "checkout", "path", "plugins_dir", "same"]
+__all__ = ["THEME", "checkout", "install_finder", "path", "plugins_dir", "same", "theme_dir"]
 
 THEME = "zhanqun"  # the theme's folder name under themes/
 # name inside the package -> path in a checkout of this repository
