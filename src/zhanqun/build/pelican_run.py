@@ -50,8 +50,7 @@ def settings_for(view: SiteView, staging: Path) -> dict:
     extra = list(view.cluster.config.build_plugins)
     if extra:
         settings["PLUGINS"] = [*settings.get("PLUGINS", []), *(p for p in extra if p not in settings.get("PLUGINS", []))]
-        settings["PLUGIN_PATHS"] = cluster_plugin_paths(root)
-        check_plugins(extra, settings["PLUGIN_PATHS"])
+        settings["PLUGIN_PATHS"] = cluster_plugin_paths(root)  # found before any site is built (check_plugins)
     # Every value from front matter or config is text: escaped wherever a template puts it (a title holding
     # '"><meta http-equiv=refresh …>' stays a title). Only the sanitised body is marked safe, in item.html.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
@@ -84,8 +83,9 @@ def cluster_plugin_paths(root: Path) -> list[str]:
     return [str(own)] if own.is_dir() and not defaults.same(own, defaults.plugins_dir()) else []
 
 
-def check_plugins(names: list[str], paths: list[str]) -> None:
-    """Every extra plugin of cluster.yaml can be found, or a Chinese error before Pelican's English one."""
+def check_plugins(names: list[str] | tuple[str, ...], paths: list[str]) -> None:
+    """Every extra plugin of cluster.yaml can be found, or a Chinese error (B004) before any site is built and
+    before Pelican's English one."""
     import importlib.machinery
     import importlib.util
 
