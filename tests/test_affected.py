@@ -25,6 +25,8 @@ def affected(zq, root) -> list[str]:
     ("content/czj/gzdt/2026-11-21-czj.md", ITEM.format(importance="routine"), [PORTAL]),  # a channel unit
     ("docs/notes.md", "说明\n", []),
     (".github/workflows/extra.yml", "name: x\n", []),
+    (".gitignore", "output/\n", []),  # a content-only cluster's own files (R11.1)
+    ("LICENSE", "MIT\n", []),
 ])
 def test_content_goes_to_its_host_and_the_portal_when_it_shows_there(cluster, zq, path, text, expected):
     root, repo = cluster

@@ -22,7 +22,8 @@ from zhanqun.signoff import gitdata, policy
 
 EVERY_HOST = ("themes/", "plugins/", "schemas/", "src/", "pelicanconf.py", "pyproject.toml", "hatch_build.py",
               "content/cluster.yaml")
-NO_HOST = (".github/", ".gitea/", "tests/", "bench/", "rules/", "scripts/", ".ci/", "docs/", ".pre-commit", "LICENSE")
+NO_HOST = (".github/", ".gitea/", "tests/", "bench/", "rules/", "scripts/", ".ci/", "docs/", ".pre-commit", "LICENSE",
+           ".gitignore")
 WORKFLOWS = (".github/workflows/", ".gitea/workflows/")
 _ZHANQUN_PIN = re.compile(r"zhanqun\s*(===?|~=|>=|<=|!=)\s*([0-9][^\s\"',;]*)")
 
