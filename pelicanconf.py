@@ -1,15 +1,17 @@
-"""Pelican settings shared by every site of the cluster.
+"""Pelican settings shared by every site of every cluster (shipped in the package as zhanqun/defaults/).
 
-`zhanqun build` reads this file and adds per-site settings (SITEURL, PATH, ARTICLE_PATHS, output path)
-from content/cluster.yaml; edit the theme and plugins, not per-site values, here.
+`zhanqun build` reads this file and adds per-site settings (SITEURL, PATH, ARTICLE_PATHS, output path) from
+content/cluster.yaml, the cluster's own theme files (themes/zhanqun/templates|static) over the package's, and
+the cluster's extra plugins (cluster.yaml `build: plugins:`); docs/cluster-repo.md.
 """
 
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
-THEME = "themes/zhanqun"
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["zhanqun_reader", "zhanqun_site"]
+THEME = "themes/zhanqun"  # beside this file, in the checkout and in the package alike
+PLUGIN_PATHS: list[str] = []
+# Pelican's namespace-plugin convention: modules of an installed package, each with register()
+PLUGINS = ["zhanqun.plugins.reader", "zhanqun.plugins.site"]
 
 # zhanqun renders every page itself; Pelican's blog pages are switched off.
 DIRECT_TEMPLATES: list[str] = []

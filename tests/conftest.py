@@ -95,3 +95,17 @@ def cluster(tmp_path, monkeypatch):
     repo.git.commit("-m", "示例县站群")
     repo.git.checkout("-b", "pr")
     return root, repo
+
+
+@pytest.fixture(scope="session")
+def wheel_file(tmp_path_factory) -> Path:
+    """The wheel built from this checkout as it is now (R11.1): what a county installs."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out),
+                           str(PROJECT)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = out.glob("zhanqun-*.whl")
+    return wheel

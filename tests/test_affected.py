@@ -25,6 +25,8 @@ def affected(zq, root) -> list[str]:
     ("content/czj/gzdt/2026-11-21-czj.md", ITEM.format(importance="routine"), [PORTAL]),  # a channel unit
     ("docs/notes.md", "说明\n", []),
     (".github/workflows/extra.yml", "name: x\n", []),
+    (".gitignore", "output/\n", []),  # a content-only cluster's own files (R11.1)
+    ("LICENSE", "MIT\n", []),
 ])
 def test_content_goes_to_its_host_and_the_portal_when_it_shows_there(cluster, zq, path, text, expected):
     root, repo = cluster
@@ -89,3 +91,37 @@ def test_a_site_retired_by_the_change_is_not_built(cluster, zq):
     unit = Path(root) / "content" / "fgw" / "unit.yaml"
     commit(repo, "content/fgw/unit.yaml", unit.read_text(encoding="utf-8").replace("label: fgw", "label: fzggw"), "改标签")
     assert affected(zq, root) == ["fzggw.shilixian.gov.cn", PORTAL]
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ('pip install --quiet "zhanqun==0.2.0"\n', 'pip install --quiet "zhanqun==0.2.1"\n', "all"),  # an upgrade
+    ('pip install --quiet "zhanqun==0.2.0"\n', 'pip install --quiet "zhanqun==0.2.0"  # 注释\n', []),
+    ("pip install --quiet pre-commit\n", "pip install --quiet 'pre-commit>=3.6'\n", []),
+])
+def test_a_new_zhanqun_version_in_the_workflows_rebuilds_every_host(cluster, zq, before, after, expected):
+    """R11.1, R6.1: a content-only cluster upgrades by changing the pinned version; every page may change."""
+    root, repo = cluster
+    path = ".github/workflows/zhanqun-install.yml"
+    commit(repo, path, "name: x\n# " + before, "工作流")
+    repo.git.checkout("main")
+    repo.git.merge("pr")
+    repo.git.checkout("pr")
+    commit(repo, path, "name: x\n# " + after, "升级")
+    everything = sorted(all_hosts_of(root))
+    assert affected(zq, root) == (everything if expected == "all" else expected)
+
+
+def test_a_new_zhanqun_pin_in_the_cluster_config_rebuilds_every_host(cluster, zq):
+    root, repo = cluster
+    config = Path(root) / "content/cluster.yaml"
+    text = config.read_text(encoding="utf-8").replace('zhanqun: ">=0.2,<0.3"', 'zhanqun: ">=0.2.1,<0.3"')
+    assert text != config.read_text(encoding="utf-8")
+    commit(repo, "content/cluster.yaml", text, "要求 0.2.1")
+    assert affected(zq, root) == sorted(all_hosts_of(root))
+
+
+def all_hosts_of(root) -> set[str]:
+    from zhanqun.cluster import load_structure
+
+    structure, _ = load_structure(Path(root))
+    return {site.host for site in structure.sites()}

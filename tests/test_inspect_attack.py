@@ -294,10 +294,13 @@ def test_an_empty_source_date_epoch_means_now(town, zq, monkeypatch):
     assert zq("check", "--root", town.root).code == 0
 
 
-def test_a_cluster_without_its_theme_is_a_clear_build_error(town, zq):
+def test_a_cluster_without_its_theme_builds_with_the_packages(town, zq):
+    """R11.1 (issue 13): the theme ships in the package; a cluster repository needs no themes/ of its own."""
+    assert not (town.root / "themes").exists()
     result = zq("build", "--root", town.root, "--jobs", "1")
-    assert result.code == 1 and "缺少网站主题 themes/zhanqun/" in result.text, result.text
-    assert "内部错误" not in result.text
+    assert result.code == 0 and "内部错误" not in result.text, result.text
+    site = next(p for p in (town.root / "output").iterdir() if not p.name.startswith("."))
+    assert (site / "theme" / "css" / "site.css").is_file() and "<html" in (site / "index.html").read_text("utf-8")
 
 
 def test_unreadable_git_log_output_is_a_message_not_a_crash():

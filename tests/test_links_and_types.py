@@ -117,10 +117,7 @@ def test_pre_commit_mode_refuses_a_link_and_a_path_through_a_linked_folder(demo_
 
 def test_the_plugin_never_copies_through_a_link(tmp_path, secret_file):
     """Defence in depth: even asked directly, the file walk of the build skips links and unpublished types."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-    from zhanqun_site import _published_files
+    from zhanqun.plugins.site import _published_files
 
     folder = tmp_path / "gzdt"
     (folder / "attachments").mkdir(parents=True)
@@ -311,16 +308,20 @@ def test_pycache_folders_are_not_a_blind_spot(demo_repo, zq, secret_file):
 
 
 def test_a_committed_pyc_does_not_run_instead_of_the_reviewed_plugin(demo_repo, tmp_path):
-    """Python would run an unchecked-hash .pyc beside an unchanged .py; zhanqun keeps bytecode elsewhere."""
+    """Python would run an unchecked-hash .pyc beside an unchanged .py; zhanqun keeps bytecode elsewhere. The
+    cluster's own Pelican plugin (build: plugins:, R11.1) is the code a county can commit."""
     import py_compile
     import sys
 
-    marker = tmp_path / "PWNED"
-    plugin = demo_repo / "plugins" / "zhanqun_site" / "__init__.py"
+    marker, ran = tmp_path / "PWNED", tmp_path / "RAN"
+    plugin = demo_repo / "plugins" / "county_extra.py"
+    plugin.write_text(f"def register():\n    open({str(ran)!r}, 'w').write('x')\n", encoding="utf-8")
+    config = demo_repo / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "build:\n  plugins: [county_extra]\n", encoding="utf-8")
     evil = tmp_path / "evil.py"
     evil.write_text(plugin.read_text(encoding="utf-8") + f"\nopen({str(marker)!r}, 'w').write('x')\n", encoding="utf-8")
     tag = sys.implementation.cache_tag
-    py_compile.compile(str(evil), cfile=str(plugin.parent / "__pycache__" / f"__init__.{tag}.pyc"),
+    py_compile.compile(str(evil), cfile=str(plugin.parent / "__pycache__" / f"county_extra.{tag}.pyc"),
                        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
@@ -328,7 +329,7 @@ def test_a_committed_pyc_does_not_run_instead_of_the_reviewed_plugin(demo_repo, 
     done = subprocess.run([str(zhanqun), "build", "--root", str(demo_repo), "--output", str(tmp_path / "out")],
                           env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert not marker.exists()
+    assert ran.exists() and not marker.exists()
 
 
 def test_an_embargoed_items_body_files_wait_with_it(demo_repo, zq):

@@ -61,6 +61,28 @@ def cluster_repo(path: Path, config: str, env: dict[str, str]) -> git.Repo:
     return repo
 
 
+def zhanqun_source(path: Path, env: dict[str, str]) -> git.Repo:
+    """A git repository of this checkout's files as they are now (tracked and new, not ignored; no tests, demo
+    content or docs), tagged ``v<version>``: what a county's pre-commit installs the hooks from. The wheel is
+    built from src/ and the defaults (schemas/, themes/, plugins/, pelicanconf.py, workflows: R11.1)."""
+    from zhanqun import __version__
+
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        origin = PROJECT / rel
+        if rel.startswith(("tests/", "bench/", "content/", "docs/")) or not origin.is_file() or origin.is_symlink():
+            continue
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(origin, path / rel)
+    tool = git.Repo.init(path, initial_branch="main")
+    with tool.git.custom_environment(**env):
+        tool.git.add(A=True)
+        tool.git.commit("-m", "zhanqun", "--no-verify")
+        tool.git.tag(f"v{__version__}")
+    return tool
+
+
 def commit(repo: git.Repo, env: dict[str, str], message: str) -> subprocess.CompletedProcess:
     subprocess.run(["git", "add", "-A"], cwd=repo.working_dir, env=env, check=True)
     return subprocess.run(["git", "commit", "-m", message], cwd=repo.working_dir, env=env,
@@ -109,17 +131,7 @@ def test_hooks_installed_from_the_zhanqun_repository(tmp_path):
     """What another county's repository does: pre-commit installs zhanqun from this repository by itself."""
     env = hermetic_env(tmp_path / "home")
     source = tmp_path / "zhanqun"
-    source.mkdir()
-    for part in ("src", "schemas", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        origin = PROJECT / part
-        if origin.is_dir():
-            shutil.copytree(origin, source / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy2(origin, source / part)
-    tool = git.Repo.init(source, initial_branch="main")
-    with tool.git.custom_environment(**env):
-        tool.git.add(A=True)
-        tool.git.commit("-m", "zhanqun", "--no-verify")
+    tool = zhanqun_source(source, env)
     config = f"repos:\n  - repo: {source}\n    rev: {tool.head.commit.hexsha}\n    hooks:\n      - id: zhanqun-check\n"
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != str(ZHANQUN.parent))
     repo = cluster_repo(tmp_path / "cluster", config, env)

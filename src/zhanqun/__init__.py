@@ -1,4 +1,8 @@
 """zhanqun 站群: a county government website cluster built from one git repository."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__"]
+
+from zhanqun import defaults as _defaults  # noqa: E402 - after the version, which the build backend reads
+
+_defaults.install_finder()  # zhanqun.plugins in a checkout (the wheel holds it inside the package)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from zhanqun import content, source
+from zhanqun import content, pin, source
 from zhanqun import cache as cache_mod
 from zhanqun.cache import ParseCache, code_digest
 from zhanqun.checks import files, ruledata, suppressions
@@ -345,14 +345,11 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     """
     findings: list[Finding] = []
     content_dir = root / "content"
-    schema_dir = root / "schemas"
     if content_dir.is_symlink():  # everything below would be read through it
         return None, [files.link_finding("content", content_dir)]
     if not content_dir.is_dir():
         raise UsageError(f"{root} 下没有 content/ 目录，这不是站群仓库。", hint="用 --root 指向站群仓库的根目录。")
-    if not schema_dir.is_dir():
-        raise UsageError(f"{root} 下没有 schemas/ 目录。", hint="站群仓库需要 schemas/；从 zhanqun 仓库复制。")
-    schemas = SchemaSet(schema_dir)
+    schemas = SchemaSet.for_root(root)  # the package's, with the cluster's schemas/ on top (R11.1)
 
     cluster_rel = "content/cluster.yaml"
     if (content_dir / "cluster.yaml").is_symlink():
@@ -362,6 +359,8 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
                               "从 docs/content-format.md 复制示例并填写。")]
     config_data, found, config_doc = _load_config_doc(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
     findings += found
+    findings += pin.check(config_doc.data if config_doc is not None else None,
+                          config_doc.locate if config_doc is not None else None, cluster_rel)
     findings += _check_live_from(config_data, config_doc, cluster_rel)
 
     units: dict[str, Unit] = {}

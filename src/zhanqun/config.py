@@ -157,6 +157,8 @@ class ClusterConfig:
     link_allowlist: list[str] = dataclasses.field(default_factory=list)
     inspect: InspectConfig = dataclasses.field(default_factory=InspectConfig)
     stats: StatsConfig = dataclasses.field(default_factory=StatsConfig)
+    zhanqun: str | None = None  # the zhanqun versions the cluster was written for (R11.1, zhanqun.pin)
+    build_plugins: tuple[str, ...] = ()  # build: plugins: extra Pelican plugins (R11.1)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ClusterConfig:
@@ -168,4 +170,6 @@ class ClusterConfig:
             link_allowlist=list(data.get("link_allowlist", [])),
             inspect=InspectConfig.from_data(data.get("inspect")),
             stats=StatsConfig.from_data(data.get("stats")),
+            zhanqun=data.get("zhanqun"),
+            build_plugins=tuple((data.get("build") or {}).get("plugins") or ()),
         )

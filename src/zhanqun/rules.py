@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from zhanqun import cluster, schemas, source  # noqa: F401 - they define rules
+from zhanqun import cluster, init, pin, schemas, source  # noqa: F401 - they define rules
 from zhanqun.audit import report as _audit_report, signatures as _audit_signatures  # noqa: F401 - the V rules
 from zhanqun.build import rules as _build_rules  # noqa: F401 - the B rules
 from zhanqun.checks import (  # noqa: F401

@@ -48,16 +48,30 @@ NO_SUCH_DATE = define(
     requirement="R2",
 )
 
+BAD_OVERRIDE = define(
+    "S006", "schema-override", Severity.ERROR, "站群 schemas/ 中的模式文件无法使用。",
+    why="站群可以在 schemas/<类型>.schema.json 中增加字段、别名或更严格的约束（与内置模式同时生效，只能更严）；"
+        "写错的模式会让所有检查失去依据，所以先停下。",
+    example='schemas/news.schema.json 内容为 {"properties": {"title": {"maxLength": "六十"}}}',
+    fix="按提示改正该文件（合法的 JSON 和 JSON Schema 2020-12，文件名是已有的内容类型）；示例见 docs/cluster-repo.md。",
+    requirement="R11.1, R4.1",
+)
+
 _TYPE_NAMES = {"string": "文字", "array": "列表", "object": "键值组", "boolean": "true 或 false",
                "integer": "整数", "number": "数字", "null": "空"}
 
 
 class SchemaSet:
-    """All schemas of a repository, with alias tables derived from their ``x-aliases``."""
+    """All schemas of a cluster, with alias tables derived from their ``x-aliases``.
 
-    def __init__(self, schema_dir: Path) -> None:
+    The package's schemas (``zhanqun.defaults``) with the cluster's own ``schemas/<name>.schema.json`` on top
+    (R11.1): an override is added to its schema with ``allOf``, so it can add fields, aliases and stricter
+    constraints but never loosen one of the package's (docs/cluster-repo.md)."""
+
+    def __init__(self, schema_dir: Path, overrides: Path | None = None) -> None:
         self.dir = schema_dir
         self.raw: dict[str, dict[str, Any]] = {}
+        self.overrides: dict[str, dict[str, Any]] = {}
         digest = hashlib.sha256()
         from zhanqun.checks import files
 
@@ -67,7 +81,31 @@ class SchemaSet:
             text = files.read_regular(path).decode("utf-8")
             digest.update(path.name.encode() + b"\0" + text.encode())
             self.raw[path.name.removesuffix(".schema.json")] = json.loads(text)
+        if overrides is not None:
+            for path in sorted(overrides.glob("*.schema.json")):
+                name = path.name.removesuffix(".schema.json")
+                override = _read_override(path, name, self.raw)
+                if override == {k: v for k, v in self.raw[name].items() if k not in ("$id", "$schema")}:
+                    continue  # a copy of the package's schema (a cluster copied from the demo) adds nothing
+                digest.update(b"override\0" + path.name.encode() + b"\0" + json.dumps(override, sort_keys=True).encode())
+                self.overrides[name] = override
+                base = self.raw[name]
+                self.raw[name] = {**base, "allOf": [*base.get("allOf", []), override]}
         self.digest = digest.hexdigest()
+
+    @classmethod
+    def for_root(cls, root: Path) -> SchemaSet:
+        """The schemas a cluster at ``root`` uses: the package's, with the cluster's ``schemas/`` as overrides
+        (none when ``root`` is this checkout, whose schemas/ are the package's)."""
+        from zhanqun import defaults
+
+        base = defaults.path("schemas")
+        own = root / "schemas"
+        if own.is_symlink():
+            from zhanqun.checks import files
+
+            files.refuse_link(own, "schemas")
+        return cls(base, own if own.is_dir() and not defaults.same(own, base) else None)
 
     @functools.cached_property
     def _fast(self) -> dict[str, Any] | None:
@@ -101,12 +139,20 @@ class SchemaSet:
         schema = self.raw[name]
         props: dict[str, dict[str, Any]] = {}
         if schema.get("$ref") == "item.schema.json":
-            props.update(self.raw["item"]["properties"])
-        props.update(schema.get("properties", {}))
+            props.update(self._own_properties("item"))
+        for key, prop in self._own_properties(name).items():
+            props[key] = _merge_property(props[key], prop) if key in props else prop
+        return props
+
+    def _own_properties(self, name: str) -> dict[str, dict[str, Any]]:
+        props = dict(self.raw[name].get("properties", {}))
+        for key, prop in self.overrides.get(name, {}).get("properties", {}).items():
+            props[key] = _merge_property(props[key], prop) if key in props else prop
         return props
 
     def required(self, name: str) -> list[str]:
-        return list(self.raw[name].get("required", []))
+        required = list(self.raw[name].get("required", []))
+        return required + [k for k in self.overrides.get(name, {}).get("required", []) if k not in required]
 
     @functools.cache
     def aliases(self, name: str) -> dict[str, str]:
@@ -153,7 +199,8 @@ class SchemaSet:
             if path in skip or (path in too_long and error.validator != "maxLength"):
                 continue  # a value too long is told once: its pattern or other checks would only repeat it
             findings.extend(self._explain(error, path, props, doc_locate, rel))
-        return findings
+        # the package's schema and a cluster's override (allOf) can say the same thing once each
+        return list({(f.line, f.column, f.code, f.message): f for f in findings}.values())
 
     def _explain(self, error, path, props, doc_locate, rel) -> list[Finding]:
         if error.validator in ("oneOf", "anyOf") and error.context:
@@ -179,6 +226,8 @@ class SchemaSet:
             return out
         if error.validator in ("additionalProperties", "unevaluatedProperties"):
             known = list(error.schema.get("properties", {}))
+            if not path:  # the item's own keys, its $ref's and a cluster override's: a key that failed one of
+                known += [k for k in props if k not in known]  # them is told by that failure, not as unknown
             extras = [k for k in (error.instance or {}) if k not in known]
             return [Finding(rel, *doc_locate(path + (k,)), UNKNOWN_KEY, f"{where}未知的键“{k}”，不会被使用。",
                             _did_you_mean(str(k), known)) for k in extras]
@@ -206,6 +255,54 @@ class SchemaSet:
         else:
             message, hint = f"{where}的写法不对：{value}。", description or error.message
         return [Finding(rel, line, col, BAD_VALUE, message, hint)]
+
+
+def _merge_property(base: dict[str, Any], extra: Any) -> dict[str, Any]:
+    """A property as the package and a cluster's override describe it together: the override's aliases are added
+    to the package's, its other keys are added on top (validation applies both schemas anyway, by allOf)."""
+    if not isinstance(extra, dict):
+        return base
+    merged = {**base, **extra}
+    merged["x-aliases"] = list(dict.fromkeys([*base.get("x-aliases", []), *extra.get("x-aliases", [])]))
+    merged["x-value-aliases"] = {**base.get("x-value-aliases", {}), **extra.get("x-value-aliases", {})}
+    for key in ("x-aliases", "x-value-aliases"):
+        if not merged[key]:
+            del merged[key]
+    return merged
+
+
+def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A cluster's ``schemas/<name>.schema.json``: JSON, a valid JSON Schema, for a schema the package has (S006)."""
+    from zhanqun.checks import files
+    from zhanqun.errors import ZhanqunError
+
+    rel = f"schemas/{path.name}"
+    files.refuse_link(path, rel)
+    if name not in package:
+        known = "、".join(sorted(package))
+        raise ZhanqunError(f"{rel}:0:0: 没有名为 {name} 的内置模式，站群的 schemas/ 只能收紧已有的模式。",
+                           hint=f"文件名应为 <类型>.schema.json，类型是：{known}。", code=BAD_OVERRIDE)
+    try:
+        override = json.loads(files.read_regular(path).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ZhanqunError(f"{rel}:0:0: 文件不是 UTF-8 编码。", hint="用 UTF-8（无 BOM）保存。", code=BAD_OVERRIDE) from None
+    except json.JSONDecodeError as exc:
+        raise ZhanqunError(f"{rel}:{exc.lineno}:{exc.colno}: 不是合法的 JSON：{exc.msg}。",
+                           hint="检查这一行附近的引号、逗号和括号。", code=BAD_OVERRIDE) from None
+    if not isinstance(override, dict):
+        raise ZhanqunError(f"{rel}:1:1: 模式应是一个 JSON 对象（{{…}}）。", code=BAD_OVERRIDE,
+                           hint='如 {"properties": {"title": {"maxLength": 60}}}。')
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(override)
+    except jsonschema.SchemaError as exc:
+        where = "/".join(map(str, exc.absolute_path)) or "（顶层）"
+        raise ZhanqunError(f"{rel}:0:0: 不是合法的 JSON Schema（{where}）：{exc.message}", code=BAD_OVERRIDE,
+                           hint="对照 JSON Schema 2020-12 改正；示例见 docs/cluster-repo.md。") from None
+    override.pop("$id", None)  # the package schema keeps its own id; the override is a part of it
+    override.pop("$schema", None)
+    return override
 
 
 def _where(path: tuple[Any, ...]) -> str:

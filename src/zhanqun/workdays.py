@@ -177,7 +177,7 @@ def read_file(root: Path, schemas=None) -> tuple[list[YearSchedule], list[Findin
     if schemas is None:
         from zhanqun.schemas import SchemaSet
 
-        schemas = SchemaSet(root / "schemas")
+        schemas = SchemaSet.for_root(root)
     if "calendar" not in schemas.raw:  # a cluster whose schemas/ predates the calendar
         from zhanqun.errors import UsageError
 

@@ -46,6 +46,7 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     if cluster is None or blocking:
         raise FindingsError(blocking or findings)
     sites = list({s.host: s for s in map(cluster.site, hosts)}.values()) if hosts else cluster.sites()
+    pelican_run.check_plugins(cluster.config.build_plugins, pelican_run.cluster_plugin_paths(root))  # B004
     output = output.resolve()
     report = BuildReport(output, warnings=len(findings))
     todo = []

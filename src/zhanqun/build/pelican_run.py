@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from zhanqun.build import state
-from zhanqun.build.rules import SITE_FAILED
+from zhanqun import defaults
+from zhanqun.build.rules import PLUGIN_MISSING, SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.errors import ZhanqunError
 
@@ -22,30 +22,84 @@ class _Collector(logging.Handler):
 
 
 def settings_for(view: SiteView, staging: Path) -> dict:
+    """Pelican's settings for one site: the package's pelicanconf.py and theme, the cluster's theme files layered
+    over the theme, the package's plugins plus the cluster's (R11.1, docs/cluster-repo.md), the site's values,
+    and the site view itself (``ZHANQUN_VIEW``: the plugins read it from their settings)."""
     from pelican.settings import read_settings
 
+    from zhanqun.plugins import VIEW_SETTING
+
     root = view.cluster.root
-    conf = root / "pelicanconf.py"
-    if not (root / "themes" / "zhanqun" / "templates").is_dir():  # Pelican's own error is an English traceback
-        raise ZhanqunError(f"站点 {view.host}：缺少网站主题 themes/zhanqun/（templates 目录），无法构建。",
-                           hint="从 zhanqun 仓库复制 themes/ 目录到站群仓库的根目录。")
+    theme = defaults.theme_dir()
+    if not (theme / "templates").is_dir():  # Pelican's own error is an English traceback
+        raise ZhanqunError(f"站点 {view.host}：zhanqun 安装不完整，缺少内置主题 {theme}。", code=SITE_FAILED,
+                           hint="重新安装 zhanqun（pip install --force-reinstall zhanqun）。")
     override = {
         "PATH": str(root / "content"),
         "OUTPUT_PATH": str(staging),
-        "THEME": str(root / "themes" / "zhanqun"),
-        "PLUGIN_PATHS": [str(root / "plugins")],
+        "THEME": str(theme),
         "SITEURL": f"https://{view.host}",
         "SITENAME": view.site_name,
         "ARTICLE_PATHS": list(view.site.unit_ids),
         "ARTICLE_EXCLUDES": [],
         "DELETE_OUTPUT_DIRECTORY": False,
         "ZHANQUN_HOST": view.host,
+        **theme_layers(root),
     }
-    settings = read_settings(str(conf) if conf.is_file() else None, override=override)
+    settings = read_settings(str(defaults.path("pelicanconf.py")), override=override)
+    extra = list(view.cluster.config.build_plugins)
+    if extra:
+        settings["PLUGINS"] = [*settings.get("PLUGINS", []), *(p for p in extra if p not in settings.get("PLUGINS", []))]
+        settings["PLUGIN_PATHS"] = cluster_plugin_paths(root)  # found before any site is built (check_plugins)
     # Every value from front matter or config is text: escaped wherever a template puts it (a title holding
     # '"><meta http-equiv=refresh …>' stays a title). Only the sanitised body is marked safe, in item.html.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    settings[VIEW_SETTING] = view
     return settings
+
+
+def own_theme(root: Path) -> Path | None:
+    """The cluster's own ``themes/zhanqun/`` when it has one that is not the package's (this checkout's is)."""
+    own = root / "themes" / defaults.THEME
+    return own if own.is_dir() and not defaults.same(own, defaults.theme_dir()) else None
+
+
+def theme_layers(root: Path) -> dict:
+    """A cluster's ``themes/zhanqun/templates`` is searched before the package's templates (a file there replaces
+    the package's of the same name) and its ``static/`` is copied over the package's (R11.1)."""
+    own = own_theme(root)
+    if own is None:
+        return {}
+    layers: dict = {}
+    if (own / "templates").is_dir():
+        layers["THEME_TEMPLATES_OVERRIDES"] = [str(own / "templates")]
+    if (own / "static").is_dir():
+        layers["THEME_STATIC_PATHS"] = ["static", str(own / "static")]
+    return layers
+
+
+def cluster_plugin_paths(root: Path) -> list[str]:
+    own = root / "plugins"
+    return [str(own)] if own.is_dir() and not defaults.same(own, defaults.plugins_dir()) else []
+
+
+def check_plugins(names: list[str] | tuple[str, ...], paths: list[str]) -> None:
+    """Every extra plugin of cluster.yaml can be found, or a Chinese error (B004) before any site is built and
+    before Pelican's English one."""
+    import importlib.machinery
+    import importlib.util
+
+    for name in names:
+        top = name.split(".")[0]
+        found = importlib.machinery.PathFinder.find_spec(top, paths) if paths else None
+        try:
+            found = found or importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            found = None
+        if found is None:
+            raise ZhanqunError(f"content/cluster.yaml 的 build.plugins 中的插件 {name} 找不到。", code=PLUGIN_MISSING,
+                               hint="把插件放在站群仓库的 plugins/ 下（plugins/<名称>.py 或 plugins/<名称>/__init__.py），"
+                                    "或安装提供它的包；不需要请从 build.plugins 删除。")
 
 
 def run(view: SiteView, staging: Path) -> None:
@@ -53,7 +107,6 @@ def run(view: SiteView, staging: Path) -> None:
     from pelican.log import console
 
     console.quiet = True
-    state.activate(view)
     collector = _Collector()
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)

@@ -57,9 +57,21 @@ def _shared_digest(cluster) -> str:
     for item in sorted(cluster.items, key=lambda i: i.rel):
         if item.meta.get("publish_at"):
             digest.update(f"{item.rel}\0{cluster.published(item)}\n".encode())
-    paths = [p for folder in ("themes", "plugins", "schemas") for p in sorted((root / folder).rglob("*"))
-             if p.is_file() and "__pycache__" not in p.parts]
-    paths += [root / "pelicanconf.py", root / "content" / "cluster.yaml", root / "content" / "calendar.yaml",
+    # the package's defaults (R11.1), then the cluster's own theme files, plugins and schema overrides
+    from zhanqun import __version__, defaults
+
+    digest.update(f"zhanqun {__version__}\n".encode())
+    shipped = [defaults.path("themes"), defaults.plugins_dir(), defaults.path("schemas")]
+    for folder in shipped:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(b"zhanqun:" + path.relative_to(folder.parent).as_posix().encode() + b"\0"
+                              + hashlib.sha256(path.read_bytes()).digest())
+    digest.update(hashlib.sha256(defaults.path("pelicanconf.py").read_bytes()).digest())
+    own = [root / folder for folder in ("themes", "plugins", "schemas")]
+    paths = [p for folder in own if folder.is_dir() and not any(defaults.same(folder, s) for s in shipped)
+             for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    paths += [root / "content" / "cluster.yaml", root / "content" / "calendar.yaml",
               *sorted((root / "content").glob("*/unit.yaml"))]
     if any(item.type == "reply" for item in cluster.items):  # the holiday schedule behind the replies' statistics
         from importlib.metadata import version

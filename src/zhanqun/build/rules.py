@@ -25,3 +25,10 @@ BUILD_DISK_FULL = define(
     fix="清理构建机磁盘（如旧的 output、.zhanqun-cache）后重新构建。",
     requirement="R3.1",
 )
+PLUGIN_MISSING = define(
+    "B004", "build-plugin-missing", Severity.ERROR, "cluster.yaml 中 build.plugins 列出的 Pelican 插件找不到。",
+    why="站群可以在 build: plugins: 中增加自己的 Pelican 插件（R11.1）；找不到的插件会让站点缺少它该生成的内容，所以不构建。",
+    example="build:\n  plugins: [county_banner]（而站群仓库没有 plugins/county_banner.py）",
+    fix="把插件放在站群仓库的 plugins/ 下，或安装提供它的包；不需要的插件从 build.plugins 删除。",
+    requirement="R11.1, R3.1",
+)

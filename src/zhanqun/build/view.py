@@ -63,6 +63,12 @@ class SiteView:
         return [i for i in self.cluster.items if i.unit_id in units and self.cluster.published(i)]
 
     @cached_property
+    def items_by_path(self) -> dict[str, Item]:
+        """This site's items by the real path of their file (what Pelican's reader is given)."""
+        root = self.cluster.root
+        return {str((root / item.rel).resolve()): item for item in self.own_items}
+
+    @cached_property
     def _by_column(self) -> dict[tuple[str, str], list[Item]]:
         table: dict[tuple[str, str], list[Item]] = defaultdict(list)
         portal = self.cluster.config.portal

@@ -4,21 +4,28 @@
 - an item pushed to the portal or on the portal homepage (before or after), or tagged with one of the
   portal's topics → the portal too; an interpretation → the site of the policy it interprets;
 - a unit.yaml → its host and the portal (the responsibility table lists every unit's columns);
-- the theme, plugins, Pelican settings, schemas, cluster config, zhanqun's code or packaging → every host;
-- documentation, CI files, tests and rule data (checks only) → none.
+- the theme, plugins, Pelican settings, schemas, cluster config (its ``zhanqun:`` pin too), zhanqun's code or
+  packaging → every host; in a content-only cluster (R11.1) its own theme files, plugins and schema overrides,
+  and a workflow whose ``pip install "zhanqun==…"`` changed (another zhanqun builds every page) → every host;
+- documentation, other CI changes, tests and rule data (checks only) → none.
 
 Both the base's and the head's config count: a unit moved from a channel to its own subdomain rebuilds both.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.signoff import gitdata, policy
 
-EVERY_HOST = ("themes/", "plugins/", "schemas/", "src/", "pelicanconf.py", "pyproject.toml", "content/cluster.yaml")
-NO_HOST = (".github/", ".gitea/", "tests/", "bench/", "rules/", "scripts/", ".ci/", "docs/", ".pre-commit")
+EVERY_HOST = ("themes/", "plugins/", "schemas/", "src/", "pelicanconf.py", "pyproject.toml", "hatch_build.py",
+              "content/cluster.yaml")
+NO_HOST = (".github/", ".gitea/", "tests/", "bench/", "rules/", "scripts/", ".ci/", "docs/", ".pre-commit", "LICENSE",
+           ".gitignore")
+WORKFLOWS = (".github/workflows/", ".gitea/workflows/")
+_ZHANQUN_PIN = re.compile(r"zhanqun\s*(===?|~=|>=|<=|!=)\s*([0-9][^\s\"',;]*)")
 
 
 def host_of(unit: Unit, config: ClusterConfig) -> str:
@@ -48,7 +55,7 @@ def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str
         topic_tags = {t.tag for t in config.topics}
         for changed in change.files:
             for path in filter(None, (changed.path, changed.old_path)):
-                if path.startswith(EVERY_HOST):
+                if path.startswith(EVERY_HOST) or (path.startswith(WORKFLOWS) and _pin_changed(repo, base, head, path)):
                     hosts |= all_hosts(config, units)
                     continue
                 if path.startswith(NO_HOST) or policy.is_documentation(path):
@@ -76,6 +83,25 @@ def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str
         hosts |= _policy_hosts(repo, head, indexes, configs[0])
     # Only sites that exist at the head are built: one retired by the change (a new label) is removed by hand.
     return sorted(hosts & all_hosts(*configs[0]))
+
+
+def _pin_changed(repo, base, head, path: str) -> bool:
+    """Whether the zhanqun version a workflow installs differs between base and head (R11.1)."""
+    return pins(_blob(repo, base, path)) != pins(_blob(repo, head, path))
+
+
+def pins(text: str) -> set[tuple[str, str]]:
+    """The zhanqun version requirements a workflow's text installs (``pip install "zhanqun==0.2.0"``)."""
+    return set(_ZHANQUN_PIN.findall(text))
+
+
+def _blob(repo, commit, path: str) -> str:
+    import git
+
+    try:
+        return repo.git.show(f"{commit.hexsha}:{path}")
+    except git.GitCommandError:  # added or deleted by the change
+        return ""
 
 
 class _AllTypes:

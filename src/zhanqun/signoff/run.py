@@ -210,10 +210,10 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str)
 
 
 def schemas_of(root: Path):
-    """The working tree's schemas (for the Chinese key aliases editors write), if it has them."""
+    """The schemas of the working tree's cluster (for the Chinese key aliases editors write): the package's with its overrides."""
     from zhanqun.schemas import SchemaSet
 
-    return SchemaSet(root / "schemas") if (root / "schemas" / "item.schema.json").is_file() else None
+    return SchemaSet.for_root(root)
 
 
 def publishable(root: Path, since: str | None, head: str = "HEAD") -> tuple[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Pelican reader for zhanqun items: front matter and Markdown were already parsed and validated
+"""``zhanqun.plugins.reader``: Pelican reader for zhanqun items: front matter and Markdown were already parsed and validated
 by zhanqun (once, cached by content hash); this reader hands Pelican the result."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import os
 from pelican import signals
 from pelican.readers import BaseReader
 
-from zhanqun.build import state
+from zhanqun.plugins import view as site_view
 
 __all__ = ["register"]
 
@@ -18,8 +18,8 @@ class _ZhanqunReader(BaseReader):
     file_extensions = ["md"]
 
     def read(self, source_path: str):
-        view = state.current()
-        item = state.ITEMS_BY_PATH.get(os.path.realpath(source_path))
+        view = site_view(self.settings)
+        item = view.items_by_path.get(os.path.realpath(source_path))
         if item is None:  # not this site's, or embargoed (R3.10)
             return "", {"status": "skip", "title": "", "date": None}
         path = view.cluster.path_of(item)

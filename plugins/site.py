@@ -1,4 +1,4 @@
-"""Pelican generator for the pages around the items: homepages, column lists, topics, the
+"""``zhanqun.plugins.site``: Pelican generator for the pages around the items: homepages, column lists, topics, the
 responsibility table, and the site's files (attachments, images). The view model is
 :class:`zhanqun.build.view.SiteView`; this module only renders it."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from zhanqun.build import state
 from zhanqun.checks import files
+from zhanqun.plugins import view as site_view
 
 __all__ = ["register"]
 
@@ -21,7 +21,7 @@ class _ClusterPagesGenerator(Generator):
         pass
 
     def generate_output(self, writer) -> None:
-        view = state.current()
+        view = site_view(self.settings)
         write = lambda save_as, template, **kw: writer.write_file(  # noqa: E731
             save_as, self.get_template(template), self.context, page_path=save_as, **kw)
         write("index.html", "index")
@@ -98,7 +98,7 @@ def _get_generators(pelican):
 
 
 def _add_globals(generator) -> None:
-    generator.env.globals["zq"] = state.current()
+    generator.env.globals["zq"] = site_view(generator.settings)
 
 
 def register() -> None:

@@ -1,0 +1,191 @@
+"""One package a county installs (R11.1, issue 13): the wheel holds the defaults and nothing else, and a
+content-only cluster overrides exactly the documented parts (docs/cluster-repo.md) — theme templates and static
+files, schema fields, aliases and stricter constraints (never weaker ones), extra Pelican plugins — and states
+the zhanqun versions it was written for."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+from zhanqun import __version__
+from zhanqun.init import init_cluster
+
+DEFAULTS = {"schemas": "zhanqun/defaults/schemas", "themes": "zhanqun/defaults/themes",
+            "pelicanconf.py": "zhanqun/defaults/pelicanconf.py", ".github/workflows": "zhanqun/defaults/workflows",
+            ".pre-commit-hooks.yaml": "zhanqun/defaults/pre-commit-hooks.yaml", "plugins": "zhanqun/plugins"}
+NOTICE = "content/portal/tzgg/2026-11-20-gonggao.md"
+ITEM = "---\ntitle: {title}\ndate: 2026-11-20\npublisher: 某某县人民政府办公室\n{extra}---\n\n门户网站自 11 月 20 日起试运行，欢迎各界提出意见和建议。\n"
+
+
+def _checkout_files() -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    return [rel for rel in listed if rel and (PROJECT / rel).is_file()]
+
+
+def test_the_wheel_holds_the_defaults_and_no_stray_files(wheel_file):
+    names = zipfile.ZipFile(wheel_file).namelist()
+    dist = f"zhanqun-{__version__}.dist-info/"
+    assert all(n.startswith(("zhanqun/", dist)) for n in names), [n for n in names if not n.startswith(("zhanqun/", dist))]
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".orig", "~"))]
+    files = _checkout_files()
+    expected = set()
+    for source, target in DEFAULTS.items():
+        expected |= {target + rel[len(source):] for rel in files if rel == source or rel.startswith(source + "/")}
+    shipped = {n for n in names if n.startswith(("zhanqun/defaults/", "zhanqun/plugins/"))}
+    assert shipped == expected  # every default, from its one source, and nothing beside them
+    assert {"zhanqun/plugins/reader.py", "zhanqun/plugins/site.py", "zhanqun/defaults/schemas/news.schema.json",
+            "zhanqun/defaults/themes/zhanqun/templates/base.html", "zhanqun/defaults/workflows/zhanqun.yml"} <= shipped
+    code = {"zhanqun/" + rel.removeprefix("src/zhanqun/") for rel in files
+            if rel.startswith("src/zhanqun/") and not rel.endswith(".pyc")}
+    assert code == {n for n in names if n.startswith("zhanqun/")} - shipped  # src/ and nothing else
+    metadata = zipfile.ZipFile(wheel_file).read(dist + "METADATA").decode("utf-8")
+    assert f"Version: {__version__}\n" in metadata and "License-Expression: MIT\n" in metadata
+    assert "Classifier: Programming Language :: Python :: 3.11" in metadata
+    assert "Requires-Dist: click<9,>=8.2" in metadata and "Requires-Dist: packaging" in metadata
+    assert dist + "licenses/LICENSE" in names
+
+
+@pytest.fixture
+def county(tmp_path) -> Path:
+    """A content-only cluster as ``zhanqun init`` writes it (no schemas/, themes/, plugins/ of its own)."""
+    root = tmp_path / "county"
+    init_cluster(root)
+    return root
+
+
+def _item(root: Path, title: str = "关于网站试运行的公告", extra: str = "", rel: str = NOTICE) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(ITEM.format(title=title, extra=extra), encoding="utf-8")
+
+
+def _codes(result) -> list[str]:
+    return [f["code"] for f in json.loads(result.out)] if result.out.strip().startswith("[") else []
+
+
+def test_a_cluster_template_css_and_image_show_in_the_built_pages(county, zq):
+    own = county / "themes" / "zhanqun"
+    package = PROJECT / "themes" / "zhanqun"
+    (own / "templates").mkdir(parents=True)
+    index = (package / "templates" / "index.html").read_text(encoding="utf-8")
+    (own / "templates" / "index.html").write_text(
+        index.replace("{% block content %}", "{% block content %}\n<p class=\"county-banner\">某某县欢迎您</p>", 1),
+        encoding="utf-8")
+    (own / "static" / "css").mkdir(parents=True)
+    css = (package / "static" / "css" / "site.css").read_text(encoding="utf-8") + "\n.county-banner { color: #8b0000; }\n"
+    (own / "static" / "css" / "site.css").write_text(css, encoding="utf-8")
+    (own / "static" / "img").mkdir()
+    (own / "static" / "img" / "county.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    _item(county)
+    built = zq("build", "--root", county)
+    assert built.code == 0, built.text
+    site = county / "output" / "www.example.gov.cn"
+    assert '<p class="county-banner">某某县欢迎您</p>' in (site / "index.html").read_text(encoding="utf-8")
+    assert "county-banner" not in (site / "tzgg" / "index.html").read_text(encoding="utf-8")  # other templates: the package's
+    assert (site / "theme" / "css" / "site.css").read_text(encoding="utf-8") == css
+    assert (site / "theme" / "js" / "a11y.js").read_bytes() == (package / "static" / "js" / "a11y.js").read_bytes()
+    assert (site / "theme" / "img" / "county.png").is_file()
+    assert "county-banner" not in (package / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    # a change of the cluster's theme is a change of every page: the build does not skip the site
+    (own / "static" / "css" / "site.css").write_text(css + ".x { }\n", encoding="utf-8")
+    again = zq("build", "--root", county)
+    assert again.code == 0 and "跳过" not in again.err, again.text
+    assert (site / "theme" / "css" / "site.css").read_text(encoding="utf-8").endswith(".x { }\n")
+
+
+def _override(root: Path, name: str, schema: dict | str) -> None:
+    (root / "schemas").mkdir(exist_ok=True)
+    text = schema if isinstance(schema, str) else json.dumps(schema, ensure_ascii=False)
+    (root / "schemas" / f"{name}.schema.json").write_text(text, encoding="utf-8")
+
+
+def test_a_weaker_schema_override_is_still_refused(county, zq):
+    """allOf: a cluster can never loosen the package's constraint (required publisher, a title's length)."""
+    _override(county, "notice", {"required": [], "properties": {"title": {"maxLength": 1000}, "publisher": {}}})
+    (county / NOTICE).parent.mkdir(parents=True)
+    (county / NOTICE).write_text("---\ntitle: 公告\ndate: 2026-11-20\n---\n\n门户网站自 11 月 20 日起试运行，欢迎各界提出意见和建议。\n", encoding="utf-8")
+    result = zq("check", "--root", county, "--format", "json")
+    assert result.code == 1 and _codes(result).count("S001") == 1, result.text
+    _item(county, title="长" * 300)
+    result = zq("check", "--root", county, "--format", "json")
+    assert result.code == 1 and "S003" in _codes(result) and "最多" in result.out, result.text
+    assert zq("build", "--root", county).code == 1 and not (county / "output" / "www.example.gov.cn").exists()
+
+
+def test_a_stricter_schema_with_an_extra_field_and_aliases_applies(county, zq):
+    _item(county, extra="项目编号: XM-2026-001\n")
+    plain = zq("check", "--root", county, "--format", "json")
+    assert plain.code == 0 and _codes(plain) == ["S002"], plain.text  # unknown key: a warning without the override
+    _override(county, "notice", {
+        "required": ["project_no"],
+        "properties": {"project_no": {"type": "string", "pattern": "^XM-\\d{4}-\\d{3}$", "x-aliases": ["项目编号"],
+                                      "description": "项目编号，如 XM-2026-001"},
+                       "title": {"maxLength": 20, "x-aliases": ["公告标题"]}},
+    })
+    assert zq("check", "--root", county).code == 0
+    _item(county, title="这是一条超过二十个字的公告标题用来检查更严格的长度限制", extra="项目编号: 2026-1\n")
+    stricter = zq("check", "--root", county, "--format", "json")
+    assert stricter.code == 1 and sorted(_codes(stricter)) == ["S003", "S003"], stricter.text
+    assert "XM-2026-001" in stricter.out  # the override's description is the hint
+    (county / NOTICE).write_text("---\n公告标题: 试运行公告\ndate: 2026-11-20\npublisher: 县政府办\n---\n\n门户网站自 11 月 20 日起试运行，欢迎各界提出意见和建议。\n",
+                                 encoding="utf-8")
+    missing = zq("check", "--root", county, "--format", "json")
+    assert missing.code == 1 and _codes(missing) == ["S001"] and "project_no" in missing.out, missing.text
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("notice", '{"properties": {"title": {"maxLength": 10,}}}', "schemas/notice.schema.json:1:"),
+    ("notice", '{"properties": {"title": {"maxLength": "十"}}}', "schemas/notice.schema.json:0:0"),
+    ("bulletin", '{"properties": {}}', "schemas/bulletin.schema.json"),
+])
+def test_a_broken_schema_override_is_s006_with_its_file(county, zq, name, text, where):
+    _override(county, name, text)
+    result = zq("check", "--root", county)
+    assert result.code == 1 and "S006" in result.err and where in result.err and "Traceback" not in result.text
+    assert zq("rule", "S006").code == 0
+
+
+@pytest.mark.parametrize(("pin", "code"), [('">=0.3,<0.4"', "C015"), ('"==0.1.*"', "C015"), ('"0.2 以上"', "C016"),
+                                          ('"=>0.2"', "C016"), ('">=0.2,<0.3"', None)])
+def test_the_zhanqun_pin_is_checked_against_the_installed_version(county, zq, pin, code):
+    config = county / "content" / "cluster.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert 'zhanqun: ">=0.2,<0.3"' in text
+    config.write_text(text.replace('zhanqun: ">=0.2,<0.3"', f"zhanqun: {pin}"), encoding="utf-8")
+    result = zq("check", "--root", county, "--format", "json")
+    if code is None:
+        assert result.code == 0, result.text
+        return
+    found = json.loads(result.out)
+    assert result.code == 1 and [f["code"] for f in found] == [code], result.text
+    assert found[0]["path"] == "content/cluster.yaml" and found[0]["line"] == 4
+    assert __version__ in found[0]["message"] or code == "C016"
+    assert zq("build", "--root", county).code == 1 and not (county / "output" / "www.example.gov.cn").exists()
+
+
+def test_an_extra_pelican_plugin_of_the_cluster_runs_and_a_missing_one_is_b004(county, zq):
+    (county / "plugins").mkdir()
+    (county / "plugins" / "county_sitemap_r11.py").write_text(
+        "from pathlib import Path\nfrom pelican import signals\n\n\n"
+        "def _write(pelican):\n    Path(pelican.output_path, 'county.txt').write_text(pelican.settings['SITEURL'])\n\n\n"
+        "def register():\n    signals.finalized.connect(_write)\n", encoding="utf-8")
+    config = county / "content" / "cluster.yaml"
+    base = config.read_text(encoding="utf-8")
+    config.write_text(base + "build:\n  plugins: [county_sitemap_r11]\n", encoding="utf-8")
+    built = zq("build", "--root", county)
+    assert built.code == 0, built.text
+    assert (county / "output" / "www.example.gov.cn" / "county.txt").read_text() == "https://www.example.gov.cn"
+    config.write_text(base + "build:\n  plugins: [county_missing_r11]\n", encoding="utf-8")
+    missing = zq("build", "--root", county, "--output", county / "out2")
+    assert missing.code == 1 and "错误：B004:" in missing.err and "county_missing_r11" in missing.err, missing.text
+    assert "B001" not in missing.err
+    assert "Traceback" not in missing.text and not (county / "out2" / "www.example.gov.cn").exists()
+    config.write_text(base + "build:\n  plugins: [\"not a module\"]\n", encoding="utf-8")
+    bad = zq("check", "--root", county, "--format", "json")
+    assert bad.code == 1 and _codes(bad) == ["S003"], bad.text
