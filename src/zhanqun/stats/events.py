@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
 import re
 import subprocess
@@ -80,30 +81,25 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
                          "运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
     branch = timeline.main_branch(root)
     tip = last_commit(root, branch, end)
-    base = _base(root, tip, start)
-    with ThreadPoolExecutor(max_workers=5) as pool:  # git works on other cores while the walk is read
-        declared = pool.submit(_declared_columns, root, tip)
-        records = pool.submit(_records, root, base, tip)
-        in_range = pool.submit(_log, root, f"{base}..{tip}" if base else tip)
-        # the items whose text changed in the range are read at the tip; the others are as they were at the start
-        at_tip = pool.submit(_changed_marks, root, tip, in_range)
-        walk = _Walk(start, end)
-        if base is not None and not walk.restore(root, base):
-            at_base = pool.submit(_marks, root, base)
-            for commit in _log(root, base):
-                walk.commit(*commit)
-            walk.mark(*at_base.result())
-            walk.save(root, base)
-        walk.in_range = True
-        for commit in in_range.result():
-            walk.commit(*commit)
-        withdrawn, embargo = at_tip.result()
-        columns = declared.result()
-        return walk.finish(root, tip, columns, withdrawn, embargo, records.result())
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects, none cyclic: the collector would only rescan them
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
+            records = pool.submit(_records, root, start, tip)
+            walk = _Walk(start, end)
+            folder = _kept_folder(root)
+            if not walk.restore(folder, tip):  # the walk up to the tip kept: one file read
+                walk.extend(root, folder, tip, pool)
+                walk.save(folder, tip)
+            return walk.finish(root, tip, records.result())
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _records(root: Path, base: str | None, tip: str) -> dict[str, list[dict]]:
+def _records(root: Path, start: dt.datetime, tip: str) -> dict[str, list[dict]]:
     """The sign-off records of the range's commits (``history.note_records`` of just those)."""
+    base = _base(root, tip, start)
     commits = history.git(root, "rev-list", "--first-parent", f"{base}..{tip}" if base else tip).decode().split()
     return history.note_records(root, only=set(commits))
 
@@ -113,6 +109,16 @@ def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
     stamp = (start - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
     found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", tip).decode().split()
     return found[0] if found else None
+
+
+def _on_first_parent_line(root: Path, sha: str, tip: str) -> bool:
+    """Whether ``sha`` is ``tip`` or one of its first-parent ancestors: the oldest commit of ``sha..tip`` on the
+    first-parent line has ``sha`` as its first parent (one ``rev-list``, stopping at ``sha`` when it is)."""
+    done = subprocess.run(["git", "-C", str(root), "rev-list", "--first-parent", "--parents", f"{sha}..{tip}"],
+                          capture_output=True, env={**os.environ, **_ENV}, check=False)
+    lines = done.stdout.split(b"\n")[-2:-1] if done.returncode == 0 else []
+    fields = lines[0].split() if lines else []
+    return len(fields) > 1 and fields[1].decode() == sha
 
 
 # -- git -------------------------------------------------------------------------------------------------
@@ -206,13 +212,19 @@ _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
 _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
 
 
-def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(withdrawn, embargo) at the tip of every item path the range's log adds or changes (a superset of the items
-    whose text changed in the range, under their names at the tip: read before the walk is done). Their front
-    matter is read from one ``cat-file --batch`` (a grep with thousands of pathspecs matches each against every
-    file of the tree: slower than reading them)."""
-    paths = sorted({path for _, _, _, _, files in in_range.result() for status, path, _ in files
-                    if status[0] != "D" and path.endswith(ITEM_SUFFIX)})
+_GREP_OVER = 2000  # more items than this to read: a git grep of the tree names the few with a mark line first
+
+
+def _front_marks(root: Path, tip: str, paths: list[str]) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(withdrawn, embargo) at the tip of the item ``paths``, from their front matter (one ``cat-file --batch``; a
+    grep with thousands of pathspecs matches each against every file of the tree: slower than reading them). For
+    many paths (the first walk of a repository) one ``git grep -l`` of the tip first names the items with such a
+    line anywhere, and only those are read."""
+    if len(paths) > _GREP_OVER:
+        raw = _git_ok(root, "grep", "-l", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
+        prefix = f"{tip}:"
+        hits = {name.removeprefix(prefix) for name in raw.decode("utf-8", "replace").split("\0") if name}
+        paths = [p for p in paths if p in hits]
     withdrawn: set[str] = set()
     embargo: dict[str, dt.datetime] = {}
     for path, blob in zip(paths, history.cat_files(root, [f"{tip}:{p}" for p in paths])):
@@ -222,20 +234,6 @@ def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, 
         head = blob[: end if end > 0 else len(blob)].decode("utf-8", "replace")
         for match in _MARK_LINE.finditer(head):
             _note_mark(path, match.group(1), match.group(2), withdrawn, embargo)
-    return withdrawn, embargo
-
-
-def _marks(root: Path, rev: str) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(paths withdrawn at ``rev``, path -> embargo end) from one ``git grep`` of its items (the tree as a range
-    begins, on the first run over that range): no item is read in Python."""
-    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, rev, "--", "content")
-    withdrawn: set[str] = set()
-    embargo: dict[str, dt.datetime] = {}
-    prefix = f"{rev}:"
-    for line in raw.decode("utf-8", "replace").splitlines():
-        path, _, text = line.partition("\0")
-        key, _, value = text.partition(":")
-        _note_mark(path.removeprefix(prefix), key.strip(), value, withdrawn, embargo)
     return withdrawn, embargo
 
 
@@ -303,7 +301,7 @@ def _column_ids(blob: bytes | None) -> list[str]:
 class _File:
     """One item or attachment, followed across renames."""
 
-    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "marked",
+    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "withdrawn",
                  "embargo")
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
@@ -314,9 +312,9 @@ class _File:
         self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
         self.revisions: list[tuple[str, dt.datetime, str]] = []
         self.deleted: tuple[str, dt.datetime, str] | None = None
-        self.touched = False  # its text changed in the range (then it is read at the tip)
-        self.marked = False  # withdrawn (撤稿) when the range began
-        self.embargo: dt.datetime | None = None  # its publish_at when the range began
+        self.touched = False  # changed since the kept walk (then its front matter is read at the tip)
+        self.withdrawn = False  # withdrawn (撤稿) at the tip
+        self.embargo: dt.datetime | None = None  # its publish_at at the tip
 
 
 def _place(path: str) -> tuple[str, str] | None:
@@ -334,8 +332,8 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
-_KEPT_VERSION = 3
-_KEPT = 8  # walks kept (one per range start)
+_KEPT_VERSION = 4
+_KEPT = 8  # walks kept (one per tip)
 
 
 def _kept_folder(root: Path) -> Path:
@@ -354,7 +352,7 @@ class _Walk:
         self.unit_versions: list[tuple[str, int, str, str, dt.datetime]] = []
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
         self.first: dt.datetime | None = None
-        self.in_range = False  # walking the range's commits (a file changed now is read at the tip)
+        self.columns: set[tuple[str, str]] = set()  # (unit, column) declared in the unit configs at the tip
 
     def commit(self, sha: str, time: int, parents: str, author: str,
                files: list[tuple[str, str, str | None]]) -> None:
@@ -391,80 +389,111 @@ class _Walk:
                 if status[1:] != "100":  # git paired it with an edit: the move carries a revision
                     moved.revisions.append((sha, at, author))
                     moved.versions.append((sha, path, at))
-                    moved.touched = moved.touched or self.in_range
+                    moved.touched = True
                 self.live[path] = moved
             elif kind in "ACR" and path not in self.live:
                 back = self.gone.pop(path, None)
                 if back is not None:  # the deleted page restored: not a new publication
                     back.deleted = None
                     back.versions.append((sha, path, at))
-                    back.touched = back.touched or self.in_range
+                    back.touched = True
                     self.live[path] = back
                 else:
                     new = _File(path, not path.endswith(ITEM_SUFFIX), (sha, at, author))
-                    new.touched = self.in_range
+                    new.touched = True
                     self.live[path] = new
                     self.files.append(new)
             elif (changed := self.live.get(path)) is not None:  # M, T (and an A over a path followed already)
                 changed.revisions.append((sha, at, author))
                 changed.versions.append((sha, path, at))
-                changed.touched = changed.touched or self.in_range
+                changed.touched = True
         for found in deleted:
             found.epoch = len(self.unit_renames)
 
-    def mark(self, withdrawn: set[str], embargo: dict[str, dt.datetime]) -> None:
-        """What ``git grep`` found at the start of the range, on the files alive then."""
-        for path, f in self.live.items():
-            f.marked = path in withdrawn
-            f.embargo = embargo.get(path)
+    # -- the walk up to the tip, kept --------------------------------------------------------------------
+    # What the history says up to a commit never changes, so the walk up to the range's last commit is kept in the
+    # repository's git folder, keyed by that commit: the next run ending there (a monthly statistic run again, the
+    # ranking after the statistics, another period of the same year) reads one file, and a run after new commits
+    # walks only those, from the newest kept walk its tip descends from. A kept walk that cannot be read is ignored.
+    def extend(self, root: Path, folder: Path, tip: str, pool: ThreadPoolExecutor) -> None:
+        """Walk up to ``tip`` from the newest kept walk on its first-parent line (else from the first commit),
+        then read the withdrawal and embargo marks at ``tip`` of the items changed on the way."""
+        declared = pool.submit(_declared_columns, root, tip)
+        since = self._restore_ancestor(root, folder, tip)
+        for commit in _log(root, f"{since}..{tip}" if since else tip):
+            self.commit(*commit)
+        changed = sorted(p for p, f in self.live.items() if f.touched and not f.attachment)
+        withdrawn, embargo = _front_marks(root, tip, changed)
+        for path in changed:
+            f = self.live[path]
+            f.withdrawn, f.embargo = path in withdrawn, embargo.get(path)
+        for f in self.files:
+            f.touched = False
+        self.columns = declared.result()
 
-    # -- the walk up to the range, kept --------------------------------------------------------------------
-    # What the history says up to a commit never changes, so the walk up to the commit before the range is kept in
-    # the repository's git folder: the next run over the same range (a monthly statistic run every day, the
-    # ranking after the statistics) reads only the range's commits. A kept walk that cannot be read is ignored.
-    def save(self, root: Path, base: str) -> None:
-        """Keep the walk up to ``base``. Of each file only what a range after ``base`` reads: its first version
-        (the publication) and its last (was it withdrawn by then?); revisions before the range never count."""
-        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions[-1:]],
-                  list(f.deleted) if f.deleted else None, self.live.get(f.path) is f, f.marked, f.embargo]
+    def _restore_ancestor(self, root: Path, folder: Path, tip: str) -> str | None:
+        """The newest kept walk at a commit on ``tip``'s first-parent line, restored (None: none is)."""
+        try:
+            kept = sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return None
+        for path in kept:
+            sha = path.stem.removeprefix("stats-")
+            if len(sha) != 40 or not _on_first_parent_line(root, sha, tip):
+                continue
+            if self.restore(folder, sha):
+                return sha
+        return None
+
+    def save(self, folder: Path, tip: str) -> None:
+        """Keep the walk up to ``tip``."""
+        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions],
+                  [list(r) for r in f.revisions], list(f.deleted) if f.deleted else None, self.live.get(f.path) is f,
+                  f.withdrawn, f.embargo]
                  for f in self.files]
-        data = {"version": _KEPT_VERSION, "base": base, "first": self.first, "unit_renames": self.unit_renames,
-                "unit_versions": self.unit_versions,
+        data = {"version": _KEPT_VERSION, "tip": tip, "first": self.first, "unit_renames": self.unit_renames,
+                "unit_versions": self.unit_versions, "columns": sorted(self.columns),
                 "first_in_column": [[u, c, at, e] for (u, c), (at, e) in self.first_in_column.items()], "files": files}
-        folder = _kept_folder(root)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".stats-{base}.{os.getpid()}.tmp"
+            tmp = folder / f".stats-{tip}.{os.getpid()}.tmp"
             tmp.write_bytes(orjson.dumps(data))
-            os.replace(tmp, folder / f"stats-{base}.json")
+            os.replace(tmp, folder / f"stats-{tip}.json")
             for old in sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only copy simply walks again next time
 
-    def restore(self, root: Path, base: str) -> bool:
+    def restore(self, folder: Path, tip: str) -> bool:
+        path = folder / f"stats-{tip}.json"
         try:
-            data = orjson.loads((_kept_folder(root) / f"stats-{base}.json").read_bytes())
-            if data.get("version") != _KEPT_VERSION or data.get("base") != base:
+            data = orjson.loads(path.read_bytes())
+            if data.get("version") != _KEPT_VERSION or data.get("tip") != tip:
                 return False
             when = dt.datetime.fromisoformat
             self.first = when(data["first"]) if data["first"] else None
             self.unit_renames = [tuple(r) for r in data["unit_renames"]]
-            self.unit_versions = [(u, e, sha, path, when(at)) for u, e, sha, path, at in data["unit_versions"]]
+            self.unit_versions = [(u, e, sha, p, when(at)) for u, e, sha, p, at in data["unit_versions"]]
             self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
-            for path, epoch, attachment, added, versions, deleted, live, marked, embargo in data["files"]:
-                f = _File(path, attachment, (added[0], when(added[1]), added[2]))
-                f.epoch, f.marked, f.embargo = epoch, marked, when(embargo) if embargo else None
-                f.versions = [tuple(v) for v in versions]  # moments left as text: read only if withdrawn
+            self.columns = {(u, c) for u, c in data["columns"]}
+            for name, epoch, attachment, added, versions, revisions, deleted, live, withdrawn, embargo in data["files"]:
+                f = _File(name, attachment, (added[0], when(added[1]), added[2]))
+                f.epoch, f.withdrawn, f.embargo = epoch, withdrawn, when(embargo) if embargo else None
+                f.versions = versions  # [sha, path then, moment as text]: read only if withdrawn
+                f.revisions = [(sha, when(at), author) for sha, at, author in revisions]
                 f.deleted = (deleted[0], when(deleted[1]), deleted[2]) if deleted else None
                 self.files.append(f)
                 if live:
-                    self.live[path] = f
+                    self.live[name] = f
                 elif f.deleted:
-                    self.gone[path] = f
+                    self.gone[name] = f
         except (OSError, ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError):
             self.__init__(self.start, self.end)  # type: ignore[misc]
             return False
+        try:
+            os.utime(path)  # recently used: the last to go
+        except OSError:
+            pass
         return True
 
     # -- the end of the range ----------------------------------------------------------------------------
@@ -479,15 +508,11 @@ class _Walk:
         unit, column = _place(f.path) or ("", "")
         return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
 
-    def finish(self, root: Path, tip: str, columns: set[tuple[str, str]], withdrawn_paths: set[str],
-               embargo: dict[str, dt.datetime], records: dict[str, list[dict]]) -> History:
-        start, end = self.start, self.end
+    def finish(self, root: Path, tip: str, records: dict[str, list[dict]]) -> History:
+        start, end, columns = self.start, self.end, self.columns
         places = {id(f): self.where(f) for f in self.files}
         items = [f for f in self.files if not f.attachment and (f.deleted or places[id(f)] in columns)]
-        def withdrawn_now(f: _File) -> bool:
-            return f.path in withdrawn_paths if f.touched else f.marked
-
-        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and withdrawn_now(f))
+        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.withdrawn)
                                            or (f.deleted is not None and f.deleted[1] >= start)])
         events: list[Event] = []
         last_before: dict[tuple[str, str], dt.datetime] = {}
@@ -499,7 +524,7 @@ class _Walk:
 
         for f in items:
             sha, added, author = f.added
-            until = (embargo.get(f.path) if f.touched else f.embargo) if f.deleted is None else None
+            until = f.embargo if f.deleted is None else None
             moment = max(added, until) if until else added
             out = flagged.get(id(f))
             gone_at = f.deleted[1] if f.deleted else None
@@ -529,8 +554,9 @@ class _Walk:
 
     def _withdrawals(self, root: Path, candidates: list[_File]) -> dict[int, tuple[str, dt.datetime, str]]:
         """id(file) -> (sha, moment, author) of the first version with ``withdrawn:``, for the few files that
-        are withdrawn at the tip or deleted in the range (one ``cat-file --batch`` of their versions)."""
-        specs = [(f, sha, path, at) for f in candidates for sha, path, at in f.versions]
+        are withdrawn at the tip or deleted in the range (one ``cat-file --batch`` of their versions as the range
+        sees them: the one it began with and those of the range)."""
+        specs = [(f, sha, path, at) for f in candidates for sha, path, at in _seen_from(f.versions, self.start)]
         blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in specs])
         found: dict[int, tuple[str, dt.datetime, str]] = {}
         authors = {f.added[0]: f.added[2] for f in candidates}
@@ -566,6 +592,21 @@ class _Walk:
             if moments and min(moments) >= self.start:
                 since[key] = min(moments)
         return since
+
+
+def _seen_from(versions: list, start: dt.datetime) -> list:
+    """The versions from the one current when ``start`` came (the last before it) on; moments as datetimes or as
+    the ISO text a kept walk holds."""
+    def moment(at) -> dt.datetime:
+        return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+
+    first = 0
+    for i, (_, _, at) in enumerate(versions):
+        if moment(at) < start:
+            first = i
+        else:
+            break
+    return versions[first:]
 
 
 def _author(records: dict[str, list[dict]], sha: str, git_name: str) -> str:
