@@ -332,7 +332,7 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
-_KEPT_VERSION = 4
+_KEPT_VERSION = 5
 _KEPT = 8  # walks kept (one per tip)
 
 
@@ -353,6 +353,7 @@ class _Walk:
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
         self.first: dt.datetime | None = None
         self.columns: set[tuple[str, str]] = set()  # (unit, column) declared in the unit configs at the tip
+        self.unit_columns: dict[str, list[str]] = {}  # "sha:path" of a unit.yaml version -> the column ids it declares
 
     def commit(self, sha: str, time: int, parents: str, author: str,
                files: list[tuple[str, str, str | None]]) -> None:
@@ -429,7 +430,21 @@ class _Walk:
             f.withdrawn, f.embargo = path in withdrawn, embargo.get(path)
         for f in self.files:
             f.touched = False
+        self._read_versions(root)
         self.columns = declared.result()
+
+    def _read_versions(self, root: Path) -> None:
+        """What no later commit changes, read once for the kept walk (one ``cat-file --batch``): whether each version
+        of a withdrawn or deleted item has ``withdrawn:`` (撤稿), and the columns each version of a unit.yaml declares."""
+        unjudged = [(f, i) for f in self.files if not f.attachment and (f.deleted is not None or f.withdrawn)
+                    for i, v in enumerate(f.versions) if len(v) < 4]
+        unread = [(sha, path) for _, _, sha, path, _ in self.unit_versions if f"{sha}:{path}" not in self.unit_columns]
+        specs = [f"{f.versions[i][0]}:{f.versions[i][1]}" for f, i in unjudged] + [f"{sha}:{p}" for sha, p in unread]
+        blobs = history.cat_files(root, specs)
+        for (f, i), blob in zip(unjudged, blobs):
+            f.versions[i] = (*f.versions[i][:3], _withdrawn_version(blob))
+        for spec, blob in zip(specs[len(unjudged):], blobs[len(unjudged):]):
+            self.unit_columns[spec] = _column_ids(blob)
 
     def _restore_ancestor(self, root: Path, folder: Path, tip: str) -> str | None:
         """The newest kept walk at a commit on ``tip``'s first-parent line, restored (None: none is)."""
@@ -452,7 +467,7 @@ class _Walk:
                   f.withdrawn, f.embargo]
                  for f in self.files]
         data = {"version": _KEPT_VERSION, "tip": tip, "first": self.first, "unit_renames": self.unit_renames,
-                "unit_versions": self.unit_versions, "columns": sorted(self.columns),
+                "unit_versions": self.unit_versions, "columns": sorted(self.columns), "unit_columns": self.unit_columns,
                 "first_in_column": [[u, c, at, e] for (u, c), (at, e) in self.first_in_column.items()], "files": files}
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -476,6 +491,7 @@ class _Walk:
             self.unit_versions = [(u, e, sha, p, when(at)) for u, e, sha, p, at in data["unit_versions"]]
             self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
             self.columns = {(u, c) for u, c in data["columns"]}
+            self.unit_columns = data["unit_columns"]
             for name, epoch, attachment, added, versions, revisions, deleted, live, withdrawn, embargo in data["files"]:
                 f = _File(name, attachment, (added[0], when(added[1]), added[2]))
                 f.epoch, f.withdrawn, f.embargo = epoch, withdrawn, when(embargo) if embargo else None
@@ -555,15 +571,17 @@ class _Walk:
     def _withdrawals(self, root: Path, candidates: list[_File]) -> dict[int, tuple[str, dt.datetime, str]]:
         """id(file) -> (sha, moment, author) of the first version with ``withdrawn:``, for the few files that
         are withdrawn at the tip or deleted in the range (one ``cat-file --batch`` of their versions as the range
-        sees them: the one it began with and those of the range)."""
-        specs = [(f, sha, path, at) for f in candidates for sha, path, at in _seen_from(f.versions, self.start)]
-        blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in specs])
+        sees them: the one it began with and those of the range). Each version was judged once, for the kept walk."""
+        specs = [(f, v) for f in candidates for v in _seen_from(f.versions, self.start)]
+        unjudged = [v for _, v in specs if len(v) < 4]
+        read = dict(zip([f"{v[0]}:{v[1]}" for v in unjudged],
+                        map(_withdrawn_version, history.cat_files(root, [f"{v[0]}:{v[1]}" for v in unjudged]))))
         found: dict[int, tuple[str, dt.datetime, str]] = {}
         authors = {f.added[0]: f.added[2] for f in candidates}
         for f in candidates:
             authors.update({sha: a for sha, _, a in f.revisions})
-        for (f, sha, _, at), blob in zip(specs, blobs):
-            if id(f) not in found and _withdrawn_version(blob):
+        for f, (sha, path, at, *judged) in specs:
+            if id(f) not in found and (judged[0] if judged else read[f"{sha}:{path}"]):
                 found[id(f)] = (sha, dt.datetime.fromisoformat(at) if isinstance(at, str) else at, authors.get(sha, ""))
         return found
 
@@ -581,10 +599,9 @@ class _Walk:
         units = {u for u, _ in young}
         versions = [(self.unit_now(u, epoch), sha, path, at) for u, epoch, sha, path, at in self.unit_versions]
         versions = [v for v in versions if v[0] in units]
-        blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in versions])
         declared: dict[tuple[str, str], dt.datetime] = {}
-        for (unit, _, _, at), blob in zip(versions, blobs):
-            for column in _column_ids(blob):
+        for unit, sha, path, at in versions:
+            for column in self.unit_columns[f"{sha}:{path}"]:
                 declared.setdefault((unit, column), at)
         since = {}
         for key in young:
@@ -601,7 +618,7 @@ def _seen_from(versions: list, start: dt.datetime) -> list:
         return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
 
     first = 0
-    for i, (_, _, at) in enumerate(versions):
+    for i, (_, _, at, *_) in enumerate(versions):
         if moment(at) < start:
             first = i
         else:
