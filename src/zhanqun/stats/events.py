@@ -87,7 +87,7 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
         with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
             records = pool.submit(_records, root, start, tip)
             walk = _Walk(start, end)
-            folder = _kept_folder(root)
+            folder = kept_folder(root)
             if not walk.restore(folder, tip):  # the walk up to the tip kept: one file read
                 walk.extend(root, folder, tip, pool)
                 walk.save(folder, tip)
@@ -334,9 +334,10 @@ def _unit_file(path: str | None) -> str | None:
 
 _KEPT_VERSION = 5
 _KEPT = 8  # walks kept (one per tip)
+_KEPT_GLOB = "stats-" + "?" * 40 + ".json"  # stats-<commit>.json (not the kept configs, stats-config-<commit>.json)
 
 
-def _kept_folder(root: Path) -> Path:
+def kept_folder(root: Path) -> Path:
     path = Path(history.git(root, "rev-parse", "--git-common-dir").decode().strip())
     return (path if path.is_absolute() else root / path) / "zhanqun"
 
@@ -449,7 +450,7 @@ class _Walk:
     def _restore_ancestor(self, root: Path, folder: Path, tip: str) -> str | None:
         """The newest kept walk at a commit on ``tip``'s first-parent line, restored (None: none is)."""
         try:
-            kept = sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            kept = sorted(folder.glob(_KEPT_GLOB), key=lambda p: p.stat().st_mtime, reverse=True)
         except OSError:
             return None
         for path in kept:
@@ -474,7 +475,7 @@ class _Walk:
             tmp = folder / f".stats-{tip}.{os.getpid()}.tmp"
             tmp.write_bytes(orjson.dumps(data))
             os.replace(tmp, folder / f"stats-{tip}.json")
-            for old in sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
+            for old in sorted(folder.glob(_KEPT_GLOB), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only copy simply walks again next time
