@@ -199,7 +199,7 @@ def test_the_config_kept_for_a_commit_gives_the_figures_a_fresh_read_gives(histo
 
     monkeypatch.setattr(subprocess, "Popen", popen)
     assert engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json() == fresh
-    monkeypatch.undo()
+    monkeypatch.setattr(subprocess, "Popen", real_popen)
     assert "archive" not in calls and "ls-tree" not in calls, calls  # nothing exported, nothing listed
     for broken in (kept.read_bytes().replace(b'"key":"1:', b'"key":"0:'), b'{"key": 1', b"[]"):
         kept.write_bytes(broken)
