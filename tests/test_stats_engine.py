@@ -174,18 +174,18 @@ def test_on_the_due_day_a_column_is_not_yet_stale_the_day_after_it_is():
 
 
 def test_the_config_kept_for_a_commit_gives_the_figures_a_fresh_read_gives(history_repo, monkeypatch):  # noqa: F811
-    """R8.3 speed: the config and reply items at the range's end are kept per commit (stats-config-<commit>.json,
+    """R8.3 speed: the config and reply items at the range's end are kept per commit (stats.config-<commit>.json,
     plain JSON); the next run reads that file instead of exporting and validating the config, with the same figures.
     A kept file of another code version, or one that cannot be read, is ignored and written again."""
     root, shas = history_repo
     folder = root / ".git" / "zhanqun"
-    for old in folder.glob("stats-config-*.json"):
+    for old in folder.glob("stats.config-*.json"):
         old.unlink()
     fresh = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json()
-    kept = folder / f"stats-config-{shas['c-deleted']}.json"
+    kept = folder / f"stats.config-{shas['c-deleted']}.json"
     assert kept.is_file()
     cluster, calendar = engine.config_at(root, engine.events.dt.datetime(2026, 6, 30, 23, 59, 59))
-    assert cluster.root == folder / f"stats-config-{shas['c-deleted']}" and not cluster.root.exists()
+    assert cluster.root == folder / f"stats.config-{shas['c-deleted']}" and not cluster.root.exists()
     assert [i.rel for i in cluster.items] == ["content/qingshui/hdjl/r1.md", "content/qingshui/hdjl/r2.md"]
     assert calendar.is_workday(engine.events.dt.date(2026, 2, 28))  # 调休上班 (a Saturday), from the library
     import subprocess

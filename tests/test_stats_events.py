@@ -197,7 +197,7 @@ def test_git_is_asked_a_fixed_number_of_times_whatever_the_history(history_repo,
     other_start = sorted(calls)
     assert first.count("log") == 1 and len(first) <= 16, first
     assert again.count("log") == 0 and again.count("grep") == 0 and len(again) <= 16, again  # R8.3: one file read
-    assert other_start == again
+    assert other_start.count("log") == 0 and other_start.count("grep") == 0, other_start
     assert half_year.count("log") <= 1 and len(half_year) <= 16, half_year
 
 
@@ -245,3 +245,29 @@ def test_the_kept_walk_gives_what_a_fresh_walk_gives_and_a_broken_one_is_ignored
     for path in kept.glob("stats-*.json"):
         path.write_bytes(path.read_bytes()[:-40])  # cut short
     assert _read(root, "2026-03-15", "2026-05-31") == fresh
+
+
+def test_the_range_s_sign_off_records_are_kept_and_follow_new_notes(history_repo):
+    """R8.3 speed: the records of a range are kept with the notes commit they came from; a note added later to one
+    of the range's commits is read (only it), one on a commit outside the range changes nothing."""
+    import subprocess
+
+    root, shas = history_repo
+    git = ["git", "-C", str(root)]
+    before = subprocess.run([*git, "rev-parse", "refs/notes/zhanqun"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    fresh = _read(root, "2026-04-01", "2026-06-30")
+    assert len(list((root / ".git" / "zhanqun").glob("stats.notes-*.json"))) >= 1
+    assert [len(r) for r in fresh.records.values()] == [1]  # d's record
+    try:
+        for sha in (shas["d"], shas["a"]):  # d is in the range, a (January) is not
+            subprocess.run([*git, "notes", "--ref", "refs/notes/zhanqun", "append", "-m", "not a record", sha],
+                           check=True, capture_output=True)
+        again = _read(root, "2026-04-01", "2026-06-30")
+        assert list(again.records) == [shas["d"]] and {"unreadable": True} in again.records[shas["d"]]
+        assert len(again.records[shas["d"]]) == 2
+        for path in (root / ".git" / "zhanqun").glob("stats.notes-*.json"):
+            path.unlink()
+        assert _read(root, "2026-04-01", "2026-06-30").records == again.records  # as read from scratch
+    finally:
+        subprocess.run([*git, "update-ref", "refs/notes/zhanqun", before], check=True)

@@ -175,7 +175,7 @@ def config_at(root: Path, when: dt.datetime):
 
 
 # The config at a commit never changes: what load_config and the calendar made of it is kept beside the walk
-# (.git/zhanqun/stats-config-<commit>.json, keyed also by zhanqun's code and the calendar library), so the next run
+# (.git/zhanqun/stats.config-<commit>.json, keyed also by zhanqun's code and the calendar library), so the next run
 # ending at that commit reads one small file instead of exporting the files, parsing the YAML and validating it.
 # Plain JSON with tagged types and only the classes named here: never pickle (the folder may come from a CI cache).
 _CONFIG_VERSION = 1
@@ -256,7 +256,7 @@ def _kept_config(folder: Path, tip: str):
     from zhanqun import workdays
 
     try:
-        data = orjson.loads((folder / f"stats-config-{tip}.json").read_bytes())
+        data = orjson.loads((folder / f"stats.config-{tip}.json").read_bytes())
         if data.get("key") != _config_key(tip):
             return None
         classes = _kept_classes()
@@ -266,7 +266,7 @@ def _kept_config(folder: Path, tip: str):
         return None  # walked again and kept anew
     if not isinstance(units, dict) or not isinstance(items, list):
         return None
-    gone = folder / f"stats-config-{tip}"  # no such folder: as after a snapshot, the exported tree is gone
+    gone = folder / f"stats.config-{tip}"  # no such folder: as after a snapshot, the exported tree is gone
     cluster = cluster_mod.Cluster(gone, config, units, items, None, cluster_mod.reference_date(), {})
     return cluster, calendar
 
@@ -285,10 +285,10 @@ def _keep_config(folder: Path, tip: str, cluster, calendar) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".stats-config-{tip}.{os.getpid()}.tmp"
+        tmp = folder / f".stats.config-{tip}.{os.getpid()}.tmp"
         tmp.write_bytes(orjson.dumps(data))
-        os.replace(tmp, folder / f"stats-config-{tip}.json")
-        for old in sorted(folder.glob("stats-config-*.json"), key=lambda p: p.stat().st_mtime)[:-_CONFIG_KEPT]:
+        os.replace(tmp, folder / f"stats.config-{tip}.json")
+        for old in sorted(folder.glob("stats.config-*.json"), key=lambda p: p.stat().st_mtime)[:-_CONFIG_KEPT]:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only copy simply reads the config again next time

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import os
 import re
 import subprocess
@@ -32,7 +33,7 @@ import orjson
 
 from zhanqun import content, source
 from zhanqun.audit import history
-from zhanqun.errors import ZhanqunError
+from zhanqun.errors import UsageError, ZhanqunError
 from zhanqun.inspect import timeline
 from zhanqun.stats import codes
 
@@ -85,9 +86,9 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
     gc.disable()  # tens of thousands of small objects, none cyclic: the collector would only rescan them
     try:
         with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
-            records = pool.submit(_records, root, start, tip)
-            walk = _Walk(start, end)
             folder = kept_folder(root)
+            records = pool.submit(_records, root, folder, start, tip)
+            walk = _Walk(start, end)
             if not walk.restore(folder, tip):  # the walk up to the tip kept: one file read
                 walk.extend(root, folder, tip, pool)
                 walk.save(folder, tip)
@@ -97,11 +98,72 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
             gc.enable()
 
 
-def _records(root: Path, start: dt.datetime, tip: str) -> dict[str, list[dict]]:
-    """The sign-off records of the range's commits (``history.note_records`` of just those)."""
+def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str, list[dict]]:
+    """The sign-off records of the range's commits (``history.note_records`` of just those). Kept per range with the
+    notes commit they were read from (stats.notes-<range>.json): a later run reads only the notes changed since
+    (one ``git diff-tree`` of the two notes commits; a merge after the range changes none of the range's)."""
     base = _base(root, tip, start)
+    notes = history.resolve(root, history.NOTES_REF)
+    if notes is None:
+        return {}
+    path = folder / f"stats.notes-{hashlib.sha1(f'{base}..{tip}'.encode()).hexdigest()}.json"
+    kept = _kept_records(path, base, tip)
+    if kept is not None and kept[0] == notes:
+        return kept[2]
+    if kept is not None and (records := _updated_records(root, kept, notes)) is not None:
+        _keep_records(path, notes, base, tip, kept[1], records)
+        return records
     commits = history.git(root, "rev-list", "--first-parent", f"{base}..{tip}" if base else tip).decode().split()
-    return history.note_records(root, only=set(commits))
+    records = history.note_records(root, only=set(commits))
+    _keep_records(path, notes, base, tip, commits, records)
+    return records
+
+
+_NOTES_KEPT = 8  # ranges whose notes are kept
+
+
+def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[dict]]] | None:
+    try:
+        data = orjson.loads(path.read_bytes())
+        if data.get("version") == 1 and data.get("range") == [base, tip]:
+            return data["notes"], data["commits"], data["records"]
+    except (OSError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
+        pass
+    return None
+
+
+def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[dict]]],
+                     notes: str) -> dict[str, list[dict]] | None:
+    """The kept records with the notes of the range's commits that changed since (None: cannot tell)."""
+    then, commits, records = kept
+    try:
+        raw = history.git(root, "diff-tree", "-r", "--no-renames", "--name-status", then, notes).decode()
+    except UsageError:  # the old notes commit is gone (the notes rewritten and pruned)
+        return None
+    ours = set(commits)
+    changed = [line.split("\t", 1) for line in raw.splitlines() if "\t" in line]
+    records = dict(records)
+    for status, name in changed:  # removals first: a re-fanned notes tree removes and adds the same note
+        if status == "D" and name.replace("/", "") in ours:
+            records.pop(name.replace("/", ""), None)
+    added = [name for status, name in changed if status != "D" and name.replace("/", "") in ours]
+    for name, blob in zip(added, history.cat_files(root, [f"{notes}:{name}" for name in added])):
+        records[name.replace("/", "")] = history.parse_records(blob or b"")
+    return dict(sorted(records.items()))  # as git notes list orders them: by commit
+
+
+def _keep_records(path: Path, notes: str, base: str | None, tip: str, commits: list[str],
+                  records: dict[str, list[dict]]) -> None:
+    data = {"version": 1, "range": [base, tip], "notes": notes, "commits": commits, "records": records}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(orjson.dumps(data))
+        os.replace(tmp, path)
+        for old in sorted(path.parent.glob("stats.notes-*.json"), key=lambda p: p.stat().st_mtime)[:-_NOTES_KEPT]:
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError):  # TypeError: a record orjson cannot write (then it is read again next time)
+        pass
 
 
 def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
@@ -334,7 +396,7 @@ def _unit_file(path: str | None) -> str | None:
 
 _KEPT_VERSION = 5
 _KEPT = 8  # walks kept (one per tip)
-_KEPT_GLOB = "stats-" + "?" * 40 + ".json"  # stats-<commit>.json (not the kept configs, stats-config-<commit>.json)
+_KEPT_GLOB = "stats-" + "?" * 40 + ".json"  # stats-<commit>.json (not the other kept files, stats.*.json)
 
 
 def kept_folder(root: Path) -> Path:
