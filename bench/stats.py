@@ -48,7 +48,7 @@ def commands(repo: Path, zhanqun: str, year: int) -> dict[str, list[str]]:
     return {
         "baseline": g + ["log", "--name-status", since, until, "main"],
         "stats": stats,
-        "stats_cold": ["sh", "-c", f'rm -f "{kept}"/stats-*.json && exec "$@"', "sh", *stats],
+        "stats_cold": ["sh", "-c", f'rm -f "{kept}"/stats-*.json "{kept}"/stats.*.json && exec "$@"', "sh", *stats],
         "log_all": g + ["log", "--name-status", "main"],
     }
 
