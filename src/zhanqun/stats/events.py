@@ -89,10 +89,13 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
             folder = kept_folder(root)
             records = pool.submit(_records, root, folder, start, tip)
             walk = _Walk(start, end)
-            if not walk.restore(folder, tip):  # the walk up to the tip kept: one file read
+            restored = walk.restore(folder, tip)  # the walk up to the tip kept: one file read
+            if not restored:
                 walk.extend(root, folder, tip, pool)
+            found = walk.finish(root, tip, records.result())
+            if not restored or walk.learnt:
                 walk.save(folder, tip)
-            return walk.finish(root, tip, records.result())
+            return found
     finally:
         if collecting:
             gc.enable()
@@ -416,7 +419,9 @@ class _Walk:
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
         self.first: dt.datetime | None = None
         self.columns: set[tuple[str, str]] = set()  # (unit, column) declared in the unit configs at the tip
-        self.unit_columns: dict[str, list[str]] = {}  # "sha:path" of a unit.yaml version -> the column ids it declares
+        # "sha:path" of a unit.yaml version -> the column ids it declares (read when a range first needs it)
+        self.unit_columns: dict[str, list[str]] = {}
+        self.learnt = False  # unit.yaml versions read since the walk was restored: kept again
 
     def commit(self, sha: str, time: int, parents: str, author: str,
                files: list[tuple[str, str, str | None]]) -> None:
@@ -498,16 +503,12 @@ class _Walk:
 
     def _read_versions(self, root: Path) -> None:
         """What no later commit changes, read once for the kept walk (one ``cat-file --batch``): whether each version
-        of a withdrawn or deleted item has ``withdrawn:`` (撤稿), and the columns each version of a unit.yaml declares."""
+        of a withdrawn or deleted item has ``withdrawn:`` (撤稿)."""
         unjudged = [(f, i) for f in self.files if not f.attachment and (f.deleted is not None or f.withdrawn)
                     for i, v in enumerate(f.versions) if len(v) < 4]
-        unread = [(sha, path) for _, _, sha, path, _ in self.unit_versions if f"{sha}:{path}" not in self.unit_columns]
-        specs = [f"{f.versions[i][0]}:{f.versions[i][1]}" for f, i in unjudged] + [f"{sha}:{p}" for sha, p in unread]
-        blobs = history.cat_files(root, specs)
+        blobs = history.cat_files(root, [f"{f.versions[i][0]}:{f.versions[i][1]}" for f, i in unjudged])
         for (f, i), blob in zip(unjudged, blobs):
             f.versions[i] = (*f.versions[i][:3], _withdrawn_version(blob))
-        for spec, blob in zip(specs[len(unjudged):], blobs[len(unjudged):]):
-            self.unit_columns[spec] = _column_ids(blob)
 
     def _restore_ancestor(self, root: Path, folder: Path, tip: str) -> str | None:
         """The newest kept walk at a commit on ``tip``'s first-parent line, restored (None: none is)."""
@@ -662,6 +663,10 @@ class _Walk:
         units = {u for u, _ in young}
         versions = [(self.unit_now(u, epoch), sha, path, at) for u, epoch, sha, path, at in self.unit_versions]
         versions = [v for v in versions if v[0] in units]
+        unread = sorted({f"{sha}:{path}" for _, sha, path, _ in versions} - self.unit_columns.keys())
+        for spec, blob in zip(unread, history.cat_files(root, unread)):
+            self.unit_columns[spec] = _column_ids(blob)
+        self.learnt = self.learnt or bool(unread)
         declared: dict[tuple[str, str], dt.datetime] = {}
         for unit, sha, path, at in versions:
             for column in self.unit_columns[f"{sha}:{path}"]:
