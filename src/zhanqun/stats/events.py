@@ -367,7 +367,7 @@ class _File:
     """One item or attachment, followed across renames."""
 
     __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "withdrawn",
-                 "embargo")
+                 "embargo", "place")
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
         self.path = path
@@ -380,6 +380,7 @@ class _File:
         self.touched = False  # changed since the kept walk (then its front matter is read at the tip)
         self.withdrawn = False  # withdrawn (撤稿) at the tip
         self.embargo: dt.datetime | None = None  # its publish_at at the tip
+        self.place: tuple[str, str] | None = None  # (unit, column) at the tip, once known (:meth:`_Walk.where`)
 
 
 def _place(path: str) -> tuple[str, str] | None:
@@ -397,7 +398,7 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
-_KEPT_VERSION = 5
+_KEPT_VERSION = 6
 _KEPT = 8  # walks kept (one per tip)
 _KEPT_GLOB = "stats-" + "?" * 40 + ".json"  # stats-<commit>.json (not the other kept files, stats.*.json)
 
@@ -498,6 +499,7 @@ class _Walk:
             f.withdrawn, f.embargo = path in withdrawn, embargo.get(path)
         for f in self.files:
             f.touched = False
+            f.place = None  # (a walk restored from an older commit knew the places there)
         self._read_versions(root)
         self.columns = declared.result()
 
@@ -528,7 +530,7 @@ class _Walk:
         """Keep the walk up to ``tip``."""
         files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions],
                   [list(r) for r in f.revisions], list(f.deleted) if f.deleted else None, self.live.get(f.path) is f,
-                  f.withdrawn, f.embargo]
+                  f.withdrawn, f.embargo, list(self.where(f))]
                  for f in self.files]
         data = {"version": _KEPT_VERSION, "tip": tip, "first": self.first, "unit_renames": self.unit_renames,
                 "unit_versions": self.unit_versions, "columns": sorted(self.columns), "unit_columns": self.unit_columns,
@@ -556,8 +558,10 @@ class _Walk:
             self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
             self.columns = {(u, c) for u, c in data["columns"]}
             self.unit_columns = data["unit_columns"]
-            for name, epoch, attachment, added, versions, revisions, deleted, live, withdrawn, embargo in data["files"]:
+            for (name, epoch, attachment, added, versions, revisions, deleted, live, withdrawn, embargo,
+                 (unit, column)) in data["files"]:
                 f = _File(name, attachment, (added[0], when(added[1]), added[2]))
+                f.place = (unit, column)
                 f.epoch, f.withdrawn, f.embargo = epoch, withdrawn, when(embargo) if embargo else None
                 f.versions = versions  # [sha, path then, moment as text]: read only if withdrawn
                 f.revisions = [(sha, when(at), author) for sha, at, author in revisions]
@@ -590,8 +594,10 @@ class _Walk:
 
     def finish(self, root: Path, tip: str, records: dict[str, list[dict]]) -> History:
         start, end, columns = self.start, self.end, self.columns
-        places = {id(f): self.where(f) for f in self.files}
-        items = [f for f in self.files if not f.attachment and (f.deleted or places[id(f)] in columns)]
+        for f in self.files:
+            if f.place is None:
+                f.place = self.where(f)
+        items = [f for f in self.files if not f.attachment and (f.deleted or f.place in columns)]
         flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.withdrawn)
                                            or (f.deleted is not None and f.deleted[1] >= start)])
         events: list[Event] = []
@@ -599,7 +605,7 @@ class _Walk:
 
         def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
             if start <= when <= end:
-                unit, column = places[id(f)]
+                unit, column = f.place
                 events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
 
         for f in items:
@@ -622,11 +628,11 @@ class _Walk:
                 add("withdrawn", f, f.deleted[1], f.deleted[0], f.deleted[2], deleted=True)
             off = out[1] if out else gone_at
             if moment < start and (off is None or off >= start):
-                key = places[id(f)]
+                key = f.place
                 if key not in last_before or last_before[key] < moment:
                     last_before[key] = moment
         for f in self.files:
-            if f.attachment and (f.deleted or places[id(f)] in columns):
+            if f.attachment and (f.deleted or f.place in columns):
                 add("attachment", f, f.added[1], f.added[0], f.added[2])
         events.sort(key=lambda e: (e.at, e.unit, e.column, e.path, KINDS.index(e.kind)))
         since = self._column_since(root, columns)
