@@ -280,16 +280,17 @@ _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
 _GREP_OVER = 2000  # more items than this to read: a git grep of the tree names the few with a mark line first
 
 
+def _marked(root: Path, tip: str) -> set[str]:
+    """The files at ``tip`` with a withdrawal or embargo line anywhere (one ``git grep -l``): for many items to read
+    (the first walk of a repository), only these are, by :func:`_front_marks`."""
+    raw = _git_ok(root, "grep", "-l", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
+    prefix = f"{tip}:"
+    return {name.removeprefix(prefix) for name in raw.decode("utf-8", "replace").split("\0") if name}
+
+
 def _front_marks(root: Path, tip: str, paths: list[str]) -> tuple[set[str], dict[str, dt.datetime]]:
     """(withdrawn, embargo) at the tip of the item ``paths``, from their front matter (one ``cat-file --batch``; a
-    grep with thousands of pathspecs matches each against every file of the tree: slower than reading them). For
-    many paths (the first walk of a repository) one ``git grep -l`` of the tip first names the items with such a
-    line anywhere, and only those are read."""
-    if len(paths) > _GREP_OVER:
-        raw = _git_ok(root, "grep", "-l", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
-        prefix = f"{tip}:"
-        hits = {name.removeprefix(prefix) for name in raw.decode("utf-8", "replace").split("\0") if name}
-        paths = [p for p in paths if p in hits]
+    grep with thousands of pathspecs matches each against every file of the tree: slower than reading them)."""
     withdrawn: set[str] = set()
     embargo: dict[str, dt.datetime] = {}
     for path, blob in zip(paths, history.cat_files(root, [f"{tip}:{p}" for p in paths])):
@@ -490,24 +491,33 @@ class _Walk:
         then read the withdrawal and embargo marks at ``tip`` of the items changed on the way."""
         declared = pool.submit(_declared_columns, root, tip)
         since = self._restore_ancestor(root, folder, tip)
+        marked = None if since else pool.submit(_marked, root, tip)  # every item is new: grep beside the walk
         for commit in _log(root, f"{since}..{tip}" if since else tip):
             self.commit(*commit)
+        deleted = pool.submit(self._read_versions, root, [f for f in self.files if f.deleted is not None])
         changed = sorted(p for p, f in self.live.items() if f.touched and not f.attachment)
-        withdrawn, embargo = _front_marks(root, tip, changed)
+        if marked is None and len(changed) > _GREP_OVER:
+            marked = pool.submit(_marked, root, tip)
+        if marked is not None:  # only the items with a mark line are read
+            hits = marked.result()
+            changed_marked = [p for p in changed if p in hits]
+        else:
+            changed_marked = changed
+        withdrawn, embargo = _front_marks(root, tip, changed_marked)
         for path in changed:
             f = self.live[path]
             f.withdrawn, f.embargo = path in withdrawn, embargo.get(path)
         for f in self.files:
             f.touched = False
             f.place = None  # (a walk restored from an older commit knew the places there)
-        self._read_versions(root)
+        self._read_versions(root, [f for f in self.live.values() if f.withdrawn])
+        deleted.result()
         self.columns = declared.result()
 
-    def _read_versions(self, root: Path) -> None:
+    def _read_versions(self, root: Path, files: list[_File]) -> None:
         """What no later commit changes, read once for the kept walk (one ``cat-file --batch``): whether each version
-        of a withdrawn or deleted item has ``withdrawn:`` (撤稿)."""
-        unjudged = [(f, i) for f in self.files if not f.attachment and (f.deleted is not None or f.withdrawn)
-                    for i, v in enumerate(f.versions) if len(v) < 4]
+        of the ``files`` (the deleted items, those withdrawn at the tip) has ``withdrawn:`` (撤稿)."""
+        unjudged = [(f, i) for f in files if not f.attachment for i, v in enumerate(f.versions) if len(v) < 4]
         blobs = history.cat_files(root, [f"{f.versions[i][0]}:{f.versions[i][1]}" for f, i in unjudged])
         for (f, i), blob in zip(unjudged, blobs):
             f.versions[i] = (*f.versions[i][:3], _withdrawn_version(blob))
