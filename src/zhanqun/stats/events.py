@@ -9,12 +9,13 @@ alone is not one, a rename with an edit is). A withdrawal is the first commit wh
 (``git mv content/old content/new`` moves ``unit.yaml`` with the items), so every event is under the path and
 unit id it has at the end of the range.
 
-Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the whole history up to
-the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name); which items
-are withdrawn or embargoed from one ``cat-file --batch`` of the items the range changed, at the tip, and for the
-others from one ``git grep`` of the tree as the range began (on the first run; kept with the walk); one ``git
-ls-tree`` and one ``cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the
-versions of the few withdrawn items (and of the unit configs that add a column during the range).
+Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the history up to the range's
+end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name), kept in the repository's git
+folder keyed by that commit, so a later run ending there reads one file and a run after new merges walks only those
+(:meth:`_Walk.extend`); which items are withdrawn or embargoed at the end from one ``cat-file --batch`` of the items
+changed since the kept walk (on the first walk, of those a ``git grep -l`` of the tip names); one ``cat-file
+--batch`` for the versions of withdrawn and deleted items, each judged once; the unit configs at the end from one
+``git ls-tree`` and one ``cat-file --batch``; the range's sign-off notes kept with the notes commit they came from.
 """
 
 from __future__ import annotations
