@@ -271,3 +271,24 @@ def test_the_range_s_sign_off_records_are_kept_and_follow_new_notes(history_repo
         assert _read(root, "2026-04-01", "2026-06-30").records == again.records  # as read from scratch
     finally:
         subprocess.run([*git, "update-ref", "refs/notes/zhanqun", before], check=True)
+
+
+def test_a_kept_walk_is_walked_on_from_only_on_main_s_first_parent_line(history_repo):
+    """A walk kept at a commit main's first-parent line does not pass through (a branch's commit, a later commit)
+    is not a starting point: the history would be wrong (R8.3)."""
+    import subprocess
+
+    root, shas = history_repo
+    assert events._on_first_parent_line(root, shas["a"], shas["d"])
+    assert not events._on_first_parent_line(root, shas["d"], shas["a"])  # later, not an ancestor
+    assert not events._on_first_parent_line(root, shas["d"], shas["d"])  # the tip itself is restored directly
+    git = ["git", "-C", str(root)]
+    subprocess.run([*git, "branch", "-f", "side", shas["c"]], check=True)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"}
+    tree = subprocess.run([*git, "rev-parse", f"{shas['c']}^{{tree}}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    side = subprocess.run([*git, "commit-tree", tree, "-p", shas["c"], "-m", "side"], capture_output=True, text=True,
+                          check=True, env=env).stdout.strip()
+    assert not events._on_first_parent_line(root, side, shas["d"])  # not on main at all
+    subprocess.run([*git, "branch", "-D", "side"], check=True, capture_output=True)
