@@ -205,3 +205,26 @@ def test_the_config_kept_for_a_commit_gives_the_figures_a_fresh_read_gives(histo
         kept.write_bytes(broken)
         assert engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json() == fresh
         assert kept.read_bytes() != broken
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), object(), {1, 2}, b"bytes"])
+def test_a_value_the_kept_config_cannot_hold_exactly_is_not_kept(value):
+    """The kept config holds exactly what it was given or nothing (then the config is read again next run)."""
+    classes = engine._kept_classes()
+    with pytest.raises(engine._Unkept):
+        engine._pack({"meta": [value]}, classes)
+
+
+def test_the_kept_config_codec_gives_back_the_same_values_and_types():
+    import datetime as dt
+
+    import orjson
+
+    from zhanqun import config
+
+    classes = engine._kept_classes()
+    column = config.Column("gzdt", "工作动态", "article", "dynamic", "monthly", "gzdt", "", ("a",), owners=("x",))
+    value = {"when": dt.datetime(2026, 3, 2, 9, 30), "day": dt.date(2026, 3, 2), "pair": (1, "二"),
+             "set": frozenset({dt.date(2026, 1, 1)}), 2026: [None, True, 1.5, column]}
+    back = engine._unpack(orjson.loads(orjson.dumps(engine._pack(value, classes))), classes)
+    assert back == value and type(back["pair"]) is tuple and type(back[2026][3]) is config.Column

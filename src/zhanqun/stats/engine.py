@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
+import math
 import shutil
 import tarfile
 import tempfile
@@ -194,6 +195,8 @@ def _kept_classes() -> dict[str, type]:
 
 
 def _pack(value: Any, classes: dict[str, type]) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Unkept("float")  # JSON has no NaN or infinity
     if value is None or type(value) in (bool, int, float, str):
         return value
     for plain in (bool, int, float, str):  # ruamel's scalar subclasses: the value they stand for
@@ -284,9 +287,13 @@ def _keep_config(folder: Path, tip: str, cluster, calendar) -> None:
     except _Unkept:
         return
     try:
+        raw = orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError: an integer over 64 bits
+        return
+    try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".stats.config-{tip}.{os.getpid()}.tmp"
-        tmp.write_bytes(orjson.dumps(data))
+        tmp.write_bytes(raw)
         os.replace(tmp, folder / f"stats.config-{tip}.json")
         for old in sorted(folder.glob("stats.config-*.json"), key=lambda p: p.stat().st_mtime)[:-_CONFIG_KEPT]:
             old.unlink(missing_ok=True)
