@@ -207,7 +207,9 @@ def test_the_config_kept_for_a_commit_gives_the_figures_a_fresh_read_gives(histo
         assert kept.read_bytes() != broken
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), object(), {1, 2}, b"bytes"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), object(), {1, 2}, b"bytes",
+                                   __import__("enum").Enum("Kind", "a").a,
+                                   __import__("collections").namedtuple("Pair", "a b")(1, 2)])
 def test_a_value_the_kept_config_cannot_hold_exactly_is_not_kept(value):
     """The kept config holds exactly what it was given or nothing (then the config is read again next run)."""
     classes = engine._kept_classes()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import enum
 import io
 import math
 import shutil
@@ -199,6 +200,8 @@ def _pack(value: Any, classes: dict[str, type]) -> Any:
         raise _Unkept("float")  # JSON has no NaN or infinity
     if value is None or type(value) in (bool, int, float, str):
         return value
+    if isinstance(value, enum.Enum):
+        raise _Unkept(type(value).__name__)  # str() of an enum is not its value
     for plain in (bool, int, float, str):  # ruamel's scalar subclasses: the value they stand for
         if isinstance(value, plain):
             return plain(value)
@@ -208,7 +211,7 @@ def _pack(value: Any, classes: dict[str, type]) -> Any:
         return {"\0": "date", "v": value.isoformat()}
     if isinstance(value, list):
         return [_pack(v, classes) for v in value]
-    if isinstance(value, (tuple, frozenset)):
+    if type(value) in (tuple, frozenset):  # (a named tuple would come back as a plain one)
         return {"\0": type(value).__name__, "v": [_pack(v, classes) for v in value]}
     if isinstance(value, dict):
         return {"\0": "dict", "v": [[_pack(k, classes), _pack(v, classes)] for k, v in value.items()]}
