@@ -201,7 +201,10 @@ def test_the_config_kept_for_a_commit_gives_the_figures_a_fresh_read_gives(histo
     assert engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json() == fresh
     monkeypatch.setattr(subprocess, "Popen", real_popen)
     assert "archive" not in calls and "ls-tree" not in calls, calls  # nothing exported, nothing listed
-    for broken in (kept.read_bytes().replace(b'"key":"1:', b'"key":"0:'), b'{"key": 1', b"[]"):
+    good = kept.read_bytes()
+    key = good[good.index(b'"key":'):good.index(b'","config"') + 1]
+    for broken in (good.replace(b'"key":"1:', b'"key":"0:'), b'{"key": 1', b"[]",
+                   b'{' + key + b',"config":[],"units":{"\\u0000":"dict","v":[]},"items":[],"calendar":[]}'):
         kept.write_bytes(broken)
         assert engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json() == fresh
         assert kept.read_bytes() != broken

@@ -269,6 +269,12 @@ def test_the_range_s_sign_off_records_are_kept_and_follow_new_notes(history_repo
         for path in (root / ".git" / "zhanqun").glob("stats.notes-*.json"):
             path.unlink()
         assert _read(root, "2026-04-01", "2026-06-30").records == again.records  # as read from scratch
+        import orjson
+
+        for path in (root / ".git" / "zhanqun").glob("stats.notes-*.json"):  # well-formed JSON, wrong shape
+            data = orjson.loads(path.read_bytes())
+            path.write_bytes(orjson.dumps({**data, "records": {sha: [1] for sha in data["records"]}}))
+        assert _read(root, "2026-04-01", "2026-06-30").records == again.records
     finally:
         subprocess.run([*git, "update-ref", "refs/notes/zhanqun", before], check=True)
 

@@ -266,12 +266,14 @@ def _kept_config(folder: Path, tip: str):
         if data.get("key") != _config_key(tip):
             return None
         classes = _kept_classes()
-        config, units, items = (_unpack(data[k], classes) for k in ("config", "units", "items"))
-        calendar = workdays.Calendar(_unpack(data["calendar"], classes))
+        config, units, items, years = (_unpack(data[k], classes) for k in ("config", "units", "items", "calendar"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
-        return None  # walked again and kept anew
-    if not isinstance(units, dict) or not isinstance(items, list):
-        return None
+        return None  # read again and kept anew
+    if not (isinstance(config, classes["ClusterConfig"]) and isinstance(units, dict) and isinstance(items, list)
+            and isinstance(years, list) and all(isinstance(u, classes["Unit"]) for u in units.values())
+            and all(isinstance(i, Reply) for i in items) and all(isinstance(y, classes["YearSchedule"]) for y in years)):
+        return None  # (the shape the code writes; anything else is read again)
+    calendar = workdays.Calendar(years)
     gone = folder / f"stats.config-{tip}"  # no such folder: as after a snapshot, the exported tree is gone
     cluster = cluster_mod.Cluster(gone, config, units, items, None, cluster_mod.reference_date(), {})
     return cluster, calendar

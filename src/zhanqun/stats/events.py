@@ -129,8 +129,11 @@ _NOTES_KEPT = 8  # ranges whose notes are kept
 def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[dict]]] | None:
     try:
         data = orjson.loads(path.read_bytes())
-        if data.get("version") == 1 and data.get("range") == [base, tip]:
-            return data["notes"], data["commits"], data["records"]
+        notes, commits, records = data["notes"], data["commits"], data["records"]
+        if (data.get("version") == 1 and data.get("range") == [base, tip] and isinstance(notes, str)
+                and isinstance(commits, list) and isinstance(records, dict)
+                and all(isinstance(rs, list) and all(isinstance(r, dict) for r in rs) for rs in records.values())):
+            return notes, commits, records
     except (OSError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
         pass
     return None
