@@ -175,3 +175,65 @@ def test_on_the_due_day_a_column_is_not_yet_stale_the_day_after_it_is():
     assert judge(["2026-11-02", "2026-11-10"]) == "late"
     assert judge(["2026-11-02"]) == "missed"
     assert judge(["2026-11-08"]) == "on_time"
+
+
+def test_the_config_kept_for_a_commit_gives_the_figures_a_fresh_read_gives(history_repo, monkeypatch):  # noqa: F811
+    """R8.3 speed: the config and reply items at the range's end are kept per commit (stats.config-<commit>.json,
+    plain JSON); the next run reads that file instead of exporting and validating the config, with the same figures.
+    A kept file of another code version, or one that cannot be read, is ignored and written again."""
+    root, shas = history_repo
+    folder = root / ".git" / "zhanqun"
+    for old in folder.glob("stats.config-*.json"):
+        old.unlink()
+    fresh = engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json()
+    kept = folder / f"stats.config-{shas['c-deleted']}.json"
+    assert kept.is_file()
+    cluster, calendar = engine.config_at(root, engine.events.dt.datetime(2026, 6, 30, 23, 59, 59))
+    assert cluster.root == folder / f"stats.config-{shas['c-deleted']}" and not cluster.root.exists()
+    assert [i.rel for i in cluster.items] == ["content/qingshui/hdjl/r1.md", "content/qingshui/hdjl/r2.md"]
+    assert calendar.is_workday(engine.events.dt.date(2026, 2, 28))  # 调休上班 (a Saturday), from the library
+    import subprocess
+
+    calls = []
+    real_popen = subprocess.Popen
+
+    def popen(args, *a, **k):
+        calls.append(args[3] if args[:1] == ["git"] else args[0])
+        return real_popen(args, *a, **k)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    assert engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json() == fresh
+    monkeypatch.setattr(subprocess, "Popen", real_popen)
+    assert "archive" not in calls and "ls-tree" not in calls, calls  # nothing exported, nothing listed
+    good = kept.read_bytes()
+    key = good[good.index(b'"key":'):good.index(b'","config"') + 1]
+    for broken in (good.replace(b'"key":"1:', b'"key":"0:'), b'{"key": 1', b"[]",
+                   b'{' + key + b',"config":[],"units":{"\\u0000":"dict","v":[]},"items":[],"calendar":[]}'):
+        kept.write_bytes(broken)
+        assert engine.run(root, "quarter", "2026-01-01", "2026-06-30", "column").to_json() == fresh
+        assert kept.read_bytes() != broken
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), object(), {1, 2}, b"bytes",
+                                   __import__("enum").Enum("Kind", "a").a,
+                                   __import__("collections").namedtuple("Pair", "a b")(1, 2)])
+def test_a_value_the_kept_config_cannot_hold_exactly_is_not_kept(value):
+    """The kept config holds exactly what it was given or nothing (then the config is read again next run)."""
+    classes = engine._kept_classes()
+    with pytest.raises(engine._Unkept):
+        engine._pack({"meta": [value]}, classes)
+
+
+def test_the_kept_config_codec_gives_back_the_same_values_and_types():
+    import datetime as dt
+
+    import orjson
+
+    from zhanqun import config
+
+    classes = engine._kept_classes()
+    column = config.Column("gzdt", "工作动态", "article", "dynamic", "monthly", "gzdt", "", ("a",), owners=("x",))
+    value = {"when": dt.datetime(2026, 3, 2, 9, 30), "day": dt.date(2026, 3, 2), "pair": (1, "二"),
+             "set": frozenset({dt.date(2026, 1, 1)}), 2026: [None, True, 1.5, column]}
+    back = engine._unpack(orjson.loads(orjson.dumps(engine._pack(value, classes))), classes)
+    assert back == value and type(back["pair"]) is tuple and type(back[2026][3]) is config.Column

@@ -187,14 +187,46 @@ def test_git_is_asked_a_fixed_number_of_times_whatever_the_history(history_repo,
     calls.clear()
     for kept in (root / ".git" / "zhanqun").glob("stats-*.json"):
         kept.unlink()
-    _read(root, "2026-02-10", "2026-06-30")  # the first run with this start: the history up to it, then the range
+    _read(root, "2026-02-10", "2026-06-30")  # nothing kept: the history up to the range's end walked once
     first = sorted(calls)
     calls.clear()
-    _read(root, "2026-02-10", "2026-06-30")  # again: the walk up to the range is kept in .git/zhanqun
+    _read(root, "2026-02-10", "2026-06-30")  # again: the walk up to the range's end is kept in .git/zhanqun
     again = sorted(calls)
-    assert first.count("log") == 2 and first.count("grep") == 1, first  # the tree at the start grepped once
-    assert again.count("log") == 1 and again.count("grep") == 0 and len(again) <= 16, again
-    assert half_year.count("log") == 1 and len(half_year) <= 16, half_year
+    calls.clear()
+    _read(root, "2026-01-01", "2026-06-30")  # another start, the same end: the same kept walk
+    other_start = sorted(calls)
+    assert first.count("log") == 1 and first.count("grep") == 1 and len(first) <= 18, first  # the tip grepped once
+    assert again.count("log") == 0 and again.count("grep") == 0 and len(again) <= 16, again  # R8.3: one file read
+    assert other_start.count("log") == 0 and other_start.count("grep") == 0, other_start
+    assert half_year.count("log") <= 1 and len(half_year) <= 16, half_year
+
+
+def test_a_later_end_walks_on_from_the_kept_walk_and_counts_as_a_fresh_walk(history_repo, monkeypatch):
+    """R8.3 speed: after new commits only those are walked, from the walk kept at an earlier end of main's
+    first-parent line; the figures are those of a walk of the whole history."""
+    import subprocess
+
+    root, shas = history_repo
+    kept = root / ".git" / "zhanqun"
+    for old in kept.glob("stats-*.json"):
+        old.unlink()
+    fresh = _read(root, "2026-03-01", "2026-06-30")
+    for old in kept.glob("stats-*.json"):
+        old.unlink()
+    _read(root, "2026-01-01", "2026-03-31")  # kept at March's last commit
+    logs = []
+    real_popen = subprocess.Popen
+
+    def popen(args, *a, **k):
+        if "log" in args:
+            logs.append(args)
+        return real_popen(args, *a, **k)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    assert _read(root, "2026-03-01", "2026-06-30") == fresh
+    assert len(logs) == 1 and f"{shas['replies']}..{shas['c-deleted']}" in logs[0], logs
+    assert {p.name for p in kept.glob("stats-*.json")} == {f"stats-{shas['replies']}.json",
+                                                          f"stats-{shas['c-deleted']}.json"}
 
 
 def test_the_kept_walk_gives_what_a_fresh_walk_gives_and_a_broken_one_is_ignored(history_repo):
@@ -213,3 +245,56 @@ def test_the_kept_walk_gives_what_a_fresh_walk_gives_and_a_broken_one_is_ignored
     for path in kept.glob("stats-*.json"):
         path.write_bytes(path.read_bytes()[:-40])  # cut short
     assert _read(root, "2026-03-15", "2026-05-31") == fresh
+
+
+def test_the_range_s_sign_off_records_are_kept_and_follow_new_notes(history_repo):
+    """R8.3 speed: the records of a range are kept with the notes commit they came from; a note added later to one
+    of the range's commits is read (only it), one on a commit outside the range changes nothing."""
+    import subprocess
+
+    root, shas = history_repo
+    git = ["git", "-C", str(root)]
+    before = subprocess.run([*git, "rev-parse", "refs/notes/zhanqun"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    fresh = _read(root, "2026-04-01", "2026-06-30")
+    assert len(list((root / ".git" / "zhanqun").glob("stats.notes-*.json"))) >= 1
+    assert [len(r) for r in fresh.records.values()] == [1]  # d's record
+    try:
+        for sha in (shas["d"], shas["a"]):  # d is in the range, a (January) is not
+            subprocess.run([*git, "notes", "--ref", "refs/notes/zhanqun", "append", "-m", "not a record", sha],
+                           check=True, capture_output=True)
+        again = _read(root, "2026-04-01", "2026-06-30")
+        assert list(again.records) == [shas["d"]] and {"unreadable": True} in again.records[shas["d"]]
+        assert len(again.records[shas["d"]]) == 2
+        for path in (root / ".git" / "zhanqun").glob("stats.notes-*.json"):
+            path.unlink()
+        assert _read(root, "2026-04-01", "2026-06-30").records == again.records  # as read from scratch
+        import orjson
+
+        for path in (root / ".git" / "zhanqun").glob("stats.notes-*.json"):  # well-formed JSON, wrong shape
+            data = orjson.loads(path.read_bytes())
+            path.write_bytes(orjson.dumps({**data, "records": {sha: [1] for sha in data["records"]}}))
+        assert _read(root, "2026-04-01", "2026-06-30").records == again.records
+    finally:
+        subprocess.run([*git, "update-ref", "refs/notes/zhanqun", before], check=True)
+
+
+def test_a_kept_walk_is_walked_on_from_only_on_main_s_first_parent_line(history_repo):
+    """A walk kept at a commit main's first-parent line does not pass through (a branch's commit, a later commit)
+    is not a starting point: the history would be wrong (R8.3)."""
+    import subprocess
+
+    root, shas = history_repo
+    assert events._on_first_parent_line(root, shas["a"], shas["d"])
+    assert not events._on_first_parent_line(root, shas["d"], shas["a"])  # later, not an ancestor
+    assert not events._on_first_parent_line(root, shas["d"], shas["d"])  # the tip itself is restored directly
+    git = ["git", "-C", str(root)]
+    subprocess.run([*git, "branch", "-f", "side", shas["c"]], check=True)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"}
+    tree = subprocess.run([*git, "rev-parse", f"{shas['c']}^{{tree}}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    side = subprocess.run([*git, "commit-tree", tree, "-p", shas["c"], "-m", "side"], capture_output=True, text=True,
+                          check=True, env=env).stdout.strip()
+    assert not events._on_first_parent_line(root, side, shas["d"])  # not on main at all
+    subprocess.run([*git, "branch", "-D", "side"], check=True, capture_output=True)

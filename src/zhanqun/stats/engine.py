@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import enum
 import io
+import math
 import shutil
 import tarfile
 import tempfile
@@ -167,12 +169,151 @@ def _reply_columns(folder: Path) -> list[tuple[str, str]]:
 
 
 def config_at(root: Path, when: dt.datetime):
-    """(cluster, working-day calendar) as they stood at the last commit of main at or before ``when``."""
+    """(cluster, working-day calendar) as they stood at the last commit of main at or before ``when`` (kept for the
+    next run ending at that commit: :func:`_kept_config`)."""
     from zhanqun.inspect import timeline
 
     tip = events.last_commit(root, timeline.main_branch(root), when)
+    folder = events.kept_folder(root)
+    kept = _kept_config(folder, tip)
+    if kept is not None:
+        cluster, calendar = kept
+        cluster.today = when.date()
+        return cluster, calendar
     with snapshot(root, tip) as tree:
-        return load_config(tree, when), _calendar(tree)
+        cluster, calendar = load_config(tree, when), _calendar(tree)
+    _keep_config(folder, tip, cluster, calendar)
+    return cluster, calendar
+
+
+# The config at a commit never changes: what load_config and the calendar made of it is kept beside the walk
+# (.git/zhanqun/stats.config-<commit>.json, keyed also by zhanqun's code and the calendar library), so the next run
+# ending at that commit reads one small file instead of exporting the files, parsing the YAML and validating it.
+# Plain JSON with tagged types and only the classes named here: never pickle (the folder may come from a CI cache).
+_CONFIG_VERSION = 1
+_CONFIG_KEPT = 8
+
+
+class _Unkept(Exception):
+    """A value the kept config cannot hold exactly: the config is then not kept."""
+
+
+def _kept_classes() -> dict[str, type]:
+    from zhanqun import config, workdays
+
+    return {c.__name__: c for c in (config.Column, config.Person, config.Unit, config.Topic, config.InspectConfig,
+                                    config.StatsConfig, config.ClusterConfig, workdays.YearSchedule, Reply)}
+
+
+def _pack(value: Any, classes: dict[str, type]) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Unkept("float")  # JSON has no NaN or infinity
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, enum.Enum):
+        raise _Unkept(type(value).__name__)  # str() of an enum is not its value
+    for plain in (bool, int, float, str):  # ruamel's scalar subclasses: the value they stand for
+        if isinstance(value, plain):
+            return plain(value)
+    if isinstance(value, dt.datetime):
+        return {"\0": "datetime", "v": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"\0": "date", "v": value.isoformat()}
+    if isinstance(value, list):
+        return [_pack(v, classes) for v in value]
+    if type(value) in (tuple, frozenset):  # (a named tuple would come back as a plain one)
+        return {"\0": type(value).__name__, "v": [_pack(v, classes) for v in value]}
+    if isinstance(value, dict):
+        return {"\0": "dict", "v": [[_pack(k, classes), _pack(v, classes)] for k, v in value.items()]}
+    name = type(value).__name__
+    if dataclasses.is_dataclass(value) and classes.get(name) is type(value):
+        return {"\0": name, "v": {f.name: _pack(getattr(value, f.name), classes) for f in dataclasses.fields(value)}}
+    raise _Unkept(name)
+
+
+def _unpack(value: Any, classes: dict[str, type]) -> Any:
+    if isinstance(value, list):
+        return [_unpack(v, classes) for v in value]
+    if not isinstance(value, dict):
+        return value
+    tag, inner = value["\0"], value["v"]
+    if tag == "datetime":
+        return dt.datetime.fromisoformat(inner)
+    if tag == "date":
+        return dt.date.fromisoformat(inner)
+    if tag == "tuple":
+        return tuple(_unpack(v, classes) for v in inner)
+    if tag == "frozenset":
+        return frozenset(_unpack(v, classes) for v in inner)
+    if tag == "dict":
+        return {_unpack(k, classes): _unpack(v, classes) for k, v in inner}
+    return classes[tag](**{k: _unpack(v, classes) for k, v in inner.items()})
+
+
+def _config_key(tip: str) -> str:
+    import importlib.util
+
+    from zhanqun import cache
+
+    spec = importlib.util.find_spec("chinese_calendar")
+    library = ""
+    if spec is not None and spec.origin:
+        constants = Path(spec.origin).with_name("constants.py")
+        with contextlib.suppress(OSError):
+            info = constants.stat()
+            library = f"{constants}:{info.st_size}:{info.st_mtime_ns}"
+    return f"{_CONFIG_VERSION}:{tip}:{cache.code_digest()}:{library}"
+
+
+def _kept_config(folder: Path, tip: str):
+    """(cluster, calendar) kept for ``tip``, or None (none kept, another code version, unreadable)."""
+    import orjson
+
+    from zhanqun import workdays
+
+    try:
+        data = orjson.loads((folder / f"stats.config-{tip}.json").read_bytes())
+        if data.get("key") != _config_key(tip):
+            return None
+        classes = _kept_classes()
+        config, units, items, years = (_unpack(data[k], classes) for k in ("config", "units", "items", "calendar"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
+        return None  # read again and kept anew
+    if not (isinstance(config, classes["ClusterConfig"]) and isinstance(units, dict) and isinstance(items, list)
+            and isinstance(years, list) and all(isinstance(u, classes["Unit"]) for u in units.values())
+            and all(isinstance(i, Reply) for i in items) and all(isinstance(y, classes["YearSchedule"]) for y in years)):
+        return None  # (the shape the code writes; anything else is read again)
+    calendar = workdays.Calendar(years)
+    gone = folder / f"stats.config-{tip}"  # no such folder: as after a snapshot, the exported tree is gone
+    cluster = cluster_mod.Cluster(gone, config, units, items, None, cluster_mod.reference_date(), {})
+    return cluster, calendar
+
+
+def _keep_config(folder: Path, tip: str, cluster, calendar) -> None:
+    import os
+
+    import orjson
+
+    classes = _kept_classes()
+    try:
+        data = {"key": _config_key(tip), "config": _pack(cluster.config, classes),
+                "units": _pack(cluster.units, classes), "items": _pack(list(cluster.items), classes),
+                "calendar": _pack(list(calendar.years.values()), classes)}
+    except _Unkept:
+        return
+    try:
+        raw = orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError: an integer over 64 bits
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".stats.config-{tip}.{os.getpid()}.tmp"
+        tmp.write_bytes(raw)
+        os.replace(tmp, folder / f"stats.config-{tip}.json")
+        for old in sorted(folder.glob("stats.config-*.json"), key=lambda p: p.stat().st_mtime)[:-_CONFIG_KEPT]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only copy simply reads the config again next time
 
 
 def load_config(tree: Path, when: dt.datetime):

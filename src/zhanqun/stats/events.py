@@ -9,18 +9,21 @@ alone is not one, a rename with an edit is). A withdrawal is the first commit wh
 (``git mv content/old content/new`` moves ``unit.yaml`` with the items), so every event is under the path and
 unit id it has at the end of the range.
 
-Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the whole history up to
-the range's end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name); which items
-are withdrawn or embargoed from one ``cat-file --batch`` of the items the range changed, at the tip, and for the
-others from one ``git grep`` of the tree as the range began (on the first run; kept with the walk); one ``git
-ls-tree`` and one ``cat-file --batch`` for the unit configs at the tip, and one more ``cat-file --batch`` for the
-versions of the few withdrawn items (and of the unit configs that add a column during the range).
+Git is asked in bulk, never once per item: ONE streamed ``git log --first-parent`` of the history up to the range's
+end (the lean format of :mod:`zhanqun.inspect.timeline`, with parents and author name), kept in the repository's git
+folder keyed by that commit, so a later run ending there reads one file and a run after new merges walks only those
+(:meth:`_Walk.extend`); which items are withdrawn or embargoed at the end from one ``cat-file --batch`` of the items
+changed since the kept walk (on the first walk, of those a ``git grep -l`` of the tip names); one ``cat-file
+--batch`` for the versions of withdrawn and deleted items, each judged once; the unit configs at the end from one
+``git ls-tree`` and one ``cat-file --batch``; the range's sign-off notes kept with the notes commit they came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
+import hashlib
 import os
 import re
 import subprocess
@@ -31,7 +34,7 @@ import orjson
 
 from zhanqun import content, source
 from zhanqun.audit import history
-from zhanqun.errors import ZhanqunError
+from zhanqun.errors import UsageError, ZhanqunError
 from zhanqun.inspect import timeline
 from zhanqun.stats import codes
 
@@ -80,32 +83,94 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
                          "运行 git fetch --unshallow；CI 中检出时设 fetch-depth: 0。")
     branch = timeline.main_branch(root)
     tip = last_commit(root, branch, end)
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects, none cyclic: the collector would only rescan them
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:  # git works on other cores while the walk is read
+            folder = kept_folder(root)
+            records = pool.submit(_records, root, folder, start, tip)
+            walk = _Walk(start, end)
+            restored = walk.restore(folder, tip)  # the walk up to the tip kept: one file read
+            if not restored:
+                walk.extend(root, folder, tip, pool)
+            found = walk.finish(root, tip, records.result())
+            if not restored or walk.learnt:
+                walk.save(folder, tip)
+            return found
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str, list[dict]]:
+    """The sign-off records of the range's commits (``history.note_records`` of just those). Kept per range with the
+    notes commit they were read from (stats.notes-<range>.json): a later run reads only the notes changed since
+    (one ``git diff-tree`` of the two notes commits; a merge after the range changes none of the range's)."""
     base = _base(root, tip, start)
-    with ThreadPoolExecutor(max_workers=5) as pool:  # git works on other cores while the walk is read
-        declared = pool.submit(_declared_columns, root, tip)
-        records = pool.submit(_records, root, base, tip)
-        in_range = pool.submit(_log, root, f"{base}..{tip}" if base else tip)
-        # the items whose text changed in the range are read at the tip; the others are as they were at the start
-        at_tip = pool.submit(_changed_marks, root, tip, in_range)
-        walk = _Walk(start, end)
-        if base is not None and not walk.restore(root, base):
-            at_base = pool.submit(_marks, root, base)
-            for commit in _log(root, base):
-                walk.commit(*commit)
-            walk.mark(*at_base.result())
-            walk.save(root, base)
-        walk.in_range = True
-        for commit in in_range.result():
-            walk.commit(*commit)
-        withdrawn, embargo = at_tip.result()
-        columns = declared.result()
-        return walk.finish(root, tip, columns, withdrawn, embargo, records.result())
-
-
-def _records(root: Path, base: str | None, tip: str) -> dict[str, list[dict]]:
-    """The sign-off records of the range's commits (``history.note_records`` of just those)."""
+    notes = history.resolve(root, history.NOTES_REF)
+    if notes is None:
+        return {}
+    path = folder / f"stats.notes-{hashlib.sha1(f'{base}..{tip}'.encode()).hexdigest()}.json"
+    kept = _kept_records(path, base, tip)
+    if kept is not None and kept[0] == notes:
+        return kept[2]
+    if kept is not None and (records := _updated_records(root, kept, notes)) is not None:
+        _keep_records(path, notes, base, tip, kept[1], records)
+        return records
     commits = history.git(root, "rev-list", "--first-parent", f"{base}..{tip}" if base else tip).decode().split()
-    return history.note_records(root, only=set(commits))
+    records = history.note_records(root, only=set(commits))
+    _keep_records(path, notes, base, tip, commits, records)
+    return records
+
+
+_NOTES_KEPT = 8  # ranges whose notes are kept
+
+
+def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[dict]]] | None:
+    try:
+        data = orjson.loads(path.read_bytes())
+        notes, commits, records = data["notes"], data["commits"], data["records"]
+        if (data.get("version") == 1 and data.get("range") == [base, tip] and isinstance(notes, str)
+                and isinstance(commits, list) and isinstance(records, dict)
+                and all(isinstance(rs, list) and all(isinstance(r, dict) for r in rs) for rs in records.values())):
+            return notes, commits, records
+    except (OSError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
+        pass
+    return None
+
+
+def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[dict]]],
+                     notes: str) -> dict[str, list[dict]] | None:
+    """The kept records with the notes of the range's commits that changed since (None: cannot tell)."""
+    then, commits, records = kept
+    try:
+        raw = history.git(root, "diff-tree", "-r", "--no-renames", "--name-status", then, notes).decode()
+    except UsageError:  # the old notes commit is gone (the notes rewritten and pruned)
+        return None
+    ours = set(commits)
+    changed = [line.split("\t", 1) for line in raw.splitlines() if "\t" in line]
+    records = dict(records)
+    for status, name in changed:  # removals first: a re-fanned notes tree removes and adds the same note
+        if status == "D" and name.replace("/", "") in ours:
+            records.pop(name.replace("/", ""), None)
+    added = [name for status, name in changed if status != "D" and name.replace("/", "") in ours]
+    for name, blob in zip(added, history.cat_files(root, [f"{notes}:{name}" for name in added])):
+        records[name.replace("/", "")] = history.parse_records(blob or b"")
+    return dict(sorted(records.items()))  # as git notes list orders them: by commit
+
+
+def _keep_records(path: Path, notes: str, base: str | None, tip: str, commits: list[str],
+                  records: dict[str, list[dict]]) -> None:
+    data = {"version": 1, "range": [base, tip], "notes": notes, "commits": commits, "records": records}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(orjson.dumps(data))
+        os.replace(tmp, path)
+        for old in sorted(path.parent.glob("stats.notes-*.json"), key=lambda p: p.stat().st_mtime)[:-_NOTES_KEPT]:
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError):  # TypeError: a record orjson cannot write (then it is read again next time)
+        pass
 
 
 def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
@@ -113,6 +178,16 @@ def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
     stamp = (start - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S +0800")
     found = history.git(root, "rev-list", "--first-parent", "-1", f"--before={stamp}", tip).decode().split()
     return found[0] if found else None
+
+
+def _on_first_parent_line(root: Path, sha: str, tip: str) -> bool:
+    """Whether ``sha`` is ``tip`` or one of its first-parent ancestors: the oldest commit of ``sha..tip`` on the
+    first-parent line has ``sha`` as its first parent (one ``rev-list``, stopping at ``sha`` when it is)."""
+    done = subprocess.run(["git", "-C", str(root), "rev-list", "--first-parent", "--parents", f"{sha}..{tip}"],
+                          capture_output=True, env={**os.environ, **_ENV}, check=False)
+    lines = done.stdout.split(b"\n")[-2:-1] if done.returncode == 0 else []
+    fields = lines[0].split() if lines else []
+    return len(fields) > 1 and fields[1].decode() == sha
 
 
 # -- git -------------------------------------------------------------------------------------------------
@@ -206,13 +281,20 @@ _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
 _VALUE = re.compile(r"^[ \t]*['\"]?([^'\"#]*?)['\"]?[ \t]*(?:#.*)?$")
 
 
-def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(withdrawn, embargo) at the tip of every item path the range's log adds or changes (a superset of the items
-    whose text changed in the range, under their names at the tip: read before the walk is done). Their front
-    matter is read from one ``cat-file --batch`` (a grep with thousands of pathspecs matches each against every
-    file of the tree: slower than reading them)."""
-    paths = sorted({path for _, _, _, _, files in in_range.result() for status, path, _ in files
-                    if status[0] != "D" and path.endswith(ITEM_SUFFIX)})
+_GREP_OVER = 2000  # more items than this to read: a git grep of the tree names the few with a mark line first
+
+
+def _marked(root: Path, tip: str) -> set[str]:
+    """The files at ``tip`` with a withdrawal or embargo line anywhere (one ``git grep -l``): for many items to read
+    (the first walk of a repository), only these are, by :func:`_front_marks`."""
+    raw = _git_ok(root, "grep", "-l", "-z", "-I", "-E", "-e", _MARK, tip, "--", "content")
+    prefix = f"{tip}:"
+    return {name.removeprefix(prefix) for name in raw.decode("utf-8", "replace").split("\0") if name}
+
+
+def _front_marks(root: Path, tip: str, paths: list[str]) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(withdrawn, embargo) at the tip of the item ``paths``, from their front matter (one ``cat-file --batch``; a
+    grep with thousands of pathspecs matches each against every file of the tree: slower than reading them)."""
     withdrawn: set[str] = set()
     embargo: dict[str, dt.datetime] = {}
     for path, blob in zip(paths, history.cat_files(root, [f"{tip}:{p}" for p in paths])):
@@ -222,20 +304,6 @@ def _changed_marks(root: Path, tip: str, in_range) -> tuple[set[str], dict[str, 
         head = blob[: end if end > 0 else len(blob)].decode("utf-8", "replace")
         for match in _MARK_LINE.finditer(head):
             _note_mark(path, match.group(1), match.group(2), withdrawn, embargo)
-    return withdrawn, embargo
-
-
-def _marks(root: Path, rev: str) -> tuple[set[str], dict[str, dt.datetime]]:
-    """(paths withdrawn at ``rev``, path -> embargo end) from one ``git grep`` of its items (the tree as a range
-    begins, on the first run over that range): no item is read in Python."""
-    raw = _git_ok(root, "grep", "-z", "-I", "-E", "-e", _MARK, rev, "--", "content")
-    withdrawn: set[str] = set()
-    embargo: dict[str, dt.datetime] = {}
-    prefix = f"{rev}:"
-    for line in raw.decode("utf-8", "replace").splitlines():
-        path, _, text = line.partition("\0")
-        key, _, value = text.partition(":")
-        _note_mark(path.removeprefix(prefix), key.strip(), value, withdrawn, embargo)
     return withdrawn, embargo
 
 
@@ -303,8 +371,8 @@ def _column_ids(blob: bytes | None) -> list[str]:
 class _File:
     """One item or attachment, followed across renames."""
 
-    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "marked",
-                 "embargo")
+    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "withdrawn",
+                 "embargo", "place")
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
         self.path = path
@@ -314,9 +382,10 @@ class _File:
         self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
         self.revisions: list[tuple[str, dt.datetime, str]] = []
         self.deleted: tuple[str, dt.datetime, str] | None = None
-        self.touched = False  # its text changed in the range (then it is read at the tip)
-        self.marked = False  # withdrawn (撤稿) when the range began
-        self.embargo: dt.datetime | None = None  # its publish_at when the range began
+        self.touched = False  # changed since the kept walk (then its front matter is read at the tip)
+        self.withdrawn = False  # withdrawn (撤稿) at the tip
+        self.embargo: dt.datetime | None = None  # its publish_at at the tip
+        self.place: tuple[str, str] | None = None  # (unit, column) at the tip, once known (:meth:`_Walk.where`)
 
 
 def _place(path: str) -> tuple[str, str] | None:
@@ -334,11 +403,12 @@ def _unit_file(path: str | None) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "content" and parts[2] == UNIT_FILE else None
 
 
-_KEPT_VERSION = 3
-_KEPT = 8  # walks kept (one per range start)
+_KEPT_VERSION = 6
+_KEPT = 8  # walks kept (one per tip)
+_KEPT_GLOB = "stats-" + "?" * 40 + ".json"  # stats-<commit>.json (not the other kept files, stats.*.json)
 
 
-def _kept_folder(root: Path) -> Path:
+def kept_folder(root: Path) -> Path:
     path = Path(history.git(root, "rev-parse", "--git-common-dir").decode().strip())
     return (path if path.is_absolute() else root / path) / "zhanqun"
 
@@ -354,7 +424,10 @@ class _Walk:
         self.unit_versions: list[tuple[str, int, str, str, dt.datetime]] = []
         self.first_in_column: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
         self.first: dt.datetime | None = None
-        self.in_range = False  # walking the range's commits (a file changed now is read at the tip)
+        self.columns: set[tuple[str, str]] = set()  # (unit, column) declared in the unit configs at the tip
+        # "sha:path" of a unit.yaml version -> the column ids it declares (read when a range first needs it)
+        self.unit_columns: dict[str, list[str]] = {}
+        self.learnt = False  # unit.yaml versions read since the walk was restored: kept again
 
     def commit(self, sha: str, time: int, parents: str, author: str,
                files: list[tuple[str, str, str | None]]) -> None:
@@ -391,80 +464,134 @@ class _Walk:
                 if status[1:] != "100":  # git paired it with an edit: the move carries a revision
                     moved.revisions.append((sha, at, author))
                     moved.versions.append((sha, path, at))
-                    moved.touched = moved.touched or self.in_range
+                    moved.touched = True
                 self.live[path] = moved
             elif kind in "ACR" and path not in self.live:
                 back = self.gone.pop(path, None)
                 if back is not None:  # the deleted page restored: not a new publication
                     back.deleted = None
                     back.versions.append((sha, path, at))
-                    back.touched = back.touched or self.in_range
+                    back.touched = True
                     self.live[path] = back
                 else:
                     new = _File(path, not path.endswith(ITEM_SUFFIX), (sha, at, author))
-                    new.touched = self.in_range
+                    new.touched = True
                     self.live[path] = new
                     self.files.append(new)
             elif (changed := self.live.get(path)) is not None:  # M, T (and an A over a path followed already)
                 changed.revisions.append((sha, at, author))
                 changed.versions.append((sha, path, at))
-                changed.touched = changed.touched or self.in_range
+                changed.touched = True
         for found in deleted:
             found.epoch = len(self.unit_renames)
 
-    def mark(self, withdrawn: set[str], embargo: dict[str, dt.datetime]) -> None:
-        """What ``git grep`` found at the start of the range, on the files alive then."""
-        for path, f in self.live.items():
-            f.marked = path in withdrawn
-            f.embargo = embargo.get(path)
+    # -- the walk up to the tip, kept --------------------------------------------------------------------
+    # What the history says up to a commit never changes, so the walk up to the range's last commit is kept in the
+    # repository's git folder, keyed by that commit: the next run ending there (a monthly statistic run again, the
+    # ranking after the statistics, another period of the same year) reads one file, and a run after new commits
+    # walks only those, from the newest kept walk its tip descends from. A kept walk that cannot be read is ignored.
+    def extend(self, root: Path, folder: Path, tip: str, pool: ThreadPoolExecutor) -> None:
+        """Walk up to ``tip`` from the newest kept walk on its first-parent line (else from the first commit),
+        then read the withdrawal and embargo marks at ``tip`` of the items changed on the way."""
+        declared = pool.submit(_declared_columns, root, tip)
+        since = self._restore_ancestor(root, folder, tip)
+        marked = None if since else pool.submit(_marked, root, tip)  # every item is new: grep beside the walk
+        for commit in _log(root, f"{since}..{tip}" if since else tip):
+            self.commit(*commit)
+        deleted = pool.submit(self._read_versions, root, [f for f in self.files if f.deleted is not None])
+        changed = sorted(p for p, f in self.live.items() if f.touched and not f.attachment)
+        if marked is None and len(changed) > _GREP_OVER:
+            marked = pool.submit(_marked, root, tip)
+        if marked is not None:  # only the items with a mark line are read
+            hits = marked.result()
+            changed_marked = [p for p in changed if p in hits]
+        else:
+            changed_marked = changed
+        withdrawn, embargo = _front_marks(root, tip, changed_marked)
+        for path in changed:
+            f = self.live[path]
+            f.withdrawn, f.embargo = path in withdrawn, embargo.get(path)
+        for f in self.files:
+            f.touched = False
+            f.place = None  # (a walk restored from an older commit knew the places there)
+        self._read_versions(root, [f for f in self.live.values() if f.withdrawn])
+        deleted.result()
+        self.columns = declared.result()
 
-    # -- the walk up to the range, kept --------------------------------------------------------------------
-    # What the history says up to a commit never changes, so the walk up to the commit before the range is kept in
-    # the repository's git folder: the next run over the same range (a monthly statistic run every day, the
-    # ranking after the statistics) reads only the range's commits. A kept walk that cannot be read is ignored.
-    def save(self, root: Path, base: str) -> None:
-        """Keep the walk up to ``base``. Of each file only what a range after ``base`` reads: its first version
-        (the publication) and its last (was it withdrawn by then?); revisions before the range never count."""
-        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions[-1:]],
-                  list(f.deleted) if f.deleted else None, self.live.get(f.path) is f, f.marked, f.embargo]
+    def _read_versions(self, root: Path, files: list[_File]) -> None:
+        """What no later commit changes, read once for the kept walk (one ``cat-file --batch``): whether each version
+        of the ``files`` (the deleted items, those withdrawn at the tip) has ``withdrawn:`` (撤稿)."""
+        unjudged = [(f, i) for f in files if not f.attachment for i, v in enumerate(f.versions) if len(v) < 4]
+        blobs = history.cat_files(root, [f"{f.versions[i][0]}:{f.versions[i][1]}" for f, i in unjudged])
+        for (f, i), blob in zip(unjudged, blobs):
+            f.versions[i] = (*f.versions[i][:3], _withdrawn_version(blob))
+
+    def _restore_ancestor(self, root: Path, folder: Path, tip: str) -> str | None:
+        """The newest kept walk at a commit on ``tip``'s first-parent line, restored (None: none is)."""
+        try:
+            kept = sorted(folder.glob(_KEPT_GLOB), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return None
+        for path in kept:
+            sha = path.stem.removeprefix("stats-")
+            if len(sha) != 40 or not _on_first_parent_line(root, sha, tip):
+                continue
+            if self.restore(folder, sha):
+                return sha
+        return None
+
+    def save(self, folder: Path, tip: str) -> None:
+        """Keep the walk up to ``tip``."""
+        files = [[f.path, f.epoch, f.attachment, list(f.added), [list(v) for v in f.versions],
+                  [list(r) for r in f.revisions], list(f.deleted) if f.deleted else None, self.live.get(f.path) is f,
+                  f.withdrawn, f.embargo, list(self.where(f))]
                  for f in self.files]
-        data = {"version": _KEPT_VERSION, "base": base, "first": self.first, "unit_renames": self.unit_renames,
-                "unit_versions": self.unit_versions,
+        data = {"version": _KEPT_VERSION, "tip": tip, "first": self.first, "unit_renames": self.unit_renames,
+                "unit_versions": self.unit_versions, "columns": sorted(self.columns), "unit_columns": self.unit_columns,
                 "first_in_column": [[u, c, at, e] for (u, c), (at, e) in self.first_in_column.items()], "files": files}
-        folder = _kept_folder(root)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".stats-{base}.{os.getpid()}.tmp"
+            tmp = folder / f".stats-{tip}.{os.getpid()}.tmp"
             tmp.write_bytes(orjson.dumps(data))
-            os.replace(tmp, folder / f"stats-{base}.json")
-            for old in sorted(folder.glob("stats-*.json"), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
+            os.replace(tmp, folder / f"stats-{tip}.json")
+            for old in sorted(folder.glob(_KEPT_GLOB), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only copy simply walks again next time
 
-    def restore(self, root: Path, base: str) -> bool:
+    def restore(self, folder: Path, tip: str) -> bool:
+        path = folder / f"stats-{tip}.json"
         try:
-            data = orjson.loads((_kept_folder(root) / f"stats-{base}.json").read_bytes())
-            if data.get("version") != _KEPT_VERSION or data.get("base") != base:
+            data = orjson.loads(path.read_bytes())
+            if data.get("version") != _KEPT_VERSION or data.get("tip") != tip:
                 return False
             when = dt.datetime.fromisoformat
             self.first = when(data["first"]) if data["first"] else None
             self.unit_renames = [tuple(r) for r in data["unit_renames"]]
-            self.unit_versions = [(u, e, sha, path, when(at)) for u, e, sha, path, at in data["unit_versions"]]
+            self.unit_versions = [(u, e, sha, p, when(at)) for u, e, sha, p, at in data["unit_versions"]]
             self.first_in_column = {(u, c): (when(at), e) for u, c, at, e in data["first_in_column"]}
-            for path, epoch, attachment, added, versions, deleted, live, marked, embargo in data["files"]:
-                f = _File(path, attachment, (added[0], when(added[1]), added[2]))
-                f.epoch, f.marked, f.embargo = epoch, marked, when(embargo) if embargo else None
-                f.versions = [tuple(v) for v in versions]  # moments left as text: read only if withdrawn
+            self.columns = {(u, c) for u, c in data["columns"]}
+            self.unit_columns = data["unit_columns"]
+            for (name, epoch, attachment, added, versions, revisions, deleted, live, withdrawn, embargo,
+                 (unit, column)) in data["files"]:
+                f = _File(name, attachment, (added[0], when(added[1]), added[2]))
+                f.place = (unit, column)
+                f.epoch, f.withdrawn, f.embargo = epoch, withdrawn, when(embargo) if embargo else None
+                f.versions = versions  # [sha, path then, moment as text]: read only if withdrawn
+                f.revisions = [(sha, when(at), author) for sha, at, author in revisions]
                 f.deleted = (deleted[0], when(deleted[1]), deleted[2]) if deleted else None
                 self.files.append(f)
                 if live:
-                    self.live[path] = f
+                    self.live[name] = f
                 elif f.deleted:
-                    self.gone[path] = f
+                    self.gone[name] = f
         except (OSError, ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError):
             self.__init__(self.start, self.end)  # type: ignore[misc]
             return False
+        try:
+            os.utime(path)  # recently used: the last to go
+        except OSError:
+            pass
         return True
 
     # -- the end of the range ----------------------------------------------------------------------------
@@ -479,27 +606,25 @@ class _Walk:
         unit, column = _place(f.path) or ("", "")
         return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
 
-    def finish(self, root: Path, tip: str, columns: set[tuple[str, str]], withdrawn_paths: set[str],
-               embargo: dict[str, dt.datetime], records: dict[str, list[dict]]) -> History:
-        start, end = self.start, self.end
-        places = {id(f): self.where(f) for f in self.files}
-        items = [f for f in self.files if not f.attachment and (f.deleted or places[id(f)] in columns)]
-        def withdrawn_now(f: _File) -> bool:
-            return f.path in withdrawn_paths if f.touched else f.marked
-
-        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and withdrawn_now(f))
+    def finish(self, root: Path, tip: str, records: dict[str, list[dict]]) -> History:
+        start, end, columns = self.start, self.end, self.columns
+        for f in self.files:
+            if f.place is None:
+                f.place = self.where(f)
+        items = [f for f in self.files if not f.attachment and (f.deleted or f.place in columns)]
+        flagged = self._withdrawals(root, [f for f in items if (f.deleted is None and f.withdrawn)
                                            or (f.deleted is not None and f.deleted[1] >= start)])
         events: list[Event] = []
         last_before: dict[tuple[str, str], dt.datetime] = {}
 
         def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
             if start <= when <= end:
-                unit, column = places[id(f)]
+                unit, column = f.place
                 events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
 
         for f in items:
             sha, added, author = f.added
-            until = (embargo.get(f.path) if f.touched else f.embargo) if f.deleted is None else None
+            until = f.embargo if f.deleted is None else None
             moment = max(added, until) if until else added
             out = flagged.get(id(f))
             gone_at = f.deleted[1] if f.deleted else None
@@ -517,11 +642,11 @@ class _Walk:
                 add("withdrawn", f, f.deleted[1], f.deleted[0], f.deleted[2], deleted=True)
             off = out[1] if out else gone_at
             if moment < start and (off is None or off >= start):
-                key = places[id(f)]
+                key = f.place
                 if key not in last_before or last_before[key] < moment:
                     last_before[key] = moment
         for f in self.files:
-            if f.attachment and (f.deleted or places[id(f)] in columns):
+            if f.attachment and (f.deleted or f.place in columns):
                 add("attachment", f, f.added[1], f.added[0], f.added[2])
         events.sort(key=lambda e: (e.at, e.unit, e.column, e.path, KINDS.index(e.kind)))
         since = self._column_since(root, columns)
@@ -529,15 +654,18 @@ class _Walk:
 
     def _withdrawals(self, root: Path, candidates: list[_File]) -> dict[int, tuple[str, dt.datetime, str]]:
         """id(file) -> (sha, moment, author) of the first version with ``withdrawn:``, for the few files that
-        are withdrawn at the tip or deleted in the range (one ``cat-file --batch`` of their versions)."""
-        specs = [(f, sha, path, at) for f in candidates for sha, path, at in f.versions]
-        blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in specs])
+        are withdrawn at the tip or deleted in the range (one ``cat-file --batch`` of their versions as the range
+        sees them: the one it began with and those of the range). Each version was judged once, for the kept walk."""
+        specs = [(f, v) for f in candidates for v in _seen_from(f.versions, self.start)]
+        unjudged = [v for _, v in specs if len(v) < 4]
+        read = dict(zip([f"{v[0]}:{v[1]}" for v in unjudged],
+                        map(_withdrawn_version, history.cat_files(root, [f"{v[0]}:{v[1]}" for v in unjudged]))))
         found: dict[int, tuple[str, dt.datetime, str]] = {}
         authors = {f.added[0]: f.added[2] for f in candidates}
         for f in candidates:
             authors.update({sha: a for sha, _, a in f.revisions})
-        for (f, sha, _, at), blob in zip(specs, blobs):
-            if id(f) not in found and _withdrawn_version(blob):
+        for f, (sha, path, at, *judged) in specs:
+            if id(f) not in found and (judged[0] if judged else read[f"{sha}:{path}"]):
                 found[id(f)] = (sha, dt.datetime.fromisoformat(at) if isinstance(at, str) else at, authors.get(sha, ""))
         return found
 
@@ -555,10 +683,13 @@ class _Walk:
         units = {u for u, _ in young}
         versions = [(self.unit_now(u, epoch), sha, path, at) for u, epoch, sha, path, at in self.unit_versions]
         versions = [v for v in versions if v[0] in units]
-        blobs = history.cat_files(root, [f"{sha}:{path}" for _, sha, path, _ in versions])
+        unread = sorted({f"{sha}:{path}" for _, sha, path, _ in versions} - self.unit_columns.keys())
+        for spec, blob in zip(unread, history.cat_files(root, unread)):
+            self.unit_columns[spec] = _column_ids(blob)
+        self.learnt = self.learnt or bool(unread)
         declared: dict[tuple[str, str], dt.datetime] = {}
-        for (unit, _, _, at), blob in zip(versions, blobs):
-            for column in _column_ids(blob):
+        for unit, sha, path, at in versions:
+            for column in self.unit_columns[f"{sha}:{path}"]:
                 declared.setdefault((unit, column), at)
         since = {}
         for key in young:
@@ -566,6 +697,21 @@ class _Walk:
             if moments and min(moments) >= self.start:
                 since[key] = min(moments)
         return since
+
+
+def _seen_from(versions: list, start: dt.datetime) -> list:
+    """The versions from the one current when ``start`` came (the last before it) on; moments as datetimes or as
+    the ISO text a kept walk holds."""
+    def moment(at) -> dt.datetime:
+        return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+
+    first = 0
+    for i, (_, _, at, *_) in enumerate(versions):
+        if moment(at) < start:
+            first = i
+        else:
+            break
+    return versions[first:]
 
 
 def _author(records: dict[str, list[dict]], sha: str, git_name: str) -> str:
