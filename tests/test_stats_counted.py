@@ -199,3 +199,30 @@ def test_the_ranking_says_what_the_import_left_out_in_every_format(county):
     lines = list(csv.DictReader(io.StringIO(page.as_csv(ranked)[1:])))
     assert lines and all(said in line["说明"] for line in lines)
     assert said in BeautifulSoup(page.as_html(ranked), "html.parser").find("ol").get_text()
+
+
+def test_messages_received_before_the_first_commit_are_counted_as_the_annual_report_counts_them(tmp_path):
+    """R8.3, R8.4 (review of the merged statistics): a message carries its own received date, imported with the
+    history; clipping the range to the first commit must not drop it from ``stats`` (and the ranking) while the
+    annual report counts it. Publications before the first commit still have no record, and the output says so."""
+    from tests.test_stats_events import REPLY
+    from tests.test_stats_events import TOWN_COLUMNS as REPLY_COLUMNS
+
+    repo = Repo(tmp_path / "county", town=REPLY_COLUMNS, when="2026-03-02T09:00:00+08:00")
+    repo.commit("2026-03-10", {
+        "content/qingshan/hdjl/r1.md": REPLY.format(title="社保转移", received="2026-02-10", answered="2026-02-12"),
+        "content/qingshan/hdjl/r2.md": REPLY.format(title="户口迁移", received="2026-03-04", answered="2026-03-06")})
+    stats = engine.run(repo.root, "month", "2026-01-01", "2026-06-30", "unit")
+    town = next(r for r in stats.whole.rows if r.key == "qingshan")
+    assert town.replies["received"] == 2 and town.replies["answered"] == 2
+    assert [p.period.label for p in stats.periods][0].startswith("2026年2月")  # from the earliest message
+    assert any("没有发布记录，只按来信日期统计留言" in n for n in stats.notes)
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "annual-report", "2026", "--root", str(repo.root),
+                           "--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reports = json.loads(done.stdout)["reports"]
+    received = sum(r["value"] or 0 for x in reports for r in x["rows"] if r["id"] == "messages_received")
+    assert received == stats.whole.total.replies["received"] == 2

@@ -367,8 +367,14 @@ def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, e
     _, left_out = counted.counted([e for e in found.events if unit is None or e.unit == unit], imports)
     own = dataclasses.replace(found, events=kept)
     asked = start
+    history_from = None  # the first commit's day when messages (dated by their headers) reach back before it
     if found.first_commit is not None and start < found.first_commit.date() <= end:
         start = found.first_commit.date()
+        # Messages carry their own received dates (imported with the history): the range keeps them, so stats, the
+        # ranking and the annual report count the same messages; only publications have no record before.
+        earlier = [o.received for _, _, o in outcomes if asked <= o.received < start]
+        if earlier:
+            history_from, start = start, min(earlier)
     result = []
     for period in [*periods.split(kind, start, end), periods.whole(start, end)]:
         rows = _rows(cluster, own, names, by, period, calendar, pubs, outcomes, unit, imports)
@@ -382,6 +388,9 @@ def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, e
                   asked_from=asked if asked != start else None)
     if stats.asked_from is not None:
         stats.notes.append(clipped_note(asked, start))
+    if history_from is not None:
+        stats.notes.append(f"仓库的历史从 {history_from:%Y-%m-%d} 开始：{start:%Y-%m-%d} 至 "
+                           f"{history_from - dt.timedelta(days=1):%Y-%m-%d} 没有发布记录，只按来信日期统计留言。")
     if left_out:
         stats.notes.append(counted.note(left_out, imports))
     if imports.live_from is not None and imports.live_from > start:
