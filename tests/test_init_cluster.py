@@ -145,3 +145,13 @@ def test_init_into_an_empty_directory_gives_a_cluster_that_passes_check(zq, tmp_
     assert zq("init", target).code == 0
     assert zq("check", "--root", target).code == 0
     assert zq("codeowners", "--root", target, "--check").code == 0  # CODEOWNERS as the generator writes it
+
+
+def test_init_makes_the_repository_readable_as_the_umask_says(zq, tmp_path):
+    """R11.1: the folder is the office's (CI, a second editor, the web server's user), not 0700 like a temp dir."""
+    old = os.umask(0o022)
+    try:
+        assert zq("init", tmp_path / "xian").code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "xian").stat().st_mode & 0o777 == 0o755

@@ -226,3 +226,20 @@ def test_messages_received_before_the_first_commit_are_counted_as_the_annual_rep
     reports = json.loads(done.stdout)["reports"]
     received = sum(r["value"] or 0 for x in reports for r in x["rows"] if r["id"] == "messages_received")
     assert received == stats.whole.total.replies["received"] == 2
+
+
+def test_the_annual_report_takes_the_go_live_day_from_the_commit_as_stats_does(county, zq, tmp_path):
+    """R8.3 = R8.4: an edit of inspect.live_from nobody merged changes neither stats nor the annual report."""
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(county.root, root, symlinks=True)
+    config = root / "content/cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("live_from: 2026-04-01", "live_from: 2026-05-15"),
+                      encoding="utf-8")
+    stats = engine.run(root, "year", "2026-01-01", "2026-11-21", "unit", unit="qingshan")
+    result = zq("annual-report", "2026", "--root", root, "--format", "json")
+    assert result.code == 0, result.text
+    town = next(r for r in json.loads(result.out)["reports"] if r["unit"] == "qingshan")
+    assert "首次导入的 4 条不计为发布" in " ".join(town["notes"]) and "2026-05-15" not in " ".join(town["notes"])
+    assert {row["id"]: row["value"] for row in town["rows"]}["info_total"] == stats.whole.rows[0].published == 3

@@ -51,6 +51,9 @@ def init_cluster(target: Path, *, name: str = "某某县人民政府", domain: s
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".zhanqun-init-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700: the repository is the office's, not one user's
     try:
         for rel, text in files(name, domain, hook_repo, version).items():
             path = staging / rel
