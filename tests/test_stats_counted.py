@@ -243,3 +243,18 @@ def test_the_annual_report_takes_the_go_live_day_from_the_commit_as_stats_does(c
     town = next(r for r in json.loads(result.out)["reports"] if r["unit"] == "qingshan")
     assert "首次导入的 4 条不计为发布" in " ".join(town["notes"]) and "2026-05-15" not in " ".join(town["notes"])
     assert {row["id"]: row["value"] for row in town["rows"]}["info_total"] == stats.whole.rows[0].published == 3
+
+
+def test_a_go_live_day_written_down_later_applies_to_every_range(tmp_path):
+    """R8.3: the go-live day is read from main's newest commit, so a range ending before the commit that wrote it
+    down counts the same items as the import as the whole year does (the counts do not depend on --to)."""
+    repo = Repo(tmp_path / "county", town=TOWN_COLUMNS, when="2026-03-02T09:00:00+08:00")
+    repo.commit("2026-03-10", {f"{G}/old.md": news("迁移的一条", "2025-06-01")})
+    repo.commit("2026-03-20", {f"{G}/new.md": news("上线后一条", "2026-03-20")})
+    config = repo.root / "content/cluster.yaml"
+    repo.commit("2026-03-25", {"content/cluster.yaml": config.read_text(encoding="utf-8")
+                               + "inspect:\n  live_from: 2026-03-15\n"})
+    early = engine.run(repo.root, "year", "2026-03-01", "2026-03-16", "unit", unit="qingshan")
+    whole = engine.run(repo.root, "year", "2026-03-01", "2026-06-30", "unit", unit="qingshan")
+    assert early.whole.rows[0].published == 0 and early.imported == 1
+    assert whole.whole.rows[0].published == 1 and whole.imported == 1

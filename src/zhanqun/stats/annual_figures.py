@@ -203,12 +203,11 @@ def _history_figures(cluster, year: int, sites: list[ReportSite], end: dt.dateti
         return result
     tip = _tip(cluster.root, end)
     result["_commit"] = tip
-    # The go-live day as the year's last commit states it, as zhanqun stats and the ranking read it (not the
+    # The go-live day as main's newest commit states it, as zhanqun stats and the ranking read it (not the
     # working tree's cluster.yaml, which may hold an edit nobody merged).
     from zhanqun.stats import engine
 
-    committed, _ = engine.config_at(cluster.root, min(end, cluster.now))
-    imports = counted.read(cluster.root, hist, committed.config.inspect.live_from)
+    imports = counted.read(cluster.root, hist, engine.go_live(cluster.root, end))
     topics = _topics(cluster, tip, start, imports)
     for site in sites:
         figures = {**_identity(cluster, site), **_publications(cluster, hist.events, end, site, imports),

@@ -103,7 +103,7 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
         cluster, calendar = config.result()
     if unit is not None and unit not in cluster.units:
         raise _unknown_unit(unit, cluster)
-    imports = counted.read(root, found, cluster.config.inspect.live_from)
+    imports = counted.read(root, found, go_live(root, whole.end, cluster))
     if by != "person":
         return tally(cluster, found, calendar, kind, start, end, by, unit, imports=imports)
     names, reviewed, notes = reviewers(root, found)
@@ -111,6 +111,23 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
     result.reviewed = any(row.reviews for row in result.whole.rows)
     result.notes += notes if result.reviewed else [NO_REVIEWS]
     return result
+
+
+def go_live(root: Path, end: dt.datetime, at_end=None) -> dt.date | None:
+    """``inspect.live_from`` as main's newest commit (up to now) states it: the go-live day is a fact about the
+    past that a county often writes down later, so every range, and stats, the ranking and the annual report alike,
+    use the same day; not the working tree's, which may hold an edit nobody merged. ``at_end``: the cluster already
+    read at ``end`` (reused when ``end`` reaches the newest commit)."""
+    from zhanqun.inspect import timeline
+
+    now = cluster_mod.reference_time()
+    if at_end is not None and end >= now:
+        return at_end.config.inspect.live_from
+    branch = timeline.main_branch(root)
+    if at_end is not None and events.last_commit(root, branch, end) == events.last_commit(root, branch, now):
+        return at_end.config.inspect.live_from
+    newest, _ = config_at(root, now)
+    return newest.config.inspect.live_from
 
 
 NO_REVIEWS = "没有审核记录：统计区间内合并的变更都没有审核记录（refs/notes/zhanqun），审核次数和用时无法统计。"
