@@ -60,13 +60,10 @@ class Unsafe:
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "符号链接"
-    if stat.S_ISDIR(mode):
-        return "文件夹"
-    if stat.S_ISREG(mode):
-        return "文件"
-    return "特殊文件（管道、设备或套接字）"
+    """What the entry is, in Chinese: the content scan's words (``checks.files.kind_of``) for links and special files."""
+    from zhanqun.checks.files import kind_of
+
+    return kind_of(mode) or ("文件夹" if stat.S_ISDIR(mode) else "文件")
 
 
 def unsafe(root: Path, target: Path, folder: bool = False) -> Unsafe | None:
