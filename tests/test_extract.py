@@ -351,7 +351,7 @@ def test_csv_utf8_with_and_without_bom(tmp_path):
 
 def test_csv_in_no_known_encoding(tmp_path):
     path = tmp_path / "乱码.csv"
-    path.write_bytes("张三".encode("utf-8") + b",\x80\xff\x80,13800138000\n")
+    path.write_bytes("张三".encode() + b",\x80\xff\x80,13800138000\n")
     unreadable(path, "编码")
 
 

@@ -173,7 +173,7 @@ def test_future_date_tolerance(repo, zq, date, extra, bad):
 
 def test_source_date_epoch_decides_today(repo, zq, monkeypatch):
     notice(repo, "经研究，定于近期开展全县冬季安全生产检查。\n", date="2026-12-21")
-    later = dt.datetime(2026, 12, 21, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 China time on 12-21
+    later = dt.datetime(2026, 12, 21, 1, 0, tzinfo=dt.UTC)  # 09:00 China time on 12-21
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later.timestamp())))
     assert "J007" not in codes(zq("check", "--root", repo))
 
@@ -427,7 +427,7 @@ def test_inspect_reads_the_moment_not_the_clock(repo, monkeypatch):
     rel = notice(repo, "经研究，定于近期开展全县冬季安全生产检查。\n", date="2026-12-05")
     ctx = context(repo, dt.datetime(2026, 12, 1, 9, 0))
     before = [p.to_json() for p in content_rules.problems(ctx)]
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 6, 1, tzinfo=dt.UTC).timestamp())))
     assert [p.to_json() for p in content_rules.problems(ctx)] == before
     assert any(p["code"] == "J007" and p["path"] == rel for p in before)
 

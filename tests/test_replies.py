@@ -400,7 +400,7 @@ def test_a_pending_message_is_not_published_anywhere(built_demo):
 
 def test_the_build_survives_a_calendar_gap_and_says_so(tmp_path, zq, monkeypatch):
     repo = _repo(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 1, 20, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 1, 20, tzinfo=dt.UTC).timestamp())))
     _write(repo, "2027-01-04-new-year", _reply(title="关于春运期间公交班次的咨询", received="2027-01-04", answered="2027-01-06"))
     result = zq("build", "--root", repo)
     assert result.code == 0, result.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import http.server
+import itertools
 import json
 import os
 import random
@@ -190,7 +191,7 @@ def test_headings_go_down_one_level_at_a_time_inside_landmarks():
     assert soup.html["lang"] == "zh-CN"
     levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
     body = soup.body
     assert [c.name for c in body.find_all(recursive=False)] == ["a", "header", "nav", "main", "footer"]
 

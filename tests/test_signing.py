@@ -146,7 +146,7 @@ def test_a_rotated_key_still_vouches_for_what_it_signed_and_a_new_key_completes_
     # the missing second approval comes later; CI, now with the new key, records the completion
     sha = repo.commit(first).parents[1].hexsha
     write(zq, repo, tmp_path, first, 7, [(FIRST, sha), (SECOND, sha)], new[0])
-    code, data = audit(zq, root)
+    _code, data = audit(zq, root)
     assert sorted(codes(data)) == sorted([("V009", stale), ("V001", stale)])
     assert next(c for c in data["commits"] if c["commit"] == after)["status"] == "satisfied"
 
@@ -173,7 +173,7 @@ def test_records_from_before_signing_are_legacy_only_if_pinned(cluster, zq, tmp_
     enable = repo.head.commit.hexsha
     late = pr(repo, zq, tmp_path, 14, "content/fgw/gzdt/2026-11-24-e.md", ITEM.format(importance="routine"),
               "2026-11-24T10:00:00+08:00")  # unsigned, after signing began
-    code, data = audit(zq, root)
+    _code, data = audit(zq, root)
     assert sorted(codes(data)) == sorted([("V009", enable), ("V001", enable), ("V009", late), ("V001", late)])
     assert all(c != legacy for _, c in codes(data))
     # a forged unsigned completion on a pinned commit is not legacy: only the lines of the pinned notes are

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import ITEM, NEWS, commit, github_reviews, gitea_reviews
+from tests.gitrepo import ITEM, NEWS, commit, gitea_reviews, github_reviews
+
 
 def check(zq, root: Path, reviews: Path, author: str = "wang-li-fgw", *extra: str):
     return zq("signoff", "check", "--root", root, "--base", "main", "--head", "pr", "--author", author,
@@ -151,7 +152,7 @@ def test_records_from_two_ci_clones_are_both_kept_on_the_remote(cluster, zq, tmp
 
     from zhanqun.signoff import gitdata
 
-    root, repo = cluster
+    _root, repo = cluster
     sha = commit(repo, NEWS, ITEM.format(importance="routine"), "动态一")
     repo.git.checkout("main")
     repo.git.merge("--no-ff", "pr", "-m", "合并 #1")
@@ -235,7 +236,7 @@ def test_content_commits_the_host_did_not_list_have_unknown_writers(cluster):
     """gitdata compares the host's list with git's range: every content commit it left out is counted."""
     from zhanqun.signoff import gitdata
 
-    root, repo = cluster
+    _root, repo = cluster
     shas = [commit(repo, NEWS, ITEM.format(importance="routine").replace("推进会", f"推进会{i}"), f"第 {i} 稿")
             for i in range(4)]
     base, head = repo.commit("main"), repo.commit("pr")

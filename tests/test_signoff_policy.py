@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from zhanqun.config import ClusterConfig, Unit
-from zhanqun.signoff.policy import ChangedFile, Change, Review, verdict
+from zhanqun.signoff.policy import Change, ChangedFile, Review, verdict
 
 CONFIG_DATA = {
     "name": "示例县人民政府", "domain": "shilixian.gov.cn", "portal": "xzf", "identity": {}, "sources": [],

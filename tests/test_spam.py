@@ -4,6 +4,7 @@ bounded pieces (R4.9). The corpus-wide numbers are in test_accuracy.py (corpus/s
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def test_long_lines_are_scanned_in_bounded_pieces_and_spam_at_the_end_is_found(s
     pieces = list(spam.windows(0, size))
     assert max(end - start for start, end in pieces) <= spam.WINDOW + spam.OVERLAP
     assert pieces[0][0] == 0 and pieces[-1][1] == size
-    assert all(b[0] < a[1] for a, b in zip(pieces, pieces[1:]))  # overlapping: no shape falls in a gap
+    assert all(b[0] < a[1] for a, b in itertools.pairwise(pieces))  # overlapping: no shape falls in a gap
     adversarial = ["qk365_" * (size // 6 + 1), "★a" * (size // 2), "www." + "a." * (size // 2), "当前位置：" + ">" * size,
                    "本文来源于" + "网" * size, "来自" + "a-" * (size // 2), "1" * size, "琨澜娱乐" * (size // 4),
                    "（来自：" * (size // 4), "ab365" + "9" * size, "a_" * (size // 2), "](" * (size // 2),

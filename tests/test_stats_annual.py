@@ -68,8 +68,9 @@ def table_rows(table) -> list[tuple[tuple[str, ...], str]]:
 @pytest.fixture(scope="module")
 def demo_reports(tmp_path_factory):
     """The demo county's reports of 2025 (its history is one commit: every item is the old site moved in)."""
-    from tests.gitrepo import ENV
     import git
+
+    from tests.gitrepo import ENV
 
     root = copy_repo(tmp_path_factory.mktemp("annual") / "demo")
     repo = git.Repo.init(root, initial_branch="main")
@@ -117,7 +118,7 @@ def test_the_schema_file_is_the_rows_written_out():
 
 
 def test_one_report_per_site_with_its_own_id_code_and_the_portals(demo_reports):
-    root, reports = demo_reports
+    _root, reports = demo_reports
     assert [(r.site.host, r.figure("id_code").value) for r in reports] == [
         ("www.shilixian.gov.cn", "4199000001"), ("chengguan.shilixian.gov.cn", "4199000005"),
         ("dongcheng.shilixian.gov.cn", "4199000006"), ("fgw.shilixian.gov.cn", "4199000002"),

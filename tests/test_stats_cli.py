@@ -132,7 +132,7 @@ def test_ranking_is_published_as_a_notice_with_its_csv_and_not_overwritten(ranke
     assert "| 1 | 示例县青山镇人民政府 | 41.1 |" in text and "提交 " in text
     assert data.read_bytes().startswith(b"\xef\xbb\xbf")
     # the item is an ordinary item of the column: zhanqun check accepts it
-    cluster, findings = cluster_mod.load(root, render=False, use_cache=False)
+    _cluster, findings = cluster_mod.load(root, render=False, use_cache=False)
     ours = [f for f in findings if "niandu-zonghe-ceping" in f.path and f.severity.name == "ERROR"]
     assert ours == [], ours
     again = zq("stats", "--root", root, "--ranking", "2026", "--publish")

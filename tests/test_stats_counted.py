@@ -205,8 +205,7 @@ def test_messages_received_before_the_first_commit_are_counted_as_the_annual_rep
     """R8.3, R8.4 (review of the merged statistics): a message carries its own received date, imported with the
     history; clipping the range to the first commit must not drop it from ``stats`` (and the ranking) while the
     annual report counts it. Publications before the first commit still have no record, and the output says so."""
-    from tests.test_stats_events import REPLY
-    from tests.test_stats_events import TOWN_COLUMNS as REPLY_COLUMNS
+    from tests.test_stats_events import REPLY, TOWN_COLUMNS as REPLY_COLUMNS
 
     repo = Repo(tmp_path / "county", town=REPLY_COLUMNS, when="2026-03-02T09:00:00+08:00")
     repo.commit("2026-03-10", {
@@ -215,7 +214,7 @@ def test_messages_received_before_the_first_commit_are_counted_as_the_annual_rep
     stats = engine.run(repo.root, "month", "2026-01-01", "2026-06-30", "unit")
     town = next(r for r in stats.whole.rows if r.key == "qingshan")
     assert town.replies["received"] == 2 and town.replies["answered"] == 2
-    assert [p.period.label for p in stats.periods][0].startswith("2026年2月")  # from the earliest message
+    assert next(p.period.label for p in stats.periods).startswith("2026年2月")  # from the earliest message
     assert any("没有发布记录，只按来信日期统计留言" in n for n in stats.notes)
     import subprocess
     import sys

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.test_browser import browser  # noqa: F401 - headless Chromium
-from tests.test_scorecard import _LAYOUT_JS, _CspHandler, _axe, _csp_violations
+from tests.test_scorecard import _LAYOUT_JS, _axe, _csp_violations, _CspHandler
 from tests.test_stats_events import history_repo  # noqa: F401 - the scripted county
 from zhanqun.stats import engine, page, ranking, render
 

@@ -25,8 +25,7 @@ from pathlib import Path
 import pytest
 
 from zhanqun.config import CHINA
-from zhanqun.deploy import nginx as nginx_mod
-from zhanqun.deploy import release
+from zhanqun.deploy import nginx as nginx_mod, release
 from zhanqun.errors import ZhanqunError
 from zhanqun.stats import visits
 

@@ -3,6 +3,6 @@
 __version__ = "0.2.0"
 __all__ = ["__version__"]
 
-from zhanqun import defaults as _defaults  # noqa: E402 - after the version, which the build backend reads
+from zhanqun import defaults as _defaults
 
 _defaults.install_finder()  # zhanqun.plugins in a checkout (the wheel holds it inside the package)

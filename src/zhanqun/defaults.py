@@ -86,7 +86,7 @@ class _CheckoutPlugins(importlib.abc.MetaPathFinder):
     """In a checkout, ``zhanqun.plugins`` is the top-level ``plugins/`` folder (the wheel puts it inside the
     package). Only that one name is mapped; its modules are found below it as usual."""
 
-    def find_spec(self, fullname, target=None, path=None):  # noqa: ARG002 - the finder protocol
+    def find_spec(self, fullname, target=None, path=None):
         if fullname != "zhanqun.plugins" or (_PACKAGE / "plugins").is_dir():
             return None
         top = checkout()

@@ -134,7 +134,7 @@ class SchemaSet:
     def content_types(self) -> list[str]:
         return sorted(n for n, s in self.raw.items() if s.get("$ref") == "item.schema.json")
 
-    @functools.cache
+    @functools.cache  # noqa: B019  # one Schemas per run, alive as long as the process: nothing leaks
     def properties(self, name: str) -> dict[str, dict[str, Any]]:
         schema = self.raw[name]
         props: dict[str, dict[str, Any]] = {}
@@ -154,7 +154,7 @@ class SchemaSet:
         required = list(self.raw[name].get("required", []))
         return required + [k for k in self.overrides.get(name, {}).get("required", []) if k not in required]
 
-    @functools.cache
+    @functools.cache  # noqa: B019  # as properties()
     def aliases(self, name: str) -> dict[str, str]:
         table: dict[str, str] = {}
         for key, prop in self.properties(name).items():

@@ -82,7 +82,7 @@ def _time(value: str | None) -> dt.datetime | None:
     when = dt.datetime.strptime(digits, "%Y%m%d%H%M%S")
     from zhanqun.config import CHINA
 
-    return when.replace(tzinfo=dt.timezone.utc if match.group(4) else CHINA)
+    return when.replace(tzinfo=dt.UTC if match.group(4) else CHINA)
 
 
 def signed_by(payload: bytes, signature: str, namespace: str) -> str | None:
@@ -101,7 +101,7 @@ def signed_by(payload: bytes, signature: str, namespace: str) -> str | None:
         else:
             outer = SshsigSignature(base64.b64decode(signature, validate=True))
         key = do_sshsig_verify(outer, io.BytesIO(payload), namespace)
-    except Exception:  # noqa: BLE001 - see above
+    except Exception:
         return None
     if not isinstance(key, sshsig.PublicKey):
         return None

@@ -110,7 +110,7 @@ def _build_one(index: int) -> str | None:
         pelican_run.run(view, staging)
     except ZhanqunError as exc:
         return str(exc)
-    except Exception as exc:  # noqa: BLE001 - the traceback goes to a log file, never to the editor
+    except Exception as exc:
         if isinstance(exc, OSError) and is_disk_full(exc):
             return f"{BUILD_DISK_FULL}: 站点 {view.host} 构建时{disk_problem(exc)}（{exc.filename or staging}）。"
         fd, log = tempfile.mkstemp(prefix=f"zhanqun-build-{view.host}-", suffix=".log")

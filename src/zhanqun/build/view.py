@@ -11,6 +11,7 @@ import io
 import math
 from collections import defaultdict
 from functools import cached_property
+from typing import ClassVar
 
 from zhanqun.cluster import Cluster, Site
 from zhanqun.config import CYCLE_LABELS, Column, Unit
@@ -151,7 +152,6 @@ class SiteView:
     def file_info(self, item: Item, relpath: str) -> dict[str, str]:
         """Link, name, type and size of an attachment or image (R2.8)."""
         import posixpath
-
         from pathlib import Path
 
         site_path = posixpath.normpath(f"{self.cluster.unit_prefix(item.unit_id)}{item.folder}/{relpath}")
@@ -253,7 +253,7 @@ class SiteView:
         return tags
 
     # -- responsibility table (R1.5) ------------------------------------------------------------------
-    RESPONSIBILITY_HEADER = ["单位", "栏目ID", "栏目名称", "责任单位", "内容类型", "栏目类型", "更新周期",
+    RESPONSIBILITY_HEADER: ClassVar[list[str]] = ["单位", "栏目ID", "栏目名称", "责任单位", "内容类型", "栏目类型", "更新周期",
                              "政务公开类别", "栏目说明", "关键词", "栏目地址"]
 
     def responsibility_rows(self) -> list[list[str]]:

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused without being read
 MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # sum of the uncompressed sizes of a zip's members
@@ -123,7 +124,7 @@ def extract_all(path: Path | str, _depth: int = 0) -> Extraction:
             raise
         except MemoryError as exc:
             raise Unreadable("文件内容过大，无法自动检查。") from exc
-        except Exception as exc:  # noqa: BLE001 - every library error on a bad file becomes Unreadable
+        except Exception as exc:
             if _is_defused(exc):
                 raise Unreadable("文件中含有不安全的 XML 结构（实体声明），已拒绝读取。") from exc
             raise Unreadable(_corrupt(_SUFFIX_NAMES[suffix])) from exc
@@ -358,9 +359,9 @@ def _xls_value(cell, datemode: int) -> object:  # cell: xlrd.sheet.Cell
 class _MarkupRows(HTMLParser):
     """Rows of an HTML table (or an XML Spreadsheet 2003) saved as .xls; text outside tables is kept too."""
 
-    _ROWS = {"tr", "row"}
-    _CELLS = {"td", "th", "cell"}
-    _SKIP = {"script", "style", "head", "title"}
+    _ROWS: ClassVar[frozenset[str]] = frozenset({"tr", "row"})
+    _CELLS: ClassVar[frozenset[str]] = frozenset({"td", "th", "cell"})
+    _SKIP: ClassVar[frozenset[str]] = frozenset({"script", "style", "head", "title"})
 
     def __init__(self, out: _Out) -> None:
         super().__init__(convert_charrefs=True)
@@ -594,7 +595,7 @@ def _xlsx_header_footer(zf: zipfile.ZipFile, sheet: str, where: str, out: _Out) 
     fragment = re.sub(rb"<(/?)\w+:", rb"<\1", match.group())  # prefixes without their declarations
     try:
         root = fromstring(fragment)
-    except Exception as exc:  # noqa: BLE001 - an odd fragment: said, not skipped silently
+    except Exception as exc:
         if _is_defused(exc):
             raise
         out.unread.append(f"{where}的页眉页脚")

@@ -197,7 +197,7 @@ def _line_of(body: str, scheme: str, taken: set[int]) -> int | None:
         return None
     # split over lines (a raw HTML attribute with a newline inside): the line where the joined text holds it
     joined, starts = "", []
-    for number, text in enumerate(body.split("\n"), 1):
+    for text in body.split("\n"):
         starts.append(len(joined))
         joined += _ANY_CONTROL_OR_SPACE.sub("", html.unescape(text)).lower()
     at = joined.find(f"{scheme}:")

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from html.entities import html5
 
-__all__ = ["Normalised", "normalise", "INVISIBLE", "is_invisible"]
+__all__ = ["INVISIBLE", "Normalised", "is_invisible", "normalise"]
 
 # Unicode 15 category Cf (tests/test_normalise.py compares it with unicodedata), plus variation selectors,
 # the combining grapheme joiner and the Hangul fillers: all render as nothing.
@@ -112,7 +112,7 @@ _SPACED_DIGITS = re.compile(r"[0-9](?<![0-9][0-9])(?<![0-9] [0-9])(?: [0-9]){5,}
 class Normalised:
     """The normalised ``text`` and the way back: :meth:`original` maps an offset of ``text`` to the original."""
 
-    __slots__ = ("text", "source", "_stages")
+    __slots__ = ("_stages", "source", "text")
 
     def __init__(self, text: str, source: str, stages: list[tuple[list[int], list[int]]]) -> None:
         self.text = text

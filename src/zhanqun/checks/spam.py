@@ -15,6 +15,7 @@ reach them (see :meth:`Shapes.scan`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -274,7 +275,7 @@ class Shapes:
 
     def _chain(self, lowered: str, tokens: list[tuple[int, int]]) -> Shape | None:
         """X005: two brand tokens close together, or a brand glued to other text with an underscore."""
-        for (s1, e1), (s2, e2) in zip(tokens, tokens[1:]):
+        for (s1, _e1), (s2, e2) in itertools.pairwise(tokens):
             if s2 - s1 <= self.window:
                 return Shape(s1, CHAIN, lowered[s1:e2][:40])
         if tokens:  # a token next to a Chinese brand name: 琨澜娱乐 kl365

@@ -122,11 +122,11 @@ class LeaderCheck:
 
     def __init__(self, leaders: Iterable[Leader], posts: Iterable[str] = (), former: Iterable[str] = ()) -> None:
         self.former = tuple(former)
-        self.leaders = [l for l in leaders if len(l.name) >= 2]
+        self.leaders = [leader for leader in leaders if len(leader.name) >= 2]
         self.by_name: dict[str, list[Leader]] = {}
         for leader in self.leaders:
             self.by_name.setdefault(leader.name, []).append(leader)
-        self.name_lengths = sorted({len(l.name) for l in self.leaders})
+        self.name_lengths = sorted({len(leader.name) for leader in self.leaders})
         self._holders: dict[str, list[Leader]] = {}
         vocabulary = set(posts)
         for leader in self.leaders:
@@ -151,7 +151,7 @@ class LeaderCheck:
 
     def _holders_of(self, post: str) -> list[Leader]:
         if post not in self._holders:
-            self._holders[post] = [l for l in self.leaders if l.holds(post)]
+            self._holders[post] = [leader for leader in self.leaders if leader.holds(post)]
         return self._holders[post]
 
     def _judge(self, rel: str, line: int, column: int, post: str, around: str, following: bool) -> Finding | None:
@@ -160,7 +160,7 @@ class LeaderCheck:
             name = around[:length] if following else around[-length:]
             named = self.by_name.get(name) if len(name) == length else None
             if named:
-                if any(l.holds(post) for l in named):
+                if any(one.holds(post) for one in named):
                     return None
                 leader = named[0]
                 return Finding(rel, line, _column(column, following, length), LEADER,

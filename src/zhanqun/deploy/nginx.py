@@ -11,7 +11,6 @@ The output is the ``server`` blocks, to be included inside ``http { }`` (``inclu
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 from zhanqun.errors import UsageError

@@ -13,9 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from zhanqun import cache as cache_mod
-from zhanqun import cluster as cluster_mod
-from zhanqun import content
+from zhanqun import cache as cache_mod, cluster as cluster_mod, content
 from zhanqun.audit import history
 from zhanqun.errors import FindingsError, UsageError
 from zhanqun.findings import Severity

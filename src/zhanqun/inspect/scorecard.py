@@ -13,9 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from zhanqun.htmlpage import CSS as _CSS, LABEL_WIDTH as _LABEL_WIDTH, bar as _bar, escape as _escape
-from zhanqun.htmlpage import figure as _figure, number as _number, patterns as _patterns, short as _short
-from zhanqun.htmlpage import table as _table, text as _text
+from zhanqun.htmlpage import (
+    CSS as _CSS,
+    LABEL_WIDTH as _LABEL_WIDTH,
+    bar as _bar,
+    escape as _escape,
+    figure as _figure,
+    number as _number,
+    patterns as _patterns,
+    short as _short,
+    table as _table,
+    text as _text,
+)
 from zhanqun.inspect.model import ColumnState, Level, Problem, Report, SiteReport
 
 EARLY_WARNING = "J019"  # the rule whose warning says a column becomes stale soon
