@@ -7,10 +7,13 @@ instead of failing strangely on a schema or template it does not know.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhanqun import __version__
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.schemas import Locate
 
 __all__ = ["BAD_SPECIFIER", "WRONG_VERSION", "check", "default_pin"]
 
@@ -38,7 +41,7 @@ def default_pin(version: str = __version__) -> str:
     return f">={major}.{minor},<{major}.{minor + 1}"
 
 
-def check(data: dict[str, Any] | None, locate, rel: str, installed: str = __version__) -> list[Finding]:
+def check(data: dict[str, Any] | None, locate: Locate | None, rel: str, installed: str = __version__) -> list[Finding]:
     """C016 for a specifier that does not parse, C015 when ``installed`` is outside it; none without a pin."""
     value = (data or {}).get("zhanqun") if isinstance(data, dict) else None
     if value is None:

@@ -6,11 +6,15 @@ import difflib
 import functools
 import hashlib
 import json
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from zhanqun.findings import Finding, Severity, define
 from zhanqun.source import YAML_DUPLICATE_KEY
+
+#: Where a key path of a loaded YAML document starts: (line, column), both 1-based (SourceDoc.locate).
+Locate = Callable[[tuple[Any, ...]], tuple[int, int]]
 
 MISSING_FIELD = define(
     "S001", "missing-required-field", Severity.ERROR, "缺少必填项。",
@@ -162,7 +166,7 @@ class SchemaSet:
                 table.setdefault(alias, key)
         return table
 
-    def canonical_keys(self, name: str, data: dict[str, Any], doc_locate, rel: str) -> tuple[dict[str, Any], list[Finding]]:
+    def canonical_keys(self, name: str, data: dict[str, Any], doc_locate: Locate, rel: str) -> tuple[dict[str, Any], list[Finding]]:
         """Map Chinese aliases to English keys and value aliases (重要 → important); warn on unknown keys."""
         props = self.properties(name)
         aliases = self.aliases(name)
@@ -186,7 +190,8 @@ class SchemaSet:
             out[canonical] = value
         return out, findings
 
-    def validate(self, name: str, data: dict[str, Any], doc_locate, rel: str, skip: set[tuple[Any, ...]] = frozenset()) -> list[Finding]:
+    def validate(self, name: str, data: dict[str, Any], doc_locate: Locate, rel: str,
+                 skip: Collection[tuple[Any, ...]] = frozenset()) -> list[Finding]:
         """Validate against the schema; every error becomes a Chinese finding at the key's line."""
         findings: list[Finding] = []
         if self._fast is not None and self._fast[name].is_valid(data):
@@ -202,7 +207,10 @@ class SchemaSet:
         # the package's schema and a cluster's override (allOf) can say the same thing once each
         return list({(f.line, f.column, f.code, f.message): f for f in findings}.values())
 
-    def _explain(self, error, path, props, doc_locate, rel) -> list[Finding]:
+    # ``error`` is a jsonschema ValidationError; its stubs type .schema, .instance and .validator_value as
+    # "… | Unset", which errors from iter_errors never are: Any spares a check on every use.
+    def _explain(self, error: Any, path: tuple[Any, ...], props: dict[str, dict[str, Any]],
+                 doc_locate: Locate, rel: str) -> list[Finding]:
         if error.validator in ("oneOf", "anyOf") and error.context:
             # "not valid under any of the given schemas" helps nobody: explain the branch of the value's own type
             same_type = [e for e in error.context if e.validator != "type"] or list(error.context)
@@ -240,7 +248,7 @@ class SchemaSet:
             message, hint = f"{where}的值 {value} 不在允许范围内。", f"只能是：{options}"
         elif error.validator == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            names = "或".join(_TYPE_NAMES.get(t, t) for t in expected)
+            names = "或".join(_TYPE_NAMES.get(t, str(t)) for t in expected)
             message = f"{where}应为{names}，实际为 {value}。"
             hint = "数字或以 0 开头的编号请加英文引号，如 \"4199000001\"。" if "string" in expected else (description or "")
         elif error.validator == "pattern":
@@ -308,7 +316,7 @@ def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]]) ->
 def _where(path: tuple[Any, ...]) -> str:
     if not path:
         return ""
-    parts = []
+    parts: list[str] = []
     for p in path:
         parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
     return "“" + "".join(parts).lstrip(".") + "”"

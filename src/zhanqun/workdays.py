@@ -17,11 +17,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.schemas import Locate, SchemaSet
 
 CALENDAR_REL = "content/calendar.yaml"
 MAX_SPAN_DAYS = 3700  # ten years: a count over a longer span is a mistake in the data, not a deadline
@@ -156,12 +159,12 @@ def library_years() -> list[YearSchedule]:
 
 
 # -- content/calendar.yaml -------------------------------------------------------------------------------------
-def check_file(root: Path, schemas=None) -> list[Finding]:
+def check_file(root: Path, schemas: SchemaSet | None = None) -> list[Finding]:
     """The findings of ``content/calendar.yaml`` (none when there is no such file): for ``zhanqun check``."""
     return read_file(root, schemas)[1]
 
 
-def read_file(root: Path, schemas=None) -> tuple[list[YearSchedule], list[Finding]]:
+def read_file(root: Path, schemas: SchemaSet | None = None) -> tuple[list[YearSchedule], list[Finding]]:
     """``schemas``: the cluster's :class:`zhanqun.schemas.SchemaSet` (read from ``root/schemas`` when None)."""
     path = root / CALENDAR_REL
     if not path.exists() and not path.is_symlink():
@@ -191,7 +194,7 @@ def read_file(root: Path, schemas=None) -> tuple[list[YearSchedule], list[Findin
     return schedules, findings + problems + overrides(schedules, doc.data, doc.locate)
 
 
-def overrides(schedules: list[YearSchedule], data: dict[str, Any], locate) -> list[Finding]:
+def overrides(schedules: list[YearSchedule], data: dict[str, Any], locate: Locate) -> list[Finding]:
     """J042 for each year of the file that the library covers and that differs from it (the library is imported
     only for a cluster that has a calendar.yaml)."""
     library = {y.year: y for y in library_years()}
@@ -214,7 +217,7 @@ def overrides(schedules: list[YearSchedule], data: dict[str, Any], locate) -> li
     return findings
 
 
-def parse_years(data: dict[str, Any], locate) -> tuple[list[YearSchedule], list[Finding]]:
+def parse_years(data: dict[str, Any], locate: Locate) -> tuple[list[YearSchedule], list[Finding]]:
     """Schedules from schema-valid calendar data, with J040 for what the schema cannot say."""
     findings: list[Finding] = []
     schedules: list[YearSchedule] = []
@@ -248,7 +251,8 @@ def parse_years(data: dict[str, Any], locate) -> tuple[list[YearSchedule], list[
     return schedules, findings
 
 
-def _listed_days(entry: dict[str, Any], index: int, key: str, problem) -> set[dt.date]:
+def _listed_days(entry: dict[str, Any], index: int, key: str,
+                 problem: Callable[[tuple[Any, ...], str, str], None]) -> set[dt.date]:
     """The days of one year's ``holidays`` or ``workdays``; each wrong entry is reported and left out."""
     year = entry["year"]
     days: set[dt.date] = set()

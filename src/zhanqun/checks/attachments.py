@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhanqun.checks.textscan import Text
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.checks.gates import Gates
 
 UNREADABLE = define(
     "A001", "attachment-unreadable", Severity.WARNING, "附件无法自动检查，需要人工审核。",
@@ -39,7 +43,7 @@ PART_UNREAD = define(
 SCANNED_SUFFIXES = {".xlsx", ".xls", ".docx", ".doc", ".pdf", ".csv", ".txt", ".ofd", ".wps", ".et", ".svg"}
 
 
-def scan(path: Path, rel: str, gates) -> list[Finding]:
+def scan(path: Path, rel: str, gates: Gates) -> list[Finding]:
     """Findings for one attachment. Never raises for a bad file: that is an A001/A002 finding."""
     from zhanqun.checks import extract
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from zhanqun.checks import spam
 from zhanqun.checks.textscan import Text
@@ -56,14 +57,14 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 class Scanner:
-    def __init__(self, data: dict, bulk: bool = True, allow: tuple[str, ...] = ()) -> None:
+    def __init__(self, data: dict[str, Any], bulk: bool = True, allow: tuple[str, ...] = ()) -> None:
         """``bulk``: many texts will be scanned (a whole cluster), so a DFA that takes longer to build but scans
         twice as fast pays off; pre-commit scans a few files and builds the NFA (see bench/gates.py).
         ``allow``: domains whose addresses are not commercial watermarks (links.yaml allow, link_allowlist)."""
         import ahocorasick_rs
 
         self.categories = data["categories"]
-        terms: dict[str, tuple[int, bool]] = {}
+        terms: dict[str, tuple[int, int]] = {}  # term -> (category, strong) or (BRAND_HINT, brand) or a trigger
         for index, category in enumerate(self.categories):
             for term in category.get("terms", []):
                 terms.setdefault(term.lower(), (index, False))
@@ -172,11 +173,12 @@ class Scanner:
 
     def _shapes(self, doc: Text, lowered: str, offsets: list[int], numbers: list[int], errors: dict[int, Finding]) -> None:
         """Add the spam shapes and pasted watermarks (X004–X008) of lines that have no X001 yet."""
+        shapes = self.shapes
+        assert shapes is not None  # called only when the rule data has shapes
         lines = {doc.line_at(offset) for offset in offsets}
         lines |= {line for line in {doc.line_at(offset) for offset in numbers} - lines
-                  if self.shapes.number_line(lowered[line[0]:line[1]])}
-        lines = sorted(lines)
-        for shape in self.shapes.scan(doc, lines):
+                  if shapes.number_line(lowered[line[0]:line[1]])}
+        for shape in shapes.scan(doc, sorted(lines)):
             line = doc.position(shape.start)[0]
             if line in errors:
                 continue

@@ -25,7 +25,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element, ElementTree
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused without being read
 MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # sum of the uncompressed sizes of a zip's members
@@ -238,7 +241,7 @@ def _check_zip(zf: zipfile.ZipFile) -> None:
 def _decode(data: bytes, kind: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode text"), else GB18030 (Chinese Excel CSV)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
+        encodings: tuple[str, ...] = ("utf-16",)
     else:
         encodings = ("utf-8-sig", "gb18030")
     for encoding in encodings:
@@ -247,6 +250,13 @@ def _decode(data: bytes, kind: str) -> str:
         except UnicodeDecodeError:
             continue
     raise Unreadable(f"{kind} 文件的编码无法识别（不是 UTF-8 或 GB18030），可另存为 UTF-8 编码。")
+
+
+def _root(tree: ElementTree[Element[str] | None]) -> Element[str]:
+    """The root of a parsed XML part (a parsed document always has one)."""
+    root = tree.getroot()
+    assert root is not None
+    return root
 
 
 def _local(tag: str) -> str:
@@ -339,7 +349,7 @@ def _read_xls(path: Path, out: _Out) -> None:
         book.release_resources()
 
 
-def _xls_value(cell, datemode: int) -> object:  # cell: xlrd.sheet.Cell
+def _xls_value(cell: Any, datemode: int) -> object:  # cell: xlrd.sheet.Cell (xlrd has no type information)
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -371,7 +381,7 @@ class _MarkupRows(HTMLParser):
         self.loose: list[str] = []
         self.skip = 0
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self.skip += 1
         elif tag in self._ROWS:
@@ -477,16 +487,16 @@ def _rels(zf: zipfile.ZipFile, part: str, names: set[str]) -> list[tuple[str, st
         return []
     with zf.open(rels) as fh:
         return [(r.get("Id", ""), r.get("Type", "").rpartition("/")[2], _zip_path(folder, r.get("Target", "")))
-                for r in parse(fh).getroot() if r.get("TargetMode") != "External"]
+                for r in _root(parse(fh)) if r.get("TargetMode") != "External"]
 
 
-def _texts_by(zf: zipfile.ZipFile, name: str, group: set[str], text_tags: set[str]) -> Iterator[tuple[dict, str]]:
+def _texts_by(zf: zipfile.ZipFile, name: str, group: set[str], text_tags: set[str]) -> Iterator[tuple[dict[str, str], str]]:
     """(attributes of each ``group`` element, the text of the ``text_tags`` inside it, paragraphs on lines)."""
     from defusedxml.ElementTree import iterparse
 
     with zf.open(name) as fh:
         pieces: list[str] | None = None
-        attrs: dict = {}
+        attrs: dict[str, str] = {}
         depth = 0
         for event, elem in iterparse(fh, events=("start", "end")):
             tag = _local(elem.tag)
@@ -559,7 +569,7 @@ def _xlsx_package(zf: zipfile.ZipFile, out: _Out) -> None:
             _embedded(zf, name, out)
 
 
-def _xlsx_related(zf, kind: str, target: str, where: str, names: set[str], seen: set[str], out: _Out) -> None:
+def _xlsx_related(zf: zipfile.ZipFile, kind: str, target: str, where: str, names: set[str], seen: set[str], out: _Out) -> None:
     if kind == "comments":
         for attrs, text in _texts_by(zf, target, {"comment"}, {"t"}):
             out.add(0, f"{where}单元格 {attrs.get('ref', '')} 的批注", text)
@@ -685,7 +695,7 @@ def _docx_main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
 
     if "_rels/.rels" in names:
         with zf.open("_rels/.rels") as fh:
-            for rel in parse(fh).getroot():
+            for rel in _root(parse(fh)):
                 if rel.get("Type", "").endswith("/officeDocument"):
                     target = posixpath.normpath(rel.get("Target", "").lstrip("/"))
                     if target in names:
@@ -702,7 +712,7 @@ def _docx_part(zf: zipfile.ZipFile, name: str, label: str, out: _Out) -> None:
     from defusedxml.ElementTree import iterparse
 
     paragraphs = tables = 0
-    frames: list[list] = []  # ["p", number, pieces] / ["tc", texts] / ["tr", where, line, cells] / ["tbl", rows]
+    frames: list[list[Any]] = []  # ["p", number, pieces] / ["tc", texts] / ["tr", where, line, cells] / ["tbl", rows]
     skip = runs = 0
     with zf.open(name) as fh:
         for event, elem in iterparse(fh, events=("start", "end")):
@@ -722,7 +732,7 @@ def _docx_part(zf: zipfile.ZipFile, name: str, label: str, out: _Out) -> None:
                     tables += 1
                     frames.append(["tbl", 0, tables])
                 elif tag == "tr":
-                    table = frames[-1] if frames and frames[-1][0] == "tbl" else ["tbl", 0, tables]
+                    table: list[Any] = frames[-1] if frames and frames[-1][0] == "tbl" else ["tbl", 0, tables]
                     table[1] += 1
                     frames.append(["tr", f"{label}第 {table[2]} 个表格第 {table[1]} 行", None, []])
                 elif tag == "tc":

@@ -94,7 +94,7 @@ def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
     return findings
 
 
-def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry, str, str]]:
+def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry[str], str, str]]:
     """(entry, relative path, kind) for every file below ``top`` and every link or special entry; never into a
     link. One scandir per folder: DirEntry carries the type, so no extra stat per file."""
     stack = [(str(top), rel)]
@@ -135,7 +135,7 @@ def _link_finding(rel: str, kind: str, path: Path) -> Finding:
     return Finding(rel, 0, 0, LINK, f"{rel} 是{kind}{target}，不能放在站群仓库中。", _LINK_HINT)
 
 
-def _content_file(entry: os.DirEntry, rel: str, columns: dict[str, set[str]]) -> list[Finding]:
+def _content_file(entry: os.DirEntry[str], rel: str, columns: dict[str, set[str]]) -> list[Finding]:
     parts = rel.split("/")
     if len(parts) < 4 or parts[2] not in columns.get(parts[1], ()):
         return []  # not in a column folder: never published (structure rules speak about stray items)

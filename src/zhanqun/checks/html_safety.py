@@ -101,10 +101,10 @@ def scan(body: str, rel: str, first_line: int) -> Iterator[Finding]:
     for match in _ATTR_LIST.finditer(body):  # Python-Markdown's attr_list: {: onclick="…" style="…" }
         line = body.count("\n", 0, match.start()) + 1
         for name in re.findall(r"([A-Za-z_:][-\w:.]*)\s*=", match.group(1)):
-            code = EVENT_HANDLER if name.lower().startswith("on") else CSS_EXPRESSION if name.lower() == "style" else None
-            if code:
+            attr = EVENT_HANDLER if name.lower().startswith("on") else CSS_EXPRESSION if name.lower() == "style" else None
+            if attr:
                 found.append(Finding(rel, first_line + line - 1, match.start() - body.rfind("\n", 0, match.start()),
-                                     code, f"属性列表 {{: … }} 中写了 {name}=。", _HINTS[code]))
+                                     attr, f"属性列表 {{: … }} 中写了 {name}=。", _HINTS[attr]))
     taken = {f.line - first_line + 1 for f in found if f.code == SCRIPT_URL}
     found += _disguised_urls(body, rel, first_line, taken)
     yield from found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from zhanqun.checks.textscan import Text
@@ -30,7 +30,7 @@ _ATTR = re.compile(r"\b(alt|src|title)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)
 
 
 class Scanner:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.filename_alt = re.compile(data["filename_alt"], re.IGNORECASE)
         words = [w.lower() for w in data["map_words"]]
         # ASCII words match whole words only: county_map.jpg is a map, roadmap.png is not.
@@ -68,7 +68,7 @@ class Scanner:
         lowered = words.lower()
         return bool(self.map_words.search(lowered)) and not any(w in words for w in self.not_map)
 
-    def check_meta(self, meta: dict[str, Any], rel: str, line_of) -> Iterator[Finding]:
+    def check_meta(self, meta: dict[str, Any], rel: str, line_of: Callable[[], int]) -> Iterator[Finding]:
         """Front-matter images (news ``images``, leader ``photo``): alt is required by the schema; maps need 审图号."""
         images = list(meta.get("images") or [])
         if isinstance(meta.get("photo"), dict):

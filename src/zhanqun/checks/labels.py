@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from zhanqun.config import Unit
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.schemas import Locate
 
 WRONG_LABEL = define(
     "C003", "label-pinyin", Severity.ERROR, "子域名标签与单位简称的拼音规则不符。",
@@ -33,7 +37,9 @@ def _readings(text: str, initials: bool) -> set[str]:
     style = Style.FIRST_LETTER if initials else Style.NORMAL
     options = []
     # One character at a time: a phrase dictionary would hide the other readings of a 多音字.
-    for syllables in pinyin(list(text), style=style, heteronym=True, errors=lambda chars: [c for c in chars.lower() if c.isalnum()]):
+    # errors= may return a list of strings (one syllable each); the pypinyin stubs only allow str
+    for syllables in pinyin(list(text), style=style, heteronym=True,
+                            errors=lambda chars: [c for c in chars.lower() if c.isalnum()]):  # type: ignore[arg-type, return-value]
         options.append(sorted({s.lower().replace("ü", "v") for s in syllables if s}))
     combos = itertools.islice(itertools.product(*options), _MAX_READINGS)
     return {"".join(c) for c in combos}
@@ -60,10 +66,12 @@ def _common(text: str, initials: bool) -> str:
     from pypinyin import Style, lazy_pinyin
 
     style = Style.FIRST_LETTER if initials else Style.NORMAL
-    return "".join(lazy_pinyin(text, style=style, errors=lambda chars: [c for c in chars.lower() if c.isalnum()])).lower()
+    # errors= may return a list of strings (one syllable each); the pypinyin stubs only allow str
+    return "".join(lazy_pinyin(text, style=style,
+                               errors=lambda chars: [c for c in chars.lower() if c.isalnum()])).lower()  # type: ignore[arg-type, return-value]
 
 
-def check_unit(unit: Unit, rel: str, locate) -> Iterator[Finding]:
+def check_unit(unit: Unit, rel: str, locate: Locate) -> Iterator[Finding]:
     if not unit.label_reason.strip():
         accepted = expected_labels(unit)
         if unit.label not in accepted:

@@ -12,10 +12,14 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from zhanqun.checks.normalise import normalise
 from zhanqun.findings import Finding, Severity, define, mask_numbers
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
 
 COMMERCIAL = define(
     "L001", "commercial-link", Severity.ERROR, "链接指向商业网站、广告、推广联盟或短链接。",
@@ -79,7 +83,7 @@ class SiteMap:
     portal_host: str
 
     @classmethod
-    def of(cls, cluster) -> SiteMap:
+    def of(cls, cluster: Cluster) -> SiteMap:
         sites = {}
         for site in cluster.sites():
             sites[site.host] = (site.owner, {u: u for u in site.unit_ids if u != site.owner})
@@ -130,7 +134,7 @@ class SiteMap:
 
 
 class LinkCheck:
-    def __init__(self, data: dict, site_map: SiteMap, extra_allow: Iterable[str] = ()) -> None:
+    def __init__(self, data: dict[str, Any], site_map: SiteMap, extra_allow: Iterable[str] = ()) -> None:
         self.site_map = site_map
         self.allow = tuple(data["allow"]) + tuple(extra_allow)
         self.commercial = tuple(data["commercial"])

@@ -27,6 +27,7 @@ import bisect
 import html
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from html.entities import html5
 
 __all__ = ["INVISIBLE", "Normalised", "is_invisible", "normalise"]
@@ -44,7 +45,7 @@ _OTHER_INVISIBLE = ((0x034F, 0x034F), (0x115F, 0x1160), (0x180B, 0x180D), (0x180
                     (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0100, 0xE01EF))
 
 
-def _char_class(ranges) -> str:
+def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
     return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
@@ -152,9 +153,9 @@ def _normalise(text: str) -> Normalised:
         result, stage = _replace(result, _ENTITY.finditer(result), _entity)
         stages.insert(0, stage)
     if _CANDIDATE.search(result) or (_has_astral(result) and _ASTRAL_CANDIDATE.search(result)):
-        result, stage = _fold(result)
-        if stage:
-            stages.insert(0, stage)
+        result, folded = _fold(result)
+        if folded:
+            stages.insert(0, folded)
     if _DIGIT_WORK.search(result):
         if _SEPARATOR.search(result):
             result = _SEPARATOR.sub(lambda m: m.group().translate(_SEPARATOR_TO), result)
@@ -168,7 +169,7 @@ def _has_astral(text: str) -> bool:
     return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
-def _replace(text: str, matches, replace) -> tuple[str, tuple[list[int], list[int]]]:
+def _replace(text: str, matches: Iterable[re.Match[str]], replace: Callable[[str], str]) -> tuple[str, tuple[list[int], list[int]]]:
     """Each match replaced by ``replace(match)``; each character of a replacement maps back to the matching
     character of the match while there is one (so a joined digit keeps its own column)."""
     pieces: list[str] = []

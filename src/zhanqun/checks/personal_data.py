@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from zhanqun.checks.textscan import Text
 from zhanqun.findings import Finding, Severity, define, mask_numbers as mask
@@ -102,7 +103,7 @@ def luhn_valid(number: str) -> bool:
 
 
 class Scanner:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.provinces = frozenset(int(p) for p in data["provinces"])
         self.office_labels = tuple(data["office_phone_labels"])
         self.account_labels = tuple(data["public_account_labels"])

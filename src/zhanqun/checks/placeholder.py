@@ -10,7 +10,7 @@ cased, so ``ＸＸＸ`` and ``待\u200b补充`` are what they look like.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from zhanqun.checks.textscan import Text
@@ -116,7 +116,7 @@ class _Words:
     A word break by dynamic programming, linear in the residue (a regular expression like (xx|xxx)+ would
     backtrack exponentially on a long run of x's, R4.9)."""
 
-    def __init__(self, terms) -> None:
+    def __init__(self, terms: Iterable[object]) -> None:
         self.words = {_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}
         self.lengths = sorted({len(w) for w in self.words})
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.content import Item
 
 REPLY_DATES = define(
     "C108", "reply-dates", Severity.ERROR, "留言答复的收到日期或答复日期不对：答复早于收到，或日期在今天之后。",
@@ -32,7 +37,7 @@ NO_ANSWER = define(
 )
 
 
-def body_findings(meta: dict, body: str, rel: str, body_line: int) -> list[Finding]:
+def body_findings(meta: dict[str, Any], body: str, rel: str, body_line: int) -> list[Finding]:
     """J041 for a reply with an answered date and no answer text (pure: part of the cached parse)."""
     if meta.get("answered") and not body.strip():
         return [Finding(rel, body_line, 1, NO_ANSWER, "已写答复日期，但没有答复内容。",
@@ -40,7 +45,7 @@ def body_findings(meta: dict, body: str, rel: str, body_line: int) -> list[Findi
     return []
 
 
-def check_item(cluster, item) -> Iterator[Finding]:
+def check_item(cluster: Cluster, item: Item) -> Iterator[Finding]:
     """C108 and C109 for one reply, against the cluster's units and its reference date."""
     if item.type != "reply":
         return
@@ -69,7 +74,7 @@ def check_item(cluster, item) -> Iterator[Finding]:
                       + "本单位答复时删除这一行。")
 
 
-def _day(value) -> dt.date | None:
+def _day(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:

@@ -38,7 +38,7 @@ def load(root: Path | None = None) -> RuleData:
 
 
 @functools.lru_cache(maxsize=4)
-def _load(local_dir: str, signature: tuple = ()) -> RuleData:
+def _load(local_dir: str, signature: tuple[Any, ...] = ()) -> RuleData:
     tables: dict[str, dict[str, Any]] = {}
     digest = hashlib.sha256()
     for name in NAMES:

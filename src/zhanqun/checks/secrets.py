@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from zhanqun.checks.textscan import Text
 from zhanqun.findings import Finding, Severity, define
@@ -29,7 +30,7 @@ _BRACKETS = re.compile(r"[（(【\[〔<]([^）)】\]〕>\n]{1,30})[）)】\]〕>
 
 
 class Scanner:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.markings = [(re.compile(m["pattern"], re.MULTILINE), m["label"]) for m in data["markings"]]
         self.phrases = sorted(data["phrases"], key=len, reverse=True)
         self.phrase_re = re.compile("|".join(map(re.escape, self.phrases)))

@@ -19,6 +19,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from zhanqun.checks.textscan import Text
 from zhanqun.findings import Severity, define
@@ -86,7 +87,7 @@ class Shape:
 
 
 class Shapes:
-    def __init__(self, data: dict, allow: Iterable[str] = (), cues: Iterable[str] = (), promo: Iterable[str] = ()) -> None:
+    def __init__(self, data: dict[str, Any], allow: Iterable[str] = (), cues: Iterable[str] = (), promo: Iterable[str] = ()) -> None:
         """``allow``: domains that are not commercial; ``cues``: enforcement words (banned.yaml) that, with
         the discussion cues, mark a quoted shape as discussed rather than published; ``promo``: promotion
         words (注册, 开奖 …) that make symbol noise spam."""
@@ -368,6 +369,6 @@ def _lucky(digits: str, lucky: tuple[str, ...]) -> bool:
     return re.search(r"(\d)\1(?!\1)(\d)\2", digits) is not None
 
 
-def _alternation(words: Iterable) -> str:
+def _alternation(words: Iterable[object]) -> str:
     """A regex alternation of literal words, longest first (so 娱乐城 wins over 娱乐)."""
     return "|".join(re.escape(str(w)) for w in sorted({str(w) for w in words}, key=len, reverse=True))

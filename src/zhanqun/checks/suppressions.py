@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from zhanqun.findings import RULES, Finding, Severity, define
 
@@ -62,21 +63,25 @@ class Suppression:
     codes: tuple[str, ...]
     reason: str
 
-    def to_json(self) -> list:
+    def to_json(self) -> list[Any]:
         return [self.line, self.target, list(self.codes), self.reason]
 
     @classmethod
-    def from_json(cls, data) -> Suppression:
+    def from_json(cls, data: list[Any]) -> Suppression:
         return cls(data[0], data[1], tuple(data[2]), data[3])
 
 
-def parse(text: str) -> tuple[list[Suppression], list[tuple[int, int, str, str, str]]]:
+#: a malformed suppression as a cacheable tuple: line, column, rule code, message, hint, the code it named ("" if none)
+Problem = tuple[int, int, str, str, str, str]
+
+
+def parse(text: str) -> tuple[list[Suppression], list[Problem]]:
     """Suppressions in a file's text, and findings (as cacheable tuples) for malformed ones."""
     if "zhanqun" not in text:
         return [], []
     lines = text.split("\n")
     found: list[Suppression] = []
-    problems: list[tuple[int, int, str, str, str]] = []
+    problems: list[Problem] = []
     for index, line in enumerate(lines):
         match = _COMMENT.search(line)
         if not match:
@@ -117,10 +122,10 @@ def _only_comment(line: str) -> bool:
     if not re.sub(r"<!--|-->|\s", "", line):
         return True
     match = _COMMENT.search(line)
-    return bool(match) and _alone(line, match)
+    return match is not None and _alone(line, match)
 
 
-def _alone(line: str, match: re.Match) -> bool:
+def _alone(line: str, match: re.Match[str]) -> bool:
     """Whether the comment is the only thing on its line (so it applies to the next line)."""
     rest = line[:match.start()] + line[match.end():]
     return not re.sub(r"<!--|-->|#|\s", "", rest)

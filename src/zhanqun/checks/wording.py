@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from zhanqun.checks.textscan import Text
 from zhanqun.findings import Finding, Severity, define
@@ -37,7 +38,7 @@ LEADER = define(
 
 
 class Scanner:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         import ahocorasick_rs
 
         self.typos = {wrong: right for wrong, right in data["typos"].items() if wrong != right}
@@ -91,7 +92,7 @@ class Leader:
         return False
 
 
-Mention = tuple  # (line, column, post, four characters before, four characters after)
+Mention = tuple[int, int, str, str, str]  # (line, column, post, four characters before, four characters after)
 
 
 class PostFinder:
