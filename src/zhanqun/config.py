@@ -59,7 +59,7 @@ class Unit:
 
     @classmethod
     def from_data(cls, unit_id: str, data: dict[str, Any]) -> Unit:
-        columns = {}
+        columns: dict[str, Column] = {}
         for col in data.get("columns", []):
             columns.setdefault(col["id"], Column(
                 id=col["id"], name=col["name"], type=col["type"], column_type=col["column_type"],

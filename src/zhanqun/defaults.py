@@ -18,6 +18,8 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+import types
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["THEME", "checkout", "install_finder", "path", "plugins_dir", "same", "theme_dir"]
@@ -86,7 +88,8 @@ class _CheckoutPlugins(importlib.abc.MetaPathFinder):
     """In a checkout, ``zhanqun.plugins`` is the top-level ``plugins/`` folder (the wheel puts it inside the
     package). Only that one name is mapped; its modules are found below it as usual."""
 
-    def find_spec(self, fullname, target=None, path=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != "zhanqun.plugins" or (_PACKAGE / "plugins").is_dir():
             return None
         top = checkout()

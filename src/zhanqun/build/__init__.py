@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
@@ -49,7 +49,7 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     pelican_run.check_plugins(cluster.config.build_plugins, pelican_run.cluster_plugin_paths(root))  # B004
     output = output.resolve()
     report = BuildReport(output, warnings=len(findings))
-    todo = []
+    todo: list[tuple[SiteView, str]] = []  # (site, its fingerprint)
     for site in sites:
         view = SiteView(cluster, site)
         # whether the manifest is to be signed is part of what a build is: an unsigned output is not current
@@ -68,7 +68,7 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
 
 
 @contextlib.contextmanager
-def _exclusive(output: Path):
+def _exclusive(output: Path) -> Iterator[None]:
     """One build at a time per output folder: a second one is refused, not interleaved."""
     (output / ".zhanqun").mkdir(parents=True, exist_ok=True)
     with open(output / ".zhanqun" / "lock", "a") as handle:
@@ -79,7 +79,7 @@ def _exclusive(output: Path):
         yield
 
 
-def _stage_and_publish(todo, staging_root: Path, output: Path, jobs: int, report: BuildReport,
+def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, output: Path, jobs: int, report: BuildReport,
                        key_text: str | None = None) -> None:
     shutil.rmtree(staging_root, ignore_errors=True)
     staging_root.mkdir(parents=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from zhanqun import defaults
 from zhanqun.build.rules import PLUGIN_MISSING, SITE_FAILED
@@ -21,7 +22,7 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def settings_for(view: SiteView, staging: Path) -> dict:
+def settings_for(view: SiteView, staging: Path) -> dict[str, Any]:
     """Pelican's settings for one site: the package's pelicanconf.py and theme, the cluster's theme files layered
     over the theme, the package's plugins plus the cluster's (R11.1, docs/cluster-repo.md), the site's values,
     and the site view itself (``ZHANQUN_VIEW``: the plugins read it from their settings)."""
@@ -46,7 +47,7 @@ def settings_for(view: SiteView, staging: Path) -> dict:
         "ZHANQUN_HOST": view.host,
         **theme_layers(root),
     }
-    settings = read_settings(str(defaults.path("pelicanconf.py")), override=override)
+    settings: dict[str, Any] = read_settings(str(defaults.path("pelicanconf.py")), override=override)
     extra = list(view.cluster.config.build_plugins)
     if extra:
         settings["PLUGINS"] = [*settings.get("PLUGINS", []), *(p for p in extra if p not in settings.get("PLUGINS", []))]
@@ -64,13 +65,13 @@ def own_theme(root: Path) -> Path | None:
     return own if own.is_dir() and not defaults.same(own, defaults.theme_dir()) else None
 
 
-def theme_layers(root: Path) -> dict:
+def theme_layers(root: Path) -> dict[str, list[str]]:
     """A cluster's ``themes/zhanqun/templates`` is searched before the package's templates (a file there replaces
     the package's of the same name) and its ``static/`` is copied over the package's (R11.1)."""
     own = own_theme(root)
     if own is None:
         return {}
-    layers: dict = {}
+    layers: dict[str, list[str]] = {}
     if (own / "templates").is_dir():
         layers["THEME_TEMPLATES_OVERRIDES"] = [str(own / "templates")]
     if (own / "static").is_dir():

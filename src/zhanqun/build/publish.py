@@ -11,9 +11,13 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhanqun.build.view import SiteView
 from zhanqun.cache import code_digest
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
 
 _RENAME_EXCHANGE = 2
 
@@ -45,9 +49,9 @@ _LISTED_KEYS = ("title", "name", "date", "push_to_portal", "homepage", "tags", "
                 "received", "answered", "category", "needs_verification")  # a pushed reply counts in the portal's statistics
 
 
-def _shared_digest(cluster) -> str:
+def _shared_digest(cluster: Cluster) -> str:
     """Code, theme, plugins, schemas and all config: shared by every site, computed once per build."""
-    cached = getattr(cluster, "_zq_shared_digest", None)
+    cached: str | None = getattr(cluster, "_zq_shared_digest", None)
     if cached:
         return cached
     root = cluster.root
@@ -80,13 +84,14 @@ def _shared_digest(cluster) -> str:
     for path in paths:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    cluster._zq_shared_digest = digest.hexdigest()
-    return cluster._zq_shared_digest
+    shared = digest.hexdigest()
+    cluster._zq_shared_digest = shared  # type: ignore[attr-defined]  # kept on the cluster: once per build
+    return shared
 
 
-def _outside_digests(cluster) -> dict[str, str]:
+def _outside_digests(cluster: Cluster) -> dict[str, str]:
     """Per unit, a digest of the listing metadata of its items (what other sites can show of them)."""
-    cached = getattr(cluster, "_zq_outside_digests", None)
+    cached: dict[str, str] | None = getattr(cluster, "_zq_outside_digests", None)
     if cached is not None:
         return cached
     per_unit: dict[str, hashlib._Hash] = {}
@@ -94,8 +99,9 @@ def _outside_digests(cluster) -> dict[str, str]:
         listed = {k: item.meta.get(k) for k in _LISTED_KEYS}
         line = json.dumps([item.rel, listed], ensure_ascii=False, sort_keys=True, default=str)
         per_unit.setdefault(item.unit_id, hashlib.sha256()).update(line.encode() + b"\n")
-    cluster._zq_outside_digests = {unit: d.hexdigest() for unit, d in per_unit.items()}
-    return cluster._zq_outside_digests
+    outside = {unit: d.hexdigest() for unit, d in per_unit.items()}
+    cluster._zq_outside_digests = outside  # type: ignore[attr-defined]  # kept on the cluster: once per build
+    return outside
 
 
 def stamp_path(output: Path, host: str) -> Path:
@@ -152,4 +158,4 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd = -100
     result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return bool(result == 0)

@@ -11,11 +11,14 @@ import io
 import math
 from collections import defaultdict
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zhanqun.cluster import Cluster, Site
 from zhanqun.config import CYCLE_LABELS, Column, Unit
 from zhanqun.content import IMPORTANCE_LABELS, TYPE_LABELS, Item
+
+if TYPE_CHECKING:
+    from zhanqun.workdays import Calendar
 
 PAGE_SIZE = 20
 HOME_BLOCK_SIZE = 6
@@ -184,16 +187,16 @@ class SiteView:
 
     # -- replies to the public (R9) ------------------------------------------------------------------
     @cached_property
-    def _calendar(self):
+    def _calendar(self) -> Calendar:
         """Loaded only on a site with a reply column (the check has already refused a broken calendar.yaml)."""
         from zhanqun.workdays import Calendar
 
         return Calendar.load(self.cluster.root)
 
-    def reply_stats(self, ref: ColumnRef) -> dict:
+    def reply_stats(self, ref: ColumnRef) -> dict[str, Any]:
         """The statistics of a reply column (001 §19(五)): its messages, pending ones included, and those pushed
         to it; the same counts as ``zhanqun inspect`` (:func:`zhanqun.inspect.replies.stats`)."""
-        cache = self.__dict__.setdefault("_reply_stats", {})
+        cache: dict[tuple[str, str], dict[str, Any]] = self.__dict__.setdefault("_reply_stats", {})
         if ref.key not in cache:
             from zhanqun.inspect import replies
 

@@ -111,7 +111,7 @@ class Scanner:
         # ASCII only: str.lower() can lengthen a text ("İ" becomes two characters) and shift every offset after
         # it; the term lists are ASCII and Chinese. Most Chinese text has no capitals: no copy then.
         lowered = text.translate(_ASCII_LOWER) if _UPPER.search(text) else text
-        hits: list[tuple[int, int, int, bool]] = []  # start, end, category, strong
+        hits: list[tuple[int, int, int, int]] = []  # start, end, category, strong (a bool)
         triggered: list[int] = []
         shaped: list[int] = []  # offsets of words that send their line through the spam shapes
         numbers: list[int] = []  # offsets of lucky numbers (their lines are shaped if letters are near)
@@ -157,7 +157,7 @@ class Scanner:
             error = self.categories[category].get("severity", "error") == "error"
             # Strong terms are promotion by themselves: only a real enforcement context in the same sentence
             # (破获, 查处 …) clears them, not a stray 不要 or 教育 elsewhere in the paragraph.
-            if self._enforcement(doc, start, end, strict=strong):
+            if self._enforcement(doc, start, end, strict=bool(strong)):
                 continue
             if error and (strong or self._promotion(doc, start, end)):
                 promotions[line] = doc.finding(start, PROMOTION, f"出现{name}推广内容“{term}”。",

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.content import Item
 
 DUPLICATE_INDEX_NO = define(
     "C101", "duplicate-index-no", Severity.ERROR, "索引号在站群中重复。",
@@ -72,14 +78,14 @@ from zhanqun.checks import files, replies  # noqa: E402
 from zhanqun.checks.files import ATTACHMENT_TYPES, IMAGE_TYPES  # noqa: E402 - one list for the check and the build
 
 
-def check(cluster) -> Iterator[Finding]:  # cluster: zhanqun.cluster.Cluster
+def check(cluster: Cluster) -> Iterator[Finding]:
     everything = cluster.items + cluster.invalid
     yield from _index_numbers(cluster, everything)
     yield from _interpretations(cluster, everything)
     yield from check_items(cluster, cluster.items)
 
 
-def check_items(cluster, items) -> Iterator[Finding]:
+def check_items(cluster: Cluster, items: Iterable[Item]) -> Iterator[Finding]:
     """The rules that need only the item itself and the cluster's config (also run by pre-commit)."""
     now = cluster.now
     for item in items:
@@ -90,7 +96,7 @@ def check_items(cluster, items) -> Iterator[Finding]:
         yield from replies.check_item(cluster, item)
 
 
-def _at(cluster, item, key: str) -> tuple[int, int]:
+def _at(cluster: Cluster, item: Item, key: str) -> tuple[int, int]:
     """Line of a front-matter key, found by text (cheap; only used when a finding is made)."""
     try:
         lines = (cluster.root / item.rel).read_text(encoding="utf-8").split("\n")
@@ -106,9 +112,9 @@ def _at(cluster, item, key: str) -> tuple[int, int]:
     return 2, 1
 
 
-def _index_numbers(cluster, items) -> Iterator[Finding]:
+def _index_numbers(cluster: Cluster, items: Iterable[Item]) -> Iterator[Finding]:
     """Report every item that shares an index number, each naming the others."""
-    holders: dict[str, list] = {}
+    holders: dict[str, list[Item]] = {}
     for item in items:
         number = item.meta.get("index_no") if item.type == "policy" else None
         if number:
@@ -123,7 +129,7 @@ def _index_numbers(cluster, items) -> Iterator[Finding]:
                           "保留先发布的一份；另一份删除 index_no 后用 zhanqun new 分配新号，或改为下一个未用的序号。")
 
 
-def _interpretations(cluster, items) -> Iterator[Finding]:
+def _interpretations(cluster: Cluster, items: list[Item]) -> Iterator[Finding]:
     policies = {i.meta["index_no"]: i for i in items if i.type == "policy" and i.meta.get("index_no")}
     explained = {i.meta.get("policy") for i in items if i.type == "interpretation"}
     for item in cluster.items:
@@ -137,7 +143,7 @@ def _interpretations(cluster, items) -> Iterator[Finding]:
                           "这是重要政策文件，但还没有政策解读。", "编写政策解读，头信息 policy: 写本文件的索引号。")
 
 
-def future_date(meta: dict, now) -> tuple[str, str] | None:
+def future_date(meta: dict[str, Any], now: dt.datetime) -> tuple[str, str] | None:
     """(date, shown-from) when an item's ``date`` is a later day than the day it is first shown: today (``now``, China
     time) or, with an embargo, the day of ``publish_at``. Any hour of the reference day is still "today"."""
     from zhanqun.content import to_datetime
@@ -150,10 +156,10 @@ def future_date(meta: dict, now) -> tuple[str, str] | None:
         return None
     if day is None or day <= now.date() or (shown is not None and day <= shown):
         return None
-    return date, (shown.isoformat() if shown is not None else "")
+    return str(date), (shown.isoformat() if shown is not None else "")
 
 
-def _future_date(cluster, item, now) -> Iterator[Finding]:
+def _future_date(cluster: Cluster, item: Item, now: dt.datetime) -> Iterator[Finding]:
     if item.type == "reply":
         return  # a reply's dates are its received and answered days: C108 judges them
     found = future_date(item.meta, now)
@@ -169,7 +175,7 @@ def _future_date(cluster, item, now) -> Iterator[Finding]:
     yield Finding(item.rel, *_at(cluster, item, "date"), FUTURE_DATE, message, hint)
 
 
-def _sources(cluster, item) -> Iterator[Finding]:
+def _sources(cluster: Cluster, item: Item) -> Iterator[Finding]:
     src = item.meta.get("source")
     if not src:
         return
@@ -182,7 +188,7 @@ def _sources(cluster, item) -> Iterator[Finding]:
                   "原创请写本单位名称；转载只能来自 cluster.yaml 的 sources：" + "、".join(cluster.config.sources))
 
 
-def _pushes(cluster, item) -> Iterator[Finding]:
+def _pushes(cluster: Cluster, item: Item) -> Iterator[Finding]:
     portal_columns = cluster.portal.columns
     for column in item.meta.get("push_to_portal", []):
         if column not in portal_columns:
@@ -190,7 +196,7 @@ def _pushes(cluster, item) -> Iterator[Finding]:
                           f"门户没有栏目“{column}”。", "可用的门户栏目：" + "、".join(portal_columns))
 
 
-def referenced_files(item) -> Iterator[tuple[str, str, set[str]]]:
+def referenced_files(item: Item) -> Iterator[tuple[str, str, frozenset[str]]]:
     """(key, relative path, allowed suffixes) of every file an item's front matter points at."""
     for key in ("attachments", "forms"):
         for entry in item.meta.get(key, []) or []:
@@ -201,7 +207,7 @@ def referenced_files(item) -> Iterator[tuple[str, str, set[str]]]:
         yield "photo", item.meta["photo"]["src"], IMAGE_TYPES
 
 
-def _files(cluster, item) -> Iterator[Finding]:
+def _files(cluster: Cluster, item: Item) -> Iterator[Finding]:
     for key, relpath, allowed in referenced_files(item):
         suffix = PurePosixPath(relpath).suffix.lower()
         if suffix not in allowed:

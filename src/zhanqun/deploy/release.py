@@ -15,7 +15,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from zhanqun.deploy import manifest
 from zhanqun.deploy.rules import DISK_FULL, NOT_WRITABLE, TAMPERED
@@ -80,7 +82,7 @@ def _write_failed(exc: OSError, home: Path) -> ZhanqunError:
 
 
 @contextlib.contextmanager
-def _locked(home: Path):
+def _locked(home: Path) -> Iterator[None]:
     """One deploy or rollback of a host at a time (a second one waits)."""
     try:
         (home / "releases").mkdir(parents=True, exist_ok=True)
@@ -100,7 +102,7 @@ def _signature(folder: Path) -> bytes | None:
         return None
 
 
-def release_id(data: dict) -> str:
+def release_id(data: dict[str, Any]) -> str:
     """The commit (short) and a digest of the files: the same build deploys as the same release."""
     digest = hashlib.sha256(json.dumps(data["files"], sort_keys=True).encode()).hexdigest()[:10]
     commit = re.sub(r"[^0-9A-Za-z-]", "", str(data.get("commit") or "nocommit"))[:17]
@@ -148,6 +150,8 @@ def rollback(host: str, target: Path, release: str | None = None) -> str:
         raise UsageError(f"{home} 还没有部署过。", hint="先运行 zhanqun deploy。")
     with _locked(home):
         current = _current(home)
+        if current is None:  # removed while this waited for the lock
+            raise UsageError(f"{home} 还没有部署过。", hint="先运行 zhanqun deploy。")
         if release is None:
             earlier = [r for r in _history(home) if r != current.name and (home / "releases" / r).is_dir()]
             if not earlier:

@@ -20,6 +20,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zhanqun.stats.events import Event, History
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Imports:
     first_moment: dt.datetime | None = None  # when the first commit was made (China time, naive)
     live_from: dt.date | None = None  # inspect.live_from
 
-    def holds(self, event) -> bool:
+    def holds(self, event: Event) -> bool:
         """Whether ``event`` (a :class:`zhanqun.stats.events.Event`) is part of the import."""
         return event.commit in self.commits or self.before_live(event.at)
 
@@ -53,7 +57,7 @@ class Imports:
         return "仓库的第一个提交带来的"
 
 
-def read(root: Path, hist, live_from: dt.date | None) -> Imports:
+def read(root: Path, hist: History, live_from: dt.date | None) -> Imports:
     """The :class:`Imports` of the history ``hist`` (:class:`zhanqun.stats.events.History`) in ``root``: one
     ``git rev-list`` for the first commit."""
     from zhanqun.audit import history
@@ -62,9 +66,10 @@ def read(root: Path, hist, live_from: dt.date | None) -> Imports:
     return Imports(commits, hist.first_commit, live_from)
 
 
-def counted(events: Iterable, imports: Imports) -> tuple[list, int]:
+def counted(events: Iterable[Event], imports: Imports) -> tuple[list[Event], int]:
     """(the events that count, how many publications were left out as the import)."""
-    kept, left_out = [], 0
+    kept: list[Event] = []
+    left_out = 0
     for event in events:
         if imports.holds(event):
             left_out += event.kind == "published"

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from zhanqun import signing
 from zhanqun.audit import history
@@ -49,7 +50,7 @@ class Stint:
     since: dt.datetime  # China time, naive: when the config version that first listed them was merged
     until: dt.datetime | None  # when the first version without them was merged; None: still listed at the end
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "roles": list(self.roles), "since": self.since.isoformat(),
                 "until": self.until.isoformat() if self.until else None}
 
@@ -73,7 +74,7 @@ class Person:
         """The units they were listed in, in the order they joined them (ids at the end of the range)."""
         return tuple(dict.fromkeys(s.unit for s in self.stints))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"login": self.login, "name": self.name, "units": list(self.units), "admin": self.admin,
                 "stints": [s.as_dict() for s in self.stints], "note": self.note}
 
@@ -214,8 +215,8 @@ class _Builder:
     def __init__(self) -> None:
         self.lineage: dict[str, list[str]] = {}  # unit id now -> [its id at the end] (shared across renames)
         self.current: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}  # unit id -> key -> (login, name, roles)
-        self.open: dict[tuple[int, str], dict] = {}  # (lineage, person key) -> the open stint
-        self.stints: dict[str, list[dict]] = {}  # person key -> stints (dicts until finish)
+        self.open: dict[tuple[int, str], dict[str, Any]] = {}  # (lineage, person key) -> the open stint
+        self.stints: dict[str, list[dict[str, Any]]] = {}  # person key -> stints (dicts until finish)
         self.latest: dict[str, tuple[dt.datetime, str, str]] = {}  # person key -> (when, login, name)
         self.names: dict[int, str] = {}  # lineage -> the unit's latest name
         self.renamed: dict[str, str] = {}
@@ -242,8 +243,10 @@ class _Builder:
             stint = self.open.pop((ident, key))
             stint["until"] = when
         for key, (login, name, roles) in now.items():
-            stint = self.open.get((ident, key))
-            if stint is None:
+            found = self.open.get((ident, key))
+            if found is not None:
+                stint = found
+            else:
                 stint = self.open[(ident, key)] = {"line": line, "roles": set(), "since": when, "until": None}
                 self.stints.setdefault(key, []).append(stint)
             stint["roles"].update(roles)

@@ -29,6 +29,7 @@ import datetime as dt
 import statistics
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from zhanqun.audit.history import Commit
 from zhanqun.audit.report import approvals, readable
@@ -43,7 +44,7 @@ NOTE = "审核用时 = 批准时间 − 合并请求创建时间（按小时计�
 class Trust:
     """Sign-off records sorted by whether the audit trusts them."""
 
-    records: dict[str, list[dict]]  # sha -> the trusted records only (all of them when signing is not enabled)
+    records: dict[str, list[dict[str, Any]]]  # sha -> the trusted records only (all of them when signing is not enabled)
     left_out: int = 0  # readable records the audit would not trust (V009): not counted
     signing: bool = False  # whether the repository signs records (.zhanqun/allowed_signers at the tip)
 
@@ -71,7 +72,7 @@ class Row:
     def untimed(self) -> int:
         return self.approvals - self.timed
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"login": self.person.login, "name": self.person.name, "units": list(self.person.units),
                 "note": self.person.note, "role": self.role, "role_label": self.label, "approvals": self.approvals,
                 "timed": self.timed, "untimed": self.untimed, "median_hours": _rounded(self.median_hours),
@@ -93,11 +94,11 @@ class Summary:
     def untimed(self) -> int:
         return sum(r.untimed for r in self.rows)
 
-    def by_person(self) -> dict[str, dict]:
+    def by_person(self) -> dict[str, dict[str, Any]]:
         """Per person (``login_key``), all roles together: ``{"name", "login", "units", "note", "approvals",
         "by_role": {"初审": 3, …}, "timed", "untimed", "median_hours", "average_hours"}``; approvals in two roles
         (in two units of one change) count in each."""
-        out: dict[str, dict] = {}
+        out: dict[str, dict[str, Any]] = {}
         for row in self.rows:
             person = out.setdefault(row.person.key, {
                 "name": row.person.name, "login": row.person.login, "units": list(row.person.units),
@@ -112,12 +113,12 @@ class Summary:
                           average_hours=_rounded(statistics.fmean(hours)) if hours else None)
         return out
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"changes": self.changes, "approvals": self.approvals, "untimed": self.untimed,
                 "left_out": self.left_out, "note": self.note, "rows": [r.as_dict() for r in self.rows]}
 
 
-def trusted(root: Path, tip: str, records: dict[str, list[dict]], log: Sequence[Commit] | None = None) -> Trust:
+def trusted(root: Path, tip: str, records: dict[str, list[dict[str, Any]]], log: Sequence[Commit] | None = None) -> Trust:
     """The records the audit trusts (I/O: ``allowed_signers`` versions, the checkpoint). ``records`` as
     ``history.note_records`` gives them (``History.records``); ``log`` is ``people.config_log(root, tip)`` when
     the caller has it (the same log :func:`people.directory` reads)."""
@@ -146,7 +147,7 @@ def summarise(trust: Trust, merged: Mapping[str, dt.datetime], directory: Direct
     """Approvals per person and role over the changes ``merged`` names (sha -> moment; call once per period
     with that period's changes, :func:`merged`), from the records ``trust`` keeps (:func:`trusted`), people
     named by ``directory`` (``people.directory`` at the range's end). Pure."""
-    counted: dict[tuple[str, str], dict] = {}  # (person key, role) -> tallies
+    counted: dict[tuple[str, str], dict[str, Any]] = {}  # (person key, role) -> tallies
     changes = 0
     for sha in merged:
         records = readable(trust.records.get(sha, []))

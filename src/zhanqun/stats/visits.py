@@ -49,6 +49,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
+from typing import Any, BinaryIO
 
 from zhanqun.config import CHINA
 from zhanqun.errors import ZhanqunError
@@ -235,7 +236,7 @@ def _not_regular(mode: int) -> str:
     return next((why for test, why in _KINDS if test(mode)), "这不是普通文件")
 
 
-def _open(path: str):
+def _open(path: str) -> BinaryIO:
     """``path`` opened for reading when it is a regular file (a link to one is fine), else ``_Unreadable``. It is
     looked at before it is opened (opening a device can do something) and opened without blocking (a FIFO put
     there meanwhile would wait for a writer for ever), then looked at again through the open descriptor."""
@@ -404,7 +405,7 @@ class _Part:
         self.lines = 0
         self.broken = 0
         self.samples: list[tuple[int, bytes, str]] = []  # (line number within the task, the line, why)
-        self.hosts: dict[bytes, list] = {}  # host -> [page views, bot views, set of visitor hashes]
+        self.hosts: dict[bytes, list[Any]] = {}  # host -> [page views, bot views, set of visitor hashes]
         self.hours: set[bytes] = set()  # b"2026-03-01T10" (China time) or b"2026-03-01T02+00:00"
         self.damaged = ""
         self.unreadable = ""  # T042's message: the file was swapped for a FIFO, a device … after it was planned
@@ -450,7 +451,9 @@ def _scan(piece: bytes, part: _Part, job: _Job) -> None:
     lines = piece.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
-    lo, hi = job.bounds(b"+08:00")
+    china = job.bounds(b"+08:00")
+    assert china is not None  # +08:00 is a valid offset
+    lo, hi = china
     wanted = job.wanted
     hosts = part.hosts
     hours = part.hours
@@ -558,7 +561,8 @@ def _real_hour(text: bytes) -> bool:
         found = False
         if match and FIRST_YEAR <= int(match[1]) <= dt.date.today().year + 1:
             try:
-                dt.datetime(*map(int, match.groups()))
+                year, month, day, hour = map(int, match.groups())
+                dt.datetime(year, month, day, hour)
                 found = True
             except ValueError:
                 found = False
