@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
+from zhanqun.cluster import Cluster
 from zhanqun.findings import Finding, Severity
 
 
@@ -101,7 +102,7 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     return findings
 
 
-def _published(cluster, rel: str) -> bool:
+def _published(cluster: Cluster, rel: str) -> bool:
     """``rel`` is inside a declared column folder (so published at its own path)."""
     parts = rel.split("/")
     unit = cluster.units.get(parts[1]) if len(parts) > 3 and parts[0] == "content" else None

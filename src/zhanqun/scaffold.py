@@ -6,10 +6,15 @@ import difflib
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhanqun import cluster as cluster_mod
 from zhanqun.content import parse_date
 from zhanqun.errors import FindingsError, UsageError
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.schemas import SchemaSet
 
 # Sensible starting values; everything else required starts empty, so `zhanqun check` asks for it.
 _DEFAULTS = {"status": "有效", "importance": "routine"}
@@ -29,9 +34,10 @@ def new_item(root: Path, unit_id: str, column_id: str, title: str, *, date: str 
         raise UsageError("标题不能为空。")
     day = cluster.today.isoformat()
     if date is not None:
-        day, code, hint = parse_date(date)
-        if code:
+        parsed, code, hint = parse_date(date)
+        if code or parsed is None:
             raise UsageError(f"日期不对：{date}", hint=hint)
+        day = parsed
     values = {"title": title.strip(), "date": day, "importance": "routine"}
     if column.type == "policy":
         values["index_no"] = next_index_no(cluster, unit.org_code, column.index_category, day[:4])
@@ -50,7 +56,7 @@ def new_item(root: Path, unit_id: str, column_id: str, title: str, *, date: str 
     return path
 
 
-def render_front_matter(schemas, content_type: str, values: dict[str, str]) -> str:
+def render_front_matter(schemas: SchemaSet, content_type: str, values: dict[str, str]) -> str:
     """Required keys of the type, in schema order, each with its description as a comment."""
     props = schemas.properties(content_type)
     required = schemas.required(content_type)
@@ -80,7 +86,7 @@ def render_front_matter(schemas, content_type: str, values: dict[str, str]) -> s
     return "\n".join(lines)
 
 
-def next_index_no(cluster, org_code: str, category: str, year: str) -> str:
+def next_index_no(cluster: Cluster, org_code: str, category: str, year: str) -> str:
     prefix = f"{org_code}-{category}-{year}-"
     used = [i.meta.get("index_no", "") for i in cluster.items + cluster.invalid if i.type == "policy"]
     numbers = [int(n[len(prefix):]) for n in used if n.startswith(prefix) and n[len(prefix):].isdigit()]

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from zhanqun.checks import ruledata
@@ -23,8 +24,11 @@ from zhanqun.checks.normalise import normalise
 from zhanqun.checks.placeholder import PLACEHOLDER
 from zhanqun.checks.references import FUTURE_DATE, future_date
 from zhanqun.content import to_datetime
-from zhanqun.findings import Severity, define
+from zhanqun.findings import Finding, Severity, define
 from zhanqun.inspect.model import Context, Level, Problem
+
+if TYPE_CHECKING:
+    from zhanqun.content import Item
 
 BROKEN_LINKS = define(
     "J010", "inspect-broken-links", Severity.WARNING, "页面上有打不开的站内链接（错链），检查中扣分。",
@@ -95,25 +99,25 @@ def problems(ctx: Context) -> list[Problem]:
 
 # -- helpers ------------------------------------------------------------------------------------------------------
 
-def visible(item, at: dt.datetime) -> bool:
+def visible(item: Item, at: dt.datetime) -> bool:
     """Out at ``at``: no embargo, or its publish_at has passed (to the minute, as the build decides)."""
     embargo = item.meta.get("publish_at")
     return not embargo or to_datetime(embargo) <= at
 
 
-def _shown(ctx: Context) -> list:
+def _shown(ctx: Context) -> list[Item]:
     """Items a visitor can open at ``ctx.at`` (not withdrawn)."""
     from zhanqun.content import out_at
 
     return [i for i in ctx.cluster.items if out_at(i, ctx.at) and not i.meta.get("withdrawn")]
 
 
-def where(ctx: Context, item) -> str:
+def where(ctx: Context, item: Item) -> str:
     unit = ctx.cluster.units[item.unit_id]
     return f"{unit.short_name}·{unit.columns[item.column_id].name}"
 
 
-def _named(ctx: Context, item) -> str:
+def _named(ctx: Context, item: Item) -> str:
     return f"{where(ctx, item)}《{item.title}》"
 
 
@@ -125,7 +129,7 @@ def _stamp(moment: dt.datetime | dt.date | None) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def first_shown(ctx: Context, item) -> dt.datetime | None:
+def first_shown(ctx: Context, item: Item) -> dt.datetime | None:
     """When the item first reached the public: its first commit on main (``ctx.published``), else its embargo's
     end, else its date (an item not committed yet); None when none is known."""
     if item.rel in ctx.published:
@@ -134,7 +138,7 @@ def first_shown(ctx: Context, item) -> dt.datetime | None:
     return to_datetime(embargo) if embargo else _date(item)
 
 
-def _date(item) -> dt.datetime | None:
+def _date(item: Item) -> dt.datetime | None:
     value = item.meta.get("date")
     try:
         return to_datetime(value) if isinstance(value, str) else None
@@ -142,7 +146,7 @@ def _date(item) -> dt.datetime | None:
         return None
 
 
-def _problem(ctx: Context, code: str, item, message: str, hint: str, line: int = 0, since: str = "",
+def _problem(ctx: Context, code: str, item: Item, message: str, hint: str, line: int = 0, since: str = "",
              portal_too: bool = False) -> Iterator[Problem]:
     """One problem on the item's site; also on the portal when the portal lists it (pushed or a headline)."""
     host = ctx.cluster.host_of(item.unit_id)
@@ -154,7 +158,7 @@ def _problem(ctx: Context, code: str, item, message: str, hint: str, line: int =
         yield Problem(code, LEVELS[code], each, message, hint, item.unit_id, item.column_id, item.rel, line, since)
 
 
-def _line(ctx: Context, item, key: str) -> int:
+def _line(ctx: Context, item: Item, key: str) -> int:
     from zhanqun.checks.references import _at
 
     return _at(ctx.cluster, item, key)[0]
@@ -165,7 +169,7 @@ def _line(ctx: Context, item, key: str) -> int:
 def not_inspected(ctx: Context) -> list[Problem]:
     """J030: one cluster-level problem per unit directory whose unit.yaml, or one of whose column directories,
     has an error: cluster.load leaves that unit or column out, so no other rule sees its content."""
-    first: dict[str, object] = {}
+    first: dict[str, Finding] = {}
     for finding in ctx.findings:
         if finding.severity is not Severity.ERROR:
             continue
@@ -230,8 +234,8 @@ def broken_links(ctx: Context) -> list[Problem]:
     return found
 
 
-def _findings_by_path(findings: Iterable, code: str) -> dict[str, list]:
-    table: dict[str, list] = defaultdict(list)
+def _findings_by_path(findings: Iterable[Finding], code: str) -> dict[str, list[Finding]]:
+    table: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.code == code:
             table[finding.path].append(finding)
@@ -271,7 +275,7 @@ def expired_unmarked(ctx: Context) -> list[Problem]:
     return found
 
 
-def interpretations(ctx: Context, data: dict) -> list[Problem]:
+def interpretations(ctx: Context, data: dict[str, Any]) -> list[Problem]:
     """J012: an important (or normative) policy in force, shown for longer than the grace period, that no shown
     interpretation points at."""
     normative = re.compile(data.get("normative_doc_number") or r"(?!)")
@@ -304,12 +308,12 @@ _EDGE = re.compile(r"^[\s。．.，,；;：:]+|[\s。．，,；;：:]+$")
 class GuideValues:
     """Which guide elements say nothing (rule data ``placeholder.yaml``: guide_blank, guide_accepted …)."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.blank = {_clean(str(v)) for v in data.get("guide_blank", [])}
         self.accepted = {k: {_clean(str(v)) for v in vs} for k, vs in (data.get("guide_accepted") or {}).items()}
         self.to_attachment = re.compile(data.get("guide_refers_to_attachment") or r"(?!)")
 
-    def blank_keys(self, meta: dict) -> list[str]:
+    def blank_keys(self, meta: dict[str, Any]) -> list[str]:
         has_files = bool(meta.get("attachments") or meta.get("forms"))
         missing = []
         for key in GUIDE_ELEMENTS_KEYS:
@@ -325,7 +329,7 @@ def _clean(value: str) -> str:
     return _EDGE.sub("", normalise(value).text).lower()
 
 
-def guides(ctx: Context, data: dict) -> list[Problem]:
+def guides(ctx: Context, data: dict[str, Any]) -> list[Problem]:
     """J013: one problem per guide, naming its blank elements by their Chinese labels (from the schema)."""
     values = GuideValues(data)
     props = ctx.cluster.schemas.properties("guide")
@@ -345,7 +349,7 @@ def guides(ctx: Context, data: dict) -> list[Problem]:
 
 # -- J017: the annual report on the portal homepage ------------------------------------------------------------------
 
-def annual_report(ctx: Context, data: dict) -> list[Problem]:
+def annual_report(ctx: Context, data: dict[str, Any]) -> list[Problem]:
     """J017: from 1 February, the previous year's 政府网站工作年度报表 must be an item the portal homepage lists (a
     headline or in a block of the portal's own columns), or linked from one."""
     at = ctx.at
@@ -380,14 +384,14 @@ def _is_report(title: str, year: re.Pattern[str], names: list[str]) -> bool:
     return bool(year.search(text)) and any(n in text for n in names)
 
 
-def homepage_items(ctx: Context) -> list:
+def homepage_items(ctx: Context) -> list[Item]:
     """What the portal homepage lists at ``ctx.at``: its headlines and the blocks of the portal's own columns, as
     :class:`zhanqun.build.view.SiteView` computes them (but with ``ctx.at`` as now)."""
     from zhanqun.build.view import HOME_BLOCK_SIZE, SiteView
 
     class AtView(SiteView):
         @cached_property
-        def _listed(self) -> list:
+        def _listed(self) -> list[Item]:
             return sorted(_shown(ctx), key=lambda i: (_date(i) or dt.datetime.min, i.rel), reverse=True)
 
     cluster = ctx.cluster
@@ -399,7 +403,7 @@ def homepage_items(ctx: Context) -> list:
     return listed
 
 
-def _linked(ctx: Context, listed: list, reports: list) -> bool:
+def _linked(ctx: Context, listed: list[Item], reports: list[Item]) -> bool:
     cluster = ctx.cluster
     targets = {(cluster.host_of(r.unit_id), "/" + cluster.path_of(r)) for r in reports}
     if not targets:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,8 @@ def run(root: Path, hosts: list[str] | tuple[str, ...] | None = None, at: str | 
         return Comparison(base_report, head)
 
 
-def _run_one(root: Path, hosts, at: str | None, given, jobs: int, pool: ThreadPoolExecutor) -> Report:
+def _run_one(root: Path, hosts: Sequence[str] | None, at: str | None,
+             given: tuple[Future[timeline.Timeline], dt.datetime, str] | None, jobs: int, pool: ThreadPoolExecutor) -> Report:
     if at is not None:
         sha, when = timeline.resolve_at(root, at)
         line = pool.submit(timeline.read, root, sha)
@@ -88,13 +90,16 @@ def _run_one(root: Path, hosts, at: str | None, given, jobs: int, pool: ThreadPo
     if given is not None:
         line, when, tip = given
     else:
-        tip = history.resolve(root, timeline.main_branch(root))
+        resolved = history.resolve(root, timeline.main_branch(root))
+        assert resolved is not None  # main_branch names a revision that resolves
+        tip = resolved
         line, when = pool.submit(timeline.read, root, tip), cluster_mod.reference_time()
     return inspect_tree(root, root, when, "", line, hosts, jobs, tip=tip)
 
 
-def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Future | timeline.Timeline,
-                 hosts, jobs: int = 1, tip: str | None = None) -> Report:
+def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str,
+                 future_line: Future[timeline.Timeline] | timeline.Timeline,
+                 hosts: Sequence[str] | None, jobs: int = 1, tip: str | None = None) -> Report:
     """The report of the cluster in ``tree`` (the working tree, whose history ends at ``tip``, or a commit
     exported aside) at ``when``; ``line`` is main's history up to it (or the future of it)."""
     working = tip is not None
@@ -104,9 +109,8 @@ def inspect_tree(tree: Path, repo: Path, when: dt.datetime, sha: str, line: Futu
         raise FindingsError([f for f in findings if f.severity is Severity.ERROR])
     sites = [cluster.site(h) for h in hosts] if hosts else cluster.sites()
     sites = list({site.host: site for site in sites}.values())
-    if isinstance(line, Future):
-        line = line.result()
-    if working and line.tip and any(item.rel not in line.first_seen for item in cluster.items):
+    line = future_line.result() if isinstance(future_line, Future) else future_line
+    if working and tip is not None and line.tip and any(item.rel not in line.first_seen for item in cluster.items):
         # items the history does not know: new in the working tree, or renamed there (which keeps the date)
         line = dataclasses.replace(line, first_seen=dict(line.first_seen), first_version=dict(line.first_version),
                                    changed_later=set(line.changed_later), initial=set(line.initial))

@@ -12,11 +12,14 @@ import calendar as calendar_mod
 import dataclasses
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhanqun import content
 from zhanqun.findings import Severity, define
-from zhanqun.inspect.model import ColumnState, Context, Level, Problem
+from zhanqun.inspect.model import ColumnState, Context, Level, Problem, Where
+
+if TYPE_CHECKING:
+    from zhanqun.content import Item
 
 HOMEPAGE_STALE = define(
     "J001", "homepage-not-updated", Severity.ERROR, "网站首页超过 2 周未更新（单项否决）。",
@@ -235,7 +238,7 @@ class SiteSurvey:
 
 def survey(ctx: Context) -> dict[str, SiteSurvey]:
     """Every site's columns and homepage as they stood at ``ctx.at`` (computed once per context)."""
-    cached = getattr(ctx, "_zq_survey", None)
+    cached: dict[str, SiteSurvey] | None = getattr(ctx, "_zq_survey", None)
     if cached is not None:
         return cached
     from zhanqun.build.view import SiteView
@@ -249,7 +252,9 @@ def survey(ctx: Context) -> dict[str, SiteSurvey]:
             view.__dict__.update(shared)
         else:
             shared = {"_listed": view._listed, "_by_column": view._by_column}
-        states, limits, uncovered = [], {}, set()
+        states: list[ColumnState] = []
+        limits: dict[tuple[str, str], Limit | None] = {}
+        uncovered: set[int] = set()
         for ref in view.columns:
             items = view.column_items(ref)
             limit = limit_of(ref.column)
@@ -263,7 +268,7 @@ def survey(ctx: Context) -> dict[str, SiteSurvey]:
     return result
 
 
-def _state(ctx: Context, host: str, ref: Any, items: list, limit: Limit | None, today: dt.date,
+def _state(ctx: Context, host: str, ref: Any, items: list[Item], limit: Limit | None, today: dt.date,
            uncovered: set[int]) -> ColumnState:
     name = column_name(ctx, ref.unit.id, ref.column.id)
     if not items:
@@ -272,7 +277,9 @@ def _state(ctx: Context, host: str, ref: Any, items: list, limit: Limit | None, 
     last = items[0].date.date()
     due = limit.due(last, ctx.calendar) if limit else None
     if limit is not None and due is None:
-        uncovered.add(uncovered_year(ctx.calendar, last, limit.n))
+        year = uncovered_year(ctx.calendar, last, limit.n)
+        if year is not None:
+            uncovered.add(year)
     return ColumnState(host, ref.unit.id, ref.column.id, name, ref.column.column_type,
                        (due - last).days if due else (limit.nominal_days if limit else None), len(items),
                        last.isoformat(), (today - last).days, bool(due and today >= due), False,
@@ -342,7 +349,7 @@ def _columns(ctx: Context, site: SiteSurvey) -> list[Problem]:
     stale = empty = 0
     for state in site.columns:
         limit = site.limits[(state.unit, state.column)]
-        where = {"unit": state.unit, "column": state.column}
+        where: Where = {"unit": state.unit, "column": state.column}
         if state.empty:
             empty += 1
             found.append(Problem(COLUMN_EMPTY, COLUMN_EMPTY_LEVEL, state.host,
@@ -386,7 +393,9 @@ def _subsite_news(ctx: Context, state: ColumnState, limit: Limit, uncovered: set
     last = dt.date.fromisoformat(state.last_update or "")
     due = add_workdays(ctx.calendar, last, SUBSITE_NEWS_WORKDAYS)
     if due is None:
-        uncovered.add(uncovered_year(ctx.calendar, last, SUBSITE_NEWS_WORKDAYS))
+        year = uncovered_year(ctx.calendar, last, SUBSITE_NEWS_WORKDAYS)
+        if year is not None:
+            uncovered.add(year)
         return []
     if ctx.at.date() < due:
         return []
@@ -474,7 +483,7 @@ def _dates(ctx: Context) -> list[Problem]:
 
 def _date_problem(ctx: Context, item: Any, shown: dt.date, first: dt.date, tolerance: int) -> list[Problem]:
     name = f"{column_name(ctx, item.unit_id, item.column_id)}《{item.title}》"
-    where = {"unit": item.unit_id, "column": item.column_id, "path": item.rel, "line": date_line(ctx, item)}
+    where: Where = {"unit": item.unit_id, "column": item.column_id, "path": item.rel, "line": date_line(ctx, item)}
     host = ctx.cluster.host_of(item.unit_id)
     if (first - shown).days > tolerance:
         return [Problem(BACKDATED, BACKDATED_LEVEL, host,

@@ -9,7 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.findings import Finding
+    from zhanqun.workdays import Calendar
 
 
 class Level(str, enum.Enum):
@@ -22,6 +27,15 @@ class Level(str, enum.Enum):
     @property
     def label(self) -> str:
         return {"veto": "单项否决", "deduct": "扣分", "warn": "预警"}[self.value]
+
+
+class Where(TypedDict, total=False):
+    """The place fields of a :class:`Problem`, passed on as keywords (``Problem(…, **where)``)."""
+
+    unit: str
+    column: str
+    path: str
+    line: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -163,11 +177,11 @@ class Context:
     ``imported`` holds the paths the repository's first commit added (the site as the county brought it in).
     """
 
-    cluster: Any  # zhanqun.cluster.Cluster
+    cluster: Cluster
     moment: Moment
-    findings: list[Any] = dataclasses.field(default_factory=list)  # zhanqun.findings.Finding
+    findings: list[Finding] = dataclasses.field(default_factory=list)
     published: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)
-    calendar: Any = None
+    calendar: Calendar | None = None
     first_dates: dict[str, str] = dataclasses.field(default_factory=dict)
     imported: set[str] = dataclasses.field(default_factory=set)
 

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.findings import Severity, define
-from zhanqun.inspect.model import Context, Level, Problem
+from zhanqun.inspect.model import Context, Level, Problem, SiteReport, Where
 from zhanqun.workdays import CALENDAR_REL, Calendar, CalendarGap
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster, Site
+    from zhanqun.config import InspectConfig
+    from zhanqun.content import Item
 
 LATE = define(
     "J014", "reply-late", Severity.WARNING, "留言答复超过了答复时限。",
@@ -76,7 +81,7 @@ STATUSES = ("on_time", "late", "pending", "overdue", "abandoned", "unknown")
 class Outcome:
     """One message on the day inspected."""
 
-    item: Any  # zhanqun.content.Item
+    item: Item
     received: dt.date
     answered: dt.date | None  # None: not answered on the day
     limit: int  # working days allowed
@@ -86,11 +91,11 @@ class Outcome:
     gap: int | None = None  # the year whose schedule was missing, if any
 
 
-def received_on(item) -> dt.date | None:
+def received_on(item: Item) -> dt.date | None:
     return _day(item.meta.get("received"))
 
 
-def judge(item, calendar: Calendar, today: dt.date, config) -> Outcome | None:
+def judge(item: Item, calendar: Calendar, today: dt.date, config: InspectConfig) -> Outcome | None:
     """How one reply item stands on ``today`` (None: not received yet on that day, or no usable date).
 
     ``gap`` is set only where the missing year leaves something unknown: whether it is late or overdue, the
@@ -165,7 +170,7 @@ def stats(outcomes: Iterable[Outcome]) -> dict[str, Any]:
     }
 
 
-def site_items(cluster, site) -> list:
+def site_items(cluster: Cluster, site: Site) -> list[Item]:
     """The reply items a site answers for: those in its units' reply columns, and (on the portal) those pushed
     to one of its reply columns. Withdrawn ones count: withdrawing a record does not answer a message."""
     units = set(site.unit_ids)
@@ -180,7 +185,7 @@ def site_items(cluster, site) -> list:
     return chosen
 
 
-def outcomes_for(cluster, site, calendar, today: dt.date) -> list[Outcome]:
+def outcomes_for(cluster: Cluster, site: Site, calendar: Calendar | Callable[[], Calendar], today: dt.date) -> list[Outcome]:
     """``calendar``: a :class:`Calendar`, or a function returning one (called only if the site has replies)."""
     items = site_items(cluster, site)
     if not items:
@@ -198,10 +203,10 @@ def calendar_of(ctx: Context) -> Calendar:
     return ctx.calendar
 
 
-def site_stats(ctx: Context, site) -> dict[str, Any]:
+def site_stats(ctx: Context, site: Site | SiteReport | str) -> dict[str, Any]:
     """:func:`stats` for one site: a :class:`zhanqun.cluster.Site`, a :class:`SiteReport` or a host name."""
-    if not hasattr(site, "unit_ids"):
-        site = ctx.cluster.site(getattr(site, "host", site))
+    if isinstance(site, (SiteReport, str)):
+        site = ctx.cluster.site(site if isinstance(site, str) else site.host)
     return stats(outcomes_for(ctx.cluster, site, lambda: calendar_of(ctx), ctx.at.date()))
 
 
@@ -229,7 +234,7 @@ def problems(ctx: Context) -> list[Problem]:
     return found
 
 
-def received_moved_later(ctx: Context, items: list) -> list[Problem]:
+def received_moved_later(ctx: Context, items: list[Item]) -> list[Problem]:
     """J043: a message whose ``received`` is a later day than the commit that first brought its file to main."""
     found: list[Problem] = []
     for item in items:
@@ -245,20 +250,20 @@ def received_moved_later(ctx: Context, items: list) -> list[Problem]:
     return found
 
 
-def _line(ctx: Context, item, key: str) -> int:
+def _line(ctx: Context, item: Item, key: str) -> int:
     from zhanqun.checks.references import _at
 
     return _at(ctx.cluster, item, key)[0]
 
 
-def _problem(cluster, o: Outcome, today: dt.date) -> Problem | None:
+def _problem(cluster: Cluster, o: Outcome, today: dt.date) -> Problem | None:
     item = o.item
     where = _where(cluster, item)
     title = _short(item.title)
     category = item.meta.get("category", "其他") + ("，需查证" if item.meta.get("needs_verification") else "")
     limit = f"时限 {o.limit} 个工作日（{category}）"
-    common = {"unit": item.unit_id, "column": item.column_id, "path": item.rel, "line": 0}
-    if o.status == "late":
+    common: Where = {"unit": item.unit_id, "column": item.column_id, "path": item.rel, "line": 0}
+    if o.status == "late" and o.answered is not None:  # a late message is an answered one
         taken = f"用时 {o.workdays} 个工作日" if o.workdays is not None else "用时超过时限"
         due = f"，期限 {o.deadline.isoformat()}" if o.deadline else ""
         return Problem(LATE, LATE_LEVEL, "", f"{where}：留言“{title}”{o.received.isoformat()} 收到，"
@@ -267,11 +272,11 @@ def _problem(cluster, o: Outcome, today: dt.date) -> Problem | None:
                        since=o.answered.isoformat(), **common)
     if o.status == "abandoned":
         days = (today - o.received).days
-        since = o.received + dt.timedelta(days=cluster.config.inspect.reply_max_days + 1)
+        gave_up = o.received + dt.timedelta(days=cluster.config.inspect.reply_max_days + 1)
         return Problem(ABANDONED, ABANDONED_LEVEL, "", f"{where}：留言“{title}”{o.received.isoformat()} 收到，"
                        f"已 {days} 天未答复，超过 {cluster.config.inspect.reply_max_days} 天即长期不回应（单项否决）。",
                        "立即办理并答复：在条目中写 answered: 答复日期，正文写答复内容，按审核流程发布。",
-                       since=since.isoformat(), **common)
+                       since=gave_up.isoformat(), **common)
     if o.status == "overdue":
         due = f"答复期限 {o.deadline.isoformat()}" if o.deadline else "答复期限已过"
         since = (o.deadline + dt.timedelta(days=1)).isoformat() if o.deadline else ""
@@ -295,7 +300,7 @@ def _gap_problem(gaps: dict[int, list[str]]) -> Problem:
                    f"（{'、'.join(places[:5])}{' 等' if len(places) > 5 else ''}）。", hint, path=CALENDAR_REL)
 
 
-def _hosts(cluster, item) -> list[str]:
+def _hosts(cluster: Cluster, item: Item) -> list[str]:
     hosts = [cluster.host_of(item.unit_id)]
     portal = cluster.config.portal
     if item.unit_id != portal and cluster.portal_host not in hosts:
@@ -305,7 +310,7 @@ def _hosts(cluster, item) -> list[str]:
     return hosts
 
 
-def _where(cluster, item) -> str:
+def _where(cluster: Cluster, item: Item) -> str:
     unit = cluster.units[item.unit_id]
     column = unit.columns.get(item.column_id)
     return f"{unit.short_name}·{column.name if column else item.column_id}"
@@ -315,7 +320,7 @@ def _short(title: str, limit: int = 30) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
-def _day(value) -> dt.date | None:
+def _day(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:

@@ -12,6 +12,7 @@ Everything the report carries is text to this module: escaped, and numbers of 11
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from zhanqun.htmlpage import (
     CSS as _CSS,
@@ -243,7 +244,7 @@ def _columns_table(columns: Sequence[ColumnState], warned: set[tuple[str, str]],
     return _table("栏目一览", head, "".join(rows), "cols", owner)
 
 
-def _replies(stats: dict, owner: str) -> str:
+def _replies(stats: dict[str, Any], owner: str) -> str:
     if not stats:
         return "<p class=\"none\">本站没有留言答复统计（没有互动交流栏目）。</p>"
     body = "".join(f"<tr><th scope=\"row\">{label}</th><td class=\"num\">{_number(stats.get(key))}</td></tr>"

@@ -128,7 +128,7 @@ def _parse_lean(raw: bytes) -> list[tuple[str, int, list[tuple[str, str, str | N
         tokens = chunk.split("\0")
         if len(tokens) < 2 or not tokens[1].isdigit() or len(tokens[0]) != 40:
             raise ZhanqunError("无法解析 git log 的输出。", hint="请把 git 升级到 2.31 或更新版本后重试。")
-        files = []
+        files: list[tuple[str, str, str | None]] = []
         i, end = 2, len(tokens)
         while i < end:
             status = tokens[i].lstrip("\n")

@@ -124,8 +124,8 @@ def write_all(root: Path, files: dict[Path, str], code: str, what: str) -> None:
             folder = _open_folder(root, rel.parts[:-1], code, what)
             folders.append(folder)
             staged.append((folder, _temporary(folder, rel.name, text), rel.name, rel.as_posix()))
-        for folder, _, name, rel in staged:
-            _refuse_link_at(folder, name, rel, code, what)
+        for fd, _, name, rel_name in staged:
+            _refuse_link_at(fd, name, rel_name, code, what)
         while staged:  # every file is written: now the renames (each atomic in its folder)
             folder, temporary, name, _ = staged[0]
             os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)

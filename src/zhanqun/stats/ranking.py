@@ -82,7 +82,7 @@ def run(root: Path, year: int) -> Ranking:
                    stats.notes)
 
 
-def check_errors(root: Path, sha: str) -> Counter:
+def check_errors(root: Path, sha: str) -> Counter[str]:
     """unit id -> error findings of ``zhanqun check`` in its files, on the tree of ``sha``."""
     from zhanqun import check as check_mod
     from zhanqun.inspect import timeline
@@ -92,14 +92,15 @@ def check_errors(root: Path, sha: str) -> Counter:
     return Counter(_unit_of(f.path) for f in findings if f.severity is Severity.ERROR and _unit_of(f.path))
 
 
-def inspect_problems(root: Path, last: dt.date) -> Counter:
+def inspect_problems(root: Path, last: dt.date) -> Counter[str]:
     """unit id -> 单项否决 and 扣分 problems of ``zhanqun inspect --at`` the year's last day, each once (an item
     pushed to the portal counts once); a problem of a whole site (its homepage) counts for the site's own unit."""
     from zhanqun.inspect import engine as inspect_engine
-    from zhanqun.inspect.model import Level
+    from zhanqun.inspect.model import Level, Report
 
     report = inspect_engine.run(root, at=last.isoformat())
-    seen = set()
+    assert isinstance(report, Report)  # one day, not a comparison of two
+    seen: set[tuple[str, str, str, str]] = set()
     for site in report.sites:
         for p in site.problems:
             if p.level in (Level.VETO, Level.DEDUCT) and (p.unit or site.units):
