@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from zhanqun import gitio
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.signoff import gitdata, policy
 
@@ -95,13 +96,8 @@ def pins(text: str) -> set[tuple[str, str]]:
     return set(_ZHANQUN_PIN.findall(text))
 
 
-def _blob(repo, commit, path: str) -> str:
-    import git
-
-    try:
-        return repo.git.show(f"{commit.hexsha}:{path}")
-    except git.GitCommandError:  # added or deleted by the change
-        return ""
+def _blob(repo: gitdata.Repo, commit: gitdata.Commit, path: str) -> str:
+    return repo.show(f"{commit.hexsha}:{path}") or ""  # "" when added or deleted by the change
 
 
 class _AllTypes:
@@ -124,16 +120,10 @@ class _AllTypes:
 def _policy_hosts(repo, head, indexes: set[str], config_units) -> set[str]:
     """The sites of the items that mention these index numbers: the policy (its page lists its
     interpretations) and its interpretations (theirs show the policy's title and link)."""
-    import git
-
     config, units = config_units
     found: set[str] = set()
-    for index in sorted(indexes):
-        try:
-            paths = repo.git.grep("-l", "-F", index, head.hexsha, "--", "content/").splitlines()
-        except git.GitCommandError:  # nothing found
-            continue
-        for line in paths:
+    for index in sorted(indexes):  # exit code 1: nothing found
+        for line in gitio.lines(repo.root, "grep", "-l", "-F", "-e", index, head.hexsha, "--", "content/", accept=(0, 1)):
             unit_id = policy.unit_of(line.split(":", 1)[-1])
             if unit_id in units:
                 found.add(host_of(units[unit_id], config))

@@ -9,10 +9,9 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
 from pathlib import Path
 
-from zhanqun import signing
+from zhanqun import gitio, signing
 from zhanqun.deploy.rules import NO_MANIFEST, NO_SITE
 from zhanqun.errors import ZhanqunError
 from zhanqun.source import load_json
@@ -71,13 +70,15 @@ def write(site: Path, host: str, commit: str, key_text: str | None = None) -> di
 
 def commit_of(root: Path) -> str:
     """The commit the working tree is at (with "-dirty" when it has changes), or "" outside git."""
-    env = {**os.environ, "LC_ALL": "C"}
-    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, env=env, check=False)
-    if head.returncode != 0:
+    try:
+        head = gitio.ok(root, "rev-parse", "HEAD")
+        if head is None:
+            return ""
+        status = gitio.ok(root, "status", "--porcelain", "--untracked-files=no", "--", "content", "schemas",
+                          "themes", "plugins", "pelicanconf.py")
+    except gitio.GitError:  # no git installed: a build outside git
         return ""
-    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", "content",
-                             "schemas", "themes", "plugins", "pelicanconf.py"], capture_output=True, env=env, check=False)
-    return head.stdout.decode().strip() + ("-dirty" if status.stdout.strip() else "")
+    return head.decode().strip() + ("-dirty" if status and status.strip() else "")
 
 
 def read(site: Path) -> dict:
@@ -181,8 +182,7 @@ def stale_against(root: Path, deployed_ref: str, data: dict) -> str:
     commit = str(data.get("commit") or "")
     if history.resolve(root, commit) is None or len(commit) != 40:
         return f"清单的提交 {commit or '（无）'} 不是本仓库中的提交（未经发布流程的构建）"
-    ancestor = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", commit, deployed],
-                              capture_output=True, check=False).returncode == 0
+    ancestor = gitio.ok(root, "merge-base", "--is-ancestor", commit, deployed) is not None
     if not ancestor:
         return f"清单的提交 {commit[:10]} 不在 {deployed_ref}（{deployed[:10]}）的历史中"
     if commit != deployed and str(data.get("host")) in affected.affected(root, commit, deployed, schemas_of(root)):

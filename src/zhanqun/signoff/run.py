@@ -81,7 +81,7 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     merged = gitdata.commit_of(repo, commit_rev)
     if not merged.parents:
         raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
-    base = merged.parents[0]
+    base = gitdata.commit_of(repo, merged.parents[0])
     config, units = gitdata.config_at(base)
     # What landed is the change from the first parent to the merged commit (a merge commit's own edits
     # included). A squash or rebase merge carries none of the reviewed commits, so which approvals were stale
@@ -136,10 +136,9 @@ def has_trusted_record(root: Path, commit_rev: str) -> bool:
     if not records:
         return False
     keys, enabled = [], False
-    for rev in filter(None, [merged.parents[0].hexsha if merged.parents else None, "HEAD"]):
-        try:
-            text = repo.git.show(f"{rev}:{signing.ALLOWED_SIGNERS}")
-        except Exception:  # noqa: BLE001 - no such file at that commit
+    for rev in filter(None, [merged.parents[0] if merged.parents else None, "HEAD"]):
+        text = repo.show(f"{rev}:{signing.ALLOWED_SIGNERS}")
+        if text is None:  # no such file at that commit
             continue
         enabled = True
         try:
@@ -165,7 +164,7 @@ def unrestated_emergency(root: Path, commit_rev: str) -> str | None:
 def _local_commit(repo, sha: str):
     try:
         return repo.commit(sha)
-    except Exception:  # noqa: BLE001 - gitdb raises several kinds for an unknown object
+    except UsageError:  # not in the local clone
         return None
 
 

@@ -26,13 +26,12 @@ import gc
 import hashlib
 import os
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import orjson
 
-from zhanqun import content, source
+from zhanqun import content, gitio, source
 from zhanqun.audit import history
 from zhanqun.errors import UsageError, ZhanqunError
 from zhanqun.inspect import timeline
@@ -183,19 +182,16 @@ def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
 def _on_first_parent_line(root: Path, sha: str, tip: str) -> bool:
     """Whether ``sha`` is ``tip`` or one of its first-parent ancestors: the oldest commit of ``sha..tip`` on the
     first-parent line has ``sha`` as its first parent (one ``rev-list``, stopping at ``sha`` when it is)."""
-    done = subprocess.run(["git", "-C", str(root), "rev-list", "--first-parent", "--parents", f"{sha}..{tip}"],
-                          capture_output=True, env={**os.environ, **_ENV}, check=False)
-    lines = done.stdout.split(b"\n")[-2:-1] if done.returncode == 0 else []
+    listed = gitio.ok(root, "rev-list", "--first-parent", "--parents", f"{sha}..{tip}")
+    lines = listed.split(b"\n")[-2:-1] if listed is not None else []
     fields = lines[0].split() if lines else []
     return len(fields) > 1 and fields[1].decode() == sha
 
 
 # -- git -------------------------------------------------------------------------------------------------
-_ENV = {"GIT_PAGER": "cat", "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}  # as zhanqun.audit.history.git
 # timeline's lean log, with the parents and the author's name (a NUL-free field last: the file list follows)
 _LOG = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z",
         "--format=%x01%H%x00%ct%x00%P%x00%an"]
-_CHUNK = 1 << 20
 
 
 def last_commit(root: Path, branch: str, end: dt.datetime) -> str:
@@ -214,28 +210,10 @@ def last_commit(root: Path, branch: str, end: dt.datetime) -> str:
 def _log(root: Path, tip: str) -> list[tuple[str, int, str, str, list[tuple[str, str, str | None]]]]:
     """The first-parent history up to ``tip``, oldest first: (sha, committer time, parents, author name,
     [(status with score, path, old path)]) for the changes under content/. Parsed while git still writes."""
-    args = ["git", "-C", str(root), *_LOG, tip, "--", "content"]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **_ENV})
     commits = []
-    rest = b""
-    assert process.stdout is not None
-    try:
-        while chunk := process.stdout.read(_CHUNK):
-            data = rest + chunk
-            cut = data.rfind(b"\x01")
-            if cut <= 0:
-                rest = data
-                continue
-            commits.extend(_parse(data[:cut]))
-            rest = data[cut:]
-        commits.extend(_parse(rest))
-    finally:
-        err = process.stderr.read() if process.stderr else b""
-        process.wait()
-    if process.returncode != 0:
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        raise ZhanqunError(f"git log 失败：{message[-1] if message else process.returncode}",
-                           hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。")
+    for piece in gitio.stream(root, *_LOG, tip, "--", "content", separator=b"\x01",
+                              hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。"):
+        commits.extend(_parse(piece))
     commits.reverse()
     return commits
 
@@ -268,13 +246,7 @@ def _parse(raw: bytes) -> list[tuple[str, int, str, str, list[tuple[str, str, st
 
 def _git_ok(root: Path, *args: str) -> bytes:
     """``git`` for a command whose exit code 1 means "nothing found" (``git grep``)."""
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env={**os.environ, **_ENV},
-                          check=False)
-    if done.returncode not in (0, 1):
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ZhanqunError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}",
-                           hint="确认 git 可用、仓库完整。")
-    return done.stdout
+    return gitio.run(root, *args, accept=(0, 1), hint="确认 git 可用、仓库完整。")
 
 
 _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
