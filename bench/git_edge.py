@@ -146,8 +146,8 @@ def main() -> int:
             return 1
         times: dict[str, list[float]] = {"gitpython": [], "gitio": []}
         for _ in range(options.rounds):
-            for way in times:  # alternating, so load on the machine hits both alike
-                times[way].append(run(script, str(repo), way, *extra)[0])
+            for way, values in times.items():  # alternating, so load on the machine hits both alike
+                values.append(run(script, str(repo), way, *extra)[0])
         medians = {way: statistics.median(values) for way, values in times.items()}
         results[name] = {**medians, "ratio": medians["gitpython"] / medians["gitio"]}
         print(f"{name:14}  GitPython {medians['gitpython'] * 1000:8.1f} ms   gitio {medians['gitio'] * 1000:8.1f} ms"

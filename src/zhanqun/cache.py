@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ def code_digest() -> str:
 CACHE_DIR = ".zhanqun-cache"
 
 
-def unchanged_blobs(root: Path, top: str = "content"):
+def unchanged_blobs(root: Path, top: str = "content") -> Callable[[], dict[str, str]]:
     """Start asking git which regular files under ``top`` are unchanged against the index; returns a function that
     waits for the answer: repository path -> git blob id (``git ls-files -s`` minus ``git diff-files``: git's stat
     data, racy entries included, decide). Both run while the caller walks the tree. Empty outside a git

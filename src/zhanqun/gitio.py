@@ -21,6 +21,7 @@ import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from zhanqun.errors import UsageError
 from zhanqun.findings import Severity, define
@@ -206,7 +207,7 @@ class CatFile:
         stdin.write(rev.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
         header = stdout.readline()
-        if not header or header.endswith(b" missing\n") or header.endswith(b" ambiguous\n"):
+        if not header or header.endswith((b" missing\n", b" ambiguous\n")):
             return None
         size = int(header.split()[2])
         data = stdout.read(size)
@@ -220,7 +221,7 @@ class CatFile:
         if self._process.stdout is not None:
             self._process.stdout.close()
 
-    def __enter__(self) -> CatFile:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,

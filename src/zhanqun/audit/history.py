@@ -12,10 +12,10 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -139,7 +139,10 @@ def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
     return {sha for sha in shas if gitio.ok(root, "merge-base", "--is-ancestor", sha, branch) is None}
 
 
-def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = None) -> dict[str, list[dict]]:
+Record = dict[str, Any]  # one line of a sign-off note, as zhanqun.signoff.gitdata.record writes it
+
+
+def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = None) -> dict[str, list[Record]]:
     """The sign-off records of every noted commit (refs/notes/zhanqun, or an older commit of it), oldest first;
     with ``only``, of those commits alone (the notes of other commits are not read)."""
     if resolve(root, notes) is None:
@@ -156,7 +159,7 @@ def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = Non
     return {commit: parse_records(blob or b"") for (_, commit), blob in zip(pairs, blobs)}
 
 
-def parse_records(text: str | bytes) -> list[dict]:
+def parse_records(text: str | bytes) -> list[Record]:
     """A note holds one JSON record per line: the one written on merge, then any written later (an emergency
     publication's chain completed afterwards). A line that is not a record is kept as an unreadable record."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -174,7 +177,7 @@ def parse_records(text: str | bytes) -> list[dict]:
     return sorted(records, key=lambda r: str(r.get("recorded_at", "")))
 
 
-def _well_formed(data) -> bool:
+def _well_formed(data: object) -> bool:
     """The shape ``zhanqun.signoff.gitdata.record`` writes (a note anyone can push must not crash the audit)."""
     if not isinstance(data, dict):
         return False
@@ -277,7 +280,7 @@ def _git_dir(root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def vouched_notes(root: Path, checkpoint_tree) -> set[str]:
+def vouched_notes(root: Path, checkpoint_tree: Callable[[bytes], str | None]) -> set[str]:
     """The noted commits whose notes are exactly as in a valid checkpoint (``zhanqun.audit.signatures``):
     ``checkpoint_tree(commit_text)`` gives the vouched notes tree or None."""
     from zhanqun.audit.signatures import CHECKPOINT_REF

@@ -18,7 +18,7 @@ from zhanqun.audit import history
 from zhanqun.audit.history import NOTES_REF, parse_records
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
-from zhanqun.signoff.policy import Change, ChangedFile, Review, instant, latest_reviews, login_key, same_login
+from zhanqun.signoff.policy import Change, ChangedFile, Review, Verdict, instant, latest_reviews, login_key, same_login
 
 # Gitea spells some states differently from GitHub.
 _STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
@@ -331,7 +331,7 @@ def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, 
 
 
 
-def record(repo: _Root, commit: _Sha, change: Change, result: Any, pr: str, when: str, recorded_at: str = "",
+def record(repo: _Root, commit: _Sha, change: Change, result: Verdict, pr: str, when: str, recorded_at: str = "",
            key_text: str | None = None, opened: str = "") -> dict[str, Any]:
     """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record.
 
@@ -360,7 +360,8 @@ def record(repo: _Root, commit: _Sha, change: Change, result: Any, pr: str, when
         for role, login in req.filled.items():
             hold(login, req.key, role)
     if result.emergency_by:  # the leader who let an emergency through, in the unit they lead
-        hold(*result.emergency_by, "leader")
+        leader, unit = result.emergency_by
+        hold(leader, unit, "leader")
     data = {
         "version": 1, "pr": pr, "commit": commit.hexsha, "author": change.author, "time": when,
         "recorded_at": recorded_at or when, **({"opened": opened} if opened else {}),

@@ -352,8 +352,8 @@ def _gap_note(figures: dict[str, Any]) -> list[str]:
 
 
 def _notes(imported: int, year: int, imports: counted.Imports) -> list[str]:
-    notes = [f"信息发布、解读材料{annual.BY_MERGE}：统计 {year} 年 1 月 1 日至 12 月 31 日（北京时间）首次发布的信息，"
-             "修改和撤稿不另计（与 zhanqun stats 的“发布”口径相同）。"]
+    notes = [(f"信息发布、解读材料{annual.BY_MERGE}：统计 {year} 年 1 月 1 日至 12 月 31 日（北京时间）首次发布的信息，"
+              "修改和撤稿不另计（与 zhanqun stats 的“发布”口径相同）。")]
     if imported:
         notes.append(counted.note(imported, imports))
     notes.append("留言办理：统计这一年收到的留言，按 12 月 31 日的状态判断是否办结；平均办理时间按工作日计算，"

@@ -343,8 +343,19 @@ def _column_ids(blob: bytes | None) -> list[str]:
 class _File:
     """One item or attachment, followed across renames."""
 
-    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "withdrawn",
-                 "embargo", "place")
+    __slots__ = (
+        "added",
+        "attachment",
+        "deleted",
+        "embargo",
+        "epoch",
+        "path",
+        "place",
+        "revisions",
+        "touched",
+        "versions",
+        "withdrawn",
+    )
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
         self.path = path
