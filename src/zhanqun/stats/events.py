@@ -28,6 +28,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -64,7 +65,7 @@ class History:
     last_before: dict[tuple[str, str], dt.datetime]
     # (unit, column) -> when the column first existed (added to unit.yaml, or its first file), if in the range
     column_since: dict[tuple[str, str], dt.datetime]
-    records: dict[str, list[dict]]  # sign-off records of the range's commits (sha -> records)
+    records: dict[str, list[history.Record]]  # sign-off records of the range's commits (sha -> records)
     # (unit, column) pairs declared in the unit configs at the tip: the columns the range ends with
     columns: set[tuple[str, str]] = dataclasses.field(default_factory=set)
     first_commit: dt.datetime | None = None  # when the history begins (the repository's first commit)
@@ -101,7 +102,7 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
             gc.enable()
 
 
-def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str, list[dict]]:
+def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str, list[history.Record]]:
     """The sign-off records of the range's commits (``history.note_records`` of just those). Kept per range with the
     notes commit they were read from (stats.notes-<range>.json): a later run reads only the notes changed since
     (one ``git diff-tree`` of the two notes commits; a merge after the range changes none of the range's)."""
@@ -125,7 +126,7 @@ def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str
 _NOTES_KEPT = 8  # ranges whose notes are kept
 
 
-def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[dict]]] | None:
+def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[history.Record]]] | None:
     try:
         data = orjson.loads(path.read_bytes())
         notes, commits, records = data["notes"], data["commits"], data["records"]
@@ -138,8 +139,8 @@ def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str
     return None
 
 
-def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[dict]]],
-                     notes: str) -> dict[str, list[dict]] | None:
+def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[history.Record]]],
+                     notes: str) -> dict[str, list[history.Record]] | None:
     """The kept records with the notes of the range's commits that changed since (None: cannot tell)."""
     then, commits, records = kept
     try:
@@ -159,7 +160,7 @@ def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[dict
 
 
 def _keep_records(path: Path, notes: str, base: str | None, tip: str, commits: list[str],
-                  records: dict[str, list[dict]]) -> None:
+                  records: dict[str, list[history.Record]]) -> None:
     data = {"version": 1, "range": [base, tip], "notes": notes, "commits": commits, "records": records}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -362,7 +363,9 @@ class _File:
         self.epoch = 0  # how many unit renames were known when it was deleted (to map its unit to the end's)
         self.attachment = attachment
         self.added = added  # (sha, moment, author)
-        self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
+        # (sha, path then, moment) of each version, a fourth field once judged (withdrawn); a kept walk's moments
+        # are ISO text (Any: the tuples change length, and JSON gives lists back)
+        self.versions: list[tuple[Any, ...]] = [(added[0], path, added[1])]
         self.revisions: list[tuple[str, dt.datetime, str]] = []
         self.deleted: tuple[str, dt.datetime, str] | None = None
         self.touched = False  # changed since the kept walk (then its front matter is read at the tip)
@@ -589,7 +592,7 @@ class _Walk:
         unit, column = _place(f.path) or ("", "")
         return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
 
-    def finish(self, root: Path, tip: str, records: dict[str, list[dict]]) -> History:
+    def finish(self, root: Path, tip: str, records: dict[str, list[history.Record]]) -> History:
         start, end, columns = self.start, self.end, self.columns
         for f in self.files:
             if f.place is None:
@@ -601,7 +604,7 @@ class _Walk:
         last_before: dict[tuple[str, str], dt.datetime] = {}
 
         def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
-            if start <= when <= end:
+            if start <= when <= end and f.place is not None:  # every item in the range has its place by now
                 unit, column = f.place
                 events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
 
@@ -626,7 +629,7 @@ class _Walk:
             off = out[1] if out else gone_at
             if moment < start and (off is None or off >= start):
                 key = f.place
-                if key not in last_before or last_before[key] < moment:
+                if key is not None and (key not in last_before or last_before[key] < moment):
                     last_before[key] = moment
         for f in self.files:
             if f.attachment and (f.deleted or f.place in columns):
@@ -655,7 +658,7 @@ class _Walk:
     def _column_since(self, root: Path, columns: set[tuple[str, str]]) -> dict[tuple[str, str], dt.datetime]:
         """When each column first existed, for those that began in the range: the earlier of the commit that
         added it to unit.yaml and its first file."""
-        first_file = {}
+        first_file: dict[tuple[str, str], dt.datetime] = {}
         for (unit, column), (at, epoch) in self.first_in_column.items():
             key = (self.unit_now(unit, epoch), column)
             if key not in first_file or at < first_file[key]:
@@ -682,10 +685,10 @@ class _Walk:
         return since
 
 
-def _seen_from(versions: list, start: dt.datetime) -> list:
+def _seen_from(versions: list[tuple[Any, ...]], start: dt.datetime) -> list[tuple[Any, ...]]:
     """The versions from the one current when ``start`` came (the last before it) on; moments as datetimes or as
     the ISO text a kept walk holds."""
-    def moment(at) -> dt.datetime:
+    def moment(at: str | dt.datetime) -> dt.datetime:
         return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
 
     first = 0
@@ -697,9 +700,10 @@ def _seen_from(versions: list, start: dt.datetime) -> list:
     return versions[first:]
 
 
-def _author(records: dict[str, list[dict]], sha: str, git_name: str) -> str:
+def _author(records: dict[str, list[history.Record]], sha: str, git_name: str) -> str:
     """The pull request's author from the sign-off record of ``sha``, else the git author name."""
     for record in records.get(sha, []):
-        if isinstance(record.get("author"), str) and record["author"]:
-            return record["author"]
+        author = record.get("author")
+        if isinstance(author, str) and author:
+            return author
     return git_name
