@@ -74,7 +74,9 @@ def environment(root: Path) -> dict[str, str]:
     """The environment of every git process zhanqun starts for the repository at ``root``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEPT}
     env.update(HERMETIC)
-    config = (*_COMMAND_CONFIG, ("safe.directory", str(Path(root).absolute())))
+    # safe.directory holds many values: the path as given and as git resolves it (a symlinked checkout)
+    given, real = str(Path(root).absolute()), str(Path(root).resolve())
+    config = (*_COMMAND_CONFIG, *(("safe.directory", path) for path in dict.fromkeys((given, real))))
     env["GIT_CONFIG_COUNT"] = str(len(config))
     for i, (key, value) in enumerate(config):
         env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
