@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,21 @@ def code_digest() -> str:
 CACHE_DIR = ".zhanqun-cache"
 
 
-def unchanged_blobs(root: Path, top: str = "content"):
+def unchanged_blobs(root: Path, top: str = "content") -> Callable[[], dict[str, str]]:
     """Start asking git which regular files under ``top`` are unchanged against the index; returns a function that
     waits for the answer: repository path -> git blob id (``git ls-files -s`` minus ``git diff-files``: git's stat
     data, racy entries included, decide). Both run while the caller walks the tree. Empty outside a git
     repository or when git fails: every file is then read."""
     if not (root / ".git").exists():
         return dict
-    import subprocess
+    from zhanqun import gitio
 
-    env = {**os.environ, "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+    # gitio drops a pre-commit hook's GIT_INDEX_FILE: both commands then read the repository's own index, and a
+    # file whose stat data differs from it is listed by diff-files and simply read (never a wrong blob id)
     try:
-        listed, changed = (subprocess.Popen(["git", "-C", str(root), *args, "-z", "--", top], stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL, env=env)
+        listed, changed = (gitio.start(root, *args, "-z", "--", top, stderr_to_null=True)
                            for args in (("ls-files", "-s"), ("diff-files", "--name-only")))
-    except OSError:
+    except (OSError, gitio.GitError):
         return dict
 
     def result() -> dict[str, str]:
@@ -74,11 +73,12 @@ def committed(root: Path) -> bool:
         return True
     if not folder.exists() or not (root / ".git").exists():
         return False
-    import subprocess
+    from zhanqun import gitio
 
-    done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", CACHE_DIR], capture_output=True,
-                          env={**os.environ, "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}, check=False)
-    return done.returncode == 0 and bool(done.stdout)
+    try:
+        return bool(gitio.ok(root, "ls-files", "-z", "--", CACHE_DIR))
+    except gitio.GitError:  # no git at all: nothing is committed
+        return False
 
 
 class ParseCache:

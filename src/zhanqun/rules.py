@@ -20,6 +20,7 @@ from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001
 from zhanqun.stats import visits as _stats_visits  # noqa: F401 - T040–T045
 from zhanqun.stats import annual as _stats_annual, annual_figures as _stats_annual_figures  # noqa: F401 - T020–T030
 from zhanqun.stats import codes as _stats_codes  # noqa: F401 - T001–T019
+from zhanqun import gitio as _gitio  # noqa: F401 - G001, G002
 from zhanqun.errors import UsageError
 from zhanqun.findings import RULES, Rule
 
@@ -40,7 +41,7 @@ _FAMILIES = {
     "H": "HTML 安全（R4.8）", "P": "个人信息（R4.2）", "M": "涉密信息（R4.3）", "X": "禁止发布的内容（R4.4）",
     "W": "错敏词（R4.5）", "L": "链接（R4.6）", "I": "图片（R4.7）", "A": "附件（R4.2）", "N": "豁免注释（R4）",
     "V": "审核链审计（R5、R8）", "J": "网站检查指标与留言答复（R7、R9）", "B": "构建（R3.1）", "D": "部署与防篡改（R6.2、R6.3）",
-    "T": "统计与年度报表（R8.3、R8.4）",
+    "T": "统计与年度报表（R8.3、R8.4）", "G": "读取 git（R5.6、R8）",
 }
 
 

@@ -6,15 +6,16 @@ import contextlib
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zhanqun.audit import history, signatures
-from zhanqun.audit.report import CHINA, PageEvent, Report, Violation, audit, page_history
+from zhanqun.audit.report import PageEvent, Report, Violation, audit, page_history
+from zhanqun.config import CHINA
 from zhanqun.errors import UsageError
 
-__all__ = ["run", "page", "trusted", "without_gc", "Report", "PageEvent"]
+__all__ = ["PageEvent", "Report", "page", "run", "trusted", "without_gc"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
@@ -84,7 +85,7 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
             first = next((i for i, c in enumerate(commits) if c.time >= since_time), len(commits))
             commits = commits[first:]
         start = commits[0].base if commits else None
-        read = lambda specs: history.cat_files(root, specs)  # noqa: E731
+        read = lambda specs: history.cat_files(root, specs)
         trust = trusted(root, commits, records, tip)
         report = audit(branch, commits, trust.records, lambda shas: history.unreachable(root, tip, shas),
                        suppression_commits, read, start, extra_roots)
@@ -95,7 +96,8 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
         history.stop(search)
 
 
-def trusted(root: Path, commits, records: dict[str, list[dict]], tip: str) -> signatures.Outcome:
+def trusted(root: Path, commits: Sequence[history.Commit], records: dict[str, list[history.Record]],
+            tip: str) -> signatures.Outcome:
     """Which of ``records`` CI wrote (V009) and which contradict their base's config (V013), as the audit
     judges them: ``commits`` is main's first-parent history up to ``tip`` (only their changes to
     ``.zhanqun/allowed_signers`` and ``content/cluster.yaml`` matter here), ``records`` as
@@ -127,7 +129,7 @@ def checkpoint(root: Path, key_text: str, remote: str | None = None) -> bool:
         trust = trusted(root, commits, history.note_records(root), tip)
     if not trust.enabled or any(code == signatures.NOT_SIGNED for _, code, _ in trust.problems):
         return False
-    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     armored = signing.sign(signatures.checkpoint_payload(notes_tree, when), key_text, signing.RECORD)
     made = history.git(root, "commit-tree", notes_tree, "-m",
                        signatures.checkpoint_message(notes_tree, when, armored)).decode().strip()

@@ -12,14 +12,18 @@ import dataclasses
 import json
 import os
 import re
-import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from zhanqun import gitio
 from zhanqun.errors import UsageError, ZhanqunError
+
+if TYPE_CHECKING:
+    import subprocess
 
 NOTES_REF = "refs/notes/zhanqun"
 # NUL-separated fields in a fixed order: a subject, name or path can hold any character but NUL, so nothing a
@@ -54,42 +58,28 @@ class Commit:
 
 
 def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    # replace refs could make any commit look like a root or hide changes: the audit reads the objects as
-    # they are (grafts, the older mechanism, make the audit refuse to run: see has_grafts)
-    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], input=input_bytes, capture_output=True, env=env,
-                              check=False)
-    except FileNotFoundError:
-        raise ZhanqunError("找不到 git 命令。", hint="安装 git 后重试。") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args[:2])} 失败：{message[-1] if message else done.returncode}",
-                         hint="在站群仓库的根目录运行（或用 --root 指定），并确认分支和提交存在。")
-    return done.stdout
+    """git's output (zhanqun.gitio: replace refs ignored, so no commit looks like a root or hides changes; grafts,
+    the older mechanism, make the audit refuse to run: see has_grafts). G001 when git fails."""
+    return gitio.run(root, *args, input_bytes=input_bytes)
 
 
 def ensure_repo(root: Path) -> None:
     if not (root / ".git").exists():
         try:
             git(root, "rev-parse", "--git-dir")
-        except UsageError:
+        except gitio.GitError:
             raise UsageError(f"{root} 不是 git 仓库。", hint="在站群仓库的根目录运行，或用 --root 指定。") from None
 
 
 def resolve(root: Path, rev: str) -> str | None:
     """The commit ``rev`` names, or None."""
-    env = {**os.environ, "LC_ALL": "C"}
-    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-                          capture_output=True, env=env, check=False)
-    return done.stdout.decode().strip() if done.returncode == 0 else None
+    found = gitio.ok(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    return found.decode().strip() if found is not None else None
 
 
 def resolve_tree(root: Path, rev: str) -> str | None:
-    env = {**os.environ, "LC_ALL": "C"}
-    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{tree}}"],
-                          capture_output=True, env=env, check=False)
-    return done.stdout.decode().strip() if done.returncode == 0 else None
+    found = gitio.ok(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{tree}}")
+    return found.decode().strip() if found is not None else None
 
 
 def first_parent_history(root: Path, branch: str, since_rev: str | None = None,
@@ -146,13 +136,13 @@ def unreachable(root: Path, branch: str, shas: set[str]) -> set[str]:
     ``rev-list`` of the whole branch."""
     if len(shas) > 16:
         return shas - set(git(root, "rev-list", branch).decode().split())
-    env = {**os.environ, "LC_ALL": "C"}
-    return {sha for sha in shas
-            if subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", sha, branch], env=env,
-                              capture_output=True, check=False).returncode != 0}
+    return {sha for sha in shas if gitio.ok(root, "merge-base", "--is-ancestor", sha, branch) is None}
 
 
-def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = None) -> dict[str, list[dict]]:
+Record = dict[str, Any]  # one line of a sign-off note, as zhanqun.signoff.gitdata.record writes it
+
+
+def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = None) -> dict[str, list[Record]]:
     """The sign-off records of every noted commit (refs/notes/zhanqun, or an older commit of it), oldest first;
     with ``only``, of those commits alone (the notes of other commits are not read)."""
     if resolve(root, notes) is None:
@@ -169,7 +159,7 @@ def note_records(root: Path, notes: str = NOTES_REF, only: set[str] | None = Non
     return {commit: parse_records(blob or b"") for (_, commit), blob in zip(pairs, blobs)}
 
 
-def parse_records(text: str | bytes) -> list[dict]:
+def parse_records(text: str | bytes) -> list[Record]:
     """A note holds one JSON record per line: the one written on merge, then any written later (an emergency
     publication's chain completed afterwards). A line that is not a record is kept as an unreadable record."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -187,7 +177,7 @@ def parse_records(text: str | bytes) -> list[dict]:
     return sorted(records, key=lambda r: str(r.get("recorded_at", "")))
 
 
-def _well_formed(data) -> bool:
+def _well_formed(data: object) -> bool:
     """The shape ``zhanqun.signoff.gitdata.record`` writes (a note anyone can push must not crash the audit)."""
     if not isinstance(data, dict):
         return False
@@ -232,28 +222,20 @@ _CACHE = "zhanqun/audit-suppressions.json"
 _CACHE_VERSION = 2
 
 
-def start_suppression_search(root: Path, tip: str, after: str | None = None):
+def start_suppression_search(root: Path, tip: str, after: str | None = None) -> subprocess.Popen[bytes]:
     """Start ``git log -G`` over ``after..tip`` (all of it without ``after``) in the background; it runs
     beside the history read on a second core."""
-    args = ["git", "-C", str(root), "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--text",
-            "-s", f"-G{_SUPPRESSION_PICKAXE}", "--format=%H", f"{after}..{tip}" if after else tip, "--"]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_NO_REPLACE_OBJECTS": "1"})
+    return gitio.start(root, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--text",
+                       "-s", f"-G{_SUPPRESSION_PICKAXE}", "--format=%H", f"{after}..{tip}" if after else tip, "--")
 
 
-def finish_suppression_search(process) -> set[str]:
-    out, err = process.communicate()
-    if process.returncode != 0:  # never an audit that silently lists no suppressions
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git log -G 失败：{message[-1] if message else process.returncode}",
-                         hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。")
+def finish_suppression_search(process: subprocess.Popen[bytes]) -> set[str]:
+    # never an audit that silently lists no suppressions
+    out = gitio.finish(process, ("log", "-G"), hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。")
     return set(out.decode().split())
 
 
-def stop(process) -> None:
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+stop = gitio.stop
 
 
 # Which commits touch a suppression comment never changes for a commit, so the search of a long history is
@@ -298,7 +280,7 @@ def _git_dir(root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def vouched_notes(root: Path, checkpoint_tree) -> set[str]:
+def vouched_notes(root: Path, checkpoint_tree: Callable[[bytes], str | None]) -> set[str]:
     """The noted commits whose notes are exactly as in a valid checkpoint (``zhanqun.audit.signatures``):
     ``checkpoint_tree(commit_text)`` gives the vouched notes tree or None."""
     from zhanqun.audit.signatures import CHECKPOINT_REF

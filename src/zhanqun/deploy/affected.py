@@ -14,11 +14,17 @@ Both the base's and the head's config count: a unit moved from a channel to its 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from zhanqun import gitio
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.signoff import gitdata, policy
+
+if TYPE_CHECKING:
+    from zhanqun.schemas import SchemaSet
 
 EVERY_HOST = ("themes/", "plugins/", "schemas/", "src/", "pelicanconf.py", "pyproject.toml", "hatch_build.py",
               "content/cluster.yaml")
@@ -38,14 +44,12 @@ def all_hosts(config: ClusterConfig, units: dict[str, Unit]) -> set[str]:
     return {host_of(u, config) for u in units.values()}
 
 
-def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str]:
+def affected(root: Path, base_rev: str, head_rev: str, schemas: SchemaSet | None = None) -> list[str]:
     repo = gitdata.open_repo(root)
     base, head = gitdata.commit_of(repo, base_rev), gitdata.commit_of(repo, head_rev)
     configs = [gitdata.config_at(head)]
-    try:
+    with contextlib.suppress(Exception):  # a base without a valid cluster (the first import): the head decides
         configs.append(gitdata.config_at(base))
-    except Exception:  # noqa: BLE001 - a base without a valid cluster (the first import): the head decides
-        pass
     change = gitdata.change_between(repo, base, head, "", [], schemas=_AllTypes(schemas) if schemas else None,
                                     stale_check=False)
     hosts: set[str] = set()
@@ -85,7 +89,7 @@ def affected(root: Path, base_rev: str, head_rev: str, schemas=None) -> list[str
     return sorted(hosts & all_hosts(*configs[0]))
 
 
-def _pin_changed(repo, base, head, path: str) -> bool:
+def _pin_changed(repo: gitdata.Repo, base: gitdata.Commit, head: gitdata.Commit, path: str) -> bool:
     """Whether the zhanqun version a workflow installs differs between base and head (R11.1)."""
     return pins(_blob(repo, base, path)) != pins(_blob(repo, head, path))
 
@@ -95,19 +99,14 @@ def pins(text: str) -> set[tuple[str, str]]:
     return set(_ZHANQUN_PIN.findall(text))
 
 
-def _blob(repo, commit, path: str) -> str:
-    import git
-
-    try:
-        return repo.git.show(f"{commit.hexsha}:{path}")
-    except git.GitCommandError:  # added or deleted by the change
-        return ""
+def _blob(repo: gitdata.Repo, commit: gitdata.Commit, path: str) -> str:
+    return repo.show(f"{commit.hexsha}:{path}") or ""  # "" when added or deleted by the change
 
 
 class _AllTypes:
     """The schemas' key aliases of every content type at once (解读对象 is an interpretation's, 报送 every item's)."""
 
-    def __init__(self, schemas) -> None:
+    def __init__(self, schemas: SchemaSet) -> None:
         self.schemas = schemas
 
     def aliases(self, name: str) -> dict[str, str]:
@@ -117,23 +116,18 @@ class _AllTypes:
                 table.update(self.schemas.aliases(kind))
         return table
 
-    def properties(self, name: str) -> dict:
-        return self.schemas.properties(name)
+    def properties(self, name: str) -> dict[str, Any]:
+        return dict(self.schemas.properties(name))
 
 
-def _policy_hosts(repo, head, indexes: set[str], config_units) -> set[str]:
+def _policy_hosts(repo: gitdata.Repo, head: gitdata.Commit, indexes: set[str],
+                  config_units: tuple[ClusterConfig, dict[str, Unit]]) -> set[str]:
     """The sites of the items that mention these index numbers: the policy (its page lists its
     interpretations) and its interpretations (theirs show the policy's title and link)."""
-    import git
-
     config, units = config_units
     found: set[str] = set()
-    for index in sorted(indexes):
-        try:
-            paths = repo.git.grep("-l", "-F", index, head.hexsha, "--", "content/").splitlines()
-        except git.GitCommandError:  # nothing found
-            continue
-        for line in paths:
+    for index in sorted(indexes):  # exit code 1: nothing found
+        for line in gitio.lines(repo.root, "grep", "-l", "-F", "-e", index, head.hexsha, "--", "content/", accept=(0, 1)):
             unit_id = policy.unit_of(line.split(":", 1)[-1])
             if unit_id in units:
                 found.add(host_of(units[unit_id], config))

@@ -9,10 +9,10 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
 from pathlib import Path
+from typing import Any
 
-from zhanqun import signing
+from zhanqun import gitio, signing
 from zhanqun.deploy.rules import NO_MANIFEST, NO_SITE
 from zhanqun.errors import ZhanqunError
 from zhanqun.source import load_json
@@ -54,11 +54,11 @@ def digest_tree(site: Path) -> dict[str, str]:
     return files
 
 
-def write(site: Path, host: str, commit: str, key_text: str | None = None) -> dict:
+def write(site: Path, host: str, commit: str, key_text: str | None = None) -> dict[str, Any]:
     """Write the manifest of the built site ``site`` (the build's reference time, so a rebuild is identical),
     and with CI's key its signature beside it (``zhanqun-manifest.json.sig``)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
     data = {"version": VERSION, "host": host, "commit": commit, "built_at": when.replace(microsecond=0).isoformat(),
             "files": digest_tree(site)}
     text = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
@@ -71,16 +71,18 @@ def write(site: Path, host: str, commit: str, key_text: str | None = None) -> di
 
 def commit_of(root: Path) -> str:
     """The commit the working tree is at (with "-dirty" when it has changes), or "" outside git."""
-    env = {**os.environ, "LC_ALL": "C"}
-    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, env=env, check=False)
-    if head.returncode != 0:
+    try:
+        head = gitio.ok(root, "rev-parse", "HEAD")
+        if head is None:
+            return ""
+        status = gitio.ok(root, "status", "--porcelain", "--untracked-files=no", "--", "content", "schemas",
+                          "themes", "plugins", "pelicanconf.py")
+    except gitio.GitError:  # no git installed: a build outside git
         return ""
-    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", "content",
-                             "schemas", "themes", "plugins", "pelicanconf.py"], capture_output=True, env=env, check=False)
-    return head.stdout.decode().strip() + ("-dirty" if status.stdout.strip() else "")
+    return head.decode().strip() + ("-dirty" if status and status.strip() else "")
 
 
-def read(site: Path) -> dict:
+def read(site: Path) -> dict[str, Any]:
     path = site / NAME
     try:
         data = load_json(path.read_text(encoding="utf-8"))
@@ -107,7 +109,7 @@ class Tampering:
         return not (self.changed or self.added or self.missing or self.signature or self.stale)
 
 
-def verify(site: Path, signers: list[signing.Signer] | None = None) -> tuple[dict, Tampering]:
+def verify(site: Path, signers: list[signing.Signer] | None = None) -> tuple[dict[str, Any], Tampering]:
     """Compare the files under ``site`` (a folder or the ``current`` link of a deploy) with its manifest, and
     with ``signers`` (an allowed_signers file's) the manifest's signature (R6.5).
 
@@ -148,7 +150,7 @@ def _check_current(site: Path) -> None:
                            hint="网站目录被人改过：用 zhanqun deploy 或 zhanqun rollback 重新切换，并排查来源。")
 
 
-def _signature_problem(site: Path, data: dict, signers: list[signing.Signer]) -> str:
+def _signature_problem(site: Path, data: dict[str, Any], signers: list[signing.Signer]) -> str:
     try:
         armored = (site / SIGNATURE).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
@@ -165,7 +167,7 @@ def _signature_problem(site: Path, data: dict, signers: list[signing.Signer]) ->
     return ""
 
 
-def stale_against(root: Path, deployed_ref: str, data: dict) -> str:
+def stale_against(root: Path, deployed_ref: str, data: dict[str, Any]) -> str:
     """Why the served build is not the one git says went live (``deployed_ref``, refs/zhanqun/deployed, which
     the web server cannot rewrite): its commit is not in the deployed history, or a later deployed commit
     changed this host (an older signed release switched back in). "" when it is the newest."""
@@ -181,8 +183,7 @@ def stale_against(root: Path, deployed_ref: str, data: dict) -> str:
     commit = str(data.get("commit") or "")
     if history.resolve(root, commit) is None or len(commit) != 40:
         return f"清单的提交 {commit or '（无）'} 不是本仓库中的提交（未经发布流程的构建）"
-    ancestor = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", commit, deployed],
-                              capture_output=True, check=False).returncode == 0
+    ancestor = gitio.ok(root, "merge-base", "--is-ancestor", commit, deployed) is not None
     if not ancestor:
         return f"清单的提交 {commit[:10]} 不在 {deployed_ref}（{deployed[:10]}）的历史中"
     if commit != deployed and str(data.get("host")) in affected.affected(root, commit, deployed, schemas_of(root)):

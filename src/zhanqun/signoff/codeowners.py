@@ -12,6 +12,7 @@ decided by ``zhanqun signoff check``, a required status check (``zhanqun protect
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from zhanqun.config import ClusterConfig, Unit
 
@@ -51,7 +52,7 @@ def render(config: ClusterConfig, units: dict[str, Unit], kind: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _logins(logins) -> str:
+def _logins(logins: Iterable[str]) -> str:
     """Each account once: the hosts treat ``Chen-Hao`` and ``chen-hao`` as one (the first spelling is kept)."""
     unique: dict[str, str] = {}
     for login in sorted(logins):

@@ -1,4 +1,4 @@
-"""The I/O edge of the sign-off check: a pull request's change read from git (GitPython), its reviews from a
+"""The I/O edge of the sign-off check: a pull request's change read from git (zhanqun.gitio), its reviews from a
 file (or the API, ``zhanqun.signoff.hosting``) in the shape the GitHub and Gitea APIs return (``GET /repos/{owner}/{repo}/pulls/{n}/reviews``).
 
 The configuration comes from the **base** commit's tree, never from the working tree or the head.
@@ -6,15 +6,19 @@ The configuration comes from the **base** commit's tree, never from the working 
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from zhanqun import source
+from zhanqun import gitio, source
+from zhanqun.audit import history
 from zhanqun.audit.history import NOTES_REF, parse_records
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.errors import UsageError
-from zhanqun.signoff.policy import Change, ChangedFile, Review, instant, latest_reviews, login_key, same_login
+from zhanqun.signoff.policy import Change, ChangedFile, Review, Verdict, instant, latest_reviews, login_key, same_login
 
 # Gitea spells some states differently from GitHub.
 _STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
@@ -22,48 +26,105 @@ _STATES = {"APPROVED": "APPROVED", "CHANGES_REQUESTED": "CHANGES_REQUESTED", "RE
            "REQUEST_REVIEW": "PENDING"}
 
 
-def open_repo(root: Path):
-    import git
+class _Sha(Protocol):
+    """A commit as the callers hold it: ours, or a test's GitPython commit (only its id is read)."""
 
-    try:
-        return git.Repo(root, search_parent_directories=False)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UsageError(f"{root} 不是 git 仓库。", hint="在站群仓库的根目录运行，或用 --root 指定。") from None
+    @property
+    def hexsha(self) -> str: ...
 
 
-def commit_of(repo, rev: str):
-    import git
+class _Root(Protocol):
+    """A repository as the callers hold it: ours, or a test's GitPython repository (only its folder is read)."""
 
-    try:
-        return repo.commit(rev)
-    except (git.BadName, ValueError, git.GitCommandError):
-        raise UsageError(f"找不到提交 {rev}。", hint="用分支名、标签或提交哈希；CI 中请先 fetch 基准分支。") from None
+    @property
+    def working_dir(self) -> str | os.PathLike[str] | None: ...
 
 
-def config_at(commit) -> tuple[ClusterConfig, dict[str, Unit]]:
+@dataclasses.dataclass(frozen=True)
+class Commit:
+    root: Path
+    hexsha: str
+    tree: str  # the tree's id
+    parents: tuple[str, ...]  # the parents' ids, first parent first
+    committed_date: int  # committer time, seconds since the epoch
+
+
+@dataclasses.dataclass(frozen=True)
+class Repo:
+    """A repository read through zhanqun.gitio (issue 13: one git edge)."""
+
+    root: Path
+
+    @property
+    def working_dir(self) -> Path:
+        return self.root
+
+    def commit(self, rev: str) -> Commit:
+        return commit_of(self, rev)
+
+    def show(self, spec: str) -> str | None:
+        """The text of the blob ``rev:path``, or None when there is none."""
+        blob = history.cat_files(self.root, [spec])[0]
+        return blob.decode("utf-8", "replace") if blob is not None else None
+
+
+def _root(repo: _Root) -> Path:
+    return Path(repo.working_dir or ".")
+
+
+def open_repo(root: Path) -> Repo:
+    if gitio.ok(root, "rev-parse", "--show-prefix") not in (b"\n", b""):  # not a repository, or a folder inside one
+        raise UsageError(f"{root} 不是 git 仓库。", hint="在站群仓库的根目录运行，或用 --root 指定。")
+    return Repo(root)
+
+
+def commit_of(repo: _Root, rev: str) -> Commit:
+    root = _root(repo)
+    found = gitio.ok(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if found is None:
+        raise UsageError(f"找不到提交 {rev}。", hint="用分支名、标签或提交哈希；CI 中请先 fetch 基准分支。")
+    return _commit(root, found.decode().strip())
+
+
+def _commit(root: Path, sha: str) -> Commit:
+    header = gitio.run(root, "cat-file", "commit", sha).split(b"\n\n", 1)[0].decode("utf-8", "replace")
+    fields = [line.split(" ", 1) for line in header.splitlines()]
+    tree = next(value for key, value in fields if key == "tree")
+    committer = next(value for key, value in fields if key == "committer")  # "Name <email> 1700000000 +0800"
+    return Commit(root, sha, tree, tuple(value for key, value in fields if key == "parent"),
+                  int(committer.rsplit(" ", 2)[-2]))
+
+
+def config_at(commit: Commit) -> tuple[ClusterConfig, dict[str, Unit]]:
     """The cluster and unit configuration as of ``commit``."""
-    tree = commit.tree
-    data = _yaml_at(tree, "content/cluster.yaml")
+    root, sha = commit.root, commit.hexsha
+    names = [entry.split("\t", 1)[1].split("/", 1)[1] for entry in gitio.z_lines(root, "ls-tree", "-z", sha, "content/")
+             if entry.split(" ", 2)[1:2] == ["tree"] and "/" in entry.split("\t", 1)[-1]]
+    blobs = history.cat_files(root, [f"{sha}:content/cluster.yaml", *(f"{sha}:content/{n}/unit.yaml" for n in names)])
+    data = _yaml_of(blobs[0], "content/cluster.yaml")
     if data is None:
-        raise UsageError(f"提交 {commit.hexsha[:10]} 中没有可用的 content/cluster.yaml。", hint="基准提交必须是有效的站群。")
+        raise UsageError(f"提交 {sha[:10]} 中没有可用的 content/cluster.yaml。", hint="基准提交必须是有效的站群。")
     config = ClusterConfig.from_data(data)
     units: dict[str, Unit] = {}
-    try:
-        content = tree / "content"
-    except KeyError:
-        return config, units
-    for entry in content.trees:
-        unit_data = _yaml_at(tree, f"content/{entry.name}/unit.yaml")
+    for name, blob in zip(names, blobs[1:]):
+        unit_data = _yaml_of(blob, f"content/{name}/unit.yaml")
         if unit_data is not None:
             try:
-                units[entry.name] = Unit.from_data(entry.name, unit_data)
+                units[name] = Unit.from_data(name, unit_data)
             except (KeyError, TypeError):
                 continue  # a unit whose config is broken at the base cannot approve anything
     return config, units
 
 
-def change_between(repo, base, head, author: str, reviews: list[Review], emergency_reason: str = "",
-                   schemas=None, listed: dict[str, tuple[str, ...]] | None = None, stale_check: bool = True,
+class _Schemas(Protocol):
+    def aliases(self, name: str) -> Any: ...
+
+    def properties(self, name: str) -> Any: ...
+
+
+def change_between(repo: _Root, base: _Sha, head: _Sha, author: str, reviews: list[Review],
+                   emergency_reason: str = "", schemas: _Schemas | None = None,
+                   listed: dict[str, tuple[str, ...]] | None = None, stale_check: bool = True,
                    fresh: frozenset[str] | None = None) -> Change:
     """The change a pull request makes: files (with front matter before and after), commits, reviews.
 
@@ -72,49 +133,80 @@ def change_between(repo, base, head, author: str, reviews: list[Review], emergen
     must be in git's range (order and content are read from git, not from the host), and whoever wrote a
     content commit besides the author cannot approve. Without ``stale_check`` no approval is stale, unless
     ``fresh`` names the commits approvals must be on (a squash merge, judged by the host's head)."""
+    root = _root(repo)
     aliases, values = _ALIASES, _VALUES
     if schemas is not None:
         aliases = dict(schemas.aliases("item"))
         values = dict(schemas.properties("item").get("importance", {}).get("x-value-aliases", {}))
-    merge_base = repo.merge_base(base, head)
-    start = merge_base[0] if merge_base else base
-    files = []
-    for diff in start.diff(head, R=False):
-        old_path, new_path = diff.a_path, diff.b_path
-        status = {"A": "A", "D": "D", "R": "R"}.get(diff.change_type, "M")
-        before = _front_matter(diff.a_blob, aliases, values) if diff.a_blob is not None and old_path.endswith(".md") else None
-        after = _front_matter(diff.b_blob, aliases, values) if diff.b_blob is not None and new_path.endswith(".md") else None
-        path = new_path if status != "D" else old_path
-        mode = diff.b_mode if status != "D" and diff.b_mode else diff.a_mode
-        files.append(ChangedFile(path, status, old_path if status == "R" else None, before, after,
-                                 f"{mode:o}" if mode else ""))
-    in_range = list(repo.iter_commits(f"{start.hexsha}..{head.hexsha}", topo_order=True, reverse=True))
+    start = _merge_base(root, base.hexsha, head.hexsha)
+    files = _files(root, start, head.hexsha, aliases, values)
+    in_range = _range(root, start, head.hexsha)
     if listed is not None:
         unknown = sorted(set(listed) - {c.hexsha for c in in_range})
         if unknown:
-            raise UsageError(f"托管平台列出的提交 {unknown[0][:10]} 不在本地的 {start.hexsha[:10]}..{head.hexsha[:10]} 中。",
+            raise UsageError(f"托管平台列出的提交 {unknown[0][:10]} 不在本地的 {start[:10]}..{head.hexsha[:10]} 中。",
                              hint="先 fetch 合并请求的全部提交（CI 检出时 fetch-depth: 0），并确认 --base/--head 与合并请求一致。")
-    commits = [(c.hexsha, _brings_content(repo, c)) for c in in_range] if stale_check or listed is not None else []
+    commits = [(c.hexsha, _brings_content(c)) for c in in_range] if stale_check or listed is not None else []
     content = {sha for sha, changed in commits if changed}
     contributors = frozenset(login for sha in content for login in (listed or {}).get(sha, ())
                              if login and not same_login(login, author))
     # git has every commit; a content commit the host did not list (its list was cut short) has no known writer
-    unknown = len(content - set(listed)) if listed is not None else 0
+    unknown_writers = len(content - set(listed)) if listed is not None else 0
     if stale_check:
         fresh = _fresh(in_range, content) if in_range else None
     return Change(author, tuple(files), tuple(reviews), tuple(commits) if stale_check else (), emergency_reason,
-                  fresh, contributors, unknown)
+                  fresh, contributors, unknown_writers)
 
 
-def unlisted_content(repo, base, head, listed: dict[str, tuple[str, ...]]) -> list[str]:
+def _merge_base(root: Path, base: str, head: str) -> str:
+    found = gitio.ok(root, "merge-base", base, head)
+    return found.decode().split()[0] if found and found.strip() else base
+
+
+def _files(root: Path, start: str, head: str, aliases: dict[str, str], values: dict[str, str]) -> list[ChangedFile]:
+    """The files ``start``..``head`` changes (renames found as git finds them, -M), with their front matter."""
+    tokens = gitio.z_lines(root, "diff-tree", "-r", "-M", "--raw", "-z", "--no-ext-diff", "--no-textconv",
+                           "--abbrev=40", "--full-index", start, head, "--")
+    raw: list[tuple[str, str, str, str, str, str, str]] = []  # status, old mode, new mode, old blob, new blob, paths
+    i = 0
+    while i < len(tokens):
+        old_mode, new_mode, old_blob, new_blob, letter = tokens[i].lstrip(":").split(" ")[:5]
+        two = letter[0] in "RC"
+        old_path, new_path = tokens[i + 1], tokens[i + 2] if two else tokens[i + 1]
+        raw.append((letter[0], old_mode, new_mode, old_blob, new_blob, old_path, new_path))
+        i += 3 if two else 2
+    wanted = {blob for _, _, _, a, b, old, new in raw for blob, path in ((a, old), (b, new))
+              if path.endswith(".md") and set(blob) != {"0"}}
+    texts = dict(zip(sorted(wanted), history.cat_files(root, sorted(wanted))))
+    files = []
+    for letter, old_mode, new_mode, old_blob, new_blob, old_path, new_path in raw:
+        status = {"A": "A", "D": "D", "R": "R"}.get(letter, "M")
+        before = _front_matter(texts.get(old_blob), old_path, aliases, values) if status != "A" else None
+        after = _front_matter(texts.get(new_blob), new_path, aliases, values) if status != "D" else None
+        mode = new_mode if status != "D" and set(new_mode) != {"0"} else old_mode
+        files.append(ChangedFile(new_path if status != "D" else old_path, status, old_path if status == "R" else None,
+                                 before, after, mode if set(mode) != {"0"} else ""))
+    return files
+
+
+def _range(root: Path, start: str, head: str) -> list[Commit]:
+    """The commits of ``start..head``, parents before children (topological order)."""
+    out = []
+    for line in gitio.lines(root, "log", "--topo-order", "--reverse", "--format=%ct %H %T %P", f"{start}..{head}",
+                            "--"):
+        when, sha, tree, *parents = line.split()
+        out.append(Commit(root, sha, tree, tuple(parents), int(when)))
+    return out
+
+
+def unlisted_content(repo: _Root, base: _Sha, head: _Sha, listed: dict[str, tuple[str, ...]]) -> list[str]:
     """The content commits of the pull request (``base``...``head`` in git) that the host did not list."""
-    merge_base = repo.merge_base(base, head)
-    start = merge_base[0] if merge_base else base
-    return [c.hexsha for c in repo.iter_commits(f"{start.hexsha}..{head.hexsha}", topo_order=True, reverse=True)
-            if c.hexsha not in listed and _brings_content(repo, c)]
+    root = _root(repo)
+    start = _merge_base(root, base.hexsha, head.hexsha)
+    return [c.hexsha for c in _range(root, start, head.hexsha) if c.hexsha not in listed and _brings_content(c)]
 
 
-def _fresh(in_range, content: set[str]) -> frozenset[str]:
+def _fresh(in_range: list[Commit], content: set[str]) -> frozenset[str]:
     """The commits that have every content commit of the range among their ancestors (or are it): an approval
     given on one of them has seen all the content. By the graph, not by the order the commits are listed in.
     Each commit carries the content commits it descends from as the bits of one integer (linear in the range)."""
@@ -124,7 +216,7 @@ def _fresh(in_range, content: set[str]) -> frozenset[str]:
     for commit in in_range:  # parents first (topological order)
         mask = bit.get(commit.hexsha, 0)
         for parent in commit.parents:
-            mask |= seen.get(parent.hexsha, 0)
+            mask |= seen.get(parent, 0)
         seen[commit.hexsha] = mask
     return frozenset(sha for sha, mask in seen.items() if mask == everything)
 
@@ -132,27 +224,24 @@ def _fresh(in_range, content: set[str]) -> frozenset[str]:
 _MERGE_TREE_OK: bool | None = None
 
 
-def _brings_content(repo, commit) -> bool:
+def _brings_content(commit: Commit) -> bool:
     """Whether a commit changes content an approval was given for. A merge (of the base into the pull
     request, say) does not, if its tree is exactly what git merges by itself; a merge with edits, or with a
     conflict resolved by hand, does."""
-    import git
-
     if len(commit.parents) != 2:
         return True
-    _need_merge_tree(repo)
-    try:
-        merged_tree = repo.git.merge_tree("--write-tree", "--allow-unrelated-histories", commit.parents[0].hexsha,
-                                          commit.parents[1].hexsha).split()[0]
-    except git.GitCommandError:  # a conflict (exit 1), resolved by hand in the commit: content
+    _need_merge_tree(commit.root)
+    merged = gitio.ok(commit.root, "merge-tree", "--write-tree", "--allow-unrelated-histories", *commit.parents)
+    if merged is None:  # a conflict (exit 1), resolved by hand in the commit: content
         return True
-    return merged_tree != commit.tree.hexsha
+    return merged.split()[0].decode() != commit.tree
 
 
-def _need_merge_tree(repo) -> None:
+def _need_merge_tree(root: Path) -> None:
     global _MERGE_TREE_OK
     if _MERGE_TREE_OK is None:
-        _MERGE_TREE_OK = tuple(repo.git.version_info[:2]) >= (2, 38)
+        numbers = re.findall(r"\d+", gitio.run(root, "version").decode())
+        _MERGE_TREE_OK = tuple(int(n) for n in numbers[:2]) >= (2, 38)
     if not _MERGE_TREE_OK:
         raise UsageError("判断合并提交是否改了内容需要 git 2.38 或更新版本（git merge-tree --write-tree）。",
                          hint="升级 CI 镜像中的 git（Debian 12 的 2.39 即可）。")
@@ -206,22 +295,22 @@ def parse_reviews(data: Any, where: str) -> list[Review]:
     return reviews
 
 
-def _yaml_at(tree, path: str) -> dict[str, Any] | None:
-    try:
-        blob = tree / path
-    except KeyError:
+def _yaml_of(blob: bytes | None, path: str) -> dict[str, Any] | None:
+    if blob is None:
         return None
-    doc, _ = source.load_yaml(blob.data_stream.read().decode("utf-8", errors="replace"), path)
-    return doc.data if doc is not None else None
+    doc, _ = source.load_yaml(blob.decode("utf-8", errors="replace"), path)
+    return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 
-def _front_matter(blob, aliases: dict[str, str], values: dict[str, str]) -> dict[str, Any] | None:
-    text = blob.data_stream.read().decode("utf-8", errors="replace")
-    split = source.split_front_matter(text, blob.path)
+def _front_matter(blob: bytes | None, path: str, aliases: dict[str, str],
+                  values: dict[str, str]) -> dict[str, Any] | None:
+    if blob is None:
+        return None
+    split = source.split_front_matter(blob.decode("utf-8", errors="replace"), path)
     if not isinstance(split, tuple):
         return None
-    doc, _ = source.load_yaml(split[0], blob.path)
-    if doc is None:
+    doc, _ = source.load_yaml(split[0], path)
+    if doc is None or not isinstance(doc.data, dict):
         return None
     return _canonical(doc.data, aliases, values)
 
@@ -242,7 +331,7 @@ def _canonical(meta: dict[str, Any], aliases: dict[str, str], values: dict[str, 
 
 
 
-def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at: str = "",
+def record(repo: _Root, commit: _Sha, change: Change, result: Verdict, pr: str, when: str, recorded_at: str = "",
            key_text: str | None = None, opened: str = "") -> dict[str, Any]:
     """Write the sign-off record of a merged change as a git note on ``commit`` (R5.6); returns the record.
 
@@ -271,7 +360,8 @@ def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at
         for role, login in req.filled.items():
             hold(login, req.key, role)
     if result.emergency_by:  # the leader who let an emergency through, in the unit they lead
-        hold(*result.emergency_by, "leader")
+        leader, unit = result.emergency_by
+        hold(leader, unit, "leader")
     data = {
         "version": 1, "pr": pr, "commit": commit.hexsha, "author": change.author, "time": when,
         "recorded_at": recorded_at or when, **({"opened": opened} if opened else {}),
@@ -285,8 +375,9 @@ def record(repo, commit, change: Change, result, pr: str, when: str, recorded_at
         from zhanqun import signing
 
         data["signature"] = signing.bare(signing.sign(record_payload(data), key_text, signing.RECORD))
-    repo.git.notes("--ref", NOTES_REF, "append", "-m", json.dumps(data, ensure_ascii=False, sort_keys=True),
-                   commit.hexsha)
+    # the notes commit is zhanqun's (gitio gives every write its identity, whatever the runner's config)
+    gitio.run(_root(repo), "notes", "--ref", NOTES_REF, "append", "-m", json.dumps(data, ensure_ascii=False,
+                                                                                   sort_keys=True), commit.hexsha)
     return data
 
 
@@ -298,17 +389,13 @@ def record_payload(data: dict[str, Any]) -> bytes:
     return orjson.dumps({k: v for k, v in data.items() if k != "signature"}, option=orjson.OPT_SORT_KEYS)
 
 
-def read_records(repo, commit) -> list[dict[str, Any]]:
+def read_records(repo: _Root, commit: _Sha) -> list[dict[str, Any]]:
     """Every record written for ``commit``, oldest first."""
-    import git
-
-    try:
-        return parse_records(repo.git.notes("--ref", NOTES_REF, "show", commit.hexsha))
-    except git.GitCommandError:
-        return []
+    note = gitio.ok(_root(repo), "notes", "--ref", NOTES_REF, "show", commit.hexsha)
+    return parse_records(note) if note is not None else []
 
 
-def read_record(repo, commit) -> dict[str, Any] | None:
+def read_record(repo: _Root, commit: _Sha) -> dict[str, Any] | None:
     """The latest record written for ``commit``."""
     records = [r for r in read_records(repo, commit) if "unreadable" not in r]
     return records[-1] if records else None
@@ -317,34 +404,27 @@ def read_record(repo, commit) -> dict[str, Any] | None:
 _REMOTE_NOTES = "refs/notes/zhanqun-remote"
 
 
-def fetch_notes(repo, remote: str) -> None:
+def fetch_notes(repo: _Root, remote: str) -> None:
     """Bring the remote's records in before writing one (a CI clone has none): merged line by line, so
     records written elsewhere meanwhile are all kept."""
-    import git
-
+    root = _root(repo)
     try:
-        if not repo.git.ls_remote(remote, NOTES_REF).strip():
+        if not gitio.run(root, "ls-remote", remote, NOTES_REF).strip():
             return  # the first record of this repository
-        repo.git.fetch(remote, f"+{NOTES_REF}:{_REMOTE_NOTES}")
-    except git.GitCommandError:
+        gitio.run(root, "fetch", remote, f"+{NOTES_REF}:{_REMOTE_NOTES}")
+    except gitio.GitError:
         raise UsageError(f"无法从 {remote} 取得审核记录（{NOTES_REF}）。", hint="检查远程仓库地址和权限。") from None
-    try:
-        repo.git.rev_parse("--verify", "--quiet", NOTES_REF)
-    except git.GitCommandError:
-        repo.git.update_ref(NOTES_REF, _REMOTE_NOTES)
+    if gitio.ok(root, "rev-parse", "--verify", "--quiet", NOTES_REF) is None:
+        gitio.run(root, "update-ref", NOTES_REF, _REMOTE_NOTES)
         return
-    repo.git.notes("--ref", NOTES_REF, "merge", "-q", "-s", "cat_sort_uniq", _REMOTE_NOTES)
+    gitio.run(root, "notes", "--ref", NOTES_REF, "merge", "-q", "-s", "cat_sort_uniq", _REMOTE_NOTES)
 
 
-def push_notes(repo, remote: str, attempts: int = 5) -> None:
+def push_notes(repo: _Root, remote: str, attempts: int = 5) -> None:
     """Push the records; when another merge's record got there first, merge and push again."""
-    import git
-
     for _ in range(attempts):
-        try:
-            repo.git.push(remote, f"{NOTES_REF}:{NOTES_REF}")
+        if gitio.ok(_root(repo), "push", remote, f"{NOTES_REF}:{NOTES_REF}") is not None:
             return
-        except git.GitCommandError:
-            fetch_notes(repo, remote)
+        fetch_notes(repo, remote)
     raise UsageError(f"审核记录推送到 {remote} 失败（重试 {attempts} 次）。",
                      hint=f"检查推送权限；可稍后运行 git push {remote} {NOTES_REF}。记录已写在本地。")

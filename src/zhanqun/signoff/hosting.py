@@ -23,7 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from email.message import Message
+from typing import IO, Any
 
 from zhanqun.errors import UsageError
 from zhanqun.signoff.policy import instant
@@ -144,7 +145,8 @@ class Api:
         """The branch's protection as the host returns it, or None when the branch is not protected."""
         path = (f"/repos/{self.repo}/branches/{branch}/protection" if self.kind == "github"
                 else f"/repos/{self.repo}/branch_protections/{branch}")
-        return self.request("GET", path, missing_ok=True)
+        found = self.request("GET", path, missing_ok=True)
+        return found if isinstance(found, dict) else None
 
     def apply_protection(self, branch: str, body: dict[str, Any], exists: bool) -> None:
         if self.kind == "github":
@@ -268,13 +270,13 @@ def _retry_delay(exc: Exception, method: str, attempt: int, waited: float) -> fl
     return delay if waited + delay <= RETRY_BUDGET else None
 
 
-def _rate_limited(headers) -> bool:
+def _rate_limited(headers: Message | None) -> bool:
     """GitHub answers a spent rate limit with 403 and ``x-ratelimit-remaining: 0`` or a ``retry-after``."""
     return headers is not None and (headers.get("Retry-After") is not None
                                     or str(headers.get("X-RateLimit-Remaining", "")).strip() == "0")
 
 
-def _retry_after(headers) -> float | None:
+def _retry_after(headers: Message | None) -> float | None:
     """``Retry-After`` in seconds or as an HTTP date; else GitHub's ``x-ratelimit-reset`` (epoch seconds)."""
     if headers is None:
         return None
@@ -296,7 +298,8 @@ class _NoTokenElsewhere(urllib.request.HTTPRedirectHandler):
     """Follow a redirect, but send the token only to the origin (scheme, host, port) it was meant for: a
     redirect to anywhere else (another host, or http:// instead of https://) goes without it."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and _origin(new.full_url) != _origin(req.full_url):
             for name in [k for k in new.headers if k.lower() == "authorization"]:

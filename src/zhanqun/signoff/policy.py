@@ -29,7 +29,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from zhanqun.config import ROLE_LABELS, ClusterConfig, Unit
 
@@ -45,8 +46,8 @@ class ChangedFile:
     path: str  # after the change (for a deletion: the deleted path)
     status: str = "M"  # A added, M modified, D deleted, R renamed
     old_path: str | None = None  # for a rename
-    before: dict | None = None  # front matter before the change (items only)
-    after: dict | None = None  # front matter after the change (items only)
+    before: dict[str, Any] | None = None  # front matter before the change (items only)
+    after: dict[str, Any] | None = None  # front matter after the change (items only)
     mode: str = ""  # git's file mode after the change (before, for a deletion): "120000" a link, "160000" a submodule
 
 
@@ -98,7 +99,7 @@ class Verdict:
     emergency: bool = False  # let through as emergency publishing; the missing roles stay open
     emergency_by: tuple[str, str] | None = None  # (login, unit id) of the leader who let it through
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "satisfied": self.satisfied, "emergency": self.emergency, "reasons": self.reasons,
             "requirements": [{"unit": r.key, "name": r.name, "importance": r.importance, "roles": r.roles,
@@ -215,7 +216,7 @@ def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
     return latest
 
 
-def instant(value) -> str:
+def instant(value: object) -> str:
     """A time as the host's API writes it (``2026-11-21T01:30:00Z`` on GitHub, ``…+08:00`` on Gitea) in one
     ISO 8601 form with its offset; "" when it is missing, not a time, or has no offset (a time without its
     zone cannot be compared with another)."""
@@ -277,7 +278,8 @@ def _leader_unit(login: str, requirements: list[Requirement], config: ClusterCon
                                                            for p in units[u].people)), "")
 
 
-def _assign(slots, people: Iterable[str], eligible) -> list:
+def _assign(slots: Sequence[tuple[Requirement, str]], people: Iterable[str],
+            eligible: Callable[[Requirement, str, str], bool]) -> list[tuple[tuple[Requirement, str], str]]:
     """One person per role: a maximum bipartite matching (Kuhn's augmenting paths; the sizes are tiny).
     Returns ((requirement, role), login) pairs."""
     people = list(people)

@@ -121,7 +121,7 @@ def _differs(expected: Any, actual: Any) -> bool:
         return bool(actual) != expected
     if expected == "":
         return bool(actual)
-    return expected != actual
+    return bool(expected != actual)
 
 
 def _key(value: Any) -> str:

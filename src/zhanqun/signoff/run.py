@@ -3,13 +3,19 @@ command line, a reviews file, or the host's API (``--pr N --api github|gitea``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.errors import FindingsError, UsageError
 from zhanqun.findings import errors
 from zhanqun.signoff import codeowners, gitdata, hosting, policy, protection
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.schemas import SchemaSet
 
 
 @dataclasses.dataclass
@@ -21,9 +27,9 @@ class Inputs:
     head: str | None = None
     base: str | None = None
     commits: dict[str, tuple[str, ...]] | None = None  # as the host lists them, with who wrote each
-    pull: object = None  # hosting.PullRequest when read from the API
+    pull: hosting.PullRequest | None = None  # when read from the API
     commits_complete: bool = True  # False when the host's list stopped short of the pull request's commits
-    api: object = None  # hosting.Api, to ask for the commits the list left out
+    api: hosting.Api | None = None  # to ask for the commits the list left out
     opened: str = ""  # when the pull request was created (ISO 8601), for the record (R8.3); "" when unknown
 
 
@@ -57,7 +63,7 @@ def check(root: Path, base: str | None, head: str | None, given: Inputs, emergen
     return policy.verdict(change, config, units)
 
 
-def _complete_listing(repo, base, head, given: Inputs) -> dict[str, tuple[str, ...]] | None:
+def _complete_listing(repo: gitdata.Repo, base: gitdata.Commit, head: gitdata.Commit, given: Inputs) -> dict[str, tuple[str, ...]] | None:
     """The host's list of the pull request's commits, with each content commit it left out (GitHub lists at most
     250) asked for alone, up to hosting.MAX_LOOKUPS; git knows which those are. Those still unknown make the
     change unsatisfied (policy: unknown_writers)."""
@@ -81,17 +87,17 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
     merged = gitdata.commit_of(repo, commit_rev)
     if not merged.parents:
         raise UsageError(f"提交 {commit_rev} 没有父提交，不是合并结果。", hint="指定合并请求合并后产生的提交。")
-    base = merged.parents[0]
+    base = gitdata.commit_of(repo, merged.parents[0])
     config, units = gitdata.config_at(base)
     # What landed is the change from the first parent to the merged commit (a merge commit's own edits
     # included). A squash or rebase merge carries none of the reviewed commits, so which approvals were stale
     # cannot be read from git here: the sign-off check judged that on the pull request.
     squashed = len(merged.parents) == 1
-    if given.pull is not None:  # from the API: the record must be of this pull request's merge
-        if not given.pull.merged or given.pull.merge_commit != merged.hexsha:
-            raise UsageError(f"合并请求 #{pr} 没有合并为提交 {merged.hexsha[:10]}"
-                             f"（托管平台记录的合并提交：{given.pull.merge_commit[:10] or '无'}）。",
-                             hint="审核记录只能写在该合并请求合并后产生的提交上。")
+    # from the API: the record must be of this pull request's merge
+    if given.pull is not None and (not given.pull.merged or given.pull.merge_commit != merged.hexsha):
+        raise UsageError(f"合并请求 #{pr} 没有合并为提交 {merged.hexsha[:10]}"
+                         f"（托管平台记录的合并提交：{given.pull.merge_commit[:10] or '无'}）。",
+                         hint="审核记录只能写在该合并请求合并后产生的提交上。")
     change = gitdata.change_between(repo, base, merged, given.author, given.reviews, emergency, schemas_of(root),
                                     None if squashed else _complete_listing(repo, base, merged, given),
                                     stale_check=not squashed)
@@ -112,8 +118,8 @@ def record(root: Path, commit_rev: str, pr: str, given: Inputs, emergency: str =
                                          unknown_writers=0 if given.commits_complete else max(
                                              1, (given.pull.commits or 0) - len(given.commits or {})))
     result = policy.verdict(change, config, units)
-    when = dt.datetime.fromtimestamp(merged.committed_date, dt.timezone.utc).isoformat()
-    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.timezone.utc).isoformat(), key_text,
+    when = dt.datetime.fromtimestamp(merged.committed_date, dt.UTC).isoformat()
+    gitdata.record(repo, merged, change, result, pr, when, dt.datetime.now(dt.UTC).isoformat(), key_text,
                    given.opened)
     if remote:
         gitdata.push_notes(repo, remote)
@@ -136,16 +142,13 @@ def has_trusted_record(root: Path, commit_rev: str) -> bool:
     if not records:
         return False
     keys, enabled = [], False
-    for rev in filter(None, [merged.parents[0].hexsha if merged.parents else None, "HEAD"]):
-        try:
-            text = repo.git.show(f"{rev}:{signing.ALLOWED_SIGNERS}")
-        except Exception:  # noqa: BLE001 - no such file at that commit
+    for rev in filter(None, [merged.parents[0] if merged.parents else None, "HEAD"]):
+        text = repo.show(f"{rev}:{signing.ALLOWED_SIGNERS}")
+        if text is None:  # no such file at that commit
             continue
         enabled = True
-        try:
+        with contextlib.suppress(Exception):  # a broken file allows nothing
             keys += signing.parse_allowed(text, signing.ALLOWED_SIGNERS)
-        except Exception:  # noqa: BLE001 - a broken file allows nothing
-            pass
     return not enabled or any(not signatures._untrusted(r, keys) for r in records)
 
 
@@ -162,14 +165,14 @@ def unrestated_emergency(root: Path, commit_rev: str) -> str | None:
     return None if reason and restated == reason else str(first.get("emergency_reason", ""))
 
 
-def _local_commit(repo, sha: str):
+def _local_commit(repo: gitdata.Repo, sha: str) -> gitdata.Commit | None:
     try:
         return repo.commit(sha)
-    except Exception:  # noqa: BLE001 - gitdb raises several kinds for an unknown object
+    except UsageError:  # not in the local clone
         return None
 
 
-def load_config(root: Path):
+def load_config(root: Path) -> Cluster:
     """The working tree's cluster (config and units, no items), refusing one whose config has errors."""
     from zhanqun.cluster import load_structure
 
@@ -194,7 +197,7 @@ def pull_of(root: Path, commit_rev: str, api_kind: str | None, repo: str | None)
     return None if number is None else str(number)
 
 
-def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str) -> tuple[dict, list[str]]:
+def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str) -> tuple[dict[str, Any], list[str]]:
     """Render (mode "show"), compare ("check") or apply ("apply") main's protection; returns (body, drift)."""
     config = load_config(root).config
     body = protection.desired(config, api_kind, branch)
@@ -209,7 +212,7 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str)
     return body, found
 
 
-def schemas_of(root: Path):
+def schemas_of(root: Path) -> SchemaSet:
     """The schemas of the working tree's cluster (for the Chinese key aliases editors write): the package's with its overrides."""
     from zhanqun.schemas import SchemaSet
 

@@ -17,10 +17,17 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.findings import Finding, Severity, define
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.source import YamlDoc
+
+Locate = Callable[[tuple[Any, ...]], tuple[int, int]]  # a key path of the fill-in file -> (line, column)
 
 FOLDER = "annual-report"
 DATA = Path(__file__).with_name("data") / "annual_report.yaml"
@@ -151,7 +158,8 @@ class Row:
 def layout() -> dict[str, Any]:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=True).load(DATA.read_text(encoding="utf-8"))
+    data: dict[str, Any] = YAML(typ="safe", pure=True).load(DATA.read_text(encoding="utf-8"))
+    return data
 
 
 @functools.cache
@@ -199,7 +207,7 @@ def schema() -> dict[str, Any]:
     for r in rows():
         if not r.fillable:
             continue
-        prop = {"description": f"{r.path}：{_HINTS[r.kind] if r.kind != 'choice' else '填 ' + ' 或 '.join(r.options)}",
+        prop: dict[str, Any] = {"description": f"{r.path}：{_HINTS[r.kind] if r.kind != 'choice' else '填 ' + ' 或 '.join(r.options)}",
                 "x-aliases": [n for n in r.names() if n != r.id and row_names().get(n) == r.id]}
         prop.update({"enum": [*r.options, None]} if r.kind == "choice" else _KINDS[r.kind])
         values[r.id] = prop
@@ -234,7 +242,7 @@ class ReportSite:
     is_portal: bool
 
 
-def report_sites(cluster) -> list[ReportSite]:
+def report_sites(cluster: Cluster) -> list[ReportSite]:
     """The portal (with its channels and every subdomain site without an id_code of its own), then each
     subdomain site whose unit.yaml has ``identity.id_code``, in the order of ``Cluster.sites()``."""
     from zhanqun.build.view import SiteView
@@ -247,7 +255,7 @@ def report_sites(cluster) -> list[ReportSite]:
     return [ReportSite(s.owner, s.host, SiteView(cluster, s).site_name, units, s.is_portal) for s, units in chosen]
 
 
-def pick(cluster, hosts: list[str]) -> list[ReportSite]:
+def pick(cluster: Cluster, hosts: list[str]) -> list[ReportSite]:
     """The report sites named by ``hosts`` (host names or labels); all of them when none is named."""
     from zhanqun.errors import UsageError
 
@@ -272,7 +280,7 @@ def fill_rel(portal: str, year: int) -> str:
     return f"content/{portal}/{FOLDER}/{year}.yaml"
 
 
-def check_tree(cluster) -> list[Finding]:
+def check_tree(cluster: Cluster) -> list[Finding]:
     """Findings of every ``annual-report/`` folder and file (``zhanqun check`` and ``cluster.load``)."""
     findings: list[Finding] = []
     portal = cluster.config.portal
@@ -303,7 +311,7 @@ def check_tree(cluster) -> list[Finding]:
     return findings
 
 
-def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+def read_fill(cluster: Cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
     """The filled values of ``year``: unit id of a report site -> row id -> value (``all`` merged under each
     site's own values), and the findings of the file. No file: no values and no findings."""
     from zhanqun import source
@@ -340,7 +348,7 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
                                                ("sites", key)) for key, block in sites.items()}
         else:
             canonical["sites"] = sites
-    locate = lambda p: doc.locate(_back(p, where, original))  # noqa: E731
+    locate = lambda p: doc.locate(_back(p, where, original))
     found = [_as_written(f, where, original) for f in cluster.schemas.validate("annual-report", canonical, locate, rel)]
     findings += found
     if any(f.severity is Severity.ERROR for f in found):
@@ -350,7 +358,7 @@ def read_fill(cluster, year: int) -> tuple[dict[str, dict[str, Any]], list[Findi
     return _merge(canonical), findings
 
 
-def review_gates(cluster, doc, rel: str) -> list[Finding]:
+def review_gates(cluster: Cluster, doc: YamlDoc, rel: str) -> list[Finding]:
     """The text gates of every item over the fill-in file, as ``zhanqun check`` runs them on any content file, with
     the same codes and masked messages: personal data (R4.2: P001 ID numbers, P002 mobiles, P003 bank cards, P004
     a name with a home address), secrets (R4.3), banned content (R4.4) and wording (R4.5). The filled texts
@@ -358,7 +366,8 @@ def review_gates(cluster, doc, rel: str) -> list[Finding]:
     in the public repository's history. The numbers of count and
     number rows (注册用户数: 13800138000 is a count, not a phone) are blanked before the scan, keeping every
     offset; a number typed as the value of a text row (联系电话: 13800138000 without quotes) is scanned."""
-    from zhanqun.checks import gates as gates_mod, ruledata
+    from zhanqun.checks import gates as gates_mod
+    from zhanqun.checks import ruledata
     from zhanqun.checks.textscan import Text
 
     gates = gates_mod.for_data(ruledata.load(cluster.root), allow=gates_mod.allowed_domains(cluster.config))
@@ -369,7 +378,7 @@ def review_gates(cluster, doc, rel: str) -> list[Finding]:
 _NUMBER_TOKEN = re.compile(r"[-+]?[0-9][0-9_.eExXoOa-fA-F:+-]*")
 
 
-def _numbers_blanked(doc) -> str:
+def _numbers_blanked(doc: YamlDoc) -> str:
     """The file's text with the value of each count or number row, when YAML reads it as a number (not a quoted
     string), written as spaces."""
     doc.locate(())  # parses the round-trip tree once
@@ -394,12 +403,12 @@ def _numbers_blanked(doc) -> str:
     return "\n".join(lines)
 
 
-def _top_key(cluster, key: Any) -> str | None:
+def _top_key(cluster: Cluster, key: Any) -> str | None:
     props = cluster.schemas.properties("annual-report")
     return key if key in props else cluster.schemas.aliases("annual-report").get(str(key))
 
 
-def _values(block: Any, at: tuple[Any, ...], rel: str, locate, findings: list[Finding],
+def _values(block: Any, at: tuple[Any, ...], rel: str, locate: Locate, findings: list[Finding],
             where: dict[tuple[Any, ...], tuple[Any, ...]], canonical_at: tuple[Any, ...]) -> Any:
     """One block of row values with every row named by its id; computed rows and unknown names are findings."""
     if not isinstance(block, dict):
@@ -460,7 +469,7 @@ def _as_written(finding: Finding, where: dict[tuple[Any, ...], tuple[Any, ...]],
     return dataclasses.replace(finding, message=message)
 
 
-def _dates(data: dict[str, Any], locate, rel: str) -> list[Finding]:
+def _dates(data: dict[str, Any], locate: Locate, rel: str) -> list[Finding]:
     from zhanqun.schemas import NO_SUCH_DATE
 
     findings = []
@@ -476,7 +485,7 @@ def _dates(data: dict[str, Any], locate, rel: str) -> list[Finding]:
     return findings
 
 
-def _site_keys(cluster, sites: dict[str, Any], locate, rel: str) -> list[Finding]:
+def _site_keys(cluster: Cluster, sites: dict[str, Any], locate: Locate, rel: str) -> list[Finding]:
     known = {s.unit_id: s for s in report_sites(cluster)}
     findings = []
     for key in sites:

@@ -19,12 +19,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhanqun.findings import Finding, Severity, define
 from zhanqun.stats import annual, counted
 from zhanqun.stats.annual import NOT_FILLED, ReportSite, Row
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.content import Item
+    from zhanqun.stats import events
 
 NO_HISTORY = define(
     "T030", "annual-report-no-history", Severity.WARNING, "这一年在仓库的历史开始之前，信息发布等栏目无法统计。",
@@ -85,7 +91,7 @@ def year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59, 59, 999999)
 
 
-def build(cluster, year: int, sites: list[ReportSite], access_logs: list[Path] = (), now: dt.datetime | None = None,
+def build(cluster: Cluster, year: int, sites: list[ReportSite], access_logs: Sequence[Path] = (), now: dt.datetime | None = None,
           jobs: int | None = None) -> tuple[list[Report], list[Finding]]:
     """The reports of ``sites`` for ``year``, and the findings of reading the fill-in file and the logs."""
     from zhanqun.errors import UsageError
@@ -105,7 +111,7 @@ def build(cluster, year: int, sites: list[ReportSite], access_logs: list[Path] =
         general.append(Finding(annual.fill_rel(cluster.config.portal, year), 0, 0, annual.YEAR_NOT_OVER,
                                f"{year} 年还没有结束：报表的数字只统计到 {now:%Y-%m-%d %H:%M}。", "次年 1 月再生成并发布。"))
     computed = _history_figures(cluster, year, sites, min(end, now), general)
-    visits = _visits(access_logs, start, min(end, now), sites, jobs, general)
+    visits = _visits(list(access_logs), start, min(end, now), sites, jobs, general)
     reports = []
     for site in sites:
         values = filled.get(site.unit_id, filled.get("", {}))
@@ -143,7 +149,7 @@ def _figure(r: Row, computed: dict[str, Any] | None, values: dict[str, Any], vis
                 return Figure(r, None, "unknown")
             if any(p is None for p in parts):
                 return Figure(r, None, "missing")
-            return Figure(r, computed["interpretation_materials"] + sum(parts), "computed")
+            return Figure(r, computed["interpretation_materials"] + sum(p for p in parts if p is not None), "computed")
         value = computed.get(r.id)
         return Figure(r, value, "computed" if value is not None or r.id in computed else "unknown")
     return Figure(r, None, "missing")
@@ -151,19 +157,19 @@ def _figure(r: Row, computed: dict[str, Any] | None, values: dict[str, Any], vis
 
 # -- identity ------------------------------------------------------------------------------------------------------
 
-def sponsor(cluster, site: ReportSite) -> str | None:
+def sponsor(cluster: Cluster, site: ReportSite) -> str | None:
     """主办单位 of a report site: the ``identity.sponsor`` its own unit.yaml gives; else, for the portal, the county's
     (cluster.yaml); else the site's own unit. 国办发〔2017〕47号: a department's site is sponsored by the department
     itself, a town's (街道's) by the town government, the portal by the county government — not the county for all."""
     unit = cluster.units[site.unit_id]
     own = unit.identity.get("sponsor") if isinstance(unit.identity, dict) else None
     if own:
-        return own
+        return str(own)
     if site.is_portal:
-        return cluster.config.identity.get("sponsor") or unit.name
+        return str(cluster.config.identity.get("sponsor") or unit.name)
     return unit.name
 
-def _identity(cluster, site: ReportSite) -> dict[str, Any]:
+def _identity(cluster: Cluster, site: ReportSite) -> dict[str, Any]:
     idn = cluster.identity_of(site.unit_id)
     unit = cluster.units[site.unit_id]
     police = idn.get("police_record")
@@ -180,7 +186,7 @@ def _identity(cluster, site: ReportSite) -> dict[str, Any]:
 
 # -- git and content ----------------------------------------------------------------------------------------------
 
-def _history_figures(cluster, year: int, sites: list[ReportSite], end: dt.datetime,
+def _history_figures(cluster: Cluster, year: int, sites: list[ReportSite], end: dt.datetime,
                      general: list[Finding]) -> dict[str, Any]:
     """unit id of a report site -> row id -> value (and ``_notes``); ``_commit``: the year's last commit.
 
@@ -227,7 +233,7 @@ def _tip(root: Path, end: dt.datetime) -> str:
     return found.decode().strip()
 
 
-def _publications(cluster, found: list, end: dt.datetime, site: ReportSite,
+def _publications(cluster: Cluster, found: list[events.Event], end: dt.datetime, site: ReportSite,
                   imports: counted.Imports) -> dict[str, Any]:
     """信息发布 and 解读材料 of one report site: the publications :func:`zhanqun.stats.counted.counted` keeps (the
     rule ``zhanqun stats`` counts by), up to ``end``."""
@@ -235,7 +241,7 @@ def _publications(cluster, found: list, end: dt.datetime, site: ReportSite,
     units = set(site.unit_ids)
     counts = {"info_total": 0, "info_overview": 0, "info_news": 0, "info_disclosure": 0, "interpretation_materials": 0}
 
-    def ours(event) -> bool:
+    def ours(event: events.Event) -> bool:
         if event.kind != "published" or event.unit not in units or event.at > end:
             return False
         column = cluster.units[event.unit].columns.get(event.column) if event.unit in cluster.units else None
@@ -254,7 +260,7 @@ def _publications(cluster, found: list, end: dt.datetime, site: ReportSite,
     return counts
 
 
-def _topics(cluster, tip: str, start: dt.datetime, imports: counted.Imports) -> tuple[set[str], set[str]]:
+def _topics(cluster: Cluster, tip: str, start: dt.datetime, imports: counted.Imports) -> tuple[set[str], set[str]]:
     """The topic ids of cluster.yaml at the year's end and when it began (one ``cat-file --batch``). A topic
     the initial import brought is not new: "when it began" is at the earliest the last commit before going live,
     and the first commit when the year began before the history."""
@@ -286,7 +292,8 @@ def _topic_ids(blob: bytes | None) -> set[str]:
         return set()  # a broken version on main: its topics cannot be told
 
 
-def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite, topics: tuple[set[str], set[str]],
+def _topic_counts(cluster: Cluster, hist: events.History, end: dt.datetime, site: ReportSite,
+                  topics: tuple[set[str], set[str]],
                   imports: counted.Imports) -> dict[str, int]:
     """专题专栏 columns declared now that existed at the year's end (a column created later is not counted), and
     the topics of cluster.yaml (portal only); new: created in the year, and not by the initial import."""
@@ -304,7 +311,7 @@ def _topic_counts(cluster, hist, end: dt.datetime, site: ReportSite, topics: tup
     return {"topics_maintained": maintained, "topics_new": new}
 
 
-def _replies(cluster, year: int, sites: list[ReportSite]) -> dict[str, dict[str, Any]]:
+def _replies(cluster: Cluster, year: int, sites: list[ReportSite]) -> dict[str, dict[str, Any]]:
     """留言办理 per report site: messages received in ``year``, judged on its last day."""
     from zhanqun import content
     from zhanqun.cluster import Site
@@ -321,7 +328,9 @@ def _replies(cluster, year: int, sites: list[ReportSite]) -> dict[str, dict[str,
                  if (replies.received_on(i) or dt.date.min).year == year]
         if items and calendar is None:
             calendar = Calendar.load(cluster.root)
-        outcomes = [o for o in (replies.judge(i, calendar, last_day, cluster.config.inspect) for i in items) if o]
+        # (no items: no judging, and no calendar needed)
+        outcomes = [o for o in (replies.judge(i, calendar, last_day, cluster.config.inspect) for i in items
+                                if calendar is not None) if o]
         figures = replies.stats(outcomes)
         published = sum(1 for o in outcomes if o.answered is not None and content.out_at(o.item, end)
                         and not _withdrawn_by(o.item, last_day))
@@ -331,7 +340,7 @@ def _replies(cluster, year: int, sites: list[ReportSite]) -> dict[str, dict[str,
     return result
 
 
-def _withdrawn_by(item, day: dt.date) -> bool:
+def _withdrawn_by(item: Item, day: dt.date) -> bool:
     withdrawn = item.meta.get("withdrawn")
     if not withdrawn:
         return False
@@ -352,8 +361,8 @@ def _gap_note(figures: dict[str, Any]) -> list[str]:
 
 
 def _notes(imported: int, year: int, imports: counted.Imports) -> list[str]:
-    notes = [f"信息发布、解读材料{annual.BY_MERGE}：统计 {year} 年 1 月 1 日至 12 月 31 日（北京时间）首次发布的信息，"
-             "修改和撤稿不另计（与 zhanqun stats 的“发布”口径相同）。"]
+    notes = [(f"信息发布、解读材料{annual.BY_MERGE}：统计 {year} 年 1 月 1 日至 12 月 31 日（北京时间）首次发布的信息，"
+              "修改和撤稿不另计（与 zhanqun stats 的“发布”口径相同）。")]
     if imported:
         notes.append(counted.note(imported, imports))
     notes.append("留言办理：统计这一年收到的留言，按 12 月 31 日的状态判断是否办结；平均办理时间按工作日计算，"

@@ -26,13 +26,13 @@ import gc
 import hashlib
 import os
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from zhanqun import content, source
+from zhanqun import content, gitio, source
 from zhanqun.audit import history
 from zhanqun.errors import UsageError, ZhanqunError
 from zhanqun.inspect import timeline
@@ -65,7 +65,7 @@ class History:
     last_before: dict[tuple[str, str], dt.datetime]
     # (unit, column) -> when the column first existed (added to unit.yaml, or its first file), if in the range
     column_since: dict[tuple[str, str], dt.datetime]
-    records: dict[str, list[dict]]  # sign-off records of the range's commits (sha -> records)
+    records: dict[str, list[history.Record]]  # sign-off records of the range's commits (sha -> records)
     # (unit, column) pairs declared in the unit configs at the tip: the columns the range ends with
     columns: set[tuple[str, str]] = dataclasses.field(default_factory=set)
     first_commit: dt.datetime | None = None  # when the history begins (the repository's first commit)
@@ -102,7 +102,7 @@ def read(root: Path, start: dt.datetime, end: dt.datetime) -> History:
             gc.enable()
 
 
-def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str, list[dict]]:
+def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str, list[history.Record]]:
     """The sign-off records of the range's commits (``history.note_records`` of just those). Kept per range with the
     notes commit they were read from (stats.notes-<range>.json): a later run reads only the notes changed since
     (one ``git diff-tree`` of the two notes commits; a merge after the range changes none of the range's)."""
@@ -126,7 +126,7 @@ def _records(root: Path, folder: Path, start: dt.datetime, tip: str) -> dict[str
 _NOTES_KEPT = 8  # ranges whose notes are kept
 
 
-def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[dict]]] | None:
+def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str], dict[str, list[history.Record]]] | None:
     try:
         data = orjson.loads(path.read_bytes())
         notes, commits, records = data["notes"], data["commits"], data["records"]
@@ -139,8 +139,8 @@ def _kept_records(path: Path, base: str | None, tip: str) -> tuple[str, list[str
     return None
 
 
-def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[dict]]],
-                     notes: str) -> dict[str, list[dict]] | None:
+def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[history.Record]]],
+                     notes: str) -> dict[str, list[history.Record]] | None:
     """The kept records with the notes of the range's commits that changed since (None: cannot tell)."""
     then, commits, records = kept
     try:
@@ -160,7 +160,7 @@ def _updated_records(root: Path, kept: tuple[str, list[str], dict[str, list[dict
 
 
 def _keep_records(path: Path, notes: str, base: str | None, tip: str, commits: list[str],
-                  records: dict[str, list[dict]]) -> None:
+                  records: dict[str, list[history.Record]]) -> None:
     data = {"version": 1, "range": [base, tip], "notes": notes, "commits": commits, "records": records}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,19 +183,16 @@ def _base(root: Path, tip: str, start: dt.datetime) -> str | None:
 def _on_first_parent_line(root: Path, sha: str, tip: str) -> bool:
     """Whether ``sha`` is ``tip`` or one of its first-parent ancestors: the oldest commit of ``sha..tip`` on the
     first-parent line has ``sha`` as its first parent (one ``rev-list``, stopping at ``sha`` when it is)."""
-    done = subprocess.run(["git", "-C", str(root), "rev-list", "--first-parent", "--parents", f"{sha}..{tip}"],
-                          capture_output=True, env={**os.environ, **_ENV}, check=False)
-    lines = done.stdout.split(b"\n")[-2:-1] if done.returncode == 0 else []
+    listed = gitio.ok(root, "rev-list", "--first-parent", "--parents", f"{sha}..{tip}")
+    lines = listed.split(b"\n")[-2:-1] if listed is not None else []
     fields = lines[0].split() if lines else []
     return len(fields) > 1 and fields[1].decode() == sha
 
 
 # -- git -------------------------------------------------------------------------------------------------
-_ENV = {"GIT_PAGER": "cat", "LC_ALL": "C", "GIT_NO_REPLACE_OBJECTS": "1"}  # as zhanqun.audit.history.git
 # timeline's lean log, with the parents and the author's name (a NUL-free field last: the file list follows)
 _LOG = ["log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z",
         "--format=%x01%H%x00%ct%x00%P%x00%an"]
-_CHUNK = 1 << 20
 
 
 def last_commit(root: Path, branch: str, end: dt.datetime) -> str:
@@ -214,28 +211,10 @@ def last_commit(root: Path, branch: str, end: dt.datetime) -> str:
 def _log(root: Path, tip: str) -> list[tuple[str, int, str, str, list[tuple[str, str, str | None]]]]:
     """The first-parent history up to ``tip``, oldest first: (sha, committer time, parents, author name,
     [(status with score, path, old path)]) for the changes under content/. Parsed while git still writes."""
-    args = ["git", "-C", str(root), *_LOG, tip, "--", "content"]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **_ENV})
     commits = []
-    rest = b""
-    assert process.stdout is not None
-    try:
-        while chunk := process.stdout.read(_CHUNK):
-            data = rest + chunk
-            cut = data.rfind(b"\x01")
-            if cut <= 0:
-                rest = data
-                continue
-            commits.extend(_parse(data[:cut]))
-            rest = data[cut:]
-        commits.extend(_parse(rest))
-    finally:
-        err = process.stderr.read() if process.stderr else b""
-        process.wait()
-    if process.returncode != 0:
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        raise ZhanqunError(f"git log 失败：{message[-1] if message else process.returncode}",
-                           hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。")
+    for piece in gitio.stream(root, *_LOG, tip, "--", "content", separator=b"\x01",
+                              hint="确认 git 可用、仓库完整（CI 中 fetch-depth: 0）。"):
+        commits.extend(_parse(piece))
     commits.reverse()
     return commits
 
@@ -268,13 +247,7 @@ def _parse(raw: bytes) -> list[tuple[str, int, str, str, list[tuple[str, str, st
 
 def _git_ok(root: Path, *args: str) -> bytes:
     """``git`` for a command whose exit code 1 means "nothing found" (``git grep``)."""
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env={**os.environ, **_ENV},
-                          check=False)
-    if done.returncode not in (0, 1):
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ZhanqunError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}",
-                           hint="确认 git 可用、仓库完整。")
-    return done.stdout
+    return gitio.run(root, *args, accept=(0, 1), hint="确认 git 可用、仓库完整。")
 
 
 _MARK = r"^(withdrawn|撤稿|publish_at|定时发布)[ \t]*:"
@@ -371,15 +344,28 @@ def _column_ids(blob: bytes | None) -> list[str]:
 class _File:
     """One item or attachment, followed across renames."""
 
-    __slots__ = ("path", "epoch", "attachment", "added", "versions", "revisions", "deleted", "touched", "withdrawn",
-                 "embargo", "place")
+    __slots__ = (
+        "added",
+        "attachment",
+        "deleted",
+        "embargo",
+        "epoch",
+        "path",
+        "place",
+        "revisions",
+        "touched",
+        "versions",
+        "withdrawn",
+    )
 
     def __init__(self, path: str, attachment: bool, added: tuple[str, dt.datetime, str]) -> None:
         self.path = path
         self.epoch = 0  # how many unit renames were known when it was deleted (to map its unit to the end's)
         self.attachment = attachment
         self.added = added  # (sha, moment, author)
-        self.versions = [(added[0], path, added[1])]  # (sha, path then, moment) of each version
+        # (sha, path then, moment) of each version, a fourth field once judged (withdrawn); a kept walk's moments
+        # are ISO text (Any: the tuples change length, and JSON gives lists back)
+        self.versions: list[tuple[Any, ...]] = [(added[0], path, added[1])]
         self.revisions: list[tuple[str, dt.datetime, str]] = []
         self.deleted: tuple[str, dt.datetime, str] | None = None
         self.touched = False  # changed since the kept walk (then its front matter is read at the tip)
@@ -606,7 +592,7 @@ class _Walk:
         unit, column = _place(f.path) or ("", "")
         return (self.unit_now(unit, f.epoch) if f.deleted else unit), column
 
-    def finish(self, root: Path, tip: str, records: dict[str, list[dict]]) -> History:
+    def finish(self, root: Path, tip: str, records: dict[str, list[history.Record]]) -> History:
         start, end, columns = self.start, self.end, self.columns
         for f in self.files:
             if f.place is None:
@@ -618,7 +604,7 @@ class _Walk:
         last_before: dict[tuple[str, str], dt.datetime] = {}
 
         def add(kind: str, f: _File, when: dt.datetime, sha: str, author: str, deleted: bool = False) -> None:
-            if start <= when <= end:
+            if start <= when <= end and f.place is not None:  # every item in the range has its place by now
                 unit, column = f.place
                 events.append(Event(kind, when, f.path, unit, column, _author(records, sha, author), sha, deleted))
 
@@ -643,7 +629,7 @@ class _Walk:
             off = out[1] if out else gone_at
             if moment < start and (off is None or off >= start):
                 key = f.place
-                if key not in last_before or last_before[key] < moment:
+                if key is not None and (key not in last_before or last_before[key] < moment):
                     last_before[key] = moment
         for f in self.files:
             if f.attachment and (f.deleted or f.place in columns):
@@ -672,7 +658,7 @@ class _Walk:
     def _column_since(self, root: Path, columns: set[tuple[str, str]]) -> dict[tuple[str, str], dt.datetime]:
         """When each column first existed, for those that began in the range: the earlier of the commit that
         added it to unit.yaml and its first file."""
-        first_file = {}
+        first_file: dict[tuple[str, str], dt.datetime] = {}
         for (unit, column), (at, epoch) in self.first_in_column.items():
             key = (self.unit_now(unit, epoch), column)
             if key not in first_file or at < first_file[key]:
@@ -699,10 +685,10 @@ class _Walk:
         return since
 
 
-def _seen_from(versions: list, start: dt.datetime) -> list:
+def _seen_from(versions: list[tuple[Any, ...]], start: dt.datetime) -> list[tuple[Any, ...]]:
     """The versions from the one current when ``start`` came (the last before it) on; moments as datetimes or as
     the ISO text a kept walk holds."""
-    def moment(at) -> dt.datetime:
+    def moment(at: str | dt.datetime) -> dt.datetime:
         return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
 
     first = 0
@@ -714,9 +700,10 @@ def _seen_from(versions: list, start: dt.datetime) -> list:
     return versions[first:]
 
 
-def _author(records: dict[str, list[dict]], sha: str, git_name: str) -> str:
+def _author(records: dict[str, list[history.Record]], sha: str, git_name: str) -> str:
     """The pull request's author from the sign-off record of ``sha``, else the git author name."""
     for record in records.get(sha, []):
-        if isinstance(record.get("author"), str) and record["author"]:
-            return record["author"]
+        author = record.get("author")
+        if isinstance(author, str) and author:
+            return author
     return git_name
