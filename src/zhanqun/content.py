@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -135,7 +135,7 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
                 canonical = canonical.split(" ")[0]
             if canonical:
                 _assign(meta, path, canonical)
-    locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))  # noqa: E731
+    locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))
     findings += schemas.validate(content_type, meta, locate, rel, skip)
     if content_type == "reply":
         from zhanqun.checks import replies
