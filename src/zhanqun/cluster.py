@@ -710,8 +710,6 @@ def parse_key(sha: str, content_type: str, render: bool, salt: str) -> str:
     return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
 
 
-_key = parse_key  # the name earlier code and tests used
-
 
 def parse_files(item_files: Iterable[ItemFile], schemas: SchemaSet, gates: Gates | None, cache: ParseCache, salt: str,
                 jobs: int, render: bool = True, blobs: dict[str, str] | None = None,
