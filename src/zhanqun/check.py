@@ -36,7 +36,8 @@ def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool 
 def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list[Finding]:
     """Check only the given files (paths relative to ``root``)."""
     from zhanqun.cache import ParseCache, code_digest
-    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, ruledata, suppressions
+    from zhanqun.checks import attachments, crossfile, files, references, ruledata, suppressions
+    from zhanqun.checks import gates as gates_mod
 
     changed = set(rels)
     leader_types = {"leader"}
@@ -54,8 +55,8 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
         if cluster_mod.item_entry(cluster, rel) is not None and (reserved := cluster_mod.reserved_name(rel)):
             findings.append(reserved)
             readable.discard(rel)
-    wanted = list(cluster.item_files) + [e for e in map(lambda r: cluster_mod.item_entry(cluster, r), sorted(readable))
-                                         if e is not None and e[4] not in leader_types]
+    wanted = list(cluster.item_files) + [e for e in (cluster_mod.item_entry(cluster, r) for r in sorted(readable))
+                                         if e is not None and e.content_type not in leader_types]
     from zhanqun import cache as cache_mod
 
     trusted = not cache_mod.committed(root)
@@ -72,7 +73,7 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     items, leaders_pages, per_file = [], [], {}
     from zhanqun import content
 
-    for (path, rel, unit_id, column_id, content_type, sha, _), result in parsed:
+    for (path, rel, unit_id, column_id, content_type), sha, result in parsed:
         item = content.Item(rel, unit_id, column_id, path.stem, content_type, result.meta or {}, "", sha,
                             result.links, result.mentions)
         if result.meta is not None and content_type in leader_types:

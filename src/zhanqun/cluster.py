@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from zhanqun import content, pin, source
 from zhanqun import cache as cache_mod
+from zhanqun import content, pin, source
 from zhanqun.cache import ParseCache, code_digest
 from zhanqun.checks import files, ruledata, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
 from zhanqun.schemas import NO_SUCH_DATE, SchemaSet
+
+if TYPE_CHECKING:
+    from zhanqun.checks.gates import Gates
 
 NO_UNIT_CONFIG = define(
     "C001", "missing-unit-config", Severity.ERROR, "单位目录缺少 unit.yaml。",
@@ -135,6 +139,16 @@ _ASSET_DIRS = {"attachments", "images", "files", "img"}
 ANNUAL_REPORT_FOLDER = "annual-report"  # a reserved folder, not a column (zhanqun.stats.annual.FOLDER)
 
 
+class ItemFile(NamedTuple):
+    """An item file found by the structure walk (:func:`load_structure`), before any byte of it is read."""
+
+    path: Path
+    rel: str  # content/<unit>/<column>/…/<slug>.md
+    unit_id: str
+    column_id: str
+    content_type: str
+
+
 @dataclasses.dataclass
 class Site:
     """One static site: the portal (with its channel units) or a subdomain unit."""
@@ -160,7 +174,7 @@ class Cluster:
     # Items with error findings: never built, but still known to cross-reference checks so that one broken
     # policy does not also make every interpretation of it an error.
     invalid: list[content.Item] = dataclasses.field(default_factory=list)
-    item_files: list[tuple[Path, str, str, str, str]] = dataclasses.field(default_factory=list)  # path, rel, unit, column, type
+    item_files: list[ItemFile] = dataclasses.field(default_factory=list)
     attachment_files: list[tuple[Path, str]] = dataclasses.field(default_factory=list)  # what the gates scan
     # Inline suppressions of every item, by path (R4): applied to per-file and cross-file findings alike.
     suppressions: dict[str, suppressions.FileSuppressions] = dataclasses.field(default_factory=dict)
@@ -278,7 +292,8 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         return None, findings
     if now is not None:
         cluster._zq_now, cluster.today = now, now.date()
-    from zhanqun.checks import crossfile, gates as gates_mod
+    from zhanqun.checks import crossfile
+    from zhanqun.checks import gates as gates_mod
 
     if cache_mod.committed(root):
         use_cache = False
@@ -289,10 +304,14 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     cache = ParseCache((cache_dir or root / cache_mod.CACHE_DIR) / "parse.sqlite3" if use_cache else None)
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
-        known = blobs()  # reaped in every case; used only with a usable cache
-        cluster.items, cluster.invalid, found = _load_items(cluster, cluster.item_files, cache, salt, gates, jobs,
-                                                            suppress, render, known if cache.path is not None else {})
+        known: dict[str, str] = blobs()  # reaped in every case; used only with a usable cache
+        parsed, found = parse_files(cluster.item_files, cluster.schemas, gates, cache, salt, jobs, render,
+                                    known if cache.path is not None else {})  # stages 1 and 2: scan, parse
         findings += found
+        assembled = assemble_items(parsed, suppress)  # stage 3: check, first the files one by one
+        cluster.items, cluster.invalid = assembled.items, assembled.invalid
+        cluster.suppressions.update(assembled.suppressions)
+        findings += assembled.findings
         findings += crossfile.scan_attachments(cluster.attachment_files, gates, cache, salt, jobs)
         findings += _label_findings(cluster, cache, salt)
     finally:
@@ -365,7 +384,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
 
     units: dict[str, Unit] = {}
     unit_docs: dict[str, source.YamlDoc] = {}
-    item_files: list[tuple[Path, str, str, str, str]] = []  # path, rel, unit, column, type
+    item_files: list[ItemFile] = []
     attachment_files: list[tuple[Path, str]] = []
     # (a link is never a unit or a unit.yaml: files.scan_tree reports it as C011, and nothing reads through it)
     for unit_dir in sorted(p for p in content_dir.iterdir() if _is_dir(p) and not p.name.startswith(".")):
@@ -376,7 +395,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
             continue
         data, found, doc = _load_config_doc(unit_dir / "unit.yaml", f"{unit_rel}/unit.yaml", "unit", schemas)
         findings += found
-        if data is None:
+        if data is None or doc is None:  # (doc is set whenever data is)
             continue
         unit = Unit.from_data(unit_dir.name, data)
         units[unit.id] = unit
@@ -403,7 +422,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     return cluster, findings
 
 
-def _check_live_from(data: dict[str, Any] | None, doc, rel: str) -> list[Finding]:
+def _check_live_from(data: dict[str, Any] | None, doc: source.YamlDoc | None, rel: str) -> list[Finding]:
     """inspect.live_from has the date's shape (the schema) but must also be a day that exists (R7.1)."""
     value = ((data or {}).get("inspect") or {}).get("live_from")
     if not isinstance(value, str):
@@ -417,7 +436,8 @@ def _check_live_from(data: dict[str, Any] | None, doc, rel: str) -> list[Finding
     return []
 
 
-def _load_config_doc(path: Path, rel: str, schema: str, schemas: SchemaSet):
+def _load_config_doc(path: Path, rel: str, schema: str, schemas: SchemaSet,
+                     ) -> tuple[dict[str, Any] | None, list[Finding], source.YamlDoc | None]:
     doc, findings = source.load_yaml_file(path, rel)
     if doc is None:
         return None, findings, None
@@ -477,7 +497,7 @@ def reserved_name(rel: str) -> Finding | None:
     return Finding(rel, 0, 0, RESERVED_NAME, f"{rel} 的文件名是栏目列表页的保留名。", "换一个文件名，例如 日期-拼音.md。")
 
 
-def item_entry(cluster: Cluster, rel: str) -> tuple[Path, str, str, str, str] | None:
+def item_entry(cluster: Cluster, rel: str) -> ItemFile | None:
     """The item-file entry of one path (``content/<unit>/<column>/…/x.md``), or None if it is not an item."""
     parts = rel.split("/")
     if len(parts) < 4 or parts[0] != "content" or not rel.endswith(ITEM_SUFFIX) or parts[1] not in cluster.units:
@@ -485,12 +505,12 @@ def item_entry(cluster: Cluster, rel: str) -> tuple[Path, str, str, str, str] | 
     column = cluster.units[parts[1]].columns.get(parts[2])
     if column is None or any(p.startswith(".") for p in parts[3:]):
         return None
-    return cluster.root / rel, rel, parts[1], column.id, column.type
+    return ItemFile(cluster.root / rel, rel, parts[1], column.id, column.type)
 
 
 def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Finding],
                    item_types: set[str] | None = None, attachments: list[tuple[Path, str]] | None = None,
-                   ) -> list[tuple[Path, str, str, str, str]]:
+                   ) -> list[ItemFile]:
     """Item files of a unit's declared columns; structure findings; attachment-like files into ``attachments``.
 
     One os.walk with plain strings: at 10,000 items, pathlib's rglob and sorting cost a second per check.
@@ -538,10 +558,11 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
             elif attachments is not None and os.path.splitext(name)[1].lower() in SCANNED_SUFFIXES:
                 attachments.append((Path(path), path.removeprefix(content_root)))
         for path, item_rel in sorted(found, key=lambda f: f[1].split("/")):
+            assert column is not None  # want_items
             if (reserved := reserved_name(item_rel)) is not None:
                 findings.append(reserved)
                 continue
-            items.append((Path(path), item_rel, unit.id, column.id, column.type))
+            items.append(ItemFile(Path(path), item_rel, unit.id, column.id, column.type))
     return items
 
 
@@ -564,54 +585,218 @@ def _regular_files(top: str) -> Iterable[str]:
                 yield entry.path
 
 
-def _parse_one(args: tuple[Path, str, str, str]) -> tuple[str, dict[str, Any]]:
-    path, rel, content_type, key = args
-    return key, content.parse(files.read_regular(path), rel, content_type, _WORKER_SCHEMAS, _WORKER_GATES, render=_WORKER_RENDER).to_json()
+# ---------------------------------------------------------------------------------------------------------------
+# The item loader in three stages (issue 13; docs/architecture.md "The loader"):
+#   scan  (I/O only)  scan_files: stat, read the bytes once, hash them -> ScannedFile
+#   parse (pure)      parse_item: bytes + content type + ParseContext -> content.Parsed, cached by parse_key
+#   check (pure)      assemble_items, then the cross-file checks of load(): labels, links, leaders, suppressions
+# ---------------------------------------------------------------------------------------------------------------
 
 
-_WORKER_SCHEMAS: SchemaSet | None = None
-_WORKER_GATES = None
-_WORKER_RENDER = True
+class ScannedFile(NamedTuple):
+    """Stage 1 (scan): an item file and the sha256 of its bytes. ``data`` holds the bytes read for the hash; it is
+    None only when git vouches that the file is unchanged and the cache knows its blob's sha (issue 11): then the
+    file is read at most once, by :func:`read_missing`, and only if no parse of those bytes is cached."""
+
+    file: ItemFile
+    sha: str
+    data: bytes | None
 
 
-def parse_files(item_files, schemas: SchemaSet, gates, cache: ParseCache, salt: str, jobs: int, render: bool = True,
-                blobs: dict[str, str] | None = None):
-    """(entry, Parsed) for each item file, from the cache when the bytes are unchanged; F005 findings for huge files.
+class Scan(NamedTuple):
+    """What :func:`scan_files` found: the files in order, F005 findings, and git blob id -> sha pairs to remember
+    (stored only after the bytes read were checked against the blob id)."""
 
-    ``blobs`` (repository path -> git blob id of files git knows to be unchanged, :func:`cache.unchanged_blobs`) lets
-    a file whose blob was read before skip the read and the hash: git's index already knows it (issue 11; the
-    mapping is stored only after the bytes read were checked against the blob id)."""
-    findings: list[Finding] = []
-    entries = []
+    files: list[ScannedFile]
+    findings: list[Finding]
+    learned: list[tuple[str, str]]
+
+
+class ParseContext(NamedTuple):
+    """Everything a parse depends on besides the bytes, the path and the content type. The schema salt of the cache
+    key (:func:`parse_key`) covers it; pool workers receive it through the pool's initializer."""
+
+    schemas: SchemaSet
+    gates: Gates | None
+    render: bool
+
+
+class ParseJob(NamedTuple):
+    """One parse to run: its cache key and its input."""
+
+    key: str
+    data: bytes
+    rel: str
+    content_type: str
+
+
+class ParsedItem(NamedTuple):
+    """Stage 2 (parse): an item file, the sha256 of its bytes and what those bytes yield on their own."""
+
+    file: ItemFile
+    sha: str
+    parsed: content.Parsed
+
+
+def scan_files(item_files: Iterable[ItemFile], cache: ParseCache, blobs: dict[str, str] | None = None) -> Scan:
+    """Stage 1, I/O only: each regular item file is stat'ed, read once and hashed. A link or special file is skipped
+    (C011 says so, nothing reads through it), a huge one is F005. ``blobs`` (repository path -> git blob id of files
+    git knows to be unchanged, :func:`cache.unchanged_blobs`) lets a file whose blob was read before skip the read
+    and the hash: the cache maps the blob id to the sha."""
+    item_files = list(item_files)
     blobs = blobs or {}
-    known_shas = cache.shas_of({blobs[f[1]] for f in item_files if f[1] in blobs}) if blobs else {}
-    learned = []
-    for path, rel, unit_id, column_id, content_type in item_files:
-        sha = known_shas.get(blobs.get(rel, ""))
+    known_shas = cache.shas_of({blobs[f.rel] for f in item_files if f.rel in blobs}) if blobs else {}
+    scanned: list[ScannedFile] = []
+    findings: list[Finding] = []
+    learned: list[tuple[str, str]] = []
+    for file in item_files:
+        sha = known_shas.get(blobs.get(file.rel, ""))
         if sha is not None:
-            entries.append((path, rel, unit_id, column_id, content_type, sha, _key(sha, content_type, render, salt)))
+            scanned.append(ScannedFile(file, sha, None))
             continue
-        size = _regular_size(path)
-        if size is None:
-            continue  # a link or a special file: C011 says so, and nothing reads through it
-        big = source.too_large(size, rel)
-        if big:
-            findings.append(big)
+        data, problem = _read_item(file)
+        if data is None:
+            findings += problem
             continue
-        data = files.read_regular(path)
         sha = hashlib.sha256(data).hexdigest()
-        if rel in blobs and cache_mod.blob_id(data) == blobs[rel]:
-            learned.append((blobs[rel], sha))
-        entries.append((path, rel, unit_id, column_id, content_type, sha, _key(sha, content_type, render, salt)))
-    known = cache.get_many(e[6] for e in entries)
+        if file.rel in blobs and cache_mod.blob_id(data) == blobs[file.rel]:
+            learned.append((blobs[file.rel], sha))
+        scanned.append(ScannedFile(file, sha, data))
+    return Scan(scanned, findings, learned)
+
+
+def _read_item(file: ItemFile) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of one item file, or None (with F005 for a huge one; nothing for a link or special file)."""
+    size = _regular_size(file.path)
+    if size is None:
+        return None, []
+    big = source.too_large(size, file.rel)
+    if big:
+        return None, [big]
+    try:
+        return files.read_regular(file.path), []
+    except FileNotFoundError:  # removed since the walk: nothing to load
+        return None, []
+    except OSError as error:  # replaced by a link or a special file since the stat: C011, never read through
+        if error.errno in (errno.ELOOP, errno.EINVAL):
+            return None, []
+        raise
+
+
+def read_missing(scanned: list[ScannedFile], needed: set[int]) -> tuple[list[ScannedFile], list[Finding]]:
+    """Stage 1 for the files git vouched for (``data`` None) whose parse is not cached (their indexes in ``needed``):
+    read them now, once. A file that changed kind or size since git answered is treated as :func:`scan_files` would
+    (skipped, or F005); its sha is the one of the bytes read."""
+    result: list[ScannedFile] = []
+    findings: list[Finding] = []
+    for index, entry in enumerate(scanned):
+        if entry.data is not None or index not in needed:
+            result.append(entry)
+            continue
+        data, problem = _read_item(entry.file)
+        findings += problem
+        if data is not None:
+            result.append(entry._replace(data=data, sha=hashlib.sha256(data).hexdigest()))
+    return result, findings
+
+
+def parse_item(data: bytes, rel: str, content_type: str, context: ParseContext) -> content.Parsed:
+    """Stage 2, pure: what one item's bytes yield (findings without a path, meta, HTML when rendering)."""
+    return content.parse(data, rel, content_type, context.schemas, context.gates, render=context.render)
+
+
+def parse_key(sha: str, content_type: str, render: bool, salt: str) -> str:
+    """The parse cache key of some bytes. Rendering is part of it: a check-only parse has no HTML for the build."""
+    return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
+
+
+
+def parse_files(item_files: Iterable[ItemFile], schemas: SchemaSet, gates: Gates | None, cache: ParseCache, salt: str,
+                jobs: int, render: bool = True, blobs: dict[str, str] | None = None,
+                ) -> tuple[list[ParsedItem], list[Finding]]:
+    """Stages 1 and 2: scan and parse item files, a :class:`ParsedItem` for each, from the cache when the bytes are
+    unchanged; F005 findings for huge files. ``salt`` covers the code, the schemas and the rule data (``gates``)."""
+    return parse_scanned(scan_files(item_files, cache, blobs), ParseContext(schemas, gates, render), cache, salt, jobs)
+
+
+def parse_scanned(scan: Scan, context: ParseContext, cache: ParseCache, salt: str, jobs: int,
+                  ) -> tuple[list[ParsedItem], list[Finding]]:
+    """Stage 2: a :class:`ParsedItem` for each scanned file, from the cache by :func:`parse_key`, else parsed from the
+    scanned bytes (never read again). Only a file git vouched for and whose parse is not cached is read here, once
+    (:func:`read_missing`)."""
+    render = context.render
+    keys = [parse_key(s.sha, s.file.content_type, render, salt) for s in scan.files]
+    known = cache.get_many(keys)
     if not render:  # a rendered parse serves a check too
-        rendered = {_key(e[5], e[4], True, salt): e[6] for e in entries if e[6] not in known}
+        rendered = {parse_key(s.sha, s.file.content_type, True, salt): key
+                    for s, key in zip(scan.files, keys) if key not in known}
         known.update({rendered[k]: v for k, v in cache.get_many(rendered).items()})
-    todo = [(e[0], e[1], e[4], e[6]) for e in entries if e[6] not in known]
-    fresh = dict(_parse_many(todo, schemas, gates, jobs, render))
+    scanned, findings = read_missing(scan.files, {i for i, key in enumerate(keys) if key not in known})
+    if scanned != scan.files:  # read now: a file that changed since git answered has the sha of the bytes read
+        keys = [parse_key(s.sha, s.file.content_type, render, salt) for s in scanned]
+    todo = [ParseJob(key, s.data, s.file.rel, s.file.content_type)
+            for s, key in zip(scanned, keys) if key not in known and s.data is not None]
+    fresh = dict(parse_many(todo, context, jobs))
     cache.put_many(fresh.items())
-    cache.put_shas(learned)
-    return [(e, content.Parsed.from_json(known.get(e[6]) or fresh[e[6]])) for e in entries], findings
+    cache.put_shas(scan.learned)
+    return [ParsedItem(s.file, s.sha, content.Parsed.from_json(known.get(key) or fresh[key]))
+            for s, key in zip(scanned, keys)], scan.findings + findings
+
+
+# The context of a pool worker: set by the pool's initializer in the worker process, never by the parent.
+_worker_context: ParseContext | None = None
+
+
+def _init_worker(context: ParseContext) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _parse_job(job: ParseJob, context: ParseContext | None = None) -> tuple[str, dict[str, Any]]:
+    context = context or _worker_context
+    if context is None:  # a worker started without _init_worker: a programming error, not an editor's
+        raise RuntimeError("parse worker without a context")
+    return job.key, parse_item(job.data, job.rel, job.content_type, context).to_json()
+
+
+def parse_many(todo: list[ParseJob], context: ParseContext, jobs: int) -> list[tuple[str, dict[str, Any]]]:
+    """Stage 2 for many files: in this process for a few, else in a fork pool whose workers get ``context`` from the
+    initializer (the scanners are built once before the fork and shared copy-on-write)."""
+    if todo and context.gates is not None:
+        context.gates.ready()  # built once here, inherited by the workers (and a bad rules/ file is one message)
+    if jobs <= 1 or len(todo) < 200:
+        return [_parse_job(job, context) for job in todo]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
+        return pool.map(_parse_job, todo, chunksize=64)
+
+
+class Assembled(NamedTuple):
+    """Stage 3's first step: the items, the malformed ones (kept for the cross-file checks), each file's findings with
+    its inline suppressions applied, and the suppressions of the files that have any, by path."""
+
+    items: list[content.Item]
+    invalid: list[content.Item]
+    findings: list[Finding]
+    suppressions: dict[str, suppressions.FileSuppressions]
+
+
+def assemble_items(parsed_files: Iterable[ParsedItem], suppress: bool) -> Assembled:
+    """Stage 3, pure: items from the parses, in the order of the files; the cross-file checks of :func:`load` follow."""
+    result = Assembled([], [], [], {})
+    for file, sha, parsed in parsed_files:
+        file_suppressions = suppressions.FileSuppressions(file.rel, parsed.suppressions)
+        if parsed.suppressions:
+            result.suppressions[file.rel] = file_suppressions
+        file_findings = file_suppressions.apply(parsed.findings_for(file.rel), suppress)
+        result.findings.extend(file_findings)
+        if parsed.meta is None:
+            continue
+        item = content.Item(file.rel, file.unit_id, file.column_id, file.path.stem, file.content_type, parsed.meta,
+                            parsed.html, sha, parsed.links, parsed.mentions)
+        (result.invalid if malformed(file_findings) else result.items).append(item)
+    return result
 
 
 def _is_dir(path: Path) -> bool:
@@ -634,39 +819,3 @@ def malformed(findings: Iterable[Finding]) -> bool:
     """Whether an item's own file or front matter is broken (F, Y, S errors). Such items are kept out of the
     cross-item rules; an item with a gate error (an ID number, a typo) is still an item, and still checked."""
     return any(f.severity is Severity.ERROR and f.code[0] in "FYS" for f in findings)
-
-
-def _key(sha: str, content_type: str, render: bool, salt: str) -> str:
-    # Rendering is part of the key: a check-only parse has no HTML for the build to reuse.
-    return f"{sha}:{content_type}:{'html' if render else 'nohtml'}:{salt}"
-
-
-def _load_items(cluster: Cluster, files, cache: ParseCache, salt: str, gates, jobs: int, suppress: bool, render: bool,
-                blobs: dict[str, str] | None = None):
-    parsed_files, findings = parse_files(files, cluster.schemas, gates, cache, salt, jobs, render, blobs)
-    items, invalid = [], []
-    for (path, rel, unit_id, column_id, content_type, sha, _), parsed in parsed_files:
-        file_suppressions = suppressions.FileSuppressions(rel, parsed.suppressions)
-        if parsed.suppressions:
-            cluster.suppressions[rel] = file_suppressions
-        file_findings = file_suppressions.apply(parsed.findings_for(rel), suppress)
-        findings += file_findings
-        if parsed.meta is None:
-            continue
-        item = content.Item(rel, unit_id, column_id, path.stem, content_type, parsed.meta, parsed.html, sha,
-                            parsed.links, parsed.mentions)
-        (invalid if malformed(file_findings) else items).append(item)
-    return items, invalid, findings
-
-
-def _parse_many(todo, schemas: SchemaSet, gates, jobs: int, render: bool = True) -> Iterable[tuple[str, dict[str, Any]]]:
-    global _WORKER_SCHEMAS, _WORKER_GATES, _WORKER_RENDER
-    _WORKER_SCHEMAS, _WORKER_GATES, _WORKER_RENDER = schemas, gates, render
-    if todo and gates is not None:
-        gates.ready()  # built once here, inherited by the workers (and a bad rules/ file is one message)
-    if jobs <= 1 or len(todo) < 200:
-        return [_parse_one(t) for t in todo]
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(_parse_one, todo, chunksize=64)

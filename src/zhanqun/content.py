@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from zhanqun import source
 from zhanqun.checks import html_safety, suppressions
 from zhanqun.findings import Finding
 from zhanqun.schemas import BAD_DATE_FORMAT, NO_SUCH_DATE, SchemaSet
+
+if TYPE_CHECKING:
+    from zhanqun.checks.gates import Gates
 
 IMPORTANCE_LABELS = {"routine": "常规", "general": "一般", "important": "重要"}
 TYPE_LABELS = {
@@ -84,7 +87,8 @@ def to_datetime(value: str) -> dt.datetime:
     return dt.datetime.strptime(value, "%Y-%m-%d %H:%M" if " " in value else "%Y-%m-%d")
 
 
-def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=None, *, render: bool = True) -> Parsed:
+def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates: Gates | None = None, *, render: bool = True,
+          ) -> Parsed:
     """Parse one item file. Pure: the result depends only on the bytes, the type, the schemas and the rule data.
 
     ``gates`` (a :class:`zhanqun.checks.gates.Gates`) adds the review gates of R4; ``render=False`` skips the
@@ -118,7 +122,7 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
     skip: set[tuple[Any, ...]] = set()
     props = schemas.properties(content_type)
     for key, value in list(meta.items()):
-        targets = [((key,), value, props[key])]
+        targets: list[tuple[tuple[Any, ...], Any, dict[str, Any]]] = [((key,), value, props[key])]
         if key == "withdrawn" and isinstance(value, dict) and "date" in value:
             targets = [((key, "date"), value["date"], {"x-format": "datetime"})]
         for path, raw, prop in targets:
@@ -131,11 +135,15 @@ def parse(data: bytes, rel: str, content_type: str, schemas: SchemaSet, gates=No
                 label = "日期不存在" if code == NO_SUCH_DATE else "日期格式不对"
                 findings.append(Finding(rel, line, col, code, f"“{path[0]}”{label}：{raw}。", hint))
                 skip.add(path)
-            elif kind == "date" and " " in canonical:
+            elif kind == "date" and canonical is not None and " " in canonical:
                 canonical = canonical.split(" ")[0]
             if canonical:
                 _assign(meta, path, canonical)
-    locate = lambda path: doc.locate(_original_path(doc.data, path, schemas.aliases(content_type)))  # noqa: E731
+    located = doc
+
+    def locate(path: tuple[Any, ...]) -> tuple[int, int]:
+        return located.locate(_original_path(located.data, path, schemas.aliases(content_type)))
+
     findings += schemas.validate(content_type, meta, locate, rel, skip)
     if content_type == "reply":
         from zhanqun.checks import replies
@@ -182,7 +190,7 @@ def _original_path(data: dict[str, Any], path: tuple[Any, ...], aliases: dict[st
     return path
 
 
-def _result(meta, html, body_line, findings: list[Finding], **extra) -> Parsed:
+def _result(meta: dict[str, Any] | None, html: str, body_line: int, findings: list[Finding], **extra: Any) -> Parsed:
     return Parsed(meta, html, body_line, [(f.line, f.column, f.code, f.message, f.hint, f.key) for f in findings], **extra)
 
 
@@ -198,7 +206,7 @@ def out_at(item: Item, moment: dt.datetime) -> bool:
 def answered_by(item: Item, day: dt.date) -> bool:
     """Whether a reply's message was answered on or before ``day`` (R9)."""
     answered = item.meta.get("answered")
-    return bool(answered) and to_datetime(answered).date() <= day
+    return bool(answered) and to_datetime(cast(str, answered)).date() <= day  # the schema makes it a date string
 
 
 @dataclasses.dataclass
@@ -227,7 +235,7 @@ class Item:
 
     @property
     def importance(self) -> str:
-        return self.meta.get("importance", "routine")
+        return str(self.meta.get("importance", "routine"))
 
     @property
     def tags(self) -> list[str]:

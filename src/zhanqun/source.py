@@ -180,12 +180,10 @@ class YamlDoc:
         line, col = self.first_line, 1
         for key in keys:
             try:
-                if isinstance(key, int) and hasattr(node, "lc") and isinstance(node, list):
-                    pos = node.lc.item(key)
-                elif hasattr(node, "lc"):
-                    pos = node.lc.key(key)
-                else:
+                marks = getattr(node, "lc", None)  # ruamel's line/column marks of a round-trip node
+                if marks is None:
                     break
+                pos = marks.item(key) if isinstance(key, int) and isinstance(node, list) else marks.key(key)
                 line, col = self.first_line + pos[0], pos[1] + 1
                 node = node[key]
             except (KeyError, IndexError, TypeError, AttributeError):
@@ -276,7 +274,7 @@ _CONTROL_REFERENCE_RE = re.compile(r"&#(?:[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|7[
 
 
 def _control_references(text: str, rel: str, room: int) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     for match in _CONTROL_REFERENCE_RE.finditer(text, 0) if "&#" in text else ():
         if len(findings) == room:
             break

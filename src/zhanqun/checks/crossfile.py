@@ -7,18 +7,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhanqun.checks import attachments, links, wording
 from zhanqun.findings import Finding
 
+if TYPE_CHECKING:
+    from zhanqun.cache import ParseCache
+    from zhanqun.checks.gates import Gates
+    from zhanqun.checks.ruledata import RuleData
+    from zhanqun.cluster import Cluster
+    from zhanqun.content import Item
 
-def leader_check(items: Iterable, data) -> wording.LeaderCheck:
+
+def leader_check(items: Iterable[Item], data: RuleData) -> wording.LeaderCheck:
     leaders = [wording.Leader(str(i.meta["name"]), str(i.meta["post"]), i.rel)
                for i in items if i.type == "leader" and i.meta.get("name") and i.meta.get("post")]
     return wording.LeaderCheck(leaders, data["wording"]["posts"], data["wording"].get("former_markers", []))
 
 
-def check_items(cluster, items: Iterable, gates, leaders: wording.LeaderCheck) -> Iterator[Finding]:
+def check_items(cluster: Cluster, items: Iterable[Item], gates: Gates, leaders: wording.LeaderCheck) -> Iterator[Finding]:
     link_check = links.LinkCheck(gates.data["links"], links.SiteMap.of(cluster), cluster.config.link_allowlist)
     for item in items:
         if item.mentions:
@@ -27,18 +35,35 @@ def check_items(cluster, items: Iterable, gates, leaders: wording.LeaderCheck) -
             yield from link_check.check(item.rel, cluster.url_of(item), item.links)
 
 
-_WORKER_GATES = None
+# The gates of a pool worker: set by the pool's initializer in the worker process (issue 13), never by the parent.
+_worker_gates: Gates | None = None
 
 
-def _scan_one(args: tuple[Path, str, str]) -> tuple[str, list]:
-    path, rel, key = args
-    findings = attachments.scan(path, rel, _WORKER_GATES)
-    return key, [[f.line, f.column, f.code, f.message, f.hint, f.key] for f in findings]
+def _init_worker(gates: Gates) -> None:
+    global _worker_gates
+    _worker_gates = gates
 
 
-def scan_attachments(files: list[tuple[Path, str]], gates, cache, salt: str, jobs: int) -> list[Finding]:
+class _Scan(NamedTuple):
+    path: Path
+    rel: str
+    key: str
+
+
+FindingRow = list[Any]  # line, column, code, message, hint, key (a Finding without its path)
+
+
+def _scan_one(job: _Scan, gates: Gates | None = None) -> tuple[str, list[FindingRow]]:
+    gates = gates or _worker_gates
+    if gates is None:  # a worker started without _init_worker: a programming error, not an editor's
+        raise RuntimeError("attachment worker without gates")
+    findings = attachments.scan(job.path, job.rel, gates)
+    return job.key, [[f.line, f.column, f.code, f.message, f.hint, f.key] for f in findings]
+
+
+def scan_attachments(files: list[tuple[Path, str]], gates: Gates, cache: ParseCache, salt: str,
+                     jobs: int) -> list[Finding]:
     """Scan attachments, reusing cached results for unchanged bytes (keyed by content, path and rule data)."""
-    global _WORKER_GATES
     entries = []
     unreadable: list[Finding] = []
     for path, rel in files:
@@ -48,22 +73,23 @@ def scan_attachments(files: list[tuple[Path, str]], gates, cache, salt: str, job
             unreadable.append(Finding(rel, 0, 0, attachments.UNREADABLE, "附件无法自动检查：文件无法打开（可能是失效的链接或没有读取权限）。",
                                       "把真实文件提交到仓库。"))
             continue
-        entries.append((path, rel, f"att:{digest}:{rel}:{salt}"))
-    known = cache.get_many(e[2] for e in entries)
-    todo = [e for e in entries if e[2] not in known]
-    _WORKER_GATES = gates
+        entries.append(_Scan(path, rel, f"att:{digest}:{rel}:{salt}"))
+    known = cache.get_many(e.key for e in entries)
+    todo = [e for e in entries if e.key not in known]
+    fresh: dict[str, list[FindingRow]]
     if jobs > 1 and len(todo) > 4:
         import multiprocessing
 
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_init_worker,
+                                                      initargs=(gates,)) as pool:
             fresh = dict(pool.map(_scan_one, todo, chunksize=1))
     else:
-        fresh = dict(_scan_one(e) for e in todo)
+        fresh = dict(_scan_one(e, gates) for e in todo)
     cache.put_many((k, {"findings": v}) for k, v in fresh.items())
     findings = unreadable
-    for _, rel, key in entries:
-        rows = known[key]["findings"] if key in known else fresh[key]
-        findings += [Finding(rel, *row) for row in rows]
+    for entry in entries:
+        rows = known[entry.key]["findings"] if entry.key in known else fresh[entry.key]
+        findings += [Finding(entry.rel, *row) for row in rows]
     return findings
 
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from zhanqun.checks import banned, images, links, personal_data, placeholder, secrets, wording
 from zhanqun.checks.ruledata import RuleData
 from zhanqun.checks.textscan import Text
+from zhanqun.checks.wording import PostFinder
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding
+
+if TYPE_CHECKING:
+    from zhanqun.config import ClusterConfig
+
+_T = TypeVar("_T")
 
 
 class Gates:
@@ -57,8 +64,8 @@ class Gates:
         return _built(lambda: images.Scanner(self.data["images"]))
 
     @functools.cached_property
-    def posts(self) -> wording.PostFinder:
-        return _built(lambda: wording.PostFinder(self.data["wording"]["posts"]))
+    def posts(self) -> PostFinder:
+        return _built(lambda: PostFinder(self.data["wording"]["posts"]))
 
     @functools.cached_property
     def placeholders(self) -> placeholder.Scanner:
@@ -73,7 +80,7 @@ class Gates:
         yield from self.wording.scan(doc)
         yield from self.images.scan(Text(body, rel, body_line, content_type))
 
-    def post_mentions(self, text: str, rel: str) -> list[wording.Mention]:
+    def post_mentions(self, text: str, rel: str) -> list[tuple[int, int, str, str, str]]:
         return self.posts.mentions(Text(text, rel))
 
     def item_links(self, body: str, body_line: int) -> list[tuple[int, int, str]]:
@@ -94,7 +101,7 @@ class Gates:
 _SCANNERS = ("personal", "secrets", "banned", "wording", "images", "posts", "placeholders")
 
 
-def _built(make):
+def _built(make: Callable[[], _T]) -> _T:
     import re
 
     try:
@@ -113,6 +120,6 @@ def for_data(data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> 
     return Gates(data, bulk, allow)
 
 
-def allowed_domains(config) -> tuple[str, ...]:
+def allowed_domains(config: ClusterConfig) -> tuple[str, ...]:
     """The domains a cluster's config allows besides links.yaml: its own domain and its link_allowlist."""
     return tuple(sorted({config.domain, *config.link_allowlist}))
