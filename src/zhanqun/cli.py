@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 
 import click
@@ -498,12 +496,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("已中断，输出目录保持原样。")
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches an editor
-        fd, log = tempfile.mkstemp(prefix="zhanqun-crash-", suffix=".log")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            traceback.print_exc(file=handle)
-        output.crash(log)
-        return 3
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches an editor
+        from zhanqun import crash
+
+        output.crash(crash.write(exc, ["zhanqun", *(sys.argv[1:] if argv is None else argv)]))
+        return crash.EXIT_CODE
     return 0
 
 
