@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from zhanqun import __version__, output
+from zhanqun import __version__, clicktext, output
 from zhanqun.errors import FindingsError, UsageError, ZhanqunError
 
 root_option = click.option(
@@ -17,7 +17,10 @@ root_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+clicktext.install()  # click's own texts (usage, help, its errors) in Chinese (issue 13)
+
+
+@click.group(cls=clicktext.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zhanqun")
 def cli() -> None:
     """zhanqun 站群：用一个 git 仓库管理县级政府网站群。"""
@@ -481,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
         output.error("已取消。")
         return 1
     except click.UsageError as exc:
-        output.error(f"用法错误：{exc.format_message()}（用 zhanqun --help 查看用法）")
+        # click lists choices one a line, tab-indented ("可选：\n\t…"): one line here, as every message
+        output.error(f"用法错误：{exc.format_message().replace(chr(10) + chr(9), ' ')}（用 zhanqun --help 查看用法）")
         return 2
     except click.ClickException as exc:
         output.error(exc.format_message())
