@@ -46,10 +46,10 @@ def test_crash_writes_one_private_log_at_the_known_place(broken_repo: Path, tmp_
     from zhanqun import __version__
 
     assert f"zhanqun: {__version__}" in text
-    assert re.search(r"^命令: zhanqun check --jobs 1 --baseline \d{6}\*{8}\d{3}[\dX]$", text, re.M), text
+    assert re.search(r"^命令: zhanqun check --jobs 1 --baseline \d{6}\*{8}\d{3}[\dX]$", text, re.MULTILINE), text
     assert number not in text  # argv may hold an ID number (R4.2)
     assert f"Python: {sys.version.split()[0]}" in text
-    assert re.search(r"^git: git version \d", text, re.M)
+    assert re.search(r"^git: git version \d", text, re.MULTILINE)
     assert "平台: " in text and "时间: 20" in text
     assert "Traceback (most recent call last)" in text and "FileExistsError" in text
 
@@ -61,7 +61,7 @@ def test_crash_log_without_git_still_written(broken_repo: Path, tmp_path: Path) 
                env={"XDG_STATE_HOME": str(state), "PATH": python_dir, "GIT_PYTHON_REFRESH": "quiet"})
     text = (state / "zhanqun" / "crash.log").read_text(encoding="utf-8")
     assert done.returncode == 3, done.stderr
-    assert re.search(r"^git: unknown", text, re.M), text
+    assert re.search(r"^git: unknown", text, re.MULTILINE), text
 
 
 def test_unwritable_state_folder_falls_back_to_a_private_temp_file(broken_repo: Path, tmp_path: Path) -> None:

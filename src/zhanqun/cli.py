@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -40,7 +42,8 @@ def cli() -> None:
 def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int, no_suppress: bool,
           baseline: Path | None, write_baseline: Path | None) -> None:
     """检查内容与配置（R4）。给出文件时只检查这些文件（pre-commit 用）；给出目录时检查全站并只报告其中的问题。"""
-    from zhanqun import baseline as baseline_mod, check as check_mod
+    from zhanqun import baseline as baseline_mod
+    from zhanqun import check as check_mod
 
     findings = check_mod.run(root, paths, jobs=jobs, suppress=not no_suppress)
     if write_baseline is not None:
@@ -64,6 +67,9 @@ def rule(code: str | None, list_all: bool) -> None:
 
     if list_all or not code:
         click.echo(rules.markdown(), nl=False)
+        return
+    if (reason := rules.removed(code)) is not None:
+        click.echo(f"{code.strip().upper()} 已停用：{reason}")
         return
     click.echo(rules.lookup(code).doc())
 
@@ -126,7 +132,10 @@ _api_options = [
 ]
 
 
-def api_options(func):
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def api_options(func: _F) -> _F:
     for option in reversed(_api_options):
         func = option(func)
     return func
@@ -547,7 +556,7 @@ def annual_report(year: int, hosts: tuple[str, ...], root: Path, access_logs: tu
 @click.option("--force", is_flag=True, help="与 --publish 一起用：覆盖已有的测评通报。")
 def stats(root: Path, kind: str, first: str | None, last: str | None, by: str, unit: str | None, fmt: str,
           out: Path | None, year: int | None, publish: bool, force: bool) -> None:
-    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""  # noqa: E501
+    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""
     from zhanqun.stats import command
 
     command.run(root, kind, first, last, by, unit, fmt, out, year, publish, force)

@@ -45,7 +45,7 @@ def report(exc: BaseException, argv: Sequence[str]) -> str:
 
     command = mask_numbers(" ".join(argv))
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     return (
         "### 版本信息\n\n"
         f"zhanqun: {__version__}\n"
