@@ -22,7 +22,8 @@ BROKEN = "content/fgw/gzdt/x.md"  # a front matter without a date: a finding on 
 def test_location_says_only_what_is_known(line, column, shown):
     assert output.location("a.md", line, column) == shown
     finding = Finding("a.md", line, column, annual.ROWS_MISSING, "说明。")
-    assert output.findings_text([finding]) == f"{shown}: T023 说明。"
+    # without a hint of its own the finding shows its rule's fix (issue 13)
+    assert output.findings_text([finding]) == f"{shown}: T023 说明。\n    提示：{finding.rule.fix}"
 
 
 def test_check_prints_whole_file_findings_without_a_line_in_text_and_json(tmp_path, zq):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from zhanqun import __version__, output
+from zhanqun import __version__, clicktext, output
 from zhanqun.errors import FindingsError, UsageError, ZhanqunError
 
 root_option = click.option(
@@ -19,7 +19,10 @@ root_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+clicktext.install()  # click's own texts (usage, help, its errors) in Chinese (issue 13)
+
+
+@click.group(cls=clicktext.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zhanqun")
 def cli() -> None:
     """zhanqun 站群：用一个 git 仓库管理县级政府网站群。"""
@@ -39,7 +42,8 @@ def cli() -> None:
 def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int, no_suppress: bool,
           baseline: Path | None, write_baseline: Path | None) -> None:
     """检查内容与配置（R4）。给出文件时只检查这些文件（pre-commit 用）；给出目录时检查全站并只报告其中的问题。"""
-    from zhanqun import baseline as baseline_mod, check as check_mod
+    from zhanqun import baseline as baseline_mod
+    from zhanqun import check as check_mod
 
     findings = check_mod.run(root, paths, jobs=jobs, suppress=not no_suppress)
     if write_baseline is not None:
@@ -63,6 +67,9 @@ def rule(code: str | None, list_all: bool) -> None:
 
     if list_all or not code:
         click.echo(rules.markdown(), nl=False)
+        return
+    if (reason := rules.removed(code)) is not None:
+        click.echo(f"{code.strip().upper()} 已停用：{reason}")
         return
     click.echo(rules.lookup(code).doc())
 
@@ -125,7 +132,10 @@ _api_options = [
 ]
 
 
-def api_options(func):
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def api_options(func: _F) -> _F:
     for option in reversed(_api_options):
         func = option(func)
     return func
@@ -483,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
         output.error("已取消。")
         return 1
     except click.UsageError as exc:
-        output.error(f"用法错误：{exc.format_message()}（用 zhanqun --help 查看用法）")
+        # click lists choices one a line, tab-indented ("可选：\n\t…"): one line here, as every message
+        output.error(f"用法错误：{exc.format_message().replace(chr(10) + chr(9), ' ')}（用 zhanqun --help 查看用法）")
         return 2
     except click.ClickException as exc:
         output.error(exc.format_message())
@@ -498,12 +509,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("已中断，输出目录保持原样。")
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches an editor
-        fd, log = tempfile.mkstemp(prefix="zhanqun-crash-", suffix=".log")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            traceback.print_exc(file=handle)
-        output.crash(log)
-        return 3
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches an editor
+        from zhanqun import crash
+
+        output.crash(crash.write(exc, ["zhanqun", *(sys.argv[1:] if argv is None else argv)]))
+        return crash.EXIT_CODE
     return 0
 
 
@@ -546,7 +556,7 @@ def annual_report(year: int, hosts: tuple[str, ...], root: Path, access_logs: tu
 @click.option("--force", is_flag=True, help="与 --publish 一起用：覆盖已有的测评通报。")
 def stats(root: Path, kind: str, first: str | None, last: str | None, by: str, unit: str | None, fmt: str,
           out: Path | None, year: int | None, publish: bool, force: bool) -> None:
-    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""  # noqa: E501
+    """按单位、栏目、人员统计信息发布、栏目按时更新和留言答复（R8.3），按合入主分支的时间统计；--ranking 年度综合测评。"""
     from zhanqun.stats import command
 
     command.run(root, kind, first, last, by, unit, fmt, out, year, publish, force)

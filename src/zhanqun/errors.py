@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zhanqun.findings import Finding
+
 
 class ZhanqunError(Exception):
     """An error the user can fix; printed without a traceback.
@@ -33,7 +38,7 @@ class UsageError(ZhanqunError):
 class FindingsError(ZhanqunError):
     """Error-level findings stand; the command refused to go on."""
 
-    def __init__(self, findings: list) -> None:  # list[Finding]
+    def __init__(self, findings: list[Finding]) -> None:
         super().__init__(f"存在 {len(findings)} 个错误，已停止。")
         self.findings = findings
 

@@ -79,6 +79,15 @@ class Finding:
     def severity(self) -> Severity:
         return rule_of(self.code).severity
 
+    @property
+    def shown_hint(self) -> str:
+        """The hint a user sees: the finding's own, else its rule's fix (issue 13). Only output uses it; the
+        stored ``hint`` stays as the scanner gave it, so equality, caches and baselines do not change."""
+        if self.hint:
+            return self.hint
+        found = RULES.get(self.code)
+        return found.fix if found is not None else ""
+
     def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
@@ -87,7 +96,7 @@ class Finding:
             "line": self.line,
             "column": self.column,
             "message": self.message,
-            "hint": self.hint,
+            "hint": self.shown_hint,
         }
 
 
@@ -124,6 +133,12 @@ def mask_numbers(text: str) -> str:
 
 RULES: dict[str, Rule] = {}
 
+# Codes that once existed and are gone, with why and when: never defined again for something else (as ruff
+# keeps its removed rules), and ``zhanqun rule CODE`` still says what became of them (issue 13). When a rule
+# is removed, renamed or merged, its code moves here in the same commit. As of issue 13 none has been: the
+# history of docs/rules.md and of every define() call (git log -p, git log -S) shows no code that left.
+REMOVED: dict[str, str] = {}
+
 
 def rule_of(code: str) -> Rule:
     """The rule of ``code``. A finding can come back from the parse cache before the module that defines its
@@ -147,6 +162,8 @@ def define(
     """Register a rule and return its code (so modules can keep ``CODE = define(...)``)."""
     if code in RULES:
         raise ValueError(f"rule code {code} defined twice")
+    if code in REMOVED:
+        raise ValueError(f"rule code {code} was removed ({REMOVED[code]}); codes are never reused")
     RULES[code] = Rule(code, name, severity, summary, why, example, fix, requirement)
     return code
 

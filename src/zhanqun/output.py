@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from zhanqun.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from zhanqun.signoff.policy import Verdict
 
 # What a message quotes from a file (a title, a file name) must not drive the terminal: C0 controls but the
 # newline, DEL, the C1 controls (U+009B is a one-byte CSI) and bidi overrides are shown as \x1b, \u202e.
@@ -32,8 +37,8 @@ def findings_text(findings: Sequence[Finding]) -> str:
     lines = []
     for f in sorted(findings):
         lines.append(visible(f"{location(f.path, f.line, f.column)}: {f.code} {f.message}"))
-        if f.hint:
-            lines.append(f"    提示：{visible(f.hint)}")
+        if hint := f.shown_hint:  # a finding without its own hint shows its rule's fix (issue 13)
+            lines.append(f"    提示：{visible(hint)}")
     return "\n".join(lines)
 
 
@@ -77,7 +82,7 @@ def crash(log_path: str) -> None:
     click.echo(f"内部错误：zhanqun 遇到了意外问题，详细信息已写入 {log_path}。请把该文件发给电子政务办。", err=True)
 
 
-def signoff_verdict(result, fmt: str = "text") -> None:
+def signoff_verdict(result: Verdict, fmt: str = "text") -> None:
     """A sign-off verdict (zhanqun.signoff.policy.Verdict) for a reviewer reading CI output on a phone."""
     from zhanqun.signoff.policy import role_label
 
@@ -96,12 +101,11 @@ def signoff_verdict(result, fmt: str = "text") -> None:
         click.echo("审核链：已满足。" if result.satisfied else "审核链：未满足，暂不能合并。")
 
 
-def document(text: str, path=None) -> None:
+def document(text: str, path: str | os.PathLike[str] | None = None) -> None:
     """A report: printed, or written to ``path`` (whole, via a temporary file, so a reader never sees half)."""
     if path is None:
         click.echo(text, color=True)  # our reports carry no colour codes: skip click's scan of megabytes for them
         return
-    import os
     import tempfile
     from pathlib import Path
 

@@ -4,27 +4,58 @@ from __future__ import annotations
 
 import difflib
 
-from zhanqun import cluster, init, pin, schemas, source  # noqa: F401 - they define rules
-from zhanqun.audit import report as _audit_report, signatures as _audit_signatures  # noqa: F401 - the V rules
+from zhanqun import (  # noqa: F401 - they define rules
+    cluster,
+    gitio as _gitio,
+    init,
+    pin,
+    schemas,
+    source,
+    workdays as _workdays,
+)
+from zhanqun.audit import (
+    report as _audit_report,  # noqa: F401 - the V rules
+    signatures as _audit_signatures,  # noqa: F401 - the V rules
+)
 from zhanqun.build import rules as _build_rules  # noqa: F401 - the B rules
 from zhanqun.checks import (  # noqa: F401
-    attachments, banned, files, html_safety, images, labels, links, personal_data, placeholder, references, replies,
-    secrets, spam,
-    suppressions, wording,
+    attachments,
+    banned,
+    files,
+    html_safety,
+    images,
+    labels,
+    links,
+    personal_data,
+    placeholder,
+    references,
+    replies,
+    secrets,
+    spam,
+    suppressions,
+    wording,
 )
-from zhanqun.inspect import content_rules as _inspect_content  # noqa: F401 - J006/J007 (with the gates), J010–J017
 from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
-from zhanqun import workdays as _workdays  # noqa: F401 - J040
-from zhanqun.inspect import replies as _inspect_replies  # noqa: F401 - J014–J016, J018
-from zhanqun.inspect import freshness as _inspect_freshness  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
-from zhanqun.stats import visits as _stats_visits  # noqa: F401 - T040–T045
-from zhanqun.stats import annual as _stats_annual, annual_figures as _stats_annual_figures  # noqa: F401 - T020–T030
-from zhanqun.stats import codes as _stats_codes  # noqa: F401 - T001–T019
-from zhanqun import gitio as _gitio  # noqa: F401 - G001, G002
 from zhanqun.errors import UsageError
-from zhanqun.findings import RULES, Rule
+from zhanqun.findings import REMOVED, RULES, Rule
+from zhanqun.inspect import (
+    content_rules as _inspect_content,  # noqa: F401 - J006/J007 (with the gates), J010–J017
+    freshness as _inspect_freshness,  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
+    replies as _inspect_replies,  # noqa: F401 - J014–J016, J018
+)
+from zhanqun.stats import (
+    annual as _stats_annual,  # noqa: F401 - T020–T029
+    annual_figures as _stats_annual_figures,  # noqa: F401 - T030
+    codes as _stats_codes,  # noqa: F401 - T001–T019
+    visits as _stats_visits,  # noqa: F401 - T040–T045
+)
 
-__all__ = ["RULES", "lookup", "markdown"]
+__all__ = ["REMOVED", "RULES", "lookup", "markdown", "removed"]
+
+
+def removed(code: str) -> str | None:
+    """Why ``code`` was removed, if it once existed and is gone (never reused)."""
+    return REMOVED.get(code.strip().upper())
 
 
 def lookup(code: str) -> Rule:
@@ -63,4 +94,10 @@ def markdown() -> str:
             r = RULES[code]
             summary = r.summary.replace("|", "\\|")
             lines.append(f"| {code} | {r.name} | {r.severity.label} | {summary} | {r.requirement} |")
+    lines += ["", "## 已停用的代码", "", "停用的代码不再报告，也永不用于别的规则。"]
+    if REMOVED:
+        lines += ["", "| 代码 | 停用原因 |", "|---|---|"]
+        lines += [f"| {code} | {REMOVED[code].replace('|', chr(92) + '|')} |" for code in sorted(REMOVED)]
+    else:
+        lines += ["", "（暂无。）"]
     return "\n".join(lines) + "\n"
