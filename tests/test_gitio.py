@@ -148,7 +148,7 @@ def _starts_git(tree: ast.AST) -> list[int]:
     """Lines of ``import git``/``from git`` and of subprocess/os calls whose arguments mention "git"."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(a.name == "git" or a.name.startswith("git.") for a in node.names) or isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "git" and not node.level:
+        if (isinstance(node, ast.Import) and any(a.name == "git" or a.name.startswith("git.") for a in node.names)) or (isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "git" and not node.level):
             found.append(node.lineno)
         elif isinstance(node, ast.Call):
             func = ast.unparse(node.func)

@@ -18,8 +18,7 @@ from tests import fakes
 from tests.conftest import PROJECT
 from zhanqun import cluster as cluster_mod
 from zhanqun.cache import ParseCache, code_digest
-from zhanqun.checks import files, ruledata
-from zhanqun.checks import gates as gates_mod
+from zhanqun.checks import files, gates as gates_mod, ruledata
 
 ITEM = "content/fgw/gzdt/2026-07-08-baogong-wenjia.md"
 

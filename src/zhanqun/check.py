@@ -36,8 +36,7 @@ def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool 
 def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list[Finding]:
     """Check only the given files (paths relative to ``root``)."""
     from zhanqun.cache import ParseCache, code_digest
-    from zhanqun.checks import attachments, crossfile, files, references, ruledata, suppressions
-    from zhanqun.checks import gates as gates_mod
+    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, ruledata, suppressions
 
     changed = set(rels)
     leader_types = {"leader"}

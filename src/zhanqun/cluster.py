@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from zhanqun import cache as cache_mod
-from zhanqun import content, pin, source
+from zhanqun import cache as cache_mod, content, pin, source
 from zhanqun.cache import ParseCache, code_digest
 from zhanqun.checks import files, ruledata, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
@@ -292,8 +291,7 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         return None, findings
     if now is not None:
         cluster._zq_now, cluster.today = now, now.date()
-    from zhanqun.checks import crossfile
-    from zhanqun.checks import gates as gates_mod
+    from zhanqun.checks import crossfile, gates as gates_mod
 
     if cache_mod.committed(root):
         use_cache = False

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -30,12 +29,13 @@ def log_path() -> Path:
 
 
 def _git_version() -> str:
+    """``git --version`` through the one git edge; a crash report must not fail because git is missing."""
+    from zhanqun import gitio
+
     try:
-        done = subprocess.run(["git", "--version"], capture_output=True, text=True, timeout=10, check=False,
-                              stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.SubprocessError) as exc:
+        return gitio.run(Path("/"), "--version").decode("utf-8", "replace").strip()
+    except Exception as exc:  # the crash log is the last resort: any failure is recorded, not raised
         return f"unknown ({exc.__class__.__name__})"
-    return done.stdout.strip() or f"unknown (exit {done.returncode})"
 
 
 def report(exc: BaseException, argv: Sequence[str]) -> str:

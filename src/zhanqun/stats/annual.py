@@ -348,7 +348,10 @@ def read_fill(cluster: Cluster, year: int) -> tuple[dict[str, dict[str, Any]], l
                                                ("sites", key)) for key, block in sites.items()}
         else:
             canonical["sites"] = sites
-    locate = lambda p: doc.locate(_back(p, where, original))
+
+    def locate(path: tuple[Any, ...]) -> tuple[int, int]:
+        return doc.locate(_back(path, where, original))
+
     found = [_as_written(f, where, original) for f in cluster.schemas.validate("annual-report", canonical, locate, rel)]
     findings += found
     if any(f.severity is Severity.ERROR for f in found):
@@ -366,8 +369,7 @@ def review_gates(cluster: Cluster, doc: YamlDoc, rel: str) -> list[Finding]:
     in the public repository's history. The numbers of count and
     number rows (注册用户数: 13800138000 is a count, not a phone) are blanked before the scan, keeping every
     offset; a number typed as the value of a text row (联系电话: 13800138000 without quotes) is scanned."""
-    from zhanqun.checks import gates as gates_mod
-    from zhanqun.checks import ruledata
+    from zhanqun.checks import gates as gates_mod, ruledata
     from zhanqun.checks.textscan import Text
 
     gates = gates_mod.for_data(ruledata.load(cluster.root), allow=gates_mod.allowed_domains(cluster.config))
