@@ -62,7 +62,7 @@ def bench_affected(rounds: int) -> dict:
         cmd = [zhanqun(), "affected", "--root", str(repo), "--base", base, "--head", head, "--format", "json"]
         timed(cmd)  # warm-up
         runs = [timed(cmd) for _ in range(rounds)]
-        hosts = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+        hosts = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)["hosts"]
         results[label] = {"median_s": round(statistics.median(runs), 3), "rounds_s": [round(r, 3) for r in runs],
                           "hosts": len(hosts)}
         print(f"affected, {label}: {statistics.median(runs):.3f} s ({len(hosts)} hosts) over {count:,} commits")

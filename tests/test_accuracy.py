@@ -26,8 +26,7 @@ from ruamel.yaml import YAML
 from tests import fakes
 from tests.conftest import PROJECT, Result, copy_repo
 from zhanqun import cluster as cluster_mod
-from zhanqun.checks import crossfile, links, ruledata
-from zhanqun.checks import gates as gates_mod
+from zhanqun.checks import crossfile, gates as gates_mod, links, ruledata
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS = Path(__file__).resolve().parent / "seeds"  # a copy of ../shared/seeds (see its README)
@@ -173,6 +172,6 @@ def test_regulations_as_content_give_no_errors(tmp_path: Path, zq: Callable[...,
     result = zq("check", "--root", repo, "content/xzf/tzgg", "--format", "json")
     import json
 
-    errors = [f for f in json.loads(result.out) if f["severity"] == "error"]
+    errors = [f for f in json.loads(result.out)["findings"] if f["severity"] == "error"]
     assert errors == [], errors
     assert result.code == 0

@@ -322,7 +322,7 @@ def test_bad_input_is_refused_and_output_untouched(name, demo_repo, zq):
     assert check.code == 1, check.text
     import json
 
-    findings = [f for f in json.loads(check.out) if f["code"] == code and f["path"] == rel]
+    findings = [f for f in json.loads(check.out)["findings"] if f["code"] == code and f["path"] == rel]
     assert findings, f"{code} not reported:\n{check.out}"
     finding = findings[0]
     assert finding["path"] == rel
@@ -359,7 +359,7 @@ def test_every_finding_in_a_file_is_reported(demo_repo, zq):
     result = zq("check", f"{NEWS}/many.md", "--root", demo_repo, "--format", "json")
     import json
 
-    codes = sorted(f["code"] for f in json.loads(result.out))
+    codes = sorted(f["code"] for f in json.loads(result.out)["findings"])
     assert codes == ["H001", "S001", "S004"]
 
 

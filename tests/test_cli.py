@@ -26,14 +26,14 @@ def test_unknown_rule_is_a_usage_error_with_suggestion(zq):
 def test_clean_demo_checks_clean(built_demo, zq):
     result = zq("check", "--root", built_demo, "--format", "json")
     assert result.code == 0
-    assert [f for f in json.loads(result.out) if f["severity"] == "error"] == []
+    assert [f for f in json.loads(result.out)["findings"] if f["severity"] == "error"] == []
 
 
 def test_json_findings_have_the_documented_shape(demo_repo, zq):
     (demo_repo / "content/fgw/gzdt/x.md").write_text("---\ntitle: 测试\n---\n", encoding="utf-8")
     result = zq("check", "content/fgw/gzdt", "--root", demo_repo, "--format", "json")
     assert result.code == 1
-    findings = json.loads(result.out)
+    findings = json.loads(result.out)["findings"]
     assert findings and all(set(f) == {"code", "severity", "path", "line", "column", "message", "hint"} for f in findings)
     assert {f["path"] for f in findings} == {"content/fgw/gzdt/x.md"}
 

@@ -59,7 +59,7 @@ def test_id_number_is_reported_masked_with_line_and_fix(repo, zq, rng):
     assert number not in result.text  # R4.2: never print the full number
     as_json = zq("check", "--root", repo, "--format", "json")
     assert number not in as_json.out
-    entry = next(e for e in json.loads(as_json.out) if e["code"] == "P001")
+    entry = next(e for e in json.loads(as_json.out)["findings"] if e["code"] == "P001")
     assert entry["path"] == rel and entry["line"] == 8 and entry["severity"] == "error" and masked in entry["message"]
 
 
@@ -109,7 +109,7 @@ def test_suppression_needs_code_and_reason_and_is_listed_in_audits(repo, zq):
         "本段内容正常。\n"
     ))
     result = zq("check", rel, "--root", repo, "--format", "json")
-    found = {(e["code"], e["line"]) for e in json.loads(result.out)}
+    found = {(e["code"], e["line"]) for e in json.loads(result.out)["findings"]}
     assert ("L002", 9) not in found  # suppressed with a reason (applies to the next line)
     assert ("N001", 11) in found and ("L002", 11) in found  # no reason: the suppression does not count
     assert ("N002", 13) in found  # suppresses nothing
@@ -158,7 +158,7 @@ def test_pre_commit_mode_agrees_with_the_full_check(repo, zq, rng):
     files_mode = zq("check", rel, "--root", repo, "--format", "json")
     full = zq("check", "--root", repo, "--format", "json")
     assert json.loads(files_mode.out) == json.loads(full.out)
-    assert {e["code"] for e in json.loads(full.out)} == {"P002", "W003", "L003"}
+    assert {e["code"] for e in json.loads(full.out)["findings"]} == {"P002", "W003", "L003"}
 
 
 def test_cross_site_links_resolve_against_the_cluster(repo, zq):
@@ -174,7 +174,7 @@ def test_cross_site_links_resolve_against_the_cluster(repo, zq):
     ]
     rel = write(repo, "\n\n".join(f"[链接{i}]({u})" for i, u in enumerate(good + bad)) + "\n")
     result = zq("check", rel, "--root", repo, "--format", "json")
-    broken = [e["message"] for e in json.loads(result.out) if e["code"] == "L003"]
+    broken = [e["message"] for e in json.loads(result.out)["findings"] if e["code"] == "L003"]
     assert len(broken) == len(bad), broken
     assert all(any(u in m for m in broken) for u in bad)
 
@@ -233,7 +233,7 @@ def test_unreadable_attachments_are_reported_and_the_rest_still_checked(repo, zq
     numbers = fakes.id18(rng)
     (folder / "mingdan.csv").write_text(f"姓名,身份证号\n赵六,{numbers}\n", encoding="gb18030")
     result = zq("check", "--root", repo, "--format", "json")
-    findings = json.loads(result.out)
+    findings = json.loads(result.out)["findings"]
     by_path = {}
     for entry in findings:
         by_path.setdefault(entry["path"].rsplit("/", 1)[-1], set()).add(entry["code"])
@@ -276,7 +276,7 @@ def test_spam_is_an_error_even_after_a_review_term_and_with_cheerful_words(repo,
     rel = write(repo, "本地菠萝基地今年丰收，六合彩。合作社带动增收。真人荷官，注册送彩金，日赚千元。\n\n"
                       "真人荷官在线百家乐，首充送100%，不要错过！\n")
     result = zq("check", rel, "--root", repo, "--format", "json")
-    lines = {e["line"] for e in json.loads(result.out) if e["code"] == "X001"}
+    lines = {e["line"] for e in json.loads(result.out)["findings"] if e["code"] == "X001"}
     assert lines == {8, 10}, result.out
 
 
@@ -284,8 +284,8 @@ def test_full_and_pre_commit_modes_agree_on_an_item_with_gate_errors(repo, zq, r
     path = repo / NEWS
     path.write_text(HEAD.replace("source: 示例县发展和改革委员会", "source: 某某商业网\nattachments: [attachments/nope.pdf]")
                     + f"登记对象身份证号 {fakes.id18(rng)}。\n", encoding="utf-8")
-    files_mode = {(e["code"], e["line"]) for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)}
-    full = {(e["code"], e["line"]) for e in json.loads(zq("check", "--root", repo, "--format", "json").out)}
+    files_mode = {(e["code"], e["line"]) for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)["findings"]}
+    full = {(e["code"], e["line"]) for e in json.loads(zq("check", "--root", repo, "--format", "json").out)["findings"]}
     assert files_mode == full
     assert {c for c, _ in full} == {"P001", "C104", "C106"}
 
@@ -349,8 +349,8 @@ def test_map_in_front_matter_is_reported_at_its_key_and_can_be_suppressed(repo, 
     head = HEAD.replace("author: 刘晓\n", "author: 刘晓\nimages:\n  - {src: images/quhua.png, alt: 示例县行政区划图}\n")
     (repo / NEWS).write_text(head + "县发改委开展入户走访。\n", encoding="utf-8")
     result = zq("check", NEWS, "--root", repo, "--format", "json")
-    assert [(e["code"], e["line"]) for e in json.loads(result.out) if e["code"] == "I002"] == [("I002", 5)]
+    assert [(e["code"], e["line"]) for e in json.loads(result.out)["findings"] if e["code"] == "I002"] == [("I002", 5)]
     (repo / NEWS).write_text(head.replace("images:\n", "# zhanqun: ignore[I002] 标准地图服务系统下载，审图号见图片本身\nimages:\n")
                              + "县发改委开展入户走访。\n", encoding="utf-8")
-    assert not [e for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)
+    assert not [e for e in json.loads(zq("check", NEWS, "--root", repo, "--format", "json").out)["findings"]
                 if e["code"] in ("I002", "N002")]

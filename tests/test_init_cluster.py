@@ -117,7 +117,7 @@ def test_a_content_only_cluster_made_by_init_builds_checks_hooks_and_plans(fresh
 
     planned = _run(fresh, env, root, "zhanqun", "affected", "--base", "HEAD~1", "--head", "HEAD", "--format", "json")
     assert planned.returncode == 0, planned.stderr
-    assert json.loads(planned.stdout) == ["www.mouxian.gov.cn"]
+    assert json.loads(planned.stdout)["hosts"] == ["www.mouxian.gov.cn"]
     rebuilt = _run(fresh, env, root, "zhanqun", "build")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert "关于门户网站试运行的公告" in (site / "tzgg" / "index.html").read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ def secret_file(tmp_path) -> Path:
 
 
 def _codes(result, path: str = "") -> set[str]:
-    data = json.loads(result.out)
+    data = json.loads(result.out)["findings"]
     return {f["code"] for f in data if f["path"].startswith(path)}
 
 

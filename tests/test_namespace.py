@@ -97,7 +97,7 @@ def test_hint_defaults_to_the_rules_fix() -> None:
     own = Finding("content/fgw/x.md", 4, 1, "F001", "问题。", "自己的提示。")
     assert bare.hint == "" and bare.shown_hint == rule.fix and own.shown_hint == "自己的提示。"
     assert f"    提示：{rule.fix}" in output.findings_text([bare])
-    records = json.loads(output.findings_json([bare, own]))
+    records = json.loads(output.findings_json([bare, own]))["findings"]
     assert [r["hint"] for r in records] == [rule.fix, "自己的提示。"]
     # equality and sorting (baselines, caches) still see the stored hint
     assert bare == Finding("content/fgw/x.md", 3, 1, "F001", "问题。", "")

@@ -36,7 +36,7 @@ def test_check_prints_whole_file_findings_without_a_line_in_text_and_json(tmp_pa
     assert ":0:" not in result.out and ":0 " not in result.out
     lined = [line for line in result.out.splitlines() if line.startswith(BROKEN + ":")]
     assert lined and all(line.split(":")[1].isdigit() and line.split(":")[1] != "0" for line in lined)
-    found = json.loads(zq("check", "--root", repo, "--format", "json").out)
+    found = json.loads(zq("check", "--root", repo, "--format", "json").out)["findings"]
     stray = [f for f in found if f["path"] == STRAY]
     assert stray and all(f["line"] is None and f["column"] is None for f in stray)
     assert all(isinstance(f["line"], int) and f["line"] > 0 for f in found if f["path"] == BROKEN)

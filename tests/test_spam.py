@@ -102,9 +102,9 @@ def test_a_pasted_watermark_is_an_error_with_file_line_and_a_chinese_fix(repo, z
     rel = write(repo, "冬小麦播种已完成。\n\n当前位置：首页 > 琨澜娱乐 > 正文\n\n本文来源于农家百科网\n")
     result = zq("check", rel, "--root", repo, "--format", "json")
     assert result.code == 1
-    found = {(f["code"], f["line"]) for f in json.loads(result.out) if f["code"].startswith("X")}
+    found = {(f["code"], f["line"]) for f in json.loads(result.out)["findings"] if f["code"].startswith("X")}
     assert found == {("X008", 10), ("X004", 12)}
-    messages = [f for f in json.loads(result.out) if f["code"] == "X004"]
+    messages = [f for f in json.loads(result.out)["findings"] if f["code"] == "X004"]
     assert "农家百科网" in messages[0]["message"] and messages[0]["severity"] == "error"
     text = zq("check", rel, "--root", repo)
     assert f"{rel}:12:" in text.out and "提示" in text.out
@@ -115,15 +115,15 @@ def test_the_cluster_allowlist_exempts_a_source_address(repo, zq):
     parse cache does not serve the old finding after the allowlist changed."""
     rel = write(repo, "标准全文见国家标准馆（来源：www.std-guan.example.org）。\n\nwww.bzw-zixun.example.net\n")
     first = zq("check", rel, "--root", repo, "--format", "json")
-    assert sorted(f["line"] for f in json.loads(first.out) if f["code"] == "X004") == [8, 10]
+    assert sorted(f["line"] for f in json.loads(first.out)["findings"] if f["code"] == "X004") == [8, 10]
     config = repo / "content" / "cluster.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "link_allowlist: [std-guan.example.org]\n", encoding="utf-8")
     second = zq("check", rel, "--root", repo, "--format", "json")
-    assert [f["line"] for f in json.loads(second.out) if f["code"] == "X004"] == [10]
+    assert [f["line"] for f in json.loads(second.out)["findings"] if f["code"] == "X004"] == [10]
     (repo / "rules").mkdir()
     (repo / "rules" / "links.yaml").write_text("allow: [example.net]\n", encoding="utf-8")
     full = zq("check", "--root", repo, "--format", "json")
-    assert not [f for f in json.loads(full.out) if f["code"] == "X004"]
+    assert not [f for f in json.loads(full.out)["findings"] if f["code"] == "X004"]
 
 
 def test_inspection_notice_about_spam_passes_the_gates(repo, zq):

@@ -32,7 +32,7 @@ def repo(tmp_path_factory) -> Path:
 def check_body(zq, repo: Path, body: str) -> list[dict]:
     (repo / NEWS).write_text(HEAD + body, encoding="utf-8")
     try:
-        return [f for f in json.loads(zq("check", "--root", repo, "--format", "json").out) if f["path"] == NEWS]
+        return [f for f in json.loads(zq("check", "--root", repo, "--format", "json").out)["findings"] if f["path"] == NEWS]
     finally:
         (repo / NEWS).unlink()
 

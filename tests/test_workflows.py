@@ -80,7 +80,7 @@ def test_the_preview_gets_no_secrets_and_publishing_records_the_chain():
     assert "secrets." not in preview and "pull_request_target" not in preview
     publish = _load(PROJECT / ".github" / "workflows" / "publish.yml")
     assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"}
-    assert publish["jobs"]["deploy"]["strategy"]["matrix"]["host"] == "${{ fromJSON(needs.plan.outputs.hosts) }}"
+    assert publish["jobs"]["deploy"]["strategy"]["matrix"]["host"] == "${{ fromJSON(needs.plan.outputs.hosts).hosts }}"
     steps = "\n".join(s.get("run", "") for job in publish["jobs"].values() for s in job["steps"])
     for command in ("zhanqun affected --base refs/zhanqun/deployed", "zhanqun affected --all", "zhanqun deploy",
                     "zhanqun verify", 'zhanqun signoff record --commit "$sha" --pr auto', "zhanqun signoff publishable",

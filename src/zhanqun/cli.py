@@ -42,8 +42,7 @@ def cli() -> None:
 def check(paths: tuple[str, ...], root: Path, fmt: str, strict: bool, jobs: int, no_suppress: bool,
           baseline: Path | None, write_baseline: Path | None) -> None:
     """检查内容与配置（R4）。给出文件时只检查这些文件（pre-commit 用）；给出目录时检查全站并只报告其中的问题。"""
-    from zhanqun import baseline as baseline_mod
-    from zhanqun import check as check_mod
+    from zhanqun import baseline as baseline_mod, check as check_mod
 
     findings = check_mod.run(root, paths, jobs=jobs, suppress=not no_suppress)
     if write_baseline is not None:
@@ -291,7 +290,6 @@ def protect(root: Path, api_kind: str, repo: str | None, branch: str, mode: str 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式（json 供 CI 的矩阵用）。")
 def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> None:
     """这次变更需要重新构建、发布的站点（R6.1），每行一个主机名。"""
-    import json
 
     from zhanqun.deploy import affected as affected_mod
     from zhanqun.signoff import gitdata
@@ -304,7 +302,8 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
         raise UsageError("缺少 --base。", hint="给出变更前的提交，或用 --all 列出全部站点。")
     else:
         hosts = affected_mod.affected(root, base, head, schemas_of(root))
-    click.echo(json.dumps(hosts) if fmt == "json" else "\n".join(hosts))
+    # one line: CI writes it to $GITHUB_OUTPUT and reads fromJSON(…).hosts for the build matrix
+    click.echo(output.json_document("affected", {"hosts": hosts}, compact=True) if fmt == "json" else "\n".join(hosts))
 
 
 @cli.command()
@@ -420,7 +419,7 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
         if page_path:
             events = audit_mod.page(root, page_path, branch, use_cache=not no_cache)
             data = {"path": page_path, "events": [e.as_dict() for e in events]}
-            output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data),
+            output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data, "audit.page"),
                              "html": lambda: render.html_page(page_path, events)}[fmt](), out)
             return
         report = audit_mod.run(root, branch, since, use_cache=not no_cache)
@@ -456,7 +455,7 @@ def inspect(hosts: tuple[str, ...], root: Path, at: str | None, fmt: str, out: P
     if isinstance(result, engine.Comparison):
         report = result.head
         text = {"text": lambda: render.comparison_text(result) + "\n" + render.text(report),
-                "json": lambda: render.as_json(result.to_json()), "html": lambda: scorecard.html(report)}[fmt]()
+                "json": lambda: render.as_json(result.to_json(), "inspect.comparison"), "html": lambda: scorecard.html(report)}[fmt]()
         output.document(text, out)
         sys.exit(1 if result.creates_veto else 0)
     report = result
@@ -509,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("已中断，输出目录保持原样。")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches an editor
+    except Exception as exc:
         from zhanqun import crash
 
         output.crash(crash.write(exc, ["zhanqun", *(sys.argv[1:] if argv is None else argv)]))

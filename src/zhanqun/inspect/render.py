@@ -3,16 +3,11 @@ verdict per site) and as JSON. The HTML scorecard is :func:`zhanqun.inspect.scor
 
 from __future__ import annotations
 
-import re
-
-import orjson
-
 from zhanqun.inspect.model import Level, Problem, Report, SiteReport
 from zhanqun.output import visible
 
 _SECTIONS = ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分"), (Level.WARN, "预警"))
 # orjson escapes C0 controls; C1 controls and bidi characters would reach a terminal that prints the JSON
-_UNSAFE_JSON = re.compile("[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def verdict(site: SiteReport) -> str:
@@ -76,6 +71,8 @@ def comparison_text(comparison) -> str:
     return visible("\n".join(lines))
 
 
-def as_json(data: dict) -> str:
-    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+def as_json(data: dict[str, object], kind: str = "inspect") -> str:
+    """The self-inspection (or a comparison, ``inspect.comparison``) in zhanqun's JSON envelope (issue 13)."""
+    from zhanqun.output import json_document
+
+    return json_document(kind, data)

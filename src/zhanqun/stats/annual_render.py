@@ -41,7 +41,9 @@ def _origin(f: Figure) -> str:
 
 
 def as_json(reports: list[Report]) -> str:
-    return json.dumps({"reports": [r.to_json() for r in reports]}, ensure_ascii=False, indent=2)
+    from zhanqun.output import json_document
+
+    return json_document("annual-report", {"reports": [r.to_json() for r in reports]})
 
 
 _SOURCES = {"computed": "zhanqun 统计", "visits": "访问日志", "filled": "填报", "missing": "未填报", "unknown": "无法统计"}

@@ -11,7 +11,7 @@ from zhanqun.stats import codes, engine, page, ranking, render
 
 STATS = {"text": render.as_text, "json": lambda s: render.as_json(s.to_json()), "csv": render.as_csv,
          "html": render.as_html}
-RANKING = {"text": page.as_text, "json": lambda r: render.as_json(r.to_json()), "csv": page.as_csv,
+RANKING = {"text": page.as_text, "json": lambda r: render.as_json(r.to_json(), "ranking"), "csv": page.as_csv,
            "html": page.as_html}
 
 

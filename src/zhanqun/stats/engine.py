@@ -17,8 +17,8 @@ import math
 import shutil
 import tarfile
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 

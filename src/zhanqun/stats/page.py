@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from zhanqun.htmlpage import CSS, escape, number, short, table, text, figure, bar
+from zhanqun.htmlpage import CSS, bar, escape, figure, number, short, table, text
 from zhanqun.output import visible
 from zhanqun.stats import codes, publishing
 from zhanqun.stats.engine import BASIS

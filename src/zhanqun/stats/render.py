@@ -8,10 +8,7 @@ box and charts scale, so a 360 px phone reads it.
 
 from __future__ import annotations
 
-import re
 from typing import Any
-
-import orjson
 
 from zhanqun import htmlpage
 from zhanqun.htmlpage import LABEL_WIDTH, escape, figure, number, patterns, short, table, text
@@ -21,7 +18,6 @@ from zhanqun.stats.engine import BASIS, Row, Stats
 
 BY_LABELS = {"unit": "单位", "column": "栏目", "person": "人员"}
 KIND_LABELS = {"month": "按月", "quarter": "按季度", "year": "按年"}
-_UNSAFE_JSON = re.compile("[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def share(counts: dict[str, Any] | None) -> str:
@@ -77,9 +73,11 @@ def as_text(stats: Stats) -> str:
 
 
 # -- JSON and CSV ---------------------------------------------------------------------------------------------
-def as_json(data: dict) -> str:
-    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+def as_json(data: dict[str, Any], kind: str = "stats") -> str:
+    """The statistics (or the annual ranking, ``ranking``) in zhanqun's JSON envelope (issue 13), by orjson."""
+    from zhanqun.output import json_document
+
+    return json_document(kind, data)
 
 
 CSV_HEADER = ["统计期", "开始日期", "结束日期", "统计对象", "标识", "名称", "所属单位", "发布", "修改", "撤稿", "附件",
