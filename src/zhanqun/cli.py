@@ -418,7 +418,7 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
     with audit_mod.without_gc():
         if page_path:
             events = audit_mod.page(root, page_path, branch, use_cache=not no_cache)
-            data = {"path": page_path, "events": [e.as_dict() for e in events]}
+            data: dict[str, object] = {"path": page_path, "events": [e.as_dict() for e in events]}
             output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data, "audit.page"),
                              "html": lambda: render.html_page(page_path, events)}[fmt](), out)
             return

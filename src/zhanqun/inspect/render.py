@@ -3,8 +3,13 @@ verdict per site) and as JSON. The HTML scorecard is :func:`zhanqun.inspect.scor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from zhanqun.inspect.model import Level, Problem, Report, SiteReport
 from zhanqun.output import visible
+
+if TYPE_CHECKING:
+    from zhanqun.inspect.engine import Comparison
 
 _SECTIONS = ((Level.VETO, "单项否决"), (Level.DEDUCT, "扣分"), (Level.WARN, "预警"))
 # orjson escapes C0 controls; C1 controls and bidi characters would reach a terminal that prints the JSON
@@ -57,7 +62,7 @@ def text(report: Report) -> str:
     return visible("\n".join(lines))
 
 
-def comparison_text(comparison) -> str:
+def comparison_text(comparison: Comparison) -> str:
     """What a change (pull request) fixes and creates; the head's report after it."""
     lines = [f"对比 {comparison.base.commit[:10]}（合并目标）与本次变更，检查时间 {comparison.head.at.replace('T', ' ')}：", ""]
     for title, chosen in (("本次变更修正的问题", comparison.fixed), ("本次变更新增的问题", comparison.created)):

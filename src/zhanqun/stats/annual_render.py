@@ -10,11 +10,18 @@ Identity numbers (标识码, 备案号) are public and shown whole; everything e
 
 from __future__ import annotations
 
+import datetime as dt
 import html as _html
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhanqun.stats import annual, publishing
 from zhanqun.stats.annual_figures import Figure, Report
+
+if TYPE_CHECKING:
+    from zhanqun.cluster import Cluster
+    from zhanqun.config import Column
 
 _DEPTH = 3  # heading columns of the table: a group of two levels and the row's own label
 _TABLE_CSS = """
@@ -117,10 +124,10 @@ def notes(report: Report, classes: bool = True) -> str:
 
 def html(reports: list[Report]) -> str:
     """One page with every report: the official table, the signature lines and how each figure was obtained."""
-    from zhanqun.inspect.scorecard import _CSS
+    from zhanqun.inspect.scorecard import _CSS  # type: ignore[attr-defined]  # the scorecard's own style, shared
 
     first = reports[0] if reports else None
-    page_title = first.title if len(reports) == 1 else f"{reports[0].year if reports else ''}年政府网站工作年度报表"
+    page_title = first.title if first is not None and len(reports) == 1 else f"{reports[0].year if reports else ''}年政府网站工作年度报表"
     sections = []
     for number, report in enumerate(reports, 1):
         sections.append(
@@ -145,7 +152,7 @@ def item_name(report: Report) -> str:
     return f"{report.year}-niandu-baobiao-{report.site.unit_id}"
 
 
-def publish(cluster, reports: list[Report], force: bool, today) -> list[str]:
+def publish(cluster: Cluster, reports: list[Report], force: bool, today: dt.date) -> list[str]:
     """Write each report as an item of the portal column ``stats.annual_report_column`` with its CSV beside
     it; returns the paths written. Refuses (T025) to replace an existing one unless ``force``, and (T031) to write
     through a link or into a special file; every file is written whole, or none (:mod:`zhanqun.stats.publishing`)."""
@@ -153,7 +160,7 @@ def publish(cluster, reports: list[Report], force: bool, today) -> list[str]:
 
     column = _column(cluster)
     folder = target_folder(cluster, column)
-    files: dict = {}
+    files: dict[Path, str] = {}
     for report in reports:
         md, data = folder / f"{item_name(report)}.md", folder / f"{item_name(report)}.csv"
         publishing.check_targets(cluster.root, (md, data), annual.UNSAFE_TARGET, "年度报表")
@@ -167,12 +174,12 @@ def publish(cluster, reports: list[Report], force: bool, today) -> list[str]:
     return [path.relative_to(cluster.root).as_posix() for path in files]
 
 
-def target_folder(cluster, column):
+def target_folder(cluster: Cluster, column: Column) -> Path:
     """The portal column folder the reports go to."""
     return cluster.root / "content" / cluster.config.portal / column.id
 
 
-def _column(cluster):
+def _column(cluster: Cluster) -> Column:
     from zhanqun.errors import UsageError
 
     wanted = cluster.config.stats.annual_report_column
@@ -191,7 +198,7 @@ def _column(cluster):
     return column
 
 
-def _item(cluster, report: Report, column, csv_name: str, today) -> str:
+def _item(cluster: Cluster, report: Report, column: Column, csv_name: str, today: dt.date) -> str:
     idn = cluster.identity_of(cluster.config.portal)
     who = idn.get("organizer") or idn.get("sponsor") or cluster.config.name
     front = [f"title: {_yaml(report.title)}", f"date: {today.isoformat()}"]

@@ -8,11 +8,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from zhanqun.config import Unit
 from zhanqun.htmlpage import CSS, bar, escape, figure, number, short, table, text
 from zhanqun.output import visible
 from zhanqun.stats import codes, publishing
 from zhanqun.stats.engine import BASIS
-from zhanqun.stats.ranking import ERROR_POINTS, MEASURE_LABELS, MEASURES, Ranking
+from zhanqun.stats.ranking import ERROR_POINTS, MEASURE_LABELS, MEASURES, Entry, Ranking
 
 ITEM_NAME = "{year}-niandu-zonghe-ceping"
 
@@ -64,7 +65,7 @@ CSV_HEADER = ["名次", "单位标识", "单位", "综合得分", "栏目按时�
 def as_csv(ranking: Ranking) -> str:
     """UTF-8 with a BOM for Excel; a unit name starting like a formula (= + - @ …) is written as text."""
     w = ranking.weights
-    rows = [CSV_HEADER]
+    rows: list[list[object]] = [list(CSV_HEADER)]
     for e in ranking.entries:
         c, r = e.compliance or {}, e.replies or {}
         rows.append([e.rank, e.unit, e.name, f"{e.total:.1f}", *(_score(e.scores[m]) for m in MEASURES),
@@ -117,7 +118,7 @@ table.stack td::before,table.stack th::before{content:attr(data-label);font-weig
 """
 
 
-def _ranking_row(e) -> str:
+def _ranking_row(e: Entry) -> str:
     """One unit's row; every cell carries its column's heading for the stacked (phone) layout."""
     cells = [str(e.rank), text(e.name), f"{e.total:.1f}", *(_score(e.scores[m]) for m in MEASURES),
              number(e.check_errors), number(e.inspect_problems)]
@@ -168,7 +169,7 @@ def publish(root: Path, ranking: Ranking, force: bool = False, today: dt.date | 
 _FRONT = {"notice": "publisher: {unit}\n", "news": "author: {office}\nsource: {unit}\n"}
 
 
-def markdown(ranking: Ranking, portal, content_type: str, today: dt.date) -> str:
+def markdown(ranking: Ranking, portal: Unit, content_type: str, today: dt.date) -> str:
     """The 通报 item: front matter of the column's type, the ranking table and how it was computed."""
     # Names come from unit.yaml: quoted as JSON strings (valid YAML), so a ": " or a line break adds no key.
     front = _FRONT[content_type].format(unit=_yaml(portal.name), office=_yaml(f"{portal.short_name}电子政务办"))

@@ -14,7 +14,7 @@ from zhanqun import htmlpage
 from zhanqun.htmlpage import LABEL_WIDTH, escape, figure, number, patterns, short, table, text
 from zhanqun.output import visible
 from zhanqun.stats import compliance, publishing
-from zhanqun.stats.engine import BASIS, Row, Stats
+from zhanqun.stats.engine import BASIS, PeriodStats, Row, Stats
 
 BY_LABELS = {"unit": "单位", "column": "栏目", "person": "人员"}
 KIND_LABELS = {"month": "按月", "quarter": "按季度", "year": "按年"}
@@ -139,11 +139,11 @@ def as_html(stats: Stats) -> str:
     return "\n".join(parts)
 
 
-def _period_title(stats: Stats, period) -> str:
+def _period_title(stats: Stats, period: PeriodStats) -> str:
     return "全部区间合计" if period is stats.whole else period.period.label
 
 
-def _period_html(stats: Stats, period, number_: int) -> str:
+def _period_html(stats: Stats, period: PeriodStats, number_: int) -> str:
     anchor = f"p-{number_}"
     label = _period_title(stats, period)
     rows = period.rows
@@ -206,7 +206,7 @@ def _stack(y: int, counts: dict[str, Any], anchor: str) -> str:
     return "".join(parts)
 
 
-def _table(stats: Stats, period, owner: str) -> str:
+def _table(stats: Stats, period: PeriodStats, owner: str) -> str:
     heads = [BY_LABELS[stats.by], "发布", "修改", "撤稿", "附件"]
     if stats.by != "person":
         heads += ["按时/考核窗口", "超期后补发", "超期未更新", "按时率", "收到留言", "已答复", "超期答复", "逾期未答复",
@@ -220,7 +220,7 @@ def _table(stats: Stats, period, owner: str) -> str:
 
 def _table_row(stats: Stats, row: Row) -> str:
     name = text(row.name) + (f"<br><span class=\"host\">{text(row.unit)}</span>" if row.unit else "")
-    cells = [row.published, row.revised, row.withdrawn, row.attachments]
+    cells: list[object] = [row.published, row.revised, row.withdrawn, row.attachments]
     if stats.by != "person":
         c, r = row.compliance, row.replies
         cells += ([f"{c['on_time']}/{c['windows']}", c["late"], c["missed"], share(c)] if c and c["windows"]
