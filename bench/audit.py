@@ -866,7 +866,7 @@ def inspect_audit(repo: Path, env: dict[str, str]) -> dict:
     statuses: dict[str, int] = {}
     for entry in data["commits"]:
         statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
-    return {"entries": len(data["commits"]), "violations": len(data["violations"]), "counts": data["counts"],
+    return {"entries": len(data["commits"]), "violations": len(data["findings"]), "counts": data["counts"],
             "statuses": dict(sorted(statuses.items())), "json_bytes": len(done.stdout), "exit": done.returncode}
 
 

@@ -4,11 +4,14 @@ written by ``zhanqun signoff record`` and the history of main."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
+from tests import fakes
 from tests.gitrepo import ITEM, NEWS, commit, github_reviews, merge
+from zhanqun.findings import Finding
 
 FIRST, SECOND, FINAL, EDITOR = "chen-hao-fgw", "yang-xiumei-fgw", "li-zhenhua-fgw", "wang-li-fgw"
 LEADER = "shen-lihua-xzf"
@@ -46,7 +49,7 @@ def test_recorded_chain_is_listed_with_roles_and_no_violation(main, zq, tmp_path
     merged = merged_pr(repo, zq, tmp_path, 3, NEWS, ITEM.format(importance="一般"), "2026-11-22T10:00:00+08:00",
                        (FIRST, SECOND))
     code, data = audit(zq, root)
-    assert code == 0 and data["violations"] == []
+    assert code == 0 and data["findings"] == []
     entry = next(c for c in data["commits"] if c["commit"] == merged)
     assert entry["status"] == "satisfied" and entry["pr"] == "3" and entry["author"] == EDITOR
     assert {(a["login"], a["role"]) for a in entry["approvers"]} == {(FIRST, "first"), (SECOND, "second")}
@@ -63,9 +66,27 @@ def test_direct_push_and_unrecorded_merge_are_violations(main, zq, tmp_path):
     commit(repo, "docs/local-notes.md", "不需要审核的说明\n", "说明文件", "2026-11-22T11:00:00+08:00")
     code, data = audit(zq, root)
     assert code == 1
-    assert [(v["code"], v["commit"]) for v in data["violations"]] == [("V001", pushed), ("V001", unrecorded)]
+    assert [(v["code"], v["commit"]) for v in data["findings"]] == [("V001", pushed), ("V001", unrecorded)]
     assert "没有任何审核记录" in zq("audit", "--root", root).err  # a clone without the notes says why
     assert all(c["subject"] != "说明文件" for c in data["commits"])  # only changes that need a sign-off
+
+
+def test_violations_are_findings_with_numbers_masked(main, zq, tmp_path):
+    """The audit's violations are findings like check's (issue 13, R4.2): the same fields, the hint defaulting
+    to the rule's fix, and a long number a person wrote into a commit subject masked in every output."""
+    root, repo = main
+    number = fakes.id18(random.Random(13))
+    pushed = commit(repo, NEWS, ITEM.format(importance="routine"), f"直接推送 {number} 的材料", "2026-11-22T08:00:00+08:00")
+    code, data = audit(zq, root)
+    assert code == 1
+    (found,) = data["findings"]
+    assert set(found) == {*Finding("a.md", 1, 1, "F001", "m").as_dict(), "commit", "time"}  # check's fields, and more
+    assert (found["code"], found["commit"], found["path"], found["line"]) == ("V001", pushed, "", 0)
+    assert found["hint"].startswith("在托管平台开启分支保护")
+    masked = number[:6] + "*" * 8 + number[-4:]
+    for shown in (json.dumps(data, ensure_ascii=False), zq("audit", "--root", root).out,
+                  zq("audit", "--root", root, "--format", "html").out):
+        assert number not in shown and masked in shown
 
 
 def test_unsatisfied_merge_and_forged_records(main, zq, tmp_path):
@@ -81,10 +102,10 @@ def test_unsatisfied_merge_and_forged_records(main, zq, tmp_path):
             "required": [], "missing": {}, "satisfied": True, "emergency": False}
     repo.git.notes("--ref", "refs/notes/zhanqun", "add", "-m", json.dumps(note), forged)
     code, data = audit(zq, root)
-    found = {(v["code"], v["commit"]) for v in data["violations"]}
+    found = {(v["code"], v["commit"]) for v in data["findings"]}
     assert code == 1
     assert found == {("V004", unsatisfied), ("V002", forged), ("V003", forged), ("V008", forged)}
-    messages = " ".join(v["message"] for v in data["violations"])
+    messages = " ".join(v["message"] for v in data["findings"])
     assert "缺少 复审" in messages and "缺少 终审" in messages
     assert f"{EDITOR} 被记为 示例县发展和改革委员会 的 初审" in messages
     assert f"{FIRST} 被记为 示例县发展和改革委员会 的 复审" in messages
@@ -99,7 +120,7 @@ def test_roles_are_judged_by_the_config_of_that_time(main, zq, tmp_path):
     text = unit.read_text(encoding="utf-8").replace("    roles: [first]", "    roles: [editor]", 1)
     merged_pr(repo, zq, tmp_path, 8, "content/fgw/unit.yaml", text, "2026-11-23T10:00:00+08:00", ("egov-zhou",))
     code, data = audit(zq, root)
-    assert code == 0, data["violations"]
+    assert code == 0, data["findings"]
     assert data["commits"][-1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin"}]
 
 
@@ -108,8 +129,8 @@ def test_emergency_stays_open_until_the_chain_is_completed(main, zq, tmp_path):
     merged = merged_pr(repo, zq, tmp_path, 9, NEWS, ITEM.format(importance="一般"), "2026-11-22T03:00:00+08:00",
                        (LEADER,), emergency="暴雨红色预警，须立即发布避险通知")
     code, data = audit(zq, root)
-    assert code == 1 and [v["code"] for v in data["violations"]] == ["V005"]
-    assert "暴雨红色预警" in data["violations"][0]["message"] and "缺少 初审" in data["violations"][0]["message"]
+    assert code == 1 and [v["code"] for v in data["findings"]] == ["V005"]
+    assert "暴雨红色预警" in data["findings"][0]["message"] and "缺少 初审" in data["findings"][0]["message"]
     # afterwards the unit's reviewers approve, and CI (or the office) records again: the note grows a line
     sha = repo.commit(merged).parents[1].hexsha
     later = github_reviews(tmp_path / "later.json", (LEADER, "APPROVED", sha), (FIRST, "APPROVED", sha),
@@ -117,7 +138,7 @@ def test_emergency_stays_open_until_the_chain_is_completed(main, zq, tmp_path):
     assert zq("signoff", "record", "--root", root, "--commit", merged, "--pr", "9", "--author", EDITOR,
               "--reviews", later, "--emergency", "暴雨红色预警，须立即发布避险通知").code == 0
     code, data = audit(zq, root)
-    assert code == 0 and data["violations"] == []
+    assert code == 0 and data["findings"] == []
     entry = data["commits"][-1]
     assert entry["status"] == "emergency-completed" and entry["emergency_reason"].startswith("暴雨")
     assert {a["login"] for a in entry["approvers"]} == {LEADER, FIRST, SECOND}
@@ -133,8 +154,12 @@ def test_added_suppressions_are_listed_with_their_reason(main, zq, tmp_path):
     merged_pr(repo, zq, tmp_path, 11, NEWS, body.replace("档案记载", "档案中记载"), "2026-11-23T10:00:00+08:00")
     code, data = audit(zq, root)
     assert code == 0  # a warning: listed for the auditor, not a failure
-    assert [(v["code"], v["commit"], v["path"]) for v in data["violations"]] == [("V006", merged, NEWS)]
-    assert "ignore[W002]" in data["violations"][0]["message"] and "史料原文" in data["violations"][0]["message"]
+    assert [(v["code"], v["commit"], v["path"]) for v in data["findings"]] == [("V006", merged, NEWS)]
+    assert "ignore[W002]" in data["findings"][0]["message"] and "史料原文" in data["findings"][0]["message"]
+    # a finding like check's (issue 13): the file and the line of the comment; the hint is the rule's fix
+    line = body.splitlines().index("<!-- zhanqun: ignore[W002] 引用的是 1949 年以前的史料原文 -->") + 1
+    assert (data["findings"][0]["line"], data["findings"][0]["severity"]) == (line, "warning")
+    assert data["findings"][0]["hint"].startswith("核实理由是否成立")
 
 
 def test_rewritten_history_is_detected(main, zq, tmp_path):
@@ -144,8 +169,8 @@ def test_rewritten_history_is_detected(main, zq, tmp_path):
     merged_pr(repo, zq, tmp_path, 13, "content/fgw/gzdt/2026-11-23-d.md", ITEM.format(importance="routine"),
               "2026-11-23T10:00:00+08:00")
     code, data = audit(zq, root)
-    assert code == 1 and [(v["code"], v["commit"]) for v in data["violations"]] == [("V007", recorded)]
-    assert "#12" in data["violations"][0]["message"]
+    assert code == 1 and [(v["code"], v["commit"]) for v in data["findings"]] == [("V007", recorded)]
+    assert "#12" in data["findings"][0]["message"]
 
 
 def test_since_limits_the_audit(main, zq, tmp_path, monkeypatch):
@@ -156,14 +181,14 @@ def test_since_limits_the_audit(main, zq, tmp_path, monkeypatch):
     old = commit(repo, NEWS, ITEM.format(importance="routine"), "当天的直接推送", "2026-11-21T12:00:00+08:00")
     new = merged_pr(repo, zq, tmp_path, 14, "content/fgw/gzdt/2026-11-24-e.md", ITEM.format(importance="routine"),
                     "2026-11-24T03:00:00+08:00")
-    assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [old]
+    assert [v["commit"] for v in audit(zq, root)[1]["findings"]] == [old]
     for since in (old, "2026-11-24"):
         code, data = audit(zq, root, "--since", since)
         assert code == 0 and [c["commit"] for c in data["commits"]] == [new]
     backdated = commit(repo, "content/fgw/gzdt/2026-11-25-g.md", ITEM.format(importance="routine"), "倒填日期",
                        "2020-01-01T10:00:00+08:00")
     code, data = audit(zq, root, "--since", "2026-11-24")
-    assert code == 1 and [v["commit"] for v in data["violations"]] == [backdated]
+    assert code == 1 and [v["commit"] for v in data["findings"]] == [backdated]
     for bad, message in (("上个月", "既不是提交也不是日期"), ("2026-00-00", "不是有效的日期")):
         result = zq("audit", "--root", root, "--since", bad)
         assert result.code == 2 and message in result.err
@@ -224,18 +249,18 @@ def test_repeated_audit_searches_only_new_commits_and_still_finds_them(main, zq,
     root, repo = main
     body = ITEM.format(importance="routine") + "\n<!-- zhanqun: ignore[W002] 引用的是 1949 年以前的史料原文 -->\n中华民国时期。\n"
     first = merged_pr(repo, zq, tmp_path, 30, NEWS, body, "2026-11-22T10:00:00+08:00")
-    assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [first]
+    assert [v["commit"] for v in audit(zq, root)[1]["findings"]] == [first]
     assert (Path(root) / ".git" / "zhanqun" / "audit-suppressions.json").is_file()
     other = "content/fgw/gzdt/2026-11-23-f.md"
     second = merged_pr(repo, zq, tmp_path, 31, other, body.replace("史料原文", "档案原文"), "2026-11-23T10:00:00+08:00")
-    assert [v["commit"] for v in audit(zq, root)[1]["violations"]] == [first, second]
+    assert [v["commit"] for v in audit(zq, root)[1]["findings"]] == [first, second]
     # rewrite: drop both merges and land the second suppression again as a new commit
     repo.git.reset("--hard", repo.commit(first).parents[0].hexsha)
     third = merged_pr(repo, zq, tmp_path, 32, other, body.replace("史料原文", "档案原文"), "2026-11-24T10:00:00+08:00")
-    code, data = audit(zq, root)
-    assert [(v["code"], v["commit"]) for v in data["violations"] if v["code"] == "V006"] == [("V006", third)]
-    assert {v["commit"] for v in data["violations"] if v["code"] == "V007"} == {first, second}
-    assert audit(zq, root, "--no-cache")[1]["violations"] == data["violations"]
+    _code, data = audit(zq, root)
+    assert [(v["code"], v["commit"]) for v in data["findings"] if v["code"] == "V006"] == [("V006", third)]
+    assert {v["commit"] for v in data["findings"] if v["code"] == "V007"} == {first, second}
+    assert audit(zq, root, "--no-cache")[1]["findings"] == data["findings"]
 
 
 def test_a_commit_message_cannot_forge_entries(main, zq, tmp_path):
@@ -247,7 +272,7 @@ def test_a_commit_message_cannot_forge_entries(main, zq, tmp_path):
     pushed = commit(repo, "content/fgw/gzdt/2026-11-23-h.md", ITEM.format(importance="重要"), forged,
                     "2026-11-23T10:00:00+08:00")
     code, data = audit(zq, root)
-    assert code == 1 and [(v["code"], v["commit"]) for v in data["violations"]] == [("V001", pushed)]
+    assert code == 1 and [(v["code"], v["commit"]) for v in data["findings"]] == [("V001", pushed)]
     assert [c["commit"] for c in data["commits"]][-2:] == [merged, pushed]
 
 
@@ -271,7 +296,7 @@ def test_malformed_notes_are_unreadable_records_not_crashes(main, zq, tmp_path):
     result = zq("audit", "--root", root, "--format", "json")
     data = json.loads(result.out)
     assert result.code == 1 and "Traceback" not in result.err
-    codes = [v["code"] for v in data["violations"]]
+    codes = [v["code"] for v in data["findings"]]
     assert codes.count("V001") == 4  # the four that are not a record at all
     assert "V008" in codes  # {"satisfied": true} claims a chain for a change it does not cover
 
@@ -281,8 +306,8 @@ def test_suppressions_cannot_hide_behind_spacing_or_gitattributes(main, zq, tmp_
     spaced = ITEM.format(importance="routine") + "\n<!-- zhanqun:\u3000\u3000ignore[W002] 引用史料原文 -->\n中华民国时期。\n"
     merged_pr(repo, zq, tmp_path, 60, ".gitattributes", "*.md -diff\n", "2026-11-22T09:00:00+08:00", ("egov-zhou",))
     hidden = merged_pr(repo, zq, tmp_path, 61, NEWS, spaced, "2026-11-22T10:00:00+08:00")
-    code, data = audit(zq, root, "--no-cache")
-    assert [(v["code"], v["commit"]) for v in data["violations"]] == [("V006", hidden)]
+    _code, data = audit(zq, root, "--no-cache")
+    assert [(v["code"], v["commit"]) for v in data["findings"]] == [("V006", hidden)]
     assert data["commits"][1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin"}]
 
 
@@ -299,9 +324,9 @@ def test_the_kept_search_is_dropped_when_main_takes_another_first_parent_path(ma
     repo.git.merge("--no-ff", old_tip, "-m", "把 main 合入旁支", env={"GIT_COMMITTER_DATE": "2026-11-22T12:00:00+08:00"})
     repo.git.checkout("main")
     repo.git.merge("--ff-only", "side")
-    code, data = audit(zq, root)
-    assert (("V006", side) in {(v["code"], v["commit"]) for v in data["violations"]})
-    assert audit(zq, root, "--no-cache")[1]["violations"] == data["violations"]
+    _code, data = audit(zq, root)
+    assert (("V006", side) in {(v["code"], v["commit"]) for v in data["findings"]})
+    assert audit(zq, root, "--no-cache")[1]["findings"] == data["findings"]
 
 
 def test_a_history_grafted_onto_a_new_root_is_reported(main, zq, tmp_path):
@@ -317,7 +342,7 @@ def test_a_history_grafted_onto_a_new_root_is_reported(main, zq, tmp_path):
     repo.git.merge("--ff-only", "evil")
     code, data = audit(zq, root)
     assert code == 1 and recorded not in {c["commit"] for c in data["commits"]}
-    assert any(v["code"] == "V007" and "另有根提交" in v["message"] for v in data["violations"])
+    assert any(v["code"] == "V007" and "另有根提交" in v["message"] for v in data["findings"])
 
 
 def test_a_record_on_a_release_branch_merged_later_is_fine(main, zq, tmp_path):
@@ -338,7 +363,7 @@ def test_a_record_on_a_release_branch_merged_later_is_fine(main, zq, tmp_path):
     assert zq("signoff", "record", "--root", root, "--commit", "HEAD", "--pr", "82", "--author", EDITOR,
               "--reviews", reviews).code == 0
     code, data = audit(zq, root)
-    assert code == 0, data["violations"]
+    assert code == 0, data["findings"]
 
 
 # -- issue 10: the smaller holes ------------------------------------------------------------------------------
@@ -367,10 +392,10 @@ def test_an_emergency_completed_without_restating_it_stays_open(main, zq, tmp_pa
     code, data = audit(zq, root)
     entry = data["commits"][-1]
     if completed:
-        assert code == 0 and data["violations"] == [] and entry["status"] == "emergency-completed"
+        assert code == 0 and data["findings"] == [] and entry["status"] == "emergency-completed"
     else:
-        assert code == 1 and [v["code"] for v in data["violations"]] == ["V005"], data["violations"]
-        assert entry["status"] == "emergency-open" and REASON in data["violations"][0]["message"]
+        assert code == 1 and [v["code"] for v in data["findings"]] == ["V005"], data["findings"]
+        assert entry["status"] == "emergency-open" and REASON in data["findings"][0]["message"]
 
 
 PAGE = ITEM.format(importance="routine") + "\n{a}中华民国时期的档案记载。\n\n{b}民国二十年的县志。\n"
@@ -378,7 +403,7 @@ MARK = "<!-- zhanqun: ignore[W002] 引用的是 1949 年以前的史料原文 --
 
 
 def _v006(zq, root) -> list[str]:
-    return [v["commit"] for v in audit(zq, root)[1]["violations"] if v["code"] == "V006"]
+    return [v["commit"] for v in audit(zq, root)[1]["findings"] if v["code"] == "V006"]
 
 
 def test_a_suppression_moved_onto_another_finding_is_new(main, zq, tmp_path):
@@ -417,8 +442,8 @@ def test_the_audit_compares_logins_ignoring_case(main, zq, tmp_path):
             "approvers": {EDITOR.upper(): [{"unit": "fgw", "role": "first"}]},
             "required": [{"unit": "fgw", "roles": ["first"]}], "missing": {}, "satisfied": True, "emergency": False}
     repo.git.notes("--ref", "refs/notes/zhanqun", "add", "-m", json.dumps(note), forged)
-    code, data = audit(zq, root)
-    found = {(v["code"], v["commit"]) for v in data["violations"]}
-    assert ("V002", forged) in found and not any(sha == spelled for _, sha in found), data["violations"]
+    _code, data = audit(zq, root)
+    found = {(v["code"], v["commit"]) for v in data["findings"]}
+    assert ("V002", forged) in found and not any(sha == spelled for _, sha in found), data["findings"]
     entry = next(c for c in data["commits"] if c["commit"] == spelled)
     assert entry["status"] == "satisfied" and entry["approvers"][0]["login"] == FIRST.upper()

@@ -168,7 +168,7 @@ def test_the_audit_sees_a_link_pushed_to_main_as_needing_the_admin(cluster, zq, 
     repo.git.commit("-m", "直接推送链接")
     sha = repo.head.commit.hexsha
     report = json.loads(zq("audit", "--root", root, "--format", "json").out)
-    codes = {v["code"] for v in report["violations"] if v["commit"] == sha}
+    codes = {v["code"] for v in report["findings"] if v["commit"] == sha}
     assert "V001" in codes
     note = {"version": 1, "pr": "9", "commit": sha, "author": "wang-li-fgw", "time": "2026-11-21T09:00:00+08:00",
             "approvers": {"chen-hao-fgw": [{"unit": "fgw", "role": "first"}]},
@@ -176,7 +176,7 @@ def test_the_audit_sees_a_link_pushed_to_main_as_needing_the_admin(cluster, zq, 
             "missing": {}, "satisfied": True, "emergency": False, "emergency_reason": "", "reasons": []}
     repo.git.notes("--ref", "refs/notes/zhanqun", "add", "-m", json.dumps(note, ensure_ascii=False), sha)
     report = json.loads(zq("audit", "--root", root, "--format", "json").out)
-    mismatch = [v for v in report["violations"] if v["commit"] == sha and v["code"] == "V008"]
+    mismatch = [v for v in report["findings"] if v["commit"] == sha and v["code"] == "V008"]
     assert mismatch and "__platform__" in mismatch[0]["message"]
 
 

@@ -70,7 +70,7 @@ def audit(zq, root):
 
 
 def codes(data) -> list[tuple[str, str]]:
-    return [(v["code"], v["commit"]) for v in data["violations"]]
+    return [(v["code"], v["commit"]) for v in data["findings"]]
 
 
 def append_note(repo, sha: str, record: dict) -> None:
@@ -86,7 +86,7 @@ def test_a_record_signed_by_ci_passes_and_ssh_keygen_agrees(signed, zq, tmp_path
     merged = pr(repo, zq, tmp_path, 3, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
                 key=keys["ci"][0])
     code, data = audit(zq, root)
-    assert code == 0 and data["violations"] == []
+    assert code == 0 and data["findings"] == []
     record = last_record(repo, merged)
     # the signature is a plain SSHSIG: ssh-keygen itself verifies it against the repository's file
     armored = "-----BEGIN SSH SIGNATURE-----\n" + record["signature"] + "\n-----END SSH SIGNATURE-----\n"
@@ -109,7 +109,7 @@ def test_an_unsigned_completion_does_not_launder_an_unsatisfied_merge(signed, zq
     append_note(repo, merged, forged)  # a direct push to refs/notes/zhanqun
     code, data = audit(zq, root)
     assert code == 1 and sorted(c for c, _ in codes(data)) == ["V004", "V009"]
-    message = next(v["message"] for v in data["violations"] if v["code"] == "V009")
+    message = next(v["message"] for v in data["findings"] if v["code"] == "V009")
     assert "写于 2026-11-23T00:00:00+00:00" in message and "没有签名" in message
 
 
@@ -127,7 +127,7 @@ def test_a_note_signed_by_another_key_or_edited_after_signing_is_not_counted(sig
     code, data = audit(zq, root)
     assert code == 1
     assert sorted(codes(data)) == sorted([("V009", intruded), ("V001", intruded), ("V009", edited), ("V001", edited)])
-    messages = {v["commit"]: v["message"] for v in data["violations"] if v["code"] == "V009"}
+    messages = {v["commit"]: v["message"] for v in data["findings"] if v["code"] == "V009"}
     assert "不在 .zhanqun/allowed_signers 中" in messages[intruded] and "签名无效" in messages[edited]
 
 
@@ -196,7 +196,7 @@ def test_a_signed_record_with_an_empty_chain_contradicts_the_config(signed, zq, 
     append_note(repo, merged, record)
     code, data = audit(zq, root)
     assert code == 1 and codes(data) == [("V013", merged)]
-    assert "要求的审核为 空" in data["violations"][0]["message"] and "初审" in data["violations"][0]["message"]
+    assert "要求的审核为 空" in data["findings"][0]["message"] and "初审" in data["findings"][0]["message"]
 
 
 def test_a_bad_key_is_refused_with_a_message(signed, zq, tmp_path, monkeypatch):
@@ -361,7 +361,7 @@ def test_a_checkpoint_vouches_for_the_notes_ci_checked_and_nothing_added_after(s
                 key=keys["ci"][0])
     vouched = repo.git.rev_parse(CHECKPOINT_REF)
     assert repo.commit(vouched).tree.hexsha == repo.git.rev_parse("refs/notes/zhanqun^{tree}")
-    assert audit(zq, root) == (0, audit(zq, root)[1]) and audit(zq, root)[1]["violations"] == []
+    assert audit(zq, root) == (0, audit(zq, root)[1]) and audit(zq, root)[1]["findings"] == []
     record = last_record(repo, merged)
     record["approvers"] = {SECOND: [{"unit": "fgw", "role": "first"}]}
     repo.git.notes("--ref", NOTES, "add", "-f", "-m", json.dumps(record, ensure_ascii=False), merged)

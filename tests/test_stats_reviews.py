@@ -216,8 +216,8 @@ def test_the_audit_trusts_the_new_records_and_only_those(county, zq):
     result = zq("audit", "--root", root, "--format", "json")
     data = json.loads(result.out)
     assert result.code == 1
-    assert [(v["code"], v["commit"]) for v in data["violations"]] == [("V009", out["pr1"]), ("V009", out["pr4"])]
-    assert "没有签名" in data["violations"][0]["message"] and "签名无效" in data["violations"][1]["message"]
+    assert [(v["code"], v["commit"]) for v in data["findings"]] == [("V009", out["pr1"]), ("V009", out["pr4"])]
+    assert "没有签名" in data["findings"][0]["message"] and "签名无效" in data["findings"][1]["message"]
     statuses = {c["commit"]: c["status"] for c in data["commits"]}
     assert [statuses[out[f"pr{n}"]] for n in range(1, 6)] == ["satisfied"] * 4 + ["emergency-completed"]
 

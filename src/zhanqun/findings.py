@@ -68,8 +68,8 @@ class Finding:
         # Invisible characters are dropped: a bidi control would reorder the line a reviewer reads.
         for name in ("message", "key"):
             value = getattr(self, name)
-            if _maybe_number(value) or _INVISIBLE.search(value):
-                object.__setattr__(self, name, mask_numbers(value))
+            if (shown := masked(value)) is not value:
+                object.__setattr__(self, name, shown)
 
     @property
     def rule(self) -> Rule:
@@ -109,6 +109,15 @@ _LONG_NUMBER = re.compile(r"\d(?:[ .\-]?\d){10,}")
 def _maybe_number(text: str) -> bool:
     """At least 11 digits (an entity-encoded digit holds digits too): only then can a full number hide."""
     return len(_DIGIT.findall(text)) >= 11
+
+
+def masked(text: str) -> str:
+    """``text`` as any output may show it: :func:`mask_numbers` where a number could hide or an invisible
+    character stands, else ``text`` itself (the same object, cheaply). For text people wrote that reaches output
+    outside a finding too (a commit subject in the audit)."""
+    if _maybe_number(text) or _INVISIBLE.search(text):
+        return mask_numbers(text)
+    return text
 
 
 def mask_numbers(text: str) -> str:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zhanqun.audit import history, signatures
-from zhanqun.audit.report import PageEvent, Report, Violation, audit, page_history
+from zhanqun.audit.report import PageEvent, Report, Violation, audit, page_history, violation
 from zhanqun.config import CHINA
 from zhanqun.errors import UsageError
 
@@ -85,10 +85,10 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
             first = next((i for i, c in enumerate(commits) if c.time >= since_time), len(commits))
             commits = commits[first:]
         start = commits[0].base if commits else None
-        read = lambda specs: history.cat_files(root, specs)
         trust = trusted(root, commits, records, tip)
         report = audit(branch, commits, trust.records, lambda shas: history.unreachable(root, tip, shas),
-                       suppression_commits, read, start, extra_roots)
+                       suppression_commits, lambda specs: history.cat_files(root, specs), start,
+                       extra_roots)
         _add_problems(report, trust)
         report.notes_missing = not records
         return report
@@ -145,10 +145,10 @@ def _add_problems(report: Report, trust: signatures.Outcome) -> None:
     found: list[Violation] = []
     for sha, code, message in trust.problems:
         entry = entries.get(sha)
-        violation = Violation(code, sha, entry.commit.time if entry else 0, message)
+        problem = violation(code, sha, entry.commit.time if entry else 0, message)
         if entry is not None:
-            entry.violations.append(violation)
-        found.append(violation)
+            entry.violations.append(problem)
+        found.append(problem)
     order = {sha: i for i, sha in enumerate(entries)}
     found.sort(key=lambda v: order.get(v.sha, -1))
     report.violations[:0] = found

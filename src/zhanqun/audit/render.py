@@ -7,7 +7,7 @@ import html
 from collections.abc import Sequence
 
 from zhanqun.audit.report import Entry, PageEvent, Report, Violation, iso
-from zhanqun.findings import RULES
+from zhanqun.findings import RULES, masked
 from zhanqun.signoff import policy
 
 STATUS = {"satisfied": "已满足", "emergency-open": "紧急发布，待补审", "emergency-completed": "紧急发布，已补审",
@@ -38,7 +38,7 @@ def text(report: Report) -> str:
         c = entry.commit
         pr = f" #{entry.pr}" if entry.pr else ""
         lines.append(f"{c.sha[:10]} {_day(c.time)}{pr} 作者 {entry.author or c.author_name}："
-                     f"{STATUS[entry.status]}；审核 {approvers_text(entry)}；{c.subject}")
+                     f"{STATUS[entry.status]}；审核 {approvers_text(entry)}；{masked(c.subject)}")
     if report.violations:
         counts = "，".join(f"{code} {n} 项" for code, n in sorted(report.counts().items()))
         lines += ["", f"发现 {len(report.violations)} 项问题（{counts}）："]
@@ -129,7 +129,7 @@ def html_report(report: Report) -> str:
         css = "ok" if entry.status in ("satisfied", "emergency-completed", "initial") else "error"
         body.append(_row(_COMMIT_COLUMNS, f"<code>{c.sha[:10]}</code>", _day(c.time), e(f"#{entry.pr}" if entry.pr else "—"),
                            e(entry.author or c.author_name), e(approvers_text(entry)),
-                           f"<span class=\"{css}\">{STATUS[entry.status]}</span>", e(c.subject)))
+                           f"<span class=\"{css}\">{STATUS[entry.status]}</span>", e(masked(c.subject))))
     body.append("</tbody></table>")
     return _page("审核链审计报告", body)
 

@@ -21,12 +21,13 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from zhanqun import source
-from zhanqun.audit.history import Commit
+from zhanqun.audit.history import Commit, Record
 from zhanqun.checks import suppressions
 from zhanqun.config import CHINA, ClusterConfig, Person, Unit
-from zhanqun.findings import Severity, define, rule_of
+from zhanqun.findings import Finding, Severity, define, masked
 from zhanqun.signoff import policy
 
 NO_RECORD = define(
@@ -87,21 +88,22 @@ HISTORY_REWRITTEN = define(
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class Violation:
-    code: str
-    sha: str
-    time: int
-    message: str
-    path: str = ""
+@dataclasses.dataclass(frozen=True, order=True)
+class Violation(Finding):
+    """A finding of the audit, like any other (issue 13: one code namespace, one record): ``path`` and ``line``
+    where it is about a file (V006), else "" and 0; the commit it is about and that commit's time besides. As a
+    finding, its message has every long number masked (commit subjects are written by people) and its hint
+    defaults to the rule's fix."""
 
-    @property
-    def severity(self) -> Severity:
-        return rule_of(self.code).severity
+    sha: str = ""
+    time: int = 0
 
-    def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity.value, "commit": self.sha, "time": iso(self.time),
-                "message": self.message, "path": self.path}
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "commit": self.sha, "time": iso(self.time)}
+
+
+def violation(code: str, sha: str, time: int, message: str, path: str = "", line: int = 0) -> Violation:
+    return Violation(path, line, 0, code, message, sha=sha, time=time)
 
 
 @dataclasses.dataclass
@@ -113,18 +115,18 @@ class Entry:
     author: str  # the pull request's author from the record, else the git author
     pr: str = ""
     approvers: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (login, unit key, role)
-    required: list[dict] = dataclasses.field(default_factory=list)
+    required: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     emergency_reason: str = ""
     violations: list[Violation] = dataclasses.field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         c = self.commit
         return {
-            "commit": c.sha, "time": iso(c.time), "subject": c.subject, "git_author": f"{c.author_name} <{c.author_email}>",
+            "commit": c.sha, "time": iso(c.time), "subject": masked(c.subject), "git_author": f"{c.author_name} <{c.author_email}>",
             "author": self.author, "pr": self.pr, "status": self.status, "emergency_reason": self.emergency_reason,
             "approvers": [{"login": login, "unit": unit, "role": role} for login, unit, role in self.approvers],
             "required": self.required, "files": [f.path for f in c.files],
-            "violations": [v.as_dict() for v in self.violations],
+            "findings": [v.as_dict() for v in self.violations],
         }
 
 
@@ -147,20 +149,20 @@ class Report:
     def failed(self) -> bool:
         return any(v.severity is Severity.ERROR for v in self.violations)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"branch": self.branch, "signing": self.signing, "legacy_records": self.legacy_records,
                 "commits": [e.as_dict() for e in self.entries],
-                "violations": [v.as_dict() for v in self.violations], "counts": self.counts()}
+                "findings": [v.as_dict() for v in self.violations], "counts": self.counts()}
 
 
-Reader = Callable[[Sequence[str]], list]  # specs ("rev:path") -> contents (bytes or None), in order
+Reader = Callable[[Sequence[str]], list[bytes | None]]  # specs ("rev:path") -> contents (bytes or None), in order
 
 
 def iso(timestamp: int) -> str:
     return dt.datetime.fromtimestamp(timestamp, CHINA).isoformat()
 
 
-def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]],
+def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[Record]],
           unreachable: Callable[[set[str]], set[str]], suppression_commits: Callable[[], set[str]], read: Reader,
           start: str | None, extra_roots: Sequence[str] = ()) -> Report:
     """The audit of ``commits`` (main's first-parent history, oldest first; ``start`` is the commit before the
@@ -170,7 +172,7 @@ def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]]
     commits of the branch besides the first-parent path's own (a history grafted onto another line)."""
     versions = ConfigVersions(start)
     entries: list[Entry] = []
-    checks: list[tuple[Entry, dict, Snapshot]] = []  # (entry, record, config versions as of the base)
+    checks: list[tuple[Entry, Record, Snapshot]] = []  # (entry, record, config versions as of the base)
     for commit in commits:
         if any(policy.needs_signoff(f.path, f.mode) or (f.old_path and policy.needs_signoff(f.old_path))
                for f in commit.files):
@@ -191,15 +193,15 @@ def audit(branch: str, commits: Sequence[Commit], records: dict[str, list[dict]]
     for sha, recs in sorted(((sha, records[sha]) for sha in gone), key=lambda kv: _record_time(kv[1])):
         first = recs[0] if recs else {}
         pr = f"#{first['pr']} " if first.get("pr") else ""
-        violations.append(Violation(HISTORY_REWRITTEN, sha, _record_time(recs),
+        violations.append(violation(HISTORY_REWRITTEN, sha, _record_time(recs),
                                     f"记录 {pr}的提交 {sha[:10]}（{first.get('time', '时间不详')}）已不在 {branch} 的历史中。"))
     for root in extra_roots:
-        violations.append(Violation(HISTORY_REWRITTEN, root, 0,
+        violations.append(violation(HISTORY_REWRITTEN, root, 0,
                                     f"{branch} 的历史中另有根提交 {root[:10]}：历史可能被改接到另一条线上。"))
     return Report(branch, entries, violations)
 
 
-def _record_time(records: list[dict]) -> int:
+def _record_time(records: list[Record]) -> int:
     for record in records:
         try:
             return int(dt.datetime.fromisoformat(str(record.get("time"))).timestamp())
@@ -215,17 +217,17 @@ class Approval:
     login: str
     unit: str  # unit id, PORTAL_UNIT or PLATFORM
     role: str
-    record: dict  # the first record that names it (the record's ``opened``, when written)
+    record: Record  # the first record that names it (the record's ``opened``, when written)
     later: bool  # named first by a record written after the one on merge (an emergency's chain completed)
     at: str = ""  # when the approval was given (the record's ``at``), "" when the record does not say
 
 
-def readable(records: Sequence[dict]) -> list[dict]:
+def readable(records: Sequence[Record]) -> list[Record]:
     """The records of a commit that could be read, oldest first."""
     return [r for r in records if "unreadable" not in r]
 
 
-def approvals(records: Sequence[dict]) -> list[Approval]:
+def approvals(records: Sequence[Record]) -> list[Approval]:
     """Who approved a change in which role, from all its readable records (the one written on merge and any
     completion after it): each (person, unit, role) once, in the order recorded; Chen-Hao is chen-hao. The
     audit lists these as the change's approvers; the reviewers' statistics (R8.3) count them."""
@@ -240,14 +242,14 @@ def approvals(records: Sequence[dict]) -> list[Approval]:
     return out
 
 
-def _entry(commit: Commit, records: list[dict]) -> Entry:
+def _entry(commit: Commit, records: list[Record]) -> Entry:
     kept = readable(records)
     if not commit.parents:
         return Entry(commit, "initial", commit.author_name)
     if not kept:
         entry = Entry(commit, "no-record", commit.author_name)
         why = "审核记录无法读取" if records else "没有审核记录（直接推送，或合并后没有运行 zhanqun signoff record）"
-        entry.violations.append(Violation(NO_RECORD, commit.sha, commit.time, f"「{commit.subject}」{why}。"))
+        entry.violations.append(violation(NO_RECORD, commit.sha, commit.time, f"「{commit.subject}」{why}。"))
         return entry
     first, last = kept[0], kept[-1]
     entry = Entry(commit, "", str(first.get("author", "")), str(first.get("pr", "")),
@@ -256,9 +258,9 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
     entry.approvers = [(a.login, a.unit, a.role) for a in approvals(kept)]
     pr = f"#{entry.pr} " if entry.pr else ""
     for problem in _mismatches(commit, kept, entry):
-        entry.violations.append(Violation(RECORD_MISMATCH, commit.sha, commit.time, f"{pr}{problem}"))
+        entry.violations.append(violation(RECORD_MISMATCH, commit.sha, commit.time, f"{pr}{problem}"))
     if entry.author and any(policy.same_login(login, entry.author) for login, _, _ in entry.approvers):
-        entry.violations.append(Violation(SELF_APPROVAL, commit.sha, commit.time,
+        entry.violations.append(violation(SELF_APPROVAL, commit.sha, commit.time,
                                           f"{pr}作者 {entry.author} 被记录为审核人。"))
     emergency = next((r for r in kept if r.get("emergency")), None)
     if emergency is not None:
@@ -267,7 +269,7 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
     if completed and emergency is None:
         entry.status = "satisfied"
         return entry
-    if completed and _restated(emergency, last):
+    if completed and emergency is not None and _restated(emergency, last):
         entry.status = "emergency-completed"
         return entry
     names = {str(r.get("unit")): str(r.get("name") or r.get("unit")) for r in entry.required if isinstance(r, dict)}
@@ -277,21 +279,21 @@ def _entry(commit: Commit, records: list[dict]) -> Entry:
         entry.status = "emergency-open"
         if completed:  # the completion did not restate the emergency: it is not taken as one (docs/signoff.md §3)
             missing = "补审记录没有再写一次同样的紧急发布理由（--emergency），不能算作补齐"
-        entry.violations.append(Violation(EMERGENCY_OPEN, commit.sha, commit.time,
+        entry.violations.append(violation(EMERGENCY_OPEN, commit.sha, commit.time,
                                           f"{pr}紧急发布（理由：{entry.emergency_reason or '未写'}）尚未补齐：{missing}。"))
     else:
         entry.status = "not-satisfied"
-        entry.violations.append(Violation(NOT_SATISFIED, commit.sha, commit.time, f"{pr}合并时审核链未满足：{missing}。"))
+        entry.violations.append(violation(NOT_SATISFIED, commit.sha, commit.time, f"{pr}合并时审核链未满足：{missing}。"))
     return entry
 
 
-def _restated(emergency: dict, completion: dict) -> bool:
+def _restated(emergency: Record, completion: Record) -> bool:
     """Whether a completion record repeats the emergency's reason (invisible characters and spacing aside)."""
     reason = policy.visible_reason(str(emergency.get("emergency_reason", "")))
     return bool(reason) and policy.visible_reason(str(completion.get("emergency_reason", ""))) == reason
 
 
-def _mismatches(commit: Commit, records: list[dict], entry: Entry) -> list[str]:
+def _mismatches(commit: Commit, records: list[Record], entry: Entry) -> list[str]:
     """What a record claims that the commit itself contradicts (checked from paths, without reading files)."""
     problems = []
     wrong = sorted({str(r.get("commit"))[:10] for r in records if r.get("commit") != commit.sha})
@@ -355,7 +357,7 @@ def _is_config(path: str) -> bool:
     return path == "content/cluster.yaml" or (len(parts) == 3 and parts[0] == "content" and parts[2] == "unit.yaml")
 
 
-def _check_roles(checks: list[tuple[Entry, dict, Snapshot]], read: Reader) -> None:
+def _check_roles(checks: list[tuple[Entry, Record, Snapshot]], read: Reader) -> None:
     """V003 for each recorded role the approver did not hold in the config of the merge's base."""
     parsed: dict[str, object] = {}
 
@@ -411,14 +413,14 @@ def _check_roles(checks: list[tuple[Entry, dict, Snapshot]], read: Reader) -> No
             name = loaded.name if isinstance(loaded, Unit) else key
             where = "平台管理员" if role == policy.ADMIN else f"{name} 的 {policy.role_label(role)}"
             pr = f"#{entry.pr} " if entry.pr else ""
-            entry.violations.append(Violation(ROLE_NOT_HELD, entry.commit.sha, entry.commit.time,
+            entry.violations.append(violation(ROLE_NOT_HELD, entry.commit.sha, entry.commit.time,
                                               f"{pr}{login} 被记为 {where}，但合并时的配置中没有这个角色。"))
 
 
 _ROLE_KEYS = {False: ("portal", "admins"), True: ("name", "people")}
 
 
-def _parse_config(blocks: str, spec: str, unit: str):
+def _parse_config(blocks: str, spec: str, unit: str) -> Unit | ClusterConfig | None:
     """The part of a cluster.yaml (portal, admins) or unit.yaml (name, people) that decides who holds a role.
 
     Only those top-level blocks are parsed: a history has a config version for every staff change, and the
@@ -471,12 +473,12 @@ def _check_suppressions(entries: list[Entry], read: Reader) -> None:
         old_text = (blobs.get(before) or b"").decode("utf-8", "replace") if before else ""
         for s in _added_suppressions(old_text, new_text):
             kind = "ignore-file" if s.target == 0 else "ignore"
-            entry.violations.append(Violation(SUPPRESSION_ADDED, entry.commit.sha, entry.commit.time,
+            entry.violations.append(violation(SUPPRESSION_ADDED, entry.commit.sha, entry.commit.time,
                                               f"{path}:{s.line} 新增 {kind}[{','.join(s.codes)}]，理由：{s.reason}",
-                                              path))
+                                              path, s.line))
 
 
-def _added_suppressions(old_text: str, new_text: str) -> list:
+def _added_suppressions(old_text: str, new_text: str) -> list[suppressions.Suppression]:
     """The suppressions of ``new_text`` its base did not have. A comment line the diff leaves alone (lines
     added above it shift it, the line under it may be edited) is the same suppression; any other is matched by
     codes, reason and the text of the line it covers, so a comment moved (or retyped) onto another finding is
@@ -487,14 +489,14 @@ def _added_suppressions(old_text: str, new_text: str) -> list:
         unchanged.update({b + i + 1: a + i + 1 for i in range(size)})
     old = suppressions.parse(old_text)[0]
     at_line = {s.line: s for s in old}
-    pool: dict[tuple, int] = {}
+    pool: dict[tuple[object, ...], int] = {}
     for s in old:
         pool[_suppression_key(s, old_lines)] = pool.get(_suppression_key(s, old_lines), 0) + 1
     rest = []
     for s in suppressions.parse(new_text)[0]:
         was = at_line.get(unchanged.get(s.line, 0))
         key = _suppression_key(was, old_lines) if was is not None else None
-        if key is not None and (was.codes, was.reason) == (s.codes, s.reason) and pool.get(key):
+        if was is not None and key is not None and (was.codes, was.reason) == (s.codes, s.reason) and pool.get(key):
             pool[key] -= 1
         else:
             rest.append(s)
@@ -507,7 +509,7 @@ def _added_suppressions(old_text: str, new_text: str) -> list:
     return added
 
 
-def _suppression_key(s, lines: list[str]) -> tuple:
+def _suppression_key(s: suppressions.Suppression, lines: list[str]) -> tuple[object, ...]:
     covered = lines[s.target - 1].strip() if 0 < s.target <= len(lines) else ""
     return s.codes, s.reason, covered
 
@@ -521,7 +523,7 @@ class PageEvent:
     path: str
     entry: Entry | None  # the audit entry of the commit (author, approvers, verdict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = {"action": self.action, "path": self.path, "commit": self.commit.sha, "time": iso(self.commit.time)}
         data.update({k: v for k, v in (self.entry.as_dict() if self.entry else {}).items()
                      if k in ("author", "pr", "status", "approvers", "emergency_reason", "git_author")})

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import orjson
 
 from zhanqun import signing, source
-from zhanqun.audit.history import Commit
+from zhanqun.audit.history import Commit, Record
 from zhanqun.findings import Severity, define
 from zhanqun.signoff import policy
 
@@ -43,19 +43,20 @@ CONTRADICTS_CONFIG = define(
     requirement="R5.2, R6.5, R8.2",
 )
 
-Reader = Callable[[Sequence[str]], list]
+Reader = Callable[[Sequence[str]], list[bytes | None]]
+Problems = list[tuple[str, str, str]]  # (commit, code, message)
 
 
 @dataclasses.dataclass
 class Outcome:
-    records: dict[str, list[dict]]  # the trusted records only
+    records: dict[str, list[Record]]  # the trusted records only
     problems: list[tuple[str, str, str]]  # (commit, code, message)
     enabled: bool
     legacy: int = 0  # unsigned records trusted as written before signing began
 
 
-def check(commits: Sequence[Commit], records: dict[str, list[dict]], tip: str, read: Reader,
-          pinned: Callable[[str], dict[str, list[dict]]], vouched: Callable[[list[signing.Signer]], set[str]] = lambda _: set()) -> Outcome:
+def check(commits: Sequence[Commit], records: dict[str, list[Record]], tip: str, read: Reader,
+          pinned: Callable[[str], dict[str, list[Record]]], vouched: Callable[[list[signing.Signer]], set[str]] = lambda _: set()) -> Outcome:
     """Sort ``records`` into trusted and not; ``pinned(notes_commit)`` reads the records of an old notes commit.
     ``vouched(signers)`` names the noted commits whose notes a valid checkpoint covers (their records were
     checked by CI when it signed the checkpoint, so their signatures are not checked one by one again)."""
@@ -72,8 +73,8 @@ def check(commits: Sequence[Commit], records: dict[str, list[dict]], tip: str, r
     at_tip = _signers(tip_signers, problems, tip)
     covered = vouched(at_tip)
     legacy = _legacy(pin, pinned)
-    parsed: dict[str, list[signing.Signer]] = {}
-    trusted: dict[str, list[dict]] = {}
+    parsed: dict[str | None, list[signing.Signer]] = {}
+    trusted: dict[str, list[Record]] = {}
     legacy_count = 0
     for sha, recs in records.items():
         spec = base_of.get(sha, (None, None))[0]
@@ -101,7 +102,7 @@ def check(commits: Sequence[Commit], records: dict[str, list[dict]], tip: str, r
     return Outcome(trusted, problems, enabled=True, legacy=legacy_count)
 
 
-def _untrusted(record: dict, keys: list[signing.Signer]) -> str:
+def _untrusted(record: Record, keys: list[signing.Signer]) -> str:
     """Why a record is not CI's ("" when it is)."""
     if "unreadable" in record:
         return "无法读取"
@@ -117,7 +118,7 @@ def _untrusted(record: dict, keys: list[signing.Signer]) -> str:
     return ""
 
 
-def _when(value) -> dt.datetime | None:
+def _when(value: object) -> dt.datetime | None:
     try:
         when = dt.datetime.fromisoformat(str(value))
     except ValueError:
@@ -125,7 +126,7 @@ def _when(value) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _signers(blob: bytes | None, problems: list, sha: str) -> list[signing.Signer]:
+def _signers(blob: bytes | None, problems: Problems, sha: str) -> list[signing.Signer]:
     if not blob:
         return []
     try:
@@ -135,7 +136,7 @@ def _signers(blob: bytes | None, problems: list, sha: str) -> list[signing.Signe
         return []
 
 
-def _legacy(pin: bytes | None, pinned: Callable[[str], dict[str, list[dict]]]) -> dict[str, set[bytes]]:
+def _legacy(pin: bytes | None, pinned: Callable[[str], dict[str, list[Record]]]) -> dict[str, set[bytes]]:
     sha = (pin or b"").decode("ascii", "replace").strip()
     if not sha:
         return {}
@@ -145,11 +146,12 @@ def _legacy(pin: bytes | None, pinned: Callable[[str], dict[str, list[dict]]]) -
 
 def _versions(commits: Sequence[Commit], tip: str) -> dict[str, tuple[str | None, str | None]]:
     """For each commit: the ``rev:path`` of allowed_signers and of cluster.yaml as of its base."""
-    last = {signing.ALLOWED_SIGNERS: None, "content/cluster.yaml": None}
+    last: dict[str, str | None] = {signing.ALLOWED_SIGNERS: None, "content/cluster.yaml": None}
     start = commits[0].base if commits else None
     out: dict[str, tuple[str | None, str | None]] = {}
     for commit in commits:
-        out[commit.sha] = tuple(f"{rev}:{path}" if (rev := last[path] or start) else None for path in last)
+        signers_at, config_at = (f"{rev}:{path}" if (rev := last[path] or start) else None for path in last)
+        out[commit.sha] = (signers_at, config_at)
         for change in commit.files:
             for path in (change.path, change.old_path):
                 if path in last:
@@ -170,7 +172,8 @@ def _signoff_roles(blob: bytes | None) -> dict[str, list[str]] | None:
     return {str(k): [str(r) for r in v] for k, v in data.items() if isinstance(v, list)}
 
 
-def _contradictions(records: dict[str, list[dict]], base_of: dict, config_roles: dict, problems: list) -> None:
+def _contradictions(records: dict[str, list[Record]], base_of: dict[str, tuple[str | None, str | None]],
+                    config_roles: dict[str, dict[str, list[str]] | None], problems: Problems) -> None:
     """V013: a record whose required chain is less than the base's config asks for."""
     for sha, recs in records.items():
         spec = base_of.get(sha, (None, None))[1]
@@ -185,7 +188,7 @@ def _contradictions(records: dict[str, list[dict]], base_of: dict, config_roles:
                 problems.append((sha, CONTRADICTS_CONFIG, f"{pr}{problem}"))
 
 
-def _against_config(record: dict, roles: dict[str, list[str]]) -> list[str]:
+def _against_config(record: Record, roles: dict[str, list[str]]) -> list[str]:
     out = []
     for req in record.get("required") or []:
         key, have = str(req.get("unit")), {str(r) for r in req.get("roles") or []}

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from zhanqun import cluster as cluster_mod
 from zhanqun.audit import history
@@ -29,6 +29,18 @@ from zhanqun.findings import Severity
 from zhanqun.inspect import replies as replies_mod
 from zhanqun.signoff.policy import login_key
 from zhanqun.stats import codes, compliance, counted, events, periods
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from zhanqun.config import ClusterConfig, Column, Unit
+    from zhanqun.schemas import SchemaSet
+    from zhanqun.stats import people as people_mod
+    from zhanqun.workdays import Calendar
+
+    Reviewed = Callable[[periods.Period], dict[str, dict[str, Any]]]
+    Pubs = dict[tuple[str, str], list[Any]]
+    Outcomes = list[tuple[str, str, replies_mod.Outcome]]
 
 BASIS = "按合入主分支的时间统计（不是头信息里写的日期）"
 BY = ("unit", "column", "person")
@@ -113,7 +125,7 @@ def run(root: Path, kind: str = "month", first: str | None = None, last: str | N
     return result
 
 
-def go_live(root: Path, end: dt.datetime, at_end=None) -> dt.date | None:
+def go_live(root: Path, end: dt.datetime, at_end: cluster_mod.Cluster | None = None) -> dt.date | None:
     """``inspect.live_from`` as main's newest commit (up to now) states it: the go-live day is a fact about the
     past that a county often writes down later, so every range, and stats, the ranking and the annual report alike,
     use the same day; not the working tree's, which may hold an edit nobody merged. ``at_end``: the cluster already
@@ -133,7 +145,7 @@ def go_live(root: Path, end: dt.datetime, at_end=None) -> dt.date | None:
 NO_REVIEWS = "没有审核记录：统计区间内合并的变更都没有审核记录（refs/notes/zhanqun），审核次数和用时无法统计。"
 
 
-def _unknown_unit(unit: str, cluster) -> Exception:
+def _unknown_unit(unit: str, cluster: cluster_mod.Cluster) -> Exception:
     import difflib
 
     close = difflib.get_close_matches(unit, list(cluster.units), n=3)
@@ -185,7 +197,7 @@ def _reply_columns(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def config_at(root: Path, when: dt.datetime):
+def config_at(root: Path, when: dt.datetime) -> tuple[cluster_mod.Cluster, Calendar]:
     """(cluster, working-day calendar) as they stood at the last commit of main at or before ``when`` (kept for the
     next run ending at that commit: :func:`_kept_config`)."""
     from zhanqun.inspect import timeline
@@ -282,7 +294,7 @@ def _config_key(tip: str) -> str:
     return f"{_CONFIG_VERSION}:{tip}:{cache.code_digest()}:{library}"
 
 
-def _kept_config(folder: Path, tip: str):
+def _kept_config(folder: Path, tip: str) -> tuple[cluster_mod.Cluster, Calendar] | None:
     """(cluster, calendar) kept for ``tip``, or None (none kept, another code version, unreadable)."""
     import orjson
 
@@ -302,11 +314,14 @@ def _kept_config(folder: Path, tip: str):
         return None  # (the shape the code writes; anything else is read again)
     calendar = workdays.Calendar(years)
     gone = folder / f"stats.config-{tip}"  # no such folder: as after a snapshot, the exported tree is gone
-    cluster = cluster_mod.Cluster(gone, config, units, items, None, cluster_mod.reference_date(), {})
+    # The kept shape was checked above (isinstance on the classes by name, which mypy cannot follow); a kept config
+    # has no schemas: it is only counted with, never validated again.
+    cluster = cluster_mod.Cluster(gone, cast("ClusterConfig", config), cast("dict[str, Unit]", units),
+                                  items, cast("SchemaSet", None), cluster_mod.reference_date(), {})
     return cluster, calendar
 
 
-def _keep_config(folder: Path, tip: str, cluster, calendar) -> None:
+def _keep_config(folder: Path, tip: str, cluster: cluster_mod.Cluster, calendar: Calendar) -> None:
     import os
 
     import orjson
@@ -333,7 +348,7 @@ def _keep_config(folder: Path, tip: str, cluster, calendar) -> None:
         pass  # a read-only copy simply reads the config again next time
 
 
-def load_config(tree: Path, when: dt.datetime):
+def load_config(tree: Path, when: dt.datetime) -> cluster_mod.Cluster:
     """The cluster of a :func:`snapshot`: its config and units validated (``cluster.load_structure``), and its reply
     items read (no other item is: the counts come from git, not from the items' text)."""
     from zhanqun import content
@@ -345,7 +360,8 @@ def load_config(tree: Path, when: dt.datetime):
     for path, rel, unit_id, column_id, content_type in cluster.item_files:
         parsed = content.parse(path.read_bytes(), rel, content_type, cluster.schemas, render=False)
         if parsed.meta is not None:
-            cluster.items.append(Reply(rel, unit_id, column_id, content_type, parsed.meta))
+            # a stats cluster's items are Reply records: the fields replies.judge reads, nothing rendered
+            cast("list[Any]", cluster.items).append(Reply(rel, unit_id, column_id, content_type, parsed.meta))
     return cluster
 
 
@@ -360,15 +376,16 @@ class Reply:
     meta: dict[str, Any]
 
 
-def _calendar(tree: Path):
+def _calendar(tree: Path) -> Calendar:
     from zhanqun import workdays
 
     return workdays.Calendar.load(tree)
 
 
 # -- counting (pure) ---------------------------------------------------------------------------------------------
-def tally(cluster, found: events.History, calendar, kind: str, start: dt.date, end: dt.date, by: str = "unit",
-          unit: str | None = None, names=None, reviewed=None, imports: counted.Imports | None = None) -> Stats:
+def tally(cluster: cluster_mod.Cluster, found: events.History, calendar: Calendar, kind: str, start: dt.date,
+          end: dt.date, by: str = "unit", unit: str | None = None, names: People | Directory | None = None,
+          reviewed: Reviewed | None = None, imports: counted.Imports | None = None) -> Stats:
     """The :class:`Stats` of ``found`` with names from ``cluster`` (the config at the range's end). For people:
     ``names`` (default :class:`People`; :class:`Directory` follows them through the config history) and
     ``reviewed(period)`` -> {person key: approvals by role and their times} (:func:`reviewers`).
@@ -427,7 +444,7 @@ class People:
     ``policy.login_key(login)``, named from the config at the range's end (hook: ``zhanqun.stats.people``
     follows them across units and config history when the reviews helper's module is there)."""
 
-    def __init__(self, cluster) -> None:
+    def __init__(self, cluster: cluster_mod.Cluster) -> None:
         self.by_key: dict[str, tuple[str, str]] = {}  # login key -> (name, unit name)
         self.by_name: dict[str, str] = {}  # a person's name -> login key (git author names are often names)
         for unit in cluster.units.values():
@@ -465,7 +482,7 @@ def _publication_days(found: events.History) -> dict[tuple[str, str], list[dt.da
     return days
 
 
-def _reply_outcomes(cluster, calendar, end: dt.date) -> list[tuple[str, str, replies_mod.Outcome]]:
+def _reply_outcomes(cluster: cluster_mod.Cluster, calendar: Calendar, end: dt.date) -> Outcomes:
     """(unit, column, outcome) of every reply item as it stands at the range's end (judged as the inspection
     and the public replies page judge it)."""
     config = cluster.config.inspect
@@ -479,7 +496,7 @@ def _reply_outcomes(cluster, calendar, end: dt.date) -> list[tuple[str, str, rep
     return judged
 
 
-def _key(by: str, event: events.Event, names: People) -> str:
+def _key(by: str, event: events.Event, names: People | Directory) -> str:
     if by == "unit":
         return event.unit
     if by == "column":
@@ -490,8 +507,9 @@ def _key(by: str, event: events.Event, names: People) -> str:
 _FIELD = {"published": "published", "revised": "revised", "withdrawn": "withdrawn", "attachment": "attachments"}
 
 
-def _rows(cluster, found, names: People, by: str, period: periods.Period, calendar, pubs, outcomes,
-          unit: str | None, imports: counted.Imports) -> list[Row]:
+def _rows(cluster: cluster_mod.Cluster, found: events.History, names: People | Directory, by: str,
+          period: periods.Period, calendar: Calendar, pubs: Pubs, outcomes: Outcomes, unit: str | None,
+          imports: counted.Imports) -> list[Row]:
     rows: dict[str, Row] = {}
     units = [u for u in cluster.units.values() if unit is None or u.id == unit]
     if by == "unit":
@@ -525,12 +543,13 @@ def _rows(cluster, found, names: People, by: str, period: periods.Period, calend
     return ordered
 
 
-def _columns(cluster, unit_id: str) -> list[tuple[Any, Any]]:
+def _columns(cluster: cluster_mod.Cluster, unit_id: str) -> list[tuple[Unit, Column]]:
     unit = cluster.units.get(unit_id)
     return [(unit, c) for c in unit.columns.values()] if unit is not None else []
 
 
-def _compliance(chosen, period: periods.Period, calendar, pubs, found: events.History,
+def _compliance(chosen: list[tuple[Unit, Column]], period: periods.Period, calendar: Calendar, pubs: Pubs,
+                found: events.History,
                 imports: counted.Imports) -> dict[str, Any] | None:
     """The cycle windows of ``chosen`` columns in ``period``, judged from the go-live day (that day counting as the
     first update of every column there by then, as a new column's creation does)."""
@@ -556,7 +575,8 @@ def _replies(outcomes: list[replies_mod.Outcome], period: periods.Period) -> dic
     return {k: stats[k] for k in (*REPLY_KEYS, "pending", "averaged", "gap_years")}
 
 
-def _total(rows: list[Row], by: str, found, period, unit, cluster, calendar, pubs, outcomes,
+def _total(rows: list[Row], by: str, found: events.History, period: periods.Period, unit: str | None,
+           cluster: cluster_mod.Cluster, calendar: Calendar, pubs: Pubs, outcomes: Outcomes,
            imports: counted.Imports) -> Row:
     total = Row("", "合计")
     for row in rows:
@@ -576,7 +596,7 @@ class Directory:
     """:class:`People` through the whole config history (``people.directory``): a person who left a unit or moved
     keeps one key and the name of the latest config listing them; placed in the last unit they were listed in."""
 
-    def __init__(self, directory) -> None:
+    def __init__(self, directory: people_mod.Directory) -> None:
         self.directory = directory
 
     def key(self, author: str) -> str:
@@ -595,7 +615,7 @@ class Directory:
         return unlisted(name, admin=person is not None and person.admin)
 
 
-def reviewers(root: Path, found: events.History):
+def reviewers(root: Path, found: events.History) -> tuple[Directory, Reviewed, list[str]]:
     """(names, reviewed, notes) for ``--by person``: the config history's people, each period's approvals per
     person from the sign-off records the audit trusts (one more ``git log``, of the config files only)."""
     from zhanqun.stats import people, reviews
@@ -616,7 +636,7 @@ def reviewers(root: Path, found: events.History):
     return Directory(directory), reviewed, notes
 
 
-def _add_reviews(rows: list[Row], reviewed: dict[str, dict[str, Any]], names) -> None:
+def _add_reviews(rows: list[Row], reviewed: dict[str, dict[str, Any]], names: People | Directory) -> None:
     """Each person's approvals in the period on their row (a reviewer who published nothing gets a row)."""
     by_key = {row.key: row for row in rows}
     for key, numbers in reviewed.items():
