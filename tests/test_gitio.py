@@ -167,3 +167,23 @@ def test_no_module_but_gitio_starts_git():
     assert offenders == {}
     # the scan itself finds what it is meant to find
     assert sorted(_starts_git(ast.parse('import subprocess\nsubprocess.run(["git", "log"])\nimport git\n'))) == [2, 3]
+
+
+def test_a_remote_reached_through_the_users_git_config_is_reached(cluster, zq, tmp_path, monkeypatch):
+    """Fetching and pushing the notes read the user's git config (credential helpers, url.insteadOf, CA
+    bundles live there); reading the history still does not (review of issue 13)."""
+    from zhanqun import gitio
+
+    root, repo = cluster
+    remote = tmp_path / "county.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    user_config = tmp_path / "gitconfig"
+    user_config.write_text(f'[url "{remote.as_uri()}"]\n    insteadOf = county:\n[log]\n    showSignature = true\n',
+                           encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
+    gitio.run(Path(root), "push", "county:", "HEAD:refs/heads/main")  # found only through insteadOf
+    assert gitio.run(Path(root), "ls-remote", "county:").split()[0] == repo.head.commit.hexsha.encode()
+    env = gitio.environment(Path(root))  # any other command: the user's config is not read
+    assert env["GIT_CONFIG_GLOBAL"] == os.devnull and env["GIT_CONFIG_NOSYSTEM"] == "1"
+    assert gitio.ok(Path(root), "config", "--get", f"url.{remote.as_uri()}.insteadof") is None
+    assert gitio.ok(Path(root), "config", "--get", "log.showsignature") == b"false\n"  # the command scope's

@@ -26,7 +26,7 @@ from typing import Self
 from zhanqun.errors import UsageError
 from zhanqun.findings import Severity, define
 
-__all__ = ["GIT_FAILED", "GIT_MISSING", "HERMETIC", "CatFile", "GitError", "environment", "finish", "lines", "ok",
+__all__ = ["GIT_FAILED", "GIT_MISSING", "HERMETIC", "REMOTE_COMMANDS", "CatFile", "GitError", "environment", "finish", "lines", "ok",
            "run", "start", "stop", "stream", "z_lines"]
 
 GIT_FAILED = define(
@@ -70,10 +70,26 @@ class GitError(UsageError):
     before: almost always the wrong folder, branch or commit, or a shallow clone."""
 
 
-def environment(root: Path) -> dict[str, str]:
-    """The environment of every git process zhanqun starts for the repository at ``root``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEPT}
+# Commands that reach a remote (signoff record, the audit's checkpoint): they read the user's and the system's
+# config after all, which is where credential helpers, url.<base>.insteadOf, http.sslCAInfo and proxies live (Git
+# for Windows keeps its CA bundle in the system config). What they read from the repository does not depend on
+# that config; what zhanqun reports is read by other commands, which stay hermetic.
+REMOTE_COMMANDS = frozenset({"fetch", "push", "ls-remote"})
+_REMOTE_CONFIG = frozenset({"GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM"})
+
+
+def environment(root: Path, remote: bool = False) -> dict[str, str]:
+    """The environment of every git process zhanqun starts for the repository at ``root`` (``remote``: for one of
+    :data:`REMOTE_COMMANDS`, with the user's and the system's config)."""
+    kept = _KEPT | _REMOTE_CONFIG if remote else _KEPT
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in kept}
     env.update(HERMETIC)
+    if remote:
+        for key in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL"):
+            if key in os.environ:
+                env[key] = os.environ[key]
+            else:
+                del env[key]
     # safe.directory holds many values: the path as given and as git resolves it (a symlinked checkout)
     given, real = str(Path(root).absolute()), str(Path(root).resolve())
     config = (*_COMMAND_CONFIG, *(("safe.directory", path) for path in dict.fromkeys((given, real))))
@@ -100,7 +116,8 @@ def _missing() -> GitError:
 
 def _complete(root: Path, args: Sequence[str], input_bytes: bytes | None) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(_argv(root, args), input=input_bytes, capture_output=True, env=environment(root),
+        return subprocess.run(_argv(root, args), input=input_bytes, capture_output=True,
+                              env=environment(root, remote=bool(args) and args[0] in REMOTE_COMMANDS),
                               check=False)
     except FileNotFoundError:
         raise _missing() from None
