@@ -73,3 +73,21 @@ def test_reports_carry_the_envelope(committed_demo, zq, command):
 def test_the_envelope_refuses_data_that_would_hide_its_keys():
     with pytest.raises(ValueError):
         output.json_document("check", {"format": "something else"})
+
+
+def test_a_json_command_that_stops_still_prints_one_json_document(committed_demo, zq):
+    """A CI step that parses standard output reads why the command stopped (``zhanqun.error``), not nothing; the
+    text for people still goes to standard error (review of issue 13)."""
+    missing = zq("affected", "--root", committed_demo, "--format", "json")
+    assert missing.code == 2 and "缺少 --base" in missing.err
+    error = _envelope(missing.out, "error")
+    assert error["exit_code"] == 2 and [f["message"] for f in error["findings"]] == ["缺少 --base。"]
+    wrong = zq("check", "--root", committed_demo, "--format=json", "--nonsense")
+    assert wrong.code == 2 and _envelope(wrong.out, "error")["findings"][0]["message"].startswith("用法错误")
+    (committed_demo / "schemas" / "notice.schema.json").write_text('{"properties": ', encoding="utf-8")
+    broken = zq("check", "--root", committed_demo, "--format", "json")
+    assert broken.code == 1
+    (finding,) = _envelope(broken.out, "error")["findings"]
+    assert finding["code"] == "S006" and "schemas/notice.schema.json" in finding["message"]
+    text = zq("check", "--root", committed_demo)  # without --format json, standard output has no JSON
+    assert text.code == 1 and "zhanqun.error" not in text.out

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from zhanqun import __version__, clicktext, output
 from zhanqun.errors import FindingsError, UsageError, ZhanqunError
+
+if TYPE_CHECKING:
+    from zhanqun.findings import Finding
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -481,6 +484,18 @@ def _private_bytecode() -> None:
         sys.pycache_prefix = os.path.join(base, "zhanqun", "pycache")
 
 
+def _json_error(argv: list[str] | None, exit_code: int, findings: Sequence[Finding] = (), message: str = "",
+                code: str = "", hint: str = "") -> bool:
+    """A command asked for ``--format json`` that stops with an error still prints one JSON document on standard
+    output (``zhanqun.error``), so a CI step that parses it reads why instead of nothing (review of issue 13)."""
+    args = sys.argv[1:] if argv is None else argv
+    wants = any(a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
+                for i, a in enumerate(args))
+    if wants:
+        click.echo(output.error_json(exit_code, findings, message, code, hint))
+    return wants
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where errors become messages and exit codes."""
     _private_bytecode()
@@ -493,17 +508,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except click.UsageError as exc:
         # click lists choices one a line, tab-indented ("可选：\n\t…"): one line here, as every message
-        output.error(f"用法错误：{exc.format_message().replace(chr(10) + chr(9), ' ')}（用 zhanqun --help 查看用法）")
+        text = exc.format_message().replace(chr(10) + chr(9), " ")
+        output.error(f"用法错误：{text}（用 zhanqun --help 查看用法）")
+        _json_error(argv, 2, message=f"用法错误：{text}")
         return 2
     except click.ClickException as exc:
         output.error(exc.format_message())
+        _json_error(argv, exc.exit_code, message=exc.format_message())
         return exc.exit_code
     except FindingsError as exc:
-        output.print_findings(exc.findings)
+        if not _json_error(argv, exc.exit_code, exc.findings):
+            output.print_findings(exc.findings)
         output.error(exc.message)
         return exc.exit_code
     except ZhanqunError as exc:
         output.error(str(exc))
+        _json_error(argv, exc.exit_code, message=exc.message, code=exc.code, hint=exc.hint)
         return exc.exit_code
     except KeyboardInterrupt:
         output.error("已中断，输出目录保持原样。")

@@ -65,7 +65,7 @@ def json_document(kind: str, data: Mapping[str, object], *, compact: bool = Fals
     return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
 
 
-def findings_json(findings: Sequence[Finding], kind: str = "check") -> str:
+def _finding_records(findings: Sequence[Finding]) -> list[dict[str, object]]:
     # json escapes C0 itself; C1 and bidi characters it would pass on raw (ensure_ascii=False)
     # a line or column zhanqun does not know is null, not 0 (no file has a line 0; a column without a line is none)
     records = []
@@ -73,7 +73,23 @@ def findings_json(findings: Sequence[Finding], kind: str = "check") -> str:
         record = {k: visible(v) if isinstance(v, str) else v for k, v in f.as_dict().items()}
         record["line"], record["column"] = (f.line, f.column or None) if f.line else (None, None)
         records.append(record)
-    return json_document(kind, {"findings": records})
+    return records
+
+
+def findings_json(findings: Sequence[Finding], kind: str = "check") -> str:
+    return json_document(kind, {"findings": _finding_records(findings)})
+
+
+def error_json(exit_code: int, findings: Sequence[Finding] = (), message: str = "", code: str = "",
+               hint: str = "") -> str:
+    """What a ``--format json`` command that stopped prints on standard output (``zhanqun.error``): the findings
+    that stopped it, or the one error as a finding-shaped record (``code`` may be "" for a usage error), with the
+    exit code. The text for people still goes to standard error."""
+    records = _finding_records(findings)
+    if message:
+        records.append({"code": code, "severity": "error", "path": "", "line": None, "column": None,
+                        "message": visible(message), "hint": visible(hint)})
+    return json_document("error", {"exit_code": exit_code, "findings": records})
 
 
 def summary(findings: Sequence[Finding]) -> str:
