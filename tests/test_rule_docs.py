@@ -145,7 +145,87 @@ ENCODINGS = {"F001": "gbk"}
 MASKED = {"P001": "419900198001011239", "P002": "17000005678", "P003": "6222 0000 0000 0000 004"}
 
 # Rules triggered by a scenario, not by a file an editor writes: the test that produces each code.
-SCENARIOS: dict[str, str] = {}
+SCENARIOS: dict[str, str] = {
+    # A: attachments (binary files, not text an example can show)
+    "A001": "tests/test_gates.py::test_unreadable_attachments_are_reported_and_the_rest_still_checked",
+    "A002": "tests/test_rule_docs.py::test_a_pdf_attachment_without_a_text_layer_is_a002",
+    "A003": "tests/test_bad_input.py::test_an_embedded_object_that_cannot_be_read_is_named",
+    # B: zhanqun build
+    "B001": "tests/test_package.py::test_an_extra_pelican_plugin_of_the_cluster_runs_and_a_missing_one_is_b004",
+    "B002": "tests/test_build.py::test_a_second_concurrent_build_is_refused",
+    "B003": "tests/test_bad_input.py::test_a_build_that_cannot_write_is_b003_and_leaves_the_output",
+    "B004": "tests/test_package.py::test_an_extra_pelican_plugin_of_the_cluster_runs_and_a_missing_one_is_b004",
+    # C: zhanqun init
+    "C017": "tests/test_init_cluster.py::test_init_refuses_a_directory_that_is_not_empty_and_writes_nothing",
+    "C018": "tests/test_init_cluster.py::test_init_refuses_a_directory_that_is_not_empty_and_writes_nothing",
+    # D: deploy and verify
+    "D001": "tests/test_bad_input.py::test_deep_json_and_rule_data_are_messages_not_crashes",
+    "D002": "tests/test_deploy.py::test_a_missing_site_is_d002_and_an_unwritable_deploy_directory_is_d004",
+    "D003": "tests/test_deploy.py::test_deploy_refuses_a_tampered_or_foreign_build",
+    "D004": "tests/test_deploy.py::test_a_missing_site_is_d002_and_an_unwritable_deploy_directory_is_d004",
+    "D005": "tests/test_deploy.py::test_a_full_disk_during_deploy_leaves_current_and_no_partial_copy",
+    # F005: a file over 5 MB (not an example to print)
+    "F005": "tests/test_loader_stages.py::test_a_huge_item_is_f005_at_the_scan_and_never_read",
+    # G: git failing
+    "G001": "tests/test_gitio.py::test_a_failing_git_command_is_a_chinese_error_with_a_registered_code",
+    "G002": "tests/test_gitio.py::test_a_failing_git_command_is_a_chinese_error_with_a_registered_code",
+    # J: the inspection (zhanqun inspect) over the git history, and the reply deadlines
+    "J001": "tests/test_inspect_freshness.py::test_exactly_two_weeks_is_the_veto_and_says_so",
+    "J002": "tests/test_inspect_freshness.py::test_at_a_past_day_shows_that_days_problems",
+    "J003": "tests/test_inspect_freshness.py::test_five_empty_columns_veto_the_site_four_do_not",
+    "J004": "tests/test_inspect_freshness.py::test_subsite_news_older_than_three_working_days_is_warned",
+    "J005": "tests/test_inspect_freshness.py::test_item_with_unusable_date_is_reported_and_does_not_count",
+    "J008": "tests/test_inspect_attack.py::test_an_answer_record_doctored_when_answering_is_caught",
+    "J009": "tests/test_inspect_attack.py::test_deleting_and_re_adding_an_item_with_a_fresh_date_is_redating",
+    "J010": "tests/test_inspect_content.py::test_broken_links_are_one_deduction_per_item_with_the_count",
+    "J011": "tests/test_inspect_content.py::test_a_passed_expiry_with_status_still_valid_is_j011",
+    "J012": "tests/test_inspect_content.py::test_an_important_policy_without_interpretation_is_j012_after_the_grace_period",
+    "J013": "tests/test_inspect_content.py::test_blank_guide_elements_are_named_by_their_labels",
+    "J014": "tests/test_inspect_attack.py::test_an_answer_record_doctored_when_answering_is_caught",
+    "J015": "tests/test_replies.py::test_j015_overdue_pending_message_at_the_boundary",
+    "J016": "tests/test_replies.py::test_j016_unanswered_for_more_than_reply_max_days_is_a_veto",
+    "J017": "tests/test_inspect_content.py::test_a_headline_annual_report_is_fine_and_the_wrong_year_is_not",
+    "J018": "tests/test_replies.py::test_j018_a_missing_year_is_reported_and_nothing_is_guessed",
+    "J019": "tests/test_inspect_freshness.py::test_news_column_13_days_old_is_fresh_but_warned",
+    "J021": "tests/test_inspect_freshness.py::test_five_stale_columns_veto_the_site_four_do_not",
+    "J022": "tests/test_inspect_freshness.py::test_five_empty_columns_veto_the_site_four_do_not",
+    "J023": "tests/test_inspect_freshness.py::test_a_year_the_calendar_lacks_is_said_not_guessed",
+    "J030": "tests/test_inspect_attack.py::test_a_unit_the_inspection_cannot_read_fails_it",
+    "J043": "tests/test_inspect_attack.py::test_a_received_date_moved_later_to_meet_the_deadline_is_caught",
+    # T: zhanqun stats and annual-report (command-line options, the git history, access logs)
+    **{code: "tests/test_stats_cli.py::test_wrong_uses_say_what_and_how_to_fix_in_chinese"
+       for code in ("T001", "T002", "T003", "T004", "T007", "T009")},
+    "T005": "tests/test_stats_cli.py::test_publishing_without_a_ranking_column_says_where_to_set_it",
+    "T006": "tests/test_stats_cli.py::test_ranking_is_published_as_a_notice_with_its_csv_and_not_overwritten",
+    "T008": "tests/test_stats_cli.py::test_a_shallow_clone_is_t008_and_says_to_fetch_the_history",
+    "T010": "tests/test_stats_cli.py::test_formats_and_output_file",
+    "T011": "tests/test_stats_attack.py::test_ranking_publish_through_a_link_is_t011_and_writes_nothing",
+    "T023": "tests/test_stats_annual.py::test_the_fill_in_file_fills_its_rows_and_the_rest_is_named_as_missing",
+    "T024": "tests/test_stats_annual.py::test_publish_without_a_configured_column_is_refused_before_anything_is_written",
+    "T025": "tests/test_stats_annual.py::test_publish_writes_an_item_and_its_csv_that_pass_check_and_build",
+    "T026": "tests/test_stats_annual.py::test_a_year_not_begun_is_refused_and_a_year_not_over_says_so",
+    "T027": "tests/test_stats_annual.py::test_a_year_not_begun_is_refused_and_a_year_not_over_says_so",
+    "T029": "tests/test_stats_annual.py::test_a_host_without_its_own_id_code_is_told_where_it_counts",
+    "T030": "tests/test_stats_annual.py::test_a_year_before_the_history_renders_what_it_can_and_says_what_it_cannot",
+    "T031": "tests/test_stats_attack.py::test_annual_publish_through_a_link_or_into_a_special_file_is_t031_and_writes_nothing",
+    "T040": "tests/test_stats_attack.py::test_impossible_times_in_the_cli_are_warnings_and_the_report_is_made",
+    "T041": "tests/test_stats_visits.py::test_a_log_that_cannot_be_counted_is_an_error_with_its_file",
+    "T042": "tests/test_stats_attack.py::test_what_is_not_a_regular_file_is_refused_with_t042_before_it_is_read",
+    "T043": "tests/test_stats_visits.py::test_a_log_that_cannot_be_counted_is_an_error_with_its_file",
+    "T044": "tests/test_stats_visits.py::test_a_log_that_cannot_be_counted_is_an_error_with_its_file",
+    "T045": "tests/test_stats_visits.py::test_days_without_any_page_request_are_reported",
+    # V: the audit of the review chain in the git history
+    "V001": "tests/test_audit.py::test_direct_push_and_unrecorded_merge_are_violations",
+    "V002": "tests/test_audit.py::test_unsatisfied_merge_and_forged_records",
+    "V003": "tests/test_audit.py::test_unsatisfied_merge_and_forged_records",
+    "V004": "tests/test_audit.py::test_unsatisfied_merge_and_forged_records",
+    "V005": "tests/test_audit.py::test_emergency_stays_open_until_the_chain_is_completed",
+    "V006": "tests/test_audit.py::test_added_suppressions_are_listed_with_their_reason",
+    "V007": "tests/test_audit.py::test_rewritten_history_is_detected",
+    "V008": "tests/test_audit.py::test_unsatisfied_merge_and_forged_records",
+    "V009": "tests/test_signing.py::test_a_malformed_signature_is_not_a_crash",
+    "V013": "tests/test_signing.py::test_a_signed_record_with_an_empty_chain_contradicts_the_config",
+}
 
 # Codes no test triggers, with the reason (keep this as small as possible).
 KNOWN_UNTRIGGERED: dict[str, str] = {}
@@ -211,7 +291,7 @@ def _top_keys(front: str) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     for line in front.splitlines(keepends=True):
         key = re.match(r"([^\s#:：][^:：]*)[:：]", line)
-        if key and not line[0].isspace() or not entries:
+        if (key and not line[0].isspace()) or not entries:
             entries.append((key.group(1).strip() if key else "", line))
         else:
             entries[-1] = (entries[-1][0], entries[-1][1] + line)
@@ -360,6 +440,7 @@ def checked(tmp_path_factory) -> dict[str, tuple[set[str], list[dict[str, object
         root = copy_repo(tmp_path_factory.mktemp(f"rules-{group}"))
         where = {code: materialise(root, code) for code, place in sorted(PLACES.items()) if place.group == group}
         if group == "main":  # the clean copies every example starts from: no finding of their own
+            where["scanned-pdf"] = [_scanned_pdf(root)]
             for folder in BASES:
                 column = folder.rstrip("/").rsplit("/", 1)[1]
                 _write(root, CONTROL.format(column), _base_item(folder + "x.md"))
@@ -372,6 +453,24 @@ def checked(tmp_path_factory) -> dict[str, tuple[set[str], list[dict[str, object
     return result
 
 
+def _scanned_pdf(root: Path) -> str:
+    """A PDF attachment whose page has no text layer, as a scan has (A002's scenario)."""
+    from pypdf import PdfWriter
+
+    rel = "content/fgw/tzgg/attachments/saomiao-wenjian.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    _write(root, rel, buffer.getvalue())
+    return rel
+
+
+def test_a_pdf_attachment_without_a_text_layer_is_a002(checked):
+    codes, _ = checked["scanned-pdf"]
+    assert codes == {"A002"}
+
+
 def test_the_clean_copies_examples_start_from_have_no_findings(checked):
     codes, findings = checked["control"]
     assert not codes, [f for f in findings if "control" in str(f["path"])]
@@ -379,7 +478,7 @@ def test_the_clean_copies_examples_start_from_have_no_findings(checked):
 
 @pytest.mark.parametrize("code", sorted(PLACES))
 def test_the_example_triggers_its_own_code(code, checked):
-    codes, findings = checked[code]
+    codes, _ = checked[code]
     assert code in codes, (
         f"{code}: its example does not trigger it (reported there: {sorted(codes) or 'nothing'})\n"
         f"{RULES[code].example}")
@@ -429,7 +528,8 @@ def _sources(text: str, functions: dict[str, ast.AST], name: str, param: str) ->
                 continue
             seen.add(item)
             node = functions[item]
-            sources.append(ast.get_source_segment(text, node) or "")
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            sources.append("\n".join(text.splitlines()[first - 1:node.end_lineno]))
             following += [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
             following += [n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)]
         todo = following
