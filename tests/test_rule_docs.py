@@ -5,15 +5,18 @@ Chinese, the why more than the summary again, the requirement citing R-ids.
 
 The examples of the rules ``zhanqun check`` reports are materialised: :data:`PLACES` says, for each such
 code, how its ``example`` text becomes a file of a real cluster (a git copy of the bundled demo county), and
-the test runs the real ``zhanqun check --format json`` and asserts that the code is reported for that file.
-Edit an example so it no longer triggers its code and this test fails. The conventions:
+the test runs the real ``zhanqun check --format json`` and asserts that the code is reported for that file
+(or for the folder holding it). All examples share one run, except those that would stop or disturb the
+others (``Place.group``); clean copies of the items the examples start from are checked alongside and must
+have no finding. Edit an example so it no longer triggers its code and this test fails. The conventions:
 
 * ``body``: the example is text of an item's body, after the front matter of a clean demo item;
 * ``front``: the example is front-matter lines of a clean demo item: its top-level keys replace the item's
   own, the rest of the item stays (a YAML comment, ``# …``, explains what the reader cannot see);
 * ``file``: the example is the whole file; its first line may name the file (``content/…/x.md:``);
 * ``config``: the example is YAML merged into a unit.yaml, cluster.yaml or annual-report file: its keys
-  replace the file's, except that ``columns`` items are added to the unit's columns;
+  replace the file's, except that ``columns`` items are added to the unit's columns (the keys an item does
+  not give are taken from the unit's column of the same type);
 * ``path``: the example names the files (separated by "；") that exist where they must not: each is written
   as a clean item (``.md``) or a few bytes, and prose after the path (from "（" or "，") is ignored;
 * ``link``: the example is ``path -> target``, written as a symbolic link.
@@ -25,7 +28,8 @@ valid (fake) number, as :data:`MASKED` lists.
 
 Rules whose trigger is a scenario rather than a file (an audit of the git history, statistics, the
 inspection, a deployment, git failing, a build) are in :data:`SCENARIOS`: each names a test that produces
-the code, checked to exist and to mention it. :data:`KNOWN_UNTRIGGERED` lists what nothing covers, and why.
+the code, checked to exist and to expect it (its source, or the helpers and constants of its file it names, say
+the code other than as ``"X001" not in``). :data:`KNOWN_UNTRIGGERED` lists what nothing covers, and why.
 """
 
 from __future__ import annotations
