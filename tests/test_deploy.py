@@ -266,3 +266,12 @@ def test_a_file_size_limit_during_deploy_is_a_coded_message(site, tmp_path):
 def test_codes_shown_by_deploy_and_build_are_documented(zq, code):
     result = zq("rule", code)
     assert result.code == 0 and result.out.startswith(code) and "如何修改" in result.out
+
+
+def test_a_missing_site_is_d002_and_an_unwritable_deploy_directory_is_d004(site, zq, tmp_path):
+    missing = zq("verify", tmp_path / "nope")
+    assert missing.code == 1 and "错误：D002: " in missing.err and "Traceback" not in missing.err
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    unwritable = zq("deploy", PORTAL, "--from", site, "--to", blocked / "srv")
+    assert unwritable.code == 1 and "错误：D004: " in unwritable.err and "Traceback" not in unwritable.err

@@ -173,3 +173,17 @@ def test_the_weights_default_to_40_30_30():
         "updates": 40, "errors": 50, "replies": 30}
     assert ClusterConfig.from_data({"name": "县", "domain": "x.gov.cn", "portal": "p", "identity": {}, "sources": [],
                                     "signoff": {}, "admins": []}).stats.ranking_column is None
+
+
+def test_a_shallow_clone_is_t008_and_says_to_fetch_the_history(history_repo, zq, tmp_path):  # noqa: F811
+    import os
+    import subprocess
+
+    root, _ = history_repo
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", root.as_uri(), str(shallow)], check=True,
+                   capture_output=True, env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull})
+    result = zq("stats", "--root", shallow, "--period", "month")
+    assert result.code == 2, result.text
+    assert "错误：T008: " in result.err and "git fetch --unshallow" in result.text, result.err
+    assert "Traceback" not in result.text

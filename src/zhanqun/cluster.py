@@ -27,21 +27,21 @@ if TYPE_CHECKING:
 NO_UNIT_CONFIG = define(
     "C001", "missing-unit-config", Severity.ERROR, "单位目录缺少 unit.yaml。",
     why="每个单位目录由 unit.yaml 说明单位名称、子域名、人员和栏目；没有它，站群不知道这些内容归谁、发到哪里。",
-    example="content/shj/gzdt/a.md 存在，但没有 content/shj/unit.yaml",
+    example="content/shj/gzdt/a.md（content/shj/ 下没有 unit.yaml）",
     fix="向电子政务办申请开通单位，由管理员添加 unit.yaml；或把文件移到正确的单位目录。",
     requirement="R1.1",
 )
 UNDECLARED_COLUMN = define(
     "C002", "undeclared-column", Severity.ERROR, "栏目目录没有在 unit.yaml 的 columns 中声明。",
     why="每个栏目都要登记在责任表里（名称、类型、更新周期、责任单位），未登记的栏目不能发布。",
-    example="content/fgw/xwfb/ 存在，但 unit.yaml 的 columns 里没有 id: xwfb",
+    example="content/fgw/xwfb/a.md（content/fgw/unit.yaml 的 columns 里没有 id: xwfb）",
     fix="把文件移到已声明的栏目目录，或请管理员在 unit.yaml 中登记该栏目。",
     requirement="R1.5",
 )
 DUPLICATE_HOST = define(
     "C004", "duplicate-host", Severity.ERROR, "两个单位使用了同一个子域名标签或 id。",
     why="一个子域名只能对应一个网站。",
-    example="fgw 与 fgj 两个单位都写了 label: fgw",
+    example="label: fgw      # 写在 content/jyj/unit.yaml 中，而 content/fgw/unit.yaml 也是 label: fgw",
     fix="为其中一个单位换一个标签（并写 label_reason）。",
     requirement="R1.2",
 )
@@ -55,28 +55,28 @@ STRAY_FILE = define(
 BAD_PORTAL = define(
     "C008", "bad-portal", Severity.ERROR, "cluster.yaml 的 portal 没有指向一个门户单位。",
     why="门户（www）必须由一个 kind: portal 的单位拥有。",
-    example="portal: xzf，但 content/xzf/unit.yaml 不存在或 kind 不是 portal",
+    example="portal: fgw      # content/fgw/unit.yaml 的 kind 是 department，不是 portal",
     fix="让 portal 指向门户单位的目录名，并把该单位的 kind 设为 portal、label 设为 www。",
     requirement="R1.1",
 )
 UNKNOWN_UNIT = define(
     "C009", "unknown-unit", Severity.ERROR, "引用了不存在的单位。",
     why="共同维护的栏目（owners）必须是站群里真实存在的单位。",
-    example="owners: [fgw, xxx]",
+    example="columns:\n  - id: xczx\n    name: 乡村振兴\n    type: news\n    owners: [fgw, xxx]",
     fix="改为已有单位的目录名。",
     requirement="R1.5",
 )
 NO_CLUSTER_CONFIG = define(
     "C010", "missing-cluster-config", Severity.ERROR, "缺少 content/cluster.yaml。",
     why="站群配置说明域名、门户单位、网站标识码和审核链，是构建的起点。",
-    example="content/ 目录下没有 cluster.yaml",
+    example="content/cluster.yaml（不存在：content/ 目录下没有 cluster.yaml）",
     fix="从 docs/content-format.md 复制示例并填写。",
     requirement="R1.4",
 )
 DUPLICATE_COLUMN = define(
     "C007", "duplicate-column", Severity.ERROR, "同一单位中栏目 id 重复。",
     why="栏目 id 就是目录名，重复会让两个栏目混在一起。",
-    example="columns:\n  - id: gzdt …\n  - id: gzdt …",
+    example="columns:\n  - id: gzdt\n    name: 工作动态\n    type: news\n  - id: gzdt\n    name: 镇村动态\n    type: news",
     fix="给其中一个栏目换一个 id。",
     requirement="R1.5",
 )
@@ -84,7 +84,7 @@ UNSAFE_FILE_NAME = define(
     "C020", "unsafe-file-name", Severity.ERROR, "文件名或目录名中有网址不能直接使用的字符。",
     why="栏目中的每个文件都按原名发布成网址。空格、#、?、%、引号、<>、反斜杠、冒号和控制字符在网址里有特殊含义，"
         "这样命名的附件或页面链接打开是 404；中文文件名可以正常使用。",
-    example="content/fgw/tzgg/attachments/申报表 #2.xlsx（# 之后的部分被浏览器当作页内位置）",
+    example="content/fgw/tzgg/attachments/申报表#2.xlsx（# 之后的部分被浏览器当作页内位置）",
     fix="给文件改名，只用中文、字母、数字、- 和 _（如 申报表-2.xlsx），并同时修改正文和头信息中的链接。",
     requirement="R2, R3.9",
 )
@@ -101,7 +101,7 @@ COMMITTED_CACHE = define(
     "C014", "committed-cache", Severity.ERROR, "解析缓存 .zhanqun-cache/ 不能提交进仓库。",
     why="缓存按文件内容保存检查结果和网页 HTML；提交进仓库的缓存可以写着“没有问题”和任意 HTML，让违规内容绕过检查直接发布。"
         "zhanqun 不读取这样的缓存。",
-    example="git add -f .zhanqun-cache/parse.sqlite3",
+    example=".zhanqun-cache/parse.sqlite3（用 git add -f 提交进了仓库）",
     fix="git rm -r --cached .zhanqun-cache 后提交。",
     requirement="R4, R4.11",
 )

@@ -21,7 +21,7 @@ WRONG_VERSION = define(
     "C015", "zhanqun-version-mismatch", Severity.ERROR, "安装的 zhanqun 版本不在 cluster.yaml 的 zhanqun 要求之内。",
     why="站群仓库是按某个 zhanqun 版本写的（模式、主题、配置项）；换了版本可能在检查或构建时出现难以理解的错误，"
         "所以版本不符时先停下。",
-    example='zhanqun: ">=0.3,<0.4"（而安装的是 zhanqun 0.2.0）',
+    example='zhanqun: ">=0.3,<0.4"      # 而安装的是 zhanqun 0.2.0',
     fix='安装要求的版本（pip install "zhanqun==0.3.*"，与工作流中的一致）；升级站群时由电子政务办同时修改 '
         "cluster.yaml 的 zhanqun 和工作流中的版本，按升级说明调整后提交。",
     requirement="R11.1",

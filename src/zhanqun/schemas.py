@@ -19,7 +19,7 @@ Locate = Callable[[tuple[Any, ...]], tuple[int, int]]
 MISSING_FIELD = define(
     "S001", "missing-required-field", Severity.ERROR, "缺少必填项。",
     why="必填项是信息公开的法定要素（如政策文件的文号、发布机构），缺少即不能发布。",
-    example="---\ntitle: 关于……的通知\n---（缺少 date）",
+    example="---\ntitle: 关于……的通知\n---\n正文……（头信息中没有 date）",
     fix="按提示补上该项；zhanqun new 生成的模板列出了每种类型的全部必填项。",
     requirement="R2, R4.1",
 )
@@ -56,7 +56,7 @@ BAD_OVERRIDE = define(
     "S006", "schema-override", Severity.ERROR, "站群 schemas/ 中的模式文件无法使用。",
     why="站群可以在 schemas/<类型>.schema.json 中增加字段、别名或更严格的约束（与内置模式同时生效，只能更严）；"
         "写错的模式会让所有检查失去依据，所以先停下。",
-    example='schemas/news.schema.json 内容为 {"properties": {"title": {"maxLength": "六十"}}}',
+    example='schemas/news.schema.json:\n{"properties": {"title": {"maxLength": "六十"}}}',
     fix="按提示改正该文件（合法的 JSON 和 JSON Schema 2020-12，文件名是已有的内容类型）；示例见 docs/cluster-repo.md。",
     requirement="R11.1, R4.1",
 )

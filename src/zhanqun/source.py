@@ -35,21 +35,21 @@ NOT_UTF8 = define(
 BOM = define(
     "F002", "utf8-bom", Severity.ERROR, "文件开头带有 BOM（字节顺序标记）。",
     why="BOM 是不可见字符，会让头信息的第一行无法识别。",
-    example="Windows 记事本保存的“UTF-8”文件默认带 BOM。",
+    example="\\ufeff---\ntitle: 关于……的通知\n---\n（第一行开头的 \\ufeff 是看不见的 BOM：Windows 记事本保存的“UTF-8”文件默认带它）",
     fix="另存为“UTF-8（无 BOM）”。",
     requirement="R2",
 )
 CRLF = define(
     "F003", "crlf-line-endings", Severity.ERROR, "文件使用 Windows 换行（CRLF）。",
     why="仓库统一使用 LF 换行，混用换行会让每次修改都显示为整篇改动，审核人无法看清改了什么。",
-    example="在 Windows 上编辑后提交，每行末尾带有 \\r。",
+    example="---\\r\ntitle: 关于……的通知\\r\n---\\r\n（在 Windows 上编辑后提交，每行末尾带有 \\r）",
     fix="在编辑器右下角把换行符改为 LF 后保存；或执行 git config core.autocrlf input。",
     requirement="R2",
 )
 BINARY = define(
     "F004", "binary-file", Severity.ERROR, "这不是文本文件，却使用了 .md 或 .yaml 扩展名。",
     why="二进制文件（图片、Word、压缩包）不能当作文章发布。",
-    example="把 Word 文档改名为 通知.md。",
+    example="content/fgw/tzgg/通知.md:\nPK\\x03\\x04\\x14\\x00\\x06\\x00\\x08\\x00\\x00\\x00!\\x00……（把 Word 文档改名为 通知.md）",
     fix="正文请写成 Markdown 文本；Word、PDF 等文件作为附件放在 attachments/ 目录并在头信息 attachments 中列出。",
     requirement="R2",
 )
@@ -63,7 +63,7 @@ TOO_LARGE = define(
 NO_FRONT_MATTER = define(
     "F006", "missing-front-matter", Severity.ERROR, "条目缺少头信息。",
     why="每篇条目开头必须有 --- 包围的头信息（标题、日期等），否则无法发布。",
-    example="---\ntitle: 关于……的通知\ndate: 2026-03-05\n---\n正文……",
+    example="title: 关于……的通知\ndate: 2026-03-05\n正文……（第一行不是 ---，头信息没有用 --- 包围）",
     fix="在文件第一行写 ---，写完头信息后再写一行 ---，再写正文。可以用 zhanqun new 生成模板。",
     requirement="R2",
 )
@@ -99,7 +99,7 @@ YAML_FULLWIDTH_COLON = define(
 YAML_DUPLICATE_KEY = define(
     "Y004", "yaml-duplicate-key", Severity.ERROR, "同一个键写了两次。",
     why="重复的键只有一个会生效，发布的内容可能不是审核时看到的内容。",
-    example="date: 2026-03-01\n……\ndate: 2026-03-05",
+    example="date: 2026-03-01\ntitle: 关于……的通知\ndate: 2026-03-05",
     fix="删除多余的一行，只保留正确的值。",
     requirement="R2",
 )
@@ -113,7 +113,7 @@ YAML_ALIAS = define(
 YAML_NOT_MAPPING = define(
     "Y006", "yaml-not-mapping", Severity.ERROR, "头信息或配置必须是“键: 值”的形式。",
     why="文件顶层必须是一组键值。",
-    example="- title: ……（顶层写成了列表）",
+    example="---\n- title: 关于……的通知      # 头信息写成了列表\n- date: 2026-03-05\n---\n正文……",
     fix="每行写成 键: 值，例如 title: 关于……的通知。",
     requirement="R2, R4.1",
 )

@@ -38,7 +38,7 @@ UNPUBLISHED_TYPE = define(
 ACTIVE_SVG = define(
     "H005", "svg-active-content", Severity.ERROR, "SVG 图片中含有脚本、事件属性、嵌入内容或外部引用。",
     why="SVG 是可以运行脚本的文档：直接打开时它在政府网站的源下运行，可被用来挂马、钓鱼或篡改页面。",
-    example='<svg …><script>…</script></svg>，或 <a href="javascript:…">、onload=、<foreignObject>',
+    example='<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     fix="用绘图软件导出为“纯 SVG”（不含脚本），或改用 PNG。",
     requirement="R3.9, R4.8, R4.11",
 )

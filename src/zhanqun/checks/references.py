@@ -17,21 +17,21 @@ if TYPE_CHECKING:
 DUPLICATE_INDEX_NO = define(
     "C101", "duplicate-index-no", Severity.ERROR, "索引号在站群中重复。",
     why="索引号是政府信息公开目录中每份文件的唯一编号（R2.1），重复会让检索和引用指错文件。",
-    example="两份政策文件都写了 index_no: SLXFGW-02-2025-00003",
+    example="index_no: SLXFGW-02-2026-00001      # 另一份政策文件也写了这个索引号",
     fix="删除其中一份的 index_no，用 zhanqun new 重新分配；或改为下一个未用的序号。",
     requirement="R2.1",
 )
 MISSING_POLICY = define(
     "C102", "interpretation-target-missing", Severity.ERROR, "政策解读指向的政策文件不存在。",
     why="政策解读必须与被解读的文件相互链接（001 §11、003 §11）。",
-    example="policy: SLXFGW-02-2025-00099（站群中没有这个索引号）",
+    example="policy: SLXFGW-02-2025-00099      # 站群中没有这个索引号",
     fix="把 policy 改为被解读文件头信息中的 index_no。",
     requirement="R2.7",
 )
 NO_INTERPRETATION = define(
     "C103", "policy-without-interpretation", Severity.WARNING, "重要政策文件还没有政策解读。",
     why="重要政策文件应同步发布解读（001 §11、003 §11），检查中会被扣分。",
-    example="importance: important 的政策文件，站群中没有 policy 指向它的解读",
+    example="index_no: SLXFGW-02-2026-00009\nimportance: important      # 站群中没有 policy: SLXFGW-02-2026-00009 的解读",
     fix="编写一篇政策解读，头信息 policy: 写本文件的索引号。",
     requirement="R2.7",
 )
@@ -52,7 +52,7 @@ UNKNOWN_PORTAL_COLUMN = define(
 MISSING_ATTACHMENT = define(
     "C106", "attachment-missing", Severity.ERROR, "附件或图片文件不存在。",
     why="页面上的下载链接会失效。",
-    example="attachments: [attachments/fangan.pdf]，但文件没有提交",
+    example="attachments: [attachments/fangan.pdf]      # 文件没有提交",
     fix="把文件放到条目旁边或 attachments/ 目录并一起提交，或改正路径（区分大小写）。",
     requirement="R2.8",
 )
@@ -68,7 +68,7 @@ FUTURE_DATE = define(
     "J007", "future-date", Severity.ERROR, "发布日期在今天之后，又没有设定时发布（publish_at）。",
     why="页面上的发布日期晚于当天，是“伪造发稿日期”的一种，网站检查中计为单项否决（国办秘函〔2019〕19号）；"
         "多是把年份或月份写错（把 2026 写成了 2062，把 11 月写成了 12 月）。",
-    example="今天是 2026-11-21，头信息写 date: 2026-12-21（没有 publish_at）",
+    example="date: 2026-12-21      # 今天是 2026-11-21，头信息中没有 publish_at",
     fix="改正发布日期；确实要到那一天才发布的，加上 publish_at（定时发布）写那一天，到时自动发布。"
         "当天稍后的时刻（今天的 18:00）不算未来。",
     requirement="R7.1, R3.10",

@@ -17,7 +17,7 @@ REPLY_DATES = define(
     "C108", "reply-dates", Severity.ERROR, "留言答复的收到日期或答复日期不对：答复早于收到，或日期在今天之后。",
     why="收到日期和答复日期是公开的办理记录，也是计算答复时限的依据（R9）；答复早于收到、或写了还没到的日期，"
         "页面上的记录就是假的，检查中按虚假日期处理。",
-    example="received: 2026-11-18\nanswered: 2026-11-16      # 早于收到日期\n\nanswered: 2027-01-05      # 今天之后",
+    example="received: 2026-11-18\nanswered: 2026-11-16      # 早于收到日期；答复日期在今天之后也不对",
     fix="按留言系统中的记录改正日期；还没有答复的留言删除 answered 这一行（留言保存在仓库中，不发布），答复后再填写。",
     requirement="R9",
 )
@@ -31,7 +31,7 @@ ANSWER_UNIT = define(
 NO_ANSWER = define(
     "J041", "reply-without-answer", Severity.ERROR, "留言已写答复日期，但正文（答复内容）是空的。",
     why="留言答复的正文就是答复内容；只有日期没有内容的答复等于没有答复，检查中视为敷衍答复（001 §12）。",
-    example="---\ntitle: 咨询……\nquestion: ……\ncategory: 咨询\nreceived: 2026-11-10\nanswered: 2026-11-12\n---\n（正文空白）",
+    example="---\ntitle: 咨询……\nquestion: ……\ncategory: 咨询\nreceived: 2026-11-10\nanswered: 2026-11-12      # 下面没有正文（答复内容）\n---",
     fix="在头信息之后写答复内容；还没有答复时删除 answered 这一行。",
     requirement="R9",
 )

@@ -45,7 +45,7 @@ FILE_LEVEL_FORBIDDEN = define(
 UNKNOWN_CODE = define(
     "N004", "suppression-unknown-code", Severity.ERROR, "豁免注释中的规则代码不存在或不能豁免。",
     why="只有内容审核类规则（P、M、X、W、L、I）可以豁免；格式、结构类问题必须改正。附件里无法写注释，附件中的问题须改正附件。",
-    example="<!-- zhanqun: ignore[S001] … -->",
+    example="<!-- zhanqun: ignore[S001] 头信息按原文件保留 -->",
     fix="用 zhanqun rule CODE 查看代码；格式问题请直接改正。",
     requirement="R4",
 )

@@ -56,7 +56,7 @@ UNKNOWN_SITE = define(
     "T022", "annual-report-unknown-site", Severity.ERROR, "年度报表填报文件中的网站不是有自己网站标识码的网站。",
     why="年度报表每个有网站标识码的网站一份：门户，以及 unit.yaml 中写了 identity.id_code 的子站。"
         "其他单位（频道、没有自己标识码的子站）的数据计入门户的报表。",
-    example="sites:\n  czj:      # 财政局是门户的频道，没有自己的网站标识码",
+    example="sites:\n  czj: {}      # 财政局是门户的频道，没有自己的网站标识码",
     fix="把键改为门户单位或有 identity.id_code 的单位的 id；频道单位的数据并入门户那一项。",
     requirement="R8.4",
 )
@@ -109,7 +109,7 @@ YEAR_NOT_OVER = define(
 RESERVED_COLUMN = define(
     "T028", "annual-report-reserved-column", Severity.ERROR, "栏目 id 不能是 annual-report。",
     why="annual-report/ 是门户单位存放年度报表填报文件的保留目录，不是栏目。",
-    example="columns:\n  - id: annual-report",
+    example="columns:\n  - id: annual-report\n    name: 年度报表\n    type: notice",
     fix="给栏目换一个 id，如 ndbb。",
     requirement="R8.4",
 )

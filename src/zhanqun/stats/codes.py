@@ -9,14 +9,14 @@ from zhanqun.findings import Severity, define
 BAD_DATE = define(
     "T001", "stats-bad-period", Severity.ERROR, "统计区间写法不对：日期或统计周期无法识别。",
     why="统计按北京时间的日历日计算；--from、--to 要写成 2026-11-01 这样的日期，--period 只能是 month、quarter、year。",
-    example="zhanqun stats --from 2026/11/01",
+    example="zhanqun stats --from 2026/11/01（日期写成了斜杠）",
     fix="写成 --from 2026-11-01 --to 2026-11-30，或用 --period month（按月）、quarter（按季度）、year（按年）。",
     requirement="R8.3",
 )
 FROM_AFTER_TO = define(
     "T002", "stats-from-after-to", Severity.ERROR, "统计区间的开始日期晚于结束日期。",
     why="--from 是统计的第一天，--to 是最后一天（含当天），开始不能晚于结束。",
-    example="zhanqun stats --from 2026-12-01 --to 2026-11-01",
+    example="zhanqun stats --from 2026-12-01 --to 2026-11-01（开始晚于结束）",
     fix="交换两个日期：--from 2026-11-01 --to 2026-12-01。",
     requirement="R8.3",
 )
