@@ -411,15 +411,16 @@ def run_check(root: Path) -> list[dict[str, object]]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["check", "--root", str(root), "--format", "json", "--jobs", "1"])
     assert code in (0, 1), out.getvalue() + err.getvalue()
-    text = out.getvalue()
-    try:
-        return list(json.loads(text)["findings"])
-    except ValueError:
-        pass
-    # A config that stops everything (a broken schema override, S006) is an error message, not findings.
-    stopped = re.match(r"错误：([A-Z]\d{3}): (\S+?):", err.getvalue())
-    assert stopped, f"neither JSON nor an error with a code:\n{text}\n{err.getvalue()}"
-    return [{"code": stopped.group(1), "path": stopped.group(2)}]
+    data = json.loads(out.getvalue())
+    findings = list(data["findings"])
+    if data["format"] == "zhanqun.error":
+        # A config that stops everything (a broken schema override, S006) is one error whose message begins with
+        # the file: path:line:column.
+        for finding in findings:
+            where = re.match(r"(\S+?):\d+", str(finding["message"]))
+            if not finding["path"] and where:
+                finding["path"] = where.group(1)
+    return findings
 
 
 def _reported(findings: list[dict[str, object]], rels: list[str]) -> set[str]:
