@@ -58,8 +58,8 @@ CASES = [
     (["rule", "A001", "x", "y"], 2, "多余的参数（x y）"),
     (["check", "--nope"], 2, "没有选项 '--nope'。"),
     (["check", "--no-supress"], 2, "是不是想用 '--no-suppress'"),
-    (["new"], 2, "缺少参数 'UNIT'"),
-    (["protect"], 2, "缺少选项 '--api'. 可选： github, gitea"),
+    (["new"], 2, "缺少参数 'UNIT'。（"),  # click's own "." after the name is Chinese too
+    (["protect"], 2, "缺少选项 '--api'。可选： github, gitea"),
     (["check", "--format", "xml"], 2, "'--format' 的值无效：'xml' 不是可选的值（'text', 'json'）"),
     (["check", "--jobs", "99"], 2, "99 不在范围 1<=x<=64 内"),
     (["check", "--root"], 2, "选项 '--root' 需要一个值"),
@@ -90,3 +90,15 @@ def test_texts_click_prints_itself_in_standalone_mode() -> None:
     aborted = runner.invoke(click.command()(lambda: click.confirm("?", abort=True)), input="n\n")
     assert "已取消。" in aborted.output and not english_of_click(aborted.output), aborted.output
 
+
+
+def test_the_command_list_shows_each_command_in_words(zq: Callable[..., Result]) -> None:
+    """click cuts a command's line at the last space before 45 characters; Chinese has no spaces, so ``init``
+    was listed as "..." and ``annual-report`` as "生成 YEAR..." (review of issue 13)."""
+    for args in (["--help"], ["signoff", "--help"]):
+        listing = zq(*args).text.split("命令:", 1)[1]
+        rows = [line.split(None, 1) for line in listing.splitlines() if line.startswith("  ") and line.strip()]
+        described = {row[0]: row[1] for row in rows if len(row) == 2 and not row[0].startswith("-")}
+        assert described and all(not text.endswith("...") and len(text) >= 6 for text in described.values()), listing
+    listing = zq("--help").text
+    assert "新建一个只有内容和配置的站群仓库" in listing and "生成 YEAR 年的政府网站工作年度报表" in listing

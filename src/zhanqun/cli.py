@@ -509,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.UsageError as exc:
         # click lists choices one a line, tab-indented ("可选：\n\t…"): one line here, as every message
         text = exc.format_message().replace(chr(10) + chr(9), " ")
+        if isinstance(exc, click.MissingParameter):  # click writes the "." after the name itself, outside gettext
+            head, dot, rest = text.partition(".")
+            text = f"{head}。{rest.strip()}" if dot else text
         output.error(f"用法错误：{text}（用 zhanqun --help 查看用法）")
         _json_error(argv, 2, message=f"用法错误：{text}")
         return 2

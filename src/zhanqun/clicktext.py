@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gettext
 import importlib
+import inspect
+import re
 from typing import Any
 
 import click
@@ -164,12 +166,28 @@ def _metavar(param: click.Parameter) -> str | None:
 class Command(click.Command):
     """A click command whose usage line and metavars are Chinese."""
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return short_help(self)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
         for param in self.params:
             if isinstance(param, click.Option) and not param.is_flag:
                 param.metavar = _metavar(param)
+
+
+def short_help(command: click.Command, limit: int = 48) -> str:
+    """The line ``zhanqun --help`` lists a command with: its help's first sentence; a longer one up to its first
+    "：", else cut with "…". click cuts at the last space before 45 characters, and Chinese has no spaces between
+    words: it listed ``init`` as "..." and ``annual-report`` as "生成 YEAR..."."""
+    if command.short_help:
+        return command.short_help
+    text = "".join(line.strip() for line in inspect.cleandoc(command.help or "").split("\n\n")[0].splitlines())
+    first = re.split(r"(?<=[。！？])", text, maxsplit=1)[0]
+    if len(first) > limit and "：" in first:
+        first = first.split("：", 1)[0]
+    return first if len(first) <= limit else first[:limit - 1] + "…"
 
 
 class Group(click.Group):
@@ -182,3 +200,6 @@ class Group(click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return short_help(self)
