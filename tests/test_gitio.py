@@ -187,3 +187,36 @@ def test_a_remote_reached_through_the_users_git_config_is_reached(cluster, zq, t
     assert env["GIT_CONFIG_GLOBAL"] == os.devnull and env["GIT_CONFIG_NOSYSTEM"] == "1"
     assert gitio.ok(Path(root), "config", "--get", f"url.{remote.as_uri()}.insteadof") is None
     assert gitio.ok(Path(root), "config", "--get", "log.showsignature") == b"false\n"  # the command scope's
+
+
+def test_a_git_writing_much_to_stderr_while_streaming_does_not_hang(cluster):
+    """stream() reads git's standard error only at the end: through a pipe, 64 KB of warnings would block git
+    and zhanqun with it. Real git, real warnings: a ref name that is both a branch and a tag, given many times."""
+    import threading
+
+    from zhanqun import gitio
+
+    root, repo = cluster
+    repo.git.branch("twice")
+    repo.git.tag("twice")
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.extend(gitio.stream(
+        Path(root), "log", "--no-walk", "--format=%x1e%H", *["twice"] * 3000, separator=b"\x1e")), daemon=True)
+    reader.start()
+    reader.join(60)
+    assert not reader.is_alive(), "git blocked on its standard error"
+    assert b"".join(got).strip(b"\x1e\n").decode() == repo.head.commit.hexsha
+
+
+def test_cat_file_says_so_when_git_ends_instead_of_reading_missing(cluster):
+    """An object git could not give because git itself ended is an error (G001), not "no such file"."""
+    from zhanqun import gitio
+
+    root, repo = cluster
+    with gitio.CatFile(Path(root)) as cat:
+        assert cat.read(f"{repo.head.commit.hexsha}:content/cluster.yaml")
+        cat._process.kill()
+        cat._process.wait()
+        with pytest.raises(gitio.GitError) as failed:
+            cat.read(f"{repo.head.commit.hexsha}:content/cluster.yaml")
+    assert failed.value.code == gitio.GIT_FAILED

@@ -16,12 +16,14 @@ many blobs). ``tests/test_gitio.py`` checks that no other module starts git.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 from zhanqun.errors import UsageError
 from zhanqun.findings import Severity, define
@@ -179,11 +181,27 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 _CHUNK = 1 << 20
 
 
+def _spooled_stderr() -> IO[bytes]:
+    """Where a long-running git writes its standard error: a file, not a pipe nobody reads until the end (64 KB
+    of warnings in a pipe would block git, and zhanqun waiting for its output with it)."""
+    return tempfile.TemporaryFile()
+
+
+def _read_back(err: IO[bytes]) -> bytes:
+    err.seek(0)
+    return err.read()
+
+
 def stream(root: Path, *args: str, separator: bytes, hint: str = "") -> Iterator[bytes]:
     """git's output in pieces that each end just before a ``separator`` (the record mark of a ``git log
     --format``), read while git still writes; G001 at the end when git failed."""
-    process = start(root, *args)
-    assert process.stdout is not None and process.stderr is not None
+    err_file = _spooled_stderr()
+    try:
+        process = subprocess.Popen(_argv(root, args), stdout=subprocess.PIPE, stderr=err_file, env=environment(root))
+    except FileNotFoundError:
+        err_file.close()
+        raise _missing() from None
+    assert process.stdout is not None
     rest, read_all = b"", False
     try:
         while chunk := process.stdout.read(_CHUNK):
@@ -200,8 +218,10 @@ def stream(root: Path, *args: str, separator: bytes, hint: str = "") -> Iterator
     finally:
         if not read_all:  # the caller stopped early (or failed): git's answer is not wanted
             stop(process)
-        err = process.stderr.read()
         process.wait()
+        process.stdout.close()
+        err = _read_back(err_file)
+        err_file.close()
     if process.returncode != 0:
         raise _failure(args, err, process.returncode, hint)
 
@@ -211,11 +231,12 @@ class CatFile:
     is none (a path missing at a commit). Use as a context manager."""
 
     def __init__(self, root: Path) -> None:
+        self._err = _spooled_stderr()
         try:
             self._process = subprocess.Popen(_argv(root, ["cat-file", "--batch"]), stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                             env=environment(root))
+                                             stdout=subprocess.PIPE, stderr=self._err, env=environment(root))
         except FileNotFoundError:
+            self._err.close()
             raise _missing() from None
 
     def read(self, rev: str) -> bytes | None:
@@ -223,10 +244,17 @@ class CatFile:
         assert stdin is not None and stdout is not None
         if "\n" in rev:
             return None
-        stdin.write(rev.encode("utf-8", "surrogateescape") + b"\n")
-        stdin.flush()
-        header = stdout.readline()
-        if not header or header.endswith((b" missing\n", b" ambiguous\n")):
+        try:
+            stdin.write(rev.encode("utf-8", "surrogateescape") + b"\n")
+            stdin.flush()
+        except BrokenPipeError:
+            header = b""
+        else:
+            header = stdout.readline()
+        if not header:  # git ended (a corrupt repository, killed): not "missing", which would be a wrong answer
+            self._process.wait()
+            raise _failure(["cat-file", "--batch"], _read_back(self._err), self._process.returncode or 1, "")
+        if header.endswith((b" missing\n", b" ambiguous\n")):
             return None
         size = int(header.split()[2])
         data = stdout.read(size)
@@ -235,10 +263,12 @@ class CatFile:
 
     def close(self) -> None:
         if self._process.stdin is not None:
-            self._process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):
+                self._process.stdin.close()
         self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
+        self._err.close()
 
     def __enter__(self) -> Self:
         return self
