@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,30 @@ def test_a_label_error_from_the_parse_cache_refuses_the_build_without_a_crash(de
     done = subprocess.run([sys.executable, "-m", "zhanqun", "build", "--root", str(demo_repo)], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")})
     assert done.returncode == 1 and "C003" in done.stdout + done.stderr and "内部错误" not in done.stderr
+
+
+def test_the_manifest_names_the_commit_and_says_dirty_for_anything_not_committed(cluster, zq):
+    """R6.3: the manifest's commit is what an auditor looks the site up by; a build with an edited file, a rules
+    change or an item not yet added to git is not that commit (review of issue 13: untracked files and rules/
+    were not counted)."""
+    root, repo = cluster
+    repo.git.checkout("main")
+    manifest = Path(root) / "output" / "www.shilixian.gov.cn" / "zhanqun-manifest.json"
+    head = repo.head.commit.hexsha
+
+    def built_commit() -> str:  # a site whose output does not change keeps its manifest: build afresh
+        shutil.rmtree(Path(root) / "output", ignore_errors=True)
+        assert zq("build", "--root", root, "--jobs", "1").code == 0
+        return str(json.loads(manifest.read_text(encoding="utf-8"))["commit"])
+
+    assert built_commit() == head
+    column = Path(root) / "content" / "fgw" / "gzdt"
+    item = column / "2026-11-30-xin.md"
+    item.write_bytes(sorted(column.glob("*.md"))[0].read_bytes())
+    assert built_commit() == f"{head}-dirty"  # an untracked item is on the site too
+    item.unlink()
+    (Path(root) / "rules").mkdir(exist_ok=True)
+    (Path(root) / "rules" / "README.md").write_text("本地规则说明\n", encoding="utf-8")
+    assert built_commit() == f"{head}-dirty"
+    (Path(root) / "rules" / "README.md").unlink()
+    assert built_commit() == head

@@ -69,14 +69,18 @@ def write(site: Path, host: str, commit: str, key_text: str | None = None) -> di
     return data
 
 
+BUILD_INPUTS = ("content", "schemas", "themes", "plugins", "rules", "pelicanconf.py")
+
+
 def commit_of(root: Path) -> str:
-    """The commit the working tree is at (with "-dirty" when it has changes), or "" outside git."""
+    """The commit the working tree is at (with "-dirty" when what the build reads differs from it: a changed file,
+    or a new one git does not track yet — an item an editor has not committed is on the site too), or "" outside
+    git. The folders are everything a build reads (rules/ holds aliases and wording data)."""
     try:
         head = gitio.ok(root, "rev-parse", "HEAD")
         if head is None:
             return ""
-        status = gitio.ok(root, "status", "--porcelain", "--untracked-files=no", "--", "content", "schemas",
-                          "themes", "plugins", "pelicanconf.py")
+        status = gitio.ok(root, "status", "--porcelain", "--untracked-files=normal", "--", *BUILD_INPUTS)
     except gitio.GitError:  # no git installed: a build outside git
         return ""
     return head.decode().strip() + ("-dirty" if status and status.strip() else "")
