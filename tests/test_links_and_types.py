@@ -335,7 +335,7 @@ def test_a_committed_pyc_does_not_run_instead_of_the_reviewed_plugin(demo_repo, 
     done = subprocess.run([str(zhanqun), "build", "--root", str(demo_repo), "--output", str(tmp_path / "out")],
                           env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert ran.exists() and not marker.exists() and not (plugin.parent / "__pycache__").exists()
+    assert ran.exists() and not marker.exists() and not list(plugin.parent.rglob("*.pyc"))
 
 
 def test_an_embargoed_items_body_files_wait_with_it(demo_repo, zq):
