@@ -250,7 +250,9 @@ def test_a_broken_theme_fails_the_build_without_touching_the_output(demo_repo, z
     template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
     result = zq("build", "--root", demo_repo)
     assert result.code == 1
-    assert "错误：B001: 构建失败" in result.err and "Traceback" not in result.text
+    # found by the checks before anything is built (issue 13): the template's file and line, not a log file
+    assert "themes/zhanqun/templates/news.html:7: B006" in result.out and "Traceback" not in result.text
+    assert "内部错误" not in result.text and "crash.log" not in result.text
     assert tree_digest(demo_repo / "output") == before
 
 

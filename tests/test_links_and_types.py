@@ -328,8 +328,14 @@ def test_a_committed_pyc_does_not_run_instead_of_the_reviewed_plugin(demo_repo, 
     zhanqun = Path(sys.executable).parent / "zhanqun"
     done = subprocess.run([str(zhanqun), "build", "--root", str(demo_repo), "--output", str(tmp_path / "out")],
                           env=env, capture_output=True, text=True)
+    # issue 13: the cache entry is compiled code in the repository, refused (C021) before anything runs
+    assert done.returncode == 1 and "C021" in done.stdout and "plugins/__pycache__/county_extra." in done.stdout
+    assert "Traceback" not in done.stderr and not ran.exists() and not marker.exists()
+    (plugin.parent / "__pycache__" / f"county_extra.{tag}.pyc").unlink()
+    done = subprocess.run([str(zhanqun), "build", "--root", str(demo_repo), "--output", str(tmp_path / "out")],
+                          env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert ran.exists() and not marker.exists()
+    assert ran.exists() and not marker.exists() and not list(plugin.parent.rglob("*.pyc"))
 
 
 def test_an_embargoed_items_body_files_wait_with_it(demo_repo, zq):

@@ -155,7 +155,11 @@ SCENARIOS: dict[str, str] = {
     "A002": "tests/test_rule_docs.py::test_a_pdf_attachment_without_a_text_layer_is_a002",
     "A003": "tests/test_bad_input.py::test_an_embedded_object_that_cannot_be_read_is_named",
     # B: zhanqun build
-    "B001": "tests/test_build.py::test_a_broken_theme_fails_the_build_without_touching_the_output",
+    "B001": "tests/test_cluster_code.py::test_a_plugin_failing_while_the_site_is_built_is_b001_and_publishes_nothing",
+    "B005": "tests/test_cluster_code.py::test_a_plugin_with_a_syntax_error_or_the_name_of_an_installed_module_is_b005",
+    "B006": "tests/test_cluster_code.py::test_check_compiles_every_override_template_and_build_stops_before_building",
+    "B007": "tests/test_cluster_code.py::test_an_override_with_no_such_template_in_the_package_is_a_warning_unless_included",
+    "C021": "tests/test_cluster_code.py::test_a_sourceless_pyc_plugin_is_refused_by_check_and_build_and_never_runs",
     "B002": "tests/test_build.py::test_a_second_concurrent_build_is_refused",
     "B003": "tests/test_bad_input.py::test_a_build_that_cannot_write_is_b003_and_leaves_the_output",
     "B004": "tests/test_package.py::test_an_extra_pelican_plugin_of_the_cluster_runs_and_a_missing_one_is_b004",

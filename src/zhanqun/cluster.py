@@ -408,6 +408,12 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     if config_data is None:
         return None, findings
     config = ClusterConfig.from_data(config_data)
+    from zhanqun.build import code
+
+    # the cluster's own code, read and never run: build.plugins (B004, B005) and override templates (B006, B007)
+    findings += code.plugin_findings(root, config.build_plugins, config_doc.locate if config_doc is not None else None)
+    findings += code.template_findings(root, lenient_names=any(not p.startswith(code.PACKAGE_PLUGINS)
+                                                                for p in config.build_plugins))
     cluster = Cluster(root, config, units, [], schemas, reference_date(), unit_docs)
     findings += _check_cluster_units(cluster)
     if config.portal not in units:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
-from zhanqun.build import pelican_run, publish
+from zhanqun.build import code, pelican_run, publish
 from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.deploy import manifest
@@ -46,7 +46,9 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     if cluster is None or blocking:
         raise FindingsError(blocking or findings)
     sites = list({s.host: s for s in map(cluster.site, hosts)}.values()) if hosts else cluster.sites()
-    pelican_run.check_plugins(cluster.config.build_plugins, pelican_run.cluster_plugin_paths(root))  # B004
+    # build.plugins were judged from their source by the checks (B004, B005); now they are loaded, from .py
+    # source only, before any site is built: a plugin failing to load stops here with its file and line
+    code.load_plugins(root, cluster.config.build_plugins)
     output = output.resolve()
     report = BuildReport(output, warnings=len(findings))
     todo: list[tuple[SiteView, str]] = []  # (site, its fingerprint)
@@ -108,6 +110,8 @@ def _build_one(index: int) -> str | None:
     view, staging = _WORK[index]
     try:
         pelican_run.run(view, staging)
+    except FindingsError as exc:
+        return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)
     except ZhanqunError as exc:
         return str(exc)
     except Exception as exc:

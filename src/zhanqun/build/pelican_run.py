@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from zhanqun import defaults
-from zhanqun.build.rules import PLUGIN_MISSING, SITE_FAILED
+from zhanqun.build import code
+from zhanqun.build.rules import SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.errors import ZhanqunError
 
@@ -50,8 +51,10 @@ def settings_for(view: SiteView, staging: Path) -> dict[str, Any]:
     settings: dict[str, Any] = read_settings(str(defaults.path("pelicanconf.py")), override=override)
     extra = list(view.cluster.config.build_plugins)
     if extra:
-        settings["PLUGINS"] = [*settings.get("PLUGINS", []), *(p for p in extra if p not in settings.get("PLUGINS", []))]
-        settings["PLUGIN_PATHS"] = cluster_plugin_paths(root)  # found before any site is built (check_plugins)
+        # module objects, loaded from the cluster's .py source only (code.load_plugins): Pelican looks nothing up
+        shipped = list(settings.get("PLUGINS", []))
+        settings["PLUGINS"] = [*shipped, *(p for p in code.load_plugins(root, extra) if p not in shipped)]
+        settings["PLUGIN_PATHS"] = []
     # Every value from front matter or config is text: escaped wherever a template puts it (a title holding
     # '"><meta http-equiv=refresh …>' stays a title). Only the sanitised body is marked safe, in item.html.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
@@ -77,30 +80,6 @@ def theme_layers(root: Path) -> dict[str, list[str]]:
     if (own / "static").is_dir():
         layers["THEME_STATIC_PATHS"] = ["static", str(own / "static")]
     return layers
-
-
-def cluster_plugin_paths(root: Path) -> list[str]:
-    own = root / "plugins"
-    return [str(own)] if own.is_dir() and not defaults.same(own, defaults.plugins_dir()) else []
-
-
-def check_plugins(names: list[str] | tuple[str, ...], paths: list[str]) -> None:
-    """Every extra plugin of cluster.yaml can be found, or a Chinese error (B004) before any site is built and
-    before Pelican's English one."""
-    import importlib.machinery
-    import importlib.util
-
-    for name in names:
-        top = name.split(".")[0]
-        found = importlib.machinery.PathFinder.find_spec(top, paths) if paths else None
-        try:
-            found = found or importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            found = None
-        if found is None:
-            raise ZhanqunError(f"content/cluster.yaml 的 build.plugins 中的插件 {name} 找不到。", code=PLUGIN_MISSING,
-                               hint="把插件放在站群仓库的 plugins/ 下（plugins/<名称>.py 或 plugins/<名称>/__init__.py），"
-                                    "或安装提供它的包；不需要请从 build.plugins 删除。")
 
 
 def run(view: SiteView, staging: Path) -> None:

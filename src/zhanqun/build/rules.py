@@ -7,7 +7,7 @@ from zhanqun.findings import Severity, define
 SITE_FAILED = define(
     "B001", "site-build-failed", Severity.ERROR, "有站点构建失败，输出目录保持原样。",
     why="只要有一个站点没有构建成功，就什么也不发布，避免网站一半新一半旧。",
-    example="主题模板中引用了不存在的变量，Pelican 报出警告",
+    example="cluster.yaml 的 build.plugins 中的插件 plugins/banner.py 在构建时出错（RuntimeError）",
     fix="这通常是模板或插件的问题，请把完整输出发给电子政务办。",
     requirement="R3.1",
 )
@@ -28,7 +28,32 @@ BUILD_DISK_FULL = define(
 PLUGIN_MISSING = define(
     "B004", "build-plugin-missing", Severity.ERROR, "cluster.yaml 中 build.plugins 列出的 Pelican 插件找不到。",
     why="站群可以在 build: plugins: 中增加自己的 Pelican 插件（R11.1）；找不到的插件会让站点缺少它该生成的内容，所以不构建。",
-    example="build:\n  plugins: [county_banner]（而站群仓库没有 plugins/county_banner.py）",
-    fix="把插件放在站群仓库的 plugins/ 下，或安装提供它的包；不需要的插件从 build.plugins 删除。",
+    example="build:\n  plugins: [county_banner]（而站群仓库没有 plugins/county_banner.py），或 plugins: [os]",
+    fix="把插件放在站群仓库的 plugins/ 下（plugins/<名称>.py 或 plugins/<名称>/__init__.py）；已安装的包和 Python 标准库模块"
+        "不能作为插件（zhanqun 自带的 zhanqun.plugins.* 除外）；不需要的插件从 build.plugins 删除。",
     requirement="R11.1, R3.1",
+)
+PLUGIN_INVALID = define(
+    "B005", "build-plugin-invalid", Severity.ERROR, "build.plugins 列出的插件不能加载：语法错误、没有 register()，或加载时出错。",
+    why="Pelican 插件必须有 register() 函数；有语法错误或加载时出错的插件会在构建中途以英文报错。zhanqun 在构建任何站点之前检查，"
+        "check 只读插件的源代码（不运行它）。",
+    example="plugins/county_banner.py 中没有 def register():，或写成了 def register(:",
+    fix="在插件模块顶层定义 def register():（在其中连接 Pelican 的信号），改正报告的那一行；请电子政务办审核插件代码。",
+    requirement="R11.1, R3.1",
+)
+TEMPLATE_INVALID = define(
+    "B006", "theme-template-invalid", Severity.ERROR, "站群仓库覆盖的主题模板有 Jinja 语法错误。",
+    why="覆盖的模板（themes/zhanqun/templates/）在构建时才被 Jinja 读取，语法错误会让构建中途失败，而且错误只写在日志里；"
+        "还没有页面使用的模板会在以后某次构建中才出错。check 按构建使用的 Jinja 设置编译每个覆盖的模板（不渲染）。",
+    example="themes/zhanqun/templates/index.html 中写了 {% if %}（缺少条件），或 {% for %} 没有 {% endfor %}",
+    fix="按报告的行改正模板；最好从包中的同名模板复制后再修改（docs/cluster-repo.md）。",
+    requirement="R11.1, R3.1",
+)
+TEMPLATE_UNKNOWN = define(
+    "B007", "theme-template-unknown", Severity.WARNING, "覆盖的主题模板与包中的任何模板都不同名，也没有被其他覆盖模板引用。",
+    why="只有与包中模板同名的文件才会代替它；名字写错（如 indx.html）的文件不会被使用，修改看起来“不起作用”。",
+    example="themes/zhanqun/templates/bogus_name.html（包中没有 bogus_name.html）",
+    fix="改为包中模板的名字（python -c \"import zhanqun.defaults as d; print(d.theme_dir())\" 给出包中主题的位置），"
+        "或在另一个覆盖模板中 {% include %} 它；不需要就删除。",
+    requirement="R11.1",
 )

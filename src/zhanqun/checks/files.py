@@ -11,6 +11,7 @@ walks never descend into one, and every read refuses one (:func:`read_regular`).
 from __future__ import annotations
 
 import errno
+import importlib.machinery
 import os
 import re
 import stat
@@ -34,6 +35,14 @@ UNPUBLISHED_TYPE = define(
     example="content/fgw/tzgg/attachments/baoming.html",
     fix="附件转为 PDF、OFD、DOC(X)、XLS(X)、WPS 后再上传；网页内容写成 Markdown 条目；图片用 PNG、JPG、GIF、WebP、SVG。",
     requirement="R2.8, R4.11",
+)
+COMPILED = define(
+    "C021", "compiled-code", Severity.ERROR, "站群仓库中不允许编译过的代码（.pyc、.pyo、.so、.pyd 或 __pycache__ 中的文件）。",
+    why="Python 会执行字节码和扩展模块，审核的人却读不了它们：plugins/ 下的 sneaky.pyc 写进 build.plugins 就会在构建时运行。"
+        "插件和主题只能以源代码提交，由电子政务办审核。",
+    example="plugins/sneaky.pyc（用 py_compile 生成），或 plugins/__pycache__/county_banner.cpython-311.pyc",
+    fix="删除这个文件（git rm），只提交 .py 源文件；.gitignore 中写上 __pycache__/ 和 *.pyc。",
+    requirement="R4.11, R11.1",
 )
 ACTIVE_SVG = define(
     "H005", "svg-active-content", Severity.ERROR, "SVG 图片中含有脚本、事件属性、嵌入内容或外部引用。",
@@ -76,7 +85,11 @@ def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
 
     Hidden entries under content/ are walked too (a link is refused wherever it is); hidden files themselves are
     never published, so only their links are findings."""
+    from zhanqun import defaults
+
     findings: list[Finding] = []
+    # zhanqun's own checkout (the demo county) holds the package's plugins, and Python's caches beside them
+    own_code = defaults.checkout() is not None and defaults.same(root, defaults.checkout() or root)
     for rel in ("content", *BUILD_INPUTS):
         path = root / rel
         try:
@@ -89,8 +102,59 @@ def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
             for entry, entry_rel, kind in _walk(path, rel):
                 if kind:
                     findings.append(_link_finding(entry_rel, kind, Path(entry.path)))
+                elif is_compiled(entry_rel) and not own_code:
+                    findings.append(compiled_finding(entry_rel))
                 elif rel == "content":
                     findings += _content_file(entry, entry_rel, columns)
+        elif is_compiled(rel) and not own_code:
+            findings.append(compiled_finding(rel))
+    if not own_code:
+        findings += _compiled_elsewhere(root)
+    return findings
+
+
+# What Python imports besides source: bytecode and extension modules (importlib's own lists, and the other
+# platforms' names), and whatever lies in a __pycache__ folder.
+COMPILED_SUFFIXES = frozenset({".pyc", ".pyo", ".so", ".pyd", *importlib.machinery.BYTECODE_SUFFIXES,
+                               *importlib.machinery.EXTENSION_SUFFIXES})
+
+
+def is_compiled(rel: str) -> bool:
+    """Whether the file ``rel`` is code a reviewer cannot read (bytecode, an extension module, a cache entry)."""
+    name = rel.rsplit("/", 1)[-1].lower()
+    return "__pycache__" in rel.split("/")[:-1] or any(name.endswith(s) for s in COMPILED_SUFFIXES)
+
+
+def compiled_finding(rel: str) -> Finding:
+    return Finding(rel, 0, 0, COMPILED, f"{rel} 是编译过的代码（字节码或扩展模块），审核时无法阅读，不能放在站群仓库中。",
+                   "git rm 这个文件，只提交 .py 源文件；.gitignore 中写上 __pycache__/ 和 *.pyc。")
+
+
+def _compiled_elsewhere(root: Path) -> list[Finding]:
+    """C021 for compiled code in the rest of the repository, where a module could be imported from when Python
+    runs with the repository on its path (``python -m zhanqun`` in its root): files at the top and every folder
+    whose name can be a package (an identifier), never a hidden folder, a virtualenv or the build output."""
+    skip = {"content", "output", *BUILD_INPUTS}
+    findings: list[Finding] = []
+    stack = [(str(root), "")]
+    while stack:
+        folder, folder_rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            entry_rel = f"{folder_rel}/{entry.name}" if folder_rel else entry.name
+            if entry.is_symlink():
+                continue  # a link outside the build inputs is not the build's (and never followed)
+            if entry.is_dir(follow_symlinks=False):
+                if (not folder_rel and entry.name in skip) or not (entry.name.isidentifier() or entry.name == "__pycache__"):
+                    continue
+                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    continue
+                stack.append((entry.path, entry_rel))
+            elif entry.is_file(follow_symlinks=False) and is_compiled(entry_rel):
+                findings.append(compiled_finding(entry_rel))
     return findings
 
 
