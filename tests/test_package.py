@@ -174,6 +174,13 @@ def test_a_reference_in_a_schema_override_is_s006_never_a_crash_or_a_fetch(count
     assert "不能使用 $" in zq("check", "--root", county).err
 
 
+def test_a_schema_the_validators_cannot_compile_is_s006(county, zq):
+    """A pattern Python accepts and jsonschema-rs cannot compile (\\Z): S006 when the schemas are read, no crash."""
+    _item(county)
+    _override(county, "notice", {"properties": {"title": {"pattern": "公告\\Z"}}})
+    _s006(zq("check", "--root", county), "schemas/notice.schema.json:1:1:")
+
+
 def test_a_copy_of_a_package_schema_may_keep_its_references(county, zq):
     """A modified copy of the package's schema (its $ref to item.schema.json, its #/$defs/…) still works."""
     for name in ("notice", "annual-report"):
@@ -218,6 +225,8 @@ def test_a_good_value_alias_in_an_override_applies(county, zq):
     ("item", {"not": {}}, "头信息", "（not）"),
     ("item", {"properties": {"title": {"not": {"type": "string"}}}}, "“title”", "（properties/title/not）"),
     ("notice", {"properties": {"title": {"const": "x"}}}, "“title”", "（properties/title/const）"),
+    ("notice", {"properties": {"title": False}}, "头信息", "（properties/title）"),
+    ("item", {"allOf": [False]}, "头信息", "（allOf/0）"),
 ])
 def test_a_value_failing_an_override_keyword_is_told_in_chinese(county, zq, name, schema, field, keyword):
     """Issue 13: {"not": {}} gave "S003 的写法不对" with the validator's English as the hint."""

@@ -59,7 +59,8 @@ BAD_OVERRIDE = define(
     why="站群可以在 schemas/<类型>.schema.json 中增加字段、别名或更严格的约束（与内置模式同时生效，只能更严）；"
         "写错的模式会让所有检查失去依据，所以先停下。",
     example='schemas/news.schema.json 内容为 {"properties": {"title": {"maxLength": "六十"}}}',
-    fix="按提示改正该文件（合法的 JSON 和 JSON Schema 2020-12，文件名是已有的内容类型）；示例见 docs/cluster-repo.md。",
+    fix="按提示改正该文件（合法的 JSON 和 JSON Schema 2020-12，文件名是已有的内容类型；不能用 $ref 等引用，"
+        "x-aliases 是新别名的列表，x-value-aliases 的取值是允许的值）；示例见 docs/cluster-repo.md。",
     requirement="R11.1, R4.1",
 )
 
@@ -339,6 +340,7 @@ class SchemaSet:
         schema its ``$ref`` names (item.schema.json), and must lead to the very subschema that failed."""
         overrides = {id(o): n for n, o in self.overrides.items()}
         path = list(error.absolute_schema_path)
+        steps = path if isinstance(error.schema, bool) else path[:-1]  # a false schema fails as a whole
         roots = [self.raw[name]]
         ref = self.raw[name].get("$ref")
         if isinstance(ref, str) and ref.removesuffix(".schema.json") in self.raw:
@@ -347,14 +349,20 @@ class SchemaSet:
             node: Any = root
             owner: tuple[str, int] | None = None
             try:
-                for i, step in enumerate(path[:-1]):
+                for i, step in enumerate(steps):
                     node = node[step]
                     if owner is None and id(node) in overrides:
                         owner = (overrides[id(node)], i + 1)
+                if isinstance(error.schema, bool) and owner is not None:
+                    # jsonschema's path to a false subschema ends at its keyword ("properties"): which one it is
+                    # is not told; it is an override's all the same
+                    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+                    false = [k for k, v in items if v is error.schema]
+                    return owner[0], "/".join(map(str, [*path[owner[1]:], *false[:1]])) or "false"
             except (KeyError, IndexError, TypeError):
                 continue
             if node is error.schema and owner is not None:
-                return owner[0], "/".join(map(str, path[owner[1]:]))
+                return owner[0], "/".join(map(str, path[owner[1]:])) or str(error.schema).lower()
         return None
 
 def _merge_property(base: dict[str, Any], extra: Any) -> dict[str, Any]:
