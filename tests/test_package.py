@@ -141,7 +141,7 @@ def test_a_stricter_schema_with_an_extra_field_and_aliases_applies(county, zq):
 
 @pytest.mark.parametrize(("name", "text", "where"), [
     ("notice", '{"properties": {"title": {"maxLength": 10,}}}', "schemas/notice.schema.json:1:"),
-    ("notice", '{"properties": {"title": {"maxLength": "十"}}}', "schemas/notice.schema.json:0:0"),
+    ("notice", '{"properties": {"title": {"maxLength": "十"}}}', "schemas/notice.schema.json:1:27"),
     ("bulletin", '{"properties": {}}', "schemas/bulletin.schema.json"),
 ])
 def test_a_broken_schema_override_is_s006_with_its_file(county, zq, name, text, where):
@@ -149,6 +149,110 @@ def test_a_broken_schema_override_is_s006_with_its_file(county, zq, name, text, 
     result = zq("check", "--root", county)
     assert result.code == 1 and "S006" in result.err and where in result.err and "Traceback" not in result.text
     assert zq("rule", "S006").code == 0
+
+
+def _s006(result, where: str) -> None:
+    """S006 at ``where`` (file:line:column), in Chinese, exit 1: no crash, no traceback, no validator English."""
+    assert result.code == 1, result.text
+    assert "S006" in result.err and where in result.err, result.text
+    assert "Traceback" not in result.text and "内部错误" not in result.text and "crash.log" not in result.text
+    assert not any(w in result.err for w in ("is not", "should", "Unexpected", "Pointer", "valid under")), result.err
+
+
+@pytest.mark.parametrize("schema", [
+    '{"$ref": "#/x"}', '{"$ref": "https://example.com/x.json"}', '{"$ref": "file:///etc/passwd"}', '{"$ref": "#"}',
+    '{\n  "properties": {\n    "title": {"$ref": "#"}\n  }\n}', '{"$dynamicRef": "#x"}',
+    '{"properties": {"title": {"$id": "https://example.com/t.json"}}}', '{"$defs": {"a": {"$anchor": "a"}}}',
+])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reference_in_a_schema_override_is_s006_never_a_crash_or_a_fetch(county, zq, schema, fmt):
+    """Issue 13: $ref and the like crashed check (a pointer to nowhere, a URL, a file, itself): refused, located."""
+    _item(county, extra="importance: 很重要\n")  # an invalid item: the Python validators run too
+    _override(county, "notice", schema)
+    line = 3 if "\n" in schema else 1
+    _s006(zq("check", "--root", county, "--format", fmt), f"schemas/notice.schema.json:{line}:")
+    assert "不能使用 $" in zq("check", "--root", county).err
+
+
+def test_a_schema_the_validators_cannot_compile_is_s006(county, zq):
+    """A pattern Python accepts and jsonschema-rs cannot compile (\\Z): S006 when the schemas are read, no crash."""
+    _item(county)
+    _override(county, "notice", {"properties": {"title": {"pattern": "公告\\Z"}}})
+    _s006(zq("check", "--root", county), "schemas/notice.schema.json:1:1:")
+
+
+def test_a_copy_of_a_package_schema_may_keep_its_references(county, zq):
+    """A modified copy of the package's schema (its $ref to item.schema.json, its #/$defs/…) still works."""
+    for name in ("notice", "annual-report"):
+        schema = json.loads((PROJECT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        schema["properties"]["extra_note"] = {"type": "string", "x-aliases": ["附注"]}
+        _override(county, name, schema)
+    _item(county, extra="附注: 试运行\n")
+    result = zq("check", "--root", county, "--format", "json")
+    assert result.code == 0 and _codes(result) == [], result.text
+
+
+@pytest.mark.parametrize(("name", "schema", "where", "says"), [
+    ("notice", '{"properties": {"title": {"x-aliases": "公告标题"}}}', ":1:27:", "列表"),
+    ("notice", '{"properties": {"title": {"x-aliases": ["公告标题", 3]}}}', ":1:49:", "第 2 项"),
+    ("notice", '{"properties": {"title": {"x-aliases": ["date"]}}}', ":1:41:", "字段“date”重名"),
+    ("notice", '{"properties": {"title": {"x-aliases": ["日期"]}}}', ":1:41:", "字段“date”的别名"),
+    ("notice", '{"properties": {"a": {"x-aliases": ["甲"]}, "b": {"x-aliases": ["甲"]}}}', ":1:37:", "“a”的别名“甲”已是字段“b”的别名"),
+    ("item", '{"properties": {"importance": {"x-value-aliases": {"日常": 5}}}}', ":1:52:", "文字取值"),
+    ("item", '{"properties": {"importance": {"x-value-aliases": ["日常"]}}}', ":1:32:", "键值组"),
+    ("item", '{"properties": {"importance": {"x-value-aliases": {"日常": "daily"}}}}', ":1:52:", "routine"),
+    ("notice", '{"properties": {"title": {"x-alias": ["公告标题"]}}}', ":1:27:", "x-aliases"),
+    ("notice", '{"properties": {"title": {"x-format": "time"}}}', ":1:27:", "datetime"),
+])
+def test_a_malformed_x_keyword_in_an_override_is_s006(county, zq, name, schema, where, says):
+    """Issue 13: the package's keywords (x-aliases, x-value-aliases, x-format) in the package's shape, no clash."""
+    _item(county, extra="公告标题: 试运行\n")
+    _override(county, name, schema)
+    result = zq("check", "--root", county)
+    _s006(result, f"schemas/{name}.schema.json{where}")
+    assert says in result.err, result.err
+
+
+def test_a_good_value_alias_in_an_override_applies(county, zq):
+    _override(county, "item", {"properties": {"importance": {"x-value-aliases": {"日常": "routine"}}}})
+    _item(county, extra="重要程度: 日常\n")
+    result = zq("check", "--root", county, "--format", "json")
+    assert result.code == 0 and _codes(result) == [], result.text
+
+
+@pytest.mark.parametrize(("name", "schema", "field", "keyword"), [
+    ("notice", {"not": {}}, "头信息", "（not）"),
+    ("item", {"not": {}}, "头信息", "（not）"),
+    ("item", {"properties": {"title": {"not": {"type": "string"}}}}, "“title”", "（properties/title/not）"),
+    ("notice", {"properties": {"title": {"const": "x"}}}, "“title”", "（properties/title/const）"),
+    ("notice", {"properties": {"title": False}}, "头信息", "（properties/title）"),
+    ("item", {"allOf": [False]}, "头信息", "（allOf/0）"),
+])
+def test_a_value_failing_an_override_keyword_is_told_in_chinese(county, zq, name, schema, field, keyword):
+    """Issue 13: {"not": {}} gave "S003 的写法不对" with the validator's English as the hint."""
+    _item(county)
+    _override(county, name, schema)
+    result = zq("check", "--root", county, "--format", "json")
+    assert result.code == 1 and _codes(result) == ["S003"], result.text
+    finding = json.loads(result.out)["findings"][0]
+    assert finding["message"].startswith(field) and f"schemas/{name}.schema.json" in finding["message"]
+    assert keyword in finding["message"], finding
+    assert not any(w in finding["message"] + finding["hint"] for w in ("valid under", "is not", "was expected"))
+
+
+def test_an_override_for_no_schema_names_line_1_and_the_types(county, zq):
+    _override(county, "foo", {"properties": {}})
+    result = zq("check", "--root", county)
+    _s006(result, "schemas/foo.schema.json:1:1:")
+    assert "notice" in result.err and "policy" in result.err and "已有的类型" in result.err
+
+
+def test_a_schema_override_with_a_bom_is_f002_in_chinese(county, zq):
+    (county / "schemas").mkdir()
+    (county / "schemas" / "notice.schema.json").write_bytes(b"\xef\xbb\xbf" + b'{"properties": {}}')
+    result = zq("check", "--root", county)
+    assert result.code == 1 and "F002" in result.err and "schemas/notice.schema.json:1:1:" in result.err, result.text
+    assert "BOM" in result.err and "Unexpected" not in result.err and "utf-8-sig" not in result.err
 
 
 @pytest.mark.parametrize(("pin", "code"), [('">=0.3,<0.4"', "C015"), ('"==0.1.*"', "C015"), ('"0.2 以上"', "C016"),

@@ -6,7 +6,9 @@ import difflib
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Collection
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # not in the stubs
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +59,8 @@ BAD_OVERRIDE = define(
     why="站群可以在 schemas/<类型>.schema.json 中增加字段、别名或更严格的约束（与内置模式同时生效，只能更严）；"
         "写错的模式会让所有检查失去依据，所以先停下。",
     example='schemas/news.schema.json:\n{"properties": {"title": {"maxLength": "六十"}}}',
-    fix="按提示改正该文件（合法的 JSON 和 JSON Schema 2020-12，文件名是已有的内容类型）；示例见 docs/cluster-repo.md。",
+    fix="按提示改正该文件（合法的 JSON 和 JSON Schema 2020-12，文件名是已有的内容类型；不能用 $ref 等引用，"
+        "x-aliases 是新别名的列表，x-value-aliases 的取值是允许的值）；示例见 docs/cluster-repo.md。",
     requirement="R11.1, R4.1",
 )
 
@@ -76,6 +79,7 @@ class SchemaSet:
         self.dir = schema_dir
         self.raw: dict[str, dict[str, Any]] = {}
         self.overrides: dict[str, dict[str, Any]] = {}
+        self._locate: dict[str, Locate] = {}  # where the keys of each override are
         digest = hashlib.sha256()
         from zhanqun.checks import files
 
@@ -88,7 +92,7 @@ class SchemaSet:
         if overrides is not None:
             for path in sorted(overrides.glob("*.schema.json")):
                 name = path.name.removesuffix(".schema.json")
-                override = _read_override(path, name, self.raw)
+                override, self._locate[name] = _read_override(path, name, self.raw)
                 if override == {k: v for k, v in self.raw[name].items() if k not in ("$id", "$schema")}:
                     continue  # a copy of the package's schema (a cluster copied from the demo) adds nothing
                 digest.update(b"override\0" + path.name.encode() + b"\0" + json.dumps(override, sort_keys=True).encode())
@@ -96,6 +100,59 @@ class SchemaSet:
                 base = self.raw[name]
                 self.raw[name] = {**base, "allOf": [*base.get("allOf", []), override]}
         self.digest = digest.hexdigest()
+        if self.overrides:
+            self._check_overrides()
+
+    def _override_error(self, name: str, at: tuple[Any, ...], message: str, hint: str) -> Exception:
+        from zhanqun.errors import ZhanqunError
+
+        line, col = self._locate[name](at) if name in self._locate else (1, 1)
+        return ZhanqunError(f"schemas/{name}.schema.json:{line}:{col}: {message}", hint=hint, code=BAD_OVERRIDE)
+
+    def _check_overrides(self) -> None:
+        """What an override can only get wrong together with the package's schemas (S006): an alias that is
+        another field's name or alias, a value alias for no allowed value, a schema the validators cannot use."""
+        for name in self.raw:
+            owners = self._owners(name)
+            if not owners:
+                continue
+            props = self.properties(name)
+            table: dict[str, list[str]] = {}  # alias -> the fields that have it
+            for key, prop in props.items():
+                for alias in prop.get("x-aliases", []):
+                    table.setdefault(alias, []).append(key)
+            for owner in owners:
+                for key, prop in self.overrides[owner].get("properties", {}).items():
+                    if not isinstance(prop, dict):
+                        continue
+                    at = ("properties", key)
+                    for i, alias in enumerate(prop.get("x-aliases", [])):
+                        if alias in props and alias != key:
+                            raise self._override_error(owner, (*at, "x-aliases", i),
+                                                       f"“{key}”的别名“{alias}”与已有的字段“{alias}”重名。",
+                                                       "别名只能是中文等新的写法，不能是另一个字段的名字；删除或改换这个别名。")
+                        others = [k for k in table.get(alias, []) if k != key]
+                        if others:
+                            raise self._override_error(owner, (*at, "x-aliases", i),
+                                                       f"“{key}”的别名“{alias}”已是字段“{others[0]}”的别名。",
+                                                       "一个别名只能对应一个字段；删除或改换这个别名。")
+                    allowed = props.get(key, {}).get("enum")
+                    for alias, target in prop.get("x-value-aliases", {}).items():
+                        if isinstance(allowed, list) and target not in allowed:
+                            raise self._override_error(owner, (*at, "x-value-aliases", alias),
+                                                       f"取值别名“{alias}”对应的 {_show(target)} 不是“{key}”允许的值。",
+                                                       "允许的值：" + "、".join(map(str, allowed)) + "。")
+        try:  # compile now: a schema the validators cannot use is the override's fault, not a crash later
+            self._fast  # noqa: B018
+            self._validators  # noqa: B018
+        except Exception:  # jsonschema / jsonschema_rs raise many kinds
+            name = sorted(self.overrides)[0]
+            raise self._override_error(name, (), "这个模式无法用于检查。",
+                                       "去掉不常用的写法，只写字段和约束；示例见 docs/cluster-repo.md。") from None
+
+    def _owners(self, name: str) -> list[str]:
+        """The overrides that are a part of schema ``name``: its own, and item's for a content type."""
+        return [n for n in (name, "item" if name in self.content_types else "") if n in self.overrides]
 
     @classmethod
     def for_root(cls, root: Path) -> SchemaSet:
@@ -194,22 +251,29 @@ class SchemaSet:
                  skip: Collection[tuple[Any, ...]] = frozenset()) -> list[Finding]:
         """Validate against the schema; every error becomes a Chinese finding at the key's line."""
         findings: list[Finding] = []
-        if self._fast is not None and self._fast[name].is_valid(data):
-            return findings
+        try:
+            if self._fast is not None and self._fast[name].is_valid(data):
+                return findings
+            errors = sorted(self._validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        except Exception:  # only an override can make the package's schemas fail like this
+            owners = self._owners(name)
+            if not owners:
+                raise
+            raise self._override_error(owners[0], (), f"这个模式无法用于检查 {rel}。",
+                                       "去掉不常用的写法，只写字段和约束；示例见 docs/cluster-repo.md。") from None
         props = self.properties(name)
-        errors = sorted(self._validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
         too_long = {tuple(e.absolute_path) for e in errors if e.validator == "maxLength"}
         for error in errors:
             path = tuple(error.absolute_path)
             if path in skip or (path in too_long and error.validator != "maxLength"):
                 continue  # a value too long is told once: its pattern or other checks would only repeat it
-            findings.extend(self._explain(error, path, props, doc_locate, rel))
+            findings.extend(self._explain(name, error, path, props, doc_locate, rel))
         # the package's schema and a cluster's override (allOf) can say the same thing once each
         return list({(f.line, f.column, f.code, f.message): f for f in findings}.values())
 
     # ``error`` is a jsonschema ValidationError; its stubs type .schema, .instance and .validator_value as
     # "… | Unset", which errors from iter_errors never are: Any spares a check on every use.
-    def _explain(self, error: Any, path: tuple[Any, ...], props: dict[str, dict[str, Any]],
+    def _explain(self, name: str, error: Any, path: tuple[Any, ...], props: dict[str, dict[str, Any]],
                  doc_locate: Locate, rel: str) -> list[Finding]:
         if error.validator in ("oneOf", "anyOf") and error.context:
             # "not valid under any of the given schemas" helps nobody: explain the branch of the value's own type
@@ -217,7 +281,7 @@ class SchemaSet:
             from jsonschema.exceptions import best_match
 
             sub = best_match(same_type)
-            return self._explain(sub, tuple(sub.absolute_path), props, doc_locate, rel)
+            return self._explain(name, sub, tuple(sub.absolute_path), props, doc_locate, rel)
         where = _where(path)
         description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
         line, col = doc_locate(path)
@@ -260,10 +324,46 @@ class SchemaSet:
             hint = "精简文字；长篇内容请写在正文中。" + (f"（{description}）" if description else "")
         elif error.validator == "minItems":
             message, hint = f"{where}至少要有 {error.validator_value} 项。", description or ""
+        elif (origin := self._from_override(name, error)) is not None:
+            # the validator's own (English) text would be all there is to say: the keyword, in Chinese
+            owner, keyword = origin
+            message = f"{where or '头信息'}不符合站群模式 schemas/{owner}.schema.json 的要求（{keyword}）：{value}。"
+            hint = description or f"按该文件中“{keyword}”的约束改正；约束本身有误时请电子政务办改正模式。"
         else:
             message, hint = f"{where}的写法不对：{value}。", description or error.message
         return [Finding(rel, line, col, BAD_VALUE, message, hint)]
 
+    def _from_override(self, name: str, error: Any) -> tuple[str, str] | None:
+        """The override (its schema name) the failed keyword of ``error`` belongs to, and the keyword's path in it.
+
+        jsonschema leaves a ``$ref`` out of the schema path: the path is followed from schema ``name`` and from the
+        schema its ``$ref`` names (item.schema.json), and must lead to the very subschema that failed."""
+        overrides = {id(o): n for n, o in self.overrides.items()}
+        path = list(error.absolute_schema_path)
+        steps = path if isinstance(error.schema, bool) else path[:-1]  # a false schema fails as a whole
+        roots = [self.raw[name]]
+        ref = self.raw[name].get("$ref")
+        if isinstance(ref, str) and ref.removesuffix(".schema.json") in self.raw:
+            roots.append(self.raw[ref.removesuffix(".schema.json")])
+        for root in roots:
+            node: Any = root
+            owner: tuple[str, int] | None = None
+            try:
+                for i, step in enumerate(steps):
+                    node = node[step]
+                    if owner is None and id(node) in overrides:
+                        owner = (overrides[id(node)], i + 1)
+                if isinstance(error.schema, bool) and owner is not None:
+                    # jsonschema's path to a false subschema ends at its keyword ("properties"): which one it is
+                    # is not told; it is an override's all the same
+                    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+                    false = [k for k, v in items if v is error.schema]
+                    return owner[0], "/".join(map(str, [*path[owner[1]:], *false[:1]])) or "false"
+            except (KeyError, IndexError, TypeError):
+                continue
+            if node is error.schema and owner is not None:
+                return owner[0], "/".join(map(str, path[owner[1]:])) or str(error.schema).lower()
+        return None
 
 def _merge_property(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     """A property as the package and a cluster's override describe it together: the override's aliases are added
@@ -279,38 +379,211 @@ def _merge_property(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     return merged
 
 
-def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A cluster's ``schemas/<name>.schema.json``: JSON, a valid JSON Schema, for a schema the package has (S006)."""
+def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], Locate]:
+    """A cluster's ``schemas/<name>.schema.json``: JSON, a valid JSON Schema, for a schema the package has (S006),
+    with no references (``$ref`` and the like) and well-formed ``x-*`` keywords; and where its keys are."""
     from zhanqun.checks import files
     from zhanqun.errors import ZhanqunError
+    from zhanqun.source import BOM
 
     rel = f"schemas/{path.name}"
     files.refuse_link(path, rel)
     if name not in package:
         known = "、".join(sorted(package))
-        raise ZhanqunError(f"{rel}:0:0: 没有名为 {name} 的内置模式，站群的 schemas/ 只能收紧已有的模式。",
-                           hint=f"文件名应为 <类型>.schema.json，类型是：{known}。", code=BAD_OVERRIDE)
+        raise ZhanqunError(f"{rel}:1:1: 没有名为 {name} 的内置模式，站群的 schemas/ 只能收紧已有的模式。",
+                           hint=f"文件名应为 <类型>.schema.json，已有的类型是：{known}。", code=BAD_OVERRIDE)
+    data = files.read_regular(path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ZhanqunError(f"{rel}:1:1: 文件开头带有 BOM（字节顺序标记）。", code=BOM,
+                           hint="另存为“UTF-8（无 BOM）”；Windows 记事本保存的“UTF-8”文件默认带 BOM。")
     try:
-        override = json.loads(files.read_regular(path).decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ZhanqunError(f"{rel}:0:0: 文件不是 UTF-8 编码。", hint="用 UTF-8（无 BOM）保存。", code=BAD_OVERRIDE) from None
+        raise ZhanqunError(f"{rel}:1:1: 文件不是 UTF-8 编码。", hint="用 UTF-8（无 BOM）保存。", code=BAD_OVERRIDE) from None
+    try:
+        override = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ZhanqunError(f"{rel}:{exc.lineno}:{exc.colno}: 不是合法的 JSON：{exc.msg}。",
+        raise ZhanqunError(f"{rel}:{exc.lineno}:{exc.colno}: 不是合法的 JSON：{_json_error(exc.msg)}。",
                            hint="检查这一行附近的引号、逗号和括号。", code=BAD_OVERRIDE) from None
+    except RecursionError:
+        raise ZhanqunError(f"{rel}:1:1: 模式嵌套太深。", hint="减少 {…} 和 […] 的层数。", code=BAD_OVERRIDE) from None
     if not isinstance(override, dict):
         raise ZhanqunError(f"{rel}:1:1: 模式应是一个 JSON 对象（{{…}}）。", code=BAD_OVERRIDE,
                            hint='如 {"properties": {"title": {"maxLength": 60}}}。')
+    locate = _json_locator(text)
+
+    def refuse(at: tuple[Any, ...], message: str, hint: str) -> ZhanqunError:
+        line, col = locate(at)
+        return ZhanqunError(f"{rel}:{line}:{col}: {message}", hint=hint, code=BAD_OVERRIDE)
+
     import jsonschema
 
     try:
         jsonschema.Draft202012Validator.check_schema(override)
     except jsonschema.SchemaError as exc:
-        where = "/".join(map(str, exc.absolute_path)) or "（顶层）"
-        raise ZhanqunError(f"{rel}:0:0: 不是合法的 JSON Schema（{where}）：{exc.message}", code=BAD_OVERRIDE,
-                           hint="对照 JSON Schema 2020-12 改正；示例见 docs/cluster-repo.md。") from None
+        at = tuple(exc.absolute_path)
+        raise refuse(at, f"不是合法的 JSON Schema：{_where(at) or '顶层'}{_schema_error(exc)}",
+                     "对照 JSON Schema 2020-12 改正；示例见 docs/cluster-repo.md。") from None
+    except Exception:  # e.g. a pattern the regex check cannot even compile: S006, not a crash
+        raise refuse((), "不是合法的 JSON Schema。", "对照 JSON Schema 2020-12 改正；示例见 docs/cluster-repo.md。") from None
+    for at, schema in _subschemas(override, ()):
+        for key, value in schema.items():
+            _check_keyword(key, value, at, package[name], refuse)
     override.pop("$id", None)  # the package schema keeps its own id; the override is a part of it
     override.pop("$schema", None)
-    return override
+    return override, locate
+
+
+#: Keywords that refer to other schemas or name this one: an override is a part of the package's schema, and a
+#: reference could fetch a file or a URL, point nowhere or back at itself (docs/cluster-repo.md).
+_REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef", "$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor",
+               "$vocabulary", "$schema")
+#: The package's own keywords (x-aliases: Chinese key names; x-value-aliases: Chinese values; x-format: a date).
+_X_KEYWORDS = ("x-aliases", "x-value-aliases", "x-format")
+_X_FORMATS = ("date", "datetime")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_ONE = ("items", "not", "if", "then", "else", "contains", "additionalProperties", "propertyNames",
+               "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+def _subschemas(schema: Any, at: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Every (sub)schema of a valid JSON Schema with its path, itself first (booleans have no keywords)."""
+    if not isinstance(schema, dict):
+        return []
+    out = [(at, schema)]
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for sub, subschema in value.items():
+                out += _subschemas(subschema, (*at, key, sub))
+        elif key in _SCHEMA_ONE:
+            out += _subschemas(value, (*at, key))
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for i, subschema in enumerate(value):
+                out += _subschemas(subschema, (*at, key, i))
+    return out
+
+
+def _check_keyword(key: str, value: Any, at: tuple[Any, ...], package: dict[str, Any],
+                   refuse: Callable[[tuple[Any, ...], str, str], Exception]) -> None:
+    """One keyword of an override's (sub)schema: no references, the package's x-* keywords in their shape."""
+    here = (*at, key)
+    if key in _REFERENCES:
+        if key in ("$id", "$schema") and not at:
+            return  # a copied package schema's own id and dialect: dropped
+        if key == "$ref" and _package_ref(value, at, package):
+            return  # as in the package's own schema (a copy of it): item.schema.json, #/$defs/…
+        raise refuse(here, f"站群的模式中不能使用 {key}。",
+                     "模式只能直接写出字段和约束，不能引用其他模式、文件或网址；把要求直接写在这个字段下。")
+    if not key.startswith("x-"):
+        return
+    if key not in _X_KEYWORDS:
+        close = difflib.get_close_matches(key, _X_KEYWORDS, n=1, cutoff=0.6)
+        raise refuse(here, f"未知的关键字“{key}”。",
+                     (f"是不是想写“{close[0]}”？" if close else "") + "可用的有：" + "、".join(_X_KEYWORDS) + "。")
+    if key == "x-aliases":
+        if not isinstance(value, list) or not value:
+            raise refuse(here, "x-aliases 应是别名的列表。", '如 "x-aliases": ["公告标题"]，只有一个别名也要写方括号。')
+        for i, alias in enumerate(value):
+            if not isinstance(alias, str) or not alias.strip():
+                raise refuse((*here, i), f"x-aliases 的第 {i + 1} 项应是非空的文字，实际为 {_show(alias)}。",
+                             '如 "x-aliases": ["公告标题"]。')
+            if alias in value[:i]:
+                raise refuse((*here, i), f"别名“{alias}”写了两次。", "删除重复的一项。")
+    elif key == "x-value-aliases":
+        if not isinstance(value, dict) or not value:
+            raise refuse(here, "x-value-aliases 应是“中文写法: 取值”的键值组。", '如 "x-value-aliases": {"日常": "routine"}。')
+        for alias, target in value.items():
+            if not alias.strip() or not isinstance(target, str):
+                raise refuse((*here, alias), f"取值别名“{alias}”应对应一个文字取值，实际为 {_show(target)}。",
+                             '如 "x-value-aliases": {"日常": "routine"}，取值要加英文引号。')
+    elif value not in _X_FORMATS:
+        raise refuse(here, f"x-format 只能是 {' 或 '.join(_X_FORMATS)}，实际为 {_show(value)}。",
+                     "date 是日期（YYYY-MM-DD），datetime 是日期加可选的时间（YYYY-MM-DD HH:MM）。")
+
+
+def _package_ref(value: Any, at: tuple[Any, ...], package: dict[str, Any]) -> bool:
+    """A ``$ref`` the package's schema has too, as a copy of it has: its top-level one (item.schema.json) or one
+    of its ``$defs`` (which never point back at the override)."""
+    if not at:
+        return bool(value == package.get("$ref"))
+    defs: dict[str, Any] = package.get("$defs", {})
+    return isinstance(value, str) and value.startswith("#/$defs/") and value.removeprefix("#/$defs/") in defs
+
+
+def _json_locator(text: str) -> Locate:
+    """Where each key path of a valid JSON document starts: (line, column), 1-based; a path that is not there
+    is placed at its nearest ancestor that is."""
+    starts: dict[tuple[Any, ...], int] = {}
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\n\r]*")
+
+    def value(i: int, at: tuple[Any, ...]) -> int:
+        i = space.match(text, i).end()  # type: ignore[union-attr]  # matches the empty string
+        starts.setdefault(at, i)
+        if text[i] == "{":
+            i = space.match(text, i + 1).end()  # type: ignore[union-attr]
+            while text[i] != "}":
+                key, end = _scanstring(text, i + 1)
+                starts.setdefault((*at, key), i)
+                i = space.match(text, end).end() + 1  # type: ignore[union-attr]  # past the colon
+                i = value(i, (*at, key))
+                i = space.match(text, i).end()  # type: ignore[union-attr]
+                i = space.match(text, i + 1).end() if text[i] == "," else i  # type: ignore[union-attr]
+            return i + 1
+        if text[i] == "[":
+            i = space.match(text, i + 1).end()  # type: ignore[union-attr]
+            n = 0
+            while text[i] != "]":
+                i = space.match(text, value(i, (*at, n))).end()  # type: ignore[union-attr]
+                i = space.match(text, i + 1).end() if text[i] == "," else i  # type: ignore[union-attr]
+                n += 1
+            return i + 1
+        return decoder.raw_decode(text, i)[1]
+
+    try:
+        value(0, ())
+    except (ValueError, IndexError, RecursionError):  # pragma: no cover - the text was parsed as JSON already
+        pass
+
+    def locate(at: tuple[Any, ...]) -> tuple[int, int]:
+        while at and at not in starts:
+            at = at[:-1]
+        offset = starts.get(at, 0)
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    return locate
+
+
+_JSON_ERRORS = {"Expecting value": "这里缺少一个值", "Expecting property name enclosed in double quotes":
+                "键名要用英文双引号括起来（最后一项后面不能有逗号）", "Expecting ',' delimiter": "这里缺少逗号",
+                "Expecting ':' delimiter": "这里缺少冒号", "Extra data": "文件在一个完整的 {…} 之后还有内容",
+                "Unterminated string starting at": "引号没有闭合", "Invalid control character at": "引号中有换行或控制字符",
+                "Invalid \\escape": "反斜杠 \\ 的写法不对（正则中的 \\ 要写成 \\\\）"}
+
+
+def _json_error(msg: str) -> str:
+    return _JSON_ERRORS.get(msg, "语法错误")
+
+
+def _schema_error(exc: Any) -> str:
+    """A jsonschema SchemaError in Chinese: what the 2020-12 meta-schema wants of the value at its path."""
+    value = exc.validator_value
+    if exc.validator == "type":
+        expected = value if isinstance(value, list) else [value]
+        return f"应为{'或'.join(_TYPE_NAMES.get(t, str(t)) for t in expected)}，实际为 {_show(exc.instance)}。"
+    if exc.validator == "minimum":
+        return f"不能小于 {value}，实际为 {_show(exc.instance)}。"
+    if exc.validator == "minItems":
+        return f"至少要有 {value} 项。"
+    if exc.validator == "uniqueItems":
+        return "中有重复的项。"
+    if exc.validator == "format" and value == "regex":
+        return f"不是合法的正则表达式：{_show(exc.instance)}。"
+    if exc.validator in ("anyOf", "oneOf", "enum"):
+        return f"的值不对：{_show(exc.instance)}。"
+    return f"不符合 JSON Schema 2020-12 对“{exc.validator}”的要求：{_show(exc.instance)}。"
 
 
 def _where(path: tuple[Any, ...]) -> str:
