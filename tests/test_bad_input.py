@@ -310,6 +310,28 @@ def case_id_number_only_in_an_xlsx_footer(repo):
     return "content/fgw/tzgg/attachments/项目表.xlsx", 0, "P001"
 
 
+def case_file_name_not_utf8(repo):
+    """GBK bytes in a name (a zip made on Windows, extracted on Linux): shown escaped, never a crash (issue 13)."""
+    import os
+
+    _write(repo, f"{NEWS}/" + os.fsdecode(b"\xd6\xd0\xce\xc4.md"), GOOD)
+    return f"{NEWS}/\\xd6\\xd0\\xce\\xc4.md", 0, "F008"
+
+
+def case_folder_name_not_utf8(repo):
+    import os
+
+    _write(repo, "content/fgw/tzgg/" + os.fsdecode(b"\xb8\xbd\xbc\xfe") + "/a.txt", "说明\n")
+    return "content/fgw/tzgg/\\xb8\\xbd\\xbc\\xfe", 0, "F008"
+
+
+def case_theme_file_name_not_utf8(repo):
+    import os
+
+    _write(repo, "themes/zhanqun/static/" + os.fsdecode(b"\xd6\xd0.png"), b"\x89PNG")
+    return "themes/zhanqun/static/\\xd6\\xd0.png", 0, "F008"
+
+
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -483,3 +505,43 @@ def test_a_build_that_cannot_write_is_b003_and_leaves_the_output(demo_repo):
     assert done.returncode == 1, done.stderr
     assert "B003" in done.stderr and "文件超过允许的大小" in done.stderr and "内部错误" not in done.stderr
     assert tree_digest(demo_repo / "output") == before
+
+
+def test_a_name_that_is_not_utf8_is_printed_escaped_by_the_real_cli(demo_repo):
+    """Through a real process (a UTF-8 stdout, which refuses lone surrogates): check as a whole, check of the file
+    alone (pre-commit), JSON and build all name the file with its bytes escaped and exit 1 (issue 13)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    name = os.fsdecode(b"\xd6\xd0\xce\xc4.md")
+    _write(demo_repo, f"{NEWS}/{name}", GOOD)
+    before = tree_digest(demo_repo / "output")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"), "PYTHONIOENCODING": "utf-8"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "zhanqun", *args, "--root", str(demo_repo)], env=env,
+                              capture_output=True, text=True, encoding="utf-8", cwd=demo_repo)
+
+    shown = f"{NEWS}/\\xd6\\xd0\\xce\\xc4.md"
+    for args in (("check", "--jobs", "1"), ("check", f"{NEWS}/{name}"), ("build", "--jobs", "1")):
+        done = run(*args)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert f"{shown}: F008 " in done.stdout + done.stderr, args
+        assert "中文.md" in done.stdout + done.stderr  # what the bytes say in GBK: the editor knows the file
+        assert "内部错误" not in done.stderr and "Traceback" not in done.stderr
+    done = run("check", "--format", "json", "--jobs", "1")
+    assert done.returncode == 1 and [f["path"] for f in json.loads(done.stdout)["findings"]] == [shown]
+    assert tree_digest(demo_repo / "output") == before
+
+
+def test_a_finding_never_holds_a_lone_surrogate():
+    from zhanqun.errors import UsageError
+    from zhanqun.findings import Finding
+
+    bad = "content/a/b/" + "\udcd6\udcd0" + ".md"
+    finding = Finding(bad, 0, 0, "F008", f"名称 {bad}", f"改名 {bad}", key=bad)
+    for text in (finding.path, finding.message, finding.hint, finding.key, str(UsageError(bad, hint=bad))):
+        text.encode("utf-8")  # never raises
+        assert "\\xd6\\xd0" in text

@@ -385,7 +385,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     item_files: list[ItemFile] = []
     attachment_files: list[tuple[Path, str]] = []
     # (a link is never a unit or a unit.yaml: files.scan_tree reports it as C011, and nothing reads through it)
-    for unit_dir in sorted(p for p in content_dir.iterdir() if _is_dir(p) and not p.name.startswith(".")):
+    # (nor is a folder whose name is not UTF-8: F008, files.scan_tree; no path with such bytes goes further)
+    for unit_dir in sorted(p for p in content_dir.iterdir()
+                           if _is_dir(p) and not p.name.startswith(".") and not files.undecodable(p.name)):
         unit_rel = f"content/{unit_dir.name}"
         if not _is_file(unit_dir / "unit.yaml"):
             findings.append(Finding(f"{unit_rel}/", 0, 0, NO_UNIT_CONFIG,
@@ -518,8 +520,8 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
     items = []
     content_root = unit_dir.parent.parent.as_posix() + "/"
     for entry in sorted(os.scandir(unit_dir), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name == "unit.yaml":
-            continue
+        if entry.name.startswith(".") or entry.name == "unit.yaml" or files.undecodable(entry.name):
+            continue  # (a name that is not UTF-8 is F008: files.scan_tree)
         rel = f"{unit_rel}/{entry.name}"
         if entry.is_symlink():
             continue  # C011 (files.scan_tree); never followed
@@ -575,8 +577,8 @@ def _regular_files(top: str) -> Iterable[str]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
+            if entry.name.startswith(".") or files.undecodable(entry.name):
+                continue  # (a name that is not UTF-8: F008, files.scan_tree)
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
             elif entry.is_file(follow_symlinks=False):
