@@ -332,6 +332,42 @@ def case_theme_file_name_not_utf8(repo):
     return "themes/zhanqun/static/\\xd6\\xd0.png", 0, "F008"
 
 
+def case_set_tag_in_unit_config(repo):
+    """!!set, !!binary, !!omap, custom tags: refused like !!python/object, never a crash (issue 13)."""
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: !!set {a, b}")
+    return "content/fgw/unit.yaml", 2, "Y001"
+
+
+def case_binary_tag_in_unit_config(repo):
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: !!binary 5Y6v")
+    return "content/fgw/unit.yaml", 2, "Y001"
+
+
+def case_binary_tag_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: !!binary 5YiY5pmT"))
+    return f"{NEWS}/bad.md", 4, "Y001"
+
+
+def case_omap_tag_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: !!omap [a: 1]"))
+    return f"{NEWS}/bad.md", 4, "Y001"
+
+
+def case_custom_tag_in_cluster_config(repo):
+    _replace(repo, "content/cluster.yaml", "sources: [", "sources: !local [")
+    return "content/cluster.yaml", 18, "Y001"
+
+
+def case_number_as_key_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: 刘晓\n2026: 年度"))
+    return f"{NEWS}/bad.md", 5, "Y001"
+
+
+def case_null_key_in_unit_config(repo):
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: 发改委\nnull: x")
+    return "content/fgw/unit.yaml", 3, "Y001"
+
+
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -545,3 +581,12 @@ def test_a_finding_never_holds_a_lone_surrogate():
     for text in (finding.path, finding.message, finding.hint, finding.key, str(UsageError(bad, hint=bad))):
         text.encode("utf-8")  # never raises
         assert "\\xd6\\xd0" in text
+
+
+@pytest.mark.parametrize("value", ["!!binary 5Y6v", "!!set {a, b}", "!foo bar", "!!pairs [a: 1]"])
+def test_a_yaml_tag_says_which_tag_in_chinese(demo_repo, zq, value):
+    _replace(demo_repo, "content/fgw/unit.yaml", "short_name: 发改委", f"short_name: {value}")
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    tag = value.split()[0]
+    assert result.code == 1 and f"content/fgw/unit.yaml:2:13: Y001 不能使用 YAML 类型标记 {tag}" in result.out
+    assert "内部错误" not in result.err
