@@ -368,6 +368,50 @@ def case_null_key_in_unit_config(repo):
     return "content/fgw/unit.yaml", 3, "Y001"
 
 
+RULE = """categories:
+  - id: local
+    name: 本地
+    severity: error
+    terms: [本地赌场]
+"""
+
+
+def case_rules_file_in_gbk(repo):
+    """A cluster's rules/ files are checked like content: encoding, YAML, shape, name (issue 13)."""
+    _write(repo, "rules/banned.yaml", RULE.encode("gbk"))
+    return "rules/banned.yaml", 3, "F001"
+
+
+def case_rules_file_of_the_wrong_shape(repo):
+    _write(repo, "rules/banned.yaml", "categories: {a: 1}\n")
+    return "rules/banned.yaml", 1, "C021"
+
+
+def case_rules_value_of_the_wrong_kind(repo):
+    _write(repo, "rules/wording.yaml", "typos:\n  错字样例: 正确\n  另一错字: 1\n")
+    return "rules/wording.yaml", 3, "C021"
+
+
+def case_rules_unknown_key(repo):
+    _write(repo, "rules/wording.yaml", "typoz:\n  错字样例: 正确\n")
+    return "rules/wording.yaml", 1, "C021"
+
+
+def case_rules_bad_yaml(repo):
+    _write(repo, "rules/banned.yaml", "categories: [a\n")
+    return "rules/banned.yaml", 2, "Y001"
+
+
+def case_rules_unknown_file(repo):
+    _write(repo, "rules/baned.yaml", RULE)
+    return "rules/baned.yaml", 0, "C022"
+
+
+def case_rules_pattern_that_does_not_compile(repo):
+    _write(repo, "rules/images.yaml", 'filename_alt: "(["\n')
+    return "rules/", 0, "C021"
+
+
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -498,7 +542,7 @@ def test_deep_json_and_rule_data_are_messages_not_crashes(demo_repo, zq, tmp_pat
     assert verify.code == 1 and "D001" in verify.err and "内部错误" not in verify.err
     _write(demo_repo, "rules/banned.yaml", "terms: " + "[" * 5000 + "]" * 5000 + "\n")
     rules = zq("check", "--root", demo_repo, "--jobs", "1")
-    assert rules.code == 2 and "rules/banned.yaml:1: Y007" in rules.err and "内部错误" not in rules.err
+    assert rules.code == 1 and "rules/banned.yaml:1:" in rules.out and " Y007 " in rules.out and "内部错误" not in rules.err
 
 
 def test_an_embedded_object_that_cannot_be_read_is_named(demo_repo, zq):
@@ -590,3 +634,25 @@ def test_a_yaml_tag_says_which_tag_in_chinese(demo_repo, zq, value):
     tag = value.split()[0]
     assert result.code == 1 and f"content/fgw/unit.yaml:2:13: Y001 不能使用 YAML 类型标记 {tag}" in result.out
     assert "内部错误" not in result.err
+
+
+def test_rules_findings_are_chinese_and_point_to_the_docs(demo_repo, zq):
+    _write(demo_repo, "rules/banned.yaml", "categories: {a: 1}\n")
+    _write(demo_repo, "rules/wordng.yaml", "typos:\n  a: b\n")
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 1 and "Traceback" not in result.err and "内部错误" not in result.err
+    assert "rules/banned.yaml:1:1: C021 categories 应为列表，这里写成了键值表。" in result.out
+    assert "rules/wordng.yaml: C022 " in result.out and "是不是想写 rules/wording.yaml？" in result.out
+    assert "docs/handbook.md" in result.out and "src/zhanqun/checks/data" not in result.out + result.err
+    pre_commit = zq("check", "rules/banned.yaml", "--root", demo_repo)
+    assert pre_commit.code == 1 and "C021" in pre_commit.out
+
+
+def test_valid_rules_files_still_add_to_the_lists(demo_repo, zq):
+    _write(demo_repo, "rules/banned.yaml", RULE)
+    _write(demo_repo, "rules/wording.yaml", "typos:\n  错字样例: 正确写法\n")
+    _write(demo_repo, "rules/README.md", "本县词表说明\n")  # not rule data: never read, never a finding
+    assert zq("check", "--root", demo_repo, "--jobs", "1").code == 0
+    _write(demo_repo, f"{NEWS}/bad.md", GOOD + "\n注册就送，本地赌场官网开户。错字样例。\n")
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 1 and "X001" in result.out and "错字样例" in result.out

@@ -36,7 +36,7 @@ def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool 
 def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list[Finding]:
     """Check only the given files (paths relative to ``root``)."""
     from zhanqun.cache import ParseCache, code_digest
-    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, ruledata, suppressions
+    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, suppressions
 
     changed = set(rels)
     leader_types = {"leader"}
@@ -49,7 +49,8 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in shown_changed)]
     changed = {w for w in changed if not files.undecodable(w)}
     findings += [f for rel in sorted(changed) if _published(cluster, rel) for f in cluster_mod.unsafe_names(rel)]
-    gates = gates_mod.for_data(ruledata.load(root), bulk=False, allow=gates_mod.allowed_domains(cluster.config))
+    gates, found = gates_mod.for_cluster(root, cluster.config, bulk=False)  # rules/ findings, whatever files were given
+    findings += found
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
     # A link (or a path through a linked folder) is C011 from the structure scan, and is never read.
     readable = {r for r in changed if files.is_regular(root, r)}

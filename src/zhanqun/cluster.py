@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhanqun import cache as cache_mod, content, pin, source
 from zhanqun.cache import ParseCache, code_digest
-from zhanqun.checks import files, ruledata, suppressions
+from zhanqun.checks import files, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
@@ -298,7 +298,8 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         findings.append(Finding(cache_mod.CACHE_DIR + "/", 0, 0, COMMITTED_CACHE,
                                 "解析缓存 .zhanqun-cache/ 被提交进了仓库（或是链接），本次不读取它。",
                                 "git rm -r --cached .zhanqun-cache 并提交；它只是本机的缓存。"))
-    gates = gates_mod.for_data(ruledata.load(root), allow=gates_mod.allowed_domains(cluster.config))
+    gates, found = gates_mod.for_cluster(root, cluster.config)  # (the package's data alone when rules/ has errors)
+    findings += found
     cache = ParseCache((cache_dir or root / cache_mod.CACHE_DIR) / "parse.sqlite3" if use_cache else None)
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
