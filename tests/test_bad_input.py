@@ -384,17 +384,17 @@ def case_rules_file_in_gbk(repo):
 
 def case_rules_file_of_the_wrong_shape(repo):
     _write(repo, "rules/banned.yaml", "categories: {a: 1}\n")
-    return "rules/banned.yaml", 1, "C021"
+    return "rules/banned.yaml", 1, "C023"
 
 
 def case_rules_value_of_the_wrong_kind(repo):
     _write(repo, "rules/wording.yaml", "typos:\n  错字样例: 正确\n  另一错字: 1\n")
-    return "rules/wording.yaml", 3, "C021"
+    return "rules/wording.yaml", 3, "C023"
 
 
 def case_rules_unknown_key(repo):
     _write(repo, "rules/wording.yaml", "typoz:\n  错字样例: 正确\n")
-    return "rules/wording.yaml", 1, "C021"
+    return "rules/wording.yaml", 1, "C023"
 
 
 def case_rules_bad_yaml(repo):
@@ -409,7 +409,7 @@ def case_rules_unknown_file(repo):
 
 def case_rules_pattern_that_does_not_compile(repo):
     _write(repo, "rules/images.yaml", 'filename_alt: "(["\n')
-    return "rules/", 0, "C021"
+    return "rules/", 0, "C023"
 
 
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
@@ -641,11 +641,11 @@ def test_rules_findings_are_chinese_and_point_to_the_docs(demo_repo, zq):
     _write(demo_repo, "rules/wordng.yaml", "typos:\n  a: b\n")
     result = zq("check", "--root", demo_repo, "--jobs", "1")
     assert result.code == 1 and "Traceback" not in result.err and "内部错误" not in result.err
-    assert "rules/banned.yaml:1:1: C021 categories 应为列表，这里写成了键值表。" in result.out
+    assert "rules/banned.yaml:1:1: C023 categories 应为列表，这里写成了键值表。" in result.out
     assert "rules/wordng.yaml: C022 " in result.out and "是不是想写 rules/wording.yaml？" in result.out
     assert "docs/handbook.md" in result.out and "src/zhanqun/checks/data" not in result.out + result.err
     pre_commit = zq("check", "rules/banned.yaml", "--root", demo_repo)
-    assert pre_commit.code == 1 and "C021" in pre_commit.out
+    assert pre_commit.code == 1 and "C023" in pre_commit.out
 
 
 def test_valid_rules_files_still_add_to_the_lists(demo_repo, zq):

@@ -297,11 +297,11 @@ def test_pre_commit_mode_reports_a_file_in_an_undeclared_column(repo, zq, rng):
 
 
 def test_malformed_cluster_rule_data_is_a_chinese_finding(repo, zq):
-    """A pattern that does not compile: C021, exit 1 like any finding (issue 13; was a usage error, exit 2)."""
+    """A pattern that does not compile: C023, exit 1 like any finding (issue 13; was a usage error, exit 2)."""
     (repo / "rules").mkdir()
     (repo / "rules" / "banned.yaml").write_text("watermarks: ['(unclosed']\n", encoding="utf-8")
     result = zq("check", "--root", repo)
-    assert result.code == 1 and "rules/: C021 rules/ 目录下的规则数据无法使用" in result.out
+    assert result.code == 1 and "rules/: C023 rules/ 目录下的规则数据无法使用" in result.out
     assert "Traceback" not in result.err
 
 

@@ -21,7 +21,7 @@ _DEFAULTS = Path(__file__).parent / "data"
 DOCS = "见 docs/handbook.md“本县的词表”和 docs/cluster-repo.md“规则数据”"
 
 SHAPE = define(
-    "C021", "rules-data-shape", Severity.ERROR, "rules/ 目录下的规则数据文件写法不对（键名或值的类型与 zhanqun 自带的词表不一致）。",
+    "C023", "rules-data-shape", Severity.ERROR, "rules/ 目录下的规则数据文件写法不对（键名或值的类型与 zhanqun 自带的词表不一致）。",
     why="rules/*.yaml 中的列表追加到 zhanqun 自带的词表，键值表与之合并；键名写错的内容不会生效，类型不对（该写列表的写成了"
         "键值，该写文字的写成了数字）则所有检查都无法运行。",
     example="rules/banned.yaml：categories: {a: 1}（categories 应是类别的列表：- id: …  name: …  terms: [...]）",
@@ -73,7 +73,7 @@ def load_checked(root: Path | None = None) -> tuple[RuleData, list[Finding]]:
 
 @functools.lru_cache(maxsize=4)
 def _checked(local_dir: str, signature: tuple[Any, ...] = ()) -> tuple[Finding, ...]:
-    """F, Y, C021 and C022 findings about the files of a cluster's rules/ folder, with their lines."""
+    """F, Y, C023 and C022 findings about the files of a cluster's rules/ folder, with their lines."""
     import difflib
 
     from zhanqun import source
@@ -112,7 +112,7 @@ def _kinds_of(values: list[Any]) -> set[str]:
 
 
 def _shape_findings(doc: Any, default: dict[str, Any]) -> list[Finding]:
-    """C021 for each top-level key the package's file does not have, and each value whose kind (list, mapping,
+    """C023 for each top-level key the package's file does not have, and each value whose kind (list, mapping,
     text, number) differs from what the package's file has there; lists and mappings are followed down."""
     import difflib
 
