@@ -310,6 +310,108 @@ def case_id_number_only_in_an_xlsx_footer(repo):
     return "content/fgw/tzgg/attachments/项目表.xlsx", 0, "P001"
 
 
+def case_file_name_not_utf8(repo):
+    """GBK bytes in a name (a zip made on Windows, extracted on Linux): shown escaped, never a crash (issue 13)."""
+    import os
+
+    _write(repo, f"{NEWS}/" + os.fsdecode(b"\xd6\xd0\xce\xc4.md"), GOOD)
+    return f"{NEWS}/\\xd6\\xd0\\xce\\xc4.md", 0, "F008"
+
+
+def case_folder_name_not_utf8(repo):
+    import os
+
+    _write(repo, "content/fgw/tzgg/" + os.fsdecode(b"\xb8\xbd\xbc\xfe") + "/a.txt", "说明\n")
+    return "content/fgw/tzgg/\\xb8\\xbd\\xbc\\xfe", 0, "F008"
+
+
+def case_theme_file_name_not_utf8(repo):
+    import os
+
+    _write(repo, "themes/zhanqun/static/" + os.fsdecode(b"\xd6\xd0.png"), b"\x89PNG")
+    return "themes/zhanqun/static/\\xd6\\xd0.png", 0, "F008"
+
+
+def case_set_tag_in_unit_config(repo):
+    """!!set, !!binary, !!omap, custom tags: refused like !!python/object, never a crash (issue 13)."""
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: !!set {a, b}")
+    return "content/fgw/unit.yaml", 2, "Y001"
+
+
+def case_binary_tag_in_unit_config(repo):
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: !!binary 5Y6v")
+    return "content/fgw/unit.yaml", 2, "Y001"
+
+
+def case_binary_tag_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: !!binary 5YiY5pmT"))
+    return f"{NEWS}/bad.md", 4, "Y001"
+
+
+def case_omap_tag_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: !!omap [a: 1]"))
+    return f"{NEWS}/bad.md", 4, "Y001"
+
+
+def case_custom_tag_in_cluster_config(repo):
+    _replace(repo, "content/cluster.yaml", "sources: [", "sources: !local [")
+    return "content/cluster.yaml", 18, "Y001"
+
+
+def case_number_as_key_in_front_matter(repo):
+    _write(repo, f"{NEWS}/bad.md", GOOD.replace("author: 刘晓", "author: 刘晓\n2026: 年度"))
+    return f"{NEWS}/bad.md", 5, "Y001"
+
+
+def case_null_key_in_unit_config(repo):
+    _replace(repo, "content/fgw/unit.yaml", "short_name: 发改委", "short_name: 发改委\nnull: x")
+    return "content/fgw/unit.yaml", 3, "Y001"
+
+
+RULE = """categories:
+  - id: local
+    name: 本地
+    severity: error
+    terms: [本地赌场]
+"""
+
+
+def case_rules_file_in_gbk(repo):
+    """A cluster's rules/ files are checked like content: encoding, YAML, shape, name (issue 13)."""
+    _write(repo, "rules/banned.yaml", RULE.encode("gbk"))
+    return "rules/banned.yaml", 3, "F001"
+
+
+def case_rules_file_of_the_wrong_shape(repo):
+    _write(repo, "rules/banned.yaml", "categories: {a: 1}\n")
+    return "rules/banned.yaml", 1, "C023"
+
+
+def case_rules_value_of_the_wrong_kind(repo):
+    _write(repo, "rules/wording.yaml", "typos:\n  错字样例: 正确\n  另一错字: 1\n")
+    return "rules/wording.yaml", 3, "C023"
+
+
+def case_rules_unknown_key(repo):
+    _write(repo, "rules/wording.yaml", "typoz:\n  错字样例: 正确\n")
+    return "rules/wording.yaml", 1, "C023"
+
+
+def case_rules_bad_yaml(repo):
+    _write(repo, "rules/banned.yaml", "categories: [a\n")
+    return "rules/banned.yaml", 2, "Y001"
+
+
+def case_rules_unknown_file(repo):
+    _write(repo, "rules/baned.yaml", RULE)
+    return "rules/baned.yaml", 0, "C022"
+
+
+def case_rules_pattern_that_does_not_compile(repo):
+    _write(repo, "rules/images.yaml", 'filename_alt: "(["\n')
+    return "rules/", 0, "C023"
+
+
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -440,7 +542,7 @@ def test_deep_json_and_rule_data_are_messages_not_crashes(demo_repo, zq, tmp_pat
     assert verify.code == 1 and "D001" in verify.err and "内部错误" not in verify.err
     _write(demo_repo, "rules/banned.yaml", "terms: " + "[" * 5000 + "]" * 5000 + "\n")
     rules = zq("check", "--root", demo_repo, "--jobs", "1")
-    assert rules.code == 2 and "rules/banned.yaml:1: Y007" in rules.err and "内部错误" not in rules.err
+    assert rules.code == 1 and "rules/banned.yaml:1:" in rules.out and " Y007 " in rules.out and "内部错误" not in rules.err
 
 
 def test_an_embedded_object_that_cannot_be_read_is_named(demo_repo, zq):
@@ -483,3 +585,74 @@ def test_a_build_that_cannot_write_is_b003_and_leaves_the_output(demo_repo):
     assert done.returncode == 1, done.stderr
     assert "B003" in done.stderr and "文件超过允许的大小" in done.stderr and "内部错误" not in done.stderr
     assert tree_digest(demo_repo / "output") == before
+
+
+def test_a_name_that_is_not_utf8_is_printed_escaped_by_the_real_cli(demo_repo):
+    """Through a real process (a UTF-8 stdout, which refuses lone surrogates): check as a whole, check of the file
+    alone (pre-commit), JSON and build all name the file with its bytes escaped and exit 1 (issue 13)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    name = os.fsdecode(b"\xd6\xd0\xce\xc4.md")
+    _write(demo_repo, f"{NEWS}/{name}", GOOD)
+    before = tree_digest(demo_repo / "output")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"), "PYTHONIOENCODING": "utf-8"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "zhanqun", *args, "--root", str(demo_repo)], env=env,
+                              capture_output=True, text=True, encoding="utf-8", cwd=demo_repo)
+
+    shown = f"{NEWS}/\\xd6\\xd0\\xce\\xc4.md"
+    for args in (("check", "--jobs", "1"), ("check", f"{NEWS}/{name}"), ("build", "--jobs", "1")):
+        done = run(*args)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert f"{shown}: F008 " in done.stdout + done.stderr, args
+        assert "中文.md" in done.stdout + done.stderr  # what the bytes say in GBK: the editor knows the file
+        assert "内部错误" not in done.stderr and "Traceback" not in done.stderr
+    done = run("check", "--format", "json", "--jobs", "1")
+    assert done.returncode == 1 and [f["path"] for f in json.loads(done.stdout)["findings"]] == [shown]
+    assert tree_digest(demo_repo / "output") == before
+
+
+def test_a_finding_never_holds_a_lone_surrogate():
+    from zhanqun.errors import UsageError
+    from zhanqun.findings import Finding
+
+    bad = "content/a/b/" + "\udcd6\udcd0" + ".md"
+    finding = Finding(bad, 0, 0, "F008", f"名称 {bad}", f"改名 {bad}", key=bad)
+    for text in (finding.path, finding.message, finding.hint, finding.key, str(UsageError(bad, hint=bad))):
+        text.encode("utf-8")  # never raises
+        assert "\\xd6\\xd0" in text
+
+
+@pytest.mark.parametrize("value", ["!!binary 5Y6v", "!!set {a, b}", "!foo bar", "!!pairs [a: 1]"])
+def test_a_yaml_tag_says_which_tag_in_chinese(demo_repo, zq, value):
+    _replace(demo_repo, "content/fgw/unit.yaml", "short_name: 发改委", f"short_name: {value}")
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    tag = value.split()[0]
+    assert result.code == 1 and f"content/fgw/unit.yaml:2:13: Y001 不能使用 YAML 类型标记 {tag}" in result.out
+    assert "内部错误" not in result.err
+
+
+def test_rules_findings_are_chinese_and_point_to_the_docs(demo_repo, zq):
+    _write(demo_repo, "rules/banned.yaml", "categories: {a: 1}\n")
+    _write(demo_repo, "rules/wordng.yaml", "typos:\n  a: b\n")
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 1 and "Traceback" not in result.err and "内部错误" not in result.err
+    assert "rules/banned.yaml:1:1: C023 categories 应为列表，这里写成了键值表。" in result.out
+    assert "rules/wordng.yaml: C022 " in result.out and "是不是想写 rules/wording.yaml？" in result.out
+    assert "docs/handbook.md" in result.out and "src/zhanqun/checks/data" not in result.out + result.err
+    pre_commit = zq("check", "rules/banned.yaml", "--root", demo_repo)
+    assert pre_commit.code == 1 and "C023" in pre_commit.out
+
+
+def test_valid_rules_files_still_add_to_the_lists(demo_repo, zq):
+    _write(demo_repo, "rules/banned.yaml", RULE)
+    _write(demo_repo, "rules/wording.yaml", "typos:\n  错字样例: 正确写法\n")
+    _write(demo_repo, "rules/README.md", "本县词表说明\n")  # not rule data: never read, never a finding
+    assert zq("check", "--root", demo_repo, "--jobs", "1").code == 0
+    _write(demo_repo, f"{NEWS}/bad.md", GOOD + "\n注册就送，本地赌场官网开户。错字样例。\n")
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 1 and "X001" in result.out and "错字样例" in result.out

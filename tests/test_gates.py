@@ -296,11 +296,13 @@ def test_pre_commit_mode_reports_a_file_in_an_undeclared_column(repo, zq, rng):
     assert result.code == 1 and "C002" in result.out
 
 
-def test_malformed_cluster_rule_data_is_a_chinese_usage_error(repo, zq):
+def test_malformed_cluster_rule_data_is_a_chinese_finding(repo, zq):
+    """A pattern that does not compile: C023, exit 1 like any finding (issue 13; was a usage error, exit 2)."""
     (repo / "rules").mkdir()
     (repo / "rules" / "banned.yaml").write_text("watermarks: ['(unclosed']\n", encoding="utf-8")
     result = zq("check", "--root", repo)
-    assert result.code == 2 and "规则数据" in result.err and "Traceback" not in result.err
+    assert result.code == 1 and "rules/: C023 rules/ 目录下的规则数据无法使用" in result.out
+    assert "Traceback" not in result.err
 
 
 def test_numbers_are_masked_wherever_a_rule_quotes_them(repo, zq, rng):

@@ -147,6 +147,23 @@ def test_init_into_an_empty_directory_gives_a_cluster_that_passes_check(zq, tmp_
     assert zq("codeowners", "--root", target, "--check").code == 0  # CODEOWNERS as the generator writes it
 
 
+@pytest.mark.parametrize("name", ["!!binary", "!!set", "#某县", "某县: 政府", "true", '"某县"', "某某县人民政府"])
+def test_init_writes_any_name_as_text_that_reads_back(zq, tmp_path, name):
+    """A name YAML would read as a tag, a comment, a mapping or a boolean is quoted (issue 13): never a crash."""
+    from zhanqun import source
+
+    target = tmp_path / "new"
+    result = zq("init", "--name", name, target)
+    if result.code == 2:  # refused as a name (a space): C018, nothing written
+        assert "C018" in result.err and not target.exists()
+        return
+    assert result.code == 0, result.text
+    for rel in ("content/cluster.yaml", "content/portal/unit.yaml"):
+        doc, findings = source.load_yaml((target / rel).read_text(encoding="utf-8"), rel)
+        assert doc is not None and not findings and doc.data["name"] == name
+    assert zq("check", "--root", target).code == 0
+
+
 def test_init_makes_the_repository_readable_as_the_umask_says(zq, tmp_path):
     """R11.1: the folder is the office's (CI, a second editor, the web server's user), not 0700 like a temp dir."""
     old = os.umask(0o022)

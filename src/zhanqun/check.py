@@ -15,7 +15,7 @@ from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
 from zhanqun.cluster import Cluster
-from zhanqun.findings import Finding, Severity
+from zhanqun.findings import Finding, Severity, shown
 
 
 def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool = True) -> list[Finding]:
@@ -28,15 +28,15 @@ def run(root: Path, paths: Sequence[str] = (), *, jobs: int = 1, suppress: bool 
     if paths and all((root / w).is_file() or (root / w).is_symlink() for w in wanted):
         return sorted(set(run_files(root, wanted, suppress=suppress)))
     _, findings = cluster_mod.load(root, jobs=jobs, suppress=suppress, render=False)
-    if wanted:
-        findings = [f for f in findings if any(_under(f.path, w) for w in wanted)]
+    if wanted:  # (a finding shows a name that is not UTF-8 escaped: F008)
+        findings = [f for f in findings if any(_under(f.path, shown(w)) for w in wanted)]
     return sorted(set(findings))
 
 
 def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list[Finding]:
     """Check only the given files (paths relative to ``root``)."""
     from zhanqun.cache import ParseCache, code_digest
-    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, ruledata, suppressions
+    from zhanqun.checks import attachments, crossfile, files, gates as gates_mod, references, suppressions
 
     changed = set(rels)
     leader_types = {"leader"}
@@ -44,9 +44,13 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
     if cluster is None:  # the config itself is broken: nothing can be checked against it
         return structure
     # Structure findings about a changed file, or about the folder holding it (an undeclared column).
-    findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in changed)]
+    # A name that is not UTF-8 is F008 there, its path shown escaped; such a file is never read.
+    shown_changed = {shown(w) for w in changed}
+    findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in shown_changed)]
+    changed = {w for w in changed if not files.undecodable(w)}
     findings += [f for rel in sorted(changed) if _published(cluster, rel) for f in cluster_mod.unsafe_names(rel)]
-    gates = gates_mod.for_data(ruledata.load(root), bulk=False, allow=gates_mod.allowed_domains(cluster.config))
+    gates, found = gates_mod.for_cluster(root, cluster.config, bulk=False)  # rules/ findings, whatever files were given
+    findings += found
     salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
     # A link (or a path through a linked folder) is C011 from the structure scan, and is never read.
     readable = {r for r in changed if files.is_regular(root, r)}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhanqun import cache as cache_mod, content, pin, source
 from zhanqun.cache import ParseCache, code_digest
-from zhanqun.checks import files, ruledata, suppressions
+from zhanqun.checks import files, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
 from zhanqun.findings import Finding, Severity, define
@@ -298,7 +298,8 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         findings.append(Finding(cache_mod.CACHE_DIR + "/", 0, 0, COMMITTED_CACHE,
                                 "解析缓存 .zhanqun-cache/ 被提交进了仓库（或是链接），本次不读取它。",
                                 "git rm -r --cached .zhanqun-cache 并提交；它只是本机的缓存。"))
-    gates = gates_mod.for_data(ruledata.load(root), allow=gates_mod.allowed_domains(cluster.config))
+    gates, found = gates_mod.for_cluster(root, cluster.config)  # (the package's data alone when rules/ has errors)
+    findings += found
     cache = ParseCache((cache_dir or root / cache_mod.CACHE_DIR) / "parse.sqlite3" if use_cache else None)
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
@@ -385,7 +386,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     item_files: list[ItemFile] = []
     attachment_files: list[tuple[Path, str]] = []
     # (a link is never a unit or a unit.yaml: files.scan_tree reports it as C011, and nothing reads through it)
-    for unit_dir in sorted(p for p in content_dir.iterdir() if _is_dir(p) and not p.name.startswith(".")):
+    # (nor is a folder whose name is not UTF-8: F008, files.scan_tree; no path with such bytes goes further)
+    for unit_dir in sorted(p for p in content_dir.iterdir()
+                           if _is_dir(p) and not p.name.startswith(".") and not files.undecodable(p.name)):
         unit_rel = f"content/{unit_dir.name}"
         if not _is_file(unit_dir / "unit.yaml"):
             findings.append(Finding(f"{unit_rel}/", 0, 0, NO_UNIT_CONFIG,
@@ -524,8 +527,8 @@ def _collect_items(unit: Unit, unit_dir: Path, unit_rel: str, findings: list[Fin
     items = []
     content_root = unit_dir.parent.parent.as_posix() + "/"
     for entry in sorted(os.scandir(unit_dir), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name == "unit.yaml":
-            continue
+        if entry.name.startswith(".") or entry.name == "unit.yaml" or files.undecodable(entry.name):
+            continue  # (a name that is not UTF-8 is F008: files.scan_tree)
         rel = f"{unit_rel}/{entry.name}"
         if entry.is_symlink():
             continue  # C011 (files.scan_tree); never followed
@@ -581,8 +584,8 @@ def _regular_files(top: str) -> Iterable[str]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
+            if entry.name.startswith(".") or files.undecodable(entry.name):
+                continue  # (a name that is not UTF-8: F008, files.scan_tree)
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
             elif entry.is_file(follow_symlinks=False):

@@ -17,6 +17,9 @@ class ZhanqunError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, hint: str = "", code: str = "") -> None:
+        from zhanqun.findings import shown  # a path that is not UTF-8 is shown as \xNN, never crashes the print
+
+        message, hint = shown(message), shown(hint)
         super().__init__(message)
         self.message = message
         self.hint = hint

@@ -68,8 +68,14 @@ class Finding:
         # Invisible characters are dropped: a bidi control would reorder the line a reviewer reads.
         for name in ("message", "key"):
             value = getattr(self, name)
-            if (shown := masked(value)) is not value:
-                object.__setattr__(self, name, shown)
+            if (shown_value := masked(value)) is not value:
+                object.__setattr__(self, name, shown_value)
+        # A name from the file system that was not UTF-8 holds lone surrogates, which no output can encode (a
+        # print, a JSON dump, a baseline would crash): every text of a finding shows such bytes as \xNN (F008).
+        for name in ("path", "message", "hint", "key"):
+            value = getattr(self, name)
+            if SURROGATE.search(value):
+                object.__setattr__(self, name, shown(value))
 
     @property
     def rule(self) -> Rule:
@@ -98,6 +104,18 @@ class Finding:
             "message": self.message,
             "hint": self.shown_hint,
         }
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """``text`` with each byte of a name that was not UTF-8 (``surrogateescape``) written as ``\\xNN`` and any
+    other lone surrogate as ``\\uNNNN``: printable, encodable, and it still says which bytes the name holds."""
+    if not SURROGATE.search(text):
+        return text
+    return SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if "\udc80" <= m.group() <= "\udcff"
+                         else f"\\u{ord(m.group()):04x}", text)
 
 
 _DIGIT = re.compile(r"\d")

@@ -88,8 +88,9 @@ def _refuse(target: Path, name: str, domain: str) -> None:
 def files(name: str, domain: str, hook_repo: str, version: str) -> dict[str, str]:
     """{relative path: text} of the new repository (CODEOWNERS is generated from these afterwards)."""
     out = {
-        "content/cluster.yaml": _CLUSTER.format(name=name, domain=domain, pin=pin.default_pin(version)),
-        "content/portal/unit.yaml": _PORTAL.format(name=name),
+        "content/cluster.yaml": _CLUSTER.format(name=yaml_text(name), organizer=yaml_text(f"{name}办公室"),
+                                                domain=domain, pin=pin.default_pin(version)),
+        "content/portal/unit.yaml": _PORTAL.format(name=yaml_text(name)),
         ".pre-commit-config.yaml": _PRE_COMMIT.format(repo=hook_repo, version=version),
         ".gitignore": ".venv/\noutput/\n.zhanqun-cache/\n__pycache__/\n",
         "README.md": _README.format(name=name, domain=domain, version=version),
@@ -97,6 +98,19 @@ def files(name: str, domain: str, hook_repo: str, version: str) -> dict[str, str
     for path in sorted(defaults.path("workflows").glob("*.yml")):
         out[f".github/workflows/{path.name}"] = pinned_workflow(path.read_text(encoding="utf-8"), version)
     return out
+
+
+def yaml_text(text: str) -> str:
+    """``text`` as a YAML value that reads back as that very text: as it is when YAML reads it so (某某县人民政府),
+    else double-quoted (``!!binary``, ``#1``, ``a: b``, ``true`` would be a tag, a comment, a mapping, a boolean)."""
+    import json
+
+    from zhanqun import source
+
+    doc, findings = source.load_yaml(f"k: {text}\n", "")
+    if doc is not None and not findings and doc.data == {"k": text}:
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def pinned_workflow(text: str, version: str) -> str:
@@ -122,7 +136,7 @@ identity:
   police_record: "00000000000000"
   police_record_prefix: 某公网安备
   sponsor: {name}
-  organizer: {name}办公室
+  organizer: {organizer}
   contact:
     phone: "0000-00000000"
     email: webmaster@{domain}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
@@ -126,8 +126,23 @@ YAML_TOO_DEEP = define(
 )
 
 
+class TagError(ConstructorError):
+    """A value YAML would build as something other than text, a number, a list or a mapping: ``!!binary``
+    (bytes), ``!!set``, ``!!omap``, ``!!pairs``, or a tag nobody defined (``!foo``, ``!!python/…``). Front
+    matter, configs and rule data hold none of these; every reader after the parser (schemas, JSON, caches)
+    would fail on them."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__(None, None, f"unsupported tag {node.tag}", node.start_mark)
+        self.tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+
+
+def _refuse_tag(self: Any, node: Any) -> None:
+    raise TagError(node)
+
+
 class _Constructor(SafeConstructor):
-    """Safe constructor that keeps timestamps as strings."""
+    """Safe constructor that keeps timestamps as strings and builds only plain values (TagError)."""
 
 
 class _RoundTripConstructor(RoundTripConstructor):
@@ -136,6 +151,9 @@ class _RoundTripConstructor(RoundTripConstructor):
 
 for _cls in (_Constructor, _RoundTripConstructor):
     _cls.add_constructor("tag:yaml.org,2002:timestamp", _cls.construct_yaml_str)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+_Constructor.add_constructor(None, _refuse_tag)
 
 
 def _fast_loader() -> YAML:
@@ -356,6 +374,11 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
         name = f"“{key.group(1)}”" if key else ""
         findings.append(Finding(rel, line, col, YAML_DUPLICATE_KEY, f"键{name}重复出现。", "删除多余的一行，只保留正确的值。"))
         return None, findings
+    except TagError as exc:
+        line, col = _mark(exc, first_line)
+        findings.append(Finding(rel, line, col, YAML_SYNTAX, f"不能使用 YAML 类型标记 {exc.tag}：这里只能写文字、数字、日期、"
+                                "列表和“键: 值”。", "删除 !! 或 ! 开头的标记，直接写值；值本身以 ! 开头时请加引号，如 \"!重要\"。"))
+        return None, findings
     except MarkedYAMLError as exc:
         line, col = _mark(exc, first_line)
         problem = (exc.problem or exc.context or "").strip()
@@ -373,7 +396,36 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
                                 "每行写成 键: 值，例如 title: 关于……的通知。"))
         return None, findings
     doc = YamlDoc(data, text, rel, first_line)
+    odd_key = _non_text_key(data)
+    if odd_key is not None:
+        parent, key = odd_key
+        line, col = doc.locate(parent + (key,))
+        shown_key = ("true" if key else "false") if isinstance(key, bool) else "null" if key is None else \
+            "[…]" if isinstance(key, (tuple, list)) else "{…}" if isinstance(key, dict) else str(key)[:40]
+        findings.append(Finding(rel, line, col, YAML_SYNTAX, f"键 {shown_key} 不是文字（YAML 把它读成了"
+                                f"{_KIND.get(type(key), '复杂的值')}）。",
+                                "键名只写文字；数字、true、null 等作键名时请加英文引号，如 \"2026\": ……"))
+        return None, findings
     return doc, findings + _escaped_controls(doc)
+
+
+_KIND = {int: "数字", float: "数字", bool: "是/否", type(None): "空值", tuple: "列表", list: "列表"}
+
+
+def _non_text_key(data: dict[Any, Any]) -> tuple[tuple[Any, ...], Any] | None:
+    """(path of the mapping, key) of the first key that is not text (``1:``, ``null:``, ``? [a]``): schemas,
+    JSON and messages all assume text keys. Iterative: the depth is bounded (Y007), but no recursion is needed."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    return path, key
+                stack.append((path + (key,), value))
+        elif isinstance(node, list):
+            stack.extend((path + (index,), value) for index, value in enumerate(node))
+    return None
 
 
 def _escaped_controls(doc: YamlDoc) -> list[Finding]:

@@ -35,7 +35,7 @@ def fingerprint(view: SiteView) -> str:
             if path.is_file():
                 rel = path.relative_to(root).as_posix()
                 sha = shas.get(rel) or hashlib.sha256(path.read_bytes()).hexdigest()
-                digest.update(f"{rel}\0{sha}\n".encode())
+                digest.update(f"{rel}\0{sha}\n".encode("utf-8", "surrogateescape"))  # any name: F008 refuses a build first
     # What this site shows of other units: titles, dates and links of pushed, headlined, tagged and
     # cross-referenced items (their bodies live on their own site).
     outside = _outside_digests(cluster)
@@ -69,7 +69,7 @@ def _shared_digest(cluster: Cluster) -> str:
     for folder in shipped:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(b"zhanqun:" + path.relative_to(folder.parent).as_posix().encode() + b"\0"
+                digest.update(b"zhanqun:" + path.relative_to(folder.parent).as_posix().encode("utf-8", "surrogateescape") + b"\0"
                               + hashlib.sha256(path.read_bytes()).digest())
     digest.update(hashlib.sha256(defaults.path("pelicanconf.py").read_bytes()).digest())
     own = [root / folder for folder in ("themes", "plugins", "schemas")]
@@ -83,7 +83,7 @@ def _shared_digest(cluster: Cluster) -> str:
         digest.update(f"chinese-calendar {version('chinese-calendar')}\n".encode())
     for path in paths:
         if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     shared = digest.hexdigest()
     cluster._zq_shared_digest = shared  # type: ignore[attr-defined]  # kept on the cluster: once per build
     return shared

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from zhanqun.findings import Finding, Severity, define
+from zhanqun.findings import SURROGATE, Finding, Severity, define, shown
 
 LINK = define(
     "C011", "symlink", Severity.ERROR, "站群仓库中不允许符号链接（或管道、设备等特殊文件）。",
@@ -51,6 +51,15 @@ ACTIVE_SVG = define(
     fix="用绘图软件导出为“纯 SVG”（不含脚本），或改用 PNG。",
     requirement="R3.9, R4.8, R4.11",
 )
+NAME_NOT_UTF8 = define(
+    "F008", "file-name-not-utf8", Severity.ERROR, "文件名或目录名不是 UTF-8 编码。",
+    why="仓库中的文件名按 UTF-8 解读，并原样成为网址和 git 记录中的路径。用 GBK 编码打包的 zip 在服务器（Linux）上解压后，"
+        "中文文件名会变成无法识别的字节：网址打不开，git 和审核页面里显示为乱码，审核人看不出是哪个文件。",
+    example="content/xzf/tzgg/\\xd6\\xd0\\xce\\xc4.md（Windows 上打包的“中文.md”，在 Linux 上解压后的名称）",
+    fix="给文件（或目录）重新起名：在文件管理器中改名，或 git mv 旧名 新名，只用中文、字母、数字、- 和 _；"
+        "解压 Windows 打的 zip 时用 unzip -O GBK 文件.zip，中文名就不会变成乱码。",
+    requirement="R2",
+)
 
 # R2.8's attachment formats (with .et, WPS's spreadsheet, and .csv/.txt for data tables: served as text with
 # nosniff, they cannot run) and images. Rule data in code on purpose: a cluster must not be able to add .html.
@@ -62,6 +71,29 @@ ITEM_SUFFIX = ".md"
 BUILD_INPUTS = ("schemas", "themes", "plugins", "rules", "pelicanconf.py")
 # Files a folder may hold without being content: git's placeholder for an empty folder.
 PLACEHOLDERS = frozenset({".gitkeep"})
+
+_NOT_UTF8 = "名称不是 UTF-8"  # the "kind" _walk gives an entry whose name is not UTF-8 (not descended into)
+
+
+def undecodable(name: str) -> bool:
+    """Whether a name from the file system was not UTF-8: Python keeps such bytes as lone surrogates
+    (``surrogateescape``), which no encoder accepts: every print, JSON dump and hash of it would fail."""
+    return SURROGATE.search(name) is not None
+
+
+def name_finding(rel: str, name: str) -> Finding:
+    """F008 for the entry ``rel`` whose own name ``name`` is not UTF-8, with its GBK reading when it has one."""
+    guess = ""
+    try:
+        reading = name.encode("utf-8", "surrogateescape").decode("gb18030")
+        if reading.isprintable():
+            guess = f"（按 GBK 解读是“{reading}”）"
+    except UnicodeError:
+        pass
+    return Finding(rel, 0, 0, NAME_NOT_UTF8, f"名称“{shown(name)}”不是 UTF-8 编码{guess}，无法发布，也无法在审核中看清。",
+                   "给它重新起名（git mv 旧名 新名，或在文件管理器中改名），只用中文、字母、数字、- 和 _；"
+                   "Windows 上打包的 zip 请用 unzip -O GBK 解压。")
+
 
 _LINK_HINT = "删除链接（git rm），把真实文件放在这里再提交；构建从不读取链接指向的内容。"
 
@@ -100,7 +132,9 @@ def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
             findings.append(_link_finding(rel, kind_of(mode), path))
         elif stat.S_ISDIR(mode):
             for entry, entry_rel, kind in _walk(path, rel):
-                if kind:
+                if kind == _NOT_UTF8:
+                    findings.append(name_finding(entry_rel, entry.name))
+                elif kind:
                     findings.append(_link_finding(entry_rel, kind, Path(entry.path)))
                 elif is_compiled(entry_rel) and not own_code:
                     findings.append(compiled_finding(entry_rel))
@@ -170,7 +204,9 @@ def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry[str], str, str]]:
             continue
         for entry in entries:
             entry_rel = f"{folder_rel}/{entry.name}"
-            if entry.is_symlink():
+            if undecodable(entry.name):
+                yield entry, entry_rel, _NOT_UTF8  # F008; nothing below it is read
+            elif entry.is_symlink():
                 yield entry, entry_rel, "符号链接"
             elif entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, entry_rel))  # __pycache__ too: the build would read it

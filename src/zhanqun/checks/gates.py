@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from zhanqun.checks import banned, images, links, personal_data, placeholder, secrets, wording
 from zhanqun.checks.ruledata import RuleData
 from zhanqun.checks.textscan import Text
 from zhanqun.checks.wording import PostFinder
-from zhanqun.errors import UsageError
 from zhanqun.findings import Finding
 
 if TYPE_CHECKING:
@@ -107,9 +107,13 @@ def _built(make: Callable[[], _T]) -> _T:
     try:
         return make()
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, re.error) as exc:
-        # Only a cluster's own rules/*.yaml can get here (the built-in data is tested): say so in Chinese.
-        raise UsageError(f"规则数据格式不对（rules/ 目录下的 YAML）：{type(exc).__name__}: {exc}",
-                         hint="对照 zhanqun 自带的同名文件（src/zhanqun/checks/data/）：列表写成 [a, b]，正则表达式须能编译。") from None
+        # Only a cluster's own rules/*.yaml can get here (the built-in data is tested, and rules/ files are
+        # checked for their shape first: ruledata.check): a pattern that does not compile, say.
+        from zhanqun.checks.ruledata import DOCS, SHAPE
+        from zhanqun.errors import FindingsError
+
+        raise FindingsError([Finding("rules/", 0, 0, SHAPE, f"rules/ 目录下的规则数据无法使用（{type(exc).__name__}: {exc}）。",
+                                     "列表写成 [a, b]，正则表达式须能编译；" + DOCS + "。")]) from None
 
 
 @functools.lru_cache(maxsize=4)
@@ -118,6 +122,25 @@ def for_data(data: RuleData, bulk: bool = True, allow: tuple[str, ...] = ()) -> 
     few files (pre-commit). ``allow``: domains of the cluster that are not commercial (its own domain,
     cluster.yaml link_allowlist); part of :attr:`Gates.digest`, which parse caches key on."""
     return Gates(data, bulk, allow)
+
+
+def for_cluster(root: Path, config: ClusterConfig, bulk: bool = True) -> tuple[Gates, list[Finding]]:
+    """The scanners of a cluster's rule data and the findings about its rules/ files (ruledata.load_checked). Built
+    at once when rules/ adds to the data, so a pattern that does not compile is a finding here, not a stop later;
+    with any error, the package's data alone."""
+    from zhanqun.checks import ruledata
+    from zhanqun.errors import FindingsError
+
+    data, findings = ruledata.load_checked(root)
+    allow = allowed_domains(config)
+    gates = for_data(data, bulk, allow)
+    if data is not ruledata.load_checked(None)[0]:
+        try:
+            gates.ready()
+        except FindingsError as exc:
+            findings += exc.findings
+            gates = for_data(ruledata.load_checked(None)[0], bulk, allow)
+    return gates, findings
 
 
 def allowed_domains(config: ClusterConfig) -> tuple[str, ...]:

@@ -13,10 +13,29 @@ from pathlib import Path
 from typing import Any
 
 from zhanqun.checks import files
-from zhanqun.errors import UsageError
+from zhanqun.errors import FindingsError, UsageError
+from zhanqun.findings import Finding, Severity, define, shown
 
 NAMES = ("personal_data", "secrets", "banned", "wording", "links", "images", "placeholder", "inspect")
 _DEFAULTS = Path(__file__).parent / "data"
+DOCS = "见 docs/handbook.md“本县的词表”和 docs/cluster-repo.md“规则数据”"
+
+SHAPE = define(
+    "C023", "rules-data-shape", Severity.ERROR, "rules/ 目录下的规则数据文件写法不对（键名或值的类型与 zhanqun 自带的词表不一致）。",
+    why="rules/*.yaml 中的列表追加到 zhanqun 自带的词表，键值表与之合并；键名写错的内容不会生效，类型不对（该写列表的写成了"
+        "键值，该写文字的写成了数字）则所有检查都无法运行。",
+    example="rules/banned.yaml：categories: {a: 1}（categories 应是类别的列表：- id: …  name: …  terms: [...]）",
+    fix="对照文档中该文件的写法修改所指的行：键名与自带词表相同，列表写成 [a, b] 或每行“- 项”，正则表达式须能编译。" + DOCS + "。",
+    requirement="R4, R11.1",
+)
+UNKNOWN_FILE = define(
+    "C022", "unknown-rules-file", Severity.ERROR, "rules/ 目录下有 zhanqun 不认识的规则数据文件。",
+    why="只有与自带词表同名的文件（" + "、".join(f"{n}.yaml" for n in NAMES) + "）会被读取；文件名写错时其中的词"
+        "一个也不生效，而检查看起来照常通过。",
+    example="rules/baned.yaml（应为 rules/banned.yaml）",
+    fix="把文件改成正确的名称；不再需要的文件请删除。" + DOCS + "。",
+    requirement="R4, R11.1",
+)
 
 
 class RuleData:
@@ -29,12 +48,110 @@ class RuleData:
 
 
 def load(root: Path | None = None) -> RuleData:
+    """The rule data of a cluster; a FindingsError (exit 1) when its rules/ files have errors (:func:`check`)."""
+    data, findings = load_checked(root)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise FindingsError(errors)
+    return data
+
+
+def load_checked(root: Path | None = None) -> tuple[RuleData, list[Finding]]:
+    """The rule data and the findings about the cluster's rules/ files; the package's data alone when those files
+    have errors (so every other check still runs, and the build refuses on the findings)."""
     local = root / "rules" if root is not None else None
-    if local is None or not local.is_dir():
-        return _load("", ())
+    if local is None or not local.is_dir() or local.is_symlink():
+        return _load("", ()), []
     # The files' sizes and times are part of the cache key: `zhanqun serve` sees an edited rules/*.yaml.
-    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(local.glob("*.yaml")))
-    return _load(str(local), signature)
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(local.iterdir())
+                      if not p.is_symlink() and p.is_file())
+    findings = _checked(str(local), signature)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return _load("", ()), list(findings)
+    return _load(str(local), signature), list(findings)
+
+
+@functools.lru_cache(maxsize=4)
+def _checked(local_dir: str, signature: tuple[Any, ...] = ()) -> tuple[Finding, ...]:
+    """F, Y, C023 and C022 findings about the files of a cluster's rules/ folder, with their lines."""
+    import difflib
+
+    from zhanqun import source
+
+    findings: list[Finding] = []
+    for path in sorted(Path(local_dir).iterdir()):
+        rel = f"rules/{shown(path.name)}"
+        stem, suffix = path.stem, path.suffix.lower()
+        if path.is_symlink() or (path.exists() and not (path.is_file() or path.is_dir())):
+            findings.append(files.link_finding(rel, path))  # C011, as files.scan_tree says too: never read
+            continue
+        if path.is_dir() or files.undecodable(path.name) or suffix not in (".yaml", ".yml"):
+            continue  # names that are not UTF-8: F008 (files.scan_tree); a README is no rule data
+        if suffix != ".yaml" or stem not in NAMES:
+            close = difflib.get_close_matches(stem, NAMES, n=1, cutoff=0.5)
+            want = f"rules/{close[0]}.yaml" if close else "、".join(f"{n}.yaml" for n in NAMES)
+            findings.append(Finding(rel, 0, 0, UNKNOWN_FILE, f"zhanqun 不读取 {rel}：规则数据文件只能是与自带词表同名的 .yaml 文件。",
+                                    (f"是不是想写 {want}？" if close else f"可用的文件名：{want}。") + DOCS + "。"))
+            continue
+        doc, found = source.load_yaml_file(path, rel)
+        findings += found
+        if doc is not None:
+            findings += _shape_findings(doc, _read(_DEFAULTS / f"{stem}.yaml", (_DEFAULTS / f"{stem}.yaml").read_bytes()))
+    return tuple(findings)
+
+
+_KINDS = {str: "文字", int: "数字", float: "数字", bool: "是/否", type(None): "空值", list: "列表", dict: "键值表"}
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), "文字")
+
+
+def _kinds_of(values: list[Any]) -> set[str]:
+    return {_kind(v) for v in values}
+
+
+def _shape_findings(doc: Any, default: dict[str, Any]) -> list[Finding]:
+    """C023 for each top-level key the package's file does not have, and each value whose kind (list, mapping,
+    text, number) differs from what the package's file has there; lists and mappings are followed down."""
+    import difflib
+
+    findings: list[Finding] = []
+
+    def bad(keys: tuple[Any, ...], message: str, hint: str) -> None:
+        line, col = doc.locate(keys)
+        findings.append(Finding(doc.path, line, col, SHAPE, message, hint + DOCS + "。"))
+
+    def where(keys: tuple[Any, ...]) -> str:
+        return "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(keys))
+
+    def compare(keys: tuple[Any, ...], value: Any, examples: list[Any]) -> None:
+        """``value`` against the values the package has at this place (``examples``, one or more)."""
+        if not examples or len(findings) >= 20:
+            return
+        wanted = _kinds_of(examples)
+        if _kind(value) not in wanted:
+            bad(keys, f"{where(keys)} 应为{'或'.join(sorted(wanted))}，这里写成了{_kind(value)}。",
+                "对照自带词表中同名键的写法修改；")
+            return
+        if isinstance(value, list):
+            items = [e for x in examples if isinstance(x, list) for e in x]
+            for index, element in enumerate(value):
+                compare(keys + (index,), element, items)
+        elif isinstance(value, dict):
+            maps = [x for x in examples if isinstance(x, dict)]
+            for key, element in value.items():
+                same = [m[key] for m in maps if key in m]
+                compare(keys + (key,), element, same or [v for m in maps for v in m.values()])
+
+    for key, value in doc.data.items():
+        if key not in default:
+            close = difflib.get_close_matches(str(key), list(default), n=1, cutoff=0.6)
+            bad((key,), f"未知的键“{key}”：zhanqun 不会读取它。",
+                f"是不是想写“{close[0]}”？" if close else "可用的键：" + "、".join(default) + "；")
+            continue
+        compare((key,), value, [default[key]])
+    return findings
 
 
 @functools.lru_cache(maxsize=4)
@@ -69,7 +186,7 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
             from zhanqun.output import location
 
             raise UsageError(f"规则数据 {location(str(path), deep.line)}: {deep.code} {deep.message}", hint=deep.hint)
-        data = YAML(typ="safe", pure=False).load(text)
+        data = YAML(typ="safe", pure=False).load(text)  # (only the package's files: a cluster's are checked first)
     except (YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise UsageError(f"规则数据 {path} 无法读取：{exc}", hint="检查 YAML 格式，文件须为 UTF-8。") from None
     if not isinstance(data, dict):

@@ -372,7 +372,7 @@ def review_gates(cluster: Cluster, doc: YamlDoc, rel: str) -> list[Finding]:
     from zhanqun.checks import gates as gates_mod, ruledata
     from zhanqun.checks.textscan import Text
 
-    gates = gates_mod.for_data(ruledata.load(cluster.root), allow=gates_mod.allowed_domains(cluster.config))
+    gates = gates_mod.for_data(ruledata.load_checked(cluster.root)[0], allow=gates_mod.allowed_domains(cluster.config))
     text = Text(_numbers_blanked(doc), rel, doc.first_line)
     return [f for scanner in (gates.personal, gates.secrets, gates.banned, gates.wording) for f in scanner.scan(text)]
 
