@@ -370,8 +370,8 @@ def test_a_bad_pin_is_one_c016(zq, tmp_path, line):
 
 def test_a_cluster_without_a_pin_is_warned_c021(zq, tmp_path):
     found = _pinned(zq, tmp_path, None)
-    assert [(f["code"], f["severity"]) for f in found] == [("C021", "warning")]
-    assert '">=' in found[0]["hint"] and zq("rule", "C021").code == 0
+    assert [(f["code"], f["severity"]) for f in found] == [("C024", "warning")]
+    assert '">=' in found[0]["hint"] and zq("rule", "C024").code == 0
 
 
 def test_the_demo_cluster_is_pinned_and_checks_without_warnings(zq):

@@ -34,7 +34,7 @@ BAD_SPECIFIER = define(
     requirement="R11.1",
 )
 NO_PIN = define(
-    "C021", "zhanqun-version-unpinned", Severity.WARNING, "cluster.yaml 没有写 zhanqun 版本要求，不检查安装的版本。",
+    "C024", "zhanqun-version-unpinned", Severity.WARNING, "cluster.yaml 没有写 zhanqun 版本要求，不检查安装的版本。",
     why="没有 zhanqun: 时任何版本的 zhanqun 都会检查和构建这个站群；换了版本可能在陌生的模式或模板上出现"
         "难以理解的错误，而不是先说明版本不符（C015）。zhanqun init 总是写入这一行。",
     example="content/cluster.yaml 中没有 zhanqun: 这一行",
@@ -52,7 +52,7 @@ def default_pin(version: str = __version__) -> str:
 
 def check(data: dict[str, Any] | None, locate: Locate | None, rel: str, installed: str = __version__) -> list[Finding]:
     """C016 for a specifier that is not a quoted, well-formed one (the only finding about the value: the schema
-    leaves ``zhanqun`` to this check), C015 when ``installed`` is outside it, C021 (a warning) without one."""
+    leaves ``zhanqun`` to this check), C015 when ``installed`` is outside it, C024 (a warning) without one."""
     if not isinstance(data, dict):  # the file did not load: its own findings say why
         return []
     if "zhanqun" not in data:
