@@ -80,29 +80,35 @@ def test_a_content_only_cluster_made_by_init_builds_checks_hooks_and_plans(fresh
     root = work / "mouxian"
     assert not (root / "schemas").exists() and not (root / "themes").exists() and not (root / "plugins").exists()
     assert f'pip install --quiet "zhanqun=={__version__}"' in (root / ".github/workflows/zhanqun.yml").read_text("utf-8")
-    assert f"rev: v{__version__}" in (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert f'rev: "v{__version__}"' in (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert f'pip install "zhanqun=={__version__}"' in readme and "pre-commit install" in readme
     assert "@portal-first" in (root / ".github/CODEOWNERS").read_text(encoding="utf-8")
 
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.git.custom_environment(**env):
-        repo.git.add(A=True)
-        repo.git.commit("-m", "初始站群", "--no-verify")
-
-    checked = _run(fresh, env, root, "zhanqun", "check")
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    built = _run(fresh, env, root, "zhanqun", "build")
-    assert built.returncode == 0, built.stdout + built.stderr
+    # the README's commands, in order, in the repository init made (git init -b main): the first one's install
+    # is this fresh virtualenv (the wheel is on no package index), the second runs as written
+    commands = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert commands[0] == f'python3 -m venv .venv && .venv/bin/pip install "zhanqun=={__version__}" "pre-commit>=3.6"'
+    (root / ".venv").symlink_to(fresh, target_is_directory=True)
+    second = subprocess.run(["sh", "-c", commands[1]], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert second.returncode == 0, second.stdout + second.stderr
+    (root / ".venv").unlink()
     site = root / "output" / "www.mouxian.gov.cn"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "某某县人民政府" in home and "通知公告" in home
     assert (site / "theme" / "css" / "site.css").read_bytes() == (PROJECT / "themes/zhanqun/static/css/site.css").read_bytes()
     assert (site / "tzgg" / "index.html").is_file()
 
-    # the real hook, installed by pre-commit from the zhanqun repository at v<version>
-    installed = _run(fresh, env, root, "pre-commit", "install")
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    repo = git.Repo(root)
+    assert repo.active_branch.name == "main"
+    with repo.git.custom_environment(**env):
+        repo.git.add(A=True)
+        repo.git.commit("-m", "初始站群", "--no-verify")
+
+    checked = _run(fresh, env, root, "zhanqun", "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    # the real hook, installed by pre-commit from the zhanqun repository at v<version> (README's second command)
     clean = _run(fresh, env, root, "pre-commit", "run", "--all-files")
     assert clean.returncode == 0 and "Passed" in clean.stdout, clean.stdout + clean.stderr
     number = fakes.id18(random.Random(13))
@@ -172,3 +178,221 @@ def test_init_makes_the_repository_readable_as_the_umask_says(zq, tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "xian").stat().st_mode & 0o777 == 0o755
+
+
+# --- issue 13 review: init into ".", empty clones, links, option values, the pin -------------------------------
+
+ZQ_BIN = Path(sys.executable).parent / "zhanqun"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**hermetic_env(cwd.parent / "home"), "GIT_DIR": "", "GIT_WORK_TREE": ""}
+    env = {k: v for k, v in env.items() if v != "" or not k.startswith("GIT_")}
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_init_dot_writes_into_the_directory_the_shell_is_in(tmp_path):
+    """``mkdir e3 && cd e3 && zhanqun init .``: the folder is the same one afterwards (not rmdir'ed and replaced),
+    so the shell in it sees the files; the next command in that shell works."""
+    here = tmp_path / "e3"
+    here.mkdir()
+    inode = here.stat().st_ino
+    done = subprocess.run(["sh", "-c", f'"{ZQ_BIN}" init . && ls README.md content/cluster.yaml && git status --short'],
+                          cwd=here, capture_output=True, text=True, env=hermetic_env(tmp_path / "home"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert here.stat().st_ino == inode and "README.md" in done.stdout and "content/" in done.stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["e3"]  # no staging folder left anywhere
+    assert not [p for p in here.iterdir() if p.name.startswith(".zhanqun-init-")]
+
+
+def test_init_into_an_existing_folder_that_fails_halfway_leaves_it_empty(tmp_path, monkeypatch):
+    from zhanqun import init as init_mod
+    from zhanqun.errors import ZhanqunError
+
+    here = tmp_path / "e3"
+    here.mkdir()
+    real, calls = os.rename, []
+
+    def rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(init_mod.os, "rename", rename)
+    with pytest.raises(ZhanqunError) as raised:
+        init_mod.init_cluster(here)
+    assert raised.value.code == "C019" and len(calls) == 3
+    assert list(here.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["e3"]
+
+
+def test_init_makes_a_git_repository_on_main_and_the_readme_commands_work_in_order(zq, tmp_path):
+    target = tmp_path / "xian"
+    assert zq("init", target).code == 0
+    assert _git(target, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    assert _git(target, "rev-parse", "--show-toplevel").strip() == str(target.resolve())
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    commands = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install") and "git init" not in readme
+    # the second line, with this test's environment for .venv/ (the first installs from the package index)
+    second = commands[1].replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+    env = hermetic_env(tmp_path / "home")
+    done = subprocess.run(["sh", "-c", second], cwd=target, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (target / ".git" / "hooks" / "pre-commit").is_file() and (target / "output" / "www.example.gov.cn").is_dir()
+
+
+def _host_repo(tmp_path: Path, *files: str) -> Path:
+    """A repository on the "git host" (bare), with ``files`` committed as a host's "add a README" does."""
+    bare = tmp_path / "host.git"
+    _git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(bare))
+    if files:
+        seed = tmp_path / "seed"
+        _git(tmp_path, "clone", "--quiet", str(bare), str(seed))
+        for name in files:
+            (seed / name).write_text(f"{name} of the host\n", encoding="utf-8")
+        _git(seed, "add", "-A")
+        _git(seed, "commit", "--quiet", "-m", "Initial commit")
+        _git(seed, "push", "--quiet", "origin", "main")
+        shutil.rmtree(seed)
+    return bare
+
+
+def test_init_into_an_empty_clone_keeps_its_git_and_remote(zq, tmp_path):
+    clone = tmp_path / "repo"
+    _git(tmp_path, "clone", "--quiet", str(_host_repo(tmp_path)), str(clone))
+    config = (clone / ".git" / "config").read_text(encoding="utf-8")
+    result = zq("init", clone)
+    assert result.code == 0, result.text
+    assert (clone / ".git" / "config").read_text(encoding="utf-8") == config  # the clone's own repository, not a new one
+    assert (clone / "content" / "cluster.yaml").is_file()
+    assert _git(clone, "remote", "get-url", "origin").strip() == str(tmp_path / "host.git")
+
+
+def test_init_into_a_clone_with_a_host_license_keeps_it(zq, tmp_path):
+    clone = tmp_path / "repo"
+    _git(tmp_path, "clone", "--quiet", str(_host_repo(tmp_path, "LICENSE")), str(clone))
+    assert zq("init", clone).code == 0
+    assert (clone / "LICENSE").read_text(encoding="utf-8") == "LICENSE of the host\n"
+    assert (clone / "README.md").is_file() and _git(clone, "status", "--porcelain", "LICENSE") == ""
+
+
+@pytest.mark.parametrize("files", [("README.md",), (".gitignore", "LICENSE"), ("notes.txt",)])
+def test_init_refuses_a_clone_with_files_it_would_write_or_does_not_know(zq, tmp_path, files):
+    clone = tmp_path / "repo"
+    _git(tmp_path, "clone", "--quiet", str(_host_repo(tmp_path, *files)), str(clone))
+    before = sorted(p.name for p in clone.iterdir())
+    result = zq("init", clone)
+    assert result.code == 1 and "C017" in result.err and "Traceback" not in result.text, result.text
+    assert sorted(p.name for p in clone.iterdir()) == before
+    assert all((clone / name).read_text(encoding="utf-8") == f"{name} of the host\n" for name in files)
+
+
+def test_init_refuses_a_git_folder_whose_committed_files_are_gone(zq, tmp_path):
+    clone = tmp_path / "repo"
+    _git(tmp_path, "clone", "--quiet", str(_host_repo(tmp_path, "README.md")), str(clone))
+    (clone / "README.md").unlink()
+    result = zq("init", clone)
+    assert result.code == 1 and "C017" in result.err and "README.md" in result.err, result.text
+    assert sorted(p.name for p in clone.iterdir()) == [".git"]
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_init_refuses_a_symlink_target(zq, tmp_path, dangling):
+    real = tmp_path / "empty"
+    if not dangling:
+        real.mkdir()
+    (tmp_path / "linkdir").symlink_to(real, target_is_directory=True)
+    result = zq("init", tmp_path / "linkdir")
+    assert result.code == 1 and "C019" in result.err and "符号链接" in result.err, result.text
+    assert "内部错误" not in result.text and "Traceback" not in result.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["linkdir"] if dangling else ["empty", "linkdir"])
+    assert dangling or list(real.iterdir()) == []
+    assert zq("rule", "C019").code == 0
+
+
+def test_init_under_a_file_is_c019_not_a_crash(zq, tmp_path):
+    (tmp_path / "f").write_text("", encoding="utf-8")
+    result = zq("init", tmp_path / "f" / "xian")
+    assert result.code == 1 and "C019" in result.err and "内部错误" not in result.text, result.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]
+
+
+@pytest.mark.parametrize("repo", ["x\n  evil: 1", "https://git.example.gov.cn/zhanqun\n", "", " https://a.b/c",
+                                  "ftp://example.gov.cn/zhanqun", "no-such-folder", "https://a.b/c\tx", "local"])
+def test_init_refuses_a_bad_hook_repo_with_a_usage_error(zq, tmp_path, monkeypatch, repo):
+    monkeypatch.chdir(tmp_path)
+    result = zq("init", tmp_path / "xian", "--hook-repo", repo)
+    assert result.code == 2 and "C018" in result.err and "--hook-repo" in result.err, result.text
+    assert "\n  evil" not in result.err and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("repo", ["https://git.example.gov.cn/mirror/zhanqun.git", "git@git.example.gov.cn:mirror/zhanqun.git",
+                                  "ssh://git@git.example.gov.cn:2222/mirror/zhanqun", "LOCAL"])
+def test_init_writes_the_hook_repo_as_yaml_reads_it(zq, tmp_path, repo):
+    import yaml  # pre-commit's reader
+
+    if repo == "LOCAL":
+        (tmp_path / "hooks dir").mkdir()
+        repo = str(tmp_path / "hooks dir")
+    assert zq("init", tmp_path / "xian", "--hook-repo", repo).code == 0
+    config = yaml.safe_load((tmp_path / "xian" / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert config["repos"] == [{"repo": repo, "rev": f"v{__version__}", "hooks": [{"id": "zhanqun-check"}]}]
+
+
+def test_init_writes_name_and_domain_as_yaml_scalars(zq, tmp_path):
+    import yaml
+
+    name = "某县(试点)人民政府·2024"
+    assert zq("init", tmp_path / "xian", "--name", name, "--domain", "mou-xian.gov.cn").code == 0
+    cluster = yaml.safe_load((tmp_path / "xian" / "content" / "cluster.yaml").read_text(encoding="utf-8"))
+    assert cluster["name"] == name and cluster["domain"] == "mou-xian.gov.cn"
+    assert cluster["identity"]["organizer"] == f"{name}办公室"
+    assert cluster["identity"]["contact"]["email"] == "webmaster@mou-xian.gov.cn"
+    unit = yaml.safe_load((tmp_path / "xian" / "content" / "portal" / "unit.yaml").read_text(encoding="utf-8"))
+    assert unit["name"] == name
+    assert zq("check", "--root", tmp_path / "xian").code == 0
+
+
+@pytest.mark.parametrize("name", ["#某县", "2024", "某县: 政府", "某县\n政府", "甲"])
+def test_a_bad_name_is_c018_naming_the_option_not_a_finding_in_a_file_never_written(zq, tmp_path, name):
+    result = zq("init", tmp_path / "xian", "--name", name)
+    assert result.code == 2 and "C018" in result.err and "--name" in result.err, result.text
+    assert "S003" not in result.text and "cluster.yaml" not in result.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _pinned(zq, tmp_path: Path, line: str | None) -> list[dict]:
+    root = tmp_path / "xian"
+    assert zq("init", root).code == 0
+    config = root / "content" / "cluster.yaml"
+    text = config.read_text(encoding="utf-8")
+    pin_line = next(x for x in text.splitlines() if x.startswith("zhanqun:"))
+    config.write_text(text.replace(pin_line + "\n", "" if line is None else line + "\n"), encoding="utf-8")
+    result = zq("check", "--root", root, "--format", "json")
+    found = json.loads(result.out)["findings"]
+    assert result.code == (0 if all(f["severity"] == "warning" for f in found) else 1), result.text
+    return found
+
+
+@pytest.mark.parametrize("line", ['zhanqun: ">=0.2,<0.3,"', 'zhanqun: ",>=0.2"', 'zhanqun: ">=0.2,,<0.3"', "zhanqun: 0.2",
+                                  "zhanqun: [0.2]", "zhanqun:", 'zhanqun: ""', "zhanqun: {a: 1}",
+                                  f'zhanqun: "{"9" * 200}"'])
+def test_a_bad_pin_is_one_c016(zq, tmp_path, line):
+    found = _pinned(zq, tmp_path, line)
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("C016", "content/cluster.yaml", 4)], found
+
+
+def test_a_cluster_without_a_pin_is_warned_c024(zq, tmp_path):
+    found = _pinned(zq, tmp_path, None)
+    assert [(f["code"], f["severity"]) for f in found] == [("C024", "warning")]
+    assert '">=' in found[0]["hint"] and zq("rule", "C024").code == 0
+
+
+def test_the_demo_cluster_is_pinned_and_checks_without_warnings(zq):
+    text = (PROJECT / "content" / "cluster.yaml").read_text(encoding="utf-8")
+    assert any(line.startswith('zhanqun: ">=') for line in text.splitlines())
+    result = zq("check", "--root", PROJECT, "--format", "json")
+    assert result.code == 0 and json.loads(result.out)["findings"] == [], result.text

@@ -160,6 +160,7 @@ SCENARIOS: dict[str, str] = {
     "B006": "tests/test_cluster_code.py::test_check_compiles_every_override_template_and_build_stops_before_building",
     "B007": "tests/test_cluster_code.py::test_an_override_with_no_such_template_in_the_package_is_a_warning_unless_included",
     "C021": "tests/test_cluster_code.py::test_a_sourceless_pyc_plugin_is_refused_by_check_and_build_and_never_runs",
+    "C024": "tests/test_init_cluster.py::test_a_cluster_without_a_pin_is_warned_c024",
     "C022": "tests/test_bad_input.py::test_rules_findings_are_chinese_and_point_to_the_docs",
     "C023": "tests/test_bad_input.py::test_rules_findings_are_chinese_and_point_to_the_docs",
     "F008": "tests/test_bad_input.py::test_a_name_that_is_not_utf8_is_printed_escaped_by_the_real_cli",
@@ -169,6 +170,7 @@ SCENARIOS: dict[str, str] = {
     # C: zhanqun init
     "C017": "tests/test_init_cluster.py::test_init_refuses_a_directory_that_is_not_empty_and_writes_nothing",
     "C018": "tests/test_init_cluster.py::test_init_refuses_a_directory_that_is_not_empty_and_writes_nothing",
+    "C019": "tests/test_init_cluster.py::test_init_under_a_file_is_c019_not_a_crash",
     # D: deploy and verify
     "D001": "tests/test_bad_input.py::test_deep_json_and_rule_data_are_messages_not_crashes",
     "D002": "tests/test_deploy.py::test_a_missing_site_is_d002_and_an_unwritable_deploy_directory_is_d004",

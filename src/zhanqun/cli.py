@@ -588,10 +588,13 @@ def stats(root: Path, kind: str, first: str | None, last: str | None, by: str, u
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default="某某县人民政府", show_default=True, help="站群（门户）名称，写入 cluster.yaml。")
 @click.option("--domain", default="example.gov.cn", show_default=True, help="站群的域名（门户为 www.域名）。")
-@click.option("--hook-repo", default=None, help="pre-commit 钩子所在的 zhanqun 仓库地址（内网镜像等）。")
+@click.option("--hook-repo", default=None,
+              help="pre-commit 钩子所在的 zhanqun 仓库：https://…、ssh://…、git@主机:路径 或已有的本地目录（内网镜像等）。")
 def init(directory: Path, name: str, domain: str, hook_repo: str | None) -> None:
     """新建一个只有内容和配置的站群仓库（R11.1）：cluster.yaml、门户单位、固定版本的工作流、pre-commit、CODEOWNERS、说明。"""
     from zhanqun import init as init_mod
 
-    written = init_mod.init_cluster(directory, name=name, domain=domain, hook_repo=hook_repo or init_mod.DEFAULT_HOOK_REPO)
-    output.info(f"已在 {directory} 写入 {len(written)} 个文件；接下来按其中 README.md 的两条命令安装和构建。")
+    written = init_mod.init_cluster(directory, name=name, domain=domain,
+                                    hook_repo=init_mod.DEFAULT_HOOK_REPO if hook_repo is None else hook_repo)
+    output.info(f"已在 {directory} 写入 {len(written)} 个文件（git 仓库，分支 main）；"
+                "接下来按其中 README.md 的两条命令安装和构建。")

@@ -170,6 +170,6 @@ class ClusterConfig:
             link_allowlist=list(data.get("link_allowlist", [])),
             inspect=InspectConfig.from_data(data.get("inspect")),
             stats=StatsConfig.from_data(data.get("stats")),
-            zhanqun=data.get("zhanqun"),
+            zhanqun=data["zhanqun"] if isinstance(data.get("zhanqun"), str) else None,
             build_plugins=tuple((data.get("build") or {}).get("plugins") or ()),
         )
