@@ -3,6 +3,7 @@ exit, no traceback, and leaves the published output untouched (issue 2 "Bad inpu
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -399,7 +400,7 @@ def case_rules_unknown_key(repo):
 
 def case_rules_bad_yaml(repo):
     _write(repo, "rules/banned.yaml", "categories: [a\n")
-    return "rules/banned.yaml", 2, "Y001"
+    return "rules/banned.yaml", 1, "Y001"  # where the [ was opened
 
 
 def case_rules_unknown_file(repo):
@@ -656,3 +657,25 @@ def test_valid_rules_files_still_add_to_the_lists(demo_repo, zq):
     _write(demo_repo, f"{NEWS}/bad.md", GOOD + "\n注册就送，本地赌场官网开户。错字样例。\n")
     result = zq("check", "--root", demo_repo, "--jobs", "1")
     assert result.code == 1 and "X001" in result.out and "错字样例" in result.out
+
+
+YAML_MISTAKES = [  # (front matter line as an editor mistypes it, words the message must have)
+    ('title: 关于: 通知', "加引号"),
+    ('title: "关于通知', "引号是否成对"),
+    ("tags: [防汛, 安全", "方括号"),
+    ("title: @县政府", "加引号"),
+    ('title: "C:\\q"', "反斜杠"),
+    ('title: "关于" 通知', "多余的文字"),
+    ("tags: [", "没有闭合"),
+]
+
+
+@pytest.mark.parametrize(("line", "words"), YAML_MISTAKES, ids=[m[0] for m in YAML_MISTAKES])
+def test_a_yaml_mistake_is_told_in_chinese_at_its_line(demo_repo, zq, line, words):
+    """The parser's English ("mapping values are not allowed in this context") does not reach an editor: the
+    message says what to do, at the line (review of issue 13)."""
+    _write(demo_repo, f"{NEWS}/2026-03-05-yaml.md", GOOD.replace("title: 县发改委召开重点项目推进会", line))
+    result = zq("check", f"{NEWS}/2026-03-05-yaml.md", "--root", demo_repo, "--format", "json")
+    (finding,) = [f for f in json.loads(result.out)["findings"] if f["code"] == "Y001"]
+    assert words in finding["message"] and finding["line"] in (2, 3), finding
+    assert not re.search(r"[A-Za-z]{4,}", finding["message"].replace("YAML", "")), finding["message"]

@@ -358,6 +358,38 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Finding:
     return front, text[body_start:], body_first_line
 
 
+# What the YAML parser (libyaml, or ruamel.yaml where it locates a problem) says, as an editor can act on it
+# (review of issue 13: the parser's English reached the message). Checked in order; the first match is said.
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (r"mapping values are not allowed", "这里不能再出现“键: 值”——值里有“英文冒号加空格”时请给整个值加引号，或检查缩进"),
+    (r"found unexpected end of stream|found unexpected end of (the )?stream", "文件在引号或括号闭合之前就结束了，请检查引号是否成对"),
+    (r"expected ',' or '\]'", "方括号 [ ] 没有闭合，或列表项之间缺少英文逗号"),
+    (r"expected ',' or '\}'", "花括号 { } 没有闭合，或各项之间缺少英文逗号"),
+    (r"expected '-' indicator|block sequence entries are not allowed", "列表项“- ”与上下行的缩进不一致，或列表和“键: 值”混在了同一层"),
+    (r"could not find expected ':'", "这一行缺少英文冒号“:”（或冒号后缺少空格）"),
+    (r"did not find expected key|expected <block end>", "缩进没有对齐，或引号后面还有多余的文字"),
+    (r"cannot start any token", "值不能以 @ 或 ` 等符号开头，请给值加引号"),
+    (r"unknown escape character|invalid Unicode character escape|escaped octet", "双引号中的反斜杠 \\ 用法不对：写成两个 \\\\，或改用单引号"),
+    (r"expected node content", "这里缺少值（[ 、{ 或“- ”之后没有内容）"),
+    (r"alphabetic or numeric character", "& 或 * 后面应当是名字；值本身以 & 或 * 开头时请加引号"),
+    (r"comment or line break", "这一行的值后面还有多余的文字（| 或 > 之后只能换行）"),
+    (r"tab character", "缩进中有制表符，请改用空格"),
+    (r"control characters are not allowed|special characters are not allowed", "有不可见的控制字符，请删除"),
+    (r"undefined alias", "用到了没有定义的 * 引用"),
+    (r"document|directive", "一个文件里只能有一份内容：删除多余的 --- 或 % 开头的行"),
+    (r"tag", "! 开头的标记写法不对，值本身以 ! 开头时请加引号"),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """The parser's problem said in Chinese (its own words kept in parentheses only when none of the known ones
+    fits, so the e-gov office can still look it up)."""
+    for pattern, said in _YAML_PROBLEMS:
+        if re.search(pattern, problem):
+            return said
+    return f"写法不对（解析器：{problem}）" if problem else "写法不对"
+
+
 def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Finding]]:
     """Parse a YAML mapping, reporting every pre-parse problem with its line before parsing."""
     findings = _prescan(text, rel, first_line)
@@ -381,8 +413,11 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
         return None, findings
     except MarkedYAMLError as exc:
         line, col = _mark(exc, first_line)
-        problem = (exc.problem or exc.context or "").strip()
-        findings.append(Finding(rel, line, col, YAML_SYNTAX, f"YAML 格式错误（{problem}）。",
+        # an unclosed quote or bracket: where it was opened, not where the parser gave up
+        if re.search(r"end of stream|expected ',' or", exc.problem or "") and exc.context_mark is not None:
+            line, col = first_line + exc.context_mark.line, exc.context_mark.column + 1
+        problem = yaml_problem((exc.problem or exc.context or "").strip())
+        findings.append(Finding(rel, line, col, YAML_SYNTAX, f"YAML 格式错误：{problem}。",
                                 "英文冒号后要有一个空格，引号要成对，同一层级缩进要对齐；含冒号或 # 的值请加引号。"))
         return None, findings
     except (YAMLError, RecursionError, ValueError) as exc:
