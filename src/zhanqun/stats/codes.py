@@ -1,4 +1,4 @@
-"""The rule codes of ``zhanqun stats`` (T001–T019, R8.3): every way the command can be used wrongly, with a
+"""The rule codes of ``zhanqun stats`` (T001–T011, R8.3; the annual report, visits and publishing define T020 on): every way the command can be used wrongly, with a
 Chinese message, why, an example and the fix (``zhanqun rule T003``)."""
 
 from __future__ import annotations
