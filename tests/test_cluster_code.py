@@ -214,3 +214,23 @@ def test_an_override_with_no_such_template_in_the_package_is_a_warning_unless_in
     assert _findings(zq("check", "--root", county, "--format", "json")) == []
     for code in ("B005", "B006", "B007"):
         assert zq("rule", code).code == 0
+
+
+def test_checking_an_override_template_never_computes_its_expressions(county):
+    """Jinja's code generator folds constant expressions while compiling: ``{{ "ab" * 600000000 }}`` is a 1.2 GB
+    string made by ``check`` on an unreviewed pull request (the reviewer's took 9.8 GB). check parses and walks
+    the template instead (review of issue 13): the check process never holds such a string."""
+    import subprocess
+
+    base = (Path(__file__).resolve().parent.parent / "themes" / "zhanqun" / "templates" / "base.html").read_text(
+        encoding="utf-8")
+    _write(county, f"{TEMPLATES}/base.html", '{{ "ab" * 600000000 }}\n' + base)
+    # a parent of its own, so the peak is check's alone (not of other tests' children)
+    measure = ("import resource, subprocess, sys\n"
+               "done = subprocess.run([sys.executable, '-m', 'zhanqun', 'check', '--root', sys.argv[1], '--jobs', '1'])\n"
+               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    done = subprocess.run([sys.executable, "-c", measure, str(county)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    code, peak_kib = map(int, done.stdout.split()[-2:])
+    assert code == 0, done.stdout + done.stderr
+    assert peak_kib < 1000 * 1024, f"check held {peak_kib // 1024} MiB: it computed the template's expression"
