@@ -91,3 +91,17 @@ def test_a_json_command_that_stops_still_prints_one_json_document(committed_demo
     assert finding["code"] == "S006" and "schemas/notice.schema.json" in finding["message"]
     text = zq("check", "--root", committed_demo)  # without --format json, standard output has no JSON
     assert text.code == 1 and "zhanqun.error" not in text.out
+
+
+def test_an_error_quoting_a_long_number_is_masked(committed_demo, zq):
+    """A number typed as an option value reaches the error text and the zhanqun.error envelope (CI logs) masked
+    as every finding's message is (R4.2; review of issue 13)."""
+    import random
+
+    from tests import fakes
+
+    number = fakes.id18(random.Random(7))
+    result = zq("inspect", "--root", committed_demo, "--at", number, "--format", "json")
+    assert result.code != 0
+    assert number not in result.out + result.err and number[:6] + "*" * 8 + number[-4:] in result.out + result.err
+    _envelope(result.out, "error")

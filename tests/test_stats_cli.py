@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 
 import pytest
@@ -187,3 +188,16 @@ def test_a_shallow_clone_is_t008_and_says_to_fetch_the_history(history_repo, zq,
     assert result.code == 2, result.text
     assert "错误：T008: " in result.err and "git fetch --unshallow" in result.text, result.err
     assert "Traceback" not in result.text
+
+
+def test_a_json_report_printed_before_a_refusal_stays_the_one_document(history_repo, zq, tmp_path):  # noqa: F811
+    """--format json with --publish: the ranking is printed, then publishing is refused (T005). Standard output
+    holds that one JSON document, not a second zhanqun.error after it (review of issue 13); the error is on
+    standard error."""
+    root = tmp_path / "county"
+    shutil.copytree(history_repo[0], root)
+    result = zq("stats", "--root", root, "--ranking", "2026", "--publish", "--format", "json")
+    assert result.code == 2 and "T005" in result.err
+    assert json.loads(result.out)["format"] == "zhanqun.ranking"
+    alone = zq("stats", "--root", root, "--ranking", "x", "--format", "json")  # nothing printed before: the envelope
+    assert alone.code == 2 and json.loads(alone.out)["format"] == "zhanqun.error"

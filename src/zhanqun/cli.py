@@ -306,7 +306,7 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
     else:
         hosts = affected_mod.affected(root, base, head, schemas_of(root))
     # one line: CI writes it to $GITHUB_OUTPUT and reads fromJSON(…).hosts for the build matrix
-    click.echo(output.json_document("affected", {"hosts": hosts}, compact=True) if fmt == "json" else "\n".join(hosts))
+    output.emit(output.json_document("affected", {"hosts": hosts}, compact=True) if fmt == "json" else "\n".join(hosts))
 
 
 @cli.command()
@@ -491,7 +491,7 @@ def _json_error(argv: list[str] | None, exit_code: int, findings: Sequence[Findi
     args = sys.argv[1:] if argv is None else argv
     wants = any(a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
                 for i, a in enumerate(args))
-    if wants:
+    if wants and not output.printed_document():  # after a printed report, the error is on standard error alone
         click.echo(output.error_json(exit_code, findings, message, code, hint))
     return wants
 
@@ -499,6 +499,7 @@ def _json_error(argv: list[str] | None, exit_code: int, findings: Sequence[Findi
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where errors become messages and exit codes."""
     _private_bytecode()
+    output.start_command()
     try:
         cli.main(args=argv, prog_name="zhanqun", standalone_mode=False)
     except SystemExit as exc:

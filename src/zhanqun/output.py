@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 import orjson
 
-from zhanqun.findings import Finding, Severity
+from zhanqun.findings import Finding, Severity, masked
 
 if TYPE_CHECKING:
     from zhanqun.signoff.policy import Verdict
@@ -86,9 +86,9 @@ def error_json(exit_code: int, findings: Sequence[Finding] = (), message: str = 
     that stopped it, or the one error as a finding-shaped record (``code`` may be "" for a usage error), with the
     exit code. The text for people still goes to standard error."""
     records = _finding_records(findings)
-    if message:
+    if message:  # masked as a finding's message is: an ID number typed as an option value reaches CI logs too
         records.append({"code": code, "severity": "error", "path": "", "line": None, "column": None,
-                        "message": visible(message), "hint": visible(hint)})
+                        "message": visible(masked(message)), "hint": visible(masked(hint))})
     return json_document("error", {"exit_code": exit_code, "findings": records})
 
 
@@ -102,7 +102,7 @@ def summary(findings: Sequence[Finding]) -> str:
 
 def print_findings(findings: Sequence[Finding], fmt: str = "text") -> None:
     if fmt == "json":
-        click.echo(findings_json(findings))
+        emit(findings_json(findings))
         return
     if findings:
         click.echo(findings_text(findings), err=False)
@@ -114,7 +114,7 @@ def info(message: str) -> None:
 
 
 def error(message: str) -> None:
-    click.echo(f"错误：{visible(message)}", err=True)
+    click.echo(f"错误：{visible(masked(message))}", err=True)
 
 
 def crash(log_path: str) -> None:
@@ -126,7 +126,7 @@ def signoff_verdict(result: Verdict, fmt: str = "text") -> None:
     from zhanqun.signoff.policy import role_label
 
     if fmt == "json":
-        click.echo(json_document("signoff", result.as_dict()))
+        emit(json_document("signoff", result.as_dict()))
         return
     for req in result.requirements:
         level = {"routine": "常规", "general": "一般", "important": "重要"}.get(req.importance or "", "")
@@ -140,10 +140,30 @@ def signoff_verdict(result: Verdict, fmt: str = "text") -> None:
         click.echo("审核链：已满足。" if result.satisfied else "审核链：未满足，暂不能合并。")
 
 
+_STDOUT = {"documents": 0}  # documents printed on standard output by this process (see printed_document)
+
+
+def emit(text: str) -> None:
+    """Print one document (a report, JSON) on standard output."""
+    click.echo(text, color=True)  # our reports carry no colour codes: skip click's scan of megabytes for them
+    _STDOUT["documents"] += 1
+
+
+def start_command() -> None:
+    """A new command in this process (the CLI's main, run many times in one test process): nothing printed yet."""
+    _STDOUT["documents"] = 0
+
+
+def printed_document() -> bool:
+    """Whether a document already went to standard output: a command that stops after printing its report (stats
+    --publish refusing to overwrite) must not add a second JSON document (zhanqun.error) after it."""
+    return _STDOUT["documents"] > 0
+
+
 def document(text: str, path: str | os.PathLike[str] | None = None) -> None:
     """A report: printed, or written to ``path`` (whole, via a temporary file, so a reader never sees half)."""
     if path is None:
-        click.echo(text, color=True)  # our reports carry no colour codes: skip click's scan of megabytes for them
+        emit(text)
         return
     import tempfile
     from pathlib import Path
