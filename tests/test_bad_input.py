@@ -679,3 +679,12 @@ def test_a_yaml_mistake_is_told_in_chinese_at_its_line(demo_repo, zq, line, word
     (finding,) = [f for f in json.loads(result.out)["findings"] if f["code"] == "Y001"]
     assert words in finding["message"] and finding["line"] in (2, 3), finding
     assert not re.search(r"[A-Za-z]{4,}", finding["message"].replace("YAML", "")), finding["message"]
+
+
+def test_a_rules_pattern_that_backtracks_without_end_is_c023_at_its_line(demo_repo, zq):
+    """rules/ patterns run over every item with Python's re: one that can backtrack without end is refused at its
+    line before anything is scanned (review of issue 13)."""
+    _write(demo_repo, "rules/images.yaml", 'approval: "(a+)+$"\n')
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 1 and "rules/images.yaml:1:" in result.out and "C023" in result.out, result.text
+    assert "卡住" in result.out and "Traceback" not in result.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -294,3 +295,24 @@ def test_an_extra_pelican_plugin_of_the_cluster_runs_and_a_missing_one_is_b004(c
     config.write_text(base + "build:\n  plugins: [\"not a module\"]\n", encoding="utf-8")
     bad = zq("check", "--root", county, "--format", "json")
     assert bad.code == 1 and _codes(bad) == ["S003"], bad.text
+
+
+@pytest.mark.parametrize("pattern", ["^(a|a)+$", "^(\\\\w+\\\\s?)+$", "(a+)+!", "^(x?)*$"])
+def test_a_pattern_that_backtracks_without_end_is_s006_and_check_ends(county, zq, pattern):
+    """A schema override's pattern is matched by Python's re against every value: ``^(a|a)+$`` on a long title
+    never ends (review of issue 13: check hung at 100 % CPU). It is refused before any value is matched."""
+    _item(county, title="a" * 40 + "!")
+    _override(county, "notice", f'{{"properties": {{"title": {{"pattern": "{pattern}"}}}}}}')
+    # in a process of its own, so a regression fails on the timeout instead of hanging the test run
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "check", "--root", str(county)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1 and "S006" in done.stderr and "schemas/notice.schema.json:1:" in done.stderr, done.stderr
+    assert "卡住" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_ordinary_pattern_in_an_override_still_applies(county, zq):
+    _item(county, title="公告：试运行")
+    _override(county, "notice", {"properties": {"title": {"pattern": "^(关于|公告)[^a-z]+$"}}})
+    assert zq("check", "--root", county).code == 0
+    _item(county, title="通知：试运行")
+    assert "S003" in zq("check", "--root", county).out

@@ -12,6 +12,7 @@ from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
+from zhanqun import regexsafe
 from zhanqun.findings import Finding, Severity, define
 from zhanqun.source import YAML_DUPLICATE_KEY
 
@@ -475,6 +476,13 @@ def _check_keyword(key: str, value: Any, at: tuple[Any, ...], package: dict[str,
             return  # as in the package's own schema (a copy of it): item.schema.json, #/$defs/…
         raise refuse(here, f"站群的模式中不能使用 {key}。",
                      "模式只能直接写出字段和约束，不能引用其他模式、文件或网址；把要求直接写在这个字段下。")
+    patterns = ([((), value)] if key == "pattern" and isinstance(value, str) else
+                [((sub,), sub) for sub in value] if key == "patternProperties" and isinstance(value, dict) else [])
+    for where, pattern in patterns:
+        risk = regexsafe.backtracking_risk(pattern)
+        if risk:  # Python's re would backtrack without end on a long value (review of issue 13: check hung)
+            raise refuse((*here, *where), f"正则表达式 {pattern} 不能这样写：{risk}。",
+                         "去掉嵌套的重复，例如把 (\\w+\\s?)+ 写成 [\\w\\s]+，把 (a|a)+ 写成 a+。")
     if not key.startswith("x-"):
         return
     if key not in _X_KEYWORDS:

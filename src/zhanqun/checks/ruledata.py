@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from zhanqun import regexsafe
 from zhanqun.checks import files
 from zhanqun.errors import FindingsError, UsageError
 from zhanqun.findings import Finding, Severity, define, shown
@@ -133,6 +134,11 @@ def _shape_findings(doc: Any, default: dict[str, Any]) -> list[Finding]:
         if _kind(value) not in wanted:
             bad(keys, f"{where(keys)} 应为{'或'.join(sorted(wanted))}，这里写成了{_kind(value)}。",
                 "对照自带词表中同名键的写法修改；")
+            return
+        risk = regexsafe.backtracking_risk(value) if isinstance(value, str) else ""
+        if risk:  # any text may be a pattern here; a plain word never has this shape
+            bad(keys, f"{where(keys)} 的正则表达式不能这样写：{risk}。",
+                "去掉嵌套的重复（如把 (\\w+\\s?)+ 写成 [\\w\\s]+），或把要找的词逐个列出；")
             return
         if isinstance(value, list):
             items = [e for x in examples if isinstance(x, list) for e in x]
