@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -396,3 +397,16 @@ def test_the_demo_cluster_is_pinned_and_checks_without_warnings(zq):
     assert any(line.startswith('zhanqun: ">=') for line in text.splitlines())
     result = zq("check", "--root", PROJECT, "--format", "json")
     assert result.code == 0 and json.loads(result.out)["findings"] == [], result.text
+
+
+@pytest.mark.parametrize("domain", ["-ab.gov.cn", "ab-.gov.cn", "1.2", "mouxian.gov.c0", "mouxian"])
+def test_a_domain_no_host_can_have_is_refused_by_init_and_by_check(zq, tmp_path, domain):
+    """www.-ab.gov.cn is no host name: nginx and every site URL would be wrong (review of issue 13)."""
+    bad = zq("init", tmp_path / "new", "--domain", domain)
+    assert bad.code == 2 and "C018" in bad.err and not (tmp_path / "new").exists(), bad.text
+    assert zq("init", tmp_path / "ok").code == 0
+    config = tmp_path / "ok" / "content" / "cluster.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^domain: .*$", f'domain: "{domain}"', text), encoding="utf-8")
+    checked = zq("check", "--root", tmp_path / "ok", "--format", "json")
+    assert checked.code == 1 and any(f["path"] == "content/cluster.yaml" for f in json.loads(checked.out)["findings"])

@@ -67,7 +67,7 @@ _REASONS = {errno.EEXIST: "路径中有同名的文件", errno.ENOTDIR: "路径�
 # files a git host may create in a new repository that init does not write: an empty clone may have them
 HOST_FILES = frozenset({"LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING", ".gitattributes"})
 _NAME = re.compile(r"^[\w（）()·\-]{2,40}$")
-_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,63}$")  # labels do not begin or end with "-"; the last one is letters
 _HOOK_URL = re.compile(r"^(?:https?|ssh|git|file)://[^\s/]+/?\S*$")
 _HOOK_SCP = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+$")
 # the install lines of this repository's workflows, as a cluster repository writes them
