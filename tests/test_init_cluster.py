@@ -410,3 +410,10 @@ def test_a_domain_no_host_can_have_is_refused_by_init_and_by_check(zq, tmp_path,
     config.write_text(re.sub(r"(?m)^domain: .*$", f'domain: "{domain}"', text), encoding="utf-8")
     checked = zq("check", "--root", tmp_path / "ok", "--format", "json")
     assert checked.code == 1 and any(f["path"] == "content/cluster.yaml" for f in json.loads(checked.out)["findings"])
+
+
+def test_init_where_nothing_can_be_made_says_why_in_chinese(zq):
+    """/proc accepts no new folder (ENOENT): the reason is said in Chinese, not the system's English."""
+    result = zq("init", "/proc/zhanqun-init-test")
+    assert result.code == 1 and "C019" in result.err and "上级目录不存在" in result.err, result.text
+    assert not re.search(r"[A-Za-z]{4,}", result.err.split("：", 1)[1].replace("/proc/zhanqun-init-test", "")), result.err

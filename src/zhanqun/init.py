@@ -63,7 +63,8 @@ BAD_TARGET = define(
 )
 _REASONS = {errno.EEXIST: "路径中有同名的文件", errno.ENOTDIR: "路径中有一级是文件而不是目录",
             errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.EROFS: "文件系统是只读的",
-            errno.ENOSPC: "磁盘空间不足", errno.EXDEV: "不能跨文件系统移动"}
+            errno.ENOSPC: "磁盘空间不足", errno.EXDEV: "不能跨文件系统移动",
+            errno.ENOENT: "上级目录不存在，也不能在那里创建", errno.ENAMETOOLONG: "路径太长"}
 # files a git host may create in a new repository that init does not write: an empty clone may have them
 HOST_FILES = frozenset({"LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING", ".gitattributes"})
 _NAME = re.compile(r"^[\w（）()·\-]{2,40}$")
@@ -84,7 +85,7 @@ def init_cluster(target: Path, *, name: str = "某某县人民政府", domain: s
     try:
         return _write(target, existing, name, domain, hook_repo, version)
     except OSError as error:
-        reason = _REASONS.get(error.errno or 0, error.strerror or str(error))
+        reason = _REASONS.get(error.errno or 0, f"系统拒绝（{errno.errorcode.get(error.errno or 0, error.errno)}）")
         raise ZhanqunError(f"无法在 {target} 写入站群仓库：{reason}。什么也没有写。", code=BAD_TARGET,
                            hint="确认对目标和它的上级目录有写权限，且上级不是文件。") from None
 
