@@ -410,7 +410,7 @@ def case_rules_unknown_file(repo):
 
 def case_rules_pattern_that_does_not_compile(repo):
     _write(repo, "rules/images.yaml", 'filename_alt: "(["\n')
-    return "rules/", 0, "C023"
+    return "rules/images.yaml", 1, "C023"  # at its line, found with the file's shape
 
 
 CASES = {name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")}
@@ -688,3 +688,26 @@ def test_a_rules_pattern_that_backtracks_without_end_is_c023_at_its_line(demo_re
     result = zq("check", "--root", demo_repo, "--jobs", "1")
     assert result.code == 1 and "rules/images.yaml:1:" in result.out and "C023" in result.out, result.text
     assert "卡住" in result.out and "Traceback" not in result.text
+
+
+def test_a_rules_pattern_that_does_not_compile_or_an_entry_missing_a_key_is_c023_in_chinese(demo_repo, zq):
+    """Review of issue 13: these reached the editor as Python's English (missing ), unterminated subpattern;
+    KeyError: 'label'), for the whole rules/ folder and no line."""
+    _write(demo_repo, "rules/secrets.yaml", 'markings:\n  - pattern: "(机密"\n    label: 密级\n')
+    result = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 1, result.text
+    assert "rules/secrets.yaml:2:" in result.out and "缺少右括号" in result.out
+    assert "unterminated" not in result.text
+    _write(demo_repo, "rules/secrets.yaml", 'markings:\n  - pattern: "内部资料"\n')  # no label
+    missing = zq("check", "--root", demo_repo, "--jobs", "1")
+    assert missing.code == 1 and "C023" in missing.text and "缺少“label”" in missing.text, missing.text
+    assert "KeyError" not in missing.text and "Traceback" not in missing.text
+
+
+def test_the_package_rule_files_copied_whole_into_rules_pass(demo_repo, zq):
+    """A county that starts its rules/ from copies of zhanqun's own files gets no finding from them."""
+    from zhanqun.checks import ruledata
+
+    for path in ruledata._DEFAULTS.glob("*.yaml"):
+        _write(demo_repo, f"rules/{path.name}", path.read_bytes())
+    assert zq("check", "--root", demo_repo, "--jobs", "1").code == 0

@@ -301,7 +301,7 @@ def test_malformed_cluster_rule_data_is_a_chinese_finding(repo, zq):
     (repo / "rules").mkdir()
     (repo / "rules" / "banned.yaml").write_text("watermarks: ['(unclosed']\n", encoding="utf-8")
     result = zq("check", "--root", repo)
-    assert result.code == 1 and "rules/: C023 rules/ 目录下的规则数据无法使用" in result.out
+    assert result.code == 1 and "rules/banned.yaml:1:14: C023 watermarks[0] 的正则表达式不能使用：缺少右括号" in result.out
     assert "Traceback" not in result.err
 
 

@@ -112,8 +112,14 @@ def _built(make: Callable[[], _T]) -> _T:
         from zhanqun.checks.ruledata import DOCS, SHAPE
         from zhanqun.errors import FindingsError
 
-        raise FindingsError([Finding("rules/", 0, 0, SHAPE, f"rules/ 目录下的规则数据无法使用（{type(exc).__name__}: {exc}）。",
-                                     "列表写成 [a, b]，正则表达式须能编译；" + DOCS + "。")]) from None
+        if isinstance(exc, KeyError):
+            said = f"有一项缺少“{exc.args[0] if exc.args else ''}”"
+        elif isinstance(exc, re.error):
+            said = "有一个正则表达式不能编译"
+        else:
+            said = "有一项的写法与自带词表不同（如空的文字或不该为空的列表）"
+        raise FindingsError([Finding("rules/", 0, 0, SHAPE, f"rules/ 目录下的规则数据无法使用：{said}。",
+                                     "对照自带词表中同类条目的写法修改，列表写成 [a, b]；" + DOCS + "。")]) from None
 
 
 @functools.lru_cache(maxsize=4)

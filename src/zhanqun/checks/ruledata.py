@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,28 @@ def _checked(local_dir: str, signature: tuple[Any, ...] = ()) -> tuple[Finding, 
     return tuple(findings)
 
 
+# A text of the package's data that is a regular expression (its place in a cluster's file is one too).
+_REGEX_HINT = re.compile(r"\\[dswbDSWB]|\(\?|\[\^?.+\]|\{\d")
+_REGEX_ERRORS = (("missing ), unterminated subpattern", "缺少右括号 )"), ("unbalanced parenthesis", "多了右括号 )"),
+                 ("unterminated character set", "方括号 [ 没有闭合"), ("nothing to repeat", "* + ? 或 {…} 前面没有可重复的内容"),
+                 ("multiple repeat", "重复符号连写了两个"), ("bad escape", "反斜杠 \\ 后面的字母不对"),
+                 ("bad character range", "方括号中的范围写反了"))
+
+
+def _regex_problem(pattern: str) -> str:
+    """Why ``pattern`` does not compile, in Chinese ("" when it does); an empty one matches everything."""
+    if not pattern:
+        return "是空的（会匹配任何文字）"
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        said = next((zh for en, zh in _REGEX_ERRORS if en in str(exc.msg)), "写法不对")
+        return f"{said}（第 {(exc.pos or 0) + 1} 个字符）"
+    except (RecursionError, OverflowError):
+        return "太复杂"
+    return ""
+
+
 _KINDS = {str: "文字", int: "数字", float: "数字", bool: "是/否", type(None): "空值", list: "列表", dict: "键值表"}
 
 
@@ -135,6 +158,11 @@ def _shape_findings(doc: Any, default: dict[str, Any]) -> list[Finding]:
             bad(keys, f"{where(keys)} 应为{'或'.join(sorted(wanted))}，这里写成了{_kind(value)}。",
                 "对照自带词表中同名键的写法修改；")
             return
+        if isinstance(value, str) and any(isinstance(x, str) and _REGEX_HINT.search(x) for x in examples):
+            problem = _regex_problem(value)  # the package writes a regular expression here
+            if problem:
+                bad(keys, f"{where(keys)} 的正则表达式不能使用：{problem}。", "改正这个正则表达式；")
+                return
         risk = regexsafe.backtracking_risk(value) if isinstance(value, str) else ""
         if risk:  # any text may be a pattern here; a plain word never has this shape
             bad(keys, f"{where(keys)} 的正则表达式不能这样写：{risk}。",
