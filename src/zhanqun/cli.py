@@ -487,13 +487,19 @@ def _private_bytecode() -> None:
 def _json_error(argv: list[str] | None, exit_code: int, findings: Sequence[Finding] = (), message: str = "",
                 code: str = "", hint: str = "") -> bool:
     """A command asked for ``--format json`` that stops with an error still prints one JSON document on standard
-    output (``zhanqun.error``), so a CI step that parses it reads why instead of nothing (review of issue 13)."""
+    output (``zhanqun.error``), so a CI step that parses it reads why instead of nothing (review of issue 13).
+    True when the findings have been told here (the caller prints them as text otherwise)."""
     args = sys.argv[1:] if argv is None else argv
     wants = any(a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
                 for i, a in enumerate(args))
-    if wants and not output.printed_document():  # after a printed report, the error is on standard error alone
+    if not wants:
+        return False
+    if output.printed_document():  # after a printed report, the error goes to standard error alone
+        if findings:
+            click.echo(output.findings_text(findings), err=True)
+    else:
         click.echo(output.error_json(exit_code, findings, message, code, hint))
-    return wants
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
