@@ -93,6 +93,35 @@ def _published_files(folder: Path, rel: Path):
             yield path, rel / path.relative_to(folder)
 
 
+SITEMAP, SITEMAP_INDEX, ROBOTS = "sitemap.xml", "sitemap_index.xml", "robots.txt"
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _write_site_files(pelican) -> None:
+    """After every page is written (R3.8, issue 14): ``sitemap.xml`` listing each page of the site by its
+    canonical address, ``robots.txt`` pointing at it and, on the portal, ``sitemap_index.xml`` naming every
+    site's sitemap. Sorted, so the same pages give the same bytes."""
+    from urllib.parse import quote
+    from xml.sax.saxutils import escape
+
+    view = site_view(pelican.settings)
+    out = Path(pelican.output_path)
+    base = f"https://{view.host}/"
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.is_file())
+    urls = sorted(base + quote(page[: -len("index.html")] if page.endswith("index.html") else page) for page in pages)
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{_SITEMAP_NS}">']
+    lines += [f"<url><loc>{escape(url)}</loc></url>" for url in urls]
+    (out / SITEMAP).write_text("\n".join([*lines, "</urlset>", ""]), encoding="utf-8")
+    robots = ["User-agent: *", "Allow: /", f"Sitemap: {base}{SITEMAP}"]
+    if view.site.is_portal:
+        hosts = sorted(site.host for site in view.cluster.sites())
+        index = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{_SITEMAP_NS}">']
+        index += [f"<sitemap><loc>https://{escape(host)}/{SITEMAP}</loc></sitemap>" for host in hosts]
+        (out / SITEMAP_INDEX).write_text("\n".join([*index, "</sitemapindex>", ""]), encoding="utf-8")
+        robots.append(f"Sitemap: {base}{SITEMAP_INDEX}")
+    (out / ROBOTS).write_text("\n".join([*robots, ""]), encoding="utf-8")
+
+
 def _get_generators(pelican):
     return _ClusterPagesGenerator
 
@@ -104,3 +133,4 @@ def _add_globals(generator) -> None:
 def register() -> None:
     signals.get_generators.connect(_get_generators)
     signals.generator_init.connect(_add_globals)
+    signals.finalized.connect(_write_site_files)
