@@ -298,3 +298,19 @@ def test_the_access_log_option_defaults_to_the_documented_place_and_can_be_off(d
     assert zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", out,
               "--access-log", "off").code == 0
     assert "access_log off;" in out.read_text(encoding="utf-8") and "/var/log/nginx" not in out.read_text(encoding="utf-8")
+
+
+def test_sitemaps_and_robots_are_served_with_their_types(served):
+    """What a search engine asks each host for first (R3.8, issue 14), through the real nginx config."""
+    for host in ("www.shilixian.gov.cn", "fgw.shilixian.gov.cn"):
+        robots, body = _https(served, host, "/robots.txt")
+        assert robots.status == 200 and robots.getheader("Content-Type").startswith("text/plain")
+        assert f"Sitemap: https://{host}/sitemap.xml".encode() in body
+        sitemap, body = _https(served, host, "/sitemap.xml")
+        assert sitemap.status == 200 and "xml" in sitemap.getheader("Content-Type") and b"<urlset" in body
+        assert "sandbox" in sitemap.getheader("Content-Security-Policy")  # XML opened alone runs nothing
+        assert sitemap.getheader("X-Content-Type-Options") == "nosniff"
+    index, body = _https(served, "www.shilixian.gov.cn", "/sitemap_index.xml")
+    assert index.status == 200 and b"https://fgw.shilixian.gov.cn/sitemap.xml" in body
+    other, _ = _https(served, "fgw.shilixian.gov.cn", "/sitemap_index.xml")
+    assert other.status == 404

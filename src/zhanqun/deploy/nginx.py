@@ -27,7 +27,7 @@ SECURITY_HEADERS = (
 # What a site may serve, by extension (R4.11): the pages and assets zhanqun writes, and the attachment and image
 # types a column may publish (checks.files.PUBLISHED_TYPES). nginx's own mime.types is replaced, not extended:
 # anything else is 404, whatever was put on the server, and nosniff keeps browsers to the type sent. (No .xml:
-# an XML document can be XHTML with a script; sitemaps and feeds, when they come, need their own location.)
+# an XML document can be XHTML with a script; the sitemaps have exact locations of their own, XML_FILES.)
 SERVED_TYPES = {
     "text/html": "html", "text/css": "css", "application/javascript": "js", "text/csv": "csv",
     "text/plain": "txt", "image/x-icon": "ico", "font/woff2": "woff2",
@@ -37,6 +37,10 @@ SERVED_TYPES = {
     "application/vnd.ms-excel": "xls", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/kswps": "wps", "application/kset": "et", "application/ofd": "ofd",
 }
+# XML is served only at these exact paths the build writes (sitemaps, R3.8): an XML file anywhere else could be
+# XHTML with a script. Opened by itself, it may not run or load anything either.
+XML_FILES = ("sitemap.xml", "sitemap_index.xml")
+XML_CSP = "default-src 'none'; sandbox"
 # An SVG opened by itself is a document on the site's origin: it may not run or load anything.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 GZIP_TYPES = "text/css application/javascript application/json image/svg+xml text/plain application/xml text/csv"
@@ -142,6 +146,14 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             f'        add_header Content-Security-Policy "{SVG_CSP}" always;',
             '        add_header Cache-Control "public, max-age=3600" always;',
             "    }",
+            *(line for name in XML_FILES for line in (
+                f"    location = /{name} {{  # exact: before the regex locations; only these XML files (issue 14)",
+                "        types { }",
+                "        default_type application/xml;",
+                *("    " + h for h in headers if "Content-Security-Policy" not in h),
+                f'        add_header Content-Security-Policy "{XML_CSP}" always;',
+                '        add_header Cache-Control "no-cache" always;',
+                "    }")),
             "    location = /zhanqun-manifest.json {  # for zhanqun verify on the server, not for visitors",
             "        return 404;",
             "    }",
