@@ -316,3 +316,14 @@ def test_an_ordinary_pattern_in_an_override_still_applies(county, zq):
     assert zq("check", "--root", county).code == 0
     _item(county, title="通知：试运行")
     assert "S003" in zq("check", "--root", county).out
+
+
+def test_a_backtracking_pattern_whose_repeat_swallows_the_next_pass_is_s006_in_pattern_properties(county, zq):
+    """``(x_\\w+\\s?)+`` begins with a literal, but \\w+ can also match the x that begins the next pass: on
+    "x_x_x_…!" Python's re tries every split. Also as a key of patternProperties (review of issue 13)."""
+    _override(county, "notice", '{"patternProperties": {"^(x_\\\\w+\\\\s?)+$": {"type": "string"}}}')
+    done = subprocess.run([sys.executable, "-m", "zhanqun", "check", "--root", str(county)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1 and "S006" in done.stderr and "卡住" in done.stderr, done.stderr
+    _override(county, "notice", '{"patternProperties": {"^x_(\\\\.[a-z]+)+$": {"type": "string"}}}')  # unambiguous
+    assert zq("check", "--root", county).code == 0

@@ -17,7 +17,7 @@ def _sites(built: Path) -> list[Path]:
 def test_each_site_lists_every_page_once_by_its_canonical_address(built_demo):
     for site in _sites(built_demo):
         root = ET.parse(site / "sitemap.xml").getroot()
-        assert root.tag == "{%s}urlset" % NS["s"]
+        assert root.tag == f"{{{NS['s']}}}urlset"
         locs = [loc.text or "" for loc in root.findall("s:url/s:loc", NS)]
         assert len(locs) == len(set(locs)) and locs == sorted(locs)
         pages = set()
@@ -35,7 +35,7 @@ def test_the_portal_indexes_every_sites_sitemap_and_robots_point_at_them(built_d
     sites = _sites(built_demo)
     portal = next(s for s in sites if s.name.startswith("www."))
     index = ET.parse(portal / "sitemap_index.xml").getroot()
-    assert index.tag == "{%s}sitemapindex" % NS["s"]
+    assert index.tag == f"{{{NS['s']}}}sitemapindex"
     listed = [loc.text for loc in index.findall("s:sitemap/s:loc", NS)]
     assert listed == [f"https://{s.name}/sitemap.xml" for s in sites]
     for site in sites:

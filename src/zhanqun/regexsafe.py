@@ -55,7 +55,81 @@ def _starts_ambiguous(body: list[tuple[Any, Any]]) -> bool:
     """Whether one pass of a repeated ``body`` can match the same text in more than one way: it begins with a
     repetition of varying length, holds alternatives that may begin alike (``a|a``, which the parser keeps as
     ``a`` and two empty alternatives), or can match nothing at all."""
-    return _begins_variable(body) or _ambiguous_branch(body) or _can_be_empty(body)
+    return _begins_variable(body) or _ambiguous_branch(body) or _can_be_empty(body) or _absorbs_start(body)
+
+
+# Characters tried when asking whether two single-character items can match the same character.
+_SAMPLE = [chr(c) for c in range(0x20, 0x7F)] + ["\t", "\n", "中", "县", "，", "。", "０", "Ａ"]
+
+
+def _absorbs_start(body: list[tuple[Any, Any]]) -> bool:
+    """Whether a repetition of varying length inside ``body`` can match the character ``body`` begins with: then
+    where one pass ends and the next begins is open (``(x_\\w+\\s?)+`` on "x_x_x_…!"). ``(\\.[a-z]+)+`` is fine: the
+    class cannot match the "."."""
+    first = _first_item(body)
+    if first is None:
+        return False
+    starts = [ch for ch in _SAMPLE if _one_char(first, ch)]
+    return any(_one_char(element, ch) for element in _variable_elements(body) for ch in starts)
+
+
+def _first_item(body: list[tuple[Any, Any]]) -> tuple[Any, Any] | None:
+    while body:
+        op, arg = body[0]
+        if op == _c.SUBPATTERN:
+            body = list(arg[-1]) + body[1:]
+            continue
+        return (op, arg) if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN) else None
+    return None
+
+
+def _variable_elements(body: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """The single-character items repeated a varying number of times anywhere in ``body`` (a repeated group
+    counts as matching anything: conservative)."""
+    out: list[tuple[Any, Any]] = []
+    for op, arg in body:
+        if op in _REPEATS and op is not None:
+            low, high, inner = arg
+            inner = list(inner)
+            if len(inner) == 1 and inner[0][0] != _c.SUBPATTERN:
+                out += inner if low != high else []
+            elif high > 1:  # a group repeated a varying number of times: it may match anything
+                out.append((_c.ANY, None))
+            out += _variable_elements(inner)
+        elif op == _c.SUBPATTERN:
+            out += _variable_elements(list(arg[-1]))
+        elif op == _c.BRANCH:
+            for alt in arg[1]:
+                out += _variable_elements(list(alt))
+    return out
+
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+               "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _one_char(item: tuple[Any, Any], ch: str) -> bool:
+    """Whether the single-character ``item`` matches ``ch`` (anything else: True, to stay on the safe side)."""
+    op, arg = item
+    if op == _c.LITERAL:
+        return bool(ord(ch) == arg)
+    if op == _c.NOT_LITERAL:
+        return bool(ord(ch) != arg)
+    if op == _c.IN:
+        hit, negate = False, False
+        for kind, value in arg:
+            if kind == _c.NEGATE:
+                negate = True
+            elif kind == _c.LITERAL:
+                hit = hit or ord(ch) == value
+            elif kind == _c.RANGE:
+                hit = hit or value[0] <= ord(ch) <= value[1]
+            elif kind == _c.CATEGORY:
+                hit = hit or bool(re.fullmatch(_CATEGORIES.get(str(value), "."), ch))
+            else:
+                return True
+        return hit != negate
+    return True
 
 
 def _begins_variable(body: list[tuple[Any, Any]]) -> bool:
