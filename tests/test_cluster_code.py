@@ -234,3 +234,17 @@ def test_checking_an_override_template_never_computes_its_expressions(county):
     code, peak_kib = map(int, done.stdout.split()[-2:])
     assert code == 0, done.stdout + done.stderr
     assert peak_kib < 1000 * 1024, f"check held {peak_kib // 1024} MiB: it computed the template's expression"
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("{% if %}\n", "没有写条件"),
+    ("{% for x in items %}\n<p>{{ x }}</p>\n", "还缺少 {% endfor %}"),
+    ("<p>{% endif %}</p>\n", "多了一个 {% endif %}"),
+    ("<p>{{ x }</p>\n", "没有成对"),
+])
+def test_a_template_mistake_is_told_in_chinese(county, zq, text, says):
+    """Jinja's English ("Expected an expression, got 'end of statement block'") does not reach the e-gov office."""
+    _write(county, f"{TEMPLATES}/index.html", text)
+    checked = zq("check", "--root", county, "--format", "json")
+    (finding,) = [f for f in _findings(checked) if f["code"] == "B006"]
+    assert says in finding["message"] and "Jinja：" not in finding["message"], finding["message"]

@@ -17,6 +17,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
+import re
 import sys
 import types
 from collections.abc import Callable, Iterable, Sequence
@@ -422,8 +423,30 @@ def _tree_problem(tree: jinja2.nodes.Template, env: jinja2.Environment, lenient:
     return min(problems) if problems else None
 
 
+# Jinja's syntax errors as an editor of the theme can act on them (its own words only for an unknown one).
+_JINJA_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (r"Expected an expression, got", "标记里缺少内容（如 {% if %} 没有写条件）"),
+    (r"Unexpected end of template.*?'(end\w+)'", r"模板结束时还缺少 {% \1 %}"),
+    (r"Encountered unknown tag '(end\w+)'", r"多了一个 {% \1 %}，前面没有与它对应的开始标记"),
+    (r"Encountered unknown tag '([^']+)'", r"没有名为 \1 的标记"),
+    (r"unexpected char", "有没有闭合的引号"),
+    (r"unexpected '\}'|expected token 'end of print statement'", "{{ }} 没有成对"),
+    (r"expected token 'name'", "| 后面缺少过滤器的名字"),
+    (r"unexpected 'end of statement block'", "标记里缺少内容（如 {% include %} 没有写模板名）"),
+)
+
+
+def _jinja_problem(message: str) -> str:
+    for pattern, said in _JINJA_PROBLEMS:
+        found = re.search(pattern, message, re.S)
+        if found:
+            return found.expand(said)
+    return f"写法不对（Jinja：{message}）"
+
+
 def _syntax_finding(rel: str, exc: jinja2.TemplateSyntaxError) -> Finding:
-    return Finding(rel, exc.lineno or 0, 0, TEMPLATE_INVALID, f"模板 {rel} 第 {exc.lineno} 行有 Jinja 语法错误：{exc.message}",
+    problem = _jinja_problem(exc.message or "")
+    return Finding(rel, exc.lineno or 0, 0, TEMPLATE_INVALID, f"模板 {rel} 第 {exc.lineno} 行有 Jinja 语法错误：{problem}。",
                    "按这一行改正模板（常见：{% if %} 缺少条件，{% for %}、{% if %}、{% block %} 没有对应的结束标记）。")
 
 
