@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from zhanqun.build import feeds
 from zhanqun.checks import files
 from zhanqun.plugins import view as site_view
 
@@ -29,6 +30,10 @@ class _ClusterPagesGenerator(Generator):
             write(f"{unit_id}/index.html", "unit", unit=view.cluster.units[unit_id])
         for page in view.list_pages():
             write(page.save_as, "column", page=page, ref=page.ref)
+        for feed in view.feeds():  # after the list pages, whose folders they go in (issue 14, R3.7)
+            target = Path(self.output_path) / feed.save_as
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(feeds.render(view, feed))
         if view.site.is_portal:
             for topic in view.cluster.config.topics:
                 write(f"zhuanti/{topic.id}/index.html", "topic", topic=topic)

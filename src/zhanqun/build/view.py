@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20
 HOME_BLOCK_SIZE = 6
+FEED_NAME = "atom.xml"  # next to a column's index.html, and at a site's root (issue 14, R3.7)
+FEED_SIZE = 20  # the newest entries of a feed: a column feed is its list's first page
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +34,23 @@ class ColumnRef:
     @property
     def key(self) -> tuple[str, str]:
         return self.unit.id, self.column.id
+
+
+@dataclasses.dataclass(frozen=True)
+class Feed:
+    """An Atom feed of a column (``ref``) or of the whole site (``ref`` None): its newest items, as its list shows
+    them (:func:`zhanqun.build.feeds.render` writes it)."""
+
+    ref: ColumnRef | None
+    save_as: str
+    title: str
+    subtitle: str
+    page_url: str  # the list page (or homepage) the feed is the alternate of
+    items: list[Item]
+
+    @property
+    def href(self) -> str:
+        return "/" + self.save_as
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,6 +153,31 @@ class SiteView:
                 chunk = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
                 pages.append(ListPage(ref, number, count, chunk, self.column_save_as(ref, number)))
         return pages
+
+    # -- feeds (issue 14, R3.7) ---------------------------------------------------------------------
+    def feed(self, ref: ColumnRef | None = None) -> Feed | None:
+        """The feed of a column, or of the site: the newest items of the column's list pages (the same function,
+        so what is embargoed, withdrawn or not listed is never in a feed), or of all the site's column lists.
+        None when there is nothing to list: no feed is written and no page links one (an empty feed would need an
+        ``updated`` time that no item gives, and the build time would change its bytes every build)."""
+        if ref is None:
+            shown = {i.rel for r in self.columns for i in self.column_items(r)}
+            items = [i for i in self._listed if i.rel in shown]
+            save_as, title, subtitle, page = FEED_NAME, self.site_name, "", self.canonical("/")
+        else:
+            items = self.column_items(ref)
+            prefix = f"{self.cluster.unit_prefix(ref.unit.id)}{ref.column.id}/"
+            unit = "" if ref.unit.id == self.owner.id else f" - {ref.unit.name}"
+            save_as, title, page = prefix + FEED_NAME, f"{ref.column.name}{unit} - {self.site_name}", self.canonical(prefix)
+            subtitle = ref.column.description
+        if not items:
+            return None
+        return Feed(ref, save_as, title, subtitle, page, items[:FEED_SIZE])
+
+    def feeds(self) -> list[Feed]:
+        """Every feed the site has: its own, then one per column with items."""
+        found = (self.feed(ref) for ref in [None, *self.columns])
+        return [feed for feed in found if feed is not None]
 
     @cached_property
     def nav(self) -> list[tuple[str, str]]:

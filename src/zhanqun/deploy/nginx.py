@@ -41,9 +41,16 @@ SERVED_TYPES = {
 # XHTML with a script. Opened by itself, it may not run or load anything either.
 XML_FILES = ("sitemap.xml", "sitemap_index.xml")
 XML_CSP = "default-src 'none'; sandbox"
+# The Atom feeds (issue 14, R3.7) are at a site's root and in each column's folder (a channel unit's columns one
+# folder further down: /<unit>/<column>/atom.xml), named as zhanqun.build.view.FEED_NAME; this regex location
+# matches those places only (unit and column ids are letters, digits, _ . -), before the rule that refuses
+# every other type, and sends them as application/atom+xml with XML_CSP. Any other .xml stays 404.
+FEED_LOCATION = r'"^/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/){0,2}atom\.xml$"'
+FEED_TYPE = "application/atom+xml"
 # An SVG opened by itself is a document on the site's origin: it may not run or load anything.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
-GZIP_TYPES = "text/css application/javascript application/json image/svg+xml text/plain application/xml text/csv"
+GZIP_TYPES = ("text/css application/javascript application/json image/svg+xml text/plain application/xml "
+              "application/atom+xml text/csv")
 ASSETS = "css|js|png|jpe?g|gif|svg|ico|webp|woff2?"
 
 # The access log (R8.4: the annual report's visits). One request a line, the fields separated by a tab; nginx's
@@ -129,6 +136,14 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             *types,
             "    location ~ /\\.(?!well-known/) {  # first: regex locations match in order",
             "        return 404;",
+            "    }",
+            f"    location ~ {FEED_LOCATION} {{  # the Atom feeds, before the type rule refuses .xml (issue 14)",
+            "        types { }",
+            f"        default_type {FEED_TYPE};",
+            f"        charset_types {FEED_TYPE};",
+            *("    " + h for h in headers if "Content-Security-Policy" not in h),
+            f'        add_header Content-Security-Policy "{XML_CSP}" always;',
+            '        add_header Cache-Control "no-cache" always;',
             "    }",
             f'    location ~* "\\.(?!(?:{extensions})$)[^./]*$" {{  # a type no site publishes (R4.11)',
             "        return 404;",
