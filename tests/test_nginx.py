@@ -314,3 +314,33 @@ def test_sitemaps_and_robots_are_served_with_their_types(served):
     assert index.status == 200 and b"https://fgw.shilixian.gov.cn/sitemap.xml" in body
     other, _ = _https(served, "fgw.shilixian.gov.cn", "/sitemap_index.xml")
     assert other.status == 404
+
+
+def test_feeds_are_served_as_atom_with_the_xml_csp_and_other_xml_is_not(served):
+    """The Atom feeds (issue 14, R3.7) at a site's root, a column's folder and a channel unit's column, as
+    application/atom+xml with the sandboxing XML CSP; any other .xml, or atom.xml where the build writes none
+    (deeper, in a dot folder, another case), stays 404 even when someone puts it on the server."""
+    from zhanqun.deploy.nginx import XML_CSP
+
+    for host, path in (("www.shilixian.gov.cn", "/atom.xml"), ("www.shilixian.gov.cn", "/bmdt/atom.xml"),
+                       ("www.shilixian.gov.cn", "/czj/gzdt/atom.xml"), ("fgw.shilixian.gov.cn", "/gzdt/atom.xml")):
+        response, body = _https(served, host, path)
+        assert response.status == 200 and b'xmlns="http://www.w3.org/2005/Atom"' in body, (host, path)
+        assert response.getheader("Content-Type").split(";")[0] == "application/atom+xml"
+        assert response.getheader("Content-Security-Policy") == XML_CSP
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+        assert response.getheader("Strict-Transport-Security").startswith("max-age=")
+    site = served["srv"] / "fgw.shilixian.gov.cn" / "current"
+    planted = ["x.xml", "gzdt/x.xml", "gzdt/attachments/more/atom.xml", ".well-known/atom.xml", "ATOM.XML", "gzdt/Atom.xml",
+               "gzdt/atom.xml.bak", "gzdt/atom.xhtml"]
+    body = b'<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'
+    for name in planted:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(body)
+    try:
+        for name in planted:
+            response, payload = _https(served, "fgw.shilixian.gov.cn", "/" + name)
+            assert response.status == 404 and body not in payload, name
+    finally:
+        for name in planted:
+            (site / name).unlink()
