@@ -223,3 +223,18 @@ def test_two_builds_write_the_same_feed_bytes(built_demo, demo_repo, zq, tmp_pat
 def test_the_grammar_refuses_what_rfc_4287_refuses(document, problem):
     """The grammar in tests/data is not an empty one that lets everything through."""
     assert not _schema().validate(ET.fromstring(document)), problem
+
+
+def test_an_empty_column_has_no_feed_and_its_page_names_none(demo_repo, zq):
+    """A column with nothing listed yet: no feed (an empty one would need an ``updated`` no item gives), no link."""
+    unit = demo_repo / "content/dongcheng/unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8") + (
+        "  - id: zxzx\n    name: 征集调查\n    type: news\n    column_type: 工作动态\n    cycle: as_needed\n"
+        "    category: 工作动态\n    description: 发布东城街道征集调查。\n    keywords: [东城街道, 征集调查]\n"), encoding="utf-8")
+    (demo_repo / "content/dongcheng/zxzx").mkdir()
+    result = zq("build", "dongcheng", "--root", demo_repo)
+    assert result.code == 0, result.text
+    site = demo_repo / "output/dongcheng.shilixian.gov.cn"
+    assert "征集调查" in (site / "zxzx/index.html").read_text(encoding="utf-8")
+    assert _feed_links(site / "zxzx/index.html") == [] and not (site / "zxzx" / FEED_NAME).exists()
+    assert _feed_links(site / "gzdt/index.html") == [("/gzdt/atom.xml", "工作动态 - 示例县东城街道办事处")]
