@@ -238,3 +238,16 @@ def test_an_empty_column_has_no_feed_and_its_page_names_none(demo_repo, zq):
     assert "征集调查" in (site / "zxzx/index.html").read_text(encoding="utf-8")
     assert _feed_links(site / "zxzx/index.html") == [] and not (site / "zxzx" / FEED_NAME).exists()
     assert _feed_links(site / "gzdt/index.html") == [("/gzdt/atom.xml", "工作动态 - 示例县东城街道办事处")]
+
+
+def test_a_pushed_items_new_opening_reaches_the_portals_feeds(demo_repo, zq):
+    """The portal's feeds show a pushed item's summary, taken from its body when it has no 摘要: a change to that
+    body alone must rebuild the portal (its fingerprint), or the portal's feeds keep the old text."""
+    item = demo_repo / "content/wjw/gzdt/2026-10-20-jiating-yisheng-jincun.md"
+    text = item.read_text(encoding="utf-8")
+    assert "\nsummary:" not in text
+    item.write_text(text.replace("10月以来，县卫健委组织", "10月以来，县卫健委统一组织", 1), encoding="utf-8")
+    result = zq("build", "--root", demo_repo)
+    assert result.code == 0, result.text
+    for feed in ("www.shilixian.gov.cn/bmdt", "www.shilixian.gov.cn", "wjw.shilixian.gov.cn/gzdt"):
+        assert "县卫健委统一组织" in (demo_repo / "output" / feed / FEED_NAME).read_text(encoding="utf-8"), feed

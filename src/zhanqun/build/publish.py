@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zhanqun.build import feeds
 from zhanqun.build.view import SiteView
 from zhanqun.cache import code_digest
 
@@ -90,13 +91,16 @@ def _shared_digest(cluster: Cluster) -> str:
 
 
 def _outside_digests(cluster: Cluster) -> dict[str, str]:
-    """Per unit, a digest of the listing metadata of its items (what other sites can show of them)."""
+    """Per unit, a digest of the listing metadata of its items (what other sites can show of them, a pushed
+    item's feed summary too)."""
     cached: dict[str, str] | None = getattr(cluster, "_zq_outside_digests", None)
     if cached is not None:
         return cached
     per_unit: dict[str, hashlib._Hash] = {}
     for item in sorted(cluster.items, key=lambda i: i.rel):
         listed = {k: item.meta.get(k) for k in _LISTED_KEYS}
+        if item.meta.get("push_to_portal"):  # the portal's feeds show its summary, from the body when it has none
+            listed["feed_summary"] = feeds.summary(item)
         line = json.dumps([item.rel, listed], ensure_ascii=False, sort_keys=True, default=str)
         per_unit.setdefault(item.unit_id, hashlib.sha256()).update(line.encode() + b"\n")
     outside = {unit: d.hexdigest() for unit, d in per_unit.items()}
