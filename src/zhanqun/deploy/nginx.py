@@ -44,7 +44,10 @@ XML_CSP = "default-src 'none'; sandbox"
 # The Atom feeds (issue 14, R3.7) are at a site's root and in each column's folder (a channel unit's columns one
 # folder further down: /<unit>/<column>/atom.xml), named as zhanqun.build.view.FEED_NAME; this regex location
 # matches those places only (unit and column ids are letters, digits, _ . -), before the rule that refuses
-# every other type, and sends them as application/atom+xml with XML_CSP. Any other .xml stays 404.
+# every other type, and sends them as application/atom+xml with XML_CSP. Any other .xml stays 404. (A pattern,
+# not one exact location per column: a new column's feed must not wait for a new nginx config. An atom.xml put
+# by hand at such a place is sent the same way: as Atom, which no browser runs, and sandboxed; the build never
+# copies one from a column, C012.)
 FEED_LOCATION = r'"^/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/){0,2}atom\.xml$"'
 FEED_TYPE = "application/atom+xml"
 # An SVG opened by itself is a document on the site's origin: it may not run or load anything.
