@@ -206,3 +206,17 @@ def test_news_and_notices_name_their_source_and_a_policy_its_date_once(built_dem
     article = page(built_demo, WWW, county.path_of(policy)).find("article")
     assert article.get_text("", strip=True).count("发布日期") == 1  # in the 信息公开 block only
     assert article.find("table", class_="gk-info").find("time")["datetime"].startswith(policy.date.strftime("%Y-%m-%d"))
+
+
+def test_a_policy_shows_its_written_date_when_given(built_demo):
+    county = loaded(built_demo)
+    policies = [i for i in county.items if i.type == "policy" and not i.meta.get("withdrawn")]
+    assert any(i.meta.get("written") for i in policies)
+    for item in policies:
+        block = page(built_demo, county.host_of(item.unit_id), county.path_of(item)).find("table", class_="gk-info")
+        cells = {th.get_text(strip=True): th.find_next_sibling("td").get_text(strip=True) for th in block.find_all("th")}
+        if item.meta.get("written"):
+            assert cells["成文日期"] == item.meta["written"], item.rel
+            assert list(cells)[2:4] == ["成文日期", "发布日期"]
+        else:
+            assert "成文日期" not in cells, item.rel
