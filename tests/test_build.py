@@ -58,7 +58,8 @@ def test_every_page_has_the_required_meta_tags_and_footer(built_demo):
         for name in ("ColumnName", "ColumnType"):
             assert tags.get(name), f"{path}: no {name}"
         footer = soup.find("footer").get_text(" ", strip=True)
-        for label in ("主办单位", "承办单位", "网站标识码", "联系电话", "党政机关网站标识", "本网站支持IPv6"):
+        # 党政机关网站标识 only where configured, nothing otherwise (issue 14): tests/test_theme_content.py
+        for label in ("主办单位", "承办单位", "网站标识码", "联系电话", "本网站支持IPv6"):
             assert label in footer, f"{path}: footer lacks {label}"
         assert soup.find("footer").find("a", href="https://beian.miit.gov.cn/"), path
         if "ArticleTitle" in tags:  # a detail page (R3.3)
@@ -83,7 +84,7 @@ def test_policy_pages_show_the_disclosure_block(built_demo):
     for path in item_pages(built_demo, WWW, "zcwj") + item_pages(built_demo, "fgw.shilixian.gov.cn", "zcwj"):
         block = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").find("table", class_="gk-info")
         assert block is not None, path
-        labels = [th.get_text(strip=True) for th in block.find_all("th")]
+        labels = [th.get_text(strip=True) for th in block.find_all("th") if th.get_text(strip=True) != "成文日期"]  # optional (issue 14)
         assert labels == ["索引号", "发布机构", "发布日期", "生效日期", "废止日期", "文号", "主题分类", "有效性"]
 
 
@@ -155,8 +156,8 @@ def test_responsibility_table_page_and_csv(built_demo):
     columns = sum(len(u.columns) for u in loaded.units.values())
     assert rows[0][:4] == ["单位", "栏目ID", "栏目名称", "责任单位"]
     assert len(rows) == columns + 1
-    table = page(built_demo, WWW, "lanmu/index.html").find("table", class_="responsibility")
-    assert len(table.find("tbody").find_all("tr")) == columns
+    tables = page(built_demo, WWW, "lanmu/index.html").find_all("table", class_="responsibility")  # one per unit (issue 14)
+    assert sum(len(t.find("tbody").find_all("tr")) for t in tables) == columns
 
 
 def test_attachments_are_published_with_type_and_size(built_demo):

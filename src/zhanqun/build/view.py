@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from zhanqun.cluster import Cluster, Site
-from zhanqun.config import CYCLE_LABELS, Column, Unit
+from zhanqun.config import CYCLE_LABELS, Column, Topic, Unit
 from zhanqun.content import IMPORTANCE_LABELS, TYPE_LABELS, Item
 
 if TYPE_CHECKING:
@@ -24,6 +24,11 @@ PAGE_SIZE = 20
 HOME_BLOCK_SIZE = 6
 FEED_NAME = "atom.xml"  # next to a column's index.html, and at a site's root (issue 14, R3.7)
 FEED_SIZE = 20  # the newest entries of a feed: a column feed is its list's first page
+
+# What names a subdomain site itself in its footer (国办发〔2017〕47号: 主办单位 is the body that runs the site; the
+# 党政机关网站标识 is issued to one registered site and its domain). The portal's values are never inherited.
+SITE_OWN_IDENTITY = ("sponsor", "organizer", "contact", "party_gov_mark")
+THEME_STATIC = "themes/zhanqun/static/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,10 +72,57 @@ class SiteView:
         self.cluster = cluster
         self.site = site
         self.owner = cluster.units[site.owner]
-        self.identity = cluster.identity_of(site.owner)
         self.host = site.host
         self.site_name = cluster.config.name if site.is_portal else self.owner.name
         self.today = cluster.today
+
+    # -- identity (R3.4, issue 14) ----------------------------------------------------------------------------
+    @cached_property
+    def identity(self) -> dict[str, Any]:
+        """The footer's identity of this site. The portal (and its channel units) shows cluster.yaml's. A subdomain
+        site names itself: 主办单位 / 承办单位 are its unit (``identity.sponsor`` / ``organizer`` in its unit.yaml
+        override), its contact is ``identity.contact`` or else the phone, email and address of its own 机构概况
+        item, and only its own 党政机关网站标识 is shown. 网站标识码, ICP and 公安备案 are the unit's when its
+        unit.yaml gives them, else the county's: a subdomain without its own 网站标识码 is registered as part of
+        the portal (its annual report is the portal's too, docs/handbook.md §9.3)."""
+        county = dict(self.cluster.config.identity)
+        if self.site.is_portal:
+            return county
+        own = dict(self.owner.identity)
+        identity = {key: value for key, value in county.items() if key not in SITE_OWN_IDENTITY}
+        identity.update(own)
+        identity.setdefault("sponsor", self.owner.name)
+        identity.setdefault("organizer", self.owner.name)
+        if "contact" not in own:
+            contact = self._organization_contact()
+            if contact:
+                identity["contact"] = contact
+        return identity
+
+    def _organization_contact(self) -> dict[str, str]:
+        """公开电话, 电子邮箱 and 办公地址 of the site's own 机构概况 (the first by file name)."""
+        found = sorted((i for i in self.own_items if i.unit_id == self.owner.id and i.type == "organization"
+                        and not i.meta.get("withdrawn")), key=lambda i: i.rel)
+        if not found:
+            return {}
+        meta = found[0].meta
+        pairs = (("phone", meta.get("phone")), ("email", meta.get("email")), ("address", meta.get("address")))
+        return {key: str(value) for key, value in pairs if value}
+
+    @cached_property
+    def party_gov_mark(self) -> dict[str, str] | None:
+        """The 党政机关网站标识 to show, or None (nothing printed). ``{image, href}``: the image, a file of the
+        repository's ``themes/zhanqun/static/`` (published under ``/theme/``), linking to its verification page;
+        the older form, a link only, is shown as a text link."""
+        mark = self.identity.get("party_gov_mark")
+        if not mark:
+            return None
+        if isinstance(mark, str):
+            return {"href": mark, "image": ""}
+        image = str(mark.get("image") or "")
+        if image.startswith(THEME_STATIC):
+            image = "/theme/" + image[len(THEME_STATIC):]
+        return {"href": str(mark["href"]), "image": image}
 
     # -- items --------------------------------------------------------------------------------------
     @cached_property
@@ -100,6 +152,10 @@ class SiteView:
             for column in item.meta.get("push_to_portal", []):
                 if item.unit_id != portal:  # pushed items also appear in the portal's column (R3.2)
                     table[(portal, column)].append(item)
+        for (unit_id, column_id), items in table.items():
+            column = self.cluster.units[unit_id].columns.get(column_id) if unit_id in self.cluster.units else None
+            if column is not None and column.type == "leader":
+                items.sort(key=_leader_order)  # 排序 order, the county head first (issue 14)
         return table
 
     def column_items(self, ref: ColumnRef) -> list[Item]:
@@ -257,6 +313,19 @@ class SiteView:
         """The unit that answered a message (``answer_unit``, else the unit holding it)."""
         return self.cluster.units.get(item.meta.get("answer_unit") or item.unit_id) or self.cluster.units[item.unit_id]
 
+    # -- leaders (R2.4, issue 14) --------------------------------------------------------------------------
+    def leader_body_repeats(self, item: Item) -> bool:
+        """True when a leader's body only restates the name, post and duties shown above it (``张三同志，副县长。
+        负责……``): the profile then prints 分工 once, not twice."""
+        import html
+
+        rest = _bare(html.unescape(_plain(item.html)))
+        for part in (str(item.meta.get("duties", "")), str(item.meta.get("post", "")), str(item.meta.get("name", "")),
+                     "同志", "现任", "工作分工", "分工", "职务"):
+            if _bare(part):
+                rest = rest.replace(_bare(part), "")
+        return not rest
+
     # -- topics (R3.6) ------------------------------------------------------------------------------
     def topic_items(self, tag: str) -> list[Item]:
         return [i for i in self._listed if tag in i.tags]
@@ -275,14 +344,21 @@ class SiteView:
 
     # -- meta tags (R3.3) ---------------------------------------------------------------------------
     def meta_tags(self, ref: ColumnRef | None = None, item: Item | None = None, path: str = "",
-                  column_name: str = "") -> list[tuple[str, str]]:
+                  column_name: str = "", topic: Topic | None = None, column_type: str = "") -> list[tuple[str, str]]:
+        """The metadata of the 政府网站网页设计规范 (R3.3). A topic page is a column of type 专题专栏 with the
+        topic's name, description and tag; the topics index is 专题专栏 too (``column_type``)."""
         tags = [("SiteName", self.site_name), ("SiteDomain", self.host), ("SiteIDCode", str(self.identity.get("id_code", "")))]
         if ref is not None:
             tags += [("ColumnName", ref.column.name), ("ColumnDescription", ref.column.description),
                      ("ColumnKeywords", ",".join(ref.column.keywords)), ("ColumnType", ref.column.column_type)]
+        elif topic is not None:
+            keywords = [topic.tag] + ([topic.name] if topic.name != topic.tag else [])
+            tags += [("ColumnName", topic.name), ("ColumnDescription", topic.description or topic.name),
+                     ("ColumnKeywords", ",".join(keywords)), ("ColumnType", "专题专栏")]
         elif column_name:
             tags += [("ColumnName", column_name), ("ColumnDescription", column_name),
-                     ("ColumnKeywords", column_name), ("ColumnType", "首页" if column_name == "首页" else "其他")]
+                     ("ColumnKeywords", column_name),
+                     ("ColumnType", column_type or ("首页" if column_name == "首页" else "其他"))]
         if item is not None:
             keywords = item.meta.get("keywords") or item.tags or list(ref.column.keywords if ref else [])
             if isinstance(keywords, str):
@@ -302,6 +378,31 @@ class SiteView:
     # -- responsibility table (R1.5) ------------------------------------------------------------------
     RESPONSIBILITY_HEADER: ClassVar[list[str]] = ["单位", "栏目ID", "栏目名称", "责任单位", "内容类型", "栏目类型", "更新周期",
                              "政务公开类别", "栏目说明", "关键词", "栏目地址"]
+
+    # What the page shows of a row, by the CSV's column: the unit is the group's heading, the column's name links
+    # to its address, the id stays in the CSV (an inspector's file, complete).
+    RESPONSIBILITY_PAGE_HEADER: ClassVar[list[str]] = ["栏目名称", "责任单位", "内容类型", "栏目类型", "更新周期",
+                                                       "政务公开类别", "栏目说明", "关键词"]
+
+    def responsibility_groups(self) -> list[tuple[Unit, list[dict[str, Any]]]]:
+        """The table as the page shows it (R1.5, issue 14): one group per unit, in the CSV's order; each row the
+        column's name, its address and the cells under RESPONSIBILITY_PAGE_HEADER."""
+        header = self.RESPONSIBILITY_HEADER
+        shown = [header.index(h) for h in self.RESPONSIBILITY_PAGE_HEADER[1:]]
+        rows = iter(self.responsibility_rows())
+        groups = []
+        for unit in self.cluster.units.values():
+            group = []
+            for _column in unit.columns.values():
+                row = next(rows)
+                href = row[-1]
+                if href.startswith(f"https://{self.host}/"):
+                    href = href[len(f"https://{self.host}"):]
+                group.append({"name": row[2], "href": href, "cells": [row[i] for i in shown]})
+            if group:
+                groups.append((unit, group))
+        portal = self.cluster.config.portal
+        return sorted(groups, key=lambda g: g[0].id != portal)  # the portal's columns first, then as in the CSV
 
     def responsibility_rows(self) -> list[list[str]]:
         rows = []
@@ -328,3 +429,16 @@ def _plain(html: str) -> str:
     import re
 
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def _bare(text: str) -> str:
+    """Text without spaces and punctuation, to compare what two texts say."""
+    import unicodedata
+
+    return "".join(c for c in text if not (c.isspace() or unicodedata.category(c).startswith("P")))
+
+
+def _leader_order(item: Item) -> tuple[bool, int, str]:
+    """Leaders by their 排序 ``order`` (1 first), those without one after them by file name."""
+    order = item.meta.get("order")
+    return (order is None, int(order or 0), item.rel)
