@@ -13,6 +13,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
@@ -193,3 +194,78 @@ def csp_violations(driver, url: str) -> list[str]:
         return list(driver.execute_script("return window.__csp"))
     finally:
         driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+# -- one page per template ------------------------------------------------------------------------------------
+
+# The pages every demo build must have, by template (see ``template_of``): the portal's and a department's
+# homepage, a channel unit's page on the portal, a column list and an item of each type, the topics, the
+# responsibility table, and the pages issue 14 adds (网站地图, 关于本网, 联系我们, search results).
+ITEM_TYPES = ("news", "notice", "policy", "interpretation", "guide", "reply", "leader", "organization")
+TEMPLATES = ("home-portal", "home-site", "unit", *(f"column-{t}" for t in ITEM_TYPES),
+             *(f"item-{t}" for t in ITEM_TYPES), "topics", "topic", "responsibility",
+             "sitemap", "about", "contact", "search")
+# Pages at a fixed address: the URL says the template.
+FIXED_PAGES = {"wzdt/index.html": "sitemap", "gywm/index.html": "about", "lxwm/index.html": "contact",
+               "sousuo/index.html": "search", "lanmu/index.html": "responsibility", "zhuanti/index.html": "topics"}
+_MARKER = re.compile(r'<body\b[^>]*\bdata-template="([a-z0-9-]+)"')
+_ARTICLE = re.compile(r'<article class="item item-([a-z]+)"')
+
+
+@dataclass(frozen=True)
+class Page:
+    template: str
+    host: str
+    path: str  # inside the site, without the leading slash: "zwyw/index.html"
+
+
+def template_of(site: Path, path: str, portal: bool) -> str | None:
+    """Which template wrote ``site/path``. A page that says so (``<body data-template="item-news">``, the marker
+    base.html is to write from a ``{% block template %}`` each template fills) is taken at its word; until then
+    the address and the page's structure tell: fixed addresses, the site's ``index.html``, ``zhuanti/<x>/``,
+    an item's ``<article class="item item-<type>">``, and a folder's ``index.html`` as the list of the items
+    beside it (``column-<their type>``) or, with sub-sites under it, a channel unit's page. Pagination pages
+    (``index2.html``) and anything else are None."""
+    html = (site / path).read_text(encoding="utf-8", errors="replace")
+    marker = _MARKER.search(html)
+    if marker:
+        return marker.group(1)
+    if path in FIXED_PAGES:
+        return FIXED_PAGES[path]
+    if path == "index.html":
+        return "home-portal" if portal else "home-site"
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0] == "zhuanti" and parts[2] == "index.html":
+        return "topic"
+    article = _ARTICLE.search(html)
+    if article:
+        return f"item-{article.group(1)}"
+    if parts[-1] != "index.html":
+        return None
+    folder = (site / path).parent
+    beside = sorted(p for p in folder.glob("*.html") if not p.name.startswith("index"))
+    for item in beside:
+        found = _ARTICLE.search(item.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return f"column-{found.group(1)}"
+    if any((sub / "index.html").is_file() for sub in folder.iterdir() if sub.is_dir()):
+        return "unit"
+    return None
+
+
+def representative_pages(output: Path) -> dict[str, Page]:
+    """The first page of each template in a build output, the portal (the site with ``sitemap_index.xml``)
+    first, then the other sites and their pages in sorted order."""
+    sites = sorted((p for p in output.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                   key=lambda p: (not (p / "sitemap_index.xml").is_file(), p.name))
+    found: dict[str, Page] = {}
+    for site in sites:
+        portal = (site / "sitemap_index.xml").is_file()
+        for file in sorted(site.rglob("*.html")):
+            path = file.relative_to(site).as_posix()
+            if path.startswith("theme/"):
+                continue
+            template = template_of(site, path, portal)
+            if template and template not in found:
+                found[template] = Page(template, site.name, path)
+    return found
