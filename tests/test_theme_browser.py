@@ -244,7 +244,9 @@ _TARGETS_JS = """
 const small = [];
 for (const el of document.querySelectorAll(arguments[0])) {
   if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
-  const r = el.getBoundingClientRect();
+  // a link wrapped over two lines is two small targets, not one tall one: each line's box is measured
+  const boxes = [...el.getClientRects()];
+  const r = {width: Math.min(...boxes.map(b => b.width)), height: Math.min(...boxes.map(b => b.height))};
   if (r.width < 44 || r.height < 44)
     small.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '') + ' «'
                + (el.textContent || el.value || '').trim().slice(0, 16) + '» ' + Math.round(r.width) + '×'
