@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser  # noqa: F401 - headless Chromium, one per test module
 from zhanqun.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent

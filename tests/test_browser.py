@@ -2,55 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-
 import pytest
+
+from tests import browser as shared
+from tests.browser import serve
 
 pytestmark = pytest.mark.browser
 
 
-def _need(binary: str) -> str:
-    path = shutil.which(binary)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{binary} is missing: scripts/test.sh installs it")
-        pytest.skip(f"{binary} not installed")
-    return path
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+# The shared helpers (tests/browser.py) under the names test modules imported from here before
+_need = shared.need
+_QuietHandler = shared.QuietHandler
+browser = shared.browser
 
 
 @pytest.fixture(scope="module")
 def served(built_demo):
-    handler = functools.partial(_QuietHandler, directory=str(built_demo / "output" / "www.shilixian.gov.cn"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = _need("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(_need("chromedriver")), options=options)
-    yield driver
-    driver.quit()
+    with serve(built_demo / "output" / "www.shilixian.gov.cn") as url:
+        yield url
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:

@@ -11,22 +11,16 @@ import socket
 import ssl
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.browser import need
 from zhanqun.deploy import release
 
 HOSTS = {"www.shilixian.gov.cn": "示例县人民政府", "fgw.shilixian.gov.cn": "示例县发展和改革委员会"}
 
 
-def _need(binary: str) -> str:
-    path = shutil.which(binary) or (f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{binary} is missing: scripts/test.sh installs it")
-        pytest.skip(f"{binary} not installed")
-    return path
+_need = need
 
 
 def _free_port() -> int:

@@ -6,27 +6,21 @@ HTML (structure, escaping, masking, bytes) and in headless Chromium (the CSP, ax
 from __future__ import annotations
 
 import dataclasses
-import functools
-import http.server
 import itertools
-import json
-import os
 import random
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from tests import fakes
+from tests.browser import BEST_PRACTICE, axe, csp_violations, serve
 from tests.scorecard_reports import AT, COMMIT, LONG_NAME, column, many_sites, sample
-from tests.test_browser import _need, browser  # noqa: F401 - the module's browser fixture
 from zhanqun.inspect.model import Level, Problem, Report, SiteReport
 from zhanqun.inspect.scorecard import html
 
 PROJECT = Path(__file__).resolve().parent.parent
-AXE = PROJECT / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -260,15 +254,6 @@ def test_same_report_gives_same_bytes_and_a_large_cluster_stays_small():
 pytest_browser = pytest.mark.browser
 
 
-class _CspHandler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 # A page breaking the policy in three ways, to show the violations are seen
 _BAD_PAGE = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><title>x</title><link rel=\"stylesheet\" href=\"/a.css\">"
              "</head><body><main><script>document.title='y'</script><img alt=\"\" src=\"/x.png\"></main></body></html>")
@@ -279,29 +264,15 @@ def scorecard_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scorecard")
     (folder / "scorecard.html").write_text(html(sample()), encoding="utf-8")
     (folder / "bad.html").write_text(_BAD_PAGE, encoding="utf-8")
-    handler = functools.partial(_CspHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(folder, {"Content-Security-Policy": CSP}) as url:
+        yield url
 
 
-_WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-              "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
-
-
-def _csp_violations(driver, url: str) -> list[str]:
-    script = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH_CSP})
-    try:
-        driver.get(url)
-        driver.execute_script("return document.readyState")
-        return driver.execute_script("return window.__csp")
-    finally:
-        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+_csp_violations = csp_violations
 
 
 @pytest_browser
-def test_renders_fully_under_the_strict_policy(browser, scorecard_server):  # noqa: F811
+def test_renders_fully_under_the_strict_policy(browser, scorecard_server):
     bad = _csp_violations(browser, scorecard_server + "/bad.html")
     assert {v.split()[0] for v in bad} >= {"script-src-elem", "style-src-elem", "img-src"}, bad
     assert _csp_violations(browser, scorecard_server + "/scorecard.html") == []
@@ -313,21 +284,13 @@ def test_renders_fully_under_the_strict_policy(browser, scorecard_server):  # no
 
 
 def _axe(driver) -> list[dict]:
-    if not AXE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("the axe-core npm package is missing: scripts/test.sh installs it")
-        pytest.skip("axe-core (npm) not installed")
-    driver.execute_script(AXE.read_text(encoding="utf-8"))
-    result = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-        ".then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.html)})))));")
-    return json.loads(result)
+    """axe-core's WCAG 2.1 A/AA and best-practice violations of the open page."""
+    return axe(driver, BEST_PRACTICE)
 
 
 @pytest_browser
 @pytest.mark.parametrize("width,height", [(360, 740), (1280, 900)])
-def test_axe_finds_nothing_at_phone_and_desktop_width(browser, scorecard_server, width, height):  # noqa: F811
+def test_axe_finds_nothing_at_phone_and_desktop_width(browser, scorecard_server, width, height):
     browser.set_window_size(width, height)
     try:
         browser.get(scorecard_server + "/scorecard.html")
@@ -350,7 +313,7 @@ return {scroll: document.scrollingElement.scrollWidth, inner: innerWidth, small:
 
 
 @pytest_browser
-def test_no_sideways_scroll_and_no_small_text_on_a_phone_and_charts_scale(browser, scorecard_server):  # noqa: F811
+def test_no_sideways_scroll_and_no_small_text_on_a_phone_and_charts_scale(browser, scorecard_server):
     seen = {}
     try:
         for width, height in ((360, 740), (1280, 900)):
@@ -366,7 +329,7 @@ def test_no_sideways_scroll_and_no_small_text_on_a_phone_and_charts_scale(browse
 
 
 @pytest_browser
-def test_the_wide_table_scrolls_in_its_own_box_and_print_drops_the_navigation(browser, scorecard_server):  # noqa: F811
+def test_the_wide_table_scrolls_in_its_own_box_and_print_drops_the_navigation(browser, scorecard_server):
     browser.set_window_size(360, 740)
     try:
         browser.get(scorecard_server + "/scorecard.html")
@@ -382,7 +345,7 @@ def test_the_wide_table_scrolls_in_its_own_box_and_print_drops_the_navigation(br
 
 
 @pytest_browser
-def test_the_demo_countys_real_scorecard_passes_the_same_checks(browser, cluster, tmp_path):  # noqa: F811
+def test_the_demo_countys_real_scorecard_passes_the_same_checks(browser, cluster, tmp_path):
     """Not a hand-built report: the engine's report of the demo county (issue 11), under the strict policy, with
     axe-core, and on a phone without sideways scrolling."""
     from zhanqun.inspect import engine
@@ -392,19 +355,16 @@ def test_the_demo_countys_real_scorecard_passes_the_same_checks(browser, cluster
     assert report.sites and any(site.problems for site in report.sites)
     (tmp_path / "web").mkdir()
     (tmp_path / "web" / "demo.html").write_text(html(report), encoding="utf-8")
-    handler = functools.partial(_CspHandler, directory=str(tmp_path / "web"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/demo.html"
-    try:
+    with serve(tmp_path / "web", {"Content-Security-Policy": CSP}) as base:
+        url = f"{base}/demo.html"
         assert _csp_violations(browser, url) == []
         for site in report.sites:
             assert site.name in browser.find_element("tag name", "body").text
         browser.set_window_size(360, 740)
-        browser.get(url)
-        layout = browser.execute_script(_LAYOUT_JS)
-        assert layout["scroll"] <= layout["inner"] and layout["small"] == [], layout
-        assert _axe(browser) == []
-    finally:
-        browser.set_window_size(1280, 900)
-        server.shutdown()
+        try:
+            browser.get(url)
+            layout = browser.execute_script(_LAYOUT_JS)
+            assert layout["scroll"] <= layout["inner"] and layout["small"] == [], layout
+            assert _axe(browser) == []
+        finally:
+            browser.set_window_size(1280, 900)

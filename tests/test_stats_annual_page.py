@@ -3,15 +3,11 @@ CSP, checked with axe-core at phone and desktop width, readable at 360 px (the t
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_browser import browser  # noqa: F401 - the module's browser fixture
-from tests.test_scorecard import _axe, _csp_violations, _CspHandler
+from tests.browser import BEST_PRACTICE, axe, serve
+from tests.test_scorecard import CSP, _axe, _csp_violations
 from tests.test_stats_annual import demo_reports, history  # noqa: F401 - fixtures
 from zhanqun.stats import annual_render
 
@@ -34,11 +30,8 @@ def page_url(demo_reports, tmp_path_factory):  # noqa: F811
     _, reports = demo_reports
     folder = tmp_path_factory.mktemp("annual-page")
     (folder / "report.html").write_text(annual_render.html(reports), encoding="utf-8")
-    handler = functools.partial(_CspHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/report.html"
-    server.shutdown()
+    with serve(folder, {"Content-Security-Policy": CSP}) as url:
+        yield url + "/report.html"
 
 
 def test_the_page_is_one_file_without_script_or_style_attributes(demo_reports):  # noqa: F811
@@ -52,7 +45,7 @@ def test_the_page_is_one_file_without_script_or_style_attributes(demo_reports): 
 
 
 @pytest.mark.browser
-def test_renders_under_the_strict_policy_and_axe_finds_nothing(browser, page_url):  # noqa: F811
+def test_renders_under_the_strict_policy_and_axe_finds_nothing(browser, page_url):
     assert _csp_violations(browser, page_url) == []
     for width, height in ((360, 740), (1280, 900)):
         browser.set_window_size(width, height)
@@ -64,7 +57,7 @@ def test_renders_under_the_strict_policy_and_axe_finds_nothing(browser, page_url
 
 
 @pytest.mark.browser
-def test_readable_on_a_phone_the_table_scrolls_in_its_own_box(browser, page_url):  # noqa: F811
+def test_readable_on_a_phone_the_table_scrolls_in_its_own_box(browser, page_url):
     browser.set_window_size(360, 740)
     try:
         browser.get(page_url)
@@ -84,7 +77,6 @@ def test_the_published_item_page_passes_axe_on_a_phone(browser, history, zq, tmp
     import shutil
 
     from tests.conftest import PROJECT
-    from tests.test_browser import _QuietHandler
 
     config = history.root / "content/cluster.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "stats:\n  annual_report_column: ndbb\n", encoding="utf-8")
@@ -93,25 +85,18 @@ def test_the_published_item_page_passes_axe_on_a_phone(browser, history, zq, tmp
         shutil.copytree(PROJECT / part, history.root / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(PROJECT / "pelicanconf.py", history.root / "pelicanconf.py")
     assert zq("build", "--root", history.root, "--output", tmp_path / "out", "www").code == 0
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "out" / "www.shilixian.gov.cn"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    browser.set_window_size(360, 740)
-    try:
-        browser.get(f"http://127.0.0.1:{server.server_address[1]}/ndbb/2025-niandu-baobiao-xzf.html")
-        assert "示例县人民政府2025年政府网站工作年度报表" in browser.title
-        _axe(browser)  # loads axe-core (or skips when it is not installed)
-        # the table only: the theme's font-size buttons have a finding of their own (label-content-name-mismatch)
-        found = browser.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document.querySelector('table'), {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
-            "'best-practice']}).then(r => done(r.violations.map(v => v.id)));")
-        assert found == []
-        wide = browser.execute_script(
-            "return [...document.querySelectorAll('body *')]"
-            ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
-            ".map(e => e.tagName + ' ' + e.textContent.slice(0, 12))")
-        assert wide == [], wide[:6]
-    finally:
-        browser.set_window_size(1280, 900)
-        server.shutdown()
+    with serve(tmp_path / "out" / "www.shilixian.gov.cn") as base:
+        browser.set_window_size(360, 740)
+        try:
+            browser.get(f"{base}/ndbb/2025-niandu-baobiao-xzf.html")
+            assert "示例县人民政府2025年政府网站工作年度报表" in browser.title
+            # the table only: the theme's own findings are tests/test_theme_browser.py's
+            table = browser.find_element("css selector", "table")
+            assert axe(browser, BEST_PRACTICE, element=table) == []
+            wide = browser.execute_script(
+                "return [...document.querySelectorAll('body *')]"
+                ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+                ".map(e => e.tagName + ' ' + e.textContent.slice(0, 12))")
+            assert wide == [], wide[:6]
+        finally:
+            browser.set_window_size(1280, 900)

@@ -4,15 +4,11 @@ script, nothing a strict CSP blocks, readable on a 360 px phone — checked in t
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_browser import browser  # noqa: F401 - headless Chromium
-from tests.test_scorecard import _LAYOUT_JS, _axe, _csp_violations, _CspHandler
+from tests.browser import serve
+from tests.test_scorecard import _LAYOUT_JS, CSP, _axe, _csp_violations
 from tests.test_stats_events import history_repo  # noqa: F401 - the scripted county
 from zhanqun.stats import engine, page, ranking, render
 
@@ -103,16 +99,13 @@ def served(pages, tmp_path_factory):
     folder = tmp_path_factory.mktemp("stats-pages")
     for name, html in made.items():
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
-    handler = functools.partial(_CspHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(folder, {"Content-Security-Policy": CSP}) as url:
+        yield url
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", ["unit", "column", "person", "ranking"])
-def test_in_chromium_no_csp_violation_no_axe_finding_and_no_sideways_scroll_at_360px(browser, served, name):  # noqa: F811
+def test_in_chromium_no_csp_violation_no_axe_finding_and_no_sideways_scroll_at_360px(browser, served, name):
     url = f"{served}/{name}.html"
     assert _csp_violations(browser, url) == []
     try:
@@ -144,7 +137,7 @@ return {wrap: [wrap.scrollWidth, wrap.clientWidth], inner: innerWidth,
 
 
 @pytest.mark.browser
-def test_the_ranking_table_shows_every_sub_score_on_a_phone_without_sideways_scrolling(browser, served):  # noqa: F811
+def test_the_ranking_table_shows_every_sub_score_on_a_phone_without_sideways_scrolling(browser, served):
     """Issue 12 (d), R8.3: at 360 px every unit is a card, each score after its heading, nothing cut off or
     scrolled aside; at 1280 px the same table is a table."""
     try:
