@@ -1,5 +1,5 @@
 """``zhanqun.plugins.site``: Pelican generator for the pages around the items: homepages, column lists, topics, the
-responsibility table, and the site's files (attachments, images). The view model is
+responsibility table, 网站地图 / 关于本网 / 联系我们, and the site's files (attachments, images, the favicon). The view model is
 :class:`zhanqun.build.view.SiteView`; this module only renders it."""
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from zhanqun.plugins import view as site_view
 __all__ = ["register"]
 
 
+SERVICE_PAGES = (("wzdt/index.html", "site_map"), ("gywm/index.html", "about"), ("lxwm/index.html", "contact"))
+
+
 class _ClusterPagesGenerator(Generator):
     def generate_context(self) -> None:
         pass
@@ -29,6 +32,8 @@ class _ClusterPagesGenerator(Generator):
             write(f"{unit_id}/index.html", "unit", unit=view.cluster.units[unit_id])
         for page in view.list_pages():
             write(page.save_as, "column", page=page, ref=page.ref)
+        for save_as, template in SERVICE_PAGES:  # 网站地图, 关于本网, 联系我们 on every site (47号指引; issue 14)
+            write(save_as, template)
         if view.site.is_portal:
             for topic in view.cluster.config.topics:
                 write(f"zhuanti/{topic.id}/index.html", "topic", topic=topic)
@@ -93,7 +98,7 @@ def _published_files(folder: Path, rel: Path):
             yield path, rel / path.relative_to(folder)
 
 
-SITEMAP, SITEMAP_INDEX, ROBOTS = "sitemap.xml", "sitemap_index.xml", "robots.txt"
+SITEMAP, SITEMAP_INDEX, ROBOTS, FAVICON = "sitemap.xml", "sitemap_index.xml", "robots.txt", "favicon.ico"
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -120,6 +125,15 @@ def _write_site_files(pelican) -> None:
         (out / SITEMAP_INDEX).write_text("\n".join([*index, "</sitemapindex>", ""]), encoding="utf-8")
         robots.append(f"Sitemap: {base}{SITEMAP_INDEX}")
     (out / ROBOTS).write_text("\n".join([*robots, ""]), encoding="utf-8")
+    _copy_favicon(out)
+
+
+def _copy_favicon(out: Path) -> None:
+    """``/favicon.ico`` at the site's root, where browsers ask for it: the theme's (a cluster's own
+    ``themes/zhanqun/static/favicon.ico`` over the package's; Pelican has copied it under /theme/)."""
+    icon = out / "theme" / FAVICON
+    if icon.is_file() and not icon.is_symlink():
+        (out / FAVICON).write_bytes(icon.read_bytes())
 
 
 def _get_generators(pelican):

@@ -191,6 +191,32 @@ class SiteView:
             return f"column:{ref.column.id}" if ref.unit.id == self.owner.id else f"unit:{ref.unit.id}"
         return f"unit:{unit_id}" if unit_id else ""
 
+    @cached_property
+    def site_map(self) -> list[NavEntry]:
+        """The 网站地图 page as a tree (47号指引; issue 14): the site's columns, on the portal each channel unit with
+        its columns, the topics, and every unit's own site; on a unit's site the way back to the portal."""
+        tree = [NavEntry("首页", "/", "home", tuple(
+            NavEntry(ref.column.name, self.column_href(ref), self.nav_key(ref)) for ref in self.unit_columns(self.owner.id)))]
+        if self.site.is_portal:
+            for unit_id in self.site.unit_ids[1:]:
+                unit = self.cluster.units[unit_id]
+                tree.append(NavEntry(unit.name, self.unit_href(unit_id), f"unit:{unit_id}", tuple(
+                    NavEntry(ref.column.name, self.column_href(ref), self.nav_key(ref)) for ref in self.unit_columns(unit_id))))
+            if self.cluster.config.topics:
+                tree.append(NavEntry("专题专栏", "/zhuanti/index.html", "topics", tuple(
+                    NavEntry(t.name, f"/zhuanti/{t.id}/index.html", f"topic:{t.id}") for t in self.cluster.config.topics)))
+            sites = tuple(NavEntry(u.name, self.unit_href(u.id), f"site:{u.id}") for u in self.cluster.units.values()
+                          if u.id != self.owner.id and self.cluster.host_of(u.id) != self.host)
+            if sites:
+                tree.append(NavEntry("部门和乡镇（街道）网站", "", "sites", sites))
+            tree.append(NavEntry("栏目责任表", "/lanmu/index.html", "lanmu"))
+        else:
+            tree.append(NavEntry(f"{self.cluster.config.name}门户网站", self.portal_href, "portal"))
+        tree.append(NavEntry("网站服务", "", "service", (
+            NavEntry("关于本网", "/gywm/index.html", "gywm"), NavEntry("联系我们", "/lxwm/index.html", "lxwm"),
+            NavEntry("我为政府网站找错", self.error_report_href, "zhaocuo"))))
+        return tree
+
     @property
     def error_report_href(self) -> str:
         """我为政府网站找错: the national error-report platform's form for this site's 网站标识码 (issue 14)."""
