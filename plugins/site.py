@@ -1,5 +1,5 @@
 """``zhanqun.plugins.site``: Pelican generator for the pages around the items: homepages, column lists, topics, the
-responsibility table, and the site's files (attachments, images). The view model is
+responsibility table, 网站地图 / 关于本网 / 联系我们, and the site's files (attachments, images, the favicon). The view model is
 :class:`zhanqun.build.view.SiteView`; this module only renders it."""
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from zhanqun.plugins import view as site_view
 __all__ = ["register"]
 
 
+SERVICE_PAGES = (("wzdt/index.html", "site_map"), ("gywm/index.html", "about"), ("lxwm/index.html", "contact"))
+
+
 class _ClusterPagesGenerator(Generator):
     def generate_context(self) -> None:
         pass
@@ -30,6 +33,8 @@ class _ClusterPagesGenerator(Generator):
             write(f"{unit_id}/index.html", "unit", unit=view.cluster.units[unit_id])
         for page in view.list_pages():
             write(page.save_as, "column", page=page, ref=page.ref)
+        for save_as, template in SERVICE_PAGES:  # 网站地图, 关于本网, 联系我们 on every site (47号指引; issue 14)
+            write(save_as, template)
         for feed in view.feeds():  # after the list pages, whose folders they go in (issue 14, R3.7)
             target = Path(self.output_path) / feed.save_as
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +103,7 @@ def _published_files(folder: Path, rel: Path):
             yield path, rel / path.relative_to(folder)
 
 
-SITEMAP, SITEMAP_INDEX, ROBOTS = "sitemap.xml", "sitemap_index.xml", "robots.txt"
+SITEMAP, SITEMAP_INDEX, ROBOTS, FAVICON = "sitemap.xml", "sitemap_index.xml", "robots.txt", "favicon.ico"
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -125,6 +130,15 @@ def _write_site_files(pelican) -> None:
         (out / SITEMAP_INDEX).write_text("\n".join([*index, "</sitemapindex>", ""]), encoding="utf-8")
         robots.append(f"Sitemap: {base}{SITEMAP_INDEX}")
     (out / ROBOTS).write_text("\n".join([*robots, ""]), encoding="utf-8")
+    _copy_favicon(out)
+
+
+def _copy_favicon(out: Path) -> None:
+    """``/favicon.ico`` at the site's root, where browsers ask for it: the theme's (a cluster's own
+    ``themes/zhanqun/static/favicon.ico`` over the package's; Pelican has copied it under /theme/)."""
+    icon = out / "theme" / FAVICON
+    if icon.is_file() and not icon.is_symlink():
+        (out / FAVICON).write_bytes(icon.read_bytes())
 
 
 def _get_generators(pelican):

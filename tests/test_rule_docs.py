@@ -113,6 +113,7 @@ PLACES: dict[str, Place] = {
     "C014": Place("path"),
     "C015": Place("config", "content/cluster.yaml", group="C015"),
     "C016": Place("config", "content/cluster.yaml", group="C016"),
+    "C025": Place("config", "content/cluster.yaml"),
     "C020": Place("path"),
     "C101": Place("front", "content/fgw/zcwj/2026-11-02-c101.md"),
     "C102": Place("front", "content/fgw/zcjd/2026-11-02-c102.md"),
@@ -332,6 +333,8 @@ def materialise_config(base: Path, example: str) -> str:
         if key == "columns" and isinstance(data.get(key), list):  # added, the unit's other keys completing them
             like = {column["type"]: column for column in reversed(data[key])}
             data[key] = data[key] + [{**like.get(c.get("type"), data[key][0]), **c} for c in value]
+        elif key == "identity" and isinstance(data.get(key), dict):  # a key added to the cluster's identity
+            data[key] = {**data[key], **value}
         else:
             data[key] = value
     return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)

@@ -106,6 +106,15 @@ COMMITTED_CACHE = define(
     requirement="R4, R4.11",
 )
 
+NO_LOGO = define(
+    "C025", "missing-logo", Severity.ERROR, "cluster.yaml 的 identity.logo 指向的图片不存在。",
+    why="网站页头显示 logo 指定的国徽或标志图片；图片不在主题的 static 目录中，每个页面的页头都会是一张打不开的图。",
+    example="identity:\n  logo: images/guohui.png      # themes/zhanqun/static/images/guohui.png 不存在",
+    fix="把图片放进站群仓库的 themes/zhanqun/static/（如 themes/zhanqun/static/images/guohui.png），"
+        "logo 写相对于该目录的路径；不需要标志时删除 logo。",
+    requirement="R3.8",
+)
+
 ITEM_SUFFIX = ".md"
 _RESERVED_STEM = re.compile(r"index(_\d+)?", re.IGNORECASE)
 # Characters a URL path cannot carry as they are (RFC 3986 delimiters, "unsafe" characters), plus any space
@@ -417,6 +426,7 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     findings += code.plugin_findings(root, config.build_plugins, config_doc.locate if config_doc is not None else None)
     findings += code.template_findings(root, lenient_names=any(not p.startswith(code.PACKAGE_PLUGINS)
                                                                 for p in config.build_plugins))
+    findings += _check_logo(root, config, config_doc, cluster_rel)
     cluster = Cluster(root, config, units, [], schemas, reference_date(), unit_docs)
     findings += _check_cluster_units(cluster)
     if config.portal not in units:
@@ -441,6 +451,22 @@ def _check_live_from(data: dict[str, Any] | None, doc: source.YamlDoc | None, re
         return [Finding(rel, line, col, NO_SUCH_DATE, f"inspect.live_from 的日期不存在：{value}。",
                         "写上线那一天的真实日期，如 2026-12-31。")]
     return []
+
+
+def _check_logo(root: Path, config: ClusterConfig, doc: source.YamlDoc | None, rel: str) -> list[Finding]:
+    """identity.logo (the schema says its shape) names a regular file of the theme's static folder: the
+    cluster's own ``themes/zhanqun/static/`` or the package's (R3.8, issue 14)."""
+    from zhanqun import defaults
+
+    logo = config.identity.get("logo")
+    if not logo:
+        return []
+    folders = (root / "themes" / defaults.THEME / "static", defaults.theme_dir() / "static")
+    if any(_is_file(folder / logo) for folder in folders):
+        return []
+    line, col = doc.locate(("identity", "logo")) if doc is not None else (0, 0)
+    return [Finding(rel, line, col, NO_LOGO, f"identity.logo 指向的图片不存在：themes/{defaults.THEME}/static/{logo}。",
+                    f"把图片放到 themes/{defaults.THEME}/static/{logo}，或改正 logo 的路径；不需要标志时删除 logo。")]
 
 
 def _load_config_doc(path: Path, rel: str, schema: str, schemas: SchemaSet,

@@ -59,6 +59,30 @@ class Feed:
 
 
 @dataclasses.dataclass(frozen=True)
+class NavEntry:
+    """One link of the main navigation, or a group of them (``children``, no ``href``)."""
+
+    name: str
+    href: str
+    key: str
+    children: tuple[NavEntry, ...] = ()
+
+    def holds(self, key: str) -> bool:
+        return self.key == key or any(child.holds(key) for child in self.children)
+
+
+NAV_ROW_MAX = 8
+# The national platform 我为政府网站找错 (国务院办公厅政府网站与政务新媒体监管), by the site's 网站标识码.
+ERROR_REPORT = "https://zfwzzc.www.gov.cn/check_web/errorSubmit_new.do?webSiteCode="
+# The portal's navigation groups of the other units, by unit.yaml ``kind`` (R3.8, issue 14).
+NAV_GROUPS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("部门", frozenset({"department"})),
+    ("乡镇（街道）", frozenset({"town", "street"})),
+    ("其他单位", frozenset({"other"})),
+)
+
+
+@dataclasses.dataclass(frozen=True)
 class ListPage:
     ref: ColumnRef
     number: int
@@ -236,16 +260,76 @@ class SiteView:
         return [feed for feed in found if feed is not None]
 
     @cached_property
-    def nav(self) -> list[tuple[str, str]]:
-        links = [("首页", "/")]
-        links += [(ref.column.name, self.column_href(ref)) for ref in self.unit_columns(self.owner.id)]
+    def nav(self) -> list[NavEntry]:
+        """The main navigation (R3.8, issue 14): 首页, the owner's columns, then on the portal every other unit
+        grouped by kind (部门, 乡镇（街道）, 其他单位: a channel by its path, a subdomain site by its host) and 专题专栏;
+        on a unit's site the way back to the portal."""
+        links = [NavEntry("首页", "/", "home")]
+        links += [NavEntry(ref.column.name, self.column_href(ref), self.nav_key(ref)) for ref in self.unit_columns(self.owner.id)]
         if self.site.is_portal:
-            links += [(self.cluster.units[u].short_name, self.unit_href(u)) for u in self.site.unit_ids[1:]]
+            for label, kinds in NAV_GROUPS:
+                units = [u for u in self.cluster.units.values() if u.kind in kinds and u.id != self.owner.id]
+                if units:
+                    children = tuple(NavEntry(u.short_name, self.unit_href(u.id), f"unit:{u.id}") for u in units)
+                    links.append(NavEntry(label, "", f"group:{label}", children))
             if self.cluster.config.topics:
-                links.append(("专题专栏", "/zhuanti/index.html"))
+                links.append(NavEntry("专题专栏", "/zhuanti/index.html", "topics"))
         else:
-            links.append(("县政府门户", self.portal_href))
+            links.append(NavEntry("县政府门户", self.portal_href, "portal"))
         return links
+
+    @property
+    def nav_columns(self) -> int:
+        """Columns of the desktop navigation grid: at most 8 to a row, the rows as even as the count allows
+        (14 entries are two rows of 7, never 8 and a lone 6)."""
+        rows = math.ceil(len(self.nav) / NAV_ROW_MAX)
+        return math.ceil(len(self.nav) / rows)
+
+    def nav_key(self, ref: ColumnRef | None = None, unit_id: str = "") -> str:
+        """The navigation entry a page belongs to: its column on the owner's site, else its channel unit."""
+        if ref is not None:
+            return f"column:{ref.column.id}" if ref.unit.id == self.owner.id else f"unit:{ref.unit.id}"
+        return f"unit:{unit_id}" if unit_id else ""
+
+    @cached_property
+    def site_map(self) -> list[NavEntry]:
+        """The 网站地图 page as a tree (47号指引; issue 14): the site's columns, on the portal each channel unit with
+        its columns, the topics, and every unit's own site; on a unit's site the way back to the portal."""
+        tree = [NavEntry("首页", "/", "home", tuple(
+            NavEntry(ref.column.name, self.column_href(ref), self.nav_key(ref)) for ref in self.unit_columns(self.owner.id)))]
+        if self.site.is_portal:
+            for unit_id in self.site.unit_ids[1:]:
+                unit = self.cluster.units[unit_id]
+                tree.append(NavEntry(unit.name, self.unit_href(unit_id), f"unit:{unit_id}", tuple(
+                    NavEntry(ref.column.name, self.column_href(ref), self.nav_key(ref)) for ref in self.unit_columns(unit_id))))
+            if self.cluster.config.topics:
+                tree.append(NavEntry("专题专栏", "/zhuanti/index.html", "topics", tuple(
+                    NavEntry(t.name, f"/zhuanti/{t.id}/index.html", f"topic:{t.id}") for t in self.cluster.config.topics)))
+            sites = tuple(NavEntry(u.name, self.unit_href(u.id), f"site:{u.id}") for u in self.cluster.units.values()
+                          if u.id != self.owner.id and self.cluster.host_of(u.id) != self.host)
+            if sites:
+                tree.append(NavEntry("部门和乡镇（街道）网站", "", "sites", sites))
+            tree.append(NavEntry("栏目责任表", "/lanmu/index.html", "lanmu"))
+        else:
+            tree.append(NavEntry(f"{self.cluster.config.name}门户网站", self.portal_href, "portal"))
+        tree.append(NavEntry("网站服务", "", "service", (
+            NavEntry("关于本网", "/gywm/index.html", "gywm"), NavEntry("联系我们", "/lxwm/index.html", "lxwm"),
+            NavEntry("我为政府网站找错", self.error_report_href, "zhaocuo"))))
+        return tree
+
+    @property
+    def error_report_href(self) -> str:
+        """我为政府网站找错: the national error-report platform's form for this site's 网站标识码 (issue 14)."""
+        from urllib.parse import quote
+
+        return ERROR_REPORT + quote(str(self.identity.get("id_code", "")))
+
+    @property
+    def logo(self) -> str:
+        """The address of the masthead's emblem or logo (``identity.logo``, a file of the theme's static folder,
+        published under /theme/), or "" when none is configured."""
+        logo = self.identity.get("logo") or ""
+        return f"/theme/{logo}" if logo else ""
 
     @cached_property
     def subsites(self) -> list[tuple[Unit, str]]:
