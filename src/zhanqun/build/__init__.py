@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
-from zhanqun.build import code, pelican_run, publish
+from zhanqun.build import code, pelican_run, publish, search
 from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.deploy import manifest
@@ -110,6 +110,7 @@ def _build_one(index: int) -> str | None:
     view, staging = _WORK[index]
     try:
         pelican_run.run(view, staging)
+        search.index(staging, view.host)  # R3.7: the site's search bundle, inside the staging folder (issue 14)
     except FindingsError as exc:
         return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)
     except ZhanqunError as exc:
