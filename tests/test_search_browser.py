@@ -51,7 +51,7 @@ def _search(browser, query: str, **params: str) -> list[tuple[str, str]]:
             break
         count = len(browser.find_elements(By.CSS_SELECTOR, ".search-results li"))
         more.click()
-        WebDriverWait(browser, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".search-results li")) > count)
+        WebDriverWait(browser, 10).until(lambda d, seen=count: len(d.find_elements(By.CSS_SELECTOR, ".search-results li")) > seen)
     links = browser.find_elements(By.CSS_SELECTOR, ".search-results li a.search-title")
     return [(a.get_attribute("href"), a.find_element(By.XPATH, "..").text) for a in links]
 

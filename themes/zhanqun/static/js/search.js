@@ -115,13 +115,17 @@
     if (!query) { status.textContent = "请输入要搜索的词语。"; return; }
     status.textContent = "正在搜索……";
     try {
-      var pf = await load();
+      var pf = await Promise.race([load(), new Promise(function (_, reject) {
+        window.setTimeout(function () { reject(new Error("timeout")); }, 20000);
+      })]);
       var filters = {};
       if (value("unit")) { filters.unit = value("unit"); }
       if (value("type")) { filters.column_type = value("type"); }
       var options = { filters: filters };
       if (value("sort") === "date") { options.sort = { date: "desc" }; }
-      var found = await pf.search(query, options);
+      var found = await Promise.race([pf.search(query, options), new Promise(function (_, reject) {
+        window.setTimeout(function () { reject(new Error("timeout")); }, 20000);  // a blocked worker never answers
+      })]);
       if (token !== run) { return; }
       results = found.results;
       status.textContent = results.length ? "共找到 " + results.length + " 条结果" : "没有找到与“" + query + "”相关的内容。";
