@@ -29,6 +29,7 @@ class _ClusterPagesGenerator(Generator):
         write = lambda save_as, template, **kw: writer.write_file(  # noqa: E731
             save_as, self.get_template(template), self.context, page_path=save_as, **kw)
         write("index.html", "index")
+        write("sousuo/index.html", "search")  # the search results page (R3.7): the masthead form's action
         for unit_id in view.site.unit_ids[1:]:
             write(f"{unit_id}/index.html", "unit", unit=view.cluster.units[unit_id])
         for page in view.list_pages():

@@ -329,8 +329,10 @@ def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_po
 
     cert, key = nginx_mod.check_path("--cert", cert), nginx_mod.check_path("--key", key)
     access_log = nginx_mod.check_path("--access-log", access_log, may_be_off=True)
-    hosts = [site.host for site in load_config(root).sites()]
-    text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port, access_log)
+    config = load_config(root)
+    hosts = [site.host for site in config.sites()]
+    text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port, access_log,
+                            portal=config.portal_host)
     output.document(text, out)
 
 

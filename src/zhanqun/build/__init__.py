@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from zhanqun import cluster as cluster_mod
-from zhanqun.build import code, pelican_run, publish
-from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SITE_FAILED
+from zhanqun.build import code, pelican_run, publish, search
+from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SEARCH_INDEX_FAILED, SITE_FAILED
 from zhanqun.build.view import SiteView
 from zhanqun.deploy import manifest
 from zhanqun.errors import FindingsError, ZhanqunError, disk_problem, is_disk_full
@@ -110,10 +110,11 @@ def _build_one(index: int) -> str | None:
     view, staging = _WORK[index]
     try:
         pelican_run.run(view, staging)
+        search.index(staging, view.host)  # R3.7: the site's search bundle, inside the staging folder (issue 14)
     except FindingsError as exc:
         return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)
     except ZhanqunError as exc:
-        return str(exc)
+        return f"{SEARCH_INDEX_FAILED}: {exc}" if exc.code == SEARCH_INDEX_FAILED else str(exc)
     except Exception as exc:
         if isinstance(exc, OSError) and is_disk_full(exc):
             return f"{BUILD_DISK_FULL}: 站点 {view.host} 构建时{disk_problem(exc)}（{exc.filename or staging}）。"
@@ -136,5 +137,8 @@ def _build_all(work: list[tuple[SiteView, Path]], jobs: int) -> None:
     if failures and all(f.startswith(BUILD_DISK_FULL) for f in failures):
         raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=BUILD_DISK_FULL,
                            hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。")
+    if failures and all(f.startswith(SEARCH_INDEX_FAILED) for f in failures):
+        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=SEARCH_INDEX_FAILED,
+                           hint="重新安装 zhanqun（它依赖 pagefind[extended]）后重新构建；仍然失败请把完整输出发给电子政务办。")
     if failures:
         raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=SITE_FAILED)

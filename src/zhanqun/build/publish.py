@@ -66,6 +66,9 @@ def _shared_digest(cluster: Cluster) -> str:
     from zhanqun import __version__, defaults
 
     digest.update(f"zhanqun {__version__}\n".encode())
+    from zhanqun.build import search
+
+    digest.update(f"pagefind {search.binary_version()}\n".encode())  # the search bundle it writes (R3.7)
     shipped = [defaults.path("themes"), defaults.plugins_dir(), defaults.path("schemas")]
     for folder in shipped:
         for path in sorted(folder.rglob("*")):

@@ -57,3 +57,12 @@ TEMPLATE_UNKNOWN = define(
         "或在另一个覆盖模板中 {% include %} 它；不需要就删除。",
     requirement="R11.1",
 )
+SEARCH_INDEX_FAILED = define(
+    "B008", "search-index-failed", Severity.ERROR, "站点的站内搜索索引（Pagefind）没有生成，什么也不发布。",
+    why="每个站点的搜索索引和站点一起构建、一起发布（R3.7）；没有索引的站点搜索框会找不到任何内容，"
+        "门户的统一检索也会缺少这个站点，所以索引失败时不发布。",
+    example="安装时缺少 pagefind[extended]，或 Pagefind 在构建机上被系统杀掉（内存不足）",
+    fix="重新安装 zhanqun（pip install --force-reinstall zhanqun，它依赖 pagefind[extended]）后重新构建；"
+        "仍然失败时把完整输出发给电子政务办。",
+    requirement="R3.7, R3.1",
+)

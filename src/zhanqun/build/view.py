@@ -91,6 +91,16 @@ class ListPage:
     save_as: str
 
 
+@dataclasses.dataclass(frozen=True)
+class SearchScope:
+    """What the search page (``/sousuo/``, R3.7) searches: its own bundle, on the portal every other site's too
+    (统一检索), and the values its filters offer."""
+
+    bundles: list[str]  # the other sites' bundles merged in: https://<host>/pagefind/ (the portal only)
+    units: list[str]  # the 单位 filter's values: unit names, as item pages give them to the index
+    column_types: list[str]  # the 栏目类型 filter's values
+
+
 class SiteView:
     def __init__(self, cluster: Cluster, site: Site) -> None:
         self.cluster = cluster
@@ -349,6 +359,16 @@ class SiteView:
         shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
         return {"href": href, "name": posixpath.basename(relpath), "kind": posixpath.splitext(relpath)[1].lstrip(".").upper(),
                 "size": shown}
+
+    @cached_property
+    def search_scope(self) -> SearchScope:
+        if self.site.is_portal:
+            bundles = [f"https://{s.host}/pagefind/" for s in self.cluster.sites() if not s.is_portal]
+            units = list(self.cluster.units.values())
+        else:
+            bundles, units = [], [self.cluster.units[u] for u in self.site.unit_ids]
+        types = sorted({c.column_type for u in units for c in u.columns.values()})
+        return SearchScope(bundles, [u.name for u in units], types)
 
     # -- interpretations (R2.7) ---------------------------------------------------------------------
     @cached_property

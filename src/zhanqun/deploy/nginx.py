@@ -52,6 +52,34 @@ FEED_LOCATION = r'"^/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/){0,2}atom\.xml$"'
 FEED_TYPE = "application/atom+xml"
 # An SVG opened by itself is a document on the site's origin: it may not run or load anything.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+# Site search (R3.7, issue 14): Pagefind's bundle, only under /pagefind/ and only its own file types
+# (zhanqun.build.search.TYPES: the module and its worker, the entry JSON, gzipped chunks and WebAssembly, the
+# latter inflated by pagefind.js and instantiated from bytes, so it is never fetched as application/wasm).
+# WebAssembly needs 'wasm-unsafe-eval' in script-src (not 'unsafe-eval': no eval() or new Function()); it is
+# sent only where Pagefind runs, the results page /sousuo/ and the bundle's scripts (a worker's CSP is the one
+# its script is served with). The portal's 统一检索 reads every site's bundle: its CSP there adds connect-src
+# for exactly the cluster's hosts, and each site's bundle answers the portal's origin, and no other, with CORS.
+SEARCH_PAGE = "/sousuo/"  # plugins/site.py writes sousuo/index.html
+SEARCH_BUNDLE = "/pagefind/"
+SEARCH_TYPES = {"application/javascript": "js", "application/json": "json",
+                "application/octet-stream": "pf_meta pf_index pf_fragment pf_filter pagefind"}
+# the top-level files and the chunk folders Pagefind 1.5 writes; nothing hidden, nothing deeper
+SEARCH_FILES = (r"^/pagefind/(?:[a-z0-9_-][a-z0-9_.-]*\.(?:js|json|pf_meta|pagefind)"
+                r"|index/[a-z0-9_-][a-z0-9_.-]*\.pf_index|fragment/[a-z0-9_-][a-z0-9_.-]*\.pf_fragment"
+                r"|filter/[a-z0-9_-][a-z0-9_.-]*\.pf_filter)$")
+SEARCH_CHUNKS = r"\.pf_(?:meta|index|fragment|filter)$"  # named by their content: never change under their name
+
+
+def search_csp(hosts: list[str], host: str, portal: str) -> str:
+    """The CSP of the search page and bundle of ``host``: the site's CSP with WebAssembly allowed and, on the
+    portal, the other sites' origins to fetch their bundles from."""
+    csp = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+    others = [f"https://{h}" for h in sorted(hosts) if h != host]
+    if host == portal and others:
+        csp += "; connect-src 'self' " + " ".join(others)
+    return csp
+
+
 GZIP_TYPES = ("text/css application/javascript application/json image/svg+xml text/plain application/xml "
               "application/atom+xml text/csv")
 ASSETS = "css|js|png|jpe?g|gif|svg|ico|webp|woff2?"
@@ -81,10 +109,11 @@ ACCESS_LOG_BUFFER = "buffer=64k flush=10s"
 
 
 def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: int = 80, https_port: int = 443,
-           access_log: str = ACCESS_LOG) -> str:
+           access_log: str = ACCESS_LOG, portal: str = "") -> str:
     """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all;
     so may ``access_log`` (one log per host, the default, or one for all: each line names its host), or it is
-    ``off``."""
+    ``off``. ``portal`` is the portal's host, whose 统一检索 reads the other sites' search bundles (none: each
+    site searches only itself)."""
     lines = [
         "# 由 zhanqun nginx 根据站群配置生成，请勿手工修改；放在 http { } 中 include。",
         *log_format(),
@@ -109,6 +138,10 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
              "    default_type application/octet-stream;"]
     for host in sorted(hosts):
         root = (deploy_root / host / "current").as_posix()
+        searching = [h for h in headers if "Content-Security-Policy" not in h]
+        searching.append(f'    add_header Content-Security-Policy "{search_csp(hosts, host, portal)}" always;')
+        cors = ([f'        add_header Access-Control-Allow-Origin "https://{portal}" always;']
+                if portal and host != portal and portal in hosts else [])
         lines += [
             "",
             "server {",
@@ -172,6 +205,27 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
                 f'        add_header Content-Security-Policy "{XML_CSP}" always;',
                 '        add_header Cache-Control "no-cache" always;',
                 "    }")),
+            f"    location = {SEARCH_PAGE}index.html {{  # the search results page (R3.7): WebAssembly for Pagefind",
+            *("    " + h for h in searching),  # /sousuo/ comes here too: the index directive's internal redirect
+            '        add_header Cache-Control "no-cache" always;',
+            "    }",
+            f"    location ^~ {SEARCH_BUNDLE} {{  # the search bundle (R3.7): no regex location below applies here",
+            "        types {",
+            *(f"            {mime} {exts};" for mime, exts in SEARCH_TYPES.items()),
+            "        }",
+            "        default_type application/octet-stream;",
+            f'        location ~ "{SEARCH_FILES}" {{',
+            *("        " + h for h in searching),
+            *("    " + c for c in cors),
+            '            add_header Cache-Control "no-cache" always;',
+            f'            location ~ "{SEARCH_CHUNKS}" {{',
+            *("            " + h for h in searching),
+            *("        " + c for c in cors),
+            '                add_header Cache-Control "public, max-age=31536000, immutable" always;',
+            "            }",
+            "        }",
+            "        return 404;  # anything else under /pagefind/",
+            "    }",
             "    location = /zhanqun-manifest.json {  # for zhanqun verify on the server, not for visitors",
             "        return 404;",
             "    }",
