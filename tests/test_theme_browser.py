@@ -109,7 +109,8 @@ def test_the_nu_html_checker_finds_no_error_on_any_page(built_demo):
 _FOCUSABLES_JS = """
 const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, '
                                           + '[tabindex]:not([tabindex="-1"])')];
-const shown = all.filter(e => !e.disabled && e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden'
+// checkVisibility: false inside a closed <details> (its content is content-visibility: hidden, yet has boxes)
+const shown = all.filter(e => !e.disabled && e.getClientRects().length && e.checkVisibility({visibilityProperty: true})
                               && !e.closest('[inert]'));
 shown.forEach((e, i) => e.setAttribute('data-kb', i));
 return shown.map(e => e.tagName.toLowerCase() + ' ' + (e.textContent || e.value || e.getAttribute('aria-label') || '')
@@ -214,7 +215,7 @@ _SMALL_TEXT_JS = """
 const small = [];
 for (const el of document.querySelectorAll('body *')) {
   const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-  if (!own || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+  if (!own || !el.getClientRects().length || !el.checkVisibility({visibilityProperty: true})) continue;
   const r = el.getBoundingClientRect();
   if (r.right < 0 || r.bottom < 0 || el.closest('.visually-hidden')) continue;  // off screen (the skip link)
   const size = parseFloat(getComputedStyle(el).fontSize);
@@ -243,7 +244,7 @@ TARGETS = ("button, input:not([type=hidden]), select, textarea, summary, .toolba
 _TARGETS_JS = """
 const small = [];
 for (const el of document.querySelectorAll(arguments[0])) {
-  if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+  if (!el.getClientRects().length || !el.checkVisibility({visibilityProperty: true})) continue;
   // a link wrapped over two lines is two small targets, not one tall one: each line's box is measured
   const boxes = [...el.getClientRects()];
   const r = {width: Math.min(...boxes.map(b => b.width)), height: Math.min(...boxes.map(b => b.height))};
