@@ -138,13 +138,29 @@ def test_the_badge_as_a_link_only_and_left_empty(demo_repo, zq):
 
 def test_a_badge_image_outside_the_theme_folder_is_refused_with_its_line(demo_repo, zq):
     config = demo_repo / "content/cluster.yaml"
-    text = config.read_text(encoding="utf-8").replace("image: themes/zhanqun/static/images/dzjg-shili.svg",
+    text = config.read_text(encoding="utf-8").replace("image: images/dzjg-shili.svg",
                                                       "image: content/xzf/dzjg.png")
     config.write_text(text, encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "content/xzf/dzjg.png" in row)
     result = zq("check", "--root", demo_repo)
     assert result.code != 0
     assert "cluster.yaml" in result.text and f":{line}" in result.text, result.text
+
+
+def test_a_missing_badge_image_in_a_unit_is_c025_at_its_line_and_a_path_out_of_the_folder_is_refused(demo_repo, zq):
+    """R1.4, R3.4: a subdomain's own 党政机关网站标识 names a picture of the theme's static folder, as cluster.yaml's
+    does; a picture that is not there would be a broken image in every footer of that site."""
+    unit = demo_repo / "content/fgw/unit.yaml"
+    text = unit.read_text(encoding="utf-8").replace("image: images/dzjg-shili.svg", "image: images/dzjg-fgw.png")
+    unit.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "images/dzjg-fgw.png" in row)
+    result = zq("check", "--root", demo_repo)
+    assert result.code == 1
+    assert f"content/fgw/unit.yaml:{line}:" in result.text and "C025" in result.text, result.text
+    assert "images/dzjg-fgw.png" in result.text
+    unit.write_text(text.replace("image: images/dzjg-fgw.png", "image: ../../etc/dzjg.png"), encoding="utf-8")
+    result = zq("check", "--root", demo_repo)
+    assert result.code == 1 and f"content/fgw/unit.yaml:{line}:" in result.text, result.text
 
 
 # -- lists ------------------------------------------------------------------------------------------------------------

@@ -107,12 +107,14 @@ COMMITTED_CACHE = define(
 )
 
 NO_LOGO = define(
-    "C025", "missing-logo", Severity.ERROR, "cluster.yaml 的 identity.logo 指向的图片不存在。",
-    why="网站页头显示 logo 指定的国徽或标志图片；图片不在主题的 static 目录中，每个页面的页头都会是一张打不开的图。",
+    "C025", "missing-identity-image", Severity.ERROR,
+    "identity 的 logo 或 party_gov_mark.image 指向的图片不存在。",
+    why="网站页头显示 logo 指定的国徽或标志图片，页脚显示党政机关网站标识的图片；图片不在主题的 static 目录中，"
+        "每个页面都会有一张打不开的图。",
     example="identity:\n  logo: images/guohui.png      # themes/zhanqun/static/images/guohui.png 不存在",
     fix="把图片放进站群仓库的 themes/zhanqun/static/（如 themes/zhanqun/static/images/guohui.png），"
-        "logo 写相对于该目录的路径；不需要标志时删除 logo。",
-    requirement="R3.8",
+        "logo 或 party_gov_mark.image 写相对于该目录的路径；不需要时删除这一项。",
+    requirement="R1.4, R3.4, R3.8",
 )
 
 ITEM_SUFFIX = ".md"
@@ -426,7 +428,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     findings += code.plugin_findings(root, config.build_plugins, config_doc.locate if config_doc is not None else None)
     findings += code.template_findings(root, lenient_names=any(not p.startswith(code.PACKAGE_PLUGINS)
                                                                 for p in config.build_plugins))
-    findings += _check_logo(root, config, config_doc, cluster_rel)
+    findings += _check_images(root, config.identity, config_doc, cluster_rel)
+    for unit_id in sorted(units):
+        findings += _check_images(root, units[unit_id].identity, unit_docs.get(unit_id), f"content/{unit_id}/unit.yaml")
     cluster = Cluster(root, config, units, [], schemas, reference_date(), unit_docs)
     findings += _check_cluster_units(cluster)
     if config.portal not in units:
@@ -453,20 +457,27 @@ def _check_live_from(data: dict[str, Any] | None, doc: source.YamlDoc | None, re
     return []
 
 
-def _check_logo(root: Path, config: ClusterConfig, doc: source.YamlDoc | None, rel: str) -> list[Finding]:
-    """identity.logo (the schema says its shape) names a regular file of the theme's static folder: the
-    cluster's own ``themes/zhanqun/static/`` or the package's (R3.8, issue 14)."""
+def _check_images(root: Path, identity: dict[str, Any], doc: source.YamlDoc | None, rel: str) -> list[Finding]:
+    """identity.logo and identity.party_gov_mark.image (the schema says their shape) of cluster.yaml or a unit.yaml
+    name regular files of the theme's static folder: the cluster's own ``themes/zhanqun/static/`` or the
+    package's (R1.4, R3.4, R3.8, issue 14)."""
     from zhanqun import defaults
 
-    logo = config.identity.get("logo")
-    if not logo:
-        return []
+    mark = identity.get("party_gov_mark")
+    wanted = [(("identity", "logo"), identity.get("logo"))]
+    if isinstance(mark, dict):
+        wanted.append((("identity", "party_gov_mark", "image"), mark.get("image")))
     folders = (root / "themes" / defaults.THEME / "static", defaults.theme_dir() / "static")
-    if any(_is_file(folder / logo) for folder in folders):
-        return []
-    line, col = doc.locate(("identity", "logo")) if doc is not None else (0, 0)
-    return [Finding(rel, line, col, NO_LOGO, f"identity.logo 指向的图片不存在：themes/{defaults.THEME}/static/{logo}。",
-                    f"把图片放到 themes/{defaults.THEME}/static/{logo}，或改正 logo 的路径；不需要标志时删除 logo。")]
+    findings = []
+    for where, name in wanted:
+        if not isinstance(name, str) or not name or any(_is_file(folder / name) for folder in folders):
+            continue
+        line, col = doc.locate(where) if doc is not None else (0, 0)
+        key = ".".join(where)
+        findings.append(Finding(rel, line, col, NO_LOGO, f"{key} 指向的图片不存在：themes/{defaults.THEME}/static/{name}。",
+                                f"把图片放到 themes/{defaults.THEME}/static/{name}，或改正 {where[-1]} 的路径；"
+                                f"不需要时删除这一项。"))
+    return findings
 
 
 def _load_config_doc(path: Path, rel: str, schema: str, schemas: SchemaSet,

@@ -145,18 +145,16 @@ class SiteView:
 
     @cached_property
     def party_gov_mark(self) -> dict[str, str] | None:
-        """The 党政机关网站标识 to show, or None (nothing printed). ``{image, href}``: the image, a file of the
-        repository's ``themes/zhanqun/static/`` (published under ``/theme/``), linking to its verification page;
+        """The 党政机关网站标识 to show, or None (nothing printed). ``{image, href}``: the image, a path relative to
+        the theme's static folder like ``identity.logo`` (published under ``/theme/``; C025 when missing), linking to its verification page;
         the older form, a link only, is shown as a text link."""
         mark = self.identity.get("party_gov_mark")
         if not mark:
             return None
         if isinstance(mark, str):
             return {"href": mark, "image": ""}
-        image = str(mark.get("image") or "")
-        if image.startswith(THEME_STATIC):
-            image = "/theme/" + image[len(THEME_STATIC):]
-        return {"href": str(mark["href"]), "image": image}
+        image = str(mark.get("image") or "")  # relative to the theme's static folder, as identity.logo
+        return {"href": str(mark["href"]), "image": f"/theme/{image}" if image else ""}
 
     # -- items --------------------------------------------------------------------------------------
     @cached_property
