@@ -464,7 +464,7 @@ def _check_images(root: Path, identity: dict[str, Any], doc: source.YamlDoc | No
     from zhanqun import defaults
 
     mark = identity.get("party_gov_mark")
-    wanted = [(("identity", "logo"), identity.get("logo"))]
+    wanted: list[tuple[tuple[str, ...], Any]] = [(("identity", "logo"), identity.get("logo"))]
     if isinstance(mark, dict):
         wanted.append((("identity", "party_gov_mark", "image"), mark.get("image")))
     folders = (root / "themes" / defaults.THEME / "static", defaults.theme_dir() / "static")
