@@ -159,3 +159,44 @@ def test_nothing_outside_the_bundle_gains_a_type_or_webassembly(served):
         assert "wasm" not in csp and "connect-src" not in csp, path  # WebAssembly only where Pagefind runs
     assert _https(served, PORTAL, "/")[0].getheader("Access-Control-Allow-Origin") is None
     assert _https(served, FGW, "/")[0].getheader("Access-Control-Allow-Origin") is None
+
+
+COLUMN = """  - id: {id}
+    name: 栏目{id}
+    type: news
+    column_type: 工作动态
+    cycle: weekly
+    category: 工作动态
+    description: 与网站自带目录同名的栏目。
+    keywords: [测试]
+"""
+
+
+def _add_column(repo, unit: str, column: str) -> int:
+    """Add ``column`` first in ``unit``'s columns, with one item; the line of its id."""
+    config = repo / f"content/{unit}/unit.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("columns:\n", "columns:\n" + COLUMN.format(id=column), 1), encoding="utf-8")
+    (repo / f"content/{unit}/{column}").mkdir(exist_ok=True)
+    (repo / f"content/{unit}/{column}/2026-10-01-tongming.md").write_text(
+        f"---\ntitle: {column} 栏目的稿件\ndate: 2026-10-01\nauthor: 某\nimportance: general\n---\n\n同名栏目里的正文。\n",
+        encoding="utf-8")
+    return text[: text.index("columns:\n")].count("\n") + 2
+
+
+def test_a_column_or_channel_named_as_a_folder_the_build_writes_is_c026_and_nothing_is_built(demo_repo, zq):
+    """A column ``pagefind`` was built "successfully" while the indexer deleted its pages (the nav linked to a
+    404); ``sousuo``, ``wzdt``, ``gywm``, ``lxwm`` stopped the build with an internal error; a channel whose
+    id is a portal column's mixed the two. Now each is C026 at its line, and the build publishes nothing."""
+    before = tree_digest(demo_repo / "output")
+    for column in ("pagefind", "sousuo", "wzdt"):  # each added first: the last one's id is on the first line
+        line = _add_column(demo_repo, "chengguan", column)
+    _add_column(demo_repo, "xzf", "qingshui")  # qingshui is a channel unit on the portal
+    result = zq("check", "--root", demo_repo, "--format", "json")
+    found = [(f["path"], f["line"]) for f in json.loads(result.out)["findings"] if f["code"] == "C026"]
+    step = COLUMN.count("\n")
+    assert sorted(found, key=str) == sorted([("content/chengguan/unit.yaml", line + i * step) for i in range(3)]
+                                            + [("content/qingshui/unit.yaml", None)], key=str), result.out
+    result = zq("build", "--root", demo_repo, "--jobs", "1")
+    assert result.code != 0 and "C026" in result.text and "内部错误" not in result.text, result.text
+    assert tree_digest(demo_repo / "output") == before
