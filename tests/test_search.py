@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests import test_nginx
@@ -94,6 +95,25 @@ def test_an_index_that_cannot_be_built_is_b008_and_publishes_nothing(demo_repo, 
     result = zq("build", "--root", demo_repo, "--jobs", "1")
     assert result.code != 0 and "B008" in result.err and "站内搜索索引生成失败" in result.err, result.text
     assert "Traceback" not in result.text
+    assert tree_digest(demo_repo / "output") == before
+
+
+@pytest.mark.parametrize("writes", ['{}', '{"languages": {"zh-cn": {"hash": "zh-cn_0000000"}}}'])
+def test_a_pagefind_that_exits_0_without_an_index_is_b008_once_and_publishes_nothing(demo_repo, zq, monkeypatch,
+                                                                                      tmp_path, writes):
+    """A Pagefind that says nothing and leaves only an entry file (another version, a broken install) published the
+    site with a search that cannot work; and B008's code and hint were said twice."""
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\nmkdir -p \"$2/pagefind\"\necho '{writes}' > \"$2/pagefind/pagefind-entry.json\"\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    before = tree_digest(demo_repo / "output")
+    monkeypatch.setattr(search, "_executable", lambda: fake)
+    item = sorted((demo_repo / "content/jyj").glob("*/*.md"))[0]
+    item.write_text(item.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    result = zq("build", "--root", demo_repo, "--jobs", "1")
+    assert result.code != 0 and "站点 jyj.shilixian.gov.cn 的站内搜索索引生成失败" in result.err, result.text
+    assert "B008: B008" not in result.err and result.err.count("提示") == 1, result.err
     assert tree_digest(demo_repo / "output") == before
 
 
