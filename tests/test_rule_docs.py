@@ -114,6 +114,7 @@ PLACES: dict[str, Place] = {
     "C015": Place("config", "content/cluster.yaml", group="C015"),
     "C016": Place("config", "content/cluster.yaml", group="C016"),
     "C025": Place("config", "content/cluster.yaml"),
+    "C026": Place("config", "content/dongcheng/unit.yaml"),
     "C020": Place("path"),
     "C101": Place("front", "content/fgw/zcwj/2026-11-02-c101.md"),
     "C102": Place("front", "content/fgw/zcjd/2026-11-02-c102.md"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests import test_nginx
@@ -97,6 +98,25 @@ def test_an_index_that_cannot_be_built_is_b008_and_publishes_nothing(demo_repo, 
     assert tree_digest(demo_repo / "output") == before
 
 
+@pytest.mark.parametrize("writes", ['{}', '{"languages": {"zh-cn": {"hash": "zh-cn_0000000"}}}'])
+def test_a_pagefind_that_exits_0_without_an_index_is_b008_once_and_publishes_nothing(demo_repo, zq, monkeypatch,
+                                                                                      tmp_path, writes):
+    """A Pagefind that says nothing and leaves only an entry file (another version, a broken install) published the
+    site with a search that cannot work; and B008's code and hint were said twice."""
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\nmkdir -p \"$2/pagefind\"\necho '{writes}' > \"$2/pagefind/pagefind-entry.json\"\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    before = tree_digest(demo_repo / "output")
+    monkeypatch.setattr(search, "_executable", lambda: fake)
+    item = sorted((demo_repo / "content/jyj").glob("*/*.md"))[0]
+    item.write_text(item.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    result = zq("build", "--root", demo_repo, "--jobs", "1")
+    assert result.code != 0 and "站点 jyj.shilixian.gov.cn 的站内搜索索引生成失败" in result.err, result.text
+    assert "B008: B008" not in result.err and result.err.count("提示") == 1, result.err
+    assert tree_digest(demo_repo / "output") == before
+
+
 # -- the real nginx config (R6.4) -----------------------------------------------------------------------------
 
 PORTAL, FGW = "www.shilixian.gov.cn", "fgw.shilixian.gov.cn"
@@ -159,3 +179,44 @@ def test_nothing_outside_the_bundle_gains_a_type_or_webassembly(served):
         assert "wasm" not in csp and "connect-src" not in csp, path  # WebAssembly only where Pagefind runs
     assert _https(served, PORTAL, "/")[0].getheader("Access-Control-Allow-Origin") is None
     assert _https(served, FGW, "/")[0].getheader("Access-Control-Allow-Origin") is None
+
+
+COLUMN = """  - id: {id}
+    name: 栏目{id}
+    type: news
+    column_type: 工作动态
+    cycle: weekly
+    category: 工作动态
+    description: 与网站自带目录同名的栏目。
+    keywords: [测试]
+"""
+
+
+def _add_column(repo, unit: str, column: str) -> int:
+    """Add ``column`` first in ``unit``'s columns, with one item; the line of its id."""
+    config = repo / f"content/{unit}/unit.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("columns:\n", "columns:\n" + COLUMN.format(id=column), 1), encoding="utf-8")
+    (repo / f"content/{unit}/{column}").mkdir(exist_ok=True)
+    (repo / f"content/{unit}/{column}/2026-10-01-tongming.md").write_text(
+        f"---\ntitle: {column} 栏目的稿件\ndate: 2026-10-01\nauthor: 某\nimportance: general\n---\n\n同名栏目里的正文。\n",
+        encoding="utf-8")
+    return text[: text.index("columns:\n")].count("\n") + 2
+
+
+def test_a_column_or_channel_named_as_a_folder_the_build_writes_is_c026_and_nothing_is_built(demo_repo, zq):
+    """A column ``pagefind`` was built "successfully" while the indexer deleted its pages (the nav linked to a
+    404); ``sousuo``, ``wzdt``, ``gywm``, ``lxwm`` stopped the build with an internal error; a channel whose
+    id is a portal column's mixed the two. Now each is C026 at its line, and the build publishes nothing."""
+    before = tree_digest(demo_repo / "output")
+    for column in ("pagefind", "sousuo", "wzdt"):  # each added first: the last one's id is on the first line
+        line = _add_column(demo_repo, "chengguan", column)
+    _add_column(demo_repo, "xzf", "qingshui")  # qingshui is a channel unit on the portal
+    result = zq("check", "--root", demo_repo, "--format", "json")
+    found = [(f["path"], f["line"]) for f in json.loads(result.out)["findings"] if f["code"] == "C026"]
+    step = COLUMN.count("\n")
+    assert sorted(found, key=str) == sorted([("content/chengguan/unit.yaml", line + i * step) for i in range(3)]
+                                            + [("content/qingshui/unit.yaml", None)], key=str), result.out
+    result = zq("build", "--root", demo_repo, "--jobs", "1")
+    assert result.code != 0 and "C026" in result.text and "内部错误" not in result.text, result.text
+    assert tree_digest(demo_repo / "output") == before

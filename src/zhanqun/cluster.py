@@ -117,6 +117,20 @@ NO_LOGO = define(
     requirement="R1.4, R3.4, R3.8",
 )
 
+RESERVED_FOLDER = define(
+    "C026", "reserved-folder", Severity.ERROR, "栏目 id 或频道单位的 id 与网站自带的目录同名。",
+    why="每个网站都有构建生成的目录：theme（样式和脚本）、pagefind（站内搜索索引）、sousuo（搜索页）、wzdt（网站地图）、"
+        "gywm（关于本网）、lxwm（联系我们），门户还有 zhuanti（专题专栏）和 lanmu（栏目责任表）。同名的栏目或频道"
+        "会和它们写进同一个目录：页面互相顶替、构建中断，或者栏目的页面被搜索索引悄悄删掉。",
+    example="columns:\n  - id: pagefind\n    name: 搜索\n    type: news",
+    fix="给栏目（或频道单位）换一个 id，并把内容目录改成同一个名字。",
+    requirement="R1.5, R3.7",
+)
+# The folders the build writes in every site (the theme's static files, the search bundle zhanqun.build.search.BUNDLE,
+# the pages of plugins/site.py) and, on the portal, those of its own pages: no column and no channel may be one.
+RESERVED_FOLDERS = ("theme", "pagefind", "sousuo", "wzdt", "gywm", "lxwm")
+PORTAL_FOLDERS = ("zhuanti", "lanmu")
+
 ITEM_SUFFIX = ".md"
 _RESERVED_STEM = re.compile(r"index(_\d+)?", re.IGNORECASE)
 # Characters a URL path cannot carry as they are (RFC 3986 delimiters, "unsafe" characters), plus any space
@@ -500,6 +514,10 @@ def _check_unit_columns(unit: Unit, data: dict[str, Any], rel: str, doc: source.
             line, col = doc.locate(("columns", index, "id"))
             findings.append(Finding(rel, line, col, DUPLICATE_COLUMN, f"栏目 id“{column['id']}”重复。", "给其中一个栏目换一个 id。"))
         seen.add(column["id"])
+        if column["id"] in RESERVED_FOLDERS or (unit.kind == "portal" and column["id"] in PORTAL_FOLDERS):
+            line, col = doc.locate(("columns", index, "id"))
+            findings.append(Finding(rel, line, col, RESERVED_FOLDER, f"栏目 id“{column['id']}”是网站自带的目录名。",
+                                    "给栏目换一个 id，并把内容目录改成同一个名字。"))
     return findings
 
 
@@ -525,6 +543,11 @@ def _check_cluster_units(cluster: Cluster) -> list[Finding]:
             findings.append(Finding(rel, line, col, DUPLICATE_HOST, f"标签“{unit.label}”已被单位 {hosts[key]} 使用。",
                                     "换一个标签并写 label_reason。"))
         hosts.setdefault(key, unit.id)
+        if cluster.unit_prefix(unit.id) and portal is not None and (
+                unit.id in RESERVED_FOLDERS + PORTAL_FOLDERS or unit.id in portal.columns):
+            findings.append(Finding(rel, 0, 0, RESERVED_FOLDER,
+                                    f"频道单位 {unit.id} 的目录名和门户自带的目录或栏目 {unit.id} 相同。",
+                                    "给频道单位换一个 id（单位目录名），或请管理员改门户的栏目 id。"))
         for index, column in enumerate(unit.columns.values()):
             for owner in column.owners:
                 if owner not in cluster.units:

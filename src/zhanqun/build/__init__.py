@@ -114,7 +114,7 @@ def _build_one(index: int) -> str | None:
     except FindingsError as exc:
         return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)
     except ZhanqunError as exc:
-        return f"{SEARCH_INDEX_FAILED}: {exc}" if exc.code == SEARCH_INDEX_FAILED else str(exc)
+        return f"{SEARCH_INDEX_FAILED}: {exc.message}" if exc.code == SEARCH_INDEX_FAILED else str(exc)  # one hint: the build's
     except Exception as exc:
         if isinstance(exc, OSError) and is_disk_full(exc):
             return f"{BUILD_DISK_FULL}: 站点 {view.host} 构建时{disk_problem(exc)}（{exc.filename or staging}）。"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -70,8 +71,24 @@ def index(site: Path, host: str) -> None:
     if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         said = (done.stderr or done.stdout).strip().splitlines()
         raise _failed(host, said[-1] if said else f"退出码 {done.returncode}")
+    _check_bundle(bundle, host)
     _prune(bundle)
     _canonical_filters(bundle)
+
+
+def _check_bundle(bundle: Path, host: str) -> None:
+    """The bundle search.js loads: the entry file naming the zh-cn index, its metadata, the module and worker.
+    A Pagefind that exits 0 with less (another version, a broken install) must not publish a search that cannot
+    work."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta = entry["languages"][LANGUAGE]["hash"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise _failed(host, "pagefind-entry.json 中没有中文索引") from None
+    needed = [f"pagefind.{meta}.pf_meta" if isinstance(meta, str) else "pagefind.?.pf_meta", *KEPT[:2]]
+    missing = [name for name in needed if not (bundle / name).is_file()]
+    if missing:
+        raise _failed(host, "索引不完整，缺少 " + "、".join(missing))
 
 
 def _prune(bundle: Path) -> None:
