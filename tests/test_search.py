@@ -4,6 +4,7 @@ the real nginx config serves exactly that bundle, with the CSP and CORS the port
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,6 +17,7 @@ from zhanqun.build import search
 served = test_nginx.served  # the real nginx, with this module's own instance
 
 ITEM = "content/xzf/zcwj/2025-08-06-xiangcun-zhenxing-shifancun.md"
+LEADER = "ldxx/fang-zhenyu.html"
 
 
 def _page(site, rel: str) -> BeautifulSoup:
@@ -56,10 +58,20 @@ def test_item_pages_are_indexed_with_filters_and_date_and_list_pages_are_not(bui
     filters = [e["data-pagefind-filter"] for e in page.find_all(attrs={"data-pagefind-filter": True})]
     assert filters == ["unit:示例县人民政府", f"column_type:{_column_type('xzf', 'zcwj')}"], filters
     assert page.find(attrs={"data-pagefind-meta": "unit:示例县人民政府"})
-    assert page.find(attrs={"data-pagefind-sort": "date[datetime]"}).name == "time"
+    # the date sort on every item page, also where the template replaces the date line (a policy's is in its
+    # 信息公开 table, a leader's profile has none)
+    for rel in ("zcwj/2025-08-06-xiangcun-zhenxing-shifancun.html", LEADER, "bmdt/2025-11-05-nongtian-shuili.html"):
+        sort = _page(site, rel).find(attrs={"data-pagefind-sort": True})
+        assert sort is not None and sort.find_parent(attrs={"data-pagefind-body": True}), rel
+        assert re.fullmatch(r"date:\d{4}-\d{2}-\d{2} \d{2}:\d{2}", sort["data-pagefind-sort"]), sort
+    assert sort_of(page).startswith("date:2025-08-06 ")
     assert not page.find("nav", class_="site-nav").find_parent(attrs={"data-pagefind-body": True})
     for rel in ("index.html", "sousuo/index.html", "zcwj/index.html"):
         assert "data-pagefind-body" not in (site / rel).read_text(encoding="utf-8"), rel
+
+
+def sort_of(page) -> str:
+    return page.find(attrs={"data-pagefind-sort": True})["data-pagefind-sort"]
 
 
 def _column_type(unit: str, column: str) -> str:
