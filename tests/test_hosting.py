@@ -94,13 +94,13 @@ def test_github_pull_request_read_from_the_api(host, pull_request, zq):
     host.routes[("GET", f"{PREFIX}/pulls/7/commits?per_page=100&page=1")] = (200, recording("github_commits.json", **shas))
     result = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
     assert result.code == 0, result.text
-    assert "初审 ✓ chen-hao-fgw" in result.out and "复审 ✓ yang-xiumei-fgw" in result.out
+    assert "初审 ✓ 陈浩（chen-hao-fgw）" in result.out and "复审 ✓ 杨秀梅（yang-xiumei-fgw）" in result.out
     assert {r["authorization"] for r in host.requests} == {f"Bearer {TOKEN}"}
     # without the re-approval, the stale first approval does not count
     reviews = recording("github_reviews.json", **shas)
     host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, [reviews[0], reviews[3]])
     stale = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
-    assert stale.code == 1 and "chen-hao-fgw 的批准早于最后一次内容修改" in stale.out
+    assert stale.code == 1 and "陈浩（chen-hao-fgw）的批准早于最后一次内容修改" in stale.out
 
 
 def test_gitea_pages_through_reviews(host, pull_request, zq):
@@ -130,7 +130,10 @@ def test_gitea_pages_through_reviews(host, pull_request, zq):
     data = json.loads(result.out)
     assert result.code == 1 and data["requirements"][0]["filled"] == {"first": "chen-hao-fgw"}
     assert data["requirements"][0]["missing"] == ["second"]
-    assert any("zheng-haiyan-jyj 要求修改" in reason for reason in data["reasons"])
+    # JSON keeps the logins tools match on and adds the names people read (issue 15)
+    assert data["requirements"][0]["filled_names"] == {"first": "陈浩（chen-hao-fgw）"}
+    assert data["people"]["zheng-haiyan-jyj"] == "郑海燕（zheng-haiyan-jyj）"
+    assert any("郑海燕（zheng-haiyan-jyj）要求修改" in reason for reason in data["reasons"])
     assert {r["authorization"] for r in host.requests} == {f"token {TOKEN}"}
     assert not any("page=3" in r["path"] for r in host.requests)
 
@@ -276,7 +279,7 @@ def test_a_reviewer_who_pushed_to_the_pull_request_cannot_approve_it(host, pull_
     host.routes[("GET", f"{PREFIX}/pulls/7/reviews?per_page=100&page=1")] = (200, recording("github_reviews.json", **shas))
     host.routes[("GET", f"{PREFIX}/pulls/7/commits?per_page=100&page=1")] = (200, commits)
     result = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
-    assert result.code == 1 and "yang-xiumei-fgw 向这个合并请求提交过内容" in result.out
+    assert result.code == 1 and "杨秀梅（yang-xiumei-fgw）向这个合并请求提交过内容" in result.out
 
 
 def test_the_bundled_cluster_codeowners_are_current(zq):
@@ -365,7 +368,7 @@ def test_a_commit_list_cut_short_is_not_satisfied_unless_each_missing_commit_is_
     single = {"sha": shas["C1"], "author": {"login": "Yang-Xiumei-FGW"}, "committer": {"login": "web-flow"}}
     host.routes[("GET", f"{PREFIX}/commits/{shas['C1']}")] = (200, single)
     reviewer = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
-    assert reviewer.code == 1 and "yang-xiumei-fgw 向这个合并请求提交过内容" in reviewer.out  # whatever the case
+    assert reviewer.code == 1 and "杨秀梅（yang-xiumei-fgw）向这个合并请求提交过内容" in reviewer.out  # whatever the case
     host.routes[("GET", f"{PREFIX}/commits/{shas['C1']}")] = (200, {**single, "author": {"login": "Wang-Li-FGW"}})
     author = zq("signoff", "check", "--root", root, "--pr", "7", "--api", "github")
     assert author.code == 0, author.text

@@ -23,7 +23,7 @@ def test_general_item_needs_first_and_second_review(cluster, zq, tmp_path, shape
     sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
     missing = check(zq, root, shape(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)))
     assert missing.code == 1
-    assert "示例县发展和改革委员会 缺少 复审" in missing.out and "初审 ✓ chen-hao-fgw" in missing.out
+    assert "示例县发展和改革委员会 缺少 复审" in missing.out and "初审 ✓ 陈浩（chen-hao-fgw）" in missing.out and "缺少 复审（可批准：杨秀梅（yang-xiumei-fgw））" in missing.out
     done = check(zq, root, shape(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha), ("yang-xiumei-fgw", "APPROVED", sha)))
     assert done.code == 0 and "审核链：已满足" in done.out
 
@@ -223,7 +223,7 @@ def test_reviews_file_logins_in_another_case_are_the_same_people(cluster, zq, tm
     sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
     own = check(zq, root, github_reviews(tmp_path / "r.json", ("WANG-LI-FGW", "APPROVED", sha),
                                          ("Chen-Hao-Fgw", "APPROVED", sha)))
-    assert own.code == 1 and "WANG-LI-FGW 是作者" in own.out and "初审 ✓ Chen-Hao-Fgw" in own.out
+    assert own.code == 1 and "王莉（WANG-LI-FGW）是作者" in own.out and "初审 ✓ 陈浩（Chen-Hao-Fgw）" in own.out
     twice = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha),
                                            ("CHEN-HAO-FGW", "APPROVED", sha)))
     assert twice.code == 1 and "缺少 复审" in twice.out
@@ -256,3 +256,35 @@ def test_a_deeply_nested_reviews_file_is_a_clear_error(cluster, zq, tmp_path):
     bomb.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
     result = check(zq, root, bomb)
     assert result.code == 2 and "r.json" in result.text and "Traceback" not in result.text
+
+
+def test_reviewers_are_shown_by_name_from_the_base_config(cluster, zq, tmp_path):
+    """Issue 15 (names, not logins; R5.2): the verdict names each reviewer by ``people[].name`` with the login,
+    from the base commit's unit.yaml — a pull request renaming its reviewer does not change what the verdict
+    shows — and a login nobody lists is shown as the login with a note."""
+    root, repo = cluster
+    unit = Path(root) / "content" / "fgw" / "unit.yaml"
+    commit(repo, "content/fgw/unit.yaml", unit.read_text(encoding="utf-8").replace("name: 陈浩", "name: 陈改名"), "改名")
+    sha = commit(repo, NEWS, ITEM.format(importance="一般"), "推进会动态")
+    result = check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha),
+                                            ("stranger-x", "CHANGES_REQUESTED", sha)))
+    assert result.code == 1
+    assert "初审 ✓ 陈浩（chen-hao-fgw）" in result.out and "陈改名" not in result.out
+    assert "stranger-x（未在 unit.yaml 中列出）要求修改" in result.out
+    assert "缺少 复审（可批准：杨秀梅（yang-xiumei-fgw））" in result.out
+    data = json.loads(check(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)),
+                            "wang-li-fgw", "--format", "json").out)
+    assert data["requirements"][0]["filled"] == {"first": "chen-hao-fgw"}  # tools keep the login
+    assert data["requirements"][0]["filled_names"] == {"first": "陈浩（chen-hao-fgw）"}
+    assert data["people"] == {"wang-li-fgw": "王莉（wang-li-fgw）", "chen-hao-fgw": "陈浩（chen-hao-fgw）"}
+
+
+def test_a_platform_admin_without_a_unit_entry_is_shown_as_admin(cluster, zq, tmp_path):
+    """Issue 15: an admin listed only in cluster.yaml ``admins`` has no name anywhere: the login, saying why."""
+    root, repo = cluster
+    commit(repo, "content/cluster.yaml", (Path(root) / "content" / "cluster.yaml").read_text(encoding="utf-8")
+           .replace("name: 示例县人民政府\n", "name: 示例县人民政府 \n", 1), "配置")
+    sha = repo.head.commit.hexsha
+    result = check(zq, root, github_reviews(tmp_path / "r.json", ("egov-zhou", "APPROVED", sha)))
+    assert result.code == 0, result.text
+    assert "平台管理员 ✓ egov-zhou（平台管理员，unit.yaml 中没有姓名）" in result.out

@@ -130,7 +130,8 @@ def signoff_verdict(result: Verdict, fmt: str = "text") -> None:
         return
     for req in result.requirements:
         level = {"routine": "常规", "general": "一般", "important": "重要"}.get(req.importance or "", "")
-        parts = [f"{role_label(role)} {'✓ ' + req.filled[role] if role in req.filled else '✗ 缺少'}" for role in req.roles]
+        parts = [f"{role_label(role)} {'✓ ' + result.shown(req.filled[role]) if role in req.filled else '✗ 缺少'}"
+                 for role in req.roles]
         click.echo(f"{req.name}{'（' + level + '）' if level else ''}：" + "；".join(parts))
     for reason in result.reasons:
         click.echo(f"  - {reason}")

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from zhanqun.config import ROLE_LABELS, ClusterConfig, Unit
@@ -98,13 +98,57 @@ class Verdict:
     reasons: list[str]  # Chinese, one per problem
     emergency: bool = False  # let through as emergency publishing; the missing roles stay open
     emergency_by: tuple[str, str] | None = None  # (login, unit id) of the leader who let it through
+    # login -> how people read it (display_name under the verdict's config) for the author and every reviewer
+    names: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def shown(self, login: str) -> str:
+        """A login of this verdict as people read it (the name, with the login)."""
+        return self.names.get(login) or shown("", login)
 
     def as_dict(self) -> dict[str, Any]:
+        # logins stay what tools match on; "filled_names" and "people" add how a person reads them
         return {
             "satisfied": self.satisfied, "emergency": self.emergency, "reasons": self.reasons,
             "requirements": [{"unit": r.key, "name": r.name, "importance": r.importance, "roles": r.roles,
-                              "filled": r.filled, "missing": r.missing} for r in self.requirements],
+                              "filled": r.filled, "filled_names": {role: self.shown(login) for role, login in r.filled.items()},
+                              "missing": r.missing} for r in self.requirements],
+            "people": self.names,
         }
+
+
+# The notes a shown login carries when no unit.yaml gives the person's name (issue 15: names, not logins).
+NOT_LISTED = "未在 unit.yaml 中列出"
+ADMIN_NOT_NAMED = "平台管理员，unit.yaml 中没有姓名"
+
+
+def person_name(units: Mapping[str, Unit], login: str) -> str:
+    """``people[].name`` of the person with this login in any unit (logins compared as the hosts do); "" if
+    no unit lists them or their entry has no name. (Units are searched in id order.)"""
+    key = login_key(login)
+    for unit_id in sorted(units):
+        for person in units[unit_id].people:
+            if login_key(person.id) == key and str(person.name or "").strip():
+                return str(person.name).strip()
+    return ""
+
+
+def shown(name: str, login: str, note: str = "") -> str:
+    """How a person appears wherever people read (sign-off output, the audit, the review sheet): the name
+    with the login after it, ``陈浩（chen-hao-fgw）``; without a name, the login with why, ``x（未在 unit.yaml
+    中列出）``. The one format of every renderer; ``display_name`` and the audit's directory feed it."""
+    name, login = str(name or "").strip(), str(login).strip()
+    if name and login_key(name) != login_key(login):
+        return f"{name}（{login}）"
+    return f"{login}（{note or NOT_LISTED}）"
+
+
+def display_name(config: ClusterConfig | None, units: Mapping[str, Unit], login: str) -> str:
+    """The person behind ``login`` under one configuration (for a verdict: the base commit's), as people read
+    it: ``陈浩（chen-hao-fgw）``; a platform admin that no unit.yaml names ``egov-zhou（平台管理员，unit.yaml
+    中没有姓名）``; anyone else ``x（未在 unit.yaml 中列出）``."""
+    name = person_name(units, login)
+    admin = config is not None and any(same_login(login, a) for a in config.admins)
+    return shown(name, login, ADMIN_NOT_NAMED if admin else NOT_LISTED)
 
 
 def role_label(role: str) -> str:
@@ -149,15 +193,21 @@ def required(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> l
 def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Verdict:
     requirements = required(change, config, units)
     reasons: list[str] = []
-    approvers, blockers = _effective_reviews(change, reasons)
+    names = {login: display_name(config, units, login)
+             for login in dict.fromkeys([change.author, *(r.login for r in change.reviews)])}
+    approvers, blockers = _effective_reviews(change, reasons, names)
     slots = [(req, role) for req in requirements for role in req.roles]
     for (req, role), login in _assign(slots, approvers, lambda req, role, login: holds(login, req.key, role, config, units)):
         req.filled[role] = login
     for login in blockers:
-        reasons.append(f"{login} 要求修改，须由其重新批准后才能合并。")
+        reasons.append(f"{names[login]}要求修改，须由其重新批准后才能合并。")
     for req in requirements:
         for role in req.missing:
-            reasons.append(f"{req.name} 缺少 {role_label(role)}")
+            barred = {login_key(change.author), *map(login_key, change.contributors)}  # their approval never counts
+            who = [display_name(config, units, login) for login in holders(req.key, role, config, units)
+                   if login_key(login) not in barred]
+            reasons.append(f"{req.name} 缺少 {role_label(role)}" + (f"（可批准：{'、'.join(who)}）" if who else
+                                                                  "（配置中没有可担任此角色的人）"))
     if change.unknown_writers:
         reasons.append(f"托管平台没有列出合并请求的全部提交（{change.unknown_writers} 个改内容的提交不知道是谁写的；"
                        "GitHub 最多列出 250 个），无法确认审核人没有向合并请求提交过内容（审发分离），暂不能合并。"
@@ -174,32 +224,34 @@ def verdict(change: Change, config: ClusterConfig, units: dict[str, Unit]) -> Ve
                        if (unit := _leader_unit(login, requirements, config, units))), None)
         if leader:
             emergency = True
-            reasons.insert(0, f"突发事件紧急发布（理由：{reason}），由 {leader[0]} 批准；"
+            reasons.insert(0, f"突发事件紧急发布（理由：{reason}），由{names[leader[0]]}批准；"
                               "以下审核须在发布后补齐，审计中列为未完成。")
-    return Verdict(satisfied or emergency, requirements, reasons, emergency, leader if emergency else None)
+    return Verdict(satisfied or emergency, requirements, reasons, emergency, leader if emergency else None, names)
 
 
-def _effective_reviews(change: Change, reasons: list[str]) -> tuple[list[str], list[str]]:
-    """(logins whose latest review approves the current content, logins whose latest review blocks)."""
+def _effective_reviews(change: Change, reasons: list[str], names: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """(logins whose latest review approves the current content, logins whose latest review blocks);
+    ``names`` shows each login in the reasons (display_name)."""
     latest = latest_reviews(change.reviews)
     current = set(change.fresh) if change.fresh is not None else _current_commits(change.commits)
     contributors = {login_key(c) for c in change.contributors}
     approvers, blockers = [], []
     for key, review in latest.items():
         login = review.login
+        who = names.get(login) or login
         if key == login_key(change.author):
             if review.state == "APPROVED":
-                reasons.append(f"{login} 是作者，本人的批准不计入（审发分离）。")
+                reasons.append(f"{who}是作者，本人的批准不计入（审发分离）。")
             continue
         if key in contributors:
             if review.state == "APPROVED":
-                reasons.append(f"{login} 向这个合并请求提交过内容，其批准不计入（审发分离）。")
+                reasons.append(f"{who}向这个合并请求提交过内容，其批准不计入（审发分离）。")
             continue
         if review.state == "CHANGES_REQUESTED":
             blockers.append(login)
         elif review.state == "APPROVED":
             if current is not None and review.commit not in current:
-                reasons.append(f"{login} 的批准早于最后一次内容修改，已失效，须重新批准。")
+                reasons.append(f"{who}的批准早于最后一次内容修改，已失效，须重新批准。")
                 continue
             approvers.append(login)
     return approvers, blockers
@@ -269,6 +321,15 @@ def holds(login: str, key: str, role: str, config: ClusterConfig, units: dict[st
     unit_id = config.portal if key == PORTAL_UNIT else key
     unit = units.get(unit_id)
     return unit is not None and any(same_login(p.id, login) and role in p.roles for p in unit.people)
+
+
+def holders(key: str, role: str, config: ClusterConfig, units: Mapping[str, Unit]) -> list[str]:
+    """The logins who hold ``role`` for requirement ``key`` (a unit id, PORTAL_UNIT or PLATFORM), in the
+    config's order: who can still fill a missing role (the sign-off output, the review sheet)."""
+    if role == ADMIN:
+        return list(config.admins)
+    unit = units.get(config.portal if key == PORTAL_UNIT else key)
+    return [p.id for p in unit.people if role in p.roles] if unit is not None else []
 
 
 def _leader_unit(login: str, requirements: list[Requirement], config: ClusterConfig, units: dict[str, Unit]) -> str:
