@@ -55,7 +55,45 @@ def test_recorded_chain_is_listed_with_roles_and_no_violation(main, zq, tmp_path
     assert {(a["login"], a["role"]) for a in entry["approvers"]} == {(FIRST, "first"), (SECOND, "second")}
     assert data["commits"][0]["status"] == "initial"  # the import of the cluster
     text = zq("audit", "--root", root)
-    assert text.code == 0 and "chen-hao-fgw（fgw 初审）" in text.out and "没有发现违规" in text.out
+    assert text.code == 0 and "fgw 初审 陈浩（chen-hao-fgw）" in text.out and "没有发现违规" in text.out
+    assert "作者 王莉（wang-li-fgw）" in text.out
+
+
+def test_people_are_shown_by_name_in_text_html_json_and_page(main, zq, tmp_path):
+    """Issue 15 (names, not logins; R8.1, R8.3): the audit names each author and approver from the unit
+    configs over main's history (stats.people.directory): a reviewer who has since left unit.yaml keeps their
+    name; a login nobody ever listed is shown as the login with a note; JSON keeps logins and adds names."""
+    root, repo = main
+    merged = merged_pr(repo, zq, tmp_path, 3, NEWS, ITEM.format(importance="一般"), "2026-11-22T10:00:00+08:00",
+                       (FIRST, SECOND))
+    unit = Path(root) / "content" / "fgw" / "unit.yaml"
+    gone = unit.read_text(encoding="utf-8").replace("  - id: chen-hao-fgw\n    name: 陈浩\n    roles: [first]\n", "")
+    assert gone != unit.read_text(encoding="utf-8")
+    commit(repo, "content/fgw/unit.yaml", gone, "陈浩调离", "2026-11-23T09:00:00+08:00")
+    code, data = audit(zq, root)
+    assert code == 0, data["findings"]
+    entry = next(c for c in data["commits"] if c["commit"] == merged)
+    assert entry["author"] == EDITOR and entry["author_name"] == "王莉（wang-li-fgw）"
+    assert {(a["login"], a["name"]) for a in entry["approvers"]} == {(FIRST, "陈浩（chen-hao-fgw）"),
+                                                                    (SECOND, "杨秀梅（yang-xiumei-fgw）")}
+    assert data["people"][FIRST] == "陈浩（chen-hao-fgw）"
+    text = zq("audit", "--root", root).out
+    assert "作者 王莉（wang-li-fgw）：已满足；审核 fgw 初审 陈浩（chen-hao-fgw）、fgw 复审 杨秀梅（yang-xiumei-fgw）" in text
+    page = zq("audit", "--root", root, "--format", "html").out
+    assert "<td data-label=\"作者\">王莉（wang-li-fgw）</td>" in page and "fgw 初审 陈浩（chen-hao-fgw）" in page
+    history = zq("audit", "--root", root, "--page", NEWS).out
+    assert "作者 王莉（wang-li-fgw）；审核 fgw 初审 陈浩（chen-hao-fgw）" in history
+    page_json = json.loads(zq("audit", "--root", root, "--page", NEWS, "--format", "json").out)
+    assert page_json["events"][0]["author_name"] == "王莉（wang-li-fgw）"
+
+
+def test_a_login_nobody_lists_is_shown_with_a_note(main, zq, tmp_path):
+    """Issue 15: a record's author that no unit.yaml ever listed is shown as the login, saying so."""
+    root, repo = main
+    merged_pr(repo, zq, tmp_path, 5, NEWS, ITEM.format(importance="routine"), "2026-11-22T10:00:00+08:00",
+              (FIRST,), author="outsider-x")
+    text = zq("audit", "--root", root).out
+    assert "作者 outsider-x（未在 unit.yaml 中列出）" in text and "fgw 初审 陈浩（chen-hao-fgw）" in text
 
 
 def test_direct_push_and_unrecorded_merge_are_violations(main, zq, tmp_path):
@@ -121,7 +159,7 @@ def test_roles_are_judged_by_the_config_of_that_time(main, zq, tmp_path):
     merged_pr(repo, zq, tmp_path, 8, "content/fgw/unit.yaml", text, "2026-11-23T10:00:00+08:00", ("egov-zhou",))
     code, data = audit(zq, root)
     assert code == 0, data["findings"]
-    assert data["commits"][-1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin"}]
+    assert data["commits"][-1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin", "name": "egov-zhou（平台管理员，unit.yaml 中没有姓名）"}]
 
 
 def test_emergency_stays_open_until_the_chain_is_completed(main, zq, tmp_path):
@@ -216,10 +254,10 @@ def test_page_provenance_follows_renames_and_withdrawal(main, zq, tmp_path):
     events = json.loads(result.out)["events"]
     assert [e["action"] for e in events] == ["新建", "修改", f"移动（原 {NEWS}）", "撤稿"]
     assert [e["pr"] for e in events] == ["20", "21", "22", "23"]
-    assert events[1]["approvers"] == [{"login": FIRST, "unit": "fgw", "role": "first"},
-                                      {"login": SECOND, "unit": "fgw", "role": "second"}]
+    assert events[1]["approvers"] == [{"login": FIRST, "unit": "fgw", "role": "first", "name": "陈浩（chen-hao-fgw）"},
+                                      {"login": SECOND, "unit": "fgw", "role": "second", "name": "杨秀梅（yang-xiumei-fgw）"}]
     text = zq("audit", "--root", root, "--page", moved)
-    assert "撤稿 #23：作者 wang-li-fgw" in text.out
+    assert "撤稿 #23：作者 王莉（wang-li-fgw）" in text.out
     before = json.loads(zq("audit", "--root", root, "--page", NEWS, "--format", "json").out)["events"]
     assert [e["action"] for e in before] == ["新建", "修改", f"移到 {moved}"]  # asked by its old name
     missing = zq("audit", "--root", root, "--page", "content/fgw/gzdt/none.md")
@@ -308,7 +346,7 @@ def test_suppressions_cannot_hide_behind_spacing_or_gitattributes(main, zq, tmp_
     hidden = merged_pr(repo, zq, tmp_path, 61, NEWS, spaced, "2026-11-22T10:00:00+08:00")
     _code, data = audit(zq, root, "--no-cache")
     assert [(v["code"], v["commit"]) for v in data["findings"]] == [("V006", hidden)]
-    assert data["commits"][1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin"}]
+    assert data["commits"][1]["approvers"] == [{"login": "egov-zhou", "unit": "__platform__", "role": "admin", "name": "egov-zhou（平台管理员，unit.yaml 中没有姓名）"}]
 
 
 def test_the_kept_search_is_dropped_when_main_takes_another_first_parent_path(main, zq, tmp_path):

@@ -422,10 +422,11 @@ def audit(root: Path, branch: str, since: str | None, page_path: str | None, fmt
 
     with audit_mod.without_gc():
         if page_path:
-            events = audit_mod.page(root, page_path, branch, use_cache=not no_cache)
-            data: dict[str, object] = {"path": page_path, "events": [e.as_dict() for e in events]}
-            output.document({"text": lambda: render.page_text(page_path, events), "json": lambda: render.as_json(data, "audit.page"),
-                             "html": lambda: render.html_page(page_path, events)}[fmt](), out)
+            events, names = audit_mod.page_and_names(root, page_path, branch, use_cache=not no_cache)
+            data: dict[str, object] = {"path": page_path, "events": [e.as_dict(names) for e in events], "people": names}
+            output.document({"text": lambda: render.page_text(page_path, events, names),
+                             "json": lambda: render.as_json(data, "audit.page"),
+                             "html": lambda: render.html_page(page_path, events, names)}[fmt](), out)
             return
         report = audit_mod.run(root, branch, since, use_cache=not no_cache)
         if report.notes_missing and any(e.status != "initial" for e in report.entries):

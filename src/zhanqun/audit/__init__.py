@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zhanqun.audit import history, signatures
-from zhanqun.audit.report import PageEvent, Report, Violation, audit, page_history, violation
+from zhanqun.audit.report import Entry, PageEvent, Report, Violation, audit, page_history, violation
 from zhanqun.config import CHINA
 from zhanqun.errors import UsageError
 
@@ -77,6 +77,7 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
                 history.save_suppression_cache(root, tip, found)
             return found
 
+        whole = commits if not since_rev else None  # main's whole first-parent history: the names' config log
         own_root = commits[0].sha if commits and not commits[0].parents else None
         extra_roots = sorted(set(all_roots) - {own_root}) if own_root else []
         if since_time is not None:
@@ -91,9 +92,24 @@ def _run(root: Path, branch: str, since: str | None, use_cache: bool) -> Report:
                        extra_roots)
         _add_problems(report, trust)
         report.notes_missing = not records
+        report.names = names(root, tip, report.entries, whole)
         return report
     finally:
         history.stop(search)
+
+
+def names(root: Path, tip: str, entries: Sequence[Entry], log: Sequence[history.Commit] | None = None) -> dict[str, str]:
+    """Every author and approver of ``entries`` -> how people read them (issue 15: names, not logins), from
+    the unit configs over main's history up to ``tip`` (``zhanqun.stats.people.directory``, the one resolver of
+    logins over history: a person is named by the latest unit.yaml listing them, also after they left). A
+    git author name that is a listed person's name finds them too. ``log`` is main's whole first-parent
+    history when the caller has it (else the config files' log is read)."""
+    from zhanqun.stats import people
+
+    directory = people.directory(root, tip, log)
+    wanted = dict.fromkeys(who for e in entries for who in
+                           [e.author or e.commit.author_name, *(login for login, _, _ in e.approvers)] if who)
+    return {who: directory.find(who).shown for who in wanted}
 
 
 def trusted(root: Path, commits: Sequence[history.Commit], records: dict[str, list[history.Record]],
@@ -159,6 +175,11 @@ def _add_problems(report: Report, trust: signatures.Outcome) -> None:
 
 def page(root: Path, path: str, branch: str = "main", use_cache: bool = True) -> list[PageEvent]:
     """The provenance of one page (R8.1): created, each revision, approvers, withdrawal."""
+    return page_and_names(root, path, branch, use_cache)[0]
+
+
+def page_and_names(root: Path, path: str, branch: str = "main", use_cache: bool = True) -> tuple[list[PageEvent], dict[str, str]]:
+    """:func:`page`, and the names its authors and approvers are shown by (``Report.names``)."""
     path = Path(path).as_posix().removeprefix("./")
     report = run(root, branch, use_cache=use_cache)
     commits = [e.commit for e in report.entries]
@@ -166,7 +187,7 @@ def page(root: Path, path: str, branch: str = "main", use_cache: bool = True) ->
                           lambda specs: history.cat_files(root, specs))
     if not events:
         raise UsageError(f"{branch} 的历史中没有 {path}。", hint="写仓库中的相对路径，如 content/fgw/gzdt/2026-11-21-xiangmu.md。")
-    return events
+    return events, report.names
 
 
 def _since(root: Path, since: str | None) -> tuple[str | None, int | None]:

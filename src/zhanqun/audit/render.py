@@ -4,7 +4,7 @@ inspectors (no script; printable)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from zhanqun.audit.report import Entry, PageEvent, Report, Violation, iso
 from zhanqun.findings import RULES, masked
@@ -18,10 +18,25 @@ def _day(timestamp: int) -> str:
     return iso(timestamp)[:16].replace("T", " ")
 
 
-def approvers_text(entry: Entry | None) -> str:
+Names = Mapping[str, str]  # a login or git author name -> how people read it (Report.names; issue 15)
+
+
+def person(who: str, names: Names | None) -> str:
+    """An author or approver as people read them: ``陈浩（chen-hao-fgw）`` (names from ``Report.names``); a
+    login or name nobody lists, with a note."""
+    return (names or {}).get(who) or policy.shown("", who)
+
+
+def author_text(entry: Entry | None, fallback: str, names: Names | None) -> str:
+    return person((entry.author if entry else "") or fallback, names)
+
+
+def approvers_text(entry: Entry | None, names: Names | None = None) -> str:
+    """``fgw 初审 陈浩（chen-hao-fgw）、fgw 复审 …``: each approval's unit and role, then the person."""
     if entry is None or not entry.approvers:
         return "—"
-    return "、".join(f"{login}（{_unit_label(unit)}{policy.role_label(role)}）" for login, unit, role in entry.approvers)
+    return "、".join(f"{_unit_label(unit)}{policy.role_label(role)} {person(login, names)}"
+                     for login, unit, role in entry.approvers)
 
 
 def _unit_label(key: str) -> str:
@@ -37,8 +52,8 @@ def text(report: Report) -> str:
     for entry in report.entries:
         c = entry.commit
         pr = f" #{entry.pr}" if entry.pr else ""
-        lines.append(f"{c.sha[:10]} {_day(c.time)}{pr} 作者 {entry.author or c.author_name}："
-                     f"{STATUS[entry.status]}；审核 {approvers_text(entry)}；{masked(c.subject)}")
+        lines.append(f"{c.sha[:10]} {_day(c.time)}{pr} 作者 {author_text(entry, c.author_name, report.names)}："
+                     f"{STATUS[entry.status]}；审核 {approvers_text(entry, report.names)}；{masked(c.subject)}")
     if report.violations:
         counts = "，".join(f"{code} {n} 项" for code, n in sorted(report.counts().items()))
         lines += ["", f"发现 {len(report.violations)} 项问题（{counts}）："]
@@ -57,14 +72,14 @@ def signing_text(report: Report) -> str:
     return f"签名：已启用，每条审核记录都核对了 CI 的签名（.zhanqun/allowed_signers）{legacy}。"
 
 
-def page_text(path: str, events: Sequence[PageEvent]) -> str:
+def page_text(path: str, events: Sequence[PageEvent], names: Names | None = None) -> str:
     lines = [f"{path} 的发布记录："]
     for event in events:
         entry = event.entry
-        who = (entry.author if entry else "") or event.commit.author_name
+        who = author_text(entry, event.commit.author_name, names)
         pr = f" #{entry.pr}" if entry and entry.pr else ""
         status = f"；{STATUS[entry.status]}" if entry else ""
-        lines.append(f"{_day(event.commit.time)} {event.action}{pr}：作者 {who}；审核 {approvers_text(entry)}{status}"
+        lines.append(f"{_day(event.commit.time)} {event.action}{pr}：作者 {who}；审核 {approvers_text(entry, names)}{status}"
                      f"（提交 {event.commit.sha[:10]}）")
     return "\n".join(lines)
 
@@ -128,19 +143,19 @@ def html_report(report: Report) -> str:
         c = entry.commit
         css = "ok" if entry.status in ("satisfied", "emergency-completed", "initial") else "error"
         body.append(_row(_COMMIT_COLUMNS, f"<code>{c.sha[:10]}</code>", _day(c.time), e(f"#{entry.pr}" if entry.pr else "—"),
-                           e(entry.author or c.author_name), e(approvers_text(entry)),
+                           e(author_text(entry, c.author_name, report.names)), e(approvers_text(entry, report.names)),
                            f"<span class=\"{css}\">{STATUS[entry.status]}</span>", e(masked(c.subject))))
     body.append("</tbody></table>")
     return _page("审核链审计报告", body)
 
 
-def html_page(path: str, events: Sequence[PageEvent]) -> str:
+def html_page(path: str, events: Sequence[PageEvent], names: Names | None = None) -> str:
     e = html.escape
     body = ["<table id=\"events\">" + _head(*_EVENT_COLUMNS) + "<tbody>"]
     for event in events:
         entry = event.entry
         body.append(_row(_EVENT_COLUMNS, _day(event.commit.time), e(event.action), e(f"#{entry.pr}" if entry and entry.pr else "—"),
-                           e((entry.author if entry else "") or event.commit.author_name), e(approvers_text(entry)),
+                           e(author_text(entry, event.commit.author_name, names)), e(approvers_text(entry, names)),
                            STATUS[entry.status] if entry else "—", f"<code>{event.commit.sha[:10]}</code>"))
     body.append("</tbody></table>")
     return _page(f"{path} 的发布记录", body)

@@ -119,12 +119,16 @@ class Entry:
     emergency_reason: str = ""
     violations: list[Violation] = dataclasses.field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, names: dict[str, str] | None = None) -> dict[str, Any]:
+        """With ``names`` (``Report.names``), each login also as people read it (``author_name``, ``name``)."""
         c = self.commit
+        shown = names or {}
+        named = {"author_name": shown.get(self.author or c.author_name, "")} if names is not None else {}
         return {
             "commit": c.sha, "time": iso(c.time), "subject": masked(c.subject), "git_author": f"{c.author_name} <{c.author_email}>",
-            "author": self.author, "pr": self.pr, "status": self.status, "emergency_reason": self.emergency_reason,
-            "approvers": [{"login": login, "unit": unit, "role": role} for login, unit, role in self.approvers],
+            "author": self.author, **named, "pr": self.pr, "status": self.status, "emergency_reason": self.emergency_reason,
+            "approvers": [{"login": login, "unit": unit, "role": role, **({"name": shown.get(login, "")} if names is not None else {})}
+                          for login, unit, role in self.approvers],
             "required": self.required, "files": [f.path for f in c.files],
             "findings": [v.as_dict() for v in self.violations],
         }
@@ -138,6 +142,8 @@ class Report:
     notes_missing: bool = False  # no sign-off record at all: a clone without refs/notes/zhanqun?
     signing: str = ""  # "enabled" (.zhanqun/allowed_signers at the tip) or "disabled" (audit.signatures)
     legacy_records: int = 0  # unsigned records trusted as written before signing began
+    # an author or approver (a login, or a git author name) -> how people read it (issue 15; audit.names)
+    names: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -151,7 +157,7 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {"branch": self.branch, "signing": self.signing, "legacy_records": self.legacy_records,
-                "commits": [e.as_dict() for e in self.entries],
+                "commits": [e.as_dict(self.names) for e in self.entries], "people": self.names,
                 "findings": [v.as_dict() for v in self.violations], "counts": self.counts()}
 
 
@@ -523,10 +529,10 @@ class PageEvent:
     path: str
     entry: Entry | None  # the audit entry of the commit (author, approvers, verdict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, names: dict[str, str] | None = None) -> dict[str, Any]:
         data = {"action": self.action, "path": self.path, "commit": self.commit.sha, "time": iso(self.commit.time)}
-        data.update({k: v for k, v in (self.entry.as_dict() if self.entry else {}).items()
-                     if k in ("author", "pr", "status", "approvers", "emergency_reason", "git_author")})
+        data.update({k: v for k, v in (self.entry.as_dict(names) if self.entry else {}).items()
+                     if k in ("author", "author_name", "pr", "status", "approvers", "emergency_reason", "git_author")})
         return data
 
 

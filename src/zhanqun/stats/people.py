@@ -74,6 +74,16 @@ class Person:
         """The units they were listed in, in the order they joined them (ids at the end of the range)."""
         return tuple(dict.fromkeys(s.unit for s in self.stints))
 
+    @property
+    def shown(self) -> str:
+        """As people read them wherever a login would appear: ``policy.shown`` — ``陈浩（chen-hao-fgw）``, or
+        the login with a short note when no unit.yaml names them."""
+        if self.listed and self.name != self.login:
+            return policy.shown(self.name, self.login)
+        if self.listed:
+            return policy.shown("", self.login, "unit.yaml 中没有写姓名")
+        return policy.shown("", self.login, policy.ADMIN_NOT_NAMED if self.admin else policy.NOT_LISTED)
+
     def as_dict(self) -> dict[str, Any]:
         return {"login": self.login, "name": self.name, "units": list(self.units), "admin": self.admin,
                 "stints": [s.as_dict() for s in self.stints], "note": self.note}
