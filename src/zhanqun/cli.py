@@ -98,10 +98,12 @@ def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, stric
 @cli.command()
 @click.argument("host")
 @root_option
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--bind", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口；0 由系统挑一个空闲端口。")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="监听的地址：127.0.0.1 只有本机能看；0.0.0.0 办公网内的电脑都能看（见 docs/handbook.md）。")
 def serve(host: str, root: Path, port: int, bind: str) -> None:
-    """本地预览一个站点，修改内容后自动重建并刷新浏览器。"""
+    """本地预览一个单位或站点（写单位代号或主机名，频道单位打开门户中它的栏目），修改内容后自动重建并刷新浏览器。"""
     from zhanqun.serve import serve as serve_site
 
     serve_site(root, host, bind=bind, port=port)

@@ -66,3 +66,11 @@ SEARCH_INDEX_FAILED = define(
         "仍然失败时把完整输出发给电子政务办。",
     requirement="R3.7, R3.1",
 )
+SERVE_PORT_BUSY = define(
+    "B009", "serve-port-busy", Severity.ERROR, "本地预览（zhanqun serve）要用的端口已被占用，或地址不能使用。",
+    why="另一个程序（常见的是另一个 zhanqun serve）已在用这个端口；预览在构建之前就检查，不会构建完才失败。",
+    example="已有一个 zhanqun serve fgw 在运行，又在同一端口运行 zhanqun serve jyj",
+    fix="结束另一个预览（在它的窗口按 Ctrl-C），或换一个端口：zhanqun serve 单位 --port 8001；"
+        "--port 0 由系统挑一个空闲端口。",
+    requirement="R3.1",
+)
