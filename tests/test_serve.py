@@ -104,3 +104,30 @@ def test_an_unknown_unit_is_a_clear_message(demo):
     result = subprocess.run([*ZHANQUN, "serve", "fgww", "--root", str(demo), "--port", "0"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "没有这个站点：fgww" in result.stderr and "Traceback" not in result.stderr
+
+
+BROKEN = "---\ntitle: 坏稿件\ndate: 2026-13-45\n---\n正文\n"  # no such date: the checks refuse the item
+
+
+def test_a_broken_file_of_another_unit_does_not_stop_the_preview(tmp_path, running):
+    """A broken item in jyj: ``zhanqun serve fgw`` still builds and serves fgw, and its pages name the broken
+    file (file:line) in a banner; breaking fgw's own item after that keeps the last good pages and shows the
+    finding in the banner too (livereload reloads the open page)."""
+    root = copy_repo(tmp_path / "cluster")
+    other = root / "content" / "jyj" / "gzdt" / "2026-11-30-huai.md"
+    other.parent.mkdir(parents=True, exist_ok=True)
+    other.write_text(BROKEN, encoding="utf-8")
+    process = start(root, "fgw", "--port", "0")
+    running.append(process)
+    url = wait_for_url(process)
+    page = fetch(url)
+    assert "示例县发展和改革委员会" in page and "zhanqun-preview-problems" in page
+    assert "其他单位的这些文件有错误" in page and "content/jyj/gzdt/2026-11-30-huai.md" in page
+    own = sorted((root / "content" / "fgw" / "gzdt").glob("*.md"))[0]
+    own.write_text(BROKEN, encoding="utf-8")
+    rel = own.relative_to(root).as_posix()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and rel not in (page := fetch(url)):
+        time.sleep(0.5)
+    assert "预览有错误，下面是上一次成功构建的页面" in page and f"{rel}:" in page
+    assert "示例县发展和改革委员会" in page  # the last good build is still served
