@@ -250,3 +250,29 @@ def test_unknown_writers_leave_the_change_unsatisfied_even_as_an_emergency():
     assert not result.satisfied and any("3 个改内容的提交不知道是谁写的" in r for r in result.reasons)
     urgent = verdict(Change("ed-f", (item(),), approve("leader-f"), COMMITS, "山洪预警", unknown_writers=1), CONFIG, UNITS)
     assert not urgent.satisfied and not urgent.emergency
+
+
+
+def test_display_name_is_the_name_with_the_login_or_the_login_with_a_note():
+    """Issue 15: the one function the verdict, the audit and the review sheet show people with; logins
+    compared as the hosts do; the verdict's reasons and JSON use it."""
+    from zhanqun.signoff.policy import display_name, holders
+
+    units = {"fgw": Unit.from_data("fgw", {
+        "name": "发改委", "short_name": "发改委", "kind": "department", "hosting": "subdomain", "label": "fgw",
+        "org_code": "FGW", "columns": [],
+        "people": [{"id": "chen-hao", "name": "陈浩", "roles": ["first"]}, {"id": "ed-f", "name": "王莉", "roles": ["editor"]},
+                   {"id": "second-f", "name": "杨秀梅", "roles": ["second"]}]})}
+    assert display_name(CONFIG, units, "Chen-Hao") == "陈浩（Chen-Hao）"
+    assert display_name(CONFIG, units, "nobody") == "nobody（未在 unit.yaml 中列出）"
+    assert display_name(CONFIG, units, "admin-zhou") == "admin-zhou（平台管理员，unit.yaml 中没有姓名）"
+    assert holders("fgw", "second", CONFIG, units) == ["second-f"]
+    result = verdict(Change("ed-f", (item(importance="general"),),
+                            (Review("chen-hao", "APPROVED", "c2", 0), Review("ed-f", "APPROVED", "c2", 1)), COMMITS),
+                     CONFIG, units)
+    assert not result.satisfied
+    assert "王莉（ed-f）是作者，本人的批准不计入（审发分离）。" in result.reasons
+    assert "发改委 缺少 复审（可批准：杨秀梅（second-f））" in result.reasons
+    data = result.as_dict()
+    assert data["requirements"][0]["filled"] == {"first": "chen-hao"}
+    assert data["requirements"][0]["filled_names"] == {"first": "陈浩（chen-hao）"}
