@@ -131,3 +131,22 @@ def test_a_broken_file_of_another_unit_does_not_stop_the_preview(tmp_path, runni
         time.sleep(0.5)
     assert "预览有错误，下面是上一次成功构建的页面" in page and f"{rel}:" in page
     assert "示例县发展和改革委员会" in page  # the last good build is still served
+
+
+def test_own_errors_before_any_build_are_shown_on_a_page(tmp_path, running):
+    """Nothing built yet and the unit's own item broken: serve still starts and its page lists the finding
+    with file:line instead of a terminal-only error."""
+    root = copy_repo(tmp_path / "cluster")
+    own = sorted((root / "content" / "fgw" / "gzdt").glob("*.md"))[0]
+    own.write_text(BROKEN, encoding="utf-8")
+    process = start(root, "fgw.shilixian.gov.cn", "--port", "0")  # a host works as well as a unit id
+    running.append(process)
+    page = fetch(wait_for_url(process))
+    assert "预览有错误" in page and f"{own.relative_to(root).as_posix()}:" in page
+
+
+def test_an_address_that_is_not_this_machines_is_b009(demo):
+    result = subprocess.run([*ZHANQUN, "serve", "fgw", "--root", str(demo), "--port", "0", "--bind", "203.0.113.7"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "B009" in result.stderr and "不能在地址 203.0.113.7 上预览" in result.stderr
+    assert "Traceback" not in result.stderr
