@@ -43,6 +43,7 @@ from zhanqun.inspect import (
     freshness as _inspect_freshness,  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
     replies as _inspect_replies,  # noqa: F401 - J014–J016, J018
 )
+from zhanqun.signoff import sheet_rules as _sheet_rules  # noqa: F401 - the K rules (审核单)
 from zhanqun.stats import (
     annual as _stats_annual,  # noqa: F401 - T020–T029
     annual_figures as _stats_annual_figures,  # noqa: F401 - T030
