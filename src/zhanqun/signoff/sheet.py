@@ -34,7 +34,7 @@ from zhanqun.cluster import Cluster
 from zhanqun.config import ClusterConfig, Unit
 from zhanqun.content import IMPORTANCE_LABELS, TYPE_LABELS
 from zhanqun.errors import UsageError
-from zhanqun.findings import Finding
+from zhanqun.findings import Finding, masked
 from zhanqun.schemas import SchemaSet
 from zhanqun.signoff import gitdata, policy, run
 from zhanqun.signoff.sheet_rules import BAD_LINK, BAD_REVISION, NOT_A_CLUSTER
@@ -373,8 +373,8 @@ def _item_change(changed: policy.ChangedFile, before_entry: _Entry | None, after
     keys += [k for k in (*old_meta, *new_meta) if k not in keys]
     portal = head_cluster.units.get(head_cluster.config.portal)
     fields = [Field(k, _label(k, props.get(k, {})),
-                    _value(k, old_meta[k], props, portal) if k in old_meta and before_entry else None,
-                    _value(k, new_meta[k], props, portal) if k in new_meta and after_entry else None)
+                    masked(_value(k, old_meta[k], props, portal)) if k in old_meta and before_entry else None,
+                    masked(_value(k, new_meta[k], props, portal)) if k in new_meta and after_entry else None)
               for k in keys]
     blocks = compare_bodies(old[1] if old else "", new[1] if new else "")
     slug = PurePosixPath(changed.path).stem
@@ -387,8 +387,8 @@ def _item_change(changed: policy.ChangedFile, before_entry: _Entry | None, after
         old_url = base_cluster.url_of(_item(old_path, before_entry, old_meta))
     unit_name = entry.unit.name
     column = entry.unit.columns[entry.column_id]
-    title = str(new_meta.get("title") or new_meta.get("name") or (slug if new is not None else ""))
-    old_title = str(old_meta.get("title") or old_meta.get("name") or "")
+    title = masked(str(new_meta.get("title") or new_meta.get("name") or (slug if new is not None else "")))
+    old_title = masked(str(old_meta.get("title") or old_meta.get("name") or ""))
     importance = str((new_meta or old_meta).get("importance", "routine"))
     return ItemChange(changed.status, changed.path, changed.old_path, entry.unit.id, unit_name, column.id, column.name,
                       TYPE_LABELS.get(entry.type, entry.type), title or old_title, old_title,
@@ -545,7 +545,8 @@ class _Splitter(HTMLParser):
             self.current = _Rendered(tag, [], [])
             self.blocks.append(self.current)
             self.depth = 0
-        self.current.parts.append(self.get_starttag_text() or f"<{tag}>")
+        # as nh3 wrote it (attributes quoted and escaped); a number in an address (tel:) masked like the text
+        self.current.parts.append(masked(self.get_starttag_text() or f"<{tag}>"))
         if tag in _VOID:
             if self.depth == 0:
                 self.current = None
@@ -566,6 +567,7 @@ class _Splitter(HTMLParser):
             self.depth, self.current = 0, None
 
     def handle_data(self, data: str) -> None:
+        data = masked(data)  # as every output shows an 11+ digit number (R4.2): the sheet is read on a phone
         if self.current is None:
             if not data.strip():
                 return

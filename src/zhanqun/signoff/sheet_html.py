@@ -1,16 +1,16 @@
 """The review sheet (审核单) as one self-contained HTML page (issue 15, R10.5): no script, no external resource,
 the styles inline (``zhanqun.htmlpage``), readable on a phone 320 px wide with 16 px text.
 
-Everything from the pull request is text here (escaped, control characters made visible), except the items'
-bodies, which are the sites' own rendering (Markdown, then nh3's allowlist; images replaced by their
-description) with ``<ins>``/``<del>`` marks added around escaped text.
+Everything from the pull request is text here (escaped, control characters made visible, numbers of 11+ digits
+masked as every message masks them), except the items' bodies, which are the sites' own rendering (Markdown,
+then nh3's allowlist; images replaced by their description; numbers masked too) with ``<ins>``/``<del>`` marks
+added around escaped text.
 """
 
 from __future__ import annotations
 
 from zhanqun.findings import RULES
 from zhanqun.htmlpage import CSS, escape, text
-from zhanqun.output import visible
 from zhanqun.signoff.sheet import STATUS_LABELS, Block, ChainUnit, ItemChange, Person, Sheet
 
 _SHEET_CSS = """
@@ -74,9 +74,9 @@ def render(sheet: Sheet) -> str:
 
 
 def _t(value: object) -> str:
-    """Content as the page will show it: escaped, control characters visible, numbers not masked (the leader
-    judges what will be published; the findings below say which numbers must not be)."""
-    return escape(visible(str(value)))
+    """Text from the pull request: numbers of 11+ digits masked (an ID or mobile number is never shown whole
+    outside the site itself, R4.2; the preview shows the page), control characters visible, escaped."""
+    return text(value)
 
 
 def _person(p: Person) -> str:
