@@ -23,7 +23,7 @@ NOT_A_CLUSTER = define(
 BAD_LINK = define(
     "K003", "review-sheet-bad-link", Severity.ERROR, "--preview-url 或 --pr-url 不是 http(s) 网址。",
     why="审核单上的链接由领导在手机上点开：只能是预览主机或托管平台的网址，不能是 javascript:、data: 或写错的地址。",
-    example="zhanqun review-sheet … --preview-url javascript:alert(1) --output shenhe.html",
+    example="把预览网址写成脚本：zhanqun review-sheet … --preview-url javascript:alert(1) --output shenhe.html",
     fix="写完整的网址，如 --preview-url https://pr-7.preview.shilixian.gov.cn/{host}/ 、"
         "--pr-url https://git.shilixian.gov.cn/egov/site/pulls/7。",
     requirement="R10.5",
