@@ -554,7 +554,7 @@ class _Splitter(HTMLParser):
             self.depth += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag if tag in _VOID else tag, attrs)
+        self.handle_starttag(tag, attrs)
         if tag not in _VOID:
             self.handle_endtag(tag)
 
