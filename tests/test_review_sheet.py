@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from tests import fakes
 from tests.gitrepo import ITEM, NEWS, commit, gitea_reviews, github_reviews
+from tests.test_hosting import host, pull_request  # noqa: F401 - fixtures: the host's API on loopback, a pull request
 
 DIAODU = "content/fgw/gzdt/2026-10-15-zhongdian-xiangmu-diaodu.md"  # an important item pushed to 部门动态
 OLD = "新开工项目21个，竣工项目9个。"
@@ -319,3 +320,31 @@ def test_written_to_a_file_with_the_pr_link(cluster, zq, tmp_path):
     assert "https://git.shilixian.gov.cn/egov/site/pulls/7" in [a["href"] for a in soup.find_all("a")]
     # self-contained: no script, no stylesheet or image to fetch
     assert not soup.find_all(["script", "link", "img", "iframe"]) and "审核链已满足" in soup.get_text()
+
+
+def test_read_from_the_gitea_api_it_links_back_to_the_pull_request(pull_request, host, zq):  # noqa: F811
+    """--pr N --api gitea (a real HTTP server on loopback with Gitea's recorded shapes): base, head, author and
+    reviews from the host, the number and the page of the pull request on the sheet; the host's logins by name."""
+    import copy
+
+    from tests.test_hosting import PREFIX, recording
+
+    root, _, shas = pull_request
+    review = recording("gitea_review.json", **shas)
+    review.update({"state": "APPROVED", "commit_id": shas["HEAD"]})
+    review["user"].update({"login": "chen-hao-fgw", "full_name": "chen-hao-fgw"})
+    host.routes[("GET", f"{PREFIX}/pulls/7")] = (200, recording("gitea_pull.json", **shas))
+    host.routes[("GET", f"{PREFIX}/pulls/7/reviews?limit=50&page=1")] = (200, [copy.deepcopy(review)], {"Link": ""})
+    host.routes[("GET", f"{PREFIX}/pulls/7/commits?limit=50&page=1")] = (200, recording("gitea_commits.json", **shas),
+                                                                         {"Link": ""})
+    result = zq("review-sheet", "--root", root, "--pr", "7", "--api", "gitea", "--format", "json")
+    assert result.code == 0, result.text
+    sheet_data = json.loads(result.out)
+    assert sheet_data["pr"] == "7" and sheet_data["head"] == shas["HEAD"] and sheet_data["base"] == shas["BASE"]
+    assert sheet_data["pr_url"] == "https://git.shilixian.gov.cn/shilixian/zhanqun-site/pulls/7"
+    assert sheet_data["author"]["name"] == "王莉"
+    assert sheet_data["reviews"] == [{"name": "陈浩", "login": "chen-hao-fgw", "state": "已批准", "current": True}]
+    assert sheet_data["missing"] == ["示例县发展和改革委员会 复审"]
+    soup = BeautifulSoup(zq("review-sheet", "--root", root, "--pr", "7", "--api", "gitea").out, "html.parser")
+    assert soup.title.get_text() == "审核单：示例县人民政府 合并请求 #7"
+    assert soup.find("a", href="https://git.shilixian.gov.cn/shilixian/zhanqun-site/pulls/7") is not None

@@ -207,6 +207,10 @@ def build(root: Path, base: str | None, head: str | None, given: run.Inputs, eme
     for option, value in (("--pr-url", pr_url), ("--preview-url", preview_url)):
         if value:
             check_link(option, value)
+    if given.pull is not None:  # read from the API: its number, and its page unless --pr-url says otherwise
+        pr = pr or str(given.pull.number)
+        if not pr_url and _is_link(given.pull.html_url):
+            pr_url = given.pull.html_url
     try:
         repo = gitdata.open_repo(root)
     except UsageError:
@@ -263,10 +267,14 @@ def build(root: Path, base: str | None, head: str | None, given: run.Inputs, eme
         findings=findings, generated=moment.strftime("%Y-%m-%d %H:%M"))
 
 
-def check_link(option: str, value: str) -> str:
+def _is_link(value: str) -> bool:
     """An address a leader may follow from the sheet: http(s) with a host, nothing that breaks out of an attribute."""
     parsed = urllib.parse.urlsplit(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or re.search(r"[\s\"'<>\\`]", value):
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"[\s\"'<>\\`]", value)
+
+
+def check_link(option: str, value: str) -> str:
+    if not _is_link(value):
         raise UsageError(f"{option} 的“{value[:80]}”不是 http(s) 网址。", code=BAD_LINK,
                          hint="写完整的网址，如 https://pr-7.preview.shilixian.gov.cn/{host}/。")
     return value
