@@ -285,7 +285,7 @@ def test_deleted_renamed_withdrawn_embargoed_and_other_files(cluster, zq, tmp_pa
 
 
 def test_bad_revisions_a_folder_that_is_no_cluster_and_bad_links_are_clear_messages(cluster, zq, tmp_path):
-    """K001 (a base or head that does not exist), K002 (no git repository, or a head without cluster.yaml),
+    """K001 (a base or head that does not exist), K002 (no git repository, or a base without cluster.yaml),
     K003 (a link that is not http(s)): Chinese, exit code 2, no traceback."""
     root, repo = cluster
     sha = commit(repo, NEWS, ITEM.format(importance="routine"), "动态")
@@ -300,8 +300,16 @@ def test_bad_revisions_a_folder_that_is_no_cluster_and_bad_links_are_clear_messa
     assert outside.code == 2 and "K002" in outside.err and "不是 git 仓库" in outside.err
     repo.git.rm("content/cluster.yaml")
     repo.git.commit("-m", "删掉配置")
-    gone = sheet(zq, root, reviews)
-    assert gone.code == 2 and "K002" in gone.err and "--head" in gone.err and "Traceback" not in gone.text
+    # a pull request that deletes the config still gets its sheet: the finding says what it breaks
+    broken = data(zq, root, reviews)
+    assert [f["code"] for f in broken["findings"]] == ["C010"] and "cluster.yaml 无法使用" in broken["notes"][0]
+    assert broken["items"][0]["placement"]["url"] == "https://fgw.shilixian.gov.cn/gzdt/2026-11-21-xiangmu-tuijin.html"
+    # a base without one is no cluster to judge against
+    repo.git.checkout("-b", "later")
+    later = commit(repo, NEWS, ITEM.format(importance="一般"), "又改了")
+    gone = zq("review-sheet", "--root", root, "--base", "pr", "--head", later, "--author", "wang-li-fgw",
+              "--reviews", reviews)
+    assert gone.code == 2 and "K002" in gone.err and "--base" in gone.err and "Traceback" not in gone.text
     link = sheet(zq, root, reviews, "--preview-url", "javascript:alert(1)")
     assert link.code == 2 and "K003" in link.err and "--preview-url" in link.err
     as_json = sheet(zq, root, reviews, "--pr-url", "ftp://x", fmt="json")

@@ -167,6 +167,7 @@ class Sheet:
     reviews: list[ReviewLine]
     findings: list[Finding]
     generated: str
+    notes: list[str] = dataclasses.field(default_factory=list)  # what the sheet could not tell, in Chinese
 
     def as_dict(self) -> dict[str, Any]:
         def person(p: Person | None) -> dict[str, str] | None:
@@ -174,7 +175,7 @@ class Sheet:
 
         return {
             "cluster": self.cluster, "base": self.base, "head": self.head, "pr": self.pr, "pr_url": self.pr_url,
-            "author": person(self.author), "generated": self.generated,
+            "author": person(self.author), "generated": self.generated, "notes": self.notes,
             "items": [{
                 "status": i.status, "status_label": STATUS_LABELS[i.status], "path": i.path, "old_path": i.old_path,
                 "unit": i.unit, "unit_name": i.unit_name, "column": i.column, "column_name": i.column_name,
@@ -225,7 +226,13 @@ def build(root: Path, base: str | None, head: str | None, given: run.Inputs, eme
         raise UsageError(f"基准提交 {base_rev} 与最新提交 {head_rev} 没有共同的历史。", code=BAD_REVISION,
                          hint="确认 --base 是合并目标分支（如 origin/main），--head 是合并请求的提交。")
     base_config, base_units = _config(base_commit, "--base", base_rev)
-    head_config, head_units = _config(head_commit, "--head", head_rev)
+    notes = []
+    try:
+        head_config, head_units = _config(head_commit, "--head", head_rev)
+    except UsageError:  # the pull request broke the config: the sheet still tells, the findings say what
+        head_config, head_units = base_config, base_units
+        notes.append("合并请求的最新提交中 content/cluster.yaml 无法使用（见“四、检查发现的问题”）："
+                     "网址和栏目按合并目标（基准提交）的配置显示。")
     verdict = run.check(root, base_commit.hexsha, head_commit.hexsha, given, emergency)
     schemas = run.schemas_of(root)
     change = gitdata.change_between(repo, base_commit, head_commit, given.author, given.reviews, emergency, None,
@@ -237,7 +244,8 @@ def build(root: Path, base: str | None, head: str | None, given: run.Inputs, eme
     from zhanqun import cluster as cluster_mod
     from zhanqun.inspect import timeline
 
-    changed_paths = {f.path for f in change.files if f.status != "D"}
+    # a finding about a deleted path says what its deletion breaks (C010: no cluster.yaml)
+    changed_paths = {p for f in change.files for p in (f.path, f.old_path) if p}
     with timeline.exported(root, head_commit.hexsha, _CHECKED) as tree:
         loaded, found = cluster_mod.load(tree, jobs=1, render=False, cache_dir=root / ".zhanqun-cache")
         head_schemas = SchemaSet.for_root(tree)
@@ -264,7 +272,7 @@ def build(root: Path, base: str | None, head: str | None, given: run.Inputs, eme
         chain=_chain(verdict, base_config, base_units, names), satisfied=verdict.satisfied,
         emergency=verdict.emergency, emergency_reason=policy.visible_reason(emergency) if emergency else "",
         reasons=[names.in_text(r) for r in verdict.reasons], reviews=_reviews(change, names),
-        findings=findings, generated=moment.strftime("%Y-%m-%d %H:%M"))
+        findings=findings, generated=moment.strftime("%Y-%m-%d %H:%M"), notes=notes)
 
 
 def _is_link(value: str) -> bool:

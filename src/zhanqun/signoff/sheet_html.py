@@ -98,7 +98,8 @@ def _summary(sheet: Sheet) -> str:
     found = (f"<p><span class=\"no\">检查发现 {len(sheet.findings)} 个问题</span>（其中错误 {errors} 个），见“四”。</p>"
              if sheet.findings else "<p><span class=\"ok\">检查未发现问题。</span></p>")
     counts = f"<p>修改了 {len(sheet.items)} 条信息" + (f"、{len(sheet.others)} 个其他文件" if sheet.others else "") + "。</p>"
-    return f"<section class=\"summary\" aria-label=\"结论\">{chain}{found}{counts}</section>"
+    notes = "".join(f"<p class=\"no\">{text(n)}</p>" for n in sheet.notes)
+    return f"<section class=\"summary\" aria-label=\"结论\">{chain}{found}{counts}{notes}</section>"
 
 
 # -- one: what changed ----------------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ BAD_REVISION = define(
     requirement="R10.5, R5.2",
 )
 NOT_A_CLUSTER = define(
-    "K002", "review-sheet-not-a-cluster", Severity.ERROR, "审核单要读的仓库或提交不是站群（没有 content/cluster.yaml）。",
+    "K002", "review-sheet-not-a-cluster", Severity.ERROR, "审核单要读的仓库或基准提交不是站群（没有 content/cluster.yaml）。",
     why="审核单上的栏目、网址、首页头条和审核人员都来自站群配置；没有配置就无法说明修改会出现在哪里、需要谁审核。",
-    example="在不是站群仓库的目录运行 zhanqun review-sheet，或 --head 指向一个删除了 content/cluster.yaml 的提交",
-    fix="在站群仓库的根目录运行（或用 --root 指定），并确认基准提交和最新提交中都有 content/cluster.yaml。",
+    example="在不是站群仓库的目录运行 zhanqun review-sheet，或 --base 指向一个没有 content/cluster.yaml 的提交",
+    fix="在站群仓库的根目录运行（或用 --root 指定），--base 给合并目标分支（如 origin/main）。合并请求删坏了"
+        "最新提交中的配置时审核单照常生成，问题列在“检查发现的问题”中。",
     requirement="R10.5, R1",
 )
 BAD_LINK = define(
