@@ -356,3 +356,32 @@ def test_read_from_the_gitea_api_it_links_back_to_the_pull_request(pull_request,
     soup = BeautifulSoup(zq("review-sheet", "--root", root, "--pr", "7", "--api", "gitea").out, "html.parser")
     assert soup.title.get_text() == "审核单：示例县人民政府 合并请求 #7"
     assert soup.find("a", href="https://git.shilixian.gov.cn/shilixian/zhanqun-site/pulls/7") is not None
+
+
+def test_a_channel_units_item_is_on_the_portal_under_the_units_folder(cluster, zq, tmp_path):
+    root, repo = cluster
+    rel = "content/czj/gzdt/2026-11-21-yusuan.md"
+    sha = commit(repo, rel, ITEM.format(importance="routine").replace("示例县发展和改革委员会", "示例县财政局"), "预算动态")
+    result = data(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)), "--preview-url",
+                  "https://pr-7.preview.shilixian.gov.cn")
+    place = result["items"][0]["placement"]
+    assert place["site"] == "示例县人民政府" and place["host"] == "www.shilixian.gov.cn"
+    assert place["url"] == "https://www.shilixian.gov.cn/czj/gzdt/2026-11-21-yusuan.html"
+    assert place["column_url"] == "https://www.shilixian.gov.cn/czj/gzdt/"
+    assert place["preview"] == "https://pr-7.preview.shilixian.gov.cn/www.shilixian.gov.cn/czj/gzdt/2026-11-21-yusuan.html"
+    # 陈浩 is no reviewer of 财政局: the chain names who is
+    first = result["chain"][0]["roles"][0]
+    assert first["approved_by"] is None and first["people"] and first["people"][0]["name"] != first["people"][0]["login"]
+
+
+def test_logins_in_the_checks_reasons_get_their_names_once():
+    from zhanqun.config import Person as UnitPerson, Unit
+    from zhanqun.signoff.sheet import _Names
+
+    unit = Unit("fgw", "发改委", "发改委", "department", "subdomain", "fgw", "X",
+                [UnitPerson("chen-hao-fgw", "陈浩", ("first",))], {})
+    names = _Names({"fgw": unit})
+    assert names.in_text("Chen-Hao-FGW 要求修改，须由其重新批准后才能合并。") == "陈浩（Chen-Hao-FGW） 要求修改，须由其重新批准后才能合并。"
+    assert names.in_text("陈浩（chen-hao-fgw） 要求修改") == "陈浩（chen-hao-fgw） 要求修改"
+    assert names.in_text("GitHub 最多列出 250 个") == "GitHub 最多列出 250 个"
+    assert names.person("nobody") == names.person("nobody") and names.person("nobody").name == "nobody"

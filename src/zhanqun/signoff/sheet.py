@@ -678,7 +678,8 @@ class _Names:
             found = self.names.get(policy.login_key(match.group(0)))
             return f"{found.name}（{match.group(0)}）" if found and found.name != found.login else match.group(0)
 
-        return re.sub(r"(?<![A-Za-z0-9_.-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![A-Za-z0-9_.-])", name, text)
+        # (a login already after its name, "陈浩（chen-hao-fgw）", is left as it is)
+        return re.sub(r"(?<![A-Za-z0-9_.（-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![A-Za-z0-9_.-])", name, text)
 
 
 def _chain(verdict: policy.Verdict, config: ClusterConfig, units: dict[str, Unit], names: _Names) -> list[ChainUnit]:
