@@ -64,3 +64,19 @@ def test_the_sheet_passes_axe_and_never_scrolls_sideways(browser, sheet_site, vi
         gone = browser.execute_script("const e = document.querySelector('section[aria-label=\"修改前\"] del');"
                                       "return getComputedStyle(e).textDecorationLine")
         assert "line-through" in gone
+
+
+def test_the_sheet_is_valid_html(sheet_site):
+    """The Nu HTML Checker (vnu.jar, as the theme's pages are checked): no errors, headings in order (the items'
+    own headings moved below the sheet's)."""
+    import json
+    import subprocess
+
+    from tests.browser import VNU, need, need_file
+
+    java = need("java")
+    checked = subprocess.run([java, "-jar", str(need_file(VNU, "the vnu-jar npm package")), "--errors-only",
+                              "--format", "json", str(sheet_site / "shenhe" / "index.html")],
+                             capture_output=True, text=True, check=False)
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
+    assert [m for m in messages if m.get("type") == "error"] == [], messages

@@ -431,13 +431,18 @@ _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=\"([^\"]*)\"")
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
 def _safe_body(rendered: str) -> str:
-    """A rendered body for the sheet: images (which would load from elsewhere) as their description in words."""
+    """A rendered body for the sheet: images (which would load from elsewhere) as their description in words;
+    headings three levels down (the sheet's own h2 part, h3 item, h4 version come first; h6 at most)."""
     def word(match: re.Match[str]) -> str:
         alt = _ALT.search(match.group(0))
         # nh3 wrote the attribute escaped: unescape, then escape once more for the text
         return f"<span class=\"img\">〔图片：{html.escape(html.unescape(alt.group(1)) if alt else '无说明')}〕</span>"
 
+    rendered = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 3, 6)}", rendered)
     return _IMG.sub(word, rendered)
 
 
@@ -527,7 +532,7 @@ def _headlines(loaded: Cluster | None, rel: str) -> dict[str, bool]:
 
 # -- comparing bodies -----------------------------------------------------------------------------------------
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
-_PROSE = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+_PROSE = frozenset({"p", "h4", "h5", "h6"})
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\"'])")
 
 

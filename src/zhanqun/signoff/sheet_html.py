@@ -21,7 +21,7 @@ _SHEET_CSS = """
 article.change{border-top:1px solid var(--line);margin-top:1.5rem}
 .page{border:1px solid var(--line);padding:.25rem .75rem;margin:.5rem 0;background:#fff}
 .page h4{margin:.5rem 0;font-size:1rem;color:var(--muted)}
-.page h2{font-size:1.15rem;border:0;padding:0;margin:1rem 0 .5rem}
+.page h5,.page h6{font-size:1.1rem;margin:1rem 0 .5rem}
 .page table{font-size:.875rem}.page img{max-width:100%}
 dl.fields{margin:.5rem 0;display:grid;grid-template-columns:minmax(5em,auto) 1fr;gap:.25rem .75rem}
 dl.fields dt{font-weight:bold}dl.fields dd{margin:0}
