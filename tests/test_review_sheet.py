@@ -385,3 +385,19 @@ def test_logins_in_the_checks_reasons_get_their_names_once():
     assert names.in_text("陈浩（chen-hao-fgw） 要求修改") == "陈浩（chen-hao-fgw） 要求修改"
     assert names.in_text("GitHub 最多列出 250 个") == "GitHub 最多列出 250 个"
     assert names.person("nobody") == names.person("nobody") and names.person("nobody").name == "nobody"
+
+
+def test_a_changed_list_item_is_marked_and_the_other_items_are_not(cluster, zq, tmp_path):
+    root, repo = cluster
+    text = edit(root, DIAODU, "由牵头单位挂图作战；", "由牵头单位每周调度；").replace(
+        "支付保障要求。\n", "支付保障要求；\n5. 年底前完成全部项目的投资统计。\n")
+    sha = commit(repo, DIAODU, text, "改第二条，加第五条")
+    soup = page(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)))
+    after, before = section(soup, "修改后").find("ol"), section(soup, "修改前").find("ol")
+    assert [li.get_text() for li in after.find_all("li")][0] == "对尚未开工的项目逐一“过堂”，能开尽开；"
+    assert after.find_all("li")[0].find(["ins", "del"]) is None  # an unchanged item: not marked
+    assert marked(after, "ins") == ["对进度滞后的项目实行“一项目一专班”，由牵头单位每周调度；",
+                                    "严格落实项目建设安全生产和农民工工资支付保障要求；", "年底前完成全部项目的投资统计。"]
+    assert marked(before, "del") == ["对进度滞后的项目实行“一项目一专班”，由牵头单位挂图作战；",
+                                     "严格落实项目建设安全生产和农民工工资支付保障要求。"]
+    assert len(after.find_all("li")) == 5 and len(before.find_all("li")) == 4

@@ -533,6 +533,7 @@ def _headlines(loaded: Cluster | None, rel: str) -> dict[str, bool]:
 # -- comparing bodies -----------------------------------------------------------------------------------------
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
 _PROSE = frozenset({"p", "h4", "h5", "h6"})
+_LISTS = frozenset({"ul", "ol"})
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\"'])")
 
 
@@ -615,12 +616,17 @@ def sentences(text: str) -> list[str]:
 
 
 def compare_bodies(before: str, after: str) -> list[Block]:
-    """The rendered bodies compared block by block (difflib over each block's text), and inside a paragraph that
-    changed, sentence by sentence: what only the new version has is ``<ins>``, what only the old one had ``<del>``.
-    A new or deleted item has every block ``same`` (there is nothing to mark it against)."""
+    """The rendered bodies compared block by block (difflib over each block's text); inside a paragraph or list
+    item that changed, sentence by sentence, and inside a list that changed, item by item: what only the new
+    version has is ``<ins>``, what only the old one had ``<del>``. A new or deleted item has every block ``same``
+    (there is nothing to mark it against)."""
     old, new = blocks_of(before), blocks_of(after)
     if not old or not new:
         return [Block("same", b.html if not new else "", b.html if new else "") for b in (new or old)]
+    return _compare(old, new, _PROSE)
+
+
+def _compare(old: list[_Rendered], new: list[_Rendered], prose: frozenset[str]) -> list[Block]:
     matcher = difflib.SequenceMatcher(None, [b.text for b in old], [b.text for b in new], autojunk=False)
     out: list[Block] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -631,15 +637,38 @@ def compare_bodies(before: str, after: str) -> list[Block]:
         for k in range(max(len(gone), len(came))):
             a = gone[k] if k < len(gone) else None
             b = came[k] if k < len(came) else None
-            if a is not None and b is not None and a.tag == b.tag and a.tag in _PROSE and \
-                    difflib.SequenceMatcher(None, a.text, b.text, autojunk=False).ratio() >= 0.4:
-                out.append(_sentence_diff(a, b))
-                continue
+            if a is not None and b is not None and a.tag == b.tag:
+                if a.tag in _LISTS:
+                    out.append(_list_diff(a, b))
+                    continue
+                if a.tag in prose and difflib.SequenceMatcher(None, a.text, b.text, autojunk=False).ratio() >= 0.4:
+                    out.append(_sentence_diff(a, b))
+                    continue
             if a is not None:
-                out.append(Block("del", f"<del class=\"block\">{a.html}</del>", "", deleted=[a.text]))
+                out.append(Block("del", _wrapped(a, "del"), "", deleted=[a.text]))
             if b is not None:
-                out.append(Block("ins", "", f"<ins class=\"block\">{b.html}</ins>", inserted=[b.text]))
+                out.append(Block("ins", "", _wrapped(b, "ins"), inserted=[b.text]))
     return out
+
+
+def _inner(block: _Rendered) -> str:
+    return "".join(block.parts[1:-1])
+
+
+def _wrapped(block: _Rendered, mark: str) -> str:
+    """A whole block only one version has: a list item marked inside (a list holds only items), else the block
+    inside the mark."""
+    if block.tag == "li":
+        return f"{block.parts[0]}<{mark}>{_inner(block)}</{mark}></li>"
+    return f"<{mark} class=\"block\">{block.html}</{mark}>"
+
+
+def _list_diff(a: _Rendered, b: _Rendered) -> Block:
+    """A list changed in place: its items compared (sentence by sentence inside a changed item)."""
+    items = _compare(blocks_of(_inner(a)), blocks_of(_inner(b)), frozenset({"li"}))
+    return Block("changed", a.parts[0] + "".join(i.before for i in items) + a.parts[-1],
+                 b.parts[0] + "".join(i.after for i in items) + b.parts[-1],
+                 [s for i in items for s in i.inserted], [s for i in items for s in i.deleted])
 
 
 def _sentence_diff(a: _Rendered, b: _Rendered) -> Block:
