@@ -394,7 +394,7 @@ def test_a_changed_list_item_is_marked_and_the_other_items_are_not(cluster, zq, 
     sha = commit(repo, DIAODU, text, "改第二条，加第五条")
     soup = page(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)))
     after, before = section(soup, "修改后").find("ol"), section(soup, "修改前").find("ol")
-    assert [li.get_text() for li in after.find_all("li")][0] == "对尚未开工的项目逐一“过堂”，能开尽开；"
+    assert after.find_all("li")[0].get_text() == "对尚未开工的项目逐一“过堂”，能开尽开；"
     assert after.find_all("li")[0].find(["ins", "del"]) is None  # an unchanged item: not marked
     assert marked(after, "ins") == ["对进度滞后的项目实行“一项目一专班”，由牵头单位每周调度；",
                                     "严格落实项目建设安全生产和农民工工资支付保障要求；", "年底前完成全部项目的投资统计。"]
