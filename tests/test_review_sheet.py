@@ -128,7 +128,7 @@ def test_a_new_item_appears_as_added_with_its_future_address_headline_and_portal
     article = soup.find("article", class_="change")
     assert "新增" in article.h3.get_text()
     assert section(article, "新增的页面").find_all(["ins", "del"]) == []  # all of it is new: nothing to mark
-    where = soup.find(id="where").find_next("ul", class_="where").get_text()
+    where = soup.find(id="where").find_next("ul", class_="places").get_text()
     assert "https://fgw.shilixian.gov.cn/gzdt/2026-11-21-xiangmu-tuijin.html" in where
     assert "首页头条：门户首页头条" in where and "报送门户：同时出现在 示例县人民政府「部门动态」 栏目" in where
     links = [a["href"] for a in article.find_all("a")]

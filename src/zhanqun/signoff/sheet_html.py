@@ -37,7 +37,7 @@ ul.roles{list-style:none;padding:0;margin:.25rem 0}ul.roles li{border-left:6px s
 margin:.5rem 0;background:#f6f7f9}ul.roles li.done{border-color:var(--ok)}ul.roles li.missing{border-color:var(--veto)}
 .ok{color:var(--ok);font-weight:bold}.no{color:var(--veto);font-weight:bold}
 .img{color:var(--muted)}
-.where{list-style:disc;padding-left:1.25rem}
+ul.places{list-style:disc;padding-left:1.25rem}
 .url{word-break:break-all}
 """
 
@@ -177,7 +177,7 @@ def _where(sheet: Sheet) -> str:
     if not sheet.items:
         out.append("<p class=\"none\">没有修改任何信息。</p>")
     for index, item in enumerate(sheet.items, 1):
-        out.append(f"<h3><a href=\"#item-{index}\">{_t(item.title) or '（无标题）'}</a></h3><ul class=\"where\">")
+        out.append(f"<h3><a href=\"#item-{index}\">{_t(item.title) or '（无标题）'}</a></h3><ul class=\"places\">")
         place = item.placement
         if place is None:
             out.append(f"<li>合并后从网站上删除，原网址 <span class=\"url\">{_t(item.old_url)}</span> 将无法访问。</li>")
@@ -216,8 +216,10 @@ def _chain(sheet: Sheet) -> str:
         out.append("<p class=\"none\">这个修改不需要审核。</p>")
     for unit in sheet.chain:
         out.append(_chain_unit(unit))
-    if sheet.reasons:
-        out.append("<h3>说明</h3><ul>" + "".join(f"<li>{text(r)}</li>" for r in sheet.reasons) + "</ul>")
+    said = {f"{c.name} 缺少 {r.label}" for c in sheet.chain for r in c.roles if r.approved_by is None}
+    reasons = [r for r in sheet.reasons if r not in said]  # (the roles above say what is missing)
+    if reasons:
+        out.append("<h3>说明</h3><ul>" + "".join(f"<li>{text(r)}</li>" for r in reasons) + "</ul>")
     out.append("<h3>审核意见</h3>")
     if sheet.reviews:
         out.append("<ul>" + "".join(
