@@ -401,3 +401,20 @@ def test_a_changed_list_item_is_marked_and_the_other_items_are_not(cluster, zq, 
     assert marked(before, "del") == ["对进度滞后的项目实行“一项目一专班”，由牵头单位挂图作战；",
                                      "严格落实项目建设安全生产和农民工工资支付保障要求。"]
     assert len(after.find_all("li")) == 5 and len(before.find_all("li")) == 4
+
+
+def test_the_pull_requests_code_never_runs(cluster, zq, tmp_path):
+    """Security (issue 15): the sheet reads and checks the head's files; a plugin the pull request adds and lists
+    in build.plugins, and a changed pelicanconf.py, are read at most, never imported."""
+    root, repo = cluster
+    marker = tmp_path / "ran"
+    code = f"open({str(marker)!r}, 'w').write('ran')\n"
+    (root / "plugins" / "boom.py").write_text(code, encoding="utf-8")
+    (root / "pelicanconf.py").write_text((root / "pelicanconf.py").read_text(encoding="utf-8") + code, encoding="utf-8")
+    config = root / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "build:\n  plugins: [boom]\n", encoding="utf-8")
+    sha = commit(repo, NEWS, ITEM.format(importance="routine"), "带插件的合并请求")
+    result = data(zq, root, github_reviews(tmp_path / "r.json", ("chen-hao-fgw", "APPROVED", sha)))
+    assert not marker.exists()
+    assert {o["path"]: o["what"] for o in result["others"]}["plugins/boom.py"] == "平台文件：构建插件（程序）（需平台管理员审核）"
+    assert any(c["unit"] == "__platform__" and c["roles"][0]["approved_by"] is None for c in result["chain"])
