@@ -186,6 +186,9 @@ SCENARIOS: dict[str, str] = {
     # G: git failing
     "G001": "tests/test_gitio.py::test_a_failing_git_command_is_a_chinese_error_with_a_registered_code",
     "G002": "tests/test_gitio.py::test_a_failing_git_command_is_a_chinese_error_with_a_registered_code",
+    # K: zhanqun review-sheet (审核单, issue 15)
+    **{code: "tests/test_review_sheet.py::test_bad_revisions_a_folder_that_is_no_cluster_and_bad_links_are_clear_messages"
+       for code in ("K001", "K002", "K003")},
     # J: the inspection (zhanqun inspect) over the git history, and the reply deadlines
     "J001": "tests/test_inspect_freshness.py::test_exactly_two_weeks_is_the_veto_and_says_so",
     "J002": "tests/test_inspect_freshness.py::test_at_a_past_day_shows_that_days_problems",

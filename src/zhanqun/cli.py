@@ -217,6 +217,35 @@ def signoff_record(root: Path, commit_rev: str, author: str | None, reviews_file
         output.info(f"审核记录已写入 {NOTES_REF}。推送：zhanqun signoff record … --push origin，或 git push origin {NOTES_REF}")
 
 
+@cli.command("review-sheet")
+@root_option
+@click.option("--base", default=None, help="基准提交（合并目标，如 origin/main）；审核人员以它为准。用 --api 时默认取合并请求的基准。")
+@click.option("--head", default=None, help="合并请求的最新提交。用 --api 时默认取合并请求的最新提交。")
+@click.option("--author", default=None, help="合并请求作者的登录名（用 --api 时从托管平台读取）。")
+@click.option("--reviews", "reviews_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="审核记录 JSON（同 signoff check）。")
+@api_options
+@click.option("--emergency", default="", help="突发事件紧急发布的理由。")
+@click.option("--preview-url", default="",
+              help="合并请求预览的网址：{host} 换成站点的主机名（{label} 换成 www、fgw 等），再接上页面路径；"
+                   "不写 {host} 时站点是其下的目录。每条信息链接到它的预览页。")
+@click.option("--pr-url", default="", help="托管平台上合并请求页面的网址（审核单链接回去批准）。")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", help="输出格式。")
+@click.option("--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件（默认打印）。")
+def review_sheet(root: Path, base: str | None, head: str | None, author: str | None, reviews_file: Path | None,
+                 pr: str | None, api_kind: str | None, repo: str | None, emergency: str, preview_url: str,
+                 pr_url: str, fmt: str, out: Path | None) -> None:
+    """审核单（R10.5）：一个合并请求修改了什么（改前改后的页面，改动处标出）、将出现在哪里、需要谁审核（按姓名）、
+    谁已批准、还缺谁，以及检查发现的问题。一页 HTML，手机可读。"""
+    from zhanqun.signoff import run, sheet as sheet_mod, sheet_html
+
+    given = run.inputs(author, reviews_file, pr, api_kind, repo)
+    result = sheet_mod.build(root, base, head, given, emergency, pr or "", pr_url, preview_url)
+    output.document(output.json_document("review_sheet", result.as_dict()) if fmt == "json"
+                    else sheet_html.render(result), out)
+
+
 @signoff.command("publishable")
 @root_option
 @click.option("--since", default=None, help="上次发布到的提交（如 refs/zhanqun/deployed）；不给时从头判断。")

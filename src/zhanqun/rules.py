@@ -43,6 +43,7 @@ from zhanqun.inspect import (
     freshness as _inspect_freshness,  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
     replies as _inspect_replies,  # noqa: F401 - J014–J016, J018
 )
+from zhanqun.signoff import sheet_rules as _sheet_rules  # noqa: F401 - the K rules (审核单)
 from zhanqun.stats import (
     annual as _stats_annual,  # noqa: F401 - T020–T029
     annual_figures as _stats_annual_figures,  # noqa: F401 - T030
@@ -73,6 +74,7 @@ _FAMILIES = {
     "W": "错敏词（R4.5）", "L": "链接（R4.6）", "I": "图片（R4.7）", "A": "附件（R4.2）", "N": "豁免注释（R4）",
     "V": "审核链审计（R5、R8）", "J": "网站检查指标与留言答复（R7、R9）", "B": "构建（R3.1）", "D": "部署与防篡改（R6.2、R6.3）",
     "T": "统计与年度报表（R8.3、R8.4）", "G": "读取 git（R5.6、R8）",
+    "K": "审核单（R10.5）",
 }
 
 

@@ -234,12 +234,12 @@ _EXPORTED = ("content", "schemas", "rules")
 
 
 @contextlib.contextmanager
-def exported(root: Path, sha: str) -> Iterator[Path]:
-    """The files ``cluster.load`` reads (content/, schemas/, rules/) as they stood at ``sha``, in a temporary
-    folder removed afterwards. One ``git archive``;
+def exported(root: Path, sha: str, wanted: tuple[str, ...] = _EXPORTED) -> Iterator[Path]:
+    """The files ``cluster.load`` reads (content/, schemas/, rules/; or the top-level entries ``wanted``) as they
+    stood at ``sha``, in a temporary folder removed afterwards. One ``git archive``;
     links and special files are left out (see :func:`_regular_only`)."""
     listed = history.git(root, "ls-tree", "--name-only", sha).decode("utf-8", "replace").split("\n")
-    parts = [p for p in _EXPORTED if p in listed]
+    parts = [p for p in wanted if p in listed]
     folder = Path(tempfile.mkdtemp(prefix="zhanqun-inspect-"))
     try:
         if parts:

@@ -63,6 +63,7 @@ class PullRequest:
     merge_commit: str = ""
     commits: int | None = None  # how many commits the host says the pull request has (GitHub; Gitea does not say)
     created_at: str = ""  # when it was opened (ISO 8601 with offset; "" when the host does not say)
+    html_url: str = ""  # its page on the host (the review sheet links back to it; issue 15)
 
 
 @dataclasses.dataclass
@@ -95,7 +96,7 @@ class Api:
             return PullRequest(number, data["user"]["login"], data["base"]["sha"], data["base"]["ref"], data["head"]["sha"],
                                bool(data.get("merged")), str(data.get("merge_commit_sha") or ""),
                                data["commits"] if isinstance(data.get("commits"), int) else None,
-                               instant(data.get("created_at")))
+                               instant(data.get("created_at")), str(data.get("html_url") or ""))
         except (KeyError, TypeError):
             raise ApiError(f"托管平台返回的合并请求 #{number} 缺少 user、base 或 head。",
                            hint="确认 API 地址指向 GitHub 或 Gitea 的 REST API。") from None
