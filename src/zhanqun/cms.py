@@ -463,3 +463,85 @@ def write(root: Path, out: Path, backend: Backend, decap_js: Path | None = None)
 
 def summary(config: dict[str, Any]) -> str:
     return json.dumps([c["name"] for c in config["collections"]], ensure_ascii=False)
+
+
+# -- on the branch: index numbers and the pull request (the cms-pr workflow) --------------------------------------
+
+def assign_index_numbers(root: Path, also: Path | None = None) -> list[tuple[str, str]]:
+    """Give every policy item of ``root`` without an ``index_no`` the next free number of its unit, category
+    and year, as ``zhanqun new`` does (``scaffold.next_index_no``), counting the numbers of the cluster at
+    ``also`` (main) too, so two branches cannot take the same number from an old main. The line is written
+    into the file's front matter after ``date``. Returns (file, number) for each."""
+    from zhanqun import cluster as cluster_mod, scaffold
+    from zhanqun.errors import FindingsError
+    from zhanqun.findings import errors
+
+    cluster, findings = cluster_mod.load(root, use_cache=False)
+    if cluster is None:
+        raise FindingsError(errors(findings))
+    used: list[str] = []
+    if also is not None:
+        other, _ = cluster_mod.load(also, use_cache=False)
+        if other is not None:
+            used = [str(i.meta.get("index_no", "")) for i in other.items + other.invalid if i.type == "policy"]
+    assigned: list[tuple[str, str]] = []
+    for item in sorted(cluster.items + cluster.invalid, key=lambda i: i.rel):
+        if item.type != "policy" or item.meta.get("index_no"):
+            continue
+        unit = cluster.units[item.unit_id]
+        column = unit.columns[item.column_id]
+        year = str(item.meta.get("date") or cluster.today.isoformat())[:4]
+        number = scaffold.next_index_no(cluster, unit.org_code, column.index_category, year)
+        prefix, serial = number.rsplit("-", 1)
+        taken = [int(n.rsplit("-", 1)[1]) for n in used if n.startswith(prefix + "-") and n.rsplit("-", 1)[1].isdigit()]
+        number = f"{prefix}-{max([int(serial), *(t + 1 for t in taken)]):05d}"
+        path = root / item.rel
+        _insert_index_no(path, number)
+        item.meta["index_no"] = number  # the next one counts it
+        used.append(number)
+        assigned.append((item.rel, number))
+    return assigned
+
+
+def _insert_index_no(path: Path, number: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+    if not lines or lines[0].strip() != "---" or end is None:
+        raise ZhanqunError(f"{path}：没有头信息，无法写入索引号。")
+    at = next((i + 1 for i in range(1, end) if re.match(r"(date|发布日期|日期)\s*:", lines[i])), end)
+    lines.insert(at, f'index_no: "{number}"')
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+PR_MARK = "<!-- zhanqun cms open-pr -->"
+
+
+def pr_text(cluster_name: str, unit_name: str, branch: str) -> tuple[str, str]:
+    title = f"{unit_name}：网页编辑器中保存的修改"
+    body = (f"{PR_MARK}\n由网页编辑器保存到分支 `{branch}` 的修改（{cluster_name}）。每次保存都是这个分支上的一次提交，"
+            "保存后本合并请求自动更新。\n\n"
+            "- 检查结果见下方的检查（zhanqun check），有问题时请回到编辑器改正后再保存；\n"
+            "- 审核人在“文件变更”中查看改动，按审核链批准；编辑人员不能批准自己写的内容（审发分离，R5）；\n"
+            "- 合并后分支被重置到主分支，可以继续在编辑器中写下一条。\n")
+    return title, body
+
+
+def open_pr(api: Any, branch: str, base: str, title: str, body: str) -> tuple[int, bool]:
+    """Open a pull request from ``branch`` into ``base``, or find the open one (updating its title and text).
+    Returns (number, whether it was opened now)."""
+    from zhanqun.signoff.hosting import ApiError
+
+    if not re.fullmatch(r"cms/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*", branch):
+        raise UsageError(f"分支名不是网页编辑器的分支：{branch}", hint="网页编辑器的分支以 cms/ 开头，如 cms/fgw。")
+    pulls = api.paged(f"/repos/{api.repo}/pulls")  # open ones (both hosts' default state)
+    for pull in pulls:
+        head = pull.get("head") or {}
+        if head.get("ref") == branch and (pull.get("base") or {}).get("ref") == base and pull.get("state", "open") == "open":
+            number = int(pull["number"])
+            api.request("PATCH", f"/repos/{api.repo}/pulls/{number}", {"title": title, "body": body})
+            return number, False
+    made = api.request("POST", f"/repos/{api.repo}/pulls", {"head": branch, "base": base, "title": title, "body": body})
+    if not isinstance(made, dict) or not made.get("number"):
+        raise ApiError(f"托管平台没有返回新合并请求的编号（{branch} → {base}）。")
+    return int(made["number"]), True
