@@ -528,7 +528,8 @@ def pr_text(cluster_name: str, unit_name: str, branch: str) -> tuple[str, str]:
 
 
 def open_pr(api: Any, branch: str, base: str, title: str, body: str) -> tuple[int, bool]:
-    """Open a pull request from ``branch`` into ``base``, or find the open one (updating its title and text).
+    """Open a pull request from ``branch`` into ``base``, or find the open one (updating its title and text
+    when this command opened it: one Decap's editorial workflow or a person opened is left as it is).
     Returns (number, whether it was opened now)."""
     from zhanqun.signoff.hosting import ApiError
 
@@ -539,7 +540,8 @@ def open_pr(api: Any, branch: str, base: str, title: str, body: str) -> tuple[in
         head = pull.get("head") or {}
         if head.get("ref") == branch and (pull.get("base") or {}).get("ref") == base and pull.get("state", "open") == "open":
             number = int(pull["number"])
-            api.request("PATCH", f"/repos/{api.repo}/pulls/{number}", {"title": title, "body": body})
+            if PR_MARK in str(pull.get("body") or ""):
+                api.request("PATCH", f"/repos/{api.repo}/pulls/{number}", {"title": title, "body": body})
             return number, False
     made = api.request("POST", f"/repos/{api.repo}/pulls", {"head": branch, "base": base, "title": title, "body": body})
     if not isinstance(made, dict) or not made.get("number"):
