@@ -98,7 +98,7 @@ def test_other_types_leader_reply_and_organization(editor):
     assert collections["fgw-ldxx"]["identifier_field"] == "name" and leader["name"]["label"] == "姓名"
     assert leader["order"]["widget"] == "number" and leader["order"]["value_type"] == "int" and leader["order"]["min"] == 1
     assert leader["resume"]["widget"] == "text"  # long free text
-    assert leader["email"]["pattern"][1] == "请填写有效的电子邮箱地址，如 xxb@example.gov.cn。"
+    assert leader["email"]["pattern"][1] == "应是有效的电子邮箱地址，如 xxb@example.gov.cn。"
     assert _fields(leader["photo"])["src"]["widget"] == "image"
     reply = _fields(collections["fgw-hdjl"])
     assert "date" not in reply  # a reply is dated by its answer (the schema forbids date)
@@ -182,7 +182,7 @@ def test_the_output_is_replaced_whole(repo, editor, tmp_path, zq, monkeypatch):
 
 def test_our_script_drops_empty_optional_values_before_a_save(editor):
     script = (editor / "decap" / "zhanqun-cms.js").read_text(encoding="utf-8")
-    assert 'name: "preSave"' in script
+    assert 'name: "preSave"' in script and 'widget.regexPattern = "“%{fieldLabel}”%{pattern}"' in script
 
 
 POLICY = """\
