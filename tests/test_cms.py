@@ -15,8 +15,7 @@ import yaml
 
 from tests.browser import NPM, need_file
 from tests.conftest import PROJECT, copy_repo
-from zhanqun import cms, scaffold
-from zhanqun import cluster as cluster_mod
+from zhanqun import cluster as cluster_mod, cms, scaffold
 
 BUNDLE = NPM / "decap-cms" / "dist" / "decap-cms.js"
 
@@ -294,3 +293,11 @@ def test_the_workflow_runs_mains_code_and_opens_the_pull_request():
     assert "zhanqun cms index-numbers --root ../branch --also ." in commands
     assert "zhanqun cms open-pr" in commands and "pip install --quiet ." in commands
     assert "../branch" not in commands.split("pip install")[0]  # nothing of the branch is installed or run
+
+
+def test_an_output_that_cannot_be_written_is_e003(repo, tmp_path, zq, monkeypatch):
+    monkeypatch.setenv(cms.DECAP_ENV, str(need_file(BUNDLE, "the decap-cms npm package")))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = zq("cms", "--root", repo, "--backend", "local", "--output", blocker / "cms")
+    assert result.code == 1 and "E003" in result.err and "Traceback" not in result.text

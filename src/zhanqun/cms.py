@@ -27,8 +27,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from zhanqun.errors import UsageError, ZhanqunError, disk_problem
 from zhanqun.findings import Severity, define
 
@@ -312,7 +310,18 @@ def unit_config(cluster: Cluster, unit: Unit, backend: Backend) -> dict[str, Any
 
 def dump_config(config: dict[str, Any]) -> str:
     head = "# 由 zhanqun cms 根据站群配置和内容模式生成，请勿手工修改（issue 15）。\n"
-    return head + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    yaml.width = 120
+    yaml.representer.sort_base_mapping_type_on_output = False  # keep the order Decap shows
+    buffer = io.StringIO()
+    yaml.dump(config, buffer)
+    return head + buffer.getvalue()
 
 
 # -- the bundle ---------------------------------------------------------------------------------------------------
