@@ -74,6 +74,7 @@ def test_policy_fields_have_the_schemas_chinese_labels_required_and_widgets(edit
     assert fields["effective"]["time_format"] is False
     assert fields["date"]["format"] == "YYYY-MM-DD HH:mm" and fields["date"]["time_format"] == "HH:mm"
     assert fields["expires"]["default"] == ""  # an optional date starts empty, not "now"
+    assert fields["date"]["default"] == fields["effective"]["default"] == "{{now}}"  # as zhanqun new dates an item
     assert fields["status"]["widget"] == "select"
     assert [o["value"] for o in fields["status"]["options"]] == ["有效", "失效", "废止", "已修订"]
     assert fields["importance"]["options"][0] == {"label": "常规", "value": "routine"}  # the value alias as label

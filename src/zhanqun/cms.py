@@ -158,8 +158,8 @@ def field(key: str, prop: dict[str, Any], required: bool, schemas: SchemaSet | N
         out["date_format"] = "YYYY-MM-DD"
         out["format"] = "YYYY-MM-DD HH:mm" if fmt == "datetime" else "YYYY-MM-DD"
         out["time_format"] = "HH:mm" if fmt == "datetime" else False
-        if not required:
-            out["default"] = ""  # an optional date starts empty, not "now"
+        # a required date starts as now (the day zhanqun new writes), an optional one empty
+        out["default"] = "{{now}}" if required else ""
     elif "enum" in prop:
         labels = {v: k for k, v in (prop.get("x-value-aliases") or {}).items()}
         out["widget"] = "select"
