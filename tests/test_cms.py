@@ -302,3 +302,24 @@ def test_an_output_that_cannot_be_written_is_e003(repo, tmp_path, zq, monkeypatc
     blocker.write_text("not a folder", encoding="utf-8")
     result = zq("cms", "--root", repo, "--backend", "local", "--output", blocker / "cms")
     assert result.code == 1 and "E003" in result.err and "Traceback" not in result.text
+
+
+def test_the_units_branches_are_made_once_on_gitea(cluster, monkeypatch, zq):
+    from tests.test_hosting import PREFIX, TOKEN, Host
+
+    root, _ = cluster
+    server = Host()
+    monkeypatch.setenv("ZHANQUN_API_URL", server.url + "/api/v1")
+    monkeypatch.setenv("ZHANQUN_API_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "shilixian/zhanqun-site")
+    try:
+        server.routes[("GET", f"{PREFIX}/branches/cms/fgw")] = (200, {"name": "cms/fgw"})  # made before
+        server.routes[("POST", f"{PREFIX}/branches")] = (201, {"name": "x"})
+        result = zq("cms", "branches", "--root", root)
+        assert result.code == 0, result.text
+        made = [r["body"]["new_branch_name"] for r in server.requests if r["method"] == "POST"]
+        assert made == [f"cms/{u}" for u in ("chengguan", "czj", "dongcheng", "jyj", "qingshui", "wjw", "xzf")]
+        assert {r["body"]["old_ref_name"] for r in server.requests if r["method"] == "POST"} == {"main"}
+        assert "新建了 7 个分支" in result.err
+    finally:
+        server.server.shutdown()

@@ -164,6 +164,21 @@ def cms_index_numbers(root: Path, also: Path | None) -> None:
         click.echo(f"{rel}\t{number}")
 
 
+@cms.command("branches")
+@root_option
+@click.option("--base", default="main", show_default=True, help="从哪个分支建立。")
+@click.option("--repo", default=None, help="托管平台上的仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。")
+def cms_branches(root: Path, base: str, repo: str | None) -> None:
+    """在 Gitea 上为每个单位建立编辑器的分支 cms/<单位>（已有的不动；地址和令牌见 ZHANQUN_API_URL、ZHANQUN_API_TOKEN）。"""
+    from zhanqun import cms as cms_mod
+    from zhanqun.signoff.hosting import Api
+    from zhanqun.signoff.run import load_config
+
+    cluster = load_config(root)
+    made = cms_mod.make_branches(Api.from_env("gitea", repo), list(cluster.units), base)
+    output.info(f"新建了 {len(made)} 个分支" + ("：" + "、".join(made) if made else "；每个单位都已有分支。"))
+
+
 @cms.command("open-pr")
 @root_option
 @click.option("--branch", required=True, help="编辑器保存到的分支，如 cms/fgw。")

@@ -561,3 +561,19 @@ def open_pr(api: Any, branch: str, base: str, title: str, body: str) -> tuple[in
     if not isinstance(made, dict) or not made.get("number"):
         raise ApiError(f"托管平台没有返回新合并请求的编号（{branch} → {base}）。")
     return int(made["number"]), True
+
+
+def make_branches(api: Any, unit_ids: list[str], base: str) -> list[str]:
+    """Create the branch ``cms/<unit>`` from ``base`` for every unit that has none (Gitea: the editor saves to
+    it, and Decap cannot save to a branch that does not exist). Returns the branches created."""
+    if api.kind != "gitea":
+        raise UsageError("只有 Gitea 需要单位分支。", hint="GitHub 用 Decap 的编辑工作流，每篇稿件的分支由 Decap 建立。")
+    made = []
+    for unit_id in unit_ids:
+        branch = unit_branch(unit_id)
+        if api.request("GET", f"/repos/{api.repo}/branches/{branch}", missing_ok=True) is not None:
+            continue
+        api.request("POST", f"/repos/{api.repo}/branches",
+                    {"new_branch_name": branch, "old_ref_name": base, "old_branch_name": base})
+        made.append(branch)
+    return made
