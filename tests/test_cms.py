@@ -56,7 +56,8 @@ def test_one_editor_per_unit_and_one_collection_per_column(editor, repo):
             assert collection["label"] == column.name
             assert collection["folder"] == f"content/{unit.id}/{column.id}"
             assert (collection["extension"], collection["format"]) == ("md", "yaml-frontmatter")
-            assert collection["media_folder"] == "" and collection["public_folder"] == ""  # beside the item (R2.8)
+            # uploads in the column's own attachments/ folder, written as attachments/<file> (R2.8)
+            assert collection["media_folder"] == "attachments" and collection["public_folder"] == "attachments"
         page = (editor / unit.id / "index.html").read_text(encoding="utf-8")
         assert '<script src="../decap/decap-cms.js"></script>' in page and "<script>" not in page  # no inline script
     index = (editor / "index.html").read_text(encoding="utf-8")
@@ -99,7 +100,8 @@ def test_other_types_leader_reply_and_organization(editor):
     assert leader["order"]["widget"] == "number" and leader["order"]["value_type"] == "int" and leader["order"]["min"] == 1
     assert leader["resume"]["widget"] == "text"  # long free text
     assert leader["email"]["pattern"][1] == "应是有效的电子邮箱地址，如 xxb@example.gov.cn。"
-    assert _fields(leader["photo"])["src"]["widget"] == "image"
+    photo = _fields(leader["photo"])["src"]
+    assert photo["widget"] == "image" and photo["media_folder"] == photo["public_folder"] == "images"
     reply = _fields(collections["fgw-hdjl"])
     assert "date" not in reply  # a reply is dated by its answer (the schema forbids date)
     assert reply["category"]["options"][0] == {"label": "咨询", "value": "咨询"}

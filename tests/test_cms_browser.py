@@ -229,3 +229,38 @@ def test_editing_an_existing_item_keeps_what_the_form_does_not_show(editor, site
     assert "doc_number: 示发改〔2026〕5号\n" in text
     result = zq("check", "--root", root, EXISTING)
     assert result.code == 0, result.text + text
+
+
+def test_an_attachment_uploaded_in_the_form_is_stored_in_the_columns_attachments_folder(editor, site, zq, monkeypatch,
+                                                                                         tmp_path):
+    """R2.8: the file goes to content/<unit>/<column>/attachments/, the item lists it as attachments/<file>."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    root = site["root"]
+    folder = root / "content" / "fgw" / "tzgg"
+    before = {p.name for p in folder.glob("*.md")}
+    upload = tmp_path / "shenbao-biao.pdf"
+    upload.write_bytes((root / "content/xzf/tzgg/attachments/2026-zhaopin-gangwei-biao.pdf").read_bytes())
+    editor.get(site["base"] + "/fgw/#/collections/fgw-tzgg/new")
+    WebDriverWait(editor, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, 'input[id^="title-field-"]')))
+    editor.find_element(By.CSS_SELECTOR, 'input[id^="title-field-"]').send_keys("关于开展2027年度项目申报工作的通知")
+    editor.find_element(By.XPATH, "//button[contains(., '新增附件')]").click()
+    WebDriverWait(editor, WAIT).until(ec.element_to_be_clickable((By.XPATH, "//button[contains(., '选择')]"))).click()
+    chooser = WebDriverWait(editor, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[type='file']")))
+    chooser.send_keys(str(upload))  # a draft until the item is saved
+    WebDriverWait(editor, WAIT).until(ec.element_to_be_clickable((By.XPATH, "//button[contains(., '选用已选中项目')]"))).click()
+    _write_body(editor, "现将有关事项通知如下。")
+    _publish(editor)
+    stored = folder / "attachments" / upload.name
+    WebDriverWait(editor, WAIT).until(lambda d: stored.is_file() and {p.name for p in folder.glob("*.md")} - before)
+    assert stored.read_bytes() == upload.read_bytes()
+    (name,) = {p.name for p in folder.glob("*.md")} - before
+    path = folder / name
+    WebDriverWait(editor, WAIT).until(lambda d: "通知如下" in path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    assert "attachments:\n  - file: attachments/shenbao-biao.pdf\n" in text, text
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    result = zq("check", "--root", root, f"content/fgw/tzgg/{name}")
+    assert result.code == 0, result.text + text

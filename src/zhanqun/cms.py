@@ -76,6 +76,9 @@ OUTPUT_UNWRITABLE = define(
 # import's origin are the e-gov office's work in the repository (docs/handbook.md), not a new item's.
 SKIPPED = ("withdrawn", "migrated_from")
 HIDDEN = ("index_no",)
+# Where uploads go, inside the item's column folder (content-format.md: <unit>/<column>/attachments/, images/).
+ATTACHMENTS = "attachments"
+IMAGES = "images"
 # Long free text gets a text area.
 LONG_TEXT = 500
 
@@ -213,8 +216,10 @@ def _object_fields(obj: dict[str, Any]) -> list[dict[str, Any]]:
     for key, prop in obj.get("properties", {}).items():
         if key in ("file", "src"):  # an attachment or an image: uploaded into the item's own folder (R2.8)
             label = _label(key, prop) if prop.get("x-aliases") else ("文件" if key == "file" else "图片")
+            folder = {} if key == "file" else {"media_folder": IMAGES, "public_folder": IMAGES}
             fields.append({"label": label, "name": key, "widget": "file" if key == "file" else "image",
-                           "required": key in required, **({"hint": prop["description"]} if prop.get("description") else {})})
+                           "required": key in required, **folder,
+                           **({"hint": prop["description"]} if prop.get("description") else {})})
             continue
         made = field(key, prop, key in required)
         if made is not None:
@@ -265,9 +270,10 @@ def collection(unit: Unit, column: Column, schemas: SchemaSet, portal_columns: l
         "identifier_field": ident,
         "summary": "{{" + ident + "}}",
         "sortable_fields": sortable,
-        # attachments and images are stored beside the item, in the column folder (R2.8, content-format.md)
-        "media_folder": "",
-        "public_folder": "",
+        # attachments are stored in the column folder's attachments/ (R2.8, content-format.md), written in the
+        # item as attachments/<file>; images in images/ (the image fields say so themselves)
+        "media_folder": ATTACHMENTS,
+        "public_folder": ATTACHMENTS,
         "fields": fields_for(schemas, column.type, portal_columns, unit.name),
     }
 
