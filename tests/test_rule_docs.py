@@ -156,6 +156,10 @@ SCENARIOS: dict[str, str] = {
     "A001": "tests/test_gates.py::test_unreadable_attachments_are_reported_and_the_rest_still_checked",
     "A002": "tests/test_rule_docs.py::test_a_pdf_attachment_without_a_text_layer_is_a002",
     "A003": "tests/test_bad_input.py::test_an_embedded_object_that_cannot_be_read_is_named",
+    # E: zhanqun cms, the web editor (issue 15)
+    "E001": "tests/test_cms.py::test_a_swapped_bundle_is_refused_e001_and_the_old_editor_stays",
+    "E002": "tests/test_cms.py::test_a_swapped_bundle_is_refused_e001_and_the_old_editor_stays",
+    "E003": "tests/test_cms.py::test_an_output_that_cannot_be_written_is_e003",
     # B: zhanqun build
     "B001": "tests/test_cluster_code.py::test_a_plugin_failing_while_the_site_is_built_is_b001_and_publishes_nothing",
     "B005": "tests/test_cluster_code.py::test_a_plugin_with_a_syntax_error_or_the_name_of_an_installed_module_is_b005",

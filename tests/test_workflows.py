@@ -54,7 +54,8 @@ def test_actions_are_pinned_by_commit_and_permissions_are_least():
         assert all(v in ("read", "none") for v in data["permissions"].values()), path.name
         for name, job in data["jobs"].items():
             writes = [k for k, v in (job.get("permissions") or {}).items() if v == "write"]
-            allowed = {"record": ["contents"], "mark": ["contents"], "rerun-signoff": ["actions"]}.get(name, [])
+            allowed = {"record": ["contents"], "mark": ["contents"], "rerun-signoff": ["actions"],
+                       "cms-pr": ["contents", "pull-requests"], "cms-reset": ["contents"]}.get(name, [])
             assert writes in ([], allowed), (path.name, name)
 
 

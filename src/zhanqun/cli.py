@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -121,6 +122,85 @@ def new(unit: str, column: str, title: str, root: Path, date: str | None) -> Non
 
     path = new_item(root, unit, column, title, date=date)
     click.echo(path)
+
+
+@cli.group(invoke_without_command=True)
+@root_option
+@click.option("--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="写入编辑器的目录（整体替换；供编辑专用主机，zhanqun nginx --editor-root）。")
+@click.option("--backend", type=click.Choice(["gitea", "github", "local"]), default="gitea", show_default=True,
+              help="托管平台：gitea（保存到 cms/<单位> 分支，由工作流开合并请求）、github（编辑工作流）、local（本机试用、测试）。")
+@click.option("--repo", default="", help="托管平台上的仓库 所有者/名称。")
+@click.option("--base-url", default="", help="gitea：Gitea 的地址；github：OAuth 登录服务的地址。")
+@click.option("--api-root", default="", help="托管平台 API 地址（默认由 --base-url 得出）。")
+@click.option("--branch", default="main", show_default=True, help="主分支（合并请求的目标）。")
+@click.option("--app-id", default="", help="托管平台上为编辑器登记的 OAuth 应用的 Client ID。")
+@click.option("--proxy-url", default="http://localhost:8081/api/v1", show_default=True,
+              help="local：decap-server 的地址。")
+@click.option("--decap-js", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="decap-cms.js 的路径（默认 .venv/npm/node_modules/decap-cms/dist/，或环境变量 ZHANQUN_DECAP_JS）。")
+@click.pass_context
+def cms(ctx: click.Context, root: Path, out: Path | None, backend: str, repo: str, base_url: str, api_root: str,
+        branch: str, app_id: str, proxy_url: str, decap_js: Path | None) -> None:
+    """生成网页编辑器（Decap CMS，issue 15）：每个单位一个编辑器，每个栏目一个集合，字段、中文名称和提示来自内容模式。"""
+    from zhanqun import cms as cms_mod
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        raise UsageError("缺少 --output。", hint="给出写入编辑器的目录，如 --output /srv/cms。")
+    settings = cms_mod.Backend(backend, repo, base_url, api_root, branch, app_id, proxy_url)
+    units = cms_mod.write(root, out, settings, decap_js)
+    output.info(f"已在 {out} 生成 {len(units)} 个单位的网页编辑器（Decap CMS {cms_mod.DECAP_VERSION}，{backend}）。")
+
+
+@cms.command("index-numbers")
+@root_option
+@click.option("--also", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="同时计入这个站群目录（主分支的检出）中已用的索引号。")
+def cms_index_numbers(root: Path, also: Path | None) -> None:
+    """给没有索引号的政策文件分配索引号（与 zhanqun new 相同的规则），写入文件；工作流在编辑器的分支上运行。"""
+    from zhanqun import cms as cms_mod
+
+    for rel, number in cms_mod.assign_index_numbers(root, also):
+        click.echo(f"{rel}\t{number}")
+
+
+@cms.command("branches")
+@root_option
+@click.option("--base", default="main", show_default=True, help="从哪个分支建立。")
+@click.option("--repo", default=None, help="托管平台上的仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。")
+def cms_branches(root: Path, base: str, repo: str | None) -> None:
+    """在 Gitea 上为每个单位建立编辑器的分支 cms/<单位>（已有的不动；地址和令牌见 ZHANQUN_API_URL、ZHANQUN_API_TOKEN）。"""
+    from zhanqun import cms as cms_mod
+    from zhanqun.signoff.hosting import Api
+    from zhanqun.signoff.run import load_config
+
+    cluster = load_config(root)
+    made = cms_mod.make_branches(Api.from_env("gitea", repo), list(cluster.units), base)
+    output.info(f"新建了 {len(made)} 个分支" + ("：" + "、".join(made) if made else "；每个单位都已有分支。"))
+
+
+@cms.command("open-pr")
+@root_option
+@click.option("--branch", required=True, help="编辑器保存到的分支，如 cms/fgw。")
+@click.option("--base", default="main", show_default=True, help="合并请求的目标分支。")
+@click.option("--api", "api_kind", type=click.Choice(["github", "gitea"]), required=True,
+              help="托管平台（地址和令牌见 ZHANQUN_API_URL、ZHANQUN_API_TOKEN）。")
+@click.option("--repo", default=None, help="托管平台上的仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。")
+def cms_open_pr(root: Path, branch: str, base: str, api_kind: str, repo: str | None) -> None:
+    """为编辑器的分支开合并请求，已有时更新它；输出合并请求编号。"""
+    from zhanqun import cms as cms_mod
+    from zhanqun.signoff.hosting import Api
+    from zhanqun.signoff.run import load_config
+
+    cluster = load_config(root)
+    unit_id = branch.split("/")[1] if "/" in branch else ""
+    unit_name = cluster.units[unit_id].name if unit_id in cluster.units else unit_id
+    title, body = cms_mod.pr_text(cluster.config.name, unit_name, branch)
+    number, opened = cms_mod.open_pr(Api.from_env(api_kind, repo), branch, base, title, body)
+    output.info(("已开合并请求" if opened else "已更新合并请求") + f" #{number}（{branch} → {base}）。")
+    click.echo(number)
 
 
 @cli.group()
@@ -352,8 +432,15 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
 @click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
 @click.option("--access-log", "access_log", default="/var/log/nginx/{host}.access.log", show_default=True,
               help="访问日志路径，{host} 换成主机名（也可以所有主机共用一个）；off 不写。年度报表的访问量由它统计（R8.4）。")
+@click.option("--editor-host", default="", help="网页编辑器的主机名（如 cms.<域名>，只在内网解析；issue 15）。")
+@click.option("--editor-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="网页编辑器的目录（zhanqun cms --output 的目录，在部署根目录之外）。")
+@click.option("--editor-connect", multiple=True,
+              help="编辑器可以访问的托管平台地址（CSP connect-src），如 https://git.example.gov.cn；可写多次。")
+@click.option("--editor-allow", multiple=True, help="可以打开编辑器的内网地址或网段，如 10.0.0.0/8；可写多次，不写则不限。")
 def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_port: int, https_port: int,
-          access_log: str) -> None:
+          access_log: str, editor_host: str, editor_root: Path | None, editor_connect: tuple[str, ...],
+          editor_allow: tuple[str, ...]) -> None:
     """生成 nginx 配置（R6.4）：每个主机一个 server，HTTP 跳转 HTTPS，IPv6，安全响应头，拒绝未知主机，访问日志。"""
     from zhanqun.deploy import nginx as nginx_mod
     from zhanqun.signoff.run import load_config
@@ -362,8 +449,16 @@ def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_po
     access_log = nginx_mod.check_path("--access-log", access_log, may_be_off=True)
     config = load_config(root)
     hosts = [site.host for site in config.sites()]
+    if editor_host and not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+",
+                                        editor_host.lower()):
+        raise UsageError(f"--editor-host 不是可用的主机名：{editor_host}", hint="如 cms.shilixian.gov.cn。")
+    if editor_root is not None:
+        nginx_mod.check_path("--editor-root", editor_root.resolve().as_posix())
     text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port, access_log,
-                            portal=config.portal_host)
+                            portal=config.portal_host, editor_host=editor_host.lower(),
+                            editor_root=editor_root.resolve() if editor_root is not None else None,
+                            editor_connect=[nginx_mod.check_origin(o) for o in editor_connect],
+                            editor_allow=[nginx_mod.check_address(a) for a in editor_allow])
     output.document(text, out)
 
 

@@ -6,6 +6,7 @@ import difflib
 
 from zhanqun import (  # noqa: F401 - they define rules
     cluster,
+    cms as _cms,  # E001–E003, the web editor (issue 15)
     gitio as _gitio,
     init,
     pin,
@@ -73,7 +74,7 @@ _FAMILIES = {
     "H": "HTML 安全（R4.8）", "P": "个人信息（R4.2）", "M": "涉密信息（R4.3）", "X": "禁止发布的内容（R4.4）",
     "W": "错敏词（R4.5）", "L": "链接（R4.6）", "I": "图片（R4.7）", "A": "附件（R4.2）", "N": "豁免注释（R4）",
     "V": "审核链审计（R5、R8）", "J": "网站检查指标与留言答复（R7、R9）", "B": "构建（R3.1）", "D": "部署与防篡改（R6.2、R6.3）",
-    "T": "统计与年度报表（R8.3、R8.4）", "G": "读取 git（R5.6、R8）",
+    "T": "统计与年度报表（R8.3、R8.4）", "G": "读取 git（R5.6、R8）", "E": "网页编辑器（R10，issue 15）",
     "K": "审核单（R10.5）",
 }
 

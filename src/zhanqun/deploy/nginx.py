@@ -80,6 +80,97 @@ def search_csp(hosts: list[str], host: str, portal: str) -> str:
     return csp
 
 
+# The web editor (Decap CMS, issue 15) on an editors' host of its own, never a public site's: measured in
+# Chromium (tests/test_cms_browser.py), Decap does not start without 'unsafe-eval' (its config validator, ajv,
+# compiles schemas with new Function), styles every element inline (emotion: 'unsafe-inline' styles), reads its
+# media and previews as blob: URLs, and talks only to the git host's API (connect-src: the origins given, the
+# host's API and nothing else). No site's CSP is loosened by this: only the editor's server block sends it.
+EDITOR_CSP = ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+              "img-src 'self' data: blob:{img}; media-src 'self' blob:; font-src 'self' data:; "
+              "connect-src 'self' blob:{connect}; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
+              "form-action 'none'; frame-ancestors 'none'")
+EDITOR_TYPES = {"text/html": "html", "application/javascript": "js", "text/yaml": "yml", "application/wasm": "wasm",
+                "text/css": "css", "text/plain": "txt"}
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+_ADDRESS = re.compile(r"[0-9A-Fa-f.:]+(?:/\d{1,3})?")
+
+
+def editor_csp(connect: list[str]) -> str:
+    extra = "".join(f" {origin}" for origin in connect)
+    return EDITOR_CSP.format(connect=extra, img=extra)
+
+
+def check_origin(value: str) -> str:
+    """An origin for the editor's connect-src (``--editor-connect``): scheme, host and port, nothing else."""
+    if not _ORIGIN.fullmatch(value):
+        raise UsageError(f"--editor-connect 不是可用的地址：{value}",
+                         hint="只写协议、主机名和端口，如 https://git.example.gov.cn（不要路径、空格或引号）。")
+    return value
+
+
+def check_address(value: str) -> str:
+    """An address or network for the editor's ``allow`` (``--editor-allow``): 10.0.0.0/8, 192.168.1.5."""
+    if not _ADDRESS.fullmatch(value):
+        raise UsageError(f"--editor-allow 不是可用的地址或网段：{value}", hint="写 IP 地址或网段，如 10.0.0.0/8。")
+    return value
+
+
+def editor_server(host: str, root: Path, cert: str, key: str, https_port: int, http_port: int,
+                  connect: list[str], allow: list[str], access_log: str) -> list[str]:
+    """The editors' host: the folder ``zhanqun cms`` wrote, its own CSP, only the editor's file types, no caching
+    (a new editor is seen at once), reachable only from ``allow`` (the office networks) when given."""
+    headers = [f"    add_header {name} {value} always;" for name, value in SECURITY_HEADERS
+               if name not in ("Content-Security-Policy", "X-Frame-Options")]
+    headers += ['    add_header X-Frame-Options "DENY" always;',
+                f'    add_header Content-Security-Policy "{editor_csp(connect)}" always;',
+                '    add_header Cache-Control "no-cache" always;',
+                '    add_header X-Robots-Tag "noindex, nofollow" always;']
+    access = [*(f"    allow {a};" for a in allow), "    deny all;"] if allow else []
+    return [
+        "",
+        "# 网页编辑器（issue 15）：编辑专用主机，只在内网开放；公众网站不提供编辑器。",
+        "server {",
+        f"    listen {http_port};",
+        f"    listen [::]:{http_port};",
+        f"    server_name {host};",
+        *access,
+        _access_log(access_log, host),
+        f"    return 301 https://{host}$request_uri;",
+        "}",
+        "server {",
+        f"    listen {https_port} ssl http2;",
+        f"    listen [::]:{https_port} ssl http2;",
+        f"    server_name {host};",
+        f"    root {root.as_posix()};",
+        _access_log(access_log, host),
+        *access,
+        "    index index.html;",
+        "    disable_symlinks on;",
+        f"    ssl_certificate {cert.format(host=host)};",
+        f"    ssl_certificate_key {key.format(host=host)};",
+        "    ssl_protocols TLSv1.2 TLSv1.3;",
+        "    server_tokens off;",
+        "    charset utf-8;",
+        "    charset_types text/html text/yaml application/javascript text/css text/plain;",
+        "    gzip on;",
+        "    gzip_types application/javascript text/yaml text/css application/wasm;",
+        "    types {", *(f"        {mime} {exts};" for mime, exts in EDITOR_TYPES.items()), "    }",
+        "    default_type application/octet-stream;",
+        *headers,
+        "    location ~ /\\. {",
+        "        return 404;",
+        "    }",
+        f'    location ~* "\\.(?!(?:{"|".join(sorted(e for v in EDITOR_TYPES.values() for e in v.split()))})$)[^./]*$" {{',
+        "        return 404;",
+        "    }",
+        "    location / {",
+        "        try_files $uri $uri/ =404;",
+        *("    " + h for h in headers),
+        "    }",
+        "}",
+    ]
+
+
 GZIP_TYPES = ("text/css application/javascript application/json image/svg+xml text/plain application/xml "
               "application/atom+xml text/csv")
 ASSETS = "css|js|png|jpe?g|gif|svg|ico|webp|woff2?"
@@ -109,11 +200,23 @@ ACCESS_LOG_BUFFER = "buffer=64k flush=10s"
 
 
 def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: int = 80, https_port: int = 443,
-           access_log: str = ACCESS_LOG, portal: str = "") -> str:
+           access_log: str = ACCESS_LOG, portal: str = "", editor_host: str = "", editor_root: Path | None = None,
+           editor_connect: list[str] | None = None, editor_allow: list[str] | None = None) -> str:
     """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all;
     so may ``access_log`` (one log per host, the default, or one for all: each line names its host), or it is
     ``off``. ``portal`` is the portal's host, whose 统一检索 reads the other sites' search bundles (none: each
-    site searches only itself)."""
+    site searches only itself). ``editor_host`` and ``editor_root``: the web editor's own server (issue 15),
+    ``editor_connect`` the git host's origins it may talk to, ``editor_allow`` the networks that may reach it."""
+    if editor_host:
+        if editor_host.lower() in {h.lower() for h in hosts}:
+            raise UsageError(f"编辑器的主机名 {editor_host} 是站群网站的主机名。",
+                             hint="编辑器要用自己的主机名（如 cms.<域名>，只在内网解析），不能放在公众网站上。")
+        if editor_root is None:
+            raise UsageError("有 --editor-host 时还要给出 --editor-root（zhanqun cms 的输出目录）。")
+        deploy = deploy_root.as_posix().rstrip("/") + "/"
+        if (editor_root.as_posix().rstrip("/") + "/").startswith(deploy):
+            raise UsageError(f"编辑器目录 {editor_root} 在部署根目录 {deploy_root} 之下。",
+                             hint="编辑器放在部署根目录之外（如 /srv/cms），公众网站才不会带上它。")
     lines = [
         "# 由 zhanqun nginx 根据站群配置生成，请勿手工修改；放在 http { } 中 include。",
         *log_format(),
@@ -251,6 +354,9 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             "    }",
             "}",
         ]
+    if editor_host and editor_root is not None:
+        lines += editor_server(editor_host, editor_root, cert, key, https_port, http_port, editor_connect or [],
+                               editor_allow or [], access_log)
     return "\n".join(lines) + "\n"
 
 
