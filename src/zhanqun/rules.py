@@ -36,6 +36,7 @@ from zhanqun.checks import (  # noqa: F401
     wording,
 )
 from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
+from zhanqun.preview import rules as _preview_rules  # noqa: F401 - the D rules of previews (issue 15)
 from zhanqun.errors import UsageError
 from zhanqun.findings import REMOVED, RULES, Rule
 from zhanqun.inspect import (

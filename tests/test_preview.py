@@ -1,0 +1,267 @@
+"""Previews a leader opens on a phone (issue 15, R6.1, R6.2, R6.4): ``zhanqun build --preview-domain D --pr N
+--code-from BASE`` on a real git repository whose pull request also carries a template override and a build
+plugin (code that must not run), the landing page, ``zhanqun preview deploy/remove`` in a temporary deploy
+root, and the pull request's comment against a real HTTP server that answers like GitHub and Gitea."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import copy_repo
+from tests.gitrepo import ENV, ITEM, NEWS
+from zhanqun.cli import main
+from zhanqun.preview import BANNER, MARKER
+
+DOMAIN = "preview.shilixian.gov.cn"
+LIVE = re.compile(r"https?://((?:[a-z0-9-]+\.)+)shilixian\.gov\.cn", re.IGNORECASE)
+PR = 12
+BUILT = ("www.shilixian.gov.cn", "fgw.shilixian.gov.cn")
+PWNED_TEMPLATE = "PR-TEMPLATE-RAN"
+EVIL_PLUGIN = '''import pathlib
+
+def register():
+    pathlib.Path(__file__).with_name("PLUGIN-RAN").write_text("the pull request's plugin ran")
+'''
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, **ENV, "GIT_CONFIG_GLOBAL": os.devnull}
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def make_pull_request(root: Path) -> tuple[str, str]:
+    """The demo county on main; the branch pr adds a news item to fgw, overrides a template and adds a plugin."""
+    copy_repo(root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "示例县站群")
+    base = git(root, "rev-parse", "HEAD")
+    git(root, "checkout", "-qb", "pr")
+    (root / NEWS).write_text(ITEM.format(importance="一般"), encoding="utf-8")
+    override = root / "themes" / "zhanqun" / "templates" / "base.html"
+    text = override.read_text(encoding="utf-8")
+    assert "</body>" in text
+    override.write_text(text.replace("</body>", f"<p>{PWNED_TEMPLATE}</p></body>"), encoding="utf-8")
+    (root / "plugins" / "evil.py").write_text(EVIL_PLUGIN, encoding="utf-8")
+    config = root / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "build:\n  plugins: [evil]\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "推进会动态")
+    return base, git(root, "rev-parse", "HEAD")
+
+
+@pytest.fixture(scope="module")
+def preview_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("preview") / "cluster"
+    base, head = make_pull_request(root)
+    out = root.parent / "preview"
+    assert main(["build", *BUILT, "--root", str(root), "--preview-domain", DOMAIN, "--pr", str(PR),
+                 "--code-from", base, "--output", str(out), "--jobs", "2"]) == 0
+    assert main(["preview", "landing", "--root", str(root), "--from", str(out)]) == 0
+    return {"root": root, "out": out, "base": base, "head": head}
+
+
+def _text_files(folder: Path):
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".xml", ".txt", ".csv", ".json", ".js", ".css") \
+                and "pagefind" not in path.parts and path.name != "zhanqun-manifest.json":
+            yield path
+
+
+def preview_host(live: str) -> str:
+    return f"pr-{PR}-{live.split('.')[0]}.{DOMAIN}"
+
+
+def test_every_link_to_a_cluster_host_goes_to_its_preview_host(preview_build):
+    """No page, feed, sitemap or CSV of the preview names a live address; every absolute link names the preview
+    host of its site (pr-12-<label>.preview…), and pages of other sites of the preview link each other."""
+    out = preview_build["out"]
+    hosts = json.loads((out / ".zhanqun" / "preview.json").read_text(encoding="utf-8"))["hosts"]
+    assert hosts["fgw.shilixian.gov.cn"] == f"pr-{PR}-fgw.{DOMAIN}" and hosts["www.shilixian.gov.cn"] == f"pr-{PR}-www.{DOMAIN}"
+    checked = 0
+    for path in _text_files(out):
+        text = path.read_text(encoding="utf-8")
+        live = [m.group(0) for m in LIVE.finditer(text) if not m.group(0).lower().endswith("." + DOMAIN)
+                and DOMAIN not in m.group(0).lower()]
+        assert not live, (path.relative_to(out), live[:5])
+        checked += 1
+    assert checked > 100
+    portal = BeautifulSoup((out / BUILT[0] / "index.html").read_text(encoding="utf-8"), "lxml")
+    links = [a["href"] for a in portal.find_all("a", href=True) if a["href"].startswith("https://")]
+    assert f"https://{preview_host('fgw.shilixian.gov.cn')}/" in links  # the portal's link to the department's site
+    fgw = BeautifulSoup((out / BUILT[1] / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert f"https://{preview_host('www.shilixian.gov.cn')}/" in [a["href"] for a in fgw.find_all("a", href=True)]
+    sitemap = (out / BUILT[1] / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>https://{preview_host('fgw.shilixian.gov.cn')}/" in sitemap
+    feed = (out / BUILT[1] / "atom.xml").read_text(encoding="utf-8")
+    assert f"https://{preview_host('fgw.shilixian.gov.cn')}/" in feed
+    search = (out / BUILT[0] / "sousuo" / "index.html").read_text(encoding="utf-8")
+    # the portal's 统一检索 merges only the sites this preview has (the others have no preview to fetch from)
+    assert re.search(r'data-merge="([^"]*)"', search).group(1) == f"https://{preview_host('fgw.shilixian.gov.cn')}/pagefind/"
+
+
+def test_every_page_is_noindex_with_the_banner_and_robots_disallows_all(preview_build):
+    out = preview_build["out"]
+    pages = [p for host in BUILT for p in (out / host).rglob("*.html")]
+    assert len(pages) > 100
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        robots = [m["content"] for m in soup.find_all("meta", attrs={"name": "robots"})]
+        assert robots == ["noindex, nofollow"], page
+        banner = soup.body.find(True)  # the first element of the page: the banner, before the skip link
+        assert "zq-preview-banner" in banner.get("class", []) and BANNER in banner.get_text(), page
+        assert banner.a["href"] == f"https://pr-{PR}.{DOMAIN}/"
+        assert soup.find("link", href="/theme/zhanqun-preview.css")
+    for host in BUILT:
+        assert (out / host / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+        assert (out / host / "theme" / "zhanqun-preview.css").is_file()
+        manifest = json.loads((out / host / "zhanqun-manifest.json").read_text(encoding="utf-8"))
+        assert manifest["host"] == preview_host(host)  # deployed and verified under its preview host
+    # the preview's content is the pull request's
+    assert "县发改委推进重点项目建设" in (out / BUILT[1] / "gzdt" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_pull_requests_templates_and_plugins_do_not_run(preview_build, tmp_path):
+    """--code-from BASE: the theme, the plugins and build: plugins: are the base's. Without it (the control) the
+    same pull request's override template does end up in the page and its plugin runs."""
+    root, out = preview_build["root"], preview_build["out"]
+    assert not (root / "plugins" / "PLUGIN-RAN").exists()
+    for path in _text_files(out):
+        assert PWNED_TEMPLATE not in path.read_text(encoding="utf-8"), path
+    control = tmp_path / "control"
+    assert main(["build", "www", "--root", str(root), "--preview-domain", DOMAIN, "--pr", str(PR),
+                 "--output", str(control), "--jobs", "1"]) == 0
+    assert PWNED_TEMPLATE in (control / "www.shilixian.gov.cn" / "index.html").read_text(encoding="utf-8")
+    assert (root / "plugins" / "PLUGIN-RAN").exists()
+    (root / "plugins" / "PLUGIN-RAN").unlink()
+
+
+def test_the_landing_page_lists_the_sites_and_the_review_sheet(preview_build):
+    landing = preview_build["out"] / "_landing"
+    soup = BeautifulSoup((landing / "index.html").read_text(encoding="utf-8"), "lxml")
+    hrefs = {a.get_text(" ", strip=True): a["href"] for a in soup.find_all("a")}
+    assert hrefs[next(k for k in hrefs if k.startswith("示例县发展和改革委员会"))] == f"https://{preview_host('fgw.shilixian.gov.cn')}/"
+    assert hrefs[next(k for k in hrefs if k.startswith("示例县人民政府"))] == f"https://{preview_host('www.shilixian.gov.cn')}/"
+    assert hrefs[next(k for k in hrefs if k.startswith("打开审核单"))] == f"https://pr-{PR}.{DOMAIN}/shenhe/"
+    assert soup.find("meta", attrs={"name": "viewport"}) and not soup.find("script")
+    assert "审核单还没有生成" in (landing / "shenhe" / "index.html").read_text(encoding="utf-8")
+    assert json.loads((landing / "zhanqun-manifest.json").read_text(encoding="utf-8"))["host"] == f"pr-{PR}.{DOMAIN}"
+
+
+def test_a_review_sheet_given_is_put_at_shenhe(preview_build, tmp_path, zq):
+    sheet = tmp_path / "sheet.html"
+    sheet.write_text("<!DOCTYPE html><title>审核单</title><p>县发改委推进重点项目建设</p>", encoding="utf-8")
+    out = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(preview_build["out"], out)
+    done = zq("preview", "landing", "--root", preview_build["root"], "--from", out, "--sheet", sheet)
+    assert done.code == 0, done.text
+    assert (out / "_landing" / "shenhe" / "index.html").read_bytes() == sheet.read_bytes()
+    missing = zq("preview", "landing", "--root", preview_build["root"], "--from", out, "--sheet", tmp_path / "none.html")
+    assert missing.code == 0 and "没有审核单" in missing.text
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (["--preview-domain", "preview.shilixian.gov.cn/x", "--pr", "12"], "D011", "--preview-domain 不是可用的域名"),
+    (["--preview-domain", DOMAIN, "--pr", "12a"], "D011", "--pr 不是合并请求的编号"),
+    (["--preview-domain", DOMAIN, "--pr", "0"], "D011", "--pr 不是合并请求的编号"),
+    (["--preview-domain", DOMAIN], "D011", "要一起给出"),
+    (["--preview-domain", "fgw.shilixian.gov.cn", "--pr", "12"], "D011", "与站群的网站重叠"),
+    (["--preview-domain", DOMAIN, "--pr", "12", "--code-from", "no-such-commit"], "D013", "不存在"),
+])
+def test_bad_preview_options_are_clear_messages(preview_build, tmp_path, zq, args, code, words):
+    done = zq("build", "fgw", "--root", preview_build["root"], "--output", tmp_path / "o", *args)
+    assert done.code != 0 and code in done.text and words in done.text and "Traceback" not in done.text, done.text
+    assert not (tmp_path / "o" / "fgw.shilixian.gov.cn").exists()
+
+
+def test_a_preview_never_goes_into_a_live_output_nor_a_live_build_into_a_preview(preview_build, tmp_path, zq):
+    root = preview_build["root"]
+    live_default = zq("build", "fgw", "--root", root, "--preview-domain", DOMAIN, "--pr", "12", "--output", root / "output")
+    assert live_default.code == 2 and "D011" in live_default.text and "正式构建的输出目录" in live_default.text
+    live = tmp_path / "live"
+    (live / "fgw.shilixian.gov.cn").mkdir(parents=True)
+    into_live = zq("build", "fgw", "--root", root, "--preview-domain", DOMAIN, "--pr", "12", "--output", live)
+    assert into_live.code == 2 and "已有正式构建的站点" in into_live.text
+    into_preview = zq("build", "fgw", "--root", root, "--output", preview_build["out"])
+    assert into_preview.code == 2 and "D011" in into_preview.text and "正式构建不能写入" in into_preview.text
+    other_pr = zq("build", "fgw", "--root", root, "--preview-domain", DOMAIN, "--pr", "13", "--output", preview_build["out"])
+    assert other_pr.code == 2 and "合并请求 #12" in other_pr.text
+
+
+# -- deploy and remove (R6.2) -------------------------------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): (os.readlink(p) if p.is_symlink() else p.read_bytes().hex()[:16])
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_deploy_replaces_the_preview_and_remove_deletes_only_it(preview_build, tmp_path, zq):
+    root = tmp_path / "srv-preview"
+    root.mkdir()
+    bystander = tmp_path / "srv-preview" / "pr-7"  # another pull request's preview stays
+    done = zq("preview", "deploy", "--from", preview_build["out"], "--to", root, "--pr", "12")
+    assert done.code == 0, done.text
+    home = root / "pr-12"
+    for name in (preview_host(BUILT[0]), preview_host(BUILT[1]), f"pr-{PR}.{DOMAIN}"):
+        assert (home / name / "current" / "index.html").is_file(), name
+        assert zq("verify", home / name / "current").code == 0
+    assert BANNER in (home / preview_host(BUILT[1]) / "current" / "index.html").read_text(encoding="utf-8")
+    shutil_copy = tmp_path / "fewer"
+    import shutil
+
+    shutil.copytree(preview_build["out"], shutil_copy)
+    assert main(["build", "fgw", "--root", str(preview_build["root"]), "--preview-domain", DOMAIN, "--pr", "12",
+                 "--code-from", preview_build["base"], "--output", str(tmp_path / "only-fgw")]) == 0
+    assert main(["preview", "landing", "--root", str(preview_build["root"]), "--from", str(tmp_path / "only-fgw")]) == 0
+    assert zq("preview", "deploy", "--from", preview_build["out"], "--to", root, "--pr", "7").code == 2  # not #7's build
+    again = zq("preview", "deploy", "--from", tmp_path / "only-fgw", "--to", root, "--pr", "12")
+    assert again.code == 0 and f"已删除不再受影响的预览：{preview_host(BUILT[0])}" in again.text, again.text
+    assert sorted(os.listdir(home)) == [".zhanqun-preview.json", f"pr-{PR}-fgw.{DOMAIN}", f"pr-{PR}.{DOMAIN}"]
+    bystander.mkdir()
+    (bystander / "keep.txt").write_text("其他合并请求", encoding="utf-8")
+    gone = zq("preview", "remove", "--to", root, "--pr", "12")
+    assert gone.code == 0 and not home.exists() and (bystander / "keep.txt").is_file(), gone.text
+    assert sorted(os.listdir(root)) == ["pr-7"]
+    nothing = zq("preview", "remove", "--to", root, "--pr", "12")
+    assert nothing.code == 0 and "无需删除" in nothing.text
+
+
+def test_remove_refuses_links_and_what_it_does_not_own(preview_build, tmp_path, zq):
+    """D012: a pr-N that is a link (to the live sites), a foreign file in a preview, a site folder that is a link:
+    nothing is deleted."""
+    live = tmp_path / "www"
+    (live / "www.shilixian.gov.cn" / "current").mkdir(parents=True)
+    (live / "www.shilixian.gov.cn" / "current" / "index.html").write_text("正式网站", encoding="utf-8")
+    root = tmp_path / "srv-preview"
+    root.mkdir()
+    os.symlink(live, root / "pr-13")
+    linked = zq("preview", "remove", "--to", root, "--pr", "13")
+    assert linked.code == 1 and "D012" in linked.text and "符号链接" in linked.text, linked.text
+    assert (live / "www.shilixian.gov.cn" / "current" / "index.html").is_file()
+    assert zq("preview", "deploy", "--from", preview_build["out"], "--to", root, "--pr", "12").code == 0
+    home = root / "pr-12"
+    (home / "notes.txt").write_text("不是预览", encoding="utf-8")
+    foreign = zq("preview", "remove", "--to", root, "--pr", "12")
+    assert foreign.code == 1 and "D012" in foreign.text and "notes.txt" in foreign.text
+    assert (home / preview_host(BUILT[1]) / "current" / "index.html").is_file()
+    (home / "notes.txt").unlink()
+    site = home / preview_host(BUILT[1])
+    os.symlink(live / "www.shilixian.gov.cn", site / "extra")
+    inside = zq("preview", "remove", "--to", root, "--pr", "12")
+    assert inside.code == 1 and "D012" in inside.text and "extra" in inside.text
+    (site / "extra").unlink()
+    not_marked = root / "pr-14"
+    not_marked.mkdir()
+    assert zq("preview", "remove", "--to", root, "--pr", "14").code == 1 and not_marked.is_dir()
+    assert zq("preview", "remove", "--to", root, "--pr", "12").code == 0 and not home.exists()
+    assert (live / "www.shilixian.gov.cn" / "current" / "index.html").is_file()
