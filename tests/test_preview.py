@@ -265,3 +265,223 @@ def test_remove_refuses_links_and_what_it_does_not_own(preview_build, tmp_path, 
     assert zq("preview", "remove", "--to", root, "--pr", "14").code == 1 and not_marked.is_dir()
     assert zq("preview", "remove", "--to", root, "--pr", "12").code == 0 and not home.exists()
     assert (live / "www.shilixian.gov.cn" / "current" / "index.html").is_file()
+
+
+# -- the preview server block in a real nginx (R6.4) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def preview_served(preview_build, built_demo, tmp_path_factory):
+    """Real nginx with the live sites and the preview server of one config: the live demo deployed to srv/,
+    pull request 12's preview to preview/, a certificate for the live hosts and *.preview…; previews allowed
+    from 127.0.0.1 only (a request from 127.0.0.2 is another network)."""
+    import socket
+    import time
+
+    from tests.test_nginx import _free_port, _ipv6_loopback, _need
+    from zhanqun.deploy import release
+
+    nginx, openssl = _need("nginx"), _need("openssl")
+    work = tmp_path_factory.mktemp("preview-nginx")
+    srv, previews = work / "srv", work / "previews"
+    previews.mkdir()
+    live_out = built_demo / "output"
+    live_hosts = sorted(p.name for p in live_out.iterdir() if not p.name.startswith("."))
+    for host in live_hosts:
+        release.deploy(host, live_out / host, srv)
+    assert main(["preview", "deploy", "--from", str(preview_build["out"]), "--to", str(previews), "--pr", str(PR)]) == 0
+    cert, key = work / "cert.pem", work / "key.pem"
+    san = ",".join([*(f"DNS:{h}" for h in live_hosts), f"DNS:*.{DOMAIN}", "DNS:pr-12-www.shilixian.gov.cn"])
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=zhanqun-test",
+                    "-addext", f"subjectAltName={san}", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    http_port, https_port = _free_port(), _free_port()
+    conf = work / "zhanqun.conf"
+    assert main(["nginx", "--root", str(preview_build["root"]), "--deploy-root", str(srv), "--output", str(conf),
+                 "--cert", str(cert), "--key", str(key), "--http-port", str(http_port), "--https-port", str(https_port),
+                 "--access-log", f"{work}/{{host}}.access.log", "--preview-domain", DOMAIN, "--preview-root", str(previews),
+                 "--preview-allow", "127.0.0.1/32", "--preview-allow", "::1"]) == 0
+    text = conf.read_text(encoding="utf-8")
+    if not (socket.has_ipv6 and _ipv6_loopback()):
+        text = "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
+    (work / "sites.conf").write_text(text, encoding="utf-8")
+    (work / "nginx.conf").write_text(f"""
+{'user root;' if os.geteuid() == 0 else ''}
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;
+    uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+    include {work}/sites.conf;
+}}
+""", encoding="utf-8")
+    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", https_port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail("nginx did not start: " + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.05)
+    yield {"http": http_port, "https": https_port, "cert": cert, "conf": conf, "previews": previews}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _get(served, sni: str, path: str = "/", host: str | None = None, source: str = "127.0.0.1"):
+    import http.client
+    import socket
+    import ssl
+
+    context = ssl.create_default_context(cafile=str(served["cert"]))
+    raw = socket.create_connection(("127.0.0.1", served["https"]), timeout=5, source_address=(source, 0))
+    sock = context.wrap_socket(raw, server_hostname=sni)
+    try:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host or sni}\r\nConnection: close\r\n\r\n".encode())
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response, response.read()
+    finally:
+        sock.close()
+
+
+def test_the_preview_sites_are_served_noindex_with_the_live_sites_headers(preview_served):
+    from tests.test_nginx import _https
+    from zhanqun.deploy.nginx import CSP, LANDING_CSP
+
+    live, live_body = _https(preview_served, "fgw.shilixian.gov.cn")
+    site, body = _get(preview_served, preview_host(BUILT[1]))
+    assert site.status == 200 and BANNER in body.decode() and BANNER not in live_body.decode()
+    assert site.getheader("X-Robots-Tag") == "noindex, nofollow" and live.getheader("X-Robots-Tag") is None
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                 "Strict-Transport-Security"):
+        assert site.getheader(name) == live.getheader(name), name
+    assert site.getheader("Content-Security-Policy") == CSP
+    style, css = _get(preview_served, preview_host(BUILT[1]), "/theme/zhanqun-preview.css")
+    assert style.status == 200 and style.getheader("Content-Type").startswith("text/css") and b"zq-preview-banner" in css
+    # the same type rules as the live sites: a script outside the theme, a .php, the manifest: 404
+    for path in ("/gzdt/x.js", "/index.php", "/zhanqun-manifest.json", "/.zhanqun-preview.json"):
+        assert _get(preview_served, preview_host(BUILT[1]), path)[0].status == 404, path
+    search, _ = _get(preview_served, preview_host(BUILT[0]), "/sousuo/")
+    assert search.status == 200 and f"connect-src 'self' https://*.{DOMAIN}" in search.getheader("Content-Security-Policy")
+    bundle, _ = _get(preview_served, preview_host(BUILT[1]), "/pagefind/pagefind-entry.json")
+    assert bundle.status == 200 and bundle.getheader("Access-Control-Allow-Origin") == f"https://{preview_host(BUILT[0])}"
+    landing, page = _get(preview_served, f"pr-{PR}.{DOMAIN}")
+    assert landing.status == 200 and "合并请求 #12 的预览" in page.decode()
+    assert landing.getheader("Content-Security-Policy") == LANDING_CSP and landing.getheader("X-Robots-Tag") == "noindex, nofollow"
+    sheet, text = _get(preview_served, f"pr-{PR}.{DOMAIN}", "/shenhe/")
+    assert sheet.status == 200 and "审核单" in text.decode()
+    assert _get(preview_served, f"pr-{PR}.{DOMAIN}", "/zhanqun-manifest.json")[0].status == 404
+
+
+def test_an_unknown_pull_request_is_404_an_unaffected_site_goes_live_and_an_unknown_label_is_refused(preview_served):
+    import ssl
+
+    assert _get(preview_served, f"pr-13-fgw.{DOMAIN}")[0].status == 404  # no preview of #13
+    assert _get(preview_served, f"pr-13.{DOMAIN}")[0].status == 404
+    moved, _ = _get(preview_served, f"pr-{PR}-jyj.{DOMAIN}", "/tzgg/index.html")  # jyj is not affected by #12
+    assert moved.status == 302 and moved.getheader("Location") == "https://jyj.shilixian.gov.cn/tzgg/index.html"
+    for wrong in (f"pr-{PR}-bogus.{DOMAIN}", f"pr-0{PR}-fgw.{DOMAIN}", f"pr-{PR}-fgw.x.{DOMAIN}", f"x.{DOMAIN}"):
+        with pytest.raises(ssl.SSLError):  # no server has the name: the handshake is refused
+            _get(preview_served, wrong)
+        with pytest.raises((ConnectionError, OSError)):  # a preview's TLS name, then an unknown Host: closed (444)
+            response, _ = _get(preview_served, f"pr-{PR}-fgw.{DOMAIN}", host=wrong)
+            raise AssertionError(f"{wrong} answered {response.status}")
+
+
+def test_the_preview_is_intranet_only_and_the_live_sites_are_untouched(preview_served):
+    from tests.test_nginx import _https
+
+    refused, _ = _get(preview_served, preview_host(BUILT[1]), source="127.0.0.2")
+    assert refused.status == 403  # --preview-allow 127.0.0.1/32: any other network is refused
+    live, body = _https(preview_served, "fgw.shilixian.gov.cn")  # (the live sites have no such rule)
+    assert live.status == 200 and BANNER not in body.decode()
+    with pytest.raises((ConnectionError, OSError)):  # a preview name on the live domain is no host of ours
+        response, _ = _get(preview_served, "pr-12-www.shilixian.gov.cn")
+        raise AssertionError(f"answered {response.status}")
+    text = preview_served["conf"].read_text(encoding="utf-8")
+    assert "allow 127.0.0.1/32;" in text and "deny all;" in text
+
+
+# -- the pull request's comment (GitHub and Gitea REST APIs) ----------------------------------------------------
+
+
+class Comments:
+    """The issue comments of one pull request on the recording server of tests/test_hosting.py, kept as the host
+    keeps them: listed with GET, created with POST, edited with PATCH."""
+
+    def __init__(self, server, api: str, prefix: str, pr: int = PR) -> None:
+        self.entries: list[dict] = []
+        self.next_id = 100
+        page = "per_page=100" if api == "github" else "limit=50"
+        server.routes[("GET", f"{prefix}/repos/shilixian/zhanqun-site/issues/{pr}/comments?{page}&page=1")] = (
+            200, lambda body: (200, list(self.entries)))
+        server.routes[("POST", f"{prefix}/repos/shilixian/zhanqun-site/issues/{pr}/comments")] = (201, self.create)
+        self.server, self.prefix = server, prefix
+
+    def add(self, login: str, body: str) -> dict:
+        self.next_id += 1
+        entry = {"id": self.next_id, "user": {"login": login}, "body": body}
+        self.entries.append(entry)
+        self.server.routes[("PATCH", f"{self.prefix}/repos/shilixian/zhanqun-site/issues/comments/{entry['id']}")] = (
+            200, lambda body, entry=entry: (200, entry.update(body=body["body"]) or entry))
+        return entry
+
+    def create(self, body):
+        return 201, self.add(self.login, body["body"])
+
+
+@pytest.mark.parametrize("api", ["github", "gitea"])
+def test_one_comment_with_the_links_is_created_then_updated_on_each_push(preview_build, monkeypatch, zq, api):
+    from tests.test_hosting import TOKEN, Host
+
+    server = Host()
+    try:
+        prefix = "/api/v1" if api == "gitea" else ""
+        monkeypatch.setenv("ZHANQUN_API_URL", server.url + prefix)
+        monkeypatch.setenv("ZHANQUN_API_TOKEN", TOKEN)
+        monkeypatch.setenv("GITHUB_REPOSITORY", "shilixian/zhanqun-site")
+        comments = Comments(server, api, prefix)
+        comments.login = "github-actions[bot]" if api == "github" else "gitea-actions"
+        comments.add("chen-hao-fgw", f"引用一下：{MARKER} 这条不是工作流写的")  # quoting the marker is not our comment
+        args = ("preview", "comment", "--root", preview_build["root"], "--from", preview_build["out"], "--pr", PR, "--api", api)
+        first = zq(*args)
+        assert first.code == 0 and "已发表" in first.text, first.text
+        mine = [c for c in comments.entries if c["user"]["login"] == comments.login]
+        assert len(mine) == 1 and len(comments.entries) == 2
+        body = mine[0]["body"]
+        assert body.startswith(MARKER) and f"https://pr-{PR}.{DOMAIN}/" in body and f"https://pr-{PR}.{DOMAIN}/shenhe/" in body
+        assert f"示例县发展和改革委员会：https://{preview_host(BUILT[1])}/" in body
+        assert preview_build["head"][:10] in body
+        second = zq(*args)
+        assert second.code == 0 and "已更新" in second.text and len(comments.entries) == 2, second.text
+        closed = zq("preview", "comment", "--pr", PR, "--api", api, "--removed")
+        assert closed.code == 0 and len(comments.entries) == 2
+        assert "预览已删除" in mine[0]["body"] and "这条不是工作流写的" in comments.entries[0]["body"]
+        auth = {r["authorization"] for r in server.requests}
+        assert auth == {f"Bearer {TOKEN}" if api == "github" else f"token {TOKEN}"}
+        methods = [r["method"] for r in server.requests]
+        assert methods.count("POST") == 1 and methods.count("PATCH") == 2
+    finally:
+        server.server.shutdown()
+
+
+def test_a_comment_the_host_refuses_is_a_clear_message(preview_build, monkeypatch, zq):
+    from tests.test_hosting import Host
+
+    server = Host()
+    try:
+        monkeypatch.setenv("ZHANQUN_API_URL", server.url)
+        monkeypatch.setenv("GITHUB_REPOSITORY", "shilixian/zhanqun-site")
+        server.routes[("GET", f"/repos/shilixian/zhanqun-site/issues/{PR}/comments?per_page=100&page=1")] = (200, [])
+        server.routes[("POST", f"/repos/shilixian/zhanqun-site/issues/{PR}/comments")] = (403, {"message": "Resource not accessible"})
+        done = zq("preview", "comment", "--root", preview_build["root"], "--from", preview_build["out"], "--pr", PR, "--api", "github")
+        assert done.code == 2 and "403" in done.text and "Traceback" not in done.text, done.text
+        wrong = zq("preview", "comment", "--root", preview_build["root"], "--from", preview_build["out"], "--pr", "7", "--api", "github")
+        assert wrong.code == 2 and "D011" in wrong.text
+    finally:
+        server.server.shutdown()
