@@ -485,3 +485,18 @@ def test_a_comment_the_host_refuses_is_a_clear_message(preview_build, monkeypatc
         assert wrong.code == 2 and "D011" in wrong.text
     finally:
         server.server.shutdown()
+
+
+def test_a_change_that_affects_no_site_still_gets_its_landing_page_and_review_sheet(preview_build, tmp_path, zq):
+    out = tmp_path / "empty"
+    done = zq("preview", "landing", "--root", preview_build["root"], "--from", out, "--preview-domain", DOMAIN, "--pr", "15")
+    assert done.code == 0, done.text
+    page = (out / "_landing" / "index.html").read_text(encoding="utf-8")
+    assert "这次修改不影响任何网站的页面" in page and f"https://pr-15.{DOMAIN}/shenhe/" in page
+    root = tmp_path / "srv"
+    root.mkdir()
+    deployed = zq("preview", "deploy", "--from", out, "--to", root, "--pr", "15")
+    assert deployed.code == 0 and sorted(os.listdir(root / "pr-15")) == [".zhanqun-preview.json", f"pr-15.{DOMAIN}"]
+    again = zq("preview", "landing", "--root", preview_build["root"], "--from", preview_build["out"], "--preview-domain", DOMAIN,
+               "--pr", "12")
+    assert again.code == 2 and "已经有构建好的预览" in again.text

@@ -122,10 +122,14 @@ _preview_from = click.option("--from", "source", required=True, type=click.Path(
 @_preview_from
 @click.option("--sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="审核单 HTML（zhanqun review-sheet 的输出），放在预览首页的 /shenhe/。没有时放一个说明页。")
-def preview_landing(root: Path, source: Path, sheet: Path | None) -> None:
+@click.option("--preview-domain", default=None, help="这次修改不影响任何站点、没有构建时：预览域名（与 --pr 一起用）。")
+@click.option("--pr", default=None, help="这次修改不影响任何站点、没有构建时：合并请求编号。")
+def preview_landing(root: Path, source: Path, sheet: Path | None, preview_domain: str | None, pr: str | None) -> None:
     """写预览首页 pr-<编号>.<预览域名>：受影响的站点各一个链接，以及审核单（手机上阅读）。"""
     from zhanqun.preview import landing
 
+    if preview_domain is not None or pr is not None:
+        landing.empty_preview(root, source, preview_domain, pr)
     folder = landing.write(source, landing.names_of(root), sheet)
     if sheet is not None and not sheet.is_file():
         output.info(f"没有审核单 {sheet}（没有生成或生成失败）：/shenhe/ 放了一个说明页。")

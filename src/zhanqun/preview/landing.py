@@ -86,6 +86,23 @@ def preview_of(output: Path) -> Preview:
                    {str(k): str(v) for k, v in hosts.items()}, tuple(str(b) for b in built))
 
 
+def empty_preview(root: Path, output: Path, domain: str | None, pr: str | None) -> Preview:
+    """The preview of a change that affects no site (nothing built): an output holding only its mark, so that the
+    landing page (and the review sheet) is still deployed and linked."""
+    from zhanqun.preview.build import mark_output
+    from zhanqun.signoff.run import load_config
+
+    if domain is None or pr is None:
+        raise UsageError("--preview-domain 和 --pr 要一起给出。", code=PREVIEW_OPTION)
+    if read_mark(output) is not None:
+        raise UsageError(f"{output} 中已经有构建好的预览。", code=PREVIEW_OPTION,
+                         hint="已经构建过时不给 --preview-domain 和 --pr。")
+    cluster = load_config(root)
+    made = Preview.of(domain, pr, cluster.config.domain, [s.host for s in cluster.sites()], ())
+    mark_output(output, made)
+    return made
+
+
 def write(output: Path, names: dict[str, str], sheet: Path | None = None) -> Path:
     """Write ``output/_landing/`` for the preview built into ``output`` (its mark says which); returns the folder."""
     preview = preview_of(output)
