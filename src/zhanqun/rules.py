@@ -36,7 +36,6 @@ from zhanqun.checks import (  # noqa: F401
     wording,
 )
 from zhanqun.deploy import rules as _deploy_rules  # noqa: F401 - the D rules
-from zhanqun.preview import rules as _preview_rules  # noqa: F401 - the D rules of previews (issue 15)
 from zhanqun.errors import UsageError
 from zhanqun.findings import REMOVED, RULES, Rule
 from zhanqun.inspect import (
@@ -44,6 +43,7 @@ from zhanqun.inspect import (
     freshness as _inspect_freshness,  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
     replies as _inspect_replies,  # noqa: F401 - J014–J016, J018
 )
+from zhanqun.preview import rules as _preview_rules  # noqa: F401 - the D rules of previews (issue 15)
 from zhanqun.stats import (
     annual as _stats_annual,  # noqa: F401 - T020–T029
     annual_figures as _stats_annual_figures,  # noqa: F401 - T030

@@ -156,7 +156,7 @@ def render(hosts: list[str], deploy_root: Path | None, cert: str, key: str, http
     types = ["    types {", *(f"        {mime} {exts};" for mime, exts in SERVED_TYPES.items()), "    }",
              "    default_type application/octet-stream;"]
     for host in sorted(hosts) if deploy_root is not None else ():
-        root = (deploy_root / host / "current").as_posix()
+        root = (deploy_root / host / "current").as_posix() if deploy_root is not None else ""
         searching = [h for h in headers if "Content-Security-Policy" not in h]
         searching.append(f'    add_header Content-Security-Policy "{search_csp(hosts, host, portal)}" always;')
         cors = ([f'        add_header Access-Control-Allow-Origin "https://{portal}" always;']

@@ -60,8 +60,8 @@ class Preview:
     def of(cls, domain: str, pr: str | int, cluster_domain: str, hosts: Iterable[str], built: Iterable[str]) -> Preview:
         domain, number = check_domain(domain), check_pr(pr)
         cluster_domain = cluster_domain.lower()
-        if domain == cluster_domain or domain.endswith("." + cluster_domain) and domain.split(".")[0] in {
-                h[: -len(cluster_domain) - 1] for h in hosts}:
+        if domain == cluster_domain or (domain.endswith("." + cluster_domain) and domain.split(".")[0] in {
+                h[: -len(cluster_domain) - 1] for h in hosts}):
             raise UsageError(f"预览域名 {domain} 与站群的网站重叠。", code=PREVIEW_OPTION,
                              hint="用单独的域名，如 preview.<站群域名>，它不能是某个网站的主机名。")
         mapping = {host: f"pr-{number}-{label_of(host, cluster_domain)}.{domain}" for host in hosts}

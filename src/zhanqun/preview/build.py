@@ -100,7 +100,8 @@ def code_of(root: Path, rev: str | None, plugins: tuple[str, ...]) -> Iterator[t
 
 
 def _base_plugins(root: Path, commit: str) -> tuple[str, ...]:
-    from ruamel.yaml import YAML, YAMLError
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     text = gitio.ok(root, "show", f"{commit}:content/cluster.yaml")
     if text is None:

@@ -10,7 +10,7 @@ PREVIEW_OPTION = define(
     "D011", "preview-option-invalid", Severity.ERROR, "预览的域名、合并请求编号或部署目录不可用。",
     why="预览网址是 pr-<编号>-<标签>.<预览域名>，由 nginx 的配置和通配符证书认出；域名写错或编号不是正整数时，"
         "生成的链接打不开，部署的目录也对不上 nginx 的配置。",
-    example="zhanqun build --preview-domain 'preview.example.gov.cn/x' --pr 12a",
+    example="zhanqun build --preview-domain 'preview.example.gov.cn/x' --pr 12a（域名带了路径，编号不是数字）",
     fix="--preview-domain 写预览用的域名（如 preview.shilixian.gov.cn，不带 https:// 和路径），--pr 写合并请求的编号（正整数）。",
     requirement="R6.1",
 )

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from zhanqun.deploy import release
 from zhanqun.errors import UsageError, ZhanqunError
-from zhanqun.preview import LANDING, check_domain, check_pr
-from zhanqun.preview.build import read_mark
+from zhanqun.preview import LANDING, check_pr
 from zhanqun.preview.rules import PREVIEW_OPTION, PREVIEW_REFUSED
 
 OWNER = ".zhanqun-preview.json"
@@ -42,16 +41,13 @@ def home_of(root: Path, pr: int) -> Path:
 def deploy(output: Path, root: Path, pr: str | int) -> Deployed:
     """Deploy the preview built into ``output`` (sites and ``_landing/``) to ``ROOT/pr-N/``."""
     number = check_pr(pr)
-    mark = read_mark(output)
-    if mark is None:
-        raise UsageError(f"{output} 不是预览的输出目录。", code=PREVIEW_OPTION,
-                         hint="先运行 zhanqun build … --preview-domain D --pr N --output 该目录和 zhanqun preview landing。")
-    if mark.get("pr") != number:
-        raise UsageError(f"{output} 是合并请求 #{mark.get('pr')} 的预览，不是 #{number}。", code=PREVIEW_OPTION)
-    domain = check_domain(str(mark.get("domain")))
-    hosts = mark.get("hosts") if isinstance(mark.get("hosts"), dict) else {}
-    built = [str(h) for h in mark.get("built") or [] if isinstance(hosts, dict) and h in hosts]
-    landing = f"pr-{number}.{domain}"
+    from zhanqun.preview.landing import preview_of
+
+    made = preview_of(output)
+    if made.pr != number:
+        raise UsageError(f"{output} 是合并请求 #{made.pr} 的预览，不是 #{number}。", code=PREVIEW_OPTION)
+    domain, hosts, built = made.domain, made.hosts, made.built
+    landing = made.landing
     if not (output / LANDING).is_dir():
         raise UsageError(f"{output} 中没有预览的首页 {LANDING}/。", code=PREVIEW_OPTION,
                          hint="先运行 zhanqun preview landing --from 该目录（可加 --sheet 审核单.html）。")
