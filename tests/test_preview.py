@@ -500,3 +500,53 @@ def test_a_change_that_affects_no_site_still_gets_its_landing_page_and_review_sh
     again = zq("preview", "landing", "--root", preview_build["root"], "--from", preview_build["out"], "--preview-domain", DOMAIN,
                "--pr", "12")
     assert again.code == 2 and "已经有构建好的预览" in again.text
+
+
+# -- on a phone, in headless Chromium, through the real nginx ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def phone(preview_served):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from tests.browser import CHROMIUM_FLAGS, PHONE, emulate, need
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = need("chromium")
+    for flag in (*CHROMIUM_FLAGS, "--ignore-certificate-errors",
+                 f"--host-resolver-rules=MAP *.{DOMAIN} 127.0.0.1:{preview_served['https']}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(need("chromedriver")), options=options)
+    emulate(driver, PHONE)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.browser
+def test_a_leader_opens_the_link_on_a_phone_and_sees_the_banner_on_every_site(phone):
+    """The comment's link on a 375 px phone: the landing page fits the screen, its links are big enough to tap,
+    it passes axe (WCAG 2.1 AA); tapping a site opens its preview with 预览，未发布 at the top, and nothing is
+    blocked by the CSP."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser import axe, describe_violations
+
+    phone.get(f"https://pr-{PR}.{DOMAIN}/")
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
+    buttons = phone.find_elements(By.CSS_SELECTOR, "a.button")
+    assert len(buttons) == 3 and all(b.size["height"] >= 44 for b in buttons), [b.size for b in buttons]
+    assert not (problems := describe_violations("landing", axe(phone))), problems
+    next(b for b in buttons if b.text.startswith("示例县发展和改革委员会")).click()
+    assert phone.current_url == f"https://{preview_host(BUILT[1])}/"
+    banner = phone.find_element(By.CSS_SELECTOR, ".zq-preview-banner")
+    box = phone.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.height, "
+                               "getComputedStyle(arguments[0]).backgroundColor]", banner)
+    assert box[0] == 0 and box[1] > 20 and box[2] != "rgba(0, 0, 0, 0)", box  # styled: the CSS file was allowed
+    assert banner.text.startswith("预览，未发布")
+    phone.execute_script("window.scrollTo(0, 600)")
+    assert phone.execute_script("return arguments[0].getBoundingClientRect().top", banner) == 0  # stays in sight
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
+    blocked = [e["message"] for e in phone.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert not blocked, blocked
