@@ -248,6 +248,13 @@ def test_remove_refuses_links_and_what_it_does_not_own(preview_build, tmp_path, 
     linked = zq("preview", "remove", "--to", root, "--pr", "13")
     assert linked.code == 1 and "D012" in linked.text and "符号链接" in linked.text, linked.text
     assert (live / "www.shilixian.gov.cn" / "current" / "index.html").is_file()
+    os.symlink(live, root / "pr-12")  # nor is a preview deployed through it into the live sites
+    through = zq("preview", "deploy", "--from", preview_build["out"], "--to", root, "--pr", "12")
+    assert through.code == 1 and "D012" in through.text and sorted(os.listdir(live)) == ["www.shilixian.gov.cn"]
+    os.unlink(root / "pr-12")
+    for relative in ("", "srv-preview"):  # an unset ZHANQUN_PREVIEW_ROOT must not mean the working folder
+        unset = zq("preview", "remove", "--to", relative, "--pr", "12")
+        assert unset.code == 2 and "D011" in unset.text and "绝对路径" in unset.text
     assert zq("preview", "deploy", "--from", preview_build["out"], "--to", root, "--pr", "12").code == 0
     home = root / "pr-12"
     (home / "notes.txt").write_text("不是预览", encoding="utf-8")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhanqun.deploy import release
+from zhanqun.deploy.rules import NOT_WRITABLE
 from zhanqun.errors import UsageError, ZhanqunError
 from zhanqun.preview import LANDING, check_pr
 from zhanqun.preview.rules import PREVIEW_OPTION, PREVIEW_REFUSED
@@ -56,7 +57,11 @@ def deploy(output: Path, root: Path, pr: str | int) -> Deployed:
     if _lexists(home):
         _check_owned(root, home, number, domain)
     else:
-        home.mkdir()
+        try:
+            home.mkdir()
+        except OSError as exc:
+            raise ZhanqunError(f"无法写入预览部署目录 {root}：{exc.strerror}", code=NOT_WRITABLE,
+                               hint="检查目录是否存在、运行部署的用户是否有写权限。") from None
     (home / OWNER).write_text(json.dumps({"pr": number, "domain": domain}) + "\n", encoding="utf-8")
     wanted = [(str(hosts[h]), output / h) for h in built] + [(landing, output / LANDING)]
     for name, source in wanted:
@@ -82,8 +87,12 @@ def remove(root: Path, pr: str | int) -> Path | None:
         return None
     _check_owned(root, home, number, None)
     aside = root / f".removing-pr-{number}-{os.getpid()}"
-    os.rename(home, aside)
-    shutil.rmtree(aside)  # never follows a link (it removes the link)
+    try:
+        os.rename(home, aside)
+        shutil.rmtree(aside)  # never follows a link (it removes the link)
+    except OSError as exc:
+        raise ZhanqunError(f"删除预览 {home} 时出错：{exc.strerror}（{exc.filename}）", code=NOT_WRITABLE,
+                           hint="检查运行删除的用户对预览部署目录的写权限；已改名的目录可手工删除。") from None
     return home
 
 
@@ -97,6 +106,9 @@ def _refuse(message: str, where: Path) -> ZhanqunError:
 
 
 def _check_root(root: Path) -> None:
+    if not str(root).strip() or str(root) == "." or not root.is_absolute():
+        raise UsageError(f"预览部署目录要写绝对路径，而不是“{root}”。", code=PREVIEW_OPTION,
+                         hint="在预览 runner 的环境中设 ZHANQUN_PREVIEW_ROOT=/srv/preview，或 --to /srv/preview。")
     try:
         mode = os.lstat(root).st_mode
     except OSError:
