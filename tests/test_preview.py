@@ -105,6 +105,7 @@ def test_every_link_to_a_cluster_host_goes_to_its_preview_host(preview_build):
     search = (out / BUILT[0] / "sousuo" / "index.html").read_text(encoding="utf-8")
     # the portal's 统一检索 merges only the sites this preview has (the others have no preview to fetch from)
     assert re.search(r'data-merge="([^"]*)"', search).group(1) == f"https://{preview_host('fgw.shilixian.gov.cn')}/pagefind/"
+    assert f'data-host="{preview_host(BUILT[0])}"' in search  # search.js merges only on its own host
 
 
 def test_every_page_is_noindex_with_the_banner_and_robots_disallows_all(preview_build):
@@ -557,3 +558,24 @@ def test_a_leader_opens_the_link_on_a_phone_and_sees_the_banner_on_every_site(ph
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
     blocked = [e["message"] for e in phone.get_log("browser") if "Content Security Policy" in e["message"]]
     assert not blocked, blocked
+
+
+@pytest.mark.browser
+def test_the_preview_portals_search_finds_the_new_item_on_the_departments_preview(phone):
+    """统一检索 on the preview portal merges the preview's other sites (CSP connect-src *.preview…, CORS from
+    the preview portal): the pull request's new item is found, and its result links to the preview host."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    phone.get(f"https://{preview_host(BUILT[0])}/sousuo/?q={quote('重点项目建设')}")
+    status = phone.find_element(By.CSS_SELECTOR, ".search-status")
+    WebDriverWait(phone, 20).until(lambda d: status.text and status.text != "正在搜索……")
+    links = [a.get_attribute("href") for a in phone.find_elements(By.CSS_SELECTOR, ".search-results li a.search-title")]
+    new = f"https://{preview_host(BUILT[1])}/gzdt/2026-11-21-xiangmu-tuijin.html"
+    assert new in links, (status.text, links)
+    assert all(DOMAIN in href for href in links)
+    problems = [e["message"] for e in phone.get_log("browser")
+                if "Content Security Policy" in e["message"] or "CORS" in e["message"] or "Access-Control" in e["message"]]
+    assert not problems, problems

@@ -45,6 +45,8 @@ def apply(site: Path, preview: Preview, cluster_domain: str) -> int:
     """Rewrite the built site in ``site`` for ``preview``; returns how many files changed."""
     pattern = address_pattern(list(preview.hosts))
     targets = {live.lower().encode(): f"https://{host}".encode() for live, host in preview.hosts.items()}
+    own_names = {live.lower().encode(): host.encode() for live, host in preview.hosts.items()}
+    own_host = re.compile(rb'data-host="(' + b"|".join(re.escape(h.encode()) for h in preview.hosts) + rb')"', re.IGNORECASE)
     banner = banner_html(preview).encode()
     head = f'{ROBOTS_META}\n<link rel="stylesheet" href="/{STYLE}">\n'.encode()
     cookie = f'data-cookie-domain="{html.escape(cluster_domain)}"'.encode()
@@ -57,6 +59,8 @@ def apply(site: Path, preview: Preview, cluster_domain: str) -> int:
             data = path.read_bytes()
             new = pattern.sub(lambda m: targets[m.group(1).lower()], data)
             if name.lower().endswith(".html"):
+                # the search page knows its own host by name (it merges the other sites' bundles only there)
+                new = own_host.sub(lambda m: b'data-host="' + own_names[m.group(1).lower()] + b'"', new)
                 new = _mark_page(new, head, banner, cookie, preview.domain.encode())
             if new != data:
                 path.write_bytes(new)
