@@ -42,6 +42,10 @@ def test_actionlint_finds_nothing_and_would_find_a_mistake(tmp_path):
     broken.write_text(trusted.read_text(encoding="utf-8").replace("github.event.pull_request.number",
                                                                   "github.evnt.pull_request.number"), encoding="utf-8")
     assert _actionlint(broken).returncode == 1
+    stranger = tmp_path / "label.yml"  # only our own self-hosted label is allowed, not any unknown one
+    preview = (PROJECT / ".github" / "workflows" / "preview.yml").read_text(encoding="utf-8")
+    stranger.write_text(preview.replace("[self-hosted, zhanqun-preview]", "[self-hosted, zhanqun-previwe]"), encoding="utf-8")
+    assert "zhanqun-previwe" in _actionlint(stranger).stdout
 
 
 def test_actions_are_pinned_by_commit_and_permissions_are_least():
@@ -108,7 +112,7 @@ def test_the_preview_gets_no_secrets_and_runs_the_bases_code_not_the_pull_reques
     publish_runner = _load(PROJECT / ".github" / "workflows" / "publish.yml")["jobs"]["deploy"]["runs-on"]
     for name in ("deploy", "remove"):
         job = jobs[name]
-        assert "zhanqun-preview" in job["runs-on"] and job["runs-on"] != publish_runner, name
+        assert job["runs-on"] == ["self-hosted", "zhanqun-preview"] and job["runs-on"] != publish_runner, name
         assert "token" not in str(job) and "permissions" not in job, name  # the workflow's read-only contents
     assert "zhanqun preview deploy --from preview" in str(jobs["deploy"]) and "zhanqun preview remove" in str(jobs["remove"])
     comment = jobs["comment"]
