@@ -579,3 +579,28 @@ def test_the_preview_portals_search_finds_the_new_item_on_the_departments_previe
     problems = [e["message"] for e in phone.get_log("browser")
                 if "Content Security Policy" in e["message"] or "CORS" in e["message"] or "Access-Control" in e["message"]]
     assert not problems, problems
+
+
+def test_the_preview_block_leaves_the_live_servers_as_they_were(preview_build, tmp_path, zq):
+    root = preview_build["root"]
+    common = ("nginx", "--root", root, "--deploy-root", "/srv/www", "--cert", "/etc/ssl/{host}.pem", "--key", "/etc/ssl/{host}.key")
+    assert zq(*common, "--output", tmp_path / "live.conf").code == 0
+    assert zq(*common, "--output", tmp_path / "both.conf", "--preview-domain", DOMAIN, "--preview-root", "/srv/preview").code == 0
+    live, both = (tmp_path / "live.conf").read_text(encoding="utf-8"), (tmp_path / "both.conf").read_text(encoding="utf-8")
+    assert both.startswith(live) and "X-Robots-Tag" not in live  # the live servers' lines, unchanged, then the preview's
+    preview = both[len(live):]
+    assert "root /srv/preview/pr-$zq_pr/$host/current;" in preview and f"ssl_certificate /etc/ssl/{DOMAIN}.pem;" in preview
+    assert "只能放在内网" in preview and "deny all;" not in preview  # no --preview-allow: the intranet-only note
+    only = zq("nginx", "--root", root, "--output", tmp_path / "p.conf", "--preview-domain", DOMAIN, "--preview-root", "/srv/preview")
+    assert only.code == 0 and "server_name www.shilixian.gov.cn;" not in (tmp_path / "p.conf").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--preview-domain", DOMAIN], "要一起给出"),
+    (["--preview-domain", DOMAIN, "--preview-root", "/srv/preview", "--preview-allow", "10.0.0.0/33"], "不是 IP 地址或网段"),
+    (["--preview-domain", "www.shilixian.gov.cn", "--preview-root", "/srv/preview"], "与站群的网站重叠"),
+    (["--preview-domain", "预览.cn", "--preview-root", "/srv/preview"], "不是可用的域名"),
+])
+def test_bad_preview_server_options_are_d011(preview_build, tmp_path, zq, args, words):
+    done = zq("nginx", "--root", preview_build["root"], "--deploy-root", "/srv/www", "--output", tmp_path / "x.conf", *args)
+    assert done.code == 2 and "D011" in done.text and words in done.text and not (tmp_path / "x.conf").exists(), done.text

@@ -414,4 +414,7 @@ def check_cidr(value: str) -> str:
     try:
         return str(ipaddress.ip_network(value.strip(), strict=False))
     except ValueError:
-        raise UsageError(f"--preview-allow 不是 IP 地址或网段：{value}", hint="写内网的网段，如 10.0.0.0/8 或 192.168.1.0/24。") from None
+        from zhanqun.preview.rules import PREVIEW_OPTION
+
+        raise UsageError(f"--preview-allow 不是 IP 地址或网段：{value}", code=PREVIEW_OPTION,
+                         hint="写内网的网段，如 10.0.0.0/8 或 192.168.1.0/24。") from None
