@@ -185,6 +185,10 @@ SCENARIOS: dict[str, str] = {
     "D003": "tests/test_deploy.py::test_deploy_refuses_a_tampered_or_foreign_build",
     "D004": "tests/test_deploy.py::test_a_missing_site_is_d002_and_an_unwritable_deploy_directory_is_d004",
     "D005": "tests/test_deploy.py::test_a_full_disk_during_deploy_leaves_current_and_no_partial_copy",
+    # previews (issue 15)
+    "D011": "tests/test_preview.py::test_bad_preview_options_are_clear_messages",
+    "D012": "tests/test_preview.py::test_remove_refuses_links_and_what_it_does_not_own",
+    "D013": "tests/test_preview.py::test_bad_preview_options_are_clear_messages",
     # F005: a file over 5 MB (not an example to print)
     "F005": "tests/test_loader_stages.py::test_a_huge_item_is_f005_at_the_scan_and_never_read",
     # G: git failing

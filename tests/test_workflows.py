@@ -42,6 +42,10 @@ def test_actionlint_finds_nothing_and_would_find_a_mistake(tmp_path):
     broken.write_text(trusted.read_text(encoding="utf-8").replace("github.event.pull_request.number",
                                                                   "github.evnt.pull_request.number"), encoding="utf-8")
     assert _actionlint(broken).returncode == 1
+    stranger = tmp_path / "label.yml"  # only our own self-hosted label is allowed, not any unknown one
+    preview = (PROJECT / ".github" / "workflows" / "preview.yml").read_text(encoding="utf-8")
+    stranger.write_text(preview.replace("[self-hosted, zhanqun-preview]", "[self-hosted, zhanqun-previwe]"), encoding="utf-8")
+    assert "zhanqun-previwe" in _actionlint(stranger).stdout
 
 
 def test_actions_are_pinned_by_commit_and_permissions_are_least():
@@ -55,7 +59,8 @@ def test_actions_are_pinned_by_commit_and_permissions_are_least():
         for name, job in data["jobs"].items():
             writes = [k for k, v in (job.get("permissions") or {}).items() if v == "write"]
             allowed = {"record": ["contents"], "mark": ["contents"], "rerun-signoff": ["actions"],
-                       "cms-pr": ["contents", "pull-requests"], "cms-reset": ["contents"]}.get(name, [])
+                       "cms-pr": ["contents", "pull-requests"], "cms-reset": ["contents"],
+                       "comment": ["pull-requests"]}.get(name, [])  # comment: preview.yml's one comment (issue 15)
             assert writes in ([], allowed), (path.name, name)
 
 
@@ -75,10 +80,60 @@ def test_the_required_checks_run_the_base_branch_workflow_and_execute_nothing_fr
         assert "zhanqun build" not in commands and "../pr" not in commands.split("pip install")[0]
 
 
-def test_the_preview_gets_no_secrets_and_publishing_records_the_chain():
-    lines = (PROJECT / ".github" / "workflows" / "preview.yml").read_text(encoding="utf-8").splitlines()
-    preview = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
-    assert "secrets." not in preview and "pull_request_target" not in preview
+def test_the_preview_gets_no_secrets_and_runs_the_bases_code_not_the_pull_requests():
+    """Issue 15: previews "get no secrets beyond what deploying a preview needs and run the base's code, not the
+    pull request's". The base's workflow (pull_request_target) and the base's zhanqun; the pull request checked out
+    as data (a worktree, never installed or run); its themes, plugins and build: plugins: replaced by the base's
+    (--code-from); no secret anywhere; the token written with only in the comment job; deploy and removal on the
+    preview server's own runner, never the live sites' (publish.yml's self-hosted)."""
+    path = PROJECT / ".github" / "workflows" / "preview.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    assert "secrets." not in text and "pull_request:" not in text
+    data = _load(path)
+    assert list(data["on"]) == ["pull_request_target"]
+    assert set(data["on"]["pull_request_target"]["types"]) == {"opened", "synchronize", "reopened", "closed"}
+    assert data["permissions"] == {"contents": "read"}
+    jobs = data["jobs"]
+    for name, job in jobs.items():
+        checkout = job["steps"][0]
+        assert checkout["uses"].startswith("actions/checkout@"), name
+        assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}" and checkout["with"]["persist-credentials"] is False
+        commands = "\n".join(step.get("run", "") for step in job["steps"])
+        assert "pip install --quiet ." in commands, name  # the base's zhanqun, from the base's checkout
+        for forbidden in ("cd ../pr", "pip install ../pr", "pre-commit", "../pr/", "bash ../pr", "python ../pr"):
+            assert forbidden not in commands, (name, forbidden)
+    build = "\n".join(step.get("run", "") for step in jobs["build"]["steps"])
+    assert "git worktree add --detach ../pr refs/zhanqun/pr" in build
+    assert '--code-from "$BASE"' in build and "--root ../pr" in build and '--preview-domain "$ZHANQUN_PREVIEW_DOMAIN"' in build
+    assert "zhanqun review-sheet --root ../pr" in build and '--sheet "$RUNNER_TEMP/shenhe.html"' in build
+    assert jobs["build"]["if"] == "github.event.action != 'closed'" and jobs["remove"]["if"] == "github.event.action == 'closed'"
+    upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["include-hidden-files"] is True  # the preview's mark (.zhanqun/preview.json)
+    publish_runner = _load(PROJECT / ".github" / "workflows" / "publish.yml")["jobs"]["deploy"]["runs-on"]
+    for name in ("deploy", "remove"):
+        job = jobs[name]
+        assert job["runs-on"] == ["self-hosted", "zhanqun-preview"] and job["runs-on"] != publish_runner, name
+        assert "token" not in str(job) and "permissions" not in job, name  # the workflow's read-only contents
+    assert "zhanqun preview deploy --from preview" in str(jobs["deploy"]) and "zhanqun preview remove" in str(jobs["remove"])
+    comment = jobs["comment"]
+    assert comment["permissions"] == {"contents": "read", "pull-requests": "write"} and comment["runs-on"] == "ubuntu-latest"
+    assert set(comment["needs"]) == {"deploy", "remove"} and "!cancelled()" in comment["if"]
+    said = "\n".join(step.get("run", "") for step in comment["steps"])
+    assert "zhanqun preview comment --root . --from preview" in said and "--removed" in said and "GITEA_ACTIONS" in said
+    writers = [name for name, job in jobs.items() if "write" in str(job.get("permissions", ""))]
+    assert writers == ["comment"]
+
+
+def test_zhanqun_init_gives_the_preview_its_own_domain(tmp_path):
+    from zhanqun.init import init_cluster
+
+    init_cluster(tmp_path / "c", name="某某县人民政府", domain="moumou.gov.cn", hook_repo="https://example.invalid/zhanqun")
+    text = (tmp_path / "c" / ".github" / "workflows" / "preview.yml").read_text(encoding="utf-8")
+    assert "ZHANQUN_PREVIEW_DOMAIN: preview.moumou.gov.cn" in text and "shilixian" not in text
+
+
+def test_publishing_records_the_chain():
     publish = _load(PROJECT / ".github" / "workflows" / "publish.yml")
     assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"}
     assert publish["jobs"]["deploy"]["strategy"]["matrix"]["host"] == "${{ fromJSON(needs.plan.outputs.hosts).hosts }}"

@@ -86,14 +86,112 @@ def rule(code: str | None, list_all: bool) -> None:
 @click.option("--strict", is_flag=True, help="有警告时也不构建。")
 @click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CI 的签名私钥文件（默认取环境变量 ZHANQUN_SIGNING_KEY）；有私钥时给清单签名（R6.5）。")
-def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool, sign_key: Path | None) -> None:
+@click.option("--preview-domain", default=None,
+              help="构建合并请求的预览（与 --pr 一起用）：站点的网址换成 pr-<编号>-<标签>.<预览域名>，每页 noindex、带“预览，未发布”横幅。")
+@click.option("--pr", default=None, help="预览的合并请求编号。")
+@click.option("--code-from", "code_from", default=None,
+              help="主题、插件和 build: plugins: 取自这个提交（预览用合并目标 base：合并请求中的模板和插件不运行）。")
+def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, strict: bool, sign_key: Path | None,
+          preview_domain: str | None, pr: str | None, code_from: str | None) -> None:
     """构建站点：门户和每个子站各一个静态网站，写入 OUTPUT/<主机名>/。"""
     from zhanqun import signing
     from zhanqun.build import build_cluster
 
-    report = build_cluster(root, out or root / "output", hosts, jobs=jobs, strict=strict,
-                           key_text=signing.key_from(sign_key))
+    if (preview_domain is None) != (pr is None):
+        from zhanqun.preview.rules import PREVIEW_OPTION
+
+        raise UsageError("--preview-domain 和 --pr 要一起给出。", code=PREVIEW_OPTION,
+                         hint="如 zhanqun build --preview-domain preview.shilixian.gov.cn --pr 12 --output preview。")
+    preview = (preview_domain, pr) if preview_domain is not None and pr is not None else None
+    default = root / ("output-preview" if preview else "output")
+    report = build_cluster(root, out or default, hosts, jobs=jobs, strict=strict,
+                           key_text=signing.key_from(sign_key), preview=preview, code_from=code_from)
     output.info(report.text())
+
+
+@cli.group()
+def preview() -> None:
+    """合并请求的预览（议题 15）：首页、部署到预览服务器、删除、在合并请求上评论链接。"""
+
+
+_preview_from = click.option("--from", "source", required=True, type=click.Path(file_okay=False, path_type=Path),
+                             help="预览的构建输出目录（zhanqun build --preview-domain … --output 的目录）。")
+
+
+@preview.command("landing")
+@root_option
+@_preview_from
+@click.option("--sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="审核单 HTML（zhanqun review-sheet 的输出），放在预览首页的 /shenhe/。没有时放一个说明页。")
+@click.option("--preview-domain", default=None, help="这次修改不影响任何站点、没有构建时：预览域名（与 --pr 一起用）。")
+@click.option("--pr", default=None, help="这次修改不影响任何站点、没有构建时：合并请求编号。")
+def preview_landing(root: Path, source: Path, sheet: Path | None, preview_domain: str | None, pr: str | None) -> None:
+    """写预览首页 pr-<编号>.<预览域名>：受影响的站点各一个链接，以及审核单（手机上阅读）。"""
+    from zhanqun.preview import landing
+
+    if preview_domain is not None or pr is not None:
+        landing.empty_preview(root, source, preview_domain, pr)
+    folder = landing.write(source, landing.names_of(root), sheet)
+    if sheet is not None and not sheet.is_file():
+        output.info(f"没有审核单 {sheet}（没有生成或生成失败）：/shenhe/ 放了一个说明页。")
+    output.info(f"预览首页已写入 {folder}。")
+
+
+@preview.command("deploy")
+@_preview_from
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="预览部署根目录；合并请求 N 的预览在 <目录>/pr-N/<预览主机名>/current。")
+@click.option("--pr", required=True, help="合并请求编号。")
+def preview_deploy(source: Path, target: Path, pr: str) -> None:
+    """把预览部署到预览服务器（每个站点原子切换，与 zhanqun deploy 相同）；这次不再受影响的站点的旧预览被删除。"""
+    from zhanqun.preview import store
+
+    done = store.deploy(source, target, pr)
+    for host in done.hosts:
+        output.info(f"已部署：https://{host}/")
+    for host in done.removed:
+        output.info(f"已删除不再受影响的预览：{host}")
+
+
+@preview.command("remove")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path), help="预览部署根目录。")
+@click.option("--pr", required=True, help="合并请求编号。")
+def preview_remove(target: Path, pr: str) -> None:
+    """删除合并请求的全部预览（合并请求关闭时）；只删除 zhanqun 部署的预览，不跟随符号链接。"""
+    from zhanqun.preview import store
+
+    home = store.remove(target, pr)
+    output.info(f"已删除 {home}。" if home else f"{target} 中没有合并请求 #{pr} 的预览，无需删除。")
+
+
+@preview.command("comment")
+@root_option
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="预览的构建输出目录（评论列出其中的站点）；与 --removed 二选一。")
+@click.option("--removed", is_flag=True, help="把评论改为“预览已删除”（合并请求关闭时）。")
+@click.option("--pr", required=True, help="合并请求编号。")
+@click.option("--api", "api_kind", type=click.Choice(["github", "gitea"]), required=True, help="托管平台。")
+@click.option("--repo", default=None, help="仓库 所有者/名称（默认取 GITHUB_REPOSITORY）。")
+@click.option("--as", "writer", multiple=True, help="工作流评论所用的账号（默认 github-actions[bot]、gitea-actions）。")
+def preview_comment(root: Path, source: Path | None, removed: bool, pr: str, api_kind: str, repo: str | None,
+                    writer: tuple[str, ...]) -> None:
+    """在合并请求上评论预览链接：只有一条评论（按隐藏标记找到后更新），不会每次推送多一条。"""
+    from zhanqun.preview import check_pr, comment, landing
+    from zhanqun.preview.rules import PREVIEW_OPTION
+    from zhanqun.signoff.hosting import Api
+
+    number = check_pr(pr)
+    if removed == (source is not None):
+        raise UsageError("给出 --from 预览输出目录，或 --removed（二选一）。", code=PREVIEW_OPTION)
+    if source is not None:
+        made = landing.preview_of(source)
+        if made.pr != number:
+            raise UsageError(f"{source} 是合并请求 #{made.pr} 的预览，不是 #{number}。", code=PREVIEW_OPTION)
+        text = comment.body(made, landing.names_of(root), landing.commit_of(source, made))
+    else:
+        text = comment.removed_body(number)
+    posted = comment.post(Api.from_env(api_kind, repo), number, text, writer or comment.WRITERS)
+    output.info(f"已{'发表' if posted.created else '更新'}合并请求 #{number} 的预览评论（{posted.id}）。")
 
 
 @cli.command()
@@ -422,8 +520,8 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
 
 @cli.command()
 @root_option
-@click.option("--deploy-root", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="zhanqun deploy 的部署根目录（站点在 <目录>/<主机名>/current）。")
+@click.option("--deploy-root", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="zhanqun deploy 的部署根目录（站点在 <目录>/<主机名>/current）；只配置预览服务器时可以不给。")
 @click.option("--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="写入的配置文件。")
 @click.option("--cert", default="/etc/nginx/ssl/{host}/fullchain.pem", show_default=True,
               help="证书路径，{host} 换成主机名；也可以是所有主机共用的一个证书。")
@@ -432,14 +530,20 @@ def affected(root: Path, base: str | None, head: str, every: bool, fmt: str) -> 
 @click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
 @click.option("--access-log", "access_log", default="/var/log/nginx/{host}.access.log", show_default=True,
               help="访问日志路径，{host} 换成主机名（也可以所有主机共用一个）；off 不写。年度报表的访问量由它统计（R8.4）。")
+@click.option("--preview-domain", default=None,
+              help="再生成预览服务器（议题 15）：pr-<编号>.<域名> 和 pr-<编号>-<标签>.<域名>；证书为 *.<域名>（--cert 中的 {host} 换成这个域名）。")
+@click.option("--preview-root", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="zhanqun preview deploy 的预览部署根目录。")
+@click.option("--preview-allow", multiple=True, help="只允许这些内网网段访问预览（可写多次，如 10.0.0.0/8）；其余 403。")
 @click.option("--editor-host", default="", help="网页编辑器的主机名（如 cms.<域名>，只在内网解析；issue 15）。")
 @click.option("--editor-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="网页编辑器的目录（zhanqun cms --output 的目录，在部署根目录之外）。")
 @click.option("--editor-connect", multiple=True,
               help="编辑器可以访问的托管平台地址（CSP connect-src），如 https://git.example.gov.cn；可写多次。")
 @click.option("--editor-allow", multiple=True, help="可以打开编辑器的内网地址或网段，如 10.0.0.0/8；可写多次，不写则不限。")
-def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_port: int, https_port: int,
-          access_log: str, editor_host: str, editor_root: Path | None, editor_connect: tuple[str, ...],
+def nginx(root: Path, deploy_root: Path | None, out: Path, cert: str, key: str, http_port: int, https_port: int,
+          access_log: str, preview_domain: str | None, preview_root: Path | None, preview_allow: tuple[str, ...],
+          editor_host: str, editor_root: Path | None, editor_connect: tuple[str, ...],
           editor_allow: tuple[str, ...]) -> None:
     """生成 nginx 配置（R6.4）：每个主机一个 server，HTTP 跳转 HTTPS，IPv6，安全响应头，拒绝未知主机，访问日志。"""
     from zhanqun.deploy import nginx as nginx_mod
@@ -454,8 +558,22 @@ def nginx(root: Path, deploy_root: Path, out: Path, cert: str, key: str, http_po
         raise UsageError(f"--editor-host 不是可用的主机名：{editor_host}", hint="如 cms.shilixian.gov.cn。")
     if editor_root is not None:
         nginx_mod.check_path("--editor-root", editor_root.resolve().as_posix())
-    text = nginx_mod.render(hosts, deploy_root.resolve(), cert, key, http_port, https_port, access_log,
-                            portal=config.portal_host, editor_host=editor_host.lower(),
+    server = None
+    if (preview_domain is None) != (preview_root is None):
+        from zhanqun.preview.rules import PREVIEW_OPTION
+
+        raise UsageError("--preview-domain 和 --preview-root 要一起给出。", code=PREVIEW_OPTION)
+    if deploy_root is None and preview_domain is None:
+        raise UsageError("缺少 --deploy-root。", hint="给出正式网站的部署根目录；只配置预览服务器时给 --preview-domain 和 --preview-root。")
+    if preview_domain is not None and preview_root is not None:
+        from zhanqun.preview import Preview, label_of
+
+        made = Preview.of(preview_domain, 1, config.config.domain, hosts, ())  # checks the domain against the hosts
+        root_path = nginx_mod.check_path("--preview-root", preview_root.resolve().as_posix())
+        server = nginx_mod.PreviewServer(made.domain, Path(root_path), tuple(label_of(h, config.config.domain) for h in hosts),
+                                         tuple(nginx_mod.check_cidr(c) for c in preview_allow))
+    text = nginx_mod.render(hosts, deploy_root.resolve() if deploy_root else None, cert, key, http_port, https_port,
+                            access_log, portal=config.portal_host, preview=server, editor_host=editor_host.lower(),
                             editor_root=editor_root.resolve() if editor_root is not None else None,
                             editor_connect=[nginx_mod.check_origin(o) for o in editor_connect],
                             editor_allow=[nginx_mod.check_address(a) for a in editor_allow])

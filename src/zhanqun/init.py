@@ -231,8 +231,14 @@ def files(name: str, domain: str, hook_repo: str, version: str) -> dict[str, str
         "README.md": _README.format(name=name, domain=domain, version=version),
     }
     for path in sorted(defaults.path("workflows").glob("*.yml")):
-        out[f".github/workflows/{path.name}"] = pinned_workflow(path.read_text(encoding="utf-8"), version)
+        text = pinned_workflow(path.read_text(encoding="utf-8"), version)
+        # the preview domain of preview.yml (issue 15): preview.<this cluster's domain>
+        out[f".github/workflows/{path.name}"] = text.replace(f"ZHANQUN_PREVIEW_DOMAIN: {DEMO_PREVIEW_DOMAIN}",
+                                                             f"ZHANQUN_PREVIEW_DOMAIN: preview.{domain}")
     return out
+
+
+DEMO_PREVIEW_DOMAIN = "preview.shilixian.gov.cn"  # what this repository's preview.yml names
 
 
 def pinned_workflow(text: str, version: str) -> str:

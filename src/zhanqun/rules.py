@@ -44,6 +44,7 @@ from zhanqun.inspect import (
     freshness as _inspect_freshness,  # noqa: F401 - J001–J005, J008, J009, J019, J021–J023
     replies as _inspect_replies,  # noqa: F401 - J014–J016, J018
 )
+from zhanqun.preview import rules as _preview_rules  # noqa: F401 - the D rules of previews (issue 15)
 from zhanqun.signoff import sheet_rules as _sheet_rules  # noqa: F401 - the K rules (审核单)
 from zhanqun.stats import (
     annual as _stats_annual,  # noqa: F401 - T020–T029

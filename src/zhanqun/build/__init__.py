@@ -20,6 +20,7 @@ from zhanqun.build.view import SiteView
 from zhanqun.deploy import manifest
 from zhanqun.errors import FindingsError, ZhanqunError, disk_problem, is_disk_full
 from zhanqun.findings import Severity
+from zhanqun.preview import Preview, build as preview_build
 
 __all__ = ["BuildReport", "build_cluster"]
 
@@ -39,30 +40,50 @@ class BuildReport:
 
 
 def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: int = 1, strict: bool = False,
-                  key_text: str | None = None) -> BuildReport:
+                  key_text: str | None = None, preview: tuple[str, str] | None = None,
+                  code_from: str | None = None) -> BuildReport:
+    """Build ``hosts`` (every site when empty) into ``output``. ``preview`` (preview domain, pull request number)
+    makes it a preview build (issue 15, :mod:`zhanqun.preview`): into an output folder of its own, every cluster
+    host mapped to its preview host, every page noindex with the banner. ``code_from`` (a revision) takes the
+    theme, the plugins and ``build: plugins:`` from that commit instead of the working tree (the base's code
+    for a pull request's preview: its own templates and plugins are code and do not run)."""
     root = root.resolve()
     cluster, findings = cluster_mod.load(root, jobs=jobs)
     blocking = [f for f in findings if f.severity is Severity.ERROR or strict]
     if cluster is None or blocking:
         raise FindingsError(blocking or findings)
     sites = list({s.host: s for s in map(cluster.site, hosts)}.values()) if hosts else cluster.sites()
+    output = output.resolve()
+    the_preview = preview_build.prepare(cluster, output, preview, [s.host for s in sites]) if preview else None
+    if the_preview is None:
+        preview_build.refuse_preview_output(output)
+    with preview_build.code_of(root, code_from, cluster.config.build_plugins) as (code_root, plugins):
+        return _build(cluster, findings, sites, output, code_root, plugins, the_preview, jobs, key_text)
+
+
+def _build(cluster: cluster_mod.Cluster, findings: Sequence[object], sites: Sequence[cluster_mod.Site], output: Path,
+           code_root: Path, plugins: tuple[str, ...], the_preview: Preview | None, jobs: int,
+           key_text: str | None) -> BuildReport:
     # build.plugins were judged from their source by the checks (B004, B005); now they are loaded, from .py
     # source only, before any site is built: a plugin failing to load stops here with its file and line
-    code.load_plugins(root, cluster.config.build_plugins)
-    output = output.resolve()
+    code.load_plugins(code_root, plugins)
     report = BuildReport(output, warnings=len(findings))
     todo: list[tuple[SiteView, str]] = []  # (site, its fingerprint)
     for site in sites:
-        view = SiteView(cluster, site)
+        view = SiteView(cluster, site, preview=the_preview, code_root=code_root, plugins=plugins)
         # whether the manifest is to be signed is part of what a build is: an unsigned output is not current
         # for a signed build (and the other way round)
         print_ = publish.fingerprint(view) + (":signed" if key_text else "")
+        if the_preview is not None or code_root != cluster.root:
+            print_ += f":{the_preview.key if the_preview else ''}:{publish.tree_digest(code_root, plugins)}"
         if publish.is_current(output, site.host, print_):
             report.unchanged.append(site.host)
         else:
             todo.append((view, print_))
     if not todo:
         return report
+    if the_preview is not None:
+        preview_build.mark_output(output, the_preview)
     staging_root = output / ".zhanqun" / "staging"
     with _exclusive(output):
         _stage_and_publish(todo, staging_root, output, jobs, report, key_text)
@@ -90,7 +111,9 @@ def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, out
         commit = manifest.commit_of(todo[0][0].cluster.root)
         try:
             for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
-                manifest.write(staging_root / view.host, view.host, commit, key_text)
+                # a preview's manifest names its preview host: it is deployed and verified under that name
+                named = view.preview.hosts[view.host] if view.preview is not None else view.host
+                manifest.write(staging_root / view.host, named, commit, key_text)
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
@@ -110,6 +133,10 @@ def _build_one(index: int) -> str | None:
     view, staging = _WORK[index]
     try:
         pelican_run.run(view, staging)
+        if view.preview is not None:  # before the index and the manifest: both see the preview's bytes (issue 15)
+            from zhanqun.preview import rewrite
+
+            rewrite.apply(staging, view.preview, view.cluster.config.domain)
         search.index(staging, view.host)  # R3.7: the site's search bundle, inside the staging folder (issue 14)
     except FindingsError as exc:
         return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)

@@ -46,14 +46,14 @@ def settings_for(view: SiteView, staging: Path) -> dict[str, Any]:
         "ARTICLE_EXCLUDES": [],
         "DELETE_OUTPUT_DIRECTORY": False,
         "ZHANQUN_HOST": view.host,
-        **theme_layers(root),
+        **theme_layers(view.code_root),
     }
     settings: dict[str, Any] = read_settings(str(defaults.path("pelicanconf.py")), override=override)
-    extra = list(view.cluster.config.build_plugins)
+    extra = list(view.plugins)
     if extra:
         # module objects, loaded from the cluster's .py source only (code.load_plugins): Pelican looks nothing up
         shipped = list(settings.get("PLUGINS", []))
-        settings["PLUGINS"] = [*shipped, *(p for p in code.load_plugins(root, extra) if p not in shipped)]
+        settings["PLUGINS"] = [*shipped, *(p for p in code.load_plugins(view.code_root, extra) if p not in shipped)]
         settings["PLUGIN_PATHS"] = []
     # Every value from front matter or config is text: escaped wherever a template puts it (a title holding
     # '"><meta http-equiv=refresh …>' stays a title). Only the sanitised body is marked safe, in item.html.

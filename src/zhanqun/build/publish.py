@@ -166,3 +166,14 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+def tree_digest(code_root: Path, plugins: tuple[str, ...]) -> str:
+    """The theme and plugins a build takes from ``code_root`` (``--code-from``, issue 15) and its plugin list."""
+    digest = hashlib.sha256(json.dumps(list(plugins)).encode())
+    for folder in ("themes", "plugins"):
+        for path in sorted((code_root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(code_root).as_posix().encode("utf-8", "surrogateescape") + b"\0"
+                              + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -18,6 +18,9 @@ from zhanqun.config import CYCLE_LABELS, Column, Topic, Unit
 from zhanqun.content import IMPORTANCE_LABELS, TYPE_LABELS, Item
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from zhanqun.preview import Preview
     from zhanqun.workdays import Calendar
 
 PAGE_SIZE = 20
@@ -102,9 +105,15 @@ class SearchScope:
 
 
 class SiteView:
-    def __init__(self, cluster: Cluster, site: Site) -> None:
+    def __init__(self, cluster: Cluster, site: Site, *, preview: Preview | None = None, code_root: Path | None = None,
+                 plugins: tuple[str, ...] | None = None) -> None:
         self.cluster = cluster
         self.site = site
+        # a preview build (issue 15): the addresses are mapped after Pelican (zhanqun.preview.rewrite)
+        self.preview = preview
+        # where the theme and build.plugins come from: the cluster, or the base commit's (--code-from)
+        self.code_root = code_root or cluster.root
+        self.plugins = cluster.config.build_plugins if plugins is None else plugins
         self.owner = cluster.units[site.owner]
         self.host = site.host
         self.site_name = cluster.config.name if site.is_portal else self.owner.name
@@ -361,7 +370,8 @@ class SiteView:
     @cached_property
     def search_scope(self) -> SearchScope:
         if self.site.is_portal:
-            bundles = [f"https://{s.host}/pagefind/" for s in self.cluster.sites() if not s.is_portal]
+            bundles = [f"https://{s.host}/pagefind/" for s in self.cluster.sites() if not s.is_portal
+                       and (self.preview is None or s.host in self.preview.built)]  # a preview has only its sites
             units = list(self.cluster.units.values())
         else:
             bundles, units = [], [self.cluster.units[u] for u in self.site.unit_ids]

@@ -10,6 +10,8 @@ The output is the ``server`` blocks, to be included inside ``http { }`` (``inclu
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import re
 from pathlib import Path
 
@@ -199,24 +201,45 @@ ACCESS_LOG = "/var/log/nginx/{host}.access.log"
 ACCESS_LOG_BUFFER = "buffer=64k flush=10s"
 
 
-def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: int = 80, https_port: int = 443,
-           access_log: str = ACCESS_LOG, portal: str = "", editor_host: str = "", editor_root: Path | None = None,
-           editor_connect: list[str] | None = None, editor_allow: list[str] | None = None) -> str:
+@dataclasses.dataclass(frozen=True)
+class PreviewServer:
+    """The preview server (issue 15): ``pr-N.<domain>`` (the landing page) and ``pr-N-<label>.<domain>`` for each
+    ``labels`` of the cluster, served from ``root/pr-N/<preview host>/current`` (zhanqun.preview.store), only to
+    the networks in ``allow`` (none: every address; the server must then be reachable from the intranet only)."""
+
+    domain: str
+    root: Path
+    labels: tuple[str, ...]
+    allow: tuple[str, ...] = ()
+
+
+PREVIEW_ROBOTS = ("X-Robots-Tag", '"noindex, nofollow"')
+# The landing page and the review sheet are self-contained pages: one <style>, no script, no other resource.
+LANDING_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+               "frame-ancestors 'none'")
+
+
+def render(hosts: list[str], deploy_root: Path | None, cert: str, key: str, http_port: int = 80, https_port: int = 443,
+           access_log: str = ACCESS_LOG, portal: str = "", preview: PreviewServer | None = None,
+           editor_host: str = "", editor_root: Path | None = None, editor_connect: list[str] | None = None,
+           editor_allow: list[str] | None = None) -> str:
     """``cert`` and ``key`` may contain ``{host}`` (one certificate per host) or name one certificate for all;
     so may ``access_log`` (one log per host, the default, or one for all: each line names its host), or it is
     ``off``. ``portal`` is the portal's host, whose 统一检索 reads the other sites' search bundles (none: each
-    site searches only itself). ``editor_host`` and ``editor_root``: the web editor's own server (issue 15),
-    ``editor_connect`` the git host's origins it may talk to, ``editor_allow`` the networks that may reach it."""
+    site searches only itself). ``preview``: the intranet preview server (issue 15). ``editor_host`` and
+    ``editor_root``: the web editor's own server (issue 15), ``editor_connect`` the git host's origins it may talk
+    to, ``editor_allow`` the networks that may reach it."""
     if editor_host:
         if editor_host.lower() in {h.lower() for h in hosts}:
             raise UsageError(f"编辑器的主机名 {editor_host} 是站群网站的主机名。",
                              hint="编辑器要用自己的主机名（如 cms.<域名>，只在内网解析），不能放在公众网站上。")
         if editor_root is None:
             raise UsageError("有 --editor-host 时还要给出 --editor-root（zhanqun cms 的输出目录）。")
-        deploy = deploy_root.as_posix().rstrip("/") + "/"
-        if (editor_root.as_posix().rstrip("/") + "/").startswith(deploy):
-            raise UsageError(f"编辑器目录 {editor_root} 在部署根目录 {deploy_root} 之下。",
-                             hint="编辑器放在部署根目录之外（如 /srv/cms），公众网站才不会带上它。")
+        inside = editor_root.as_posix().rstrip("/") + "/"
+        for served in (deploy_root, preview.root if preview is not None else None):
+            if served is not None and inside.startswith(served.as_posix().rstrip("/") + "/"):
+                raise UsageError(f"编辑器目录 {editor_root} 在网站的部署根目录 {served} 之下。",
+                                 hint="编辑器放在部署根目录和预览根目录之外（如 /srv/cms），网站才不会带上它。")
     lines = [
         "# 由 zhanqun nginx 根据站群配置生成，请勿手工修改；放在 http { } 中 include。",
         *log_format(),
@@ -236,11 +259,10 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
         "}",
     ]
     headers = [f"    add_header {name} {value} always;" for name, value in SECURITY_HEADERS]
-    extensions = "|".join(sorted(ext for exts in SERVED_TYPES.values() for ext in exts.split()))
     types = ["    types {", *(f"        {mime} {exts};" for mime, exts in SERVED_TYPES.items()), "    }",
              "    default_type application/octet-stream;"]
-    for host in sorted(hosts):
-        root = (deploy_root / host / "current").as_posix()
+    for host in sorted(hosts) if deploy_root is not None else ():
+        root = (deploy_root / host / "current").as_posix() if deploy_root is not None else ""
         searching = [h for h in headers if "Content-Security-Policy" not in h]
         searching.append(f'    add_header Content-Security-Policy "{search_csp(hosts, host, portal)}" always;')
         cors = ([f'        add_header Access-Control-Allow-Origin "https://{portal}" always;']
@@ -273,91 +295,197 @@ def render(hosts: list[str], deploy_root: Path, cert: str, key: str, http_port: 
             f"    gzip_types {GZIP_TYPES};",
             "    # add_header in a location replaces the server's, so each location repeats them",
             *types,
-            "    location ~ /\\.(?!well-known/) {  # first: regex locations match in order",
-            "        return 404;",
-            "    }",
-            f"    location ~ {FEED_LOCATION} {{  # the Atom feeds, before the type rule refuses .xml (issue 14)",
-            "        types { }",
-            f"        default_type {FEED_TYPE};",
-            f"        charset_types {FEED_TYPE};",
-            *("    " + h for h in headers if "Content-Security-Policy" not in h),
-            f'        add_header Content-Security-Policy "{XML_CSP}" always;',
-            '        add_header Cache-Control "no-cache" always;',
-            "    }",
-            f'    location ~* "\\.(?!(?:{extensions})$)[^./]*$" {{  # a type no site publishes (R4.11)',
-            "        return 404;",
-            "    }",
-            '    location ~* "^/(?!theme/).*\\.js$" {  # scripts only from the theme, never from a column',
-            "        return 404;",
-            "    }",
-            '    location ~ "/[^/.]+$" {  # a name without a type is a folder (its index.html) or nothing',
-            "        try_files $uri/ =404;",
-            *("    " + h for h in headers),
-            '        add_header Cache-Control "no-cache" always;',
-            "    }",
-            "    location ~* \\.svg$ {  # before the hashed assets: an SVG always gets its own CSP",
-            *("    " + h for h in headers if "Content-Security-Policy" not in h),
-            f'        add_header Content-Security-Policy "{SVG_CSP}" always;',
-            '        add_header Cache-Control "public, max-age=3600" always;',
-            "    }",
-            *(line for name in XML_FILES for line in (
-                f"    location = /{name} {{  # exact: before the regex locations; only these XML files (issue 14)",
-                "        types { }",
-                "        default_type application/xml;",
-                *("    " + h for h in headers if "Content-Security-Policy" not in h),
-                f'        add_header Content-Security-Policy "{XML_CSP}" always;',
-                '        add_header Cache-Control "no-cache" always;',
-                "    }")),
-            f"    location = {SEARCH_PAGE}index.html {{  # the search results page (R3.7): WebAssembly for Pagefind",
-            *("    " + h for h in searching),  # /sousuo/ comes here too: the index directive's internal redirect
-            '        add_header Cache-Control "no-cache" always;',
-            "    }",
-            f"    location ^~ {SEARCH_BUNDLE} {{  # the search bundle (R3.7): no regex location below applies here",
-            "        types {",
-            *(f"            {mime} {exts};" for mime, exts in SEARCH_TYPES.items()),
-            "        }",
-            "        default_type application/octet-stream;",
-            f'        location ~ "{SEARCH_FILES}" {{',
-            *("        " + h for h in searching),
-            *("    " + c for c in cors),
-            '            add_header Cache-Control "no-cache" always;',
-            f'            location ~ "{SEARCH_CHUNKS}" {{',
-            *("            " + h for h in searching),
-            *("        " + c for c in cors),
-            '                add_header Cache-Control "public, max-age=31536000, immutable" always;',
-            "            }",
-            "        }",
-            "        return 404;  # anything else under /pagefind/",
-            "    }",
-            "    location = /zhanqun-manifest.json {  # for zhanqun verify on the server, not for visitors",
-            "        return 404;",
-            "    }",
-            *headers,
-            '    add_header Cache-Control "no-cache" always;',
-            "    location / {",
-            "        try_files $uri $uri/ =404;",
-            *("    " + h for h in headers),
-            '        add_header Cache-Control "no-cache" always;',
-            "    }",
-            f'    location ~* "\\.[0-9a-f]{{16,}}\\.({ASSETS})$" {{',  # quoted: nginx reads { as a block
-            "        # a content hash in the name: the file never changes under it",
-            *("    " + h for h in headers),
-            '        add_header Cache-Control "public, max-age=31536000, immutable" always;',
-            "    }",
-            "    location ~* \\.(css|js)$ {  # not content-hashed: revalidated, so a deploy is seen at once",
-            *("    " + h for h in headers),
-            '        add_header Cache-Control "no-cache" always;',
-            "    }",
-            f"    location ~* \\.({ASSETS})$ {{",
-            *("    " + h for h in headers),
-            '        add_header Cache-Control "public, max-age=3600" always;',
-            "    }",
+            *_locations(headers, searching, cors),
             "}",
         ]
+    if preview is not None:
+        lines += _preview_servers(preview, types, cert, key, http_port, https_port, access_log,
+                                  portal.split(".")[0] if portal else "", portal.partition(".")[2])
     if editor_host and editor_root is not None:
         lines += editor_server(editor_host, editor_root, cert, key, https_port, http_port, editor_connect or [],
                                editor_allow or [], access_log)
     return "\n".join(lines) + "\n"
+
+
+def _preview_servers(preview: PreviewServer, types: list[str], cert: str, key: str, http_port: int, https_port: int,
+                     access_log: str, portal_label: str, cluster_domain: str) -> list[str]:
+    """The preview's server blocks (issue 15): regex server names for exactly the cluster's labels (another label,
+    a number with a leading zero, anything else is no server here: 444), the root chosen by the number and the
+    host (a pull request without a preview: 404), X-Robots-Tag, the live sites' headers, types and locations."""
+    domain = re.escape(preview.domain)
+    number = "(?<zq_pr>[1-9][0-9]{0,6})"
+    labels = "|".join(re.escape(label) for label in sorted(preview.labels))
+    site_name = f'"~^pr-{number}-(?<zq_label>{labels})\\.{domain}$"'
+    landing_name = f'"~^pr-{number}\\.{domain}$"'
+    root = preview.root.as_posix()
+    robots = f"    add_header {PREVIEW_ROBOTS[0]} {PREVIEW_ROBOTS[1]} always;"
+    headers = [f"    add_header {name} {value} always;" for name, value in SECURITY_HEADERS] + [robots]
+    csp = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") + f"; connect-src 'self' https://*.{preview.domain}"
+    searching = [h for h in headers if "Content-Security-Policy" not in h]
+    searching.append(f'    add_header Content-Security-Policy "{csp}" always;')
+    cors = ([f'        add_header Access-Control-Allow-Origin "https://pr-$zq_pr-{portal_label}.{preview.domain}" always;']
+            if portal_label else [])
+    access = ["    allow " + cidr + ";" for cidr in preview.allow] + (["    deny all;"] if preview.allow else
+                                                                     ["    # 没有 --preview-allow：预览服务器只能放在内网，不能从互联网访问"])
+    landing_headers = [h for h in headers if "Content-Security-Policy" not in h]
+    landing_headers.append(f'    add_header Content-Security-Policy "{LANDING_CSP}" always;')
+    common = [
+        _access_log(access_log, preview.domain),
+        *access,
+        "    index index.html;",
+        "    disable_symlinks on from=$document_root;",
+        f"    ssl_certificate {cert.format(host=preview.domain)};  # *.{preview.domain}: one label, every preview host",
+        f"    ssl_certificate_key {key.format(host=preview.domain)};",
+        "    ssl_protocols TLSv1.2 TLSv1.3;",
+        "    server_tokens off;",
+        "    charset utf-8;",
+        "    gzip on;",
+        "    gzip_vary on;",
+        "    gzip_min_length 256;",
+        f"    gzip_types {GZIP_TYPES};",
+    ]
+    return [
+        "",
+        f"# 合并请求的预览（议题 15）：pr-<编号>.{preview.domain} 是预览首页和审核单，pr-<编号>-<标签>.{preview.domain} 是各站点。",
+        "# 只在内网提供；每个页面 noindex。预览的站点与正式网站用同样的响应头、类型规则和 CSP。",
+        "server {",
+        f"    listen {http_port};",
+        f"    listen [::]:{http_port};",
+        f"    server_name {site_name} {landing_name};",
+        *access,
+        "    return 301 https://$host$request_uri;",
+        "}",
+        "server {",
+        f"    listen {https_port} ssl http2;",
+        f"    listen [::]:{https_port} ssl http2;",
+        f"    server_name {landing_name};",
+        f"    root {root}/pr-$zq_pr/$host/current;",
+        *common,
+        *landing_headers,
+        '    add_header Cache-Control "no-cache" always;',
+        "    types {",
+        "        text/html html;",
+        "        text/plain txt;",
+        "    }",
+        "    default_type application/octet-stream;",
+        "    location ~ /\\. {",
+        "        return 404;",
+        "    }",
+        "    location = /zhanqun-manifest.json {",
+        "        return 404;",
+        "    }",
+        '    location ~* "\\.(?!(?:html|txt)$)[^./]*$" {  # the landing page and the review sheet are pages',
+        "        return 404;",
+        "    }",
+        "    location / {",
+        "        try_files $uri $uri/ =404;",
+        "    }",
+        "}",
+        "server {",
+        f"    listen {https_port} ssl http2;",
+        f"    listen [::]:{https_port} ssl http2;",
+        f"    server_name {site_name};",
+        f"    root {root}/pr-$zq_pr/$host/current;",
+        f"    set $zq_home {root}/pr-$zq_pr;",
+        f"    set $zq_site {root}/pr-$zq_pr/$host/current;",
+        "    if (!-d $zq_home) {  # no preview of this pull request",
+        "        return 404;",
+        "    }",
+        "    if (!-d $zq_site) {  # a site the change does not affect: it is the same as the live one",
+        f"        return 302 https://$zq_label.{cluster_domain}$request_uri;",
+        "    }",
+        *common,
+        "    # add_header in a location replaces the server's, so each location repeats them",
+        *types,
+        *_locations(headers, searching, cors),
+        "}",
+    ]
+
+
+def _locations(headers: list[str], searching: list[str], cors: list[str]) -> list[str]:
+    """The locations of a site's HTTPS server, the same for a live site and its preview (issue 15)."""
+    extensions = "|".join(sorted(ext for exts in SERVED_TYPES.values() for ext in exts.split()))
+    return [
+        "    location ~ /\\.(?!well-known/) {  # first: regex locations match in order",
+        "        return 404;",
+        "    }",
+        f"    location ~ {FEED_LOCATION} {{  # the Atom feeds, before the type rule refuses .xml (issue 14)",
+        "        types { }",
+        f"        default_type {FEED_TYPE};",
+        f"        charset_types {FEED_TYPE};",
+        *("    " + h for h in headers if "Content-Security-Policy" not in h),
+        f'        add_header Content-Security-Policy "{XML_CSP}" always;',
+        '        add_header Cache-Control "no-cache" always;',
+        "    }",
+        f'    location ~* "\\.(?!(?:{extensions})$)[^./]*$" {{  # a type no site publishes (R4.11)',
+        "        return 404;",
+        "    }",
+        '    location ~* "^/(?!theme/).*\\.js$" {  # scripts only from the theme, never from a column',
+        "        return 404;",
+        "    }",
+        '    location ~ "/[^/.]+$" {  # a name without a type is a folder (its index.html) or nothing',
+        "        try_files $uri/ =404;",
+        *("    " + h for h in headers),
+        '        add_header Cache-Control "no-cache" always;',
+        "    }",
+        "    location ~* \\.svg$ {  # before the hashed assets: an SVG always gets its own CSP",
+        *("    " + h for h in headers if "Content-Security-Policy" not in h),
+        f'        add_header Content-Security-Policy "{SVG_CSP}" always;',
+        '        add_header Cache-Control "public, max-age=3600" always;',
+        "    }",
+        *(line for name in XML_FILES for line in (
+            f"    location = /{name} {{  # exact: before the regex locations; only these XML files (issue 14)",
+            "        types { }",
+            "        default_type application/xml;",
+            *("    " + h for h in headers if "Content-Security-Policy" not in h),
+            f'        add_header Content-Security-Policy "{XML_CSP}" always;',
+            '        add_header Cache-Control "no-cache" always;',
+            "    }")),
+        f"    location = {SEARCH_PAGE}index.html {{  # the search results page (R3.7): WebAssembly for Pagefind",
+        *("    " + h for h in searching),  # /sousuo/ comes here too: the index directive's internal redirect
+        '        add_header Cache-Control "no-cache" always;',
+        "    }",
+        f"    location ^~ {SEARCH_BUNDLE} {{  # the search bundle (R3.7): no regex location below applies here",
+        "        types {",
+        *(f"            {mime} {exts};" for mime, exts in SEARCH_TYPES.items()),
+        "        }",
+        "        default_type application/octet-stream;",
+        f'        location ~ "{SEARCH_FILES}" {{',
+        *("        " + h for h in searching),
+        *("    " + c for c in cors),
+        '            add_header Cache-Control "no-cache" always;',
+        f'            location ~ "{SEARCH_CHUNKS}" {{',
+        *("            " + h for h in searching),
+        *("        " + c for c in cors),
+        '                add_header Cache-Control "public, max-age=31536000, immutable" always;',
+        "            }",
+        "        }",
+        "        return 404;  # anything else under /pagefind/",
+        "    }",
+        "    location = /zhanqun-manifest.json {  # for zhanqun verify on the server, not for visitors",
+        "        return 404;",
+        "    }",
+        *headers,
+        '    add_header Cache-Control "no-cache" always;',
+        "    location / {",
+        "        try_files $uri $uri/ =404;",
+        *("    " + h for h in headers),
+        '        add_header Cache-Control "no-cache" always;',
+        "    }",
+        f'    location ~* "\\.[0-9a-f]{{16,}}\\.({ASSETS})$" {{',  # quoted: nginx reads { as a block
+        "        # a content hash in the name: the file never changes under it",
+        *("    " + h for h in headers),
+        '        add_header Cache-Control "public, max-age=31536000, immutable" always;',
+        "    }",
+        "    location ~* \\.(css|js)$ {  # not content-hashed: revalidated, so a deploy is seen at once",
+        *("    " + h for h in headers),
+        '        add_header Cache-Control "no-cache" always;',
+        "    }",
+        f"    location ~* \\.({ASSETS})$ {{",
+        *("    " + h for h in headers),
+        '        add_header Cache-Control "public, max-age=3600" always;',
+        "    }",
+    ]
 
 
 def log_format() -> list[str]:
@@ -388,3 +516,14 @@ def _access_log(path: str, host: str) -> str:
     if path == "off":
         return "    access_log off;"
     return f"    access_log {path.format(host=host)} {LOG_FORMAT} {ACCESS_LOG_BUFFER};"
+
+
+def check_cidr(value: str) -> str:
+    """An address or network for ``allow`` (``--preview-allow``): what nginx's parser reads as one address."""
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        from zhanqun.preview.rules import PREVIEW_OPTION
+
+        raise UsageError(f"--preview-allow 不是 IP 地址或网段：{value}", code=PREVIEW_OPTION,
+                         hint="写内网的网段，如 10.0.0.0/8 或 192.168.1.0/24。") from None
