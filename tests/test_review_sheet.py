@@ -178,7 +178,7 @@ def test_a_stale_approval_and_a_request_for_changes_are_said_by_name(cluster, zq
                                          ("yang-xiumei-fgw", "CHANGES_REQUESTED", first)))
     chain = soup.find(id="chain").parent.get_text()
     assert "陈浩 chen-hao-fgw：已批准（早于最后一次修改，已失效）" in chain
-    assert "杨秀梅（yang-xiumei-fgw） 要求修改" in chain  # the check's reason, with the name
+    assert "杨秀梅（yang-xiumei-fgw）要求修改" in chain  # the check's reason, with the name
 
 
 def test_an_emergency_is_shown(cluster, zq, tmp_path):
