@@ -107,6 +107,12 @@ def test_the_preview_gets_no_secrets_and_runs_the_bases_code_not_the_pull_reques
     assert "git worktree add --detach ../pr refs/zhanqun/pr" in build
     assert '--code-from "$BASE"' in build and "--root ../pr" in build and '--preview-domain "$ZHANQUN_PREVIEW_DOMAIN"' in build
     assert "zhanqun review-sheet --root ../pr" in build and '--sheet "$RUNNER_TEMP/shenhe.html"' in build
+    # the sheet's items link to their pages on this preview: the same host names `build --preview-domain` gives
+    from zhanqun.preview import Preview
+    template = re.search(r'--preview-url "([^"]+)"', build).group(1)
+    given = Preview.of("preview.shilixian.gov.cn", "7", "shilixian.gov.cn", ["jyj.shilixian.gov.cn"], [])
+    made = template.replace("${PR}", "7").replace("${ZHANQUN_PREVIEW_DOMAIN}", "preview.shilixian.gov.cn")
+    assert made.format(label="jyj") == given.url("jyj.shilixian.gov.cn")
     assert jobs["build"]["if"] == "github.event.action != 'closed'" and jobs["remove"]["if"] == "github.event.action == 'closed'"
     upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["include-hidden-files"] is True  # the preview's mark (.zhanqun/preview.json)
