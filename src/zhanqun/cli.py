@@ -109,6 +109,35 @@ def build(hosts: tuple[str, ...], root: Path, out: Path | None, jobs: int, stric
     output.info(report.text())
 
 
+@cli.group("cache")
+def cache_group() -> None:
+    """CI 作业共用的解析缓存（议题 16，docs/ci.md）：缓存的键、一次填满。"""
+
+
+@cache_group.command("key")
+@root_option
+@click.option("--prefix", "only_prefix", is_flag=True, help="只打印键的前缀（actions/cache 的 restore-keys）。")
+def cache_key(root: Path, only_prefix: bool) -> None:
+    """打印解析缓存在 CI 中的键：zhanqun 代码、Python 和已装的包的摘要，加上 HEAD 的树。"""
+    from zhanqun import cachekey
+
+    click.echo(cachekey.prefix() if only_prefix else cachekey.key(root))
+
+
+@cache_group.command("fill")
+@root_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, help="并行进程数。")
+def cache_fill(root: Path, jobs: int) -> None:
+    """解析全部稿件并存入 .zhanqun-cache/（与 zhanqun build 相同的条目），供矩阵中的构建作业共用。不判断内容对错。"""
+    from zhanqun import cachekey
+
+    count, usable = cachekey.fill(root, jobs)
+    if not usable:
+        output.info("解析缓存不可用（被提交进了仓库或是链接，或不能写入），什么也没有存。构建照常进行，只是更慢。")
+        return
+    output.info(f"解析缓存已就绪：{count} 个条目（{root / cachekey.CACHE_FILE}）。")
+
+
 @cli.group()
 def preview() -> None:
     """合并请求的预览（议题 15）：首页、部署到预览服务器、删除、在合并请求上评论链接。"""
