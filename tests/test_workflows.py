@@ -52,7 +52,7 @@ def test_actions_are_pinned_by_commit_and_permissions_are_least():
     for path in WORKFLOWS:
         text = path.read_text(encoding="utf-8")
         for action in re.findall(r"uses:\s*(\S+)", text):
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"{path.name}: {action} is not pinned"
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)?@[0-9a-f]{40}", action), f"{path.name}: {action} is not pinned"
         data = _load(path)
         assert "permissions" in data and "write-all" not in text, path.name
         assert all(v in ("read", "none") for v in data["permissions"].values()), path.name
@@ -101,6 +101,7 @@ def test_the_preview_gets_no_secrets_and_runs_the_bases_code_not_the_pull_reques
         assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}" and checkout["with"]["persist-credentials"] is False
         commands = "\n".join(step.get("run", "") for step in job["steps"])
         assert "pip install --quiet ." in commands, name  # the base's zhanqun, from the base's checkout
+        commands = commands.replace("../pr/.zhanqun-cache", "")  # a file copied in (issue 16), nothing run from there
         for forbidden in ("cd ../pr", "pip install ../pr", "pre-commit", "../pr/", "bash ../pr", "python ../pr"):
             assert forbidden not in commands, (name, forbidden)
     build = "\n".join(step.get("run", "") for step in jobs["build"]["steps"])
@@ -175,7 +176,7 @@ def test_the_web_server_holds_no_key_and_the_judge_is_the_last_published_code():
             assert "secrets." not in str(job), name
     assert jobs["build"]["runs-on"] != "self-hosted" and "build" in jobs["deploy"]["needs"]
     build_env = [s.get("env", {}) for s in jobs["build"]["steps"]]
-    assert {"ZHANQUN_SIGNING_KEY": "${{ secrets.ZHANQUN_MANIFEST_KEY }}"}.items() <= next(e for e in build_env if e).items()
+    assert {"ZHANQUN_SIGNING_KEY": "${{ secrets.ZHANQUN_MANIFEST_KEY }}"}.items() <= next(e for e in build_env if "ZHANQUN_SIGNING_KEY" in e).items()
     record_text = str(jobs["record"])
     assert "refs/zhanqun/deployed" in jobs["record"]["steps"][1]["run"] and "pip install --quiet ." not in record_text
     assert "--unless-trusted" in record_text and "notes --ref refs/notes/zhanqun show" not in record_text
@@ -205,3 +206,126 @@ def test_the_pull_request_check_inspects_base_and_head_and_a_daily_run_fails_bef
     runs = [step.get("run", "") for step in steps]
     assert runs[-1].strip() == ".venv/bin/zhanqun inspect --scheduled"  # the step that fails the run
     assert any("--format html" in run and "|| true" in run for run in runs)  # the scorecard is kept either way
+
+
+# --- issue 16: the matrix's jobs share one parse cache through the CI's cache (docs/ci.md) -------------------
+
+_PR_EVENTS = {"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment",
+              "workflow_run"}
+
+
+def _cache_steps(data: dict) -> list[tuple[str, dict]]:
+    return [(name, step) for name, job in data["jobs"].items() for step in job["steps"]
+            if step.get("uses", "").startswith("actions/cache")]
+
+
+def test_only_the_publish_workflow_on_main_saves_the_parse_cache_and_pull_requests_only_restore():
+    """Whoever writes the cache puts bytes on the live sites: only publish.yml's plan job saves, only on main;
+    every workflow a pull request starts at most restores (actions/cache/restore: no post step that saves)."""
+    savers = []
+    for path in WORKFLOWS:
+        data = _load(path)
+        for job, step in _cache_steps(data):
+            action = step["uses"].split("@")[0]
+            assert action in ("actions/cache/restore", "actions/cache/save"), (path.name, action)  # never both
+            assert step["with"]["path"] == ".zhanqun-cache/parse.sqlite3", path.name  # one path: one cache version
+            assert step["with"]["key"] == "${{ steps.cache-key.outputs.key }}", path.name
+            if action == "actions/cache/save":
+                savers.append((path.name, job))
+                assert "github.ref == 'refs/heads/main'" in step["if"], (path.name, job)
+            if set(data["on"]) & _PR_EVENTS:
+                assert action == "actions/cache/restore", (path.name, job)
+        keys = "\n".join(step.get("run", "") for job in data["jobs"].values() for step in job["steps"]
+                         if step.get("id") == "cache-key")
+        for line in filter(None, keys.splitlines()):  # one namespace: the publish workflow's caches
+            assert '"key=publish-$(.venv/bin/zhanqun cache key)"' in line or \
+                '"prefix=publish-$(.venv/bin/zhanqun cache key --prefix)"' in line, (path.name, line)
+    assert savers == [("publish.yml", "plan")]
+    restorers = {p.name for p in WORKFLOWS for _, s in _cache_steps(_load(p)) if "restore" in s["uses"]}
+    assert restorers == {"publish.yml", "zhanqun.yml", "preview.yml"}
+    publish = _load(PROJECT / ".github" / "workflows" / "publish.yml")
+    assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"} and publish["on"]["push"]["branches"] == ["main"]
+
+
+def test_the_plan_job_fills_the_cache_once_and_the_build_jobs_take_only_that():
+    jobs = _load(PROJECT / ".github" / "workflows" / "publish.yml")["jobs"]
+    plan = [s.get("name", "") + " " + s.get("run", "") + " " + s.get("uses", "") for s in jobs["plan"]["steps"]]
+    order = [next(i for i, s in enumerate(plan) if word in s)
+             for word in ("actions/cache/restore", "zhanqun cache fill", "actions/cache/save", "sha256sum", "Which sites")]
+    assert order == sorted(order)  # saved (and its digest taken) before anything else touches the file
+    assert jobs["plan"]["outputs"]["cache-sha"] == "${{ steps.cache-digest.outputs.sha }}"
+    restore = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/cache/restore"))
+    assert "restore-keys" not in restore["with"]  # exactly this commit's cache, never an older or foreign one
+    steps = jobs["build"]["steps"]
+    check = next(i for i, s in enumerate(steps) if "sha256sum --check" in s.get("run", ""))
+    build = next(i for i, s in enumerate(steps) if "zhanqun build" in s.get("run", ""))
+    assert steps.index(restore) < check < build
+    assert steps[check]["env"] == {"SHA": "${{ needs.plan.outputs.cache-sha }}"}
+
+
+def _bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=cwd, env={"PATH": os.environ["PATH"], **env},
+                          capture_output=True, text=True, check=False)
+
+
+def test_a_build_job_throws_away_a_cache_that_is_not_the_plan_jobs(tmp_path):
+    """The build job's own check, run as written in publish.yml: the plan job's bytes are kept, any other bytes
+    under the same key (someone else's save) are removed, and no cache at all is fine."""
+    import hashlib
+
+    jobs = _load(PROJECT / ".github" / "workflows" / "publish.yml")["jobs"]
+    script = next(s["run"] for s in jobs["build"]["steps"] if "sha256sum --check" in s.get("run", ""))
+    cache = tmp_path / ".zhanqun-cache" / "parse.sqlite3"
+    cache.parent.mkdir()
+    cache.write_bytes(b"the plan job's cache")
+    planned = hashlib.sha256(b"the plan job's cache").hexdigest()
+    kept = _bash(script, tmp_path, SHA=planned)
+    assert kept.returncode == 0 and cache.read_bytes() == b"the plan job's cache" and "warning" not in kept.stdout
+    cache.write_bytes(b"bytes someone else saved under the key")
+    thrown = _bash(script, tmp_path, SHA=planned)
+    assert thrown.returncode == 0 and not cache.exists() and "::warning::解析缓存与计划作业存入的不一致" in thrown.stdout
+    assert _bash(script, tmp_path, SHA=planned).returncode == 0  # nothing restored: the job just parses
+
+
+def _copy_script(name: str) -> str:
+    data = _load(PROJECT / ".github" / "workflows" / name)
+    text = "\n".join(s.get("run", "") for job in data["jobs"].values() for s in job["steps"])
+    start = text.index("if [ -f .zhanqun-cache/parse.sqlite3 ]")
+    return text[start:text.index("\nfi\n", start) + 3]
+
+
+def test_the_restored_cache_goes_into_the_pull_requests_tree_never_through_its_links(tmp_path):
+    """A pull request's tree is the author's: a .zhanqun-cache link there must not make CI write elsewhere, and a
+    committed cache stays as it is (zhanqun then refuses it)."""
+    script = _copy_script("zhanqun.yml")
+    assert _copy_script("preview.yml") == script
+    work = tmp_path / "work"
+    (work / ".zhanqun-cache").mkdir(parents=True)
+    (work / ".zhanqun-cache" / "parse.sqlite3").write_bytes(b"main's cache")
+    pr = tmp_path / "pr"
+    pr.mkdir()
+    assert _bash(script, work).returncode == 0
+    assert (pr / ".zhanqun-cache" / "parse.sqlite3").read_bytes() == b"main's cache"
+    for planted in ("link", "file"):
+        shutil.rmtree(pr / ".zhanqun-cache", ignore_errors=True)
+        (pr / ".zhanqun-cache").unlink(missing_ok=True)
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir(exist_ok=True)
+        if planted == "link":
+            (pr / ".zhanqun-cache").symlink_to(elsewhere)
+        else:
+            (pr / ".zhanqun-cache").write_text("committed", encoding="utf-8")
+        assert _bash(script, work).returncode == 0, planted
+        assert list(elsewhere.iterdir()) == [], planted
+        if planted == "file":
+            assert (pr / ".zhanqun-cache").read_text(encoding="utf-8") == "committed"
+
+
+def test_zhanqun_init_writes_the_cache_steps_into_a_cluster_repository(tmp_path):
+    """A county's repository gets the same steps (its zhanqun from the package index: `zhanqun cache key` there)."""
+    from zhanqun.init import init_cluster
+
+    init_cluster(tmp_path / "c", name="某某县人民政府", domain="moumou.gov.cn", hook_repo="https://example.invalid/zhanqun")
+    text = (tmp_path / "c" / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    assert "actions/cache/save@" in text and "zhanqun cache fill" in text and "zhanqun cache key" in text
+    assert ".zhanqun-cache/" in (tmp_path / "c" / ".gitignore").read_text(encoding="utf-8")
