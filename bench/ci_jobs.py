@@ -187,7 +187,8 @@ def main() -> None:
     fill_wall, fill_cpu, _ = timed([*ZHANQUN, "cache", "fill", "--root", str(plan), *jobs])
     shared = work / "shared.sqlite3"
     shutil.copy2(plan / CACHE_FILE, shared)
-    results["cache_bytes"] = shared.stat().st_size
+    cache_bytes = shared.stat().st_size
+    results["cache_bytes"] = cache_bytes
     edited = edit_one_item(repo)
     plan2 = clone(repo, work / "plan2")
     (plan2 / CACHE_FILE).parent.mkdir(parents=True)
@@ -224,7 +225,7 @@ def main() -> None:
           f"{args.runs} runs each, medians (ranges)\n")
     print(f"plan job, `zhanqun cache fill`: cold {fill_wall:.2f} s wall, {fill_cpu:.2f} CPU-s; after a one-item "
           f"edit, from the previous commit's cache: {refill_wall:.2f} s wall, {refill_cpu:.2f} CPU-s; cache file "
-          f"{results['cache_bytes'] / 2**20:.1f} MiB\n")
+          f"{cache_bytes / 2**20:.1f} MiB\n")
     print("| `zhanqun build <host>` in a fresh clone | empty cache: wall | CPU | shared cache: wall | CPU | outputs |")
     print("|---|---|---|---|---|---|")
     for host, row in rows.items():
