@@ -229,7 +229,7 @@ def test_only_the_publish_workflow_on_main_saves_the_parse_cache_and_pull_reques
             action = step["uses"].split("@")[0]
             assert action in ("actions/cache/restore", "actions/cache/save"), (path.name, action)  # never both
             assert step["with"]["path"] == ".zhanqun-cache/parse.sqlite3", path.name  # one path: one cache version
-            assert step["with"]["key"] == "${{ steps.cache-key.outputs.key }}", path.name
+            assert step["with"]["key"] in ("${{ steps.cache-key.outputs.key }}", "${{ needs.plan.outputs.cache-key }}")
             if action == "actions/cache/save":
                 savers.append((path.name, job))
                 assert "github.ref == 'refs/heads/main'" in step["if"], (path.name, job)
@@ -237,9 +237,9 @@ def test_only_the_publish_workflow_on_main_saves_the_parse_cache_and_pull_reques
                 assert action == "actions/cache/restore", (path.name, job)
         keys = "\n".join(step.get("run", "") for job in data["jobs"].values() for step in job["steps"]
                          if step.get("id") == "cache-key")
-        for line in filter(None, keys.splitlines()):  # one namespace: the publish workflow's caches
-            assert '"key=publish-$(.venv/bin/zhanqun cache key)"' in line or \
-                '"prefix=publish-$(.venv/bin/zhanqun cache key --prefix)"' in line, (path.name, line)
+        for line in keys.splitlines():  # one namespace: the publish workflow's caches
+            if "zhanqun cache key" in line:
+                assert '"publish-$(.venv/bin/zhanqun cache key' in line or '=publish-$(.venv/bin/zhanqun cache key' in line
     assert savers == [("publish.yml", "plan")]
     restorers = {p.name for p in WORKFLOWS for _, s in _cache_steps(_load(p)) if "restore" in s["uses"]}
     assert restorers == {"publish.yml", "zhanqun.yml", "preview.yml"}
@@ -254,13 +254,15 @@ def test_the_plan_job_fills_the_cache_once_and_the_build_jobs_take_only_that():
              for word in ("actions/cache/restore", "zhanqun cache fill", "actions/cache/save", "sha256sum", "Which sites")]
     assert order == sorted(order)  # saved (and its digest taken) before anything else touches the file
     assert jobs["plan"]["outputs"]["cache-sha"] == "${{ steps.cache-digest.outputs.sha }}"
+    assert jobs["plan"]["outputs"]["cache-key"] == "${{ steps.cache-key.outputs.key }}"
     restore = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/cache/restore"))
     assert "restore-keys" not in restore["with"]  # exactly this commit's cache, never an older or foreign one
     steps = jobs["build"]["steps"]
     check = next(i for i, s in enumerate(steps) if "sha256sum --check" in s.get("run", ""))
     build = next(i for i, s in enumerate(steps) if "zhanqun build" in s.get("run", ""))
     assert steps.index(restore) < check < build
-    assert steps[check]["env"] == {"SHA": "${{ needs.plan.outputs.cache-sha }}"}
+    assert steps[check]["env"] == {"SHA": "${{ needs.plan.outputs.cache-sha }}", "KEY": "${{ needs.plan.outputs.cache-key }}"}
+    assert restore["with"]["key"] == "${{ needs.plan.outputs.cache-key }}"
 
 
 def _bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -275,16 +277,23 @@ def test_a_build_job_throws_away_a_cache_that_is_not_the_plan_jobs(tmp_path):
 
     jobs = _load(PROJECT / ".github" / "workflows" / "publish.yml")["jobs"]
     script = next(s["run"] for s in jobs["build"]["steps"] if "sha256sum --check" in s.get("run", ""))
+    from zhanqun import cachekey
+
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "zhanqun").symlink_to(PROJECT / ".venv" / "bin" / "zhanqun")  # this zhanqun
+    key = f"publish-{cachekey.prefix()}0123abcd"  # what the plan job's zhanqun (the same environment) saved under
     cache = tmp_path / ".zhanqun-cache" / "parse.sqlite3"
     cache.parent.mkdir()
     cache.write_bytes(b"the plan job's cache")
     planned = hashlib.sha256(b"the plan job's cache").hexdigest()
-    kept = _bash(script, tmp_path, SHA=planned)
+    kept = _bash(script, tmp_path, SHA=planned, KEY=key)
     assert kept.returncode == 0 and cache.read_bytes() == b"the plan job's cache" and "warning" not in kept.stdout
+    other = _bash(script, tmp_path, SHA=planned, KEY="publish-zhanqun-parse-" + "f" * 24 + "-0123abcd")
+    assert other.returncode == 0 and not cache.exists() and "::warning::本作业的 zhanqun 环境" in other.stdout
     cache.write_bytes(b"bytes someone else saved under the key")
-    thrown = _bash(script, tmp_path, SHA=planned)
+    thrown = _bash(script, tmp_path, SHA=planned, KEY=key)
     assert thrown.returncode == 0 and not cache.exists() and "::warning::解析缓存与计划作业存入的不一致" in thrown.stdout
-    assert _bash(script, tmp_path, SHA=planned).returncode == 0  # nothing restored: the job just parses
+    assert _bash(script, tmp_path, SHA=planned, KEY=key).returncode == 0  # nothing restored: the job just parses
 
 
 def _copy_script(name: str) -> str:
