@@ -39,6 +39,10 @@ class CompiledTemplates(BytecodeCache):
             self.compiled += 1
             self._code[bucket.slot] = bucket.code
 
+    def templates(self) -> list[str]:
+        """The names of the templates held, one entry per compilation."""
+        return [slot[0] for slot in self._code]
+
     def clear(self) -> None:
         self._code.clear()
 
