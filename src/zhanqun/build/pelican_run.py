@@ -29,6 +29,7 @@ def settings_for(view: SiteView, staging: Path) -> dict[str, Any]:
     and the site view itself (``ZHANQUN_VIEW``: the plugins read it from their settings)."""
     from pelican.settings import read_settings
 
+    from zhanqun.build.templates import TEMPLATE_CODE  # jinja2: not imported by `zhanqun check`
     from zhanqun.plugins import VIEW_SETTING
 
     root = view.cluster.root
@@ -57,9 +58,12 @@ def settings_for(view: SiteView, staging: Path) -> dict[str, Any]:
         settings["PLUGIN_PATHS"] = []
     # Every value from front matter or config is text: escaped wherever a template puts it (a title holding
     # '"><meta http-equiv=refresh …>' stays a title). Only the sanitised body is marked safe, in item.html.
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True,
+                                     "bytecode_cache": TEMPLATE_CODE}
     settings[VIEW_SETTING] = view
     return settings
+
+
 
 
 def own_theme(root: Path) -> Path | None:

@@ -10,8 +10,9 @@ import dataclasses
 import io
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from zhanqun.cluster import Cluster, Site
 from zhanqun.config import CYCLE_LABELS, Column, Topic, Unit
@@ -168,9 +169,13 @@ class SiteView:
     # -- items --------------------------------------------------------------------------------------
     @cached_property
     def _listed(self) -> list[Item]:
-        """Every published, not withdrawn item of the cluster, newest first."""
-        items = [i for i in self.cluster.items if self.cluster.published(i) and not i.meta.get("withdrawn")]
-        return sorted(items, key=lambda i: (i.date, i.rel), reverse=True)
+        """Every published, not withdrawn item of the cluster, newest first (the same for every site: computed once
+        per cluster, :func:`_per_cluster`)."""
+        def listed() -> list[Item]:
+            items = [i for i in self.cluster.items if self.cluster.published(i) and not i.meta.get("withdrawn")]
+            return sorted(items, key=lambda i: (i.date, i.rel), reverse=True)
+
+        return _per_cluster(self.cluster, "listed", listed)
 
     @cached_property
     def own_items(self) -> list[Item]:
@@ -186,6 +191,11 @@ class SiteView:
 
     @cached_property
     def _by_column(self) -> dict[tuple[str, str], list[Item]]:
+        """The listed items of every column of the cluster, pushed ones in the portal's columns too: the same for
+        every site (computed once per cluster; read only)."""
+        return _per_cluster(self.cluster, "by_column", self._column_table)
+
+    def _column_table(self) -> dict[tuple[str, str], list[Item]]:
         table: dict[tuple[str, str], list[Item]] = defaultdict(list)
         portal = self.cluster.config.portal
         for item in self._listed:
@@ -381,11 +391,14 @@ class SiteView:
     # -- interpretations (R2.7) ---------------------------------------------------------------------
     @cached_property
     def _interpretations(self) -> dict[str, list[Item]]:
-        table: dict[str, list[Item]] = defaultdict(list)
-        for item in self._listed:
-            if item.type == "interpretation":
-                table[item.meta["policy"]].append(item)
-        return table
+        def table() -> dict[str, list[Item]]:
+            found: dict[str, list[Item]] = defaultdict(list)
+            for item in self._listed:
+                if item.type == "interpretation":
+                    found[item.meta["policy"]].append(item)
+            return found
+
+        return _per_cluster(self.cluster, "interpretations", table)
 
     def interpretations_of(self, item: Item) -> list[Item]:
         return self._interpretations.get(item.meta.get("index_no", ""), [])
@@ -535,6 +548,23 @@ class SiteView:
         writer.writerows(self.responsibility_rows())
         # BOM: Excel, which the e-government office opens CSVs with, needs it to read UTF-8.
         return "\ufeff" + buffer.getvalue()
+
+
+_T = TypeVar("_T")
+
+
+def _per_cluster(cluster: Cluster, name: str, compute: Callable[[], _T]) -> _T:
+    """A value that depends only on the loaded cluster (its items, its today and its now), not on the site: computed by the
+    first site that needs it and shared by the others (issue 16: sorting all the cluster's items again for each of
+    20 sites was a cold build's largest per-site cost outside Pelican). Kept on the cluster object, as
+    ``publish._shared_digest`` keeps its digest; a cluster whose item list is replaced, or whose today moves,
+    computes it afresh. Callers never change what they get."""
+    key = (name, cluster.today, cluster.now, id(cluster.items), len(cluster.items))
+    shared: dict[tuple[Any, ...], Any] = cluster.__dict__.setdefault("_zq_view_shared", {})
+    if key not in shared:
+        shared[key] = compute()
+    value: _T = shared[key]
+    return value
 
 
 def _plain(html: str) -> str:
