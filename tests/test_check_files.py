@@ -151,3 +151,33 @@ def test_code_of_the_cluster_is_checked_when_given(bad_repo, zq, monkeypatch, re
     expected = sorted(_key(e) for e in full if e["path"] in (rel, "content/cluster.yaml"))
     assert sorted(_key(e) for e in given) == expected
     assert any(e["code"] == code for e in given), given
+
+
+def test_tree_entries_of_given_files_as_the_whole_walk_sees_them(bad_repo, zq, monkeypatch):
+    """Links, compiled code, unpublished types and names that are not UTF-8 (C011, C012, C021,
+    F008): the pre-commit check looks only at the given paths and the folders above them, and finds there what
+    the walk of the whole tree finds."""
+    monkeypatch.chdir(bad_repo)
+    news = bad_repo / "content/fgw/gzdt"
+    (news / "lianjie.md").symlink_to(news / "2026-07-08-baogong-wenjia.md")
+    (bad_repo / "content/fgw/linked").symlink_to(news, target_is_directory=True)
+    (news / "biao.exe").write_bytes(b"MZ")
+    (news / "__pycache__").mkdir()
+    (news / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    (bad_repo / "plugins").mkdir(exist_ok=True)
+    (bad_repo / "plugins" / "helper.pyc").write_bytes(b"\0")
+    os_name = "content/fgw/gzdt/" + b"\xb9\xab\xb8\xe6.md".decode("utf-8", "surrogateescape")  # GBK 公告
+    (bad_repo / os_name).write_text("---\ntitle: 公告\n---\n", encoding="utf-8")
+    given = ["content/fgw/gzdt/lianjie.md", "content/fgw/linked/2026-07-08-baogong-wenjia.md",
+             "content/fgw/gzdt/biao.exe", "content/fgw/gzdt/__pycache__/x.cpython-311.pyc", "plugins/helper.pyc",
+             os_name, NEWS]  # (all files or links: a folder or a FIFO given makes it a check of the whole cluster)
+    assert all((bad_repo / rel).is_file() or (bad_repo / rel).is_symlink() for rel in given)
+    full = _findings(zq, bad_repo)
+    shown_given = set(given) - {os_name} | {e["path"] for e in full if e["code"] == "F008"}
+    pre = _findings(zq, bad_repo, *given)
+    expected = sorted(_key(e) for e in full if e["code"] not in WHOLE_CLUSTER and any(
+        rel == e["path"] or rel.startswith(str(e["path"]).rstrip("/") + "/") for rel in shown_given))  # or a folder above
+    assert sorted(_key(e) for e in pre) == expected
+    assert any(e["path"] == "content/fgw/linked" and e["code"] == "C011" for e in pre)
+    codes = {str(e["code"]) for e in pre}
+    assert {"C011", "C012", "C021", "F008"} <= codes, (sorted(codes), pre)
