@@ -181,3 +181,25 @@ def test_tree_entries_of_given_files_as_the_whole_walk_sees_them(bad_repo, zq, m
     assert any(e["path"] == "content/fgw/linked" and e["code"] == "C011" for e in pre)
     codes = {str(e["code"]) for e in pre}
     assert {"C011", "C012", "C021", "F008"} <= codes, (sorted(codes), pre)
+
+
+def test_package_rule_data_is_read_from_yaml_once(tmp_path, monkeypatch):
+    """The package's rule data (checks/data/*.yaml) is kept as JSON in the user's cache folder; what is read back
+    is exactly what YAML gave, and a damaged copy is read from YAML again (issue 16)."""
+    from zhanqun.checks import ruledata
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ruledata._load.cache_clear()
+    first = ruledata._load("", ())
+    kept = sorted((tmp_path / "zhanqun" / "ruledata").iterdir())
+    assert len(kept) == len(ruledata.NAMES)
+    ruledata._load.cache_clear()
+    read = ruledata._read
+    monkeypatch.setattr(ruledata, "_read", lambda *args: pytest.fail("read from YAML again"))
+    second = ruledata._load("", ())
+    assert second.tables == first.tables and second.digest == first.digest
+    kept[0].write_bytes(b"{not json")
+    monkeypatch.setattr(ruledata, "_read", read)
+    ruledata._load.cache_clear()
+    assert ruledata._load("", ()).tables == first.tables
+    ruledata._load.cache_clear()
