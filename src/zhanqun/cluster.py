@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -391,8 +391,13 @@ def load_structure(root: Path, item_types: set[str] | None = None, about: Collec
     report's fill-in files, the version pin of cluster.yaml, build.plugins and the override templates (issue 16,
     R4.9).
     """
-    def wanted(pattern: str) -> bool:  # a finding of the check could be about one of ``about``
-        return about is None or any(re.match(pattern, rel) for rel in about)
+    def wanted(check: Callable[[str], bool]) -> bool:  # a finding of the check could be about one of ``about``
+        return about is None or any(map(check, about))
+
+    def unit_level(rel: str) -> bool:  # content/<unit>/unit.yaml, content/<unit>/annual-report(/…)
+        parts = rel.split("/")
+        return len(parts) >= 3 and parts[0] == "content" and (
+            parts[2] == ANNUAL_REPORT_FOLDER or (len(parts) == 3 and parts[2] == "unit.yaml"))
 
     findings: list[Finding] = []
     content_dir = root / "content"
@@ -410,7 +415,7 @@ def load_structure(root: Path, item_types: set[str] | None = None, about: Collec
                               "从 docs/content-format.md 复制示例并填写。")]
     config_data, found, config_doc = _load_config_doc(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
     findings += found
-    if wanted(r"content/cluster\.yaml$"):  # (all its findings are about cluster.yaml; it imports packaging)
+    if wanted(lambda rel: rel == cluster_rel):  # (all its findings are about cluster.yaml; it imports packaging)
         findings += pin.check(config_doc.data if config_doc is not None else None,
                               config_doc.locate if config_doc is not None else None, cluster_rel)
     findings += _check_live_from(config_data, config_doc, cluster_rel)
@@ -447,11 +452,11 @@ def load_structure(root: Path, item_types: set[str] | None = None, about: Collec
     config = ClusterConfig.from_data(config_data)
     # the cluster's own code, read and never run: build.plugins (B004, B005: at their line of cluster.yaml or in
     # the plugin's file) and override templates (B006, B007); zhanqun.build is imported only for them
-    if wanted(r"content/cluster\.yaml$|plugins/"):
+    if wanted(lambda rel: rel == cluster_rel or rel.startswith("plugins/")):
         from zhanqun.build import code
 
         findings += code.plugin_findings(root, config.build_plugins, config_doc.locate if config_doc is not None else None)
-    if wanted(r"themes/"):
+    if wanted(lambda rel: rel.startswith("themes/")):
         from zhanqun.build import code
 
         findings += code.template_findings(root, lenient_names=any(not p.startswith(code.PACKAGE_PLUGINS)
@@ -463,7 +468,7 @@ def load_structure(root: Path, item_types: set[str] | None = None, about: Collec
     findings += _check_cluster_units(cluster)
     if config.portal not in units:
         return None, findings
-    if wanted(rf"content/[^/]+/(unit\.yaml$|{ANNUAL_REPORT_FOLDER}(/|$))"):  # (its findings' paths: stats.annual)
+    if wanted(unit_level):  # (its findings' paths: stats.annual)
         from zhanqun.stats import annual
 
         findings += annual.check_tree(cluster)  # content/<portal>/annual-report/<YEAR>.yaml (R8.4)
