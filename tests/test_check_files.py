@@ -82,6 +82,7 @@ def plant(root: Path) -> Path:
             "\n<!-- zhanqun: ignore[W001] 这一行没有错别字 -->\n本段内容正常。\n\n[源代码](https://gitee.com/example/y)\n")
     _edit(root, "content/fgw/unit.yaml", "label: fgw", "label: fagai")
     _append(root, "content/cluster.yaml", "build:\n  plugins: [no_such_plugin]\n")
+    _edit(root, "content/cluster.yaml", 'zhanqun: ">=0.2,<0.3"', 'zhanqun: ">=9.0"')  # not the installed version
     _edit(root, FILL, "联系电话: 0000-12345678", f"联系电话: {fakes.mobile(rng)}")
     (root / "content/fgw/gzdt/2026-11-20-xin-xinxi.md").write_text(
         "---\ntitle: 新的信息\ndate: 2026-11-20\nauthor: 刘晓\n---\n\n正文，银行卡号 " + fakes.card(rng) + "。\n",
@@ -113,7 +114,7 @@ def test_given_files_have_the_findings_of_the_full_check(bad_repo, zq, monkeypat
     # every family is there, so the comparison means something
     codes = {str(e["code"]) for e in given}
     for code in ("P001", "P002", "P003", "M001", "X001", "W001", "L003", "S002", "S003", "S004", "N002", "C003",
-                 "B004"):
+                 "B004", "C015"):
         assert code in codes, (code, sorted(codes))
     assert any(e["path"] == FILL and e["code"] == "P002" for e in given)  # the annual report's fill-in file
     # the rules that compare every item: only the full check, which sees the duplicate outside the given files
@@ -203,3 +204,19 @@ def test_package_rule_data_is_read_from_yaml_once(tmp_path, monkeypatch):
     ruledata._load.cache_clear()
     assert ruledata._load("", ()).tables == first.tables
     ruledata._load.cache_clear()
+
+
+def test_a_copy_of_a_package_schema_passes_the_checks_it_skips():
+    """A cluster's schemas/<type>.schema.json byte for byte the package's is not meta-checked again (issue 16):
+    every package schema passes that check and the reference rules, and reads the same either way."""
+    from zhanqun import defaults
+    from zhanqun.schemas import SchemaSet, _read_override
+
+    package = SchemaSet(defaults.path("schemas"))
+    for path in sorted(defaults.path("schemas").glob("*.schema.json")):
+        name = path.name.removesuffix(".schema.json")
+        checked, _ = _read_override(path, name, package.raw)
+        skipped, locate = _read_override(path, name, package.raw, path.read_bytes())
+        assert skipped == checked == {k: v for k, v in package.raw[name].items() if k not in ("$id", "$schema")}
+        assert locate(("properties",))[0] >= 1
+    assert not SchemaSet(defaults.path("schemas"), defaults.path("schemas")).overrides
