@@ -40,12 +40,13 @@ def run_files(root: Path, rels: Sequence[str], *, suppress: bool = True) -> list
 
     changed = set(rels)
     leader_types = {"leader"}
-    cluster, structure = cluster_mod.load_structure(root, item_types=leader_types)
+    # Structure findings about a changed file, or about the folder holding it (an undeclared column): the
+    # structure checks that can find nothing about these are not run (load_structure's ``about``).
+    # A name that is not UTF-8 is F008 there, its path shown escaped; such a file is never read.
+    cluster, structure = cluster_mod.load_structure(root, item_types=leader_types, about=changed)
+    shown_changed = {shown(w) for w in changed}
     if cluster is None:  # the config itself is broken: nothing can be checked against it
         return structure
-    # Structure findings about a changed file, or about the folder holding it (an undeclared column).
-    # A name that is not UTF-8 is F008 there, its path shown escaped; such a file is never read.
-    shown_changed = {shown(w) for w in changed}
     findings = [f for f in structure if any(_under(f.path, w) or _under(w, f.path) for w in shown_changed)]
     changed = {w for w in changed if not files.undecodable(w)}
     findings += [f for rel in sorted(changed) if _published(cluster, rel) for f in cluster_mod.unsafe_names(rel)]

@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -381,11 +381,24 @@ def _apply_suppressions(cluster: Cluster, findings: list[Finding], enabled: bool
     return kept
 
 
-def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Cluster | None, list[Finding]]:
+def load_structure(root: Path, item_types: set[str] | None = None, about: Collection[str] | None = None,
+                   ) -> tuple[Cluster | None, list[Finding]]:
     """Config, units and the list of item files, without reading any item (cheap: for pre-commit).
 
     ``item_types`` limits the listed items to columns of those content types (pre-commit needs only leaders).
+    ``about``: only findings about these files (repository paths as findings show them) and the folders holding
+    them are wanted (pre-commit); the checks whose findings can be about none of them are skipped: the annual
+    report's fill-in files, the version pin of cluster.yaml, build.plugins and the override templates (issue 16,
+    R4.9).
     """
+    def wanted(check: Callable[[str], bool]) -> bool:  # a finding of the check could be about one of ``about``
+        return about is None or any(map(check, about))
+
+    def unit_level(rel: str) -> bool:  # content/<unit>/unit.yaml, content/<unit>/annual-report(/…)
+        parts = rel.split("/")
+        return len(parts) >= 3 and parts[0] == "content" and (
+            parts[2] == ANNUAL_REPORT_FOLDER or (len(parts) == 3 and parts[2] == "unit.yaml"))
+
     findings: list[Finding] = []
     content_dir = root / "content"
     if content_dir.is_symlink():  # everything below would be read through it
@@ -402,8 +415,9 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
                               "从 docs/content-format.md 复制示例并填写。")]
     config_data, found, config_doc = _load_config_doc(content_dir / "cluster.yaml", cluster_rel, "cluster", schemas)
     findings += found
-    findings += pin.check(config_doc.data if config_doc is not None else None,
-                          config_doc.locate if config_doc is not None else None, cluster_rel)
+    if wanted(lambda rel: rel == cluster_rel):  # (all its findings are about cluster.yaml; it imports packaging)
+        findings += pin.check(config_doc.data if config_doc is not None else None,
+                              config_doc.locate if config_doc is not None else None, cluster_rel)
     findings += _check_live_from(config_data, config_doc, cluster_rel)
 
     units: dict[str, Unit] = {}
@@ -429,19 +443,24 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
         findings += _check_unit_columns(unit, data, f"{unit_rel}/unit.yaml", doc)
         item_files += _collect_items(unit, unit_dir, unit_rel, findings, item_types,
                                      attachment_files if item_types is None else None)
-    findings += files.scan_tree(root, {unit_id: set(unit.columns) for unit_id, unit in units.items()})
+    findings += files.scan_tree(root, {unit_id: set(unit.columns) for unit_id, unit in units.items()}, about)
     from zhanqun import workdays
 
     findings += workdays.check_file(root, schemas)  # content/calendar.yaml, when the cluster has one (R9)
     if config_data is None:
         return None, findings
     config = ClusterConfig.from_data(config_data)
-    from zhanqun.build import code
+    # the cluster's own code, read and never run: build.plugins (B004, B005: at their line of cluster.yaml or in
+    # the plugin's file) and override templates (B006, B007); zhanqun.build is imported only for them
+    if wanted(lambda rel: rel == cluster_rel or rel.startswith("plugins/")):
+        from zhanqun.build import code
 
-    # the cluster's own code, read and never run: build.plugins (B004, B005) and override templates (B006, B007)
-    findings += code.plugin_findings(root, config.build_plugins, config_doc.locate if config_doc is not None else None)
-    findings += code.template_findings(root, lenient_names=any(not p.startswith(code.PACKAGE_PLUGINS)
-                                                                for p in config.build_plugins))
+        findings += code.plugin_findings(root, config.build_plugins, config_doc.locate if config_doc is not None else None)
+    if wanted(lambda rel: rel.startswith("themes/")):
+        from zhanqun.build import code
+
+        findings += code.template_findings(root, lenient_names=any(not p.startswith(code.PACKAGE_PLUGINS)
+                                                                    for p in config.build_plugins))
     findings += _check_images(root, config.identity, config_doc, cluster_rel)
     for unit_id in sorted(units):
         findings += _check_images(root, units[unit_id].identity, unit_docs.get(unit_id), f"content/{unit_id}/unit.yaml")
@@ -449,9 +468,10 @@ def load_structure(root: Path, item_types: set[str] | None = None) -> tuple[Clus
     findings += _check_cluster_units(cluster)
     if config.portal not in units:
         return None, findings
-    from zhanqun.stats import annual
+    if wanted(unit_level):  # (its findings' paths: stats.annual)
+        from zhanqun.stats import annual
 
-    findings += annual.check_tree(cluster)  # content/<portal>/annual-report/<YEAR>.yaml (R8.4)
+        findings += annual.check_tree(cluster)  # content/<portal>/annual-report/<YEAR>.yaml (R8.4)
     cluster.item_files = item_files
     cluster.attachment_files = sorted(attachment_files, key=lambda f: f[1])
     return cluster, findings

@@ -85,15 +85,18 @@ class SchemaSet:
         from zhanqun.checks import files
 
         files.refuse_link(schema_dir, "schemas")
+        package: dict[str, bytes] = {}
         for path in sorted(schema_dir.glob("*.schema.json")):
             files.refuse_link(path, f"schemas/{path.name}")
-            text = files.read_regular(path).decode("utf-8")
+            data = files.read_regular(path)
+            text = data.decode("utf-8")
             digest.update(path.name.encode() + b"\0" + text.encode())
             self.raw[path.name.removesuffix(".schema.json")] = json.loads(text)
+            package[path.name] = data
         if overrides is not None:
             for path in sorted(overrides.glob("*.schema.json")):
                 name = path.name.removesuffix(".schema.json")
-                override, self._locate[name] = _read_override(path, name, self.raw)
+                override, self._locate[name] = _read_override(path, name, self.raw, package.get(path.name))
                 if override == {k: v for k, v in self.raw[name].items() if k not in ("$id", "$schema")}:
                     continue  # a copy of the package's schema (a cluster copied from the demo) adds nothing
                 digest.update(b"override\0" + path.name.encode() + b"\0" + json.dumps(override, sort_keys=True).encode())
@@ -380,9 +383,14 @@ def _merge_property(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     return merged
 
 
-def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], Locate]:
+def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]],
+                   package_bytes: bytes | None = None) -> tuple[dict[str, Any], Locate]:
     """A cluster's ``schemas/<name>.schema.json``: JSON, a valid JSON Schema, for a schema the package has (S006),
-    with no references (``$ref`` and the like) and well-formed ``x-*`` keywords; and where its keys are."""
+    with no references (``$ref`` and the like) and well-formed ``x-*`` keywords; and where its keys are.
+
+    A file byte for byte the package's own (``package_bytes``: a cluster copied from the demo) passes every check
+    as the package's schema does (tests/test_check_files.py) and is not checked again: the meta-schema check needs
+    the Python jsonschema, whose import and run cost a pre-commit check 0.15–0.3 s (issue 16, R4.9)."""
     from zhanqun.checks import files
     from zhanqun.errors import ZhanqunError
     from zhanqun.source import BOM
@@ -411,6 +419,9 @@ def _read_override(path: Path, name: str, package: dict[str, dict[str, Any]]) ->
     if not isinstance(override, dict):
         raise ZhanqunError(f"{rel}:1:1: 模式应是一个 JSON 对象（{{…}}）。", code=BAD_OVERRIDE,
                            hint='如 {"properties": {"title": {"maxLength": 60}}}。')
+    if data == package_bytes:
+        copy = {k: v for k, v in override.items() if k not in ("$id", "$schema")}
+        return copy, _lazy(_json_locator, text)  # (its keys are never told: a copy is no override, SchemaSet)
     locate = _json_locator(text)
 
     def refuse(at: tuple[Any, ...], message: str, hint: str) -> ZhanqunError:
@@ -517,6 +528,18 @@ def _package_ref(value: Any, at: tuple[Any, ...], package: dict[str, Any]) -> bo
         return bool(value == package.get("$ref"))
     defs: dict[str, Any] = package.get("$defs", {})
     return isinstance(value, str) and value.startswith("#/$defs/") and value.removeprefix("#/$defs/") in defs
+
+
+def _lazy(make: Callable[[str], Locate], text: str) -> Locate:
+    """``make(text)``, made on the first call."""
+    made: list[Locate] = []
+
+    def locate(at: tuple[Any, ...]) -> tuple[int, int]:
+        if not made:
+            made.append(make(text))
+        return made[0](at)
+
+    return locate
 
 
 def _json_locator(text: str) -> Locate:

@@ -15,7 +15,7 @@ import importlib.machinery
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from zhanqun.findings import SURROGATE, Finding, Severity, define, shown
@@ -111,19 +111,26 @@ def kind_of(mode: int) -> str:
     return "设备文件"
 
 
-def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
+def scan_tree(root: Path, columns: dict[str, set[str]], about: Collection[str] | None = None) -> list[Finding]:
     """C011 for every link or special file under content/ and the build inputs; C012 for files of a column
     folder that are not published types (reading no file: the tree's entries carry their types). ``columns`` maps unit id -> declared column ids.
 
     Hidden entries under content/ are walked too (a link is refused wherever it is); hidden files themselves are
-    never published, so only their links are findings."""
+    never published, so only their links are findings.
+
+    ``about`` (pre-commit): only the findings about these paths and the folders holding them are wanted, so only
+    those entries are looked at, each as the whole walk would see it (a finding is about its entry alone):
+    the walk of a 10,000-item tree is most of a 10-file check's own work otherwise (issue 16, R4.9)."""
     from zhanqun import defaults
 
+    on_path = _on_path(about)
     findings: list[Finding] = []
     # zhanqun's own checkout (the demo county) holds the package's plugins, and Python's caches beside them
     own_code = defaults.checkout() is not None and defaults.same(root, defaults.checkout() or root)
     for rel in ("content", *BUILD_INPUTS):
         path = root / rel
+        if not on_path(rel):
+            continue
         try:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
@@ -131,7 +138,7 @@ def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
         if kind_of(mode):
             findings.append(_link_finding(rel, kind_of(mode), path))
         elif stat.S_ISDIR(mode):
-            for entry, entry_rel, kind in _walk(path, rel):
+            for entry, entry_rel, kind in _walk(path, rel, on_path):
                 if kind == _NOT_UTF8:
                     findings.append(name_finding(entry_rel, entry.name))
                 elif kind:
@@ -143,8 +150,19 @@ def scan_tree(root: Path, columns: dict[str, set[str]]) -> list[Finding]:
         elif is_compiled(rel) and not own_code:
             findings.append(compiled_finding(rel))
     if not own_code:
-        findings += _compiled_elsewhere(root)
+        findings += _compiled_elsewhere(root, on_path)
     return findings
+
+
+def _on_path(about: Collection[str] | None) -> Callable[[str], bool]:
+    """Whether a path is one of ``about`` or a folder holding one of them (always, without ``about``)."""
+    if about is None:
+        return lambda rel: True
+    wanted = set(about)
+    for rel in about:
+        parts = rel.split("/")
+        wanted.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    return wanted.__contains__
 
 
 # What Python imports besides source: bytecode and extension modules (importlib's own lists, and the other
@@ -164,7 +182,7 @@ def compiled_finding(rel: str) -> Finding:
                    "git rm 这个文件，只提交 .py 源文件；.gitignore 中写上 __pycache__/ 和 *.pyc。")
 
 
-def _compiled_elsewhere(root: Path) -> list[Finding]:
+def _compiled_elsewhere(root: Path, on_path: Callable[[str], bool]) -> list[Finding]:
     """C021 for compiled code in the rest of the repository, where a module could be imported from when Python
     runs with the repository on its path (``python -m zhanqun`` in its root): files at the top and every folder
     whose name can be a package (an identifier), never a hidden folder, a virtualenv or the build output."""
@@ -179,6 +197,8 @@ def _compiled_elsewhere(root: Path) -> list[Finding]:
             continue
         for entry in entries:
             entry_rel = f"{folder_rel}/{entry.name}" if folder_rel else entry.name
+            if not on_path(entry_rel):
+                continue
             if entry.is_symlink():
                 continue  # a link outside the build inputs is not the build's (and never followed)
             if entry.is_dir(follow_symlinks=False):
@@ -192,9 +212,11 @@ def _compiled_elsewhere(root: Path) -> list[Finding]:
     return findings
 
 
-def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry[str], str, str]]:
+def _walk(top: Path, rel: str, on_path: Callable[[str], bool] = lambda rel: True,
+          ) -> Iterator[tuple[os.DirEntry[str], str, str]]:
     """(entry, relative path, kind) for every file below ``top`` and every link or special entry; never into a
-    link. One scandir per folder: DirEntry carries the type, so no extra stat per file."""
+    link. One scandir per folder: DirEntry carries the type, so no extra stat per file. ``on_path``: the entries
+    wanted (and the folders walked into)."""
     stack = [(str(top), rel)]
     while stack:
         folder, folder_rel = stack.pop()
@@ -204,6 +226,8 @@ def _walk(top: Path, rel: str) -> Iterator[tuple[os.DirEntry[str], str, str]]:
             continue
         for entry in entries:
             entry_rel = f"{folder_rel}/{entry.name}"
+            if not on_path(entry_rel):
+                continue
             if undecodable(entry.name):
                 yield entry, entry_rel, _NOT_UTF8  # F008; nothing below it is read
             elif entry.is_symlink():

@@ -7,6 +7,7 @@ numbers stay quiet. Messages never show a full number: only its masked form.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -115,13 +116,14 @@ class Scanner:
         roles = "|".join(map(re.escape, sorted(data["name_cues"], key=len, reverse=True)))
         family = "|".join(map(re.escape, surnames))
         verbs = "|".join(map(re.escape, data["name_verbs"]))
-        self.name = re.compile(rf"(?:^|(?<={sep})|(?:{roles}))((?:{family})[\u4e00-\u9fa5]{{1,2}})"
-                               rf"(?=$|{sep}|同志|先生|女士|家住|住)")
+        # (the name patterns, with every surname, are compiled when an address is first found: issue 16, R4.9)
+        self._name = (rf"(?:^|(?<={sep})|(?:{roles}))((?:{family})[\u4e00-\u9fa5]{{1,2}})"
+                      rf"(?=$|{sep}|同志|先生|女士|家住|住)")
         # With 家住/住址 nearby a name may also follow 的 or precede a verb of speech ("受益的张卫东（住…", "吕国栋告诉记者").
-        self.loose_name = re.compile(rf"(?:^|(?<={sep})|(?:{roles}|的|是|为|对|向))((?:{family})[\u4e00-\u9fa5]{{1,2}})"
-                                     rf"(?=$|{sep}|同志|先生|女士|家住|住|{verbs})")
+        self._loose_name = (rf"(?:^|(?<={sep})|(?:{roles}|的|是|为|对|向))((?:{family})[\u4e00-\u9fa5]{{1,2}})"
+                            rf"(?=$|{sep}|同志|先生|女士|家住|住|{verbs})")
         owners = "|".join(map(re.escape, data["owner_cues"]))
-        self.owner_after = re.compile(rf"^[\s（(，,]*(?:{owners})[:：\s]*((?:{family})[\u4e00-\u9fa5]{{1,2}})")
+        self._owner_after = rf"^[\s（(，,]*(?:{owners})[:：\s]*((?:{family})[\u4e00-\u9fa5]{{1,2}})"
         home = "|".join(map(re.escape, sorted(data["home_cues"], key=len, reverse=True)))
         office = "|".join(map(re.escape, sorted(data["office_cues"], key=len, reverse=True)))
         self.home_cue = re.compile(rf"(?:{home})")
@@ -131,6 +133,18 @@ class Scanner:
         detail = rf"(?:{number}\s*(?:号楼|号院|号|栋|幢|单元|室|楼|组|排|户))"
         # A detailed address: a road, village or estate followed by house, building, unit or room numbers.
         self.address = re.compile(rf"{place}[\u4e00-\u9fa5]{{0,8}}?(?:{detail}\s*){{1,5}}")
+
+    @functools.cached_property
+    def name(self) -> re.Pattern[str]:
+        return re.compile(self._name)
+
+    @functools.cached_property
+    def loose_name(self) -> re.Pattern[str]:
+        return re.compile(self._loose_name)
+
+    @functools.cached_property
+    def owner_after(self) -> re.Pattern[str]:
+        return re.compile(self._owner_after)
 
     def scan(self, doc: Text) -> Iterator[Finding]:
         self._headers: dict[int, str | None] = {}
