@@ -133,6 +133,9 @@ def _build_one(index: int) -> str | None:
     view, staging = _WORK[index]
     try:
         pelican_run.run(view, staging)
+        missing = view.undeclared()
+        if missing:  # the fingerprint would not cover them: a later edit of one would leave this site stale
+            raise RuntimeError(f"site {view.host} showed items outside its dependency set: {missing[:5]}")
         if view.preview is not None:  # before the index and the manifest: both see the preview's bytes (issue 15)
             from zhanqun.preview import rewrite
 

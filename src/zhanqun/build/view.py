@@ -118,6 +118,10 @@ class SiteView:
         self.host = site.host
         self.site_name = cluster.config.name if site.is_portal else self.owner.name
         self.today = cluster.today
+        # Every item of another unit handed to the templates or plugins (issue 16): after the run, the build checks
+        # that each of them is in :attr:`dependencies`, the set the site's fingerprint covers
+        self.handed_out: set[str] = set()
+        self.reply_refs_handed_out: set[tuple[str, str]] = set()
 
     # -- identity (R3.4, issue 14) ----------------------------------------------------------------------------
     @cached_property
@@ -200,7 +204,13 @@ class SiteView:
         return table
 
     def column_items(self, ref: ColumnRef) -> list[Item]:
-        return self._by_column.get(ref.key, [])
+        return self._hand(self._by_column.get(ref.key, []))
+
+    def _hand(self, items: list[Item]) -> list[Item]:
+        """``items`` as given to a template, noting those of other units (:attr:`handed_out`)."""
+        units = self.site.unit_ids
+        self.handed_out.update(i.rel for i in items if i.unit_id not in units)
+        return items
 
     @cached_property
     def columns(self) -> list[ColumnRef]:
@@ -212,8 +222,8 @@ class SiteView:
     @cached_property
     def headlines(self) -> list[Item]:
         if self.site.is_portal:
-            return [i for i in self._listed if i.meta.get("homepage")][:5]
-        return [i for i in self._listed if i.unit_id == self.owner.id and i.importance == "important"][:5]
+            return self._hand([i for i in self._listed if i.meta.get("homepage")][:5])
+        return self._hand([i for i in self._listed if i.unit_id == self.owner.id and i.importance == "important"][:5])
 
     # -- urls ---------------------------------------------------------------------------------------
     def href(self, item: Item) -> str:
@@ -269,7 +279,7 @@ class SiteView:
             subtitle = ref.column.description
         if not items:
             return None
-        return Feed(ref, save_as, title, subtitle, page, items[:FEED_SIZE])
+        return Feed(ref, save_as, title, subtitle, page, self._hand(items[:FEED_SIZE]))
 
     def feeds(self) -> list[Feed]:
         """Every feed the site has: its own, then one per column with items."""
@@ -388,14 +398,15 @@ class SiteView:
         return table
 
     def interpretations_of(self, item: Item) -> list[Item]:
-        return self._interpretations.get(item.meta.get("index_no", ""), [])
+        return self._hand(self._interpretations.get(item.meta.get("index_no", ""), []))
 
     @cached_property
     def _policies(self) -> dict[str, Item]:
         return self.cluster.policies_by_index()
 
     def policy_of(self, item: Item) -> Item | None:
-        return self._policies.get(item.meta.get("policy", ""))
+        policy = self._policies.get(item.meta.get("policy", ""))
+        return self._hand([policy])[0] if policy is not None else None
 
     # -- replies to the public (R9) ------------------------------------------------------------------
     @cached_property
@@ -409,17 +420,22 @@ class SiteView:
         """The statistics of a reply column (001 §19(五)): its messages, pending ones included, and those pushed
         to it; the same counts as ``zhanqun inspect`` (:func:`zhanqun.inspect.replies.stats`)."""
         cache: dict[tuple[str, str], dict[str, Any]] = self.__dict__.setdefault("_reply_stats", {})
+        self.reply_refs_handed_out.add(ref.key)
         if ref.key not in cache:
             from zhanqun.inspect import replies
 
-            portal = self.cluster.config.portal
-            items = [i for i in self.cluster.items if i.type == "reply" and (
-                (i.unit_id, i.column_id) == ref.key
-                or (ref.unit.id == portal and i.unit_id != portal and ref.column.id in i.meta.get("push_to_portal", [])))]
+            items = self.reply_stats_items(ref)
             config = self.cluster.config.inspect
             judged = (replies.judge(i, self._calendar, self.today, config) for i in items) if items else ()
             cache[ref.key] = replies.stats(o for o in judged if o is not None)
         return cache[ref.key]
+
+    def reply_stats_items(self, ref: ColumnRef) -> list[Item]:
+        """The messages a reply column's statistics count: its own, pending ones included, and those pushed to it."""
+        portal = self.cluster.config.portal
+        return [i for i in self.cluster.items if i.type == "reply" and (
+            (i.unit_id, i.column_id) == ref.key
+            or (ref.unit.id == portal and i.unit_id != portal and ref.column.id in i.meta.get("push_to_portal", [])))]
 
     def answer_unit(self, item: Item) -> Unit:
         """The unit that answered a message (``answer_unit``, else the unit holding it)."""
@@ -440,7 +456,49 @@ class SiteView:
 
     # -- topics (R3.6) ------------------------------------------------------------------------------
     def topic_items(self, tag: str) -> list[Item]:
-        return [i for i in self._listed if tag in i.tags]
+        return self._hand([i for i in self._listed if tag in i.tags])
+
+    # -- what the site shows of other units (issue 16: its dependency set) ----------------------------------------
+    @cached_property
+    def dependencies(self) -> dict[str, bool]:
+        """Every item of another unit this site can show, by path: True when its feed summary (from its body when it
+        has no 摘要) is shown too. Computed by the very methods the templates and plugins call, over everything the
+        site renders: each column's list (every page, and the feeds cut from them), the headlines, the portal's
+        topic pages, the policy ↔ interpretation links of its own items and its reply columns' statistics. What the
+        site shows of such an item is a function of its front matter (and that summary), so the fingerprint covers
+        exactly these (:func:`zhanqun.build.publish.fingerprint`); the build checks after the run that nothing
+        else was handed out (:meth:`undeclared`)."""
+        units = set(self.site.unit_ids)
+        shown: dict[str, bool] = {}
+
+        def add(items: list[Item], summary: bool = False) -> None:
+            for item in items:
+                if item.unit_id not in units:
+                    shown[item.rel] = shown.get(item.rel, False) or summary
+
+        for ref in self.columns:
+            add(self.column_items(ref))
+            if ref.column.type == "reply":
+                add(self.reply_stats_items(ref))
+        add(self.headlines)
+        if self.site.is_portal:
+            for topic in self.cluster.config.topics:
+                add(self.topic_items(topic.tag))
+        for item in self.own_items:
+            add(self.interpretations_of(item))
+            policy = self.policy_of(item)
+            add([policy] if policy is not None else [])
+        for feed in self.feeds():
+            add(feed.items, summary=True)
+        return dict(sorted(shown.items()))
+
+    def undeclared(self) -> list[str]:
+        """Items of other units handed out to the templates but missing from :attr:`dependencies` (a view method
+        added without adding its items there): the site's fingerprint would not cover them."""
+        reply_refs = {ref.key for ref in self.columns if ref.column.type == "reply"}
+        missing = sorted(self.handed_out - set(self.dependencies))
+        missing += [f"{u}/{c}（留言统计）" for u, c in sorted(self.reply_refs_handed_out - reply_refs)]
+        return missing
 
     # -- labels -------------------------------------------------------------------------------------
     def column_of(self, item: Item) -> ColumnRef:
