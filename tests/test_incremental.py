@@ -231,3 +231,101 @@ def _owns_edit(kind: str, host: str) -> bool:
              "push": JYJ, "tags": WJW, "withdrawn": FGW, "interpretation_link": FGW, "policy_title": WWW,
              "reply_answer": FGW, "reply_body": FGW}
     return owner.get(kind) == host
+
+
+# -- the no-change build (issue 16): a whole-build stamp, from git's index ------------------------------------------
+
+@pytest.fixture
+def stamped(base, tmp_path, zq) -> tuple[Path, Path]:
+    """A private copy of the built demo repository, built once more: its output now holds a stamp."""
+    base_root, base_out = base
+    root, out = tmp_path / "repo", tmp_path / "out"
+    shutil.copytree(base_root, root, symlinks=True)
+    shutil.copytree(base_out, out, symlinks=True)
+    result = zq("build", "--root", root, "--output", out, "--jobs", "1")
+    assert result.code == 0 and "已构建" not in result.err, result.text
+    assert list((out / ".zhanqun").glob("build-*.json"))
+    return root, out
+
+
+def _build(zq, root: Path, out: Path):
+    return zq("build", "--root", root, "--output", out, "--jobs", "1")
+
+
+def test_a_build_with_nothing_changed_loads_no_item_and_no_pelican(stamped):
+    """The stamp answers: every site 内容未变, the warnings counted as before; the loader and Pelican are never
+    imported (run as a user runs it, in a fresh process)."""
+    root, out = stamped
+    code = ("import sys\nfrom zhanqun.cli import main\nprint('exit', main(sys.argv[1:]))\n"
+            "print(sorted(m for m in ('pelican', 'zhanqun.cluster', 'zhanqun.content', 'markdown') if m in sys.modules))\n")
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code, "build", "--root", str(root), "--output", str(out)],
+                          capture_output=True, text=True, cwd=root)
+    assert "exit 0" in done.stdout and "[]" in done.stdout, done.stdout + done.stderr
+    assert done.stderr.count("内容未变，跳过") == 6 and "已构建" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("how", ["tracked", "same_size_same_mtime", "untracked", "ignored"])
+def test_any_change_git_can_see_or_not_takes_the_careful_path(stamped, zq, how):
+    """An edited tracked file (also one of the same size with its old mtime put back: git's ctime and racy checks),
+    an item git does not track and one .gitignore hides (the loader reads both): the site is rebuilt."""
+    root, out = stamped
+    item = _plain_item(root, "jyj", untagged=False)
+    text = item.read_text(encoding="utf-8")
+    if how == "tracked":
+        item.write_text(text + "\n补充说明。\n", encoding="utf-8")
+    elif how == "same_size_same_mtime":
+        before = item.stat()
+        item.write_text(text.replace("。", "，", 1), encoding="utf-8")
+        assert item.stat().st_size == before.st_size
+        os.utime(item, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:
+        new = item.with_name("2026-11-20-xin.md")
+        new.write_text(text.replace(re.search(r"^title: .*$", text, re.M).group(0), "title: 一条新消息"), encoding="utf-8")
+        if how == "ignored":
+            (root / ".gitignore").write_text(".zhanqun-cache/\n2026-11-20-xin.md\n", encoding="utf-8")
+    result = _build(zq, root, out)
+    assert result.code == 0 and f"{JYJ}：已构建" in result.err, result.text
+    assert _build(zq, root, out).err.count("内容未变") == 6  # and stamped again
+
+
+def test_a_passing_embargo_ends_the_stamp(stamped, zq, monkeypatch):
+    """R3.10: the stamp holds until the earliest embargo still to pass (fgw's 08:30 item), not a minute longer."""
+    root, out = stamped
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 29 * 60))
+    assert _build(zq, root, out).err.count("内容未变") == 6
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 30 * 60))
+    result = _build(zq, root, out)
+    assert f"{FGW}：已构建" in result.err and f"{WWW}：已构建" in result.err and f"{JYJ}：内容未变" in result.err, result.text
+    assert (out / FGW / "gzdt" / "2026-11-21-dingshi.html").is_file()
+
+
+def test_a_failing_build_fails_again_and_a_deleted_site_is_rebuilt(stamped, zq):
+    """A stamp is written only after a build that succeeded: an empty undeclared column folder (git cannot see it)
+    or a link is refused every time; a site folder removed from the output is built again."""
+    root, out = stamped
+    (root / "content" / "fgw" / "weizhi").mkdir()
+    for _ in range(2):
+        result = _build(zq, root, out)
+        assert result.code == 1 and "C006" in result.text or "weizhi" in result.text, result.text
+    (root / "content" / "fgw" / "weizhi").rmdir()
+    (root / "content" / "fgw" / "gzdt" / "lianjie.md").symlink_to(_plain_item(root, "fgw"))
+    for _ in range(2):
+        result = _build(zq, root, out)
+        assert result.code == 1 and "C011" in result.text, result.text
+    (root / "content" / "fgw" / "gzdt" / "lianjie.md").unlink()
+    assert _build(zq, root, out).err.count("内容未变") == 6
+    shutil.rmtree(out / WJW)
+    result = _build(zq, root, out)
+    assert f"{WJW}：已构建" in result.err and result.err.count("内容未变") == 5, result.text
+
+
+def test_outside_git_there_is_no_stamp(stamped, zq):
+    root, out = stamped
+    shutil.rmtree(root / ".git")
+    for stale in (out / ".zhanqun").glob("build-*.json"):
+        stale.unlink()
+    result = _build(zq, root, out)
+    assert result.code == 0 and result.err.count("内容未变") == 6
+    assert not list((out / ".zhanqun").glob("build-*.json"))
