@@ -81,10 +81,17 @@ def _reads_anything(view: SiteView) -> bool:
     or a cluster template that is not byte for byte the package's (they may read any item of the cluster)."""
     if view.plugins:
         return True
+    cache: dict[Path, bool] = view.cluster.__dict__.setdefault("_zq_reads_anything", {})
+    if view.code_root not in cache:
+        cache[view.code_root] = _own_templates_differ(view.code_root)
+    return cache[view.code_root]
+
+
+def _own_templates_differ(code_root: Path) -> bool:
     from zhanqun import defaults
     from zhanqun.build.pelican_run import own_theme
 
-    own = own_theme(view.code_root)
+    own = own_theme(code_root)
     if own is None or not (own / "templates").is_dir():
         return False
     shipped = defaults.theme_dir() / "templates"
@@ -104,20 +111,25 @@ def _unit_digest(cluster: Cluster, unit_id: str) -> str:
     if unit_id in cache:
         return cache[unit_id]
     root = cluster.root
-    shas = {item.rel: item.sha for item in cluster.items + cluster.invalid}
+    shas: dict[str, str] | None = cluster.__dict__.get("_zq_item_shas")
+    if shas is None:
+        shas = cluster.__dict__["_zq_item_shas"] = {item.rel: item.sha for item in cluster.items + cluster.invalid}
     blobs: dict[str, str] = getattr(cluster, "_zq_blobs", None) or {}
-    top = root / "content" / unit_id
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(top):  # never into a link (C011 refuses them before a build)
-        dirnames.sort()
-        folder = Path(dirpath)
-        for name in filenames:
-            path = folder / name
-            if path.is_symlink() or not path.is_file():
-                continue
-            rel = path.relative_to(root).as_posix()
-            sha = shas.get(rel) or blobs.get(rel) or blob_id(path.read_bytes())
-            found.append(f"{rel}\0{sha}\n")  # any name: F008 refuses a build first
+    stack = [f"content/{unit_id}"]
+    while stack:  # DirEntry carries the type: no stat per file; never into a link (C011 refuses them first)
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{folder}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(rel)
+            elif entry.is_file(follow_symlinks=False):
+                sha = shas.get(rel) or blobs.get(rel) or blob_id(Path(entry.path).read_bytes())
+                found.append(f"{rel}\0{sha}\n")  # any name: F008 refuses a build first
     digest = hashlib.sha256()
     for line in sorted(found):
         digest.update(line.encode("utf-8", "surrogateescape"))

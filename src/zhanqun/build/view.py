@@ -172,9 +172,13 @@ class SiteView:
     # -- items --------------------------------------------------------------------------------------
     @cached_property
     def _listed(self) -> list[Item]:
-        """Every published, not withdrawn item of the cluster, newest first."""
-        items = [i for i in self.cluster.items if self.cluster.published(i) and not i.meta.get("withdrawn")]
-        return sorted(items, key=lambda i: (i.date, i.rel), reverse=True)
+        """Every published, not withdrawn item of the cluster, newest first (the same for every site: sorted once
+        per build, issue 16)."""
+        shared: list[Item] | None = self.cluster.__dict__.get("_zq_listed")
+        if shared is None:
+            items = [i for i in self.cluster.items if self.cluster.published(i) and not i.meta.get("withdrawn")]
+            shared = self.cluster.__dict__["_zq_listed"] = sorted(items, key=lambda i: (i.date, i.rel), reverse=True)
+        return shared
 
     @cached_property
     def own_items(self) -> list[Item]:
@@ -190,6 +194,13 @@ class SiteView:
 
     @cached_property
     def _by_column(self) -> dict[tuple[str, str], list[Item]]:
+        """Every column's list, pushed items in the portal's: the same for every site, made once per build."""
+        shared: dict[tuple[str, str], list[Item]] | None = self.cluster.__dict__.get("_zq_by_column")
+        if shared is None:
+            shared = self.cluster.__dict__["_zq_by_column"] = self._column_table()
+        return shared
+
+    def _column_table(self) -> dict[tuple[str, str], list[Item]]:
         table: dict[tuple[str, str], list[Item]] = defaultdict(list)
         portal = self.cluster.config.portal
         for item in self._listed:
