@@ -14,7 +14,7 @@ The key covers everything a build's result (pages, findings, failure) depends on
   file git lists as unchanged by its index blob id (``git ls-files -s`` minus ``git diff-files``, whose stat
   check re-reads racily clean entries), any other by the blob id of its bytes; empty folders by name (an
   undeclared column folder is an error). A link or special file anywhere there: no stamp (C011 refuses it);
-* what the check reads elsewhere: compiled code outside the inputs (C021) and a committed parse cache (C019);
+* what the check reads elsewhere: compiled code outside the inputs (C021) and a committed parse cache (C014);
 * zhanqun's code (the package's sources, its theme, plugins and schemas), its version, Pagefind's and
   chinese-calendar's versions;
 * the options (root, output, hosts, strict, signed) and today's date (China time).
