@@ -265,16 +265,24 @@ def test_a_build_with_nothing_changed_loads_no_item_and_no_pelican(stamped):
     assert done.stderr.count("内容未变，跳过") == 6 and "已构建" not in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("how", ["tracked", "same_size_same_mtime", "untracked", "ignored"])
+@pytest.mark.parametrize("how", ["tracked", "same_size_same_mtime", "weak_stat_config", "assume_unchanged",
+                                 "untracked", "ignored"])
 def test_any_change_git_can_see_or_not_takes_the_careful_path(stamped, zq, how):
-    """An edited tracked file (also one of the same size with its old mtime put back: git's ctime and racy checks),
-    an item git does not track and one .gitignore hides (the loader reads both): the site is rebuilt."""
+    """An edited tracked file (also one of the same size with its old mtime put back: git's ctime and racy checks,
+    whatever the repository's config says; and one marked assume-unchanged), an item git does not track and one
+    .gitignore hides (the loader reads both): the site is rebuilt."""
     root, out = stamped
     item = _plain_item(root, "jyj", untagged=False)
     text = item.read_text(encoding="utf-8")
     if how == "tracked":
         item.write_text(text + "\n补充说明。\n", encoding="utf-8")
-    elif how == "same_size_same_mtime":
+    elif how == "assume_unchanged":  # git never compares such an entry: its index blob id is not trusted
+        git(root, "update-index", "--assume-unchanged", item.relative_to(root).as_posix())
+        item.write_text(text + "\n补充说明。\n", encoding="utf-8")
+    elif how in ("same_size_same_mtime", "weak_stat_config"):
+        if how == "weak_stat_config":  # the repository's own config may not weaken the stat check
+            git(root, "config", "core.checkStat", "minimal")
+            git(root, "config", "core.trustctime", "false")
         before = item.stat()
         item.write_text(text.replace("。", "，", 1), encoding="utf-8")
         assert item.stat().st_size == before.st_size

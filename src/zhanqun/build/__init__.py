@@ -87,11 +87,21 @@ def _until(cluster: cluster_mod.Cluster) -> str | None:
     """The first moment after the build's reference time at which time alone changes a site: the earliest embargo
     (``publish_at``, R3.10) still to pass. Everything else that depends on time does so by the day (expiry, replies
     answered, the statistics' date), and today's date is part of the stamp's key."""
+    import datetime as dt
+
     from zhanqun.content import to_datetime
 
     now = cluster.now
-    later = [moment for item in cluster.items if isinstance(item.meta.get("publish_at"), str)
-             and (moment := to_datetime(item.meta["publish_at"])) > now]
+    later = []
+    for item in cluster.items:
+        when = item.meta.get("publish_at")
+        if not when:
+            continue
+        moment = to_datetime(when) if isinstance(when, str) else when
+        if not isinstance(moment, dt.datetime):  # a shape this does not know: the stamp holds for no time at all
+            return now.isoformat()
+        if moment > now:
+            later.append(moment)
     return min(later).isoformat() if later else None
 
 

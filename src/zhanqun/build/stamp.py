@@ -79,31 +79,20 @@ def inputs_key(root: Path, options: str, now: dt.datetime) -> str | None:
     if not (root / ".git").exists():
         return None
     from zhanqun import gitio
+    from zhanqun.cache import blob_id, finish_index_blobs, start_index_blobs
 
     try:
-        listed, dirty = (gitio.start(root, *args, "-z", stderr_to_null=True)
-                         for args in (("ls-files", "-s"), ("diff-files", "--name-only")))
+        listed, dirty = start_index_blobs(root)
     except (OSError, gitio.GitError):
         return None
     digest = hashlib.sha256(options.encode() + b"\0" + now.date().isoformat().encode() + b"\0")
     digest.update(_code_digest().encode())
     walked = _walk(root)  # while git answers
-    outputs = [p.communicate()[0] for p in (listed, dirty)]
-    if walked is None or listed.returncode != 0 or dirty.returncode != 0:
+    blobs, paths = finish_index_blobs(listed, dirty)
+    if walked is None or not paths:
         return None
-    changed = set(outputs[1].decode("utf-8", "surrogateescape").split("\0"))
-    blobs: dict[str, str] = {}
-    cache_tracked = False
-    for entry in outputs[0].decode("utf-8", "surrogateescape").split("\0"):
-        head, _, path = entry.partition("\t")
-        fields = head.split(" ")
-        if path.startswith(".zhanqun-cache/"):
-            cache_tracked = True
-        if len(fields) == 3 and fields[2] == "0" and fields[0] in ("100644", "100755") and path not in changed:
-            blobs[path] = fields[1]
+    cache_tracked = any(p.startswith(".zhanqun-cache/") for p in paths)
     folders, files = walked
-    from zhanqun.cache import blob_id
-
     for rel in folders:
         digest.update(b"d\0" + rel.encode("utf-8", "surrogateescape") + b"\n")
     for rel in files:
