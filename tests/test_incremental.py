@@ -336,3 +336,25 @@ def test_outside_git_there_is_no_stamp(stamped, zq):
     result = _build(zq, root, out)
     assert result.code == 0 and result.err.count("内容未变") == 6
     assert not list((out / ".zhanqun").glob("build-*.json"))
+
+
+def test_a_cluster_template_of_its_own_makes_every_item_a_dependency(base, tmp_path):
+    """A cluster's own template can show anything (here every site's homepage lists the 乡村振兴 items of all
+    units): the sites then depend on every item of the other units, and the check of what was handed out does not
+    apply. A title edit rebuilds the sites whose homepage shows it; nothing is stale."""
+    base_root, _ = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    own = root / "themes" / "zhanqun" / "templates" / "index.html"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace("{% block content %}", '{% block content %}<ul class="xczx">{% for i in '
+                                'zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>', 1), encoding="utf-8")
+    build_cluster(root, out, jobs=2)
+    assert "乡村学校" in (out / FGW / "index.html").read_text(encoding="utf-8")
+    title(root, pytest.MonkeyPatch())
+    report = build_cluster(root, out, jobs=2)
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+    assert set(report.built) == set(hosts)
+    assert "（更正）" in (out / FGW / "index.html").read_text(encoding="utf-8")

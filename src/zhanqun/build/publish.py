@@ -40,7 +40,7 @@ def fingerprint(view: SiteView) -> str:
     for item in cluster.items:  # sorted by path: cluster.items is in file order
         if item.unit_id in units and not cluster.published(item):
             digest.update(b"held\0" + item.rel.encode("utf-8", "surrogateescape") + b"\n")
-    if _reads_anything(view):
+    if reads_anything(view):
         shown = {i.rel: True for i in cluster.items if i.unit_id not in units}
     else:
         shown = view.dependencies
@@ -76,7 +76,7 @@ def _records(cluster: Cluster) -> _Records:
     return cached
 
 
-def _reads_anything(view: SiteView) -> bool:
+def reads_anything(view: SiteView) -> bool:
     """Whether the site's pages come from code other than zhanqun's own templates and plugins: ``build: plugins:``,
     or a cluster template that is not byte for byte the package's (they may read any item of the cluster)."""
     if view.plugins:
