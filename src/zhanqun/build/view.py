@@ -232,9 +232,20 @@ class SiteView:
 
     @cached_property
     def headlines(self) -> list[Item]:
+        """The portal's five newest homepage items of any unit; a unit site's five newest important ones of its own."""
+        shared: tuple[list[Item], dict[str, list[Item]]] | None = self.cluster.__dict__.get("_zq_headlines")
+        if shared is None:  # one pass over the listed items for every site's headlines
+            homepage: list[Item] = []
+            important: dict[str, list[Item]] = defaultdict(list)
+            for i in self._listed:
+                if i.meta.get("homepage"):
+                    homepage.append(i)
+                if i.importance == "important":
+                    important[i.unit_id].append(i)
+            shared = self.cluster.__dict__["_zq_headlines"] = (homepage, important)
         if self.site.is_portal:
-            return self._hand([i for i in self._listed if i.meta.get("homepage")][:5])
-        return self._hand([i for i in self._listed if i.unit_id == self.owner.id and i.importance == "important"][:5])
+            return self._hand(shared[0][:5])
+        return self._hand(shared[1].get(self.owner.id, [])[:5])
 
     # -- urls ---------------------------------------------------------------------------------------
     def href(self, item: Item) -> str:
@@ -278,9 +289,10 @@ class SiteView:
         so what is embargoed, withdrawn or not listed is never in a feed), or of all the site's column lists.
         None when there is nothing to list: no feed is written and no page links one (an empty feed would need an
         ``updated`` time that no item gives, and the build time would change its bytes every build)."""
-        if ref is None:
-            shown = {i.rel for r in self.columns for i in self.column_items(r)}
-            items = [i for i in self._listed if i.rel in shown]
+        if ref is None:  # newest first as in _listed, each item once (a pushed item is also in its own column)
+            position = self._positions
+            shown = {i.rel: i for r in self.columns for i in self.column_items(r)}
+            items = sorted(shown.values(), key=lambda i: position[i.rel])
             save_as, title, subtitle, page = FEED_NAME, self.site_name, "", self.canonical("/")
         else:
             items = self.column_items(ref)
@@ -291,6 +303,14 @@ class SiteView:
         if not items:
             return None
         return Feed(ref, save_as, title, subtitle, page, self._hand(items[:FEED_SIZE]))
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Each listed item's place in :attr:`_listed` (shared by every site's view)."""
+        shared: dict[str, int] | None = self.cluster.__dict__.get("_zq_positions")
+        if shared is None:
+            shared = self.cluster.__dict__["_zq_positions"] = {i.rel: n for n, i in enumerate(self._listed)}
+        return shared
 
     def feeds(self) -> list[Feed]:
         """Every feed the site has: its own, then one per column with items."""
@@ -402,18 +422,24 @@ class SiteView:
     # -- interpretations (R2.7) ---------------------------------------------------------------------
     @cached_property
     def _interpretations(self) -> dict[str, list[Item]]:
-        table: dict[str, list[Item]] = defaultdict(list)
-        for item in self._listed:
-            if item.type == "interpretation":
-                table[item.meta["policy"]].append(item)
-        return table
+        """Listed interpretations by the index number they interpret (shared by every site's view)."""
+        shared: dict[str, list[Item]] | None = self.cluster.__dict__.get("_zq_interpretations")
+        if shared is None:
+            shared = self.cluster.__dict__["_zq_interpretations"] = defaultdict(list)
+            for item in self._listed:
+                if item.type == "interpretation":
+                    shared[item.meta["policy"]].append(item)
+        return shared
 
     def interpretations_of(self, item: Item) -> list[Item]:
         return self._hand(self._interpretations.get(item.meta.get("index_no", ""), []))
 
     @cached_property
     def _policies(self) -> dict[str, Item]:
-        return self.cluster.policies_by_index()
+        shared: dict[str, Item] | None = self.cluster.__dict__.get("_zq_policies")
+        if shared is None:
+            shared = self.cluster.__dict__["_zq_policies"] = self.cluster.policies_by_index()
+        return shared
 
     def policy_of(self, item: Item) -> Item | None:
         policy = self._policies.get(item.meta.get("policy", ""))
