@@ -37,7 +37,7 @@ def fingerprint(view: SiteView) -> str:
     units = set(view.site.unit_ids)
     for unit_id in sorted(units):
         digest.update(_unit_digest(cluster, unit_id).encode() + b"\n")
-    for item in cluster.items:  # sorted by path: cluster.items is in file order
+    for item in cluster.items:  # in file order: the same files give the same order
         if item.unit_id in units and not cluster.published(item):
             digest.update(b"held\0" + item.rel.encode("utf-8", "surrogateescape") + b"\n")
     if reads_anything(view):
