@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import sqlite3
+import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -38,26 +39,51 @@ def unchanged_blobs(root: Path, top: str = "content") -> Callable[[], dict[str, 
     # gitio drops a pre-commit hook's GIT_INDEX_FILE: both commands then read the repository's own index, and a
     # file whose stat data differs from it is listed by diff-files and simply read (never a wrong blob id)
     try:
-        listed, changed = (gitio.start(root, *args, "-z", "--", top, stderr_to_null=True)
-                           for args in (("ls-files", "-s"), ("diff-files", "--name-only")))
+        listed, changed = start_index_blobs(root, "--", top)
     except (OSError, gitio.GitError):
         return dict
 
     def result() -> dict[str, str]:
-        outputs = [p.communicate()[0] for p in (listed, changed)]
-        if listed.returncode != 0 or changed.returncode != 0:
-            return {}
-        dirty = set(outputs[1].decode("utf-8", "surrogateescape").split("\0"))
-        blobs = {}
-        for entry in outputs[0].decode("utf-8", "surrogateescape").split("\0"):
-            head, _, path = entry.partition("\t")
-            fields = head.split(" ")
-            # stage 0 only (no conflict), regular files only (a link is 120000, a submodule 160000)
-            if len(fields) == 3 and fields[2] == "0" and fields[0] in ("100644", "100755") and path not in dirty:
-                blobs[path] = fields[1]
-        return blobs
+        return finish_index_blobs(listed, changed)[0]
 
     return result
+
+
+# git's full stat check whatever the repository's config says: a weaker core.checkStat, core.trustctime off,
+# core.ignoreStat or a file system monitor could vouch for a file edited in place (issue 16)
+STRICT_STAT = ("-c", "core.checkStat=default", "-c", "core.trustctime=true", "-c", "core.fsmonitor=false",
+               "-c", "core.ignoreStat=false")
+
+
+def start_index_blobs(root: Path, *paths: str) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:
+    """Start ``git ls-files -s -v`` and ``git diff-files`` (:func:`finish_index_blobs` collects them)."""
+    from zhanqun import gitio
+
+    return (gitio.start(root, *STRICT_STAT, "ls-files", "-s", "-v", "-z", *paths, stderr_to_null=True),
+            gitio.start(root, *STRICT_STAT, "diff-files", "--name-only", "-z", *paths, stderr_to_null=True))
+
+
+def finish_index_blobs(listed: subprocess.Popen[bytes], changed: subprocess.Popen[bytes],
+                       ) -> tuple[dict[str, str], list[str]]:
+    """Repository path -> blob id of every regular file git vouches for (the index entry is a plain cached one,
+    stage 0, and diff-files does not list it), and every path the index holds; ({}, []) when git failed.
+    -v tags entries marked assume-unchanged or skip-worktree, which diff-files never compares: only "H" entries
+    are trusted."""
+    outputs = [p.communicate()[0] for p in (listed, changed)]
+    if listed.returncode != 0 or changed.returncode != 0:
+        return {}, []
+    dirty = set(outputs[1].decode("utf-8", "surrogateescape").split("\0"))
+    blobs = {}
+    paths = []
+    for entry in outputs[0].decode("utf-8", "surrogateescape").split("\0"):
+        head, _, path = entry.partition("\t")
+        paths.append(path)
+        fields = head.split(" ")  # tag, mode, blob, stage
+        # a link is 120000, a submodule 160000; a conflict has stages 1-3
+        if (len(fields) == 4 and fields[0] == "H" and fields[3] == "0" and fields[1] in ("100644", "100755")
+                and path not in dirty):
+            blobs[path] = fields[2]
+    return blobs, paths
 
 
 def blob_id(data: bytes) -> str:

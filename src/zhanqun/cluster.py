@@ -329,6 +329,7 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
     try:
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
         known: dict[str, str] = blobs()  # reaped in every case; used only with a usable cache
+        cluster._zq_blobs = known  # type: ignore[attr-defined]  # the build's fingerprints read no file git vouches for
         parsed, found = parse_files(cluster.item_files, cluster.schemas, gates, cache, salt, jobs, render,
                                     known if cache.path is not None else {})  # stages 1 and 2: scan, parse
         findings += found

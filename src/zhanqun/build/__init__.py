@@ -12,15 +12,16 @@ import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from zhanqun import cluster as cluster_mod
-from zhanqun.build import code, pelican_run, publish, search
+from zhanqun.build import stamp
 from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SEARCH_INDEX_FAILED, SITE_FAILED
-from zhanqun.build.view import SiteView
-from zhanqun.deploy import manifest
 from zhanqun.errors import FindingsError, ZhanqunError, disk_problem, is_disk_full
-from zhanqun.findings import Severity
-from zhanqun.preview import Preview, build as preview_build
+
+if TYPE_CHECKING:  # the rest is imported only when the build has something to do (issue 16: no-change builds)
+    from zhanqun import cluster as cluster_mod
+    from zhanqun.build.view import SiteView
+    from zhanqun.preview import Preview
 
 __all__ = ["BuildReport", "build_cluster"]
 
@@ -48,27 +49,75 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     theme, the plugins and ``build: plugins:`` from that commit instead of the working tree (the base's code
     for a pull request's preview: its own templates and plugins are code and do not run)."""
     root = root.resolve()
+    output = output.resolve()
+    # issue 16: when nothing a build reads has changed since the last successful one with these options, every
+    # site is current; found from git's index and a walk of the inputs, without loading the cluster (stamp.py)
+    stamp_file, key, now = None, None, stamp.reference_time()
+    if preview is None and code_from is None and now is not None:
+        options = stamp.options_text(root, output, hosts, strict, key_text is not None)
+        key = stamp.inputs_key(root, options, now)
+        if key is not None:
+            stamp_file = stamp.path_for(output, options)
+            found = stamp.current(stamp_file, key, output, now)
+            if found is not None:
+                from zhanqun.preview import build as preview_build
+
+                preview_build.refuse_preview_output(output)
+                return BuildReport(output, unchanged=list(found.hosts), warnings=found.warnings)
+    from zhanqun import cluster as cluster_mod
+    from zhanqun.findings import Severity
+    from zhanqun.preview import build as preview_build
+
     cluster, findings = cluster_mod.load(root, jobs=jobs)
     blocking = [f for f in findings if f.severity is Severity.ERROR or strict]
     if cluster is None or blocking:
         raise FindingsError(blocking or findings)
     sites = list({s.host: s for s in map(cluster.site, hosts)}.values()) if hosts else cluster.sites()
-    output = output.resolve()
     the_preview = preview_build.prepare(cluster, output, preview, [s.host for s in sites]) if preview else None
     if the_preview is None:
         preview_build.refuse_preview_output(output)
     with preview_build.code_of(root, code_from, cluster.config.build_plugins) as (code_root, plugins):
-        return _build(cluster, findings, sites, output, code_root, plugins, the_preview, jobs, key_text)
+        report, prints = _build(cluster, findings, sites, output, code_root, plugins, the_preview, jobs, key_text)
+    if stamp_file is not None and key is not None:  # only after a build that succeeded
+        stamp.write(stamp_file, stamp.Stamp(key, _until(cluster), [s.host for s in sites], prints, report.warnings))
+    return report
+
+
+def _until(cluster: cluster_mod.Cluster) -> str | None:
+    """The first moment after the build's reference time at which time alone changes a site: the earliest embargo
+    (``publish_at``, R3.10) still to pass. Everything else that depends on time does so by the day (expiry, replies
+    answered, the statistics' date), and today's date is part of the stamp's key."""
+    import datetime as dt
+
+    from zhanqun.content import to_datetime
+
+    now = cluster.now
+    later = []
+    for item in cluster.items:
+        when = item.meta.get("publish_at")
+        if not when:
+            continue
+        moment = to_datetime(when) if isinstance(when, str) else when
+        if not isinstance(moment, dt.datetime):  # a shape this does not know: the stamp holds for no time at all
+            return now.isoformat()
+        if moment > now:
+            later.append(moment)
+    return min(later).isoformat() if later else None
 
 
 def _build(cluster: cluster_mod.Cluster, findings: Sequence[object], sites: Sequence[cluster_mod.Site], output: Path,
            code_root: Path, plugins: tuple[str, ...], the_preview: Preview | None, jobs: int,
-           key_text: str | None) -> BuildReport:
+           key_text: str | None) -> tuple[BuildReport, dict[str, str]]:
+    """Build the sites whose fingerprint changed; returns the report and every site's fingerprint."""
+    from zhanqun.build import code, publish
+    from zhanqun.build.view import SiteView
+
     # build.plugins were judged from their source by the checks (B004, B005); now they are loaded, from .py
     # source only, before any site is built: a plugin failing to load stops here with its file and line
     code.load_plugins(code_root, plugins)
     report = BuildReport(output, warnings=len(findings))
     todo: list[tuple[SiteView, str]] = []  # (site, its fingerprint)
+    prints: dict[str, str] = {}
     for site in sites:
         view = SiteView(cluster, site, preview=the_preview, code_root=code_root, plugins=plugins)
         # whether the manifest is to be signed is part of what a build is: an unsigned output is not current
@@ -76,18 +125,21 @@ def _build(cluster: cluster_mod.Cluster, findings: Sequence[object], sites: Sequ
         print_ = publish.fingerprint(view) + (":signed" if key_text else "")
         if the_preview is not None or code_root != cluster.root:
             print_ += f":{the_preview.key if the_preview else ''}:{publish.tree_digest(code_root, plugins)}"
+        prints[site.host] = print_
         if publish.is_current(output, site.host, print_):
             report.unchanged.append(site.host)
         else:
             todo.append((view, print_))
     if not todo:
-        return report
+        return report, prints
     if the_preview is not None:
+        from zhanqun.preview import build as preview_build
+
         preview_build.mark_output(output, the_preview)
     staging_root = output / ".zhanqun" / "staging"
     with _exclusive(output):
         _stage_and_publish(todo, staging_root, output, jobs, report, key_text)
-    return report
+    return report, prints
 
 
 @contextlib.contextmanager
@@ -104,6 +156,9 @@ def _exclusive(output: Path) -> Iterator[None]:
 
 def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, output: Path, jobs: int, report: BuildReport,
                        key_text: str | None = None) -> None:
+    from zhanqun.build import publish
+    from zhanqun.deploy import manifest
+
     shutil.rmtree(staging_root, ignore_errors=True)
     staging_root.mkdir(parents=True)
     try:
@@ -130,9 +185,16 @@ _WORK: list[tuple[SiteView, Path]] = []
 
 
 def _build_one(index: int) -> str | None:
+    from zhanqun.build import pelican_run, publish, search
+
     view, staging = _WORK[index]
     try:
         pelican_run.run(view, staging)
+        # the fingerprint would not cover them: a later edit of one would leave this site stale (a cluster's own
+        # templates or plugins make every item a dependency: nothing to check then)
+        missing = [] if publish.reads_anything(view) else view.undeclared()
+        if missing:
+            raise RuntimeError(f"site {view.host} showed items outside its dependency set: {missing[:5]}")
         if view.preview is not None:  # before the index and the manifest: both see the preview's bytes (issue 15)
             from zhanqun.preview import rewrite
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from zhanqun.build import feeds
 from zhanqun.build.view import SiteView
-from zhanqun.cache import code_digest
+from zhanqun.cache import blob_id, code_digest
 
 if TYPE_CHECKING:
     from zhanqun.cluster import Cluster
@@ -24,44 +24,130 @@ _RENAME_EXCHANGE = 2
 
 
 def fingerprint(view: SiteView) -> str:
-    """Digest of everything that can change a site's bytes."""
+    """Digest of everything that can change a site's bytes (issue 16: per-site dependency sets).
+
+    Three parts: what every site shares (:func:`_shared_digest`: code, theme, schemas, every config file, today's
+    date); every file under the site's own unit folders and which of its items are not out yet (embargo,
+    unanswered messages: R3.10, R9); and, of other units, only the items the site shows
+    (:attr:`SiteView.dependencies`) with their front matter, plus their feed summary where a feed shows it. A
+    cluster's own templates or ``build: plugins:`` can read anything: then every item of the other units counts."""
     cluster = view.cluster
-    root = cluster.root
     digest = hashlib.sha256()
     digest.update(_shared_digest(cluster).encode())
     units = set(view.site.unit_ids)
-    shas = {item.rel: item.sha for item in cluster.items + cluster.invalid}
     for unit_id in sorted(units):
-        for path in sorted((root / "content" / unit_id).rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(root).as_posix()
-                sha = shas.get(rel) or hashlib.sha256(path.read_bytes()).hexdigest()
-                digest.update(f"{rel}\0{sha}\n".encode("utf-8", "surrogateescape"))  # any name: F008 refuses a build first
-    # What this site shows of other units: titles, dates and links of pushed, headlined, tagged and
-    # cross-referenced items (their bodies live on their own site).
-    outside = _outside_digests(cluster)
-    for unit_id in sorted(set(outside) - units):
-        digest.update(f"{unit_id}\0{outside[unit_id]}\n".encode())
+        digest.update(_unit_digest(cluster, unit_id).encode() + b"\n")
+    for item in cluster.items:  # in file order: the same files give the same order
+        if item.unit_id in units and not cluster.published(item):
+            digest.update(b"held\0" + item.rel.encode("utf-8", "surrogateescape") + b"\n")
+    if reads_anything(view):
+        shown = {i.rel: True for i in cluster.items if i.unit_id not in units}
+    else:
+        shown = view.dependencies
+    records = _records(cluster)
+    for rel in sorted(shown):
+        digest.update(records.line(rel, summary=shown[rel]))
     return digest.hexdigest()
 
 
-_LISTED_KEYS = ("title", "name", "date", "push_to_portal", "homepage", "tags", "policy", "index_no", "withdrawn",
-                "publish_at", "importance", "status", "expires", "doc_number",
-                "received", "answered", "category", "needs_verification")  # a pushed reply counts in the portal's statistics
+class _Records:
+    """Per item of the cluster, the line a fingerprint digests of it when another site shows it: path and front
+    matter, with the feed summary when asked (computed once per build, shared by every site)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._items = {item.rel: item for item in cluster.items}
+        self._lines: dict[tuple[str, bool], bytes] = {}
+
+    def line(self, rel: str, summary: bool) -> bytes:
+        key = (rel, summary)
+        found = self._lines.get(key)
+        if found is None:
+            item = self._items[rel]
+            shown: list[object] = [item.rel, item.meta, feeds.summary(item) if summary else None]
+            found = self._lines[key] = json.dumps(shown, ensure_ascii=False, sort_keys=True,
+                                                  default=str).encode("utf-8", "surrogateescape") + b"\n"
+        return found
+
+
+def _records(cluster: Cluster) -> _Records:
+    cached: _Records | None = getattr(cluster, "_zq_records", None)
+    if cached is None:
+        cached = cluster._zq_records = _Records(cluster)  # type: ignore[attr-defined]  # once per build
+    return cached
+
+
+def reads_anything(view: SiteView) -> bool:
+    """Whether the site's pages come from code other than zhanqun's own templates and plugins: ``build: plugins:``,
+    or a cluster template that is not byte for byte the package's (they may read any item of the cluster)."""
+    if view.plugins:
+        return True
+    cache: dict[Path, bool] = view.cluster.__dict__.setdefault("_zq_reads_anything", {})
+    if view.code_root not in cache:
+        cache[view.code_root] = _own_templates_differ(view.code_root)
+    return cache[view.code_root]
+
+
+def _own_templates_differ(code_root: Path) -> bool:
+    from zhanqun import defaults
+    from zhanqun.build.pelican_run import own_theme
+
+    own = own_theme(code_root)
+    if own is None or not (own / "templates").is_dir():
+        return False
+    shipped = defaults.theme_dir() / "templates"
+    for path in (own / "templates").rglob("*"):
+        if path.is_file() or path.is_symlink():
+            twin = shipped / path.relative_to(own / "templates")
+            if path.is_symlink() or not twin.is_file() or twin.read_bytes() != path.read_bytes():
+                return True
+    return False
+
+
+def _unit_digest(cluster: Cluster, unit_id: str) -> str:
+    """Every file under ``content/<unit>/`` by path: an item by the sha256 its parse was made from, any other file
+    (unit.yaml, attachments, images) by its git blob id, from git's index when git vouches for it (issue 16: no
+    file read twice), else from its bytes."""
+    cache: dict[str, str] = cluster.__dict__.setdefault("_zq_unit_digests", {})
+    if unit_id in cache:
+        return cache[unit_id]
+    root = cluster.root
+    shas: dict[str, str] | None = cluster.__dict__.get("_zq_item_shas")
+    if shas is None:
+        shas = cluster.__dict__["_zq_item_shas"] = {item.rel: item.sha for item in cluster.items + cluster.invalid}
+    blobs: dict[str, str] = getattr(cluster, "_zq_blobs", None) or {}
+    found: list[str] = []
+    stack = [f"content/{unit_id}"]
+    while stack:  # DirEntry carries the type: no stat per file; never into a link (C011 refuses them first)
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{folder}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(rel)
+            elif entry.is_file(follow_symlinks=False):
+                sha = shas.get(rel) or blobs.get(rel) or blob_id(Path(entry.path).read_bytes())
+                found.append(f"{rel}\0{sha}\n")  # any name: F008 refuses a build first
+    digest = hashlib.sha256()
+    for line in sorted(found):
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    cache[unit_id] = digest.hexdigest()
+    return cache[unit_id]
 
 
 def _shared_digest(cluster: Cluster) -> str:
-    """Code, theme, plugins, schemas and all config: shared by every site, computed once per build."""
+    """What every site shares, computed once per build: zhanqun's code, the package's theme, plugins and schemas,
+    the cluster's own ones, every config file (cluster.yaml, calendar.yaml, each unit.yaml: names and addresses of
+    every unit are on every site's navigation, map and responsibility table) and today's date (expiry marks, the
+    statistics' 截至 line)."""
     cached: str | None = getattr(cluster, "_zq_shared_digest", None)
     if cached:
         return cached
     root = cluster.root
     digest = hashlib.sha256()
     digest.update(code_digest().encode() + cluster.today.isoformat().encode())
-    # which embargoed items are out by now (a scheduled build at 09:15 must publish the 09:00 item, R3.10)
-    for item in sorted(cluster.items, key=lambda i: i.rel):
-        if item.meta.get("publish_at"):
-            digest.update(f"{item.rel}\0{cluster.published(item)}\n".encode())
     # the package's defaults (R11.1), then the cluster's own theme files, plugins and schema overrides
     from zhanqun import __version__, defaults
 
@@ -91,24 +177,6 @@ def _shared_digest(cluster: Cluster) -> str:
     shared = digest.hexdigest()
     cluster._zq_shared_digest = shared  # type: ignore[attr-defined]  # kept on the cluster: once per build
     return shared
-
-
-def _outside_digests(cluster: Cluster) -> dict[str, str]:
-    """Per unit, a digest of the listing metadata of its items (what other sites can show of them, a pushed
-    item's feed summary too)."""
-    cached: dict[str, str] | None = getattr(cluster, "_zq_outside_digests", None)
-    if cached is not None:
-        return cached
-    per_unit: dict[str, hashlib._Hash] = {}
-    for item in sorted(cluster.items, key=lambda i: i.rel):
-        listed = {k: item.meta.get(k) for k in _LISTED_KEYS}
-        if item.meta.get("push_to_portal"):  # the portal's feeds show its summary, from the body when it has none
-            listed["feed_summary"] = feeds.summary(item)
-        line = json.dumps([item.rel, listed], ensure_ascii=False, sort_keys=True, default=str)
-        per_unit.setdefault(item.unit_id, hashlib.sha256()).update(line.encode() + b"\n")
-    outside = {unit: d.hexdigest() for unit, d in per_unit.items()}
-    cluster._zq_outside_digests = outside  # type: ignore[attr-defined]  # kept on the cluster: once per build
-    return outside
 
 
 def stamp_path(output: Path, host: str) -> Path:

@@ -119,6 +119,10 @@ class SiteView:
         self.host = site.host
         self.site_name = cluster.config.name if site.is_portal else self.owner.name
         self.today = cluster.today
+        # Every item of another unit handed to the templates or plugins (issue 16): after the run, the build checks
+        # that each of them is in :attr:`dependencies`, the set the site's fingerprint covers
+        self.handed_out: set[str] = set()
+        self.reply_refs_handed_out: set[tuple[str, str]] = set()
 
     # -- identity (R3.4, issue 14) ----------------------------------------------------------------------------
     @cached_property
@@ -210,7 +214,13 @@ class SiteView:
         return table
 
     def column_items(self, ref: ColumnRef) -> list[Item]:
-        return self._by_column.get(ref.key, [])
+        return self._hand(self._by_column.get(ref.key, []))
+
+    def _hand(self, items: list[Item]) -> list[Item]:
+        """``items`` as given to a template, noting those of other units (:attr:`handed_out`)."""
+        units = self.site.unit_ids
+        self.handed_out.update(i.rel for i in items if i.unit_id not in units)
+        return items
 
     @cached_property
     def columns(self) -> list[ColumnRef]:
@@ -221,9 +231,20 @@ class SiteView:
 
     @cached_property
     def headlines(self) -> list[Item]:
+        """The portal's five newest homepage items of any unit; a unit site's five newest important ones of its own."""
+        shared: tuple[list[Item], dict[str, list[Item]]] | None = self.cluster.__dict__.get("_zq_headlines")
+        if shared is None:  # one pass over the listed items for every site's headlines
+            homepage: list[Item] = []
+            important: dict[str, list[Item]] = defaultdict(list)
+            for i in self._listed:
+                if i.meta.get("homepage"):
+                    homepage.append(i)
+                if i.importance == "important":
+                    important[i.unit_id].append(i)
+            shared = self.cluster.__dict__["_zq_headlines"] = (homepage, important)
         if self.site.is_portal:
-            return [i for i in self._listed if i.meta.get("homepage")][:5]
-        return [i for i in self._listed if i.unit_id == self.owner.id and i.importance == "important"][:5]
+            return self._hand(shared[0][:5])
+        return self._hand(shared[1].get(self.owner.id, [])[:5])
 
     # -- urls ---------------------------------------------------------------------------------------
     def href(self, item: Item) -> str:
@@ -267,9 +288,10 @@ class SiteView:
         so what is embargoed, withdrawn or not listed is never in a feed), or of all the site's column lists.
         None when there is nothing to list: no feed is written and no page links one (an empty feed would need an
         ``updated`` time that no item gives, and the build time would change its bytes every build)."""
-        if ref is None:
-            shown = {i.rel for r in self.columns for i in self.column_items(r)}
-            items = [i for i in self._listed if i.rel in shown]
+        if ref is None:  # newest first as in _listed, each item once (a pushed item is also in its own column)
+            position = self._positions
+            shown = {i.rel: i for r in self.columns for i in self.column_items(r)}
+            items = sorted(shown.values(), key=lambda i: position[i.rel])
             save_as, title, subtitle, page = FEED_NAME, self.site_name, "", self.canonical("/")
         else:
             items = self.column_items(ref)
@@ -279,7 +301,15 @@ class SiteView:
             subtitle = ref.column.description
         if not items:
             return None
-        return Feed(ref, save_as, title, subtitle, page, items[:FEED_SIZE])
+        return Feed(ref, save_as, title, subtitle, page, self._hand(items[:FEED_SIZE]))
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Each listed item's place in :attr:`_listed` (shared by every site's view)."""
+        shared: dict[str, int] | None = self.cluster.__dict__.get("_zq_positions")
+        if shared is None:
+            shared = self.cluster.__dict__["_zq_positions"] = {i.rel: n for n, i in enumerate(self._listed)}
+        return shared
 
     def feeds(self) -> list[Feed]:
         """Every feed the site has: its own, then one per column with items."""
@@ -401,14 +431,18 @@ class SiteView:
         return _per_cluster(self.cluster, "interpretations", table)
 
     def interpretations_of(self, item: Item) -> list[Item]:
-        return self._interpretations.get(item.meta.get("index_no", ""), [])
+        return self._hand(self._interpretations.get(item.meta.get("index_no", ""), []))
 
     @cached_property
     def _policies(self) -> dict[str, Item]:
-        return self.cluster.policies_by_index()
+        shared: dict[str, Item] | None = self.cluster.__dict__.get("_zq_policies")
+        if shared is None:
+            shared = self.cluster.__dict__["_zq_policies"] = self.cluster.policies_by_index()
+        return shared
 
     def policy_of(self, item: Item) -> Item | None:
-        return self._policies.get(item.meta.get("policy", ""))
+        policy = self._policies.get(item.meta.get("policy", ""))
+        return self._hand([policy])[0] if policy is not None else None
 
     # -- replies to the public (R9) ------------------------------------------------------------------
     @cached_property
@@ -422,17 +456,22 @@ class SiteView:
         """The statistics of a reply column (001 §19(五)): its messages, pending ones included, and those pushed
         to it; the same counts as ``zhanqun inspect`` (:func:`zhanqun.inspect.replies.stats`)."""
         cache: dict[tuple[str, str], dict[str, Any]] = self.__dict__.setdefault("_reply_stats", {})
+        self.reply_refs_handed_out.add(ref.key)
         if ref.key not in cache:
             from zhanqun.inspect import replies
 
-            portal = self.cluster.config.portal
-            items = [i for i in self.cluster.items if i.type == "reply" and (
-                (i.unit_id, i.column_id) == ref.key
-                or (ref.unit.id == portal and i.unit_id != portal and ref.column.id in i.meta.get("push_to_portal", [])))]
+            items = self.reply_stats_items(ref)
             config = self.cluster.config.inspect
             judged = (replies.judge(i, self._calendar, self.today, config) for i in items) if items else ()
             cache[ref.key] = replies.stats(o for o in judged if o is not None)
         return cache[ref.key]
+
+    def reply_stats_items(self, ref: ColumnRef) -> list[Item]:
+        """The messages a reply column's statistics count: its own, pending ones included, and those pushed to it."""
+        portal = self.cluster.config.portal
+        return [i for i in self.cluster.items if i.type == "reply" and (
+            (i.unit_id, i.column_id) == ref.key
+            or (ref.unit.id == portal and i.unit_id != portal and ref.column.id in i.meta.get("push_to_portal", [])))]
 
     def answer_unit(self, item: Item) -> Unit:
         """The unit that answered a message (``answer_unit``, else the unit holding it)."""
@@ -453,7 +492,49 @@ class SiteView:
 
     # -- topics (R3.6) ------------------------------------------------------------------------------
     def topic_items(self, tag: str) -> list[Item]:
-        return [i for i in self._listed if tag in i.tags]
+        return self._hand([i for i in self._listed if tag in i.tags])
+
+    # -- what the site shows of other units (issue 16: its dependency set) ----------------------------------------
+    @cached_property
+    def dependencies(self) -> dict[str, bool]:
+        """Every item of another unit this site can show, by path: True when its feed summary (from its body when it
+        has no 摘要) is shown too. Computed by the very methods the templates and plugins call, over everything the
+        site renders: each column's list (every page, and the feeds cut from them), the headlines, the portal's
+        topic pages, the policy ↔ interpretation links of its own items and its reply columns' statistics. What the
+        site shows of such an item is a function of its front matter (and that summary), so the fingerprint covers
+        exactly these (:func:`zhanqun.build.publish.fingerprint`); the build checks after the run that nothing
+        else was handed out (:meth:`undeclared`)."""
+        units = set(self.site.unit_ids)
+        shown: dict[str, bool] = {}
+
+        def add(items: list[Item], summary: bool = False) -> None:
+            for item in items:
+                if item.unit_id not in units:
+                    shown[item.rel] = shown.get(item.rel, False) or summary
+
+        for ref in self.columns:
+            add(self.column_items(ref))
+            if ref.column.type == "reply":
+                add(self.reply_stats_items(ref))
+        add(self.headlines)
+        if self.site.is_portal:
+            for topic in self.cluster.config.topics:
+                add(self.topic_items(topic.tag))
+        for item in self.own_items:
+            add(self.interpretations_of(item))
+            policy = self.policy_of(item)
+            add([policy] if policy is not None else [])
+        for feed in self.feeds():
+            add(feed.items, summary=True)
+        return dict(sorted(shown.items()))
+
+    def undeclared(self) -> list[str]:
+        """Items of other units handed out to the templates but missing from :attr:`dependencies` (a view method
+        added without adding its items there): the site's fingerprint would not cover them."""
+        reply_refs = {ref.key for ref in self.columns if ref.column.type == "reply"}
+        missing = sorted(self.handed_out - set(self.dependencies))
+        missing += [f"{u}/{c}（留言统计）" for u, c in sorted(self.reply_refs_handed_out - reply_refs)]
+        return missing
 
     # -- labels -------------------------------------------------------------------------------------
     def column_of(self, item: Item) -> ColumnRef:
