@@ -1,10 +1,14 @@
 """Generate a synthetic zhanqun cluster repository for benchmarking.
 
-    python bench/generate.py OUT_DIR --units N --items M [--seed S]
+    python bench/generate.py OUT_DIR --units N --items M [--seed S] [--embargoes K] [--git]
 
 writes a complete cluster repository to OUT_DIR (content/, plus schemas/, themes/, plugins/ and
 pelicanconf.py copied from this project) and the same Markdown bodies, with Pelican-style front matter,
-under OUT_DIR/plain/ for the plain-Pelican baseline. Output is a pure function of the arguments and seed.
+under OUT_DIR/plain/ for the plain-Pelican baseline, and with Hugo front matter under OUT_DIR/hugo/
+(content/<unit>/<column>/*.md, the settings and minimal layouts of bench/hugo/) for the Hugo baseline.
+``--embargoes K`` adds K embargoed items (``publish_at`` ten minutes apart from EMBARGO_BASE + 5 min) for the
+embargo row of bench/run.py; ``--git`` makes OUT_DIR a git repository with one commit (the bench edits are
+commits, as merges are). Output is a pure function of the arguments and seed.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import itertools
+import json
+import os
 import random
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -27,6 +35,13 @@ FIRST_DAY = dt.date(2020, 1, 1)
 LAST_DAY = dt.date(2026, 10, 31)  # every date is before 2026-11-01
 BODY_CHARS = (1200, 1600)  # ~1,500 characters of body text per item
 PORTAL_ID = "xzf"
+HUGO_FILES = Path(__file__).resolve().parent / "hugo"  # hugo.toml and layouts/, copied to OUT/hugo/
+# The bench's reference time (SOURCE_DATE_EPOCH, China time): the morning after the last generated date.
+# Embargoed item k is due at EMBARGO_BASE + 5 min + k * EMBARGO_STEP; bench/run.py moves the clock one step a round.
+EMBARGO_BASE = dt.datetime(2026, 11, 1, 8, 0)
+EMBARGO_STEP = dt.timedelta(minutes=10)
+CHINA_OFFSET = dt.timedelta(hours=8)
+GITIGNORE = "output/\n.zhanqun-cache/\nplain/\nhugo/\n"
 
 # (short name, full name without the county prefix): labels are the pinyin initials of the short name.
 DEPARTMENTS: list[tuple[str, str]] = [
@@ -286,6 +301,30 @@ def plan_items(units: list[UnitSpec], total: int, rng: random.Random) -> Iterato
                            text.title(unit, ctype), text.body(), meta, tags, author)
 
 
+def embargo_items(units: list[UnitSpec], count: int, rng: random.Random) -> Iterator[Item]:
+    """``count`` news items of the first department (or the portal) embargoed until EMBARGO_BASE + 5 min + k steps,
+    dated that day (J007: a date on the embargo's day is not a future date)."""
+    unit = units[1] if len(units) > 1 else units[0]
+    text = TextMaker(rng)
+    cid, cname, ctype = COLUMNS[0][:3]
+    for k in range(count):
+        due = embargo_due(k)
+        author = rng.choice(unit.people)[1]
+        meta = {"author": author, "source": unit.name, "publish_at": due.strftime("%Y-%m-%d %H:%M")}
+        yield Item(unit, cid, cname, ctype, f"{due.date().isoformat()}-e{k + 1:04d}", due, True,
+                   text.title(unit, ctype), text.body(), meta, [], author)
+
+
+def embargo_due(k: int) -> dt.datetime:
+    """When embargoed item ``k`` (0-based) becomes due (China time)."""
+    return EMBARGO_BASE + dt.timedelta(minutes=5) + k * EMBARGO_STEP
+
+
+def epoch_of(moment: dt.datetime) -> int:
+    """SOURCE_DATE_EPOCH for a China-time moment."""
+    return int((moment - CHINA_OFFSET).replace(tzinfo=dt.UTC).timestamp())
+
+
 def _date(item: Item) -> str:
     return item.when.strftime("%Y-%m-%d %H:%M" if item.has_time else "%Y-%m-%d")
 
@@ -304,6 +343,19 @@ def pelican_markdown(item: Item) -> str:
     if item.tags:
         lines.append("Tags: " + ", ".join(item.tags))
     return "\n".join(lines) + "\n\n" + item.body
+
+
+def hugo_markdown(item: Item) -> str:
+    """YAML front matter as Hugo reads it: title, date (with China's offset), slug, tags."""
+    lines = ["---", f"title: {json.dumps(item.title, ensure_ascii=False)}",
+             f"date: {item.when.strftime('%Y-%m-%dT%H:%M:00')}+08:00", f"slug: {json.dumps(item.stem)}"]
+    if item.tags:
+        lines.append("tags: " + json.dumps(item.tags, ensure_ascii=False))
+    return "\n".join(lines) + "\n---\n\n" + item.body
+
+
+def _hugo_index(title: str) -> str:
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n"
 
 
 PLAIN_CONF = '''"""Plain Pelican settings for the benchmark baseline, as pelican-quickstart writes them."""
@@ -350,22 +402,46 @@ def leader_pages(unit: UnitSpec, count: int, rng: random.Random) -> Iterator[tup
             f"{name}同志，{post}。\n")
 
 
-def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = PROJECT, leaders: int = 0) -> dict[str, int]:
+def copy_hugo_files(hugo: Path) -> None:
+    """bench/hugo/'s settings and layouts into OUT/hugo/."""
+    shutil.copy2(HUGO_FILES / "hugo.toml", hugo / "hugo.toml")
+    shutil.copytree(HUGO_FILES / "layouts", hugo / "layouts")
+
+
+def git_init(out: Path) -> None:
+    """Make ``out`` a git repository (branch main) with everything zhanqun reads in one commit; the baselines'
+    trees and the outputs are ignored."""
+    (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    when = f"{epoch_of(EMBARGO_BASE)} +0800"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "基准测试站群"]):
+        subprocess.run(cmd, cwd=out, env=env, check=True, capture_output=True)
+
+
+def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = PROJECT, leaders: int = 0,
+             embargoes: int = 0, git: bool = False) -> dict[str, int]:
     """Write the synthetic repository to ``out`` (replacing it). Returns counts for the report.
 
     ``leaders`` adds that many leader pages per unit (zhanqun only: the gates benchmark needs them).
+    ``embargoes`` adds that many embargoed items (see :func:`embargo_items`); they are ordinary items in the
+    plain and Hugo trees (they are published once due). ``git`` makes ``out`` a repository (:func:`git_init`).
     """
-    if units < 1 or items < 0:
-        raise ValueError("need at least one unit and a non-negative item count")
+    if units < 1 or items < 0 or embargoes < 0:
+        raise ValueError("need at least one unit and non-negative item and embargo counts")
     if out.exists() and any(out.iterdir()):
         if not (out / "plain" / "pelicanconf.py").is_file():
             raise ValueError(f"{out} is not empty and was not made by this script; refusing to replace it")
         shutil.rmtree(out)
     rng = random.Random(seed)
-    content, plain = out / "content", out / "plain" / "content"
+    content, plain, hugo = out / "content", out / "plain" / "content", out / "hugo" / "content"
     content.mkdir(parents=True)
     plain.mkdir(parents=True)
+    hugo.mkdir(parents=True)
     copy_project_files(out, project)
+    copy_hugo_files(out / "hugo")
+    (hugo / "_index.md").write_text(_hugo_index(f"{COUNTY}人民政府"), encoding="utf-8")
     (out / "plain" / "pelicanconf.py").write_text(PLAIN_CONF, encoding="utf-8")
     (content / "cluster.yaml").write_text(cluster_yaml(), encoding="utf-8")
     specs = plan_units(units, rng)
@@ -374,22 +450,31 @@ def generate(out: Path, units: int, items: int, seed: int = 1, project: Path = P
     for spec in specs:
         (content / spec.id).mkdir()
         (content / spec.id / "unit.yaml").write_text(unit_yaml(spec, leaders), encoding="utf-8")
+        (hugo / spec.id).mkdir()
+        (hugo / spec.id / "_index.md").write_text(_hugo_index(spec.name), encoding="utf-8")
         if leaders:
             (content / spec.id / LEADER_COLUMN[0]).mkdir()
             for stem, text in leader_pages(spec, leaders, rng):
                 (content / spec.id / LEADER_COLUMN[0] / f"{stem}.md").write_text(text, encoding="utf-8")
-    for item in plan_items(specs, items, rng):
+    planned = plan_items(specs, items, rng)
+    for item in itertools.chain(planned, embargo_items(specs, embargoes, random.Random(seed + 1))):
         folder = content / item.unit.id / item.column
         plain_folder = plain / item.unit.id / item.column
+        hugo_folder = hugo / item.unit.id / item.column
         if folder not in made_dirs:
             folder.mkdir(parents=True)
             plain_folder.mkdir(parents=True)
+            hugo_folder.mkdir(parents=True)
+            (hugo_folder / "_index.md").write_text(_hugo_index(item.column_name), encoding="utf-8")
             made_dirs.add(folder)
         (folder / f"{item.stem}.md").write_text(zhanqun_markdown(item), encoding="utf-8")
         (plain_folder / f"{item.stem}.md").write_text(pelican_markdown(item), encoding="utf-8")
+        (hugo_folder / f"{item.stem}.md").write_text(hugo_markdown(item), encoding="utf-8")
         chars += len(item.body)
         written += 1
-    return {"units": len(specs), "items": written, "body_chars": chars}
+    if git:
+        git_init(out)
+    return {"units": len(specs), "items": written, "body_chars": chars, "embargoes": embargoes}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,10 +484,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=10_000, help="items in total (default 10000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--leaders", type=int, default=0, help="leader pages per unit (default 0)")
+    parser.add_argument("--embargoes", type=int, default=0, help="embargoed items in the first department (default 0)")
+    parser.add_argument("--git", action="store_true", help="make OUT_DIR a git repository with one commit")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        counts = generate(args.out, args.units, args.items, args.seed, leaders=args.leaders)
+        counts = generate(args.out, args.units, args.items, args.seed, leaders=args.leaders,
+                          embargoes=args.embargoes, git=args.git)
     except ValueError as exc:
         parser.error(str(exc))
     took = time.perf_counter() - start

@@ -1,17 +1,26 @@
-"""Benchmark ``zhanqun build`` against plain Pelican on a synthetic cluster.
+"""Benchmark ``zhanqun build`` beside Hugo and plain Pelican on the same synthetic content (issue 16).
 
-    python bench/run.py [--units 20] [--items 10000] [--jobs 2] [--repeat 1] [--quick]
+    python bench/run.py [--units 20] [--items 10000] [--jobs 2] [--repeat 3] [--quick]
+    python bench/run.py --growth [--growth-items 1000,10000,40000]
 
-Generates a cluster into bench/work/ (see bench/generate.py), then times, each in a fresh subprocess:
-plain ``pelican`` on the same Markdown, a cold ``zhanqun build``, a rebuild after editing one item's body,
-and a build with nothing changed. Reports wall time and peak memory, and checks the performance targets.
-Run it with the project's virtualenv Python so that ``pelican`` and ``zhanqun`` come from the same venv.
+Generates a cluster into bench/work/ (bench/generate.py: the zhanqun repository, a git repository, with the same
+bodies for plain Pelican in plain/ and for Hugo in hugo/), installs Hugo from Debian when it is missing, then
+runs interleaved rounds. Round r: every tool's cold build, one after another (zhanqun --jobs N, plain Pelican,
+Hugo one site, Hugo one site per unit in a loop); then zhanqun's one-item edit rows, each a rebuild after
+committing one edit (body, title, date, homepage flag, push to the portal, tags, withdrawal) or after the clock
+passes an embargo; a build with nothing changed; ``zhanqun check`` on 10 uncached files as pre-commit runs it,
+``python -c pass`` beside it, and a cold ``zhanqun check`` of the whole cluster. Every measured command is a
+fresh subprocess. Reports medians and ranges of wall and CPU time, peak memory (PSS over the process tree),
+ratios against Hugo's cold build of the same round, PASS/FAIL per target, a Markdown table for
+docs/performance.md and a results JSON. ``--growth`` times cold builds and a one-item body edit of zhanqun
+and Hugo at several sizes instead. Run it with the project's virtualenv Python.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -25,21 +34,30 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402 - the sibling script, importable once its folder is on the path
+import generate  # the sibling script, importable once its folder is on the path
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
 GNU_TIME = Path("/usr/bin/time")
 MIB = 1024  # kB per MiB
 
-COLD_VS_PLAIN = 1.0  # cold zhanqun build at most as slow as plain Pelican
-REBUILD_VS_COLD = 0.15  # rebuild after a one-item edit at most 15 % of a cold build
-PEAK_MEMORY_MIB = 1024  # whole process tree, at most 1 GiB
+# Targets (issue 16): ratios against Hugo's cold build of the same content in the same round.
+COLD_VS_HUGO = 1.0  # cold zhanqun build at most Hugo's (one site, and one site per unit)
+MEMORY_VS_HUGO = 0.5  # peak memory of the cold build at most half Hugo's
+EDIT_VS_HUGO = 0.1  # any one-item edit
+NOOP_VS_HUGO = 0.03  # a build with nothing changed
+CHECK_FILES_S = 0.3  # zhanqun check on the 10 files of a pre-commit run, seconds
+CHECK_COLD_S = 5.0  # cold zhanqun check of the whole cluster, seconds
+COLD_VS_PLAIN = 1.0  # kept from before: at most plain Pelican's cold build
+PEAK_MEMORY_MIB = 1024  # kept from before: whole zhanqun process tree at most 1 GiB
+GROWTH_LINEAR = 1.0  # largest size's time per item at most the smallest size's
 BUSY = 0.10  # warn when other processes used more than this share of the CPUs during a run
+CHECK_FILES = 10  # files of the pre-commit row
 
 # Fallback for machines without GNU time: run the command, then report its CPU time and the largest
 # descendant's peak RSS (RUSAGE_CHILDREN covers every waited-for descendant) in GNU time's format.
@@ -68,7 +86,6 @@ class Measurement:
     returncode: int
     stdout: str
     stderr: str
-    rounds: list[float] = dataclasses.field(default_factory=list)  # wall time of each repeat
 
     @property
     def peak_kb(self) -> int:
@@ -150,7 +167,8 @@ def _memory_of(pid: int) -> tuple[int, int | None] | None:
     return resident * os.sysconf("SC_PAGE_SIZE") // 1024, None
 
 
-def measure(name: str, cmd: Sequence[str], cwd: Path, interval: float) -> Measurement:
+def measure(name: str, cmd: Sequence[str], cwd: Path, interval: float,
+            env: dict[str, str] | None = None) -> Measurement:
     """Run ``cmd`` in a fresh process; time it and record peak memory of its process tree."""
     fd, report = tempfile.mkstemp(prefix="zhanqun-bench-", suffix=".txt")
     os.close(fd)
@@ -160,7 +178,7 @@ def measure(name: str, cmd: Sequence[str], cwd: Path, interval: float) -> Measur
         wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, report, *cmd]
     busy_before, own_before = _machine_busy_seconds(), _own_cpu_seconds()
     start = time.perf_counter()
-    proc = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     sampler = TreeSampler(proc.pid, interval)
     sampler.start()
     stdout, stderr = proc.communicate()
@@ -196,28 +214,6 @@ def _machine_busy_seconds() -> float | None:
         return None
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def _tool(name: str) -> str:
-    """The tool from the same virtualenv as this Python, else from PATH."""
-    local = Path(sys.executable).parent / name
-    if local.is_file():
-        return str(local)
-    found = shutil.which(name)
-    if not found:
-        sys.exit(f"{name} not found: run this script with the project's virtualenv Python")
-    return found
-
-
-def edit_one_item(repo: Path, counter: int) -> Path:
-    """Append a sentence to the body of one department news item (or the portal's, with one unit)."""
-    units = sorted(p for p in (repo / "content").iterdir() if p.is_dir() and p.name != generate.PORTAL_ID)
-    unit = units[0] if units else repo / "content" / generate.PORTAL_ID
-    items = sorted((unit / "gzdt").glob("*.md")) or sorted(unit.rglob("*.md"))
-    path = items[0]
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n基准测试修改第{counter}次：本段文字用于测量只改动一篇条目正文后的重新构建时间。\n")
-    return path
 
 
 def code_version(project: Path = generate.PROJECT) -> str:
@@ -265,188 +261,656 @@ def machine() -> dict[str, str]:
     }
 
 
-def _aggregate(runs: list[Measurement]) -> Measurement:
-    """Median wall time, worst memory, first failure (if any) over repeats."""
-    failed = [r for r in runs if r.returncode != 0]
-    base = failed[0] if failed else runs[0]
-    pss = [r.tree_pss_kb for r in runs if r.tree_pss_kb is not None]
-    other = [r.other_load for r in runs if r.other_load is not None]
-    return dataclasses.replace(
-        base, wall=statistics.median(r.wall for r in runs), rounds=[r.wall for r in runs],
-        cpu=statistics.median(r.cpu for r in runs),
-        max_rss_kb=max(r.max_rss_kb for r in runs), tree_rss_kb=max(r.tree_rss_kb for r in runs),
-        tree_pss_kb=max(pss) if len(pss) == len(runs) else None, other_load=max(other) if other else None)
+def _tool(name: str) -> str:
+    """The tool from the same virtualenv as this Python, else from PATH."""
+    local = Path(sys.executable).parent / name
+    if local.is_file():
+        return str(local)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found: run this script with the project's virtualenv Python")
+    return found
 
 
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+def ensure_hugo(install: bool = True) -> str:
+    """Hugo on PATH, installed from Debian (apt-get install -y hugo) when missing and we are root."""
+    found = shutil.which("hugo")
+    if found:
+        return found
+    if not install:
+        sys.exit("hugo not found on PATH (and --no-install-hugo given)")
+    if os.geteuid() != 0:
+        sys.exit("hugo not found on PATH. Install it from Debian as root, then run the bench again:\n"
+                 "    sudo apt-get update && sudo apt-get install -y hugo")
+    print("Installing Hugo from Debian (apt-get install -y hugo) ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], env=env, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], env=env, check=True, capture_output=True)
+    found = shutil.which("hugo")
+    if not found:
+        sys.exit("apt-get installed hugo, but it is not on PATH")
+    return found
 
 
-def _mib(kb: int | None) -> str:
-    return "n/a" if kb is None else f"{kb / MIB:,.0f}"
+# --- one-item edits ---------------------------------------------------------------------------------------
 
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+WITHDRAWN_REASON = "基准测试：撤稿"
+
+
+def _split(text: str) -> tuple[list[str], str]:
+    """Front matter lines and the rest (from the closing ``---`` on) of a generated item."""
+    head, sep, rest = text[4:].partition("\n---\n")
+    return head.split("\n"), sep + rest
+
+
+def front_matter(path: Path) -> dict[str, str]:
+    """The generated item's top-level front matter, as raw strings."""
+    lines, _ = _split(path.read_text(encoding="utf-8"))
+    return {k: v.strip() for k, _, v in (line.partition(":") for line in lines) if k and not k.startswith(" ")}
+
+
+def set_field(path: Path, key: str, value: str) -> None:
+    """Set ``key: value`` in a generated item's front matter (replace the line, or append it)."""
+    lines, rest = _split(path.read_text(encoding="utf-8"))
+    new = f"{key}: {value}"
+    for index, line in enumerate(lines):
+        if line.startswith(f"{key}:"):
+            lines[index] = new
+            break
+    else:
+        lines.append(new)
+    path.write_text("---\n" + "\n".join(lines) + rest, encoding="utf-8")
+
+
+def git_commit(repo: Path, message: str) -> None:
+    """Commit the working tree's changes (git commit -a), as a merge brings them."""
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run(["git", "commit", "-q", "-a", "-m", message], cwd=repo, env=env, check=True, capture_output=True)
+
+
+@dataclasses.dataclass
+class Edit:
+    """What one edit row changed, and how to see it in the output."""
+
+    kind: str
+    path: Path | None  # the item's file (None: no file changed)
+    expect: str  # text that the output must show after the rebuild
+    where: str  # "page": the item's own page; "portal": any HTML page of the portal
+
+
+class Editor:
+    """Makes each kind of one-item edit in the bench repository, on a fresh item each time."""
+
+    KINDS = ("body", "title", "date", "homepage", "push", "tags", "withdrawn", "embargo")
+    LABELS: ClassVar[dict[str, str]] = {
+        "body": "edit one item's body", "title": "edit one item's title", "date": "change one item's date",
+        "homepage": "set one portal item's homepage flag", "push": "push one item to the portal",
+        "tags": "tag one item (a topic)", "withdrawn": "withdraw one item", "embargo": "an embargo passes",
+    }
+
+    def __init__(self, repo: Path, epoch: int) -> None:
+        self.repo = repo
+        self.epoch = epoch  # SOURCE_DATE_EPOCH of the zhanqun runs
+        self.clock_steps = 0
+        content = repo / "content"
+        units = sorted(p.name for p in content.iterdir() if p.is_dir())
+        departments = [u for u in units if u != generate.PORTAL_ID] or units
+        self.department_news = [p for u in departments for p in sorted((content / u / "gzdt").glob("*.md"))]
+        self.portal_news = sorted((content / generate.PORTAL_ID / "gzdt").glob("*.md"))
+        self.used: set[Path] = set()
+        self.counter = 0
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "SOURCE_DATE_EPOCH": str(self.epoch)}
+
+    def _pick(self, pool: list[Path], *absent: str) -> Path:
+        """The first unused item of ``pool`` whose front matter has none of ``absent`` (nor an embargo)."""
+        for path in pool:
+            if path in self.used:
+                continue
+            meta = front_matter(path)
+            if any(key in meta for key in (*absent, "publish_at", "withdrawn", "push_to_portal", "tags", "homepage")):
+                continue
+            self.used.add(path)
+            return path
+        raise RuntimeError("the bench cluster has no item left for this edit: generate more items")
+
+    def make(self, kind: str) -> Edit:
+        """Make one edit of ``kind`` and commit it (the embargo row moves the clock instead)."""
+        self.counter += 1
+        n = self.counter
+        if kind == "embargo":
+            due = generate.embargo_due(self.clock_steps)
+            self.clock_steps += 1
+            self.epoch = generate.epoch_of(generate.EMBARGO_BASE + self.clock_steps * generate.EMBARGO_STEP)
+            stem = f"{due.date().isoformat()}-e{self.clock_steps:04d}"
+            found = sorted((self.repo / "content").glob(f"*/gzdt/{stem}.md"))
+            if not found:
+                raise RuntimeError("no embargoed item left: generate with more --embargoes")
+            return Edit(kind, found[0], front_matter(found[0])["title"], "page")
+        path = self._pick(self.portal_news if kind == "homepage" else self.department_news)
+        text = path.read_text(encoding="utf-8")
+        if kind == "body":
+            sentence = f"基准测试修改第{n}次：本段文字用于测量只改动一篇条目正文后的重新构建时间。"
+            path.write_text(text + f"\n{sentence}\n", encoding="utf-8")
+            expect, where = sentence, "page"
+        elif kind == "title":
+            expect, where = f"{front_matter(path)['title']}（第{n}次修改）", "page"
+            set_field(path, "title", expect)
+        elif kind == "date":
+            old = front_matter(path)["date"]
+            day = dt.date.fromisoformat(old[:10]) - dt.timedelta(days=1)
+            set_field(path, "date", day.isoformat() + old[10:])
+            expect, where = f'datetime="{day.isoformat()}', "page"
+        elif kind == "homepage":
+            set_field(path, "homepage", "true")
+            expect, where = f"/{path.parent.name}/{path.stem}.html", "portal-home"
+        elif kind == "push":
+            set_field(path, "push_to_portal", f"[{generate.PORTAL_PUSH_COLUMN[0]}]")
+            expect, where = f"{path.stem}", "portal"
+        elif kind == "tags":
+            set_field(path, "tags", f"[{generate.TOPICS[0][1]}]")
+            expect, where = f"{path.stem}", "portal"
+        elif kind == "withdrawn":
+            set_field(path, "withdrawn", f"{{date: {generate.EMBARGO_BASE.date().isoformat()}, reason: {WITHDRAWN_REASON}}}")
+            expect, where = WITHDRAWN_REASON, "page"
+        else:
+            raise ValueError(kind)
+        git_commit(self.repo, f"基准测试：{self.LABELS[kind]}（{n}）")
+        return Edit(kind, path, expect, where)
+
+
+def host_of(repo: Path, unit: str) -> str:
+    """The output folder (host name) of a unit's site."""
+    label = re.search(r"^label:\s*(\S+)", (repo / "content" / unit / "unit.yaml").read_text(encoding="utf-8"), re.M)
+    return f"{label.group(1) if label else unit}.{generate.DOMAIN}"
+
+
+def shows(repo: Path, output: Path, edit: Edit) -> bool:
+    """Whether the built output shows the edit (a stale site would not)."""
+    if edit.path is None:
+        return True
+    unit, column = edit.path.parent.parent.name, edit.path.parent.name
+    if edit.where == "page":
+        page = output / host_of(repo, unit) / column / f"{edit.path.stem}.html"
+        return page.is_file() and edit.expect in page.read_text(encoding="utf-8", errors="replace")
+    portal = output / host_of(repo, generate.PORTAL_ID)
+    if edit.where == "portal-home":
+        return edit.expect in (portal / "index.html").read_text(encoding="utf-8", errors="replace")
+    for page in portal.rglob("*.html"):
+        if edit.expect in page.read_text(encoding="utf-8", errors="replace") and page.parent.name != column:
+            return True
+    return False
+
+
+def pre_commit_files(repo: Path, count: int = CHECK_FILES) -> list[Path]:
+    """``count`` item files spread over the units and columns (what one pre-commit run is given)."""
+    files = sorted((repo / "content").glob("*/*/*.md"))
+    step = max(1, len(files) // count)
+    return files[::step][:count]
+
+
+def touch_for_check(repo: Path, files: Sequence[Path], round_: int) -> None:
+    """Make the files new to the parse cache (one sentence appended) and stage them, as before a commit."""
+    for path in files:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n基准测试预提交检查第{round_}轮：这一句使文件对解析缓存是新的。\n")
+    subprocess.run(["git", "add", "--", *map(str, files)], cwd=repo, check=True, capture_output=True)
+
+
+def restore(repo: Path, files: Sequence[Path]) -> None:
+    subprocess.run(["git", "checkout", "HEAD", "--", *map(str, files)], cwd=repo, check=True, capture_output=True)
+
+
+def hugo_body_edit(repo: Path, counter: int) -> Path:
+    """Append a sentence to one Hugo item's body (the growth row's Hugo side)."""
+    units = sorted(p for p in (repo / "hugo" / "content").iterdir() if p.is_dir() and p.name != generate.PORTAL_ID)
+    path = sorted((units[0] if units else repo / "hugo" / "content" / generate.PORTAL_ID).glob("gzdt/*.md"))[0]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n基准测试修改第{counter}次：本段文字用于测量只改动一篇条目正文后的重新构建时间。\n")
+    return path
+
+
+# --- results ----------------------------------------------------------------------------------------------
 
 def _log_problems(result: Measurement) -> int:
-    """WARNING and ERROR lines in a Pelican log."""
-    return sum(1 for line in (result.stdout + result.stderr).splitlines() if re.search(r"\b(WARNING|ERROR)\b", line))
+    """WARNING and ERROR lines in a Pelican or Hugo log."""
+    return sum(1 for line in (result.stdout + result.stderr).splitlines()
+               if re.search(r"\b(WARNING|WARN|ERROR)\b", line))
 
 
-def _built_sites(result: Measurement) -> int:
-    """Sites the build reports as rebuilt (zhanqun writes its report to stderr)."""
-    return sum(1 for line in (result.stdout + result.stderr).splitlines() if "已构建" in line)
+def built_sites(result: Measurement) -> tuple[int, int]:
+    """(sites rebuilt, files changed) as the build reports them (zhanqun writes its report to stderr)."""
+    text = result.stdout + result.stderr
+    sites = sum(1 for line in text.splitlines() if "已构建" in line)
+    files = sum(int(n) for n in re.findall(r"已构建，(\d+) 个文件有变化", text))
+    return sites, files
 
 
-def run_benchmark(args: argparse.Namespace) -> int:
-    repo = args.work / f"u{args.units}-i{args.items}-s{args.seed}"
-    plain = repo / "plain"
-    code_before = code_version()
-    start = time.perf_counter()
-    counts = generate.generate(repo, args.units, args.items, args.seed)
-    generated = time.perf_counter() - start
-    print(f"Generated {counts['units']} units, {counts['items']} items "
-          f"(mean body {counts['body_chars'] // max(1, counts['items'])} characters) in {repo} in {generated:.1f} s")
-    pelican, zhanqun = _tool("pelican"), _tool("zhanqun")
-    build = [zhanqun, "build", "--root", str(repo), "--output", str(repo / "output"), "--jobs", str(args.jobs)]
-    results: dict[str, list[Measurement]] = {"plain": [], "cold": [], "rebuild": [], "noop": []}
+@dataclasses.dataclass
+class Row:
+    """One row of the report: the same command measured once a round."""
 
-    def step(name: str, cmd: Sequence[str], cwd: Path) -> Measurement:
-        print(f"  {name:<8}", end=" ", flush=True)
-        result = measure(name, cmd, cwd, args.sample_interval)
+    key: str
+    label: str
+    runs: list[Measurement] = dataclasses.field(default_factory=list)
+    rounds: list[int] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)  # per run (sites rebuilt, STALE ...)
+    stale: int = 0  # runs whose output did not show the edit
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(r.returncode == 0 for r in self.runs) and not self.stale
+
+    @property
+    def walls(self) -> list[float]:
+        return [r.wall for r in self.runs]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def peak_kb(self) -> int:
+        return max(r.peak_kb for r in self.runs)
+
+    def range_text(self) -> str:
+        if len(self.runs) == 1:
+            return f"{self.wall:.2f}" if self.wall < 10 else f"{self.wall:.1f}"
+        fmt = "{:.2f}" if self.wall < 10 else "{:.1f}"
+        return f"{fmt.format(self.wall)} ({fmt.format(min(self.walls))}–{fmt.format(max(self.walls))})"
+
+    def sites_text(self) -> str:
+        values = sorted({n for n in self.notes if n})
+        return " / ".join(values) if values else ""
+
+    def ratio(self, base: Row) -> tuple[float, float, float] | None:
+        """Median ratio to ``base`` (median over median) and the range of the per-round ratios."""
+        if not (self.ok and base.ok):
+            return None
+        theirs = dict(zip(base.rounds, base.walls))
+        per_round = [w / theirs[r] for r, w in zip(self.rounds, self.walls) if r in theirs and theirs[r] > 0]
+        if not per_round:
+            return None
+        return self.wall / base.wall, min(per_round), max(per_round)
+
+
+class Bench:
+    """Runs and records the rows of one benchmark."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.rows: dict[str, Row] = {}
+
+    def row(self, key: str, label: str) -> Row:
+        return self.rows.setdefault(key, Row(key, label))
+
+    def step(self, key: str, label: str, round_: int, cmd: Sequence[str], cwd: Path,
+             env: dict[str, str] | None = None, after: Callable[[Measurement], str] | None = None) -> Measurement:
+        """Measure ``cmd`` once (a fresh subprocess) as row ``key`` of round ``round_``."""
+        print(f"  {label:<44}", end=" ", flush=True)
+        result = measure(key, cmd, cwd, self.args.sample_interval, env)
+        row = self.row(key, label)
+        note = after(result) if after and result.returncode == 0 else ""
+        row.runs.append(result)
+        row.rounds.append(round_)
+        row.notes.append(note)
+        if note.startswith("STALE"):
+            row.stale += 1
         busy = "" if (result.other_load or 0) <= BUSY else f"  (other processes used {result.other_load:.0%} of the CPUs)"
-        print(f"{result.wall:8.1f} s  exit {result.returncode}{busy}", flush=True)
-        results[name].append(result)
+        print(f"{result.wall:8.2f} s  {result.cpu:7.2f} CPU-s  exit {result.returncode}  {note}{busy}", flush=True)
         if result.returncode != 0:
-            print(f"\n{name} failed (exit {result.returncode}); last output:\n"
+            print(f"\n{label} failed (exit {result.returncode}); last output:\n"
                   + "\n".join((result.stdout + result.stderr).splitlines()[-30:]), file=sys.stderr)
         return result
 
-    edited = None
-    for round_ in range(1, args.repeat + 1):
-        print(f"Round {round_}/{args.repeat}:")
-        shutil.rmtree(plain / "output", ignore_errors=True)
-        step("plain", [pelican, "content", "-s", "pelicanconf.py", "-o", "output"], plain)
-        shutil.rmtree(repo / "output", ignore_errors=True)
+
+def _percent(value: float | None) -> str:
+    """A share as a percentage (bench/audit.py, inspection.py and stats.py print their "others" column with it)."""
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _mib(kb: float | None) -> str:
+    return "n/a" if kb is None else f"{kb / MIB:,.0f}"
+
+
+def _ratio_text(ratio: tuple[float, float, float] | None) -> str:
+    if ratio is None:
+        return "n/a"
+    median, low, high = ratio
+    return f"{median:.3f}" if low == high else f"{median:.3f} ({low:.3f}–{high:.3f})"
+
+
+# --- the main benchmark -----------------------------------------------------------------------------------
+
+def prepare(args: argparse.Namespace, items: int) -> tuple[Path, dict[str, int]]:
+    repo = args.work / f"u{args.units}-i{items}-s{args.seed}"
+    start = time.perf_counter()
+    counts = generate.generate(repo, args.units, items, args.seed, embargoes=args.repeat, git=True)
+    print(f"Generated {counts['units']} units, {counts['items']} items ({counts['embargoes']} embargoed; "
+          f"mean body {counts['body_chars'] // max(1, counts['items'])} characters) in {repo} "
+          f"in {time.perf_counter() - start:.1f} s", flush=True)
+    return repo, counts
+
+
+def hugo_commands(hugo: str, repo: Path) -> tuple[list[str], list[str]]:
+    """Hugo building the whole tree as one site, and one site per unit in a loop (a shell loop: one process
+    per site, as zhanqun builds N sites). Not --quiet: its warnings are counted in the report."""
+    tree = repo / "hugo"
+    one = [hugo, "--source", str(tree), "--destination", str(tree / "public")]
+    units = sorted(p.name for p in (tree / "content").iterdir() if p.is_dir())
+    loop = " && ".join(
+        f"{hugo} --source {tree} --contentDir content/{u} --destination {tree / 'sites' / u}" for u in units)
+    return one, ["sh", "-c", loop]
+
+
+def run_benchmark(args: argparse.Namespace) -> int:
+    hugo = ensure_hugo(not args.no_install_hugo)
+    repo, counts = prepare(args, args.items)
+    code_before = code_version()
+    pelican, zhanqun = _tool("pelican"), _tool("zhanqun")
+    output = repo / "output"
+    build = [zhanqun, "build", "--root", str(repo), "--output", str(output), "--jobs", str(args.jobs)]
+    hugo_one, hugo_loop = hugo_commands(hugo, repo)
+    plain = repo / "plain"
+    editor = Editor(repo, generate.epoch_of(generate.EMBARGO_BASE))
+    bench = Bench(args)
+    check_files = pre_commit_files(repo)
+    check_rel = [str(p.relative_to(repo)) for p in check_files]
+
+    def sites(result: Measurement) -> str:
+        built, files = built_sites(result)
+        return f"{built} site(s), {files} files"
+
+    def clean_log(result: Measurement) -> str:
+        problems = _log_problems(result)
+        return f"{problems} log warnings/errors" if problems else ""
+
+    def cold_zhanqun(r: int) -> None:
+        shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(repo / ".zhanqun-cache", ignore_errors=True)
-        if step("cold", build, repo).returncode != 0:
+        bench.step("zq-cold", f"zhanqun cold build (--jobs {args.jobs})", r, build, repo, editor.env(), sites)
+
+    def cold_pelican(r: int) -> None:
+        shutil.rmtree(plain / "output", ignore_errors=True)
+        bench.step("pelican-cold", "plain Pelican cold build", r,
+                   [pelican, "content", "-s", "pelicanconf.py", "-o", "output"], plain, None, clean_log)
+
+    def cold_hugo_one(r: int) -> None:
+        shutil.rmtree(repo / "hugo" / "public", ignore_errors=True)
+        bench.step("hugo-one", "Hugo cold build, one site", r, hugo_one, repo / "hugo", None, clean_log)
+
+    def cold_hugo_loop(r: int) -> None:
+        shutil.rmtree(repo / "hugo" / "sites", ignore_errors=True)
+        bench.step("hugo-sites", f"Hugo cold build, {counts['units']} sites in a loop", r, hugo_loop,
+                   repo / "hugo", None, clean_log)
+
+    colds = [cold_zhanqun, cold_pelican, cold_hugo_one, cold_hugo_loop]
+    for round_ in range(1, args.repeat + 1):
+        print(f"Round {round_}/{args.repeat}:", flush=True)
+        shift = (round_ - 1) % len(colds)  # rotate the order of the cold builds, round by round
+        for cold in colds[shift:] + colds[:shift]:
+            cold(round_)
+        if not bench.rows["zq-cold"].runs[-1].returncode == 0:
             break
-        edited = edit_one_item(repo, round_)
-        if step("rebuild", build, repo).returncode != 0:
-            break
-        if step("noop", build, repo).returncode != 0:
-            break
-    final = {name: _aggregate(runs) for name, runs in results.items() if runs}
-    pages = {"plain": count_files(plain / "output"), "zhanqun": count_files(repo / "output")}
+        for kind in Editor.KINDS:
+            edit = editor.make(kind)
+
+            def verified(result: Measurement, edit: Edit = edit) -> str:
+                return sites(result) + ("" if shows(repo, output, edit) else "; STALE: the output does not show the edit")
+
+            bench.step(f"edit-{kind}", Editor.LABELS[kind], round_, build, repo, editor.env(), verified)
+        bench.step("noop", "build with nothing changed", round_, build, repo, editor.env(), sites)
+        touch_for_check(repo, check_files, round_)
+        bench.step("check-files", f"zhanqun check, {len(check_files)} uncached files (pre-commit)", round_,
+                   [zhanqun, "check", *check_rel], repo, editor.env())
+        restore(repo, check_files)
+        bench.step("python", "python -c pass", round_, [sys.executable, "-c", "pass"], repo)
+        aside = repo / ".zhanqun-cache.bench-aside"
+        shutil.rmtree(aside, ignore_errors=True)
+        if (repo / ".zhanqun-cache").exists():
+            (repo / ".zhanqun-cache").rename(aside)
+        try:
+            bench.step("check-cold", "zhanqun check, whole cluster, cold", round_, [zhanqun, "check"], repo,
+                       editor.env())
+        finally:
+            shutil.rmtree(repo / ".zhanqun-cache", ignore_errors=True)
+            if aside.exists():
+                aside.rename(repo / ".zhanqun-cache")
     info = machine()
+    info["hugo"] = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
     info["code"] = code_version()
     if info["code"] != code_before:
         info["code"] = f"{code_before} -> {info['code']} (CHANGED DURING THE RUN: numbers may mix versions)"
-    report(final, info, args, counts, pages, edited)
-    return _save_and_judge(final, info, args, counts, pages, repo)
+    pages = {"plain": count_files(plain / "output"), "zhanqun": count_files(output),
+             "hugo": count_files(repo / "hugo" / "public"), "hugo-sites": count_files(repo / "hugo" / "sites")}
+    return report(bench, info, args, counts, pages, repo, check_rel)
 
 
-def report(final: dict[str, Measurement], info: dict[str, str], args: argparse.Namespace,
-           counts: dict[str, int], pages: dict[str, int], edited: Path | None) -> None:
-    """Print the machine, the cluster and the measurement table."""
+def judge(rows: dict[str, Row]) -> list[tuple[str, str, str, bool, str]]:
+    """(row key, measured, target, pass, label) per target."""
+    out: list[tuple[str, str, str, bool, str]] = []
+    hugo = rows.get("hugo-one")
+
+    def vs(key: str, base: Row | None, limit: float, label: str) -> None:
+        row = rows.get(key)
+        ratio = row.ratio(base) if row and base else None
+        out.append((key, _ratio_text(ratio), f"≤ {limit}", ratio is not None and ratio[0] <= limit, label))
+
+    vs("zq-cold", hugo, COLD_VS_HUGO, "cold build / Hugo one site")
+    vs("zq-cold", rows.get("hugo-sites"), COLD_VS_HUGO, "cold build / Hugo one site per unit")
+    vs("zq-cold", rows.get("pelican-cold"), COLD_VS_PLAIN, "cold build / plain Pelican")
+    cold = rows.get("zq-cold")
+    if cold and hugo and cold.ok and hugo.ok:
+        memory = cold.peak_kb / hugo.peak_kb
+        out.append(("zq-cold", f"{memory:.2f} ({_mib(cold.peak_kb)} / {_mib(hugo.peak_kb)} MiB)",
+                    f"≤ {MEMORY_VS_HUGO}", memory <= MEMORY_VS_HUGO, "peak memory, cold build / Hugo one site"))
+    else:
+        out.append(("zq-cold", "n/a", f"≤ {MEMORY_VS_HUGO}", False, "peak memory, cold build / Hugo one site"))
+    zq = [r for k, r in rows.items() if k.startswith(("zq-", "edit-", "noop"))]
+    peak = max((r.peak_kb for r in zq), default=0)
+    out.append(("zq-cold", f"{_mib(peak)}", f"≤ {PEAK_MEMORY_MIB}", bool(zq) and all(r.ok for r in zq)
+                and peak / MIB <= PEAK_MEMORY_MIB, "peak memory MiB, any zhanqun build"))
+    for kind in Editor.KINDS:
+        vs(f"edit-{kind}", hugo, EDIT_VS_HUGO, f"{Editor.LABELS[kind]} / Hugo cold")
+    vs("noop", hugo, NOOP_VS_HUGO, "nothing changed / Hugo cold")
+    for key, limit, label in (("check-files", CHECK_FILES_S, "check of 10 files, s"),
+                              ("check-cold", CHECK_COLD_S, "cold check of the cluster, s")):
+        row = rows.get(key)
+        out.append((key, row.range_text() if row else "n/a", f"≤ {limit} s", bool(row and row.ok and row.wall <= limit),
+                    label))
+    return out
+
+
+def markdown_table(rows: dict[str, Row]) -> list[str]:
+    """The results as a Markdown table for docs/performance.md."""
+    hugo = rows.get("hugo-one")
+    targets = {"zq-cold": f"≤ {COLD_VS_HUGO}", "noop": f"≤ {NOOP_VS_HUGO}",
+               **{f"edit-{k}": f"≤ {EDIT_VS_HUGO}" for k in Editor.KINDS},
+               "check-files": f"≤ {CHECK_FILES_S} s", "check-cold": f"≤ {CHECK_COLD_S} s"}
+    lines = ["| Run | Wall s, median (range) | CPU s | Peak MiB (PSS) | Sites rebuilt | / Hugo cold | Target |",
+             "|---|---:|---:|---:|---|---:|---|"]
+    for key, row in rows.items():
+        ratio = _ratio_text(row.ratio(hugo)) if hugo and key not in ("hugo-one", "python") else ""
+        if key.startswith("check") or key == "python":
+            ratio = ""
+        state = "" if row.ok else " **FAILED**" if any(r.returncode for r in row.runs) else " **STALE**"
+        sites = row.sites_text() if key.startswith(("zq-", "edit-", "noop")) else ""
+        lines.append(f"| {row.label}{state} | {row.range_text()} | {row.cpu:.2f} | {_mib(row.peak_kb)} | {sites} | "
+                     f"{ratio} | {targets.get(key, '')} |")
+    return lines
+
+
+def report(bench: Bench, info: dict[str, str], args: argparse.Namespace, counts: dict[str, int],
+           pages: dict[str, int], repo: Path, check_rel: list[str]) -> int:
+    """Print the machine, the rows, the verdicts and the Markdown table; save the results JSON."""
+    rows = bench.rows
     print()
     print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, {info['os']}")
     print(f"Software: Python {info['python']}, Pelican {info['pelican']}, Markdown {info['markdown']}, "
-          f"zhanqun {info['zhanqun']} (code digest {info['code']})")
+          f"zhanqun {info['zhanqun']} (code digest {info['code']}), {info['hugo']}")
     print(f"Cluster: {counts['units']} units (portal + {counts['units'] - 1} departments, one site each), "
-          f"{counts['items']} items; zhanqun --jobs {args.jobs}; plain Pelican is single-process; "
-          f"median of {args.repeat} run(s)")
-    print(f"HTML pages written: plain Pelican {pages['plain']:,}, zhanqun {pages['zhanqun']:,}")
-    if edited is not None:
-        print(f"Rebuild edit: appended one sentence to {edited.relative_to(edited.parents[3])}")
+          f"{counts['items']} items; zhanqun --jobs {args.jobs}; {args.repeat} interleaved round(s); "
+          "medians, (ranges); ratios against Hugo's one-site cold build of the same round")
+    print(f"HTML pages written: zhanqun {pages['zhanqun']:,}, plain Pelican {pages['plain']:,}, "
+          f"Hugo {pages['hugo']:,} (one site), {pages['hugo-sites']:,} (site per unit)")
+    print(f"Pre-commit files: {' '.join(check_rel)}")
     print()
-    header = (f"{'run':<10}{'wall s':>9}{'CPU s':>8}{'largest proc MiB':>18}{'tree RSS MiB':>14}{'tree PSS MiB':>14}"
-              f"{'others':>8}  note")
-    print(header)
-    print("-" * len(header))
-    notes = {
-        "plain": "pelican, default theme, pagination 20",
-        "cold": "no output, no .zhanqun-cache",
-        "rebuild": "one item body edited",
-        "noop": "nothing changed",
-    }
-    for name, result in final.items():
-        note = notes[name]
-        if name == "plain":
-            note += f"; log warnings/errors: {_log_problems(result)}"
-        elif result.returncode == 0:
-            note += f"; sites rebuilt: {_built_sites(result)}"
-        if result.returncode != 0:
-            note += f"; FAILED (exit {result.returncode})"
-        print(f"{name:<10}{result.wall:>9.1f}{result.cpu:>8.1f}{_mib(result.max_rss_kb):>18}{_mib(result.tree_rss_kb):>14}"
-              f"{_mib(result.tree_pss_kb):>14}{_percent(result.other_load):>8}  {note}")
-    print("(CPU s: user + system time of the whole tree; others: CPU share used by other processes during the run)")
-    if args.repeat > 1:
-        print("Wall time per round: " + "; ".join(
-            f"{name} " + " / ".join(f"{w:.1f}" for w in result.rounds) for name, result in final.items()))
-    if any((r.other_load or 0) > BUSY for r in final.values()):
-        print(f"WARNING: other processes used more than {BUSY:.0%} of the CPUs during a run; the times are not reliable.")
+    lines = markdown_table(rows)
+    print("\n".join(lines))
+    print("(CPU s: user + system time of the whole process tree, median; peak: sampled PSS summed over the tree, "
+          "or the largest process if higher, worst round)")
+    if any((r.other_load or 0) > BUSY for row in rows.values() for r in row.runs):
+        print(f"WARNING: other processes used more than {BUSY:.0%} of the CPUs during some runs; "
+              "the times are not reliable.")
+    check, python = rows.get("check-files"), rows.get("python")
+    if check and python and check.ok and python.ok:
+        print(f"zhanqun check of {len(check_rel)} files / python -c pass: {check.wall / python.wall:.1f}×")
+    verdicts = judge(rows)
     print()
-    print("Hugo: not installed on this machine (no `hugo` on PATH), so there is no Hugo baseline."
-          if shutil.which("hugo") is None else "Hugo: installed, but this benchmark has no Hugo baseline.")
-
-
-def _save_and_judge(final: dict[str, Measurement], info: dict[str, str], args: argparse.Namespace,
-                    counts: dict[str, int], pages: dict[str, int], repo: Path) -> int:
-    """Print PASS/FAIL per target, save results.json next to the repository; return the exit code."""
-    ok = {name: r.returncode == 0 for name, r in final.items()}
-    verdicts: list[tuple[str, float | None, str, bool]] = []
-    if ok.get("plain") and ok.get("cold"):
-        ratio = final["cold"].wall / final["plain"].wall
-        verdicts.append(("cold / plain Pelican", ratio, f"<= {COLD_VS_PLAIN:.2f}", ratio <= COLD_VS_PLAIN))
-    else:
-        verdicts.append(("cold / plain Pelican", None, f"<= {COLD_VS_PLAIN:.2f}", False))
-    if ok.get("cold") and ok.get("rebuild"):
-        ratio = final["rebuild"].wall / final["cold"].wall
-        verdicts.append(("rebuild / cold", ratio, f"<= {REBUILD_VS_COLD:.2f}", ratio <= REBUILD_VS_COLD))
-    else:
-        verdicts.append(("rebuild / cold", None, f"<= {REBUILD_VS_COLD:.2f}", False))
-    zhanqun_runs = [r for name, r in final.items() if name != "plain"]
-    peak = max((r.peak_kb for r in zhanqun_runs), default=0) / MIB
-    verdicts.append(("peak memory MiB (zhanqun tree)", peak, f"<= {PEAK_MEMORY_MIB}",
-                     bool(zhanqun_runs) and all(ok.values()) and peak <= PEAK_MEMORY_MIB))
-    print()
-    for label, value, target, passed in verdicts:
-        shown = "n/a" if value is None else (f"{value:,.0f}" if "MiB" in label else f"{value:.3f}")
-        print(f"{label:<32}{shown:>10}   target {target:<8} {'PASS' if passed else 'FAIL'}")
-    if "noop" in final and ok.get("noop") and ok.get("cold"):
-        print(f"{'no-change build / cold':<32}{final['noop'].wall / final['cold'].wall:>10.3f}   (no target)")
-    memory_basis = "PSS" if all(r.tree_pss_kb is not None for r in zhanqun_runs) else "RSS"
-    print(f"(peak memory = sampled sum of {memory_basis} over the process tree, every {args.sample_interval} s, "
-          "or the largest single process if higher)")
+    for _key, value, target, passed, label in verdicts:
+        print(f"{label:<48}{value:>26}   target {target:<8} {'PASS' if passed else 'FAIL'}")
     saved = {
-        "machine": info, "units": counts["units"], "items": counts["items"], "jobs": args.jobs, "repeat": args.repeat,
-        "pages": pages,
-        "runs": {name: {k: v for k, v in dataclasses.asdict(r).items() if k not in ("stdout", "stderr")}
-                 for name, r in final.items()},
-        "targets": [{"name": n, "value": v, "target": t, "pass": p} for n, v, t, p in verdicts],
+        "machine": info, "units": counts["units"], "items": counts["items"], "jobs": args.jobs,
+        "repeat": args.repeat, "pages": pages, "pre_commit_files": check_rel,
+        "rows": {key: {"label": row.label, "rounds": row.rounds, "notes": row.notes, "ok": row.ok,
+                       "wall_median": row.wall, "cpu_median": row.cpu, "peak_kb": row.peak_kb,
+                       "runs": [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("stdout", "stderr")}
+                                for r in row.runs]}
+                 for key, row in rows.items()},
+        "targets": [{"row": k, "name": label, "value": v, "target": t, "pass": p} for k, v, t, p, label in verdicts],
+        "markdown": lines,
     }
     out = repo.parent / f"results-u{args.units}-i{args.items}.json"
     out.write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"Results saved to {out}")
-    if not all(ok.values()):
+    if not all(row.ok for row in rows.values()):
         return 2
     return 0 if all(v[3] for v in verdicts) else 1
 
 
+# --- growth -----------------------------------------------------------------------------------------------
+
+def growth_point(args: argparse.Namespace, hugo: str, zhanqun: str, items: int) -> tuple[dict[str, int], Bench]:
+    """The rows of one size of the growth curve, interleaved round by round."""
+    repo, counts = prepare(args, items)
+    output = repo / "output"
+    build = [zhanqun, "build", "--root", str(repo), "--output", str(output), "--jobs", str(args.jobs)]
+    hugo_one, _ = hugo_commands(hugo, repo)
+    editor = Editor(repo, generate.epoch_of(generate.EMBARGO_BASE))
+    bench = Bench(args)
+
+    def zq(r: int) -> None:
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(repo / ".zhanqun-cache", ignore_errors=True)
+        bench.step("zq-cold", "zhanqun cold build", r, build, repo, editor.env())
+
+    def hg(r: int) -> None:
+        shutil.rmtree(repo / "hugo" / "public", ignore_errors=True)
+        bench.step("hugo-one", "Hugo cold build, one site", r, hugo_one, repo / "hugo")
+
+    for round_ in range(1, args.repeat + 1):
+        print(f"{items:,} items, round {round_}/{args.repeat}:", flush=True)
+        for cold in ((zq, hg) if round_ % 2 else (hg, zq)):
+            cold(round_)
+        edit = editor.make("body")
+
+        def verified(_result: Measurement, edit: Edit = edit) -> str:
+            return "" if shows(repo, output, edit) else "STALE: the output does not show the edit"
+
+        bench.step("zq-edit", "zhanqun, one item's body edited", round_, build, repo, editor.env(), verified)
+        hugo_body_edit(repo, round_)
+        bench.step("hugo-edit", "Hugo, one item's body edited", round_, hugo_one, repo / "hugo")
+    return counts, bench
+
+
+def run_growth(args: argparse.Namespace) -> int:
+    """Cold builds and a one-item body edit of zhanqun and Hugo (one site) at each size: the curve."""
+    hugo = ensure_hugo(not args.no_install_hugo)
+    zhanqun = _tool("zhanqun")
+    curve: list[dict[str, object]] = []
+    failed = False
+    for items in args.growth_items:
+        counts, bench = growth_point(args, hugo, zhanqun, items)
+        failed = failed or not all(row.ok for row in bench.rows.values())
+        curve.append({"items": counts["items"], **{key: {"wall": row.wall, "walls": row.walls, "cpu": row.cpu,
+                                                          "peak_kb": row.peak_kb, "ok": row.ok}
+                                                    for key, row in bench.rows.items()}})
+    labels = {"zq-cold": "zhanqun cold", "hugo-one": "Hugo cold (one site)", "zq-edit": "zhanqun body edit",
+              "hugo-edit": "Hugo body edit"}
+    sizes = " | ".join(f"{point['items']:,} items" for point in curve)
+    lines = [f"| Run | {sizes} | per 1,000 items, s | largest / smallest per-item time | Target |",
+             "|---|" + "---:|" * len(curve) + "---|---:|---|"]
+    verdicts: list[tuple[str, float, bool]] = []
+    for key, label in labels.items():
+        points = [(int(str(p["items"])), p[key]) for p in curve if key in p]
+        if len(points) != len(curve):
+            continue
+        walls = [float(v["wall"]) for _, v in points]  # type: ignore[index]
+        per_k = [w / n * 1000 for (n, _), w in zip(points, walls)]
+        growth = per_k[-1] / per_k[0] if per_k[0] else float("nan")
+        judged = key.startswith("zq-")
+        if judged:
+            verdicts.append((label, growth, growth <= GROWTH_LINEAR))
+        lines.append(f"| {label} | " + " | ".join(f"{w:.2f} s" for w in walls) + " | "
+                     + " / ".join(f"{p:.3f}" for p in per_k) + f" | {growth:.2f} | "
+                     + (f"≤ {GROWTH_LINEAR} (at most linear)" if judged else "") + " |")
+    print()
+    print("\n".join(lines))
+    print()
+    for label, growth, passed in verdicts:
+        print(f"{label + ': largest / smallest per-item time':<60}{growth:>8.2f}   target ≤ {GROWTH_LINEAR}  "
+              f"{'PASS' if passed else 'FAIL'}")
+    info = machine()
+    info["code"] = code_version()
+    out = args.work / f"growth-u{args.units}.json"
+    out.write_text(json.dumps({"machine": info, "units": args.units, "jobs": args.jobs, "repeat": args.repeat,
+                               "curve": curve, "markdown": lines,
+                               "targets": [{"name": n, "value": g, "pass": p} for n, g, p in verdicts]},
+                              ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"Results saved to {out}")
+    if failed:
+        return 2
+    return 0 if all(p for _, _, p in verdicts) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--units", type=int, default=20, help="units including the portal (default 20)")
     parser.add_argument("--items", type=int, default=10_000, help="items in total (default 10000)")
     parser.add_argument("--jobs", type=int, default=2, help="zhanqun build --jobs (default 2)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--repeat", type=int, default=1, help="rounds; wall time is the median (default 1)")
-    parser.add_argument("--quick", action="store_true", help="smoke test: 2 units, 200 items")
+    parser.add_argument("--repeat", type=int, default=None, help="rounds (default 3; --quick: 2)")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 2 units, 200 items, 2 rounds")
+    parser.add_argument("--growth", action="store_true", help="the growth curve instead of the main rows")
+    parser.add_argument("--growth-items", type=lambda s: [int(v) for v in s.split(",")],
+                        default=[1_000, 10_000, 40_000], help="sizes of the growth curve (default 1000,10000,40000)")
     parser.add_argument("--work", type=Path, default=WORK, help="work directory (default bench/work)")
     parser.add_argument("--sample-interval", type=float, default=0.1, help="memory sampling period in seconds")
+    parser.add_argument("--no-install-hugo", action="store_true", help="do not apt-get install Hugo when missing")
     args = parser.parse_args(argv)
     if args.quick:
         args.units, args.items = 2, 200
+        args.growth_items = [100, 200]
+    if args.repeat is None:
+        args.repeat = 2 if args.quick else 3
     if args.repeat < 1 or args.jobs < 1:
         parser.error("--repeat and --jobs must be at least 1")
+    if args.units < 2:
+        parser.error("--units must be at least 2 (the portal and one department: the push edit needs both)")
+    if args.repeat > 90:
+        parser.error("--repeat is at most 90 (the embargo row moves the clock 10 minutes a round within one day)")
+    if args.growth:
+        if sorted(args.growth_items) != args.growth_items or args.growth_items[0] < 1:
+            parser.error("--growth-items: increasing positive sizes, e.g. 1000,10000,40000")
+        return run_growth(args)
     return run_benchmark(args)
 
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install what the tests need (Debian packages: headless Chromium and its driver, CJK fonts, nginx and openssl
-# for the serving tests, openssh-client's ssh-keygen for the signatures, Java for the W3C Nu HTML checker; Python
+# for the serving tests, openssh-client's ssh-keygen for the signatures, Java for the W3C Nu HTML checker, Hugo
+# for the speed benchmark's baseline (bench/run.py, tests/test_bench.py); Python
 # packages into .venv; npm packages into .venv/npm) and run the whole test suite with pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES="chromium chromium-driver fonts-noto-cjk nginx openssl openssh-client default-jre-headless"
+APT_PACKAGES="chromium chromium-driver fonts-noto-cjk nginx openssl openssh-client default-jre-headless hugo"
 if ! command -v chromedriver >/dev/null 2>&1 || ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
     || ! command -v openssl >/dev/null 2>&1 || ! command -v ssh-keygen >/dev/null 2>&1 \
-    || ! command -v java >/dev/null 2>&1; then
+    || ! command -v java >/dev/null 2>&1 || ! command -v hugo >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   # The tests start their own nginx on loopback high ports: keep the package from starting the system one
   # (port 80 may be taken, and a failed start would fail the install).
