@@ -1,7 +1,11 @@
 """Reading editors' files: encoding, line endings, front matter and YAML, with findings that say where.
 
-Parsing uses ruamel.yaml's C-backed safe loader; the slower round-trip loader (which knows line numbers)
-runs only when a finding needs a line. Timestamps stay strings: dates are checked by
+Parsing first tries a fast path: PyYAML's C parser (libyaml) composes the nodes, resolved with exactly the
+YAML 1.2 rules of ruamel.yaml's safe loader, and a small builder makes plain values (issue 16). Whatever
+that path cannot decide identically (an error, an anchor, a tag, a directive, a merge key, a duplicate key,
+a flow collection libyaml 0.2 reads where ruamel's bundled libyaml 0.1 refuses it) goes to ruamel.yaml's
+C-backed safe loader, the reference, which also words every finding. The round-trip loader (which knows line
+numbers) runs only when a finding needs a line. Timestamps stay strings: dates are checked by
 :mod:`zhanqun.content`, so ``2025/3/5`` and ``2025-02-30`` get messages an editor understands.
 """
 
@@ -12,10 +16,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml  # type: ignore[import-untyped]
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.resolver import implicit_resolvers as _RUAMEL_IMPLICIT
+from yaml._yaml import CParser as _PyCParser  # type: ignore[import-untyped]
 
 from zhanqun.findings import Finding, Severity, define
 
@@ -169,6 +176,130 @@ def _rt_loader() -> YAML:
 
 
 _FAST = _fast_loader()
+
+# The fast path (issue 16). ruamel's safe loader resolves plain scalars by YAML 1.2 (``yes``, ``on``, ``1:30``
+# stay text, ``010`` is 10, ``1e3`` a number); PyYAML's loaders use YAML 1.1. The C parser below is given
+# ruamel's own 1.2 table, in ruamel's order, so each plain scalar gets the tag ruamel would give it.
+_TAG = "tag:yaml.org,2002:"
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = {}
+for _versions, _tag_name, _regexp, _firsts in _RUAMEL_IMPLICIT:
+    if (1, 2) in _versions:
+        for _first in _firsts:
+            _RESOLVERS.setdefault(_first, []).append((_tag_name, _regexp))
+
+
+_UNDECIDED = object()
+
+
+class _Undecided(Exception):
+    """The fast path cannot promise ruamel's answer: the reference loader decides."""
+
+
+class _CParser(_PyCParser, pyyaml.resolver.BaseResolver):  # type: ignore[misc]  # an untyped C extension
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is pyyaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                    if regexp.match(value):
+                        return str(tag)
+            return _TAG + "str"
+        return _TAG + ("seq" if kind is pyyaml.SequenceNode else "map")
+
+
+_BOOLS = SafeConstructor.bool_values
+# Where PyYAML's libyaml (0.2) and ruamel's bundled one (0.1.7) read text differently: "[http://x]", "{a:b}",
+# "[a?b]" are lists and mappings to the first, errors to the second. A flow collection with a ":" not followed
+# by a space or a "?" after its opening bracket, or one that goes on to the next line, is left to the reference.
+_FLOW_RE = re.compile(r"[\[{][^\n]*(?::(?! )|\?)")
+# Anchors, aliases, tags and "%" directives change what the nodes mean (and guard against YAML bombs in the
+# prescan): any of them sends the text to the reference.
+_UNDECIDED_RE = re.compile(r"[&*!]|^%", re.MULTILINE)
+
+
+def _fast_load(text: str) -> Any:
+    """The value ruamel's safe loader with :class:`_Constructor` gives for ``text``, or :class:`_Undecided`."""
+    if _UNDECIDED_RE.search(text):
+        raise _Undecided
+    if "[" in text or "{" in text:
+        if _FLOW_RE.search(text):
+            raise _Undecided
+        for line in text.split("\n"):
+            if line.count("[") != line.count("]") or line.count("{") != line.count("}"):
+                raise _Undecided
+    parser = _CParser(text)
+    try:
+        node = parser.get_single_node()
+    except pyyaml.YAMLError:
+        raise _Undecided from None
+    finally:
+        parser.dispose()
+    return None if node is None else _build(node)
+
+
+def _build(node: Any) -> Any:
+    """Plain values from composed nodes, as ruamel's SafeConstructor under YAML 1.2 with timestamps as text."""
+    tag = node.tag
+    if tag == _TAG + "str" or tag == _TAG + "timestamp":
+        return node.value
+    if tag == _TAG + "map":
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, pyyaml.ScalarNode) or key_node.tag in (_TAG + "merge", _TAG + "value"):
+                raise _Undecided  # "? [a]" keys become tuples, "<<" merges, "=" is a value key in ruamel
+            key = _build(key_node)
+            if key in mapping or (isinstance(key, float) and key != key):
+                raise _Undecided  # a duplicate key: ruamel reports it
+            mapping[key] = _build(value_node)
+        return mapping
+    if tag == _TAG + "seq":
+        return [_build(child) for child in node.value]
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return _BOOLS[node.value.lower()]
+    if tag == _TAG + "int":
+        return _int12(node.value)
+    if tag == _TAG + "float":
+        return _float12(node.value)
+    raise _Undecided
+
+
+def _int12(text: str) -> int:
+    """ruamel's ``construct_yaml_int`` for YAML 1.2."""
+    digits = text.replace("_", "")
+    if not digits or digits in "+-":
+        raise _Undecided
+    sign = -1 if digits[0] == "-" else 1
+    if digits[0] in "+-":
+        digits = digits[1:]
+    if digits == "0":
+        return 0
+    try:
+        for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+            if digits.startswith(prefix):
+                return sign * int(digits[2:], base)
+        return sign * int(digits)
+    except ValueError:
+        raise _Undecided from None  # ruamel's message is the reference's
+
+
+def _float12(text: str) -> float:
+    """ruamel's ``construct_yaml_float`` for YAML 1.2."""
+    digits = text.replace("_", "").lower()
+    if not digits or digits in "+-":
+        raise _Undecided
+    sign = -1 if digits[0] == "-" else 1
+    if digits[0] in "+-":
+        digits = digits[1:]
+    if digits == ".inf":
+        return sign * SafeConstructor.inf_value
+    if digits == ".nan":
+        return float(SafeConstructor.nan_value)
+    try:
+        return sign * float(digits)
+    except ValueError:
+        raise _Undecided from None
+
 
 # An anchor or alias can only start a value: at line start, after "key: ", "- ", "[", "{" or ",".
 _ANCHOR_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)([&*])[^\s\[\]{},]")
@@ -390,8 +521,11 @@ def yaml_problem(problem: str) -> str:
     return f"写法不对（解析器：{problem}）" if problem else "写法不对"
 
 
-def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None, list[Finding]]:
-    """Parse a YAML mapping, reporting every pre-parse problem with its line before parsing."""
+def load_yaml(text: str, rel: str, first_line: int = 1, *, fast: bool = True) -> tuple[YamlDoc | None, list[Finding]]:
+    """Parse a YAML mapping, reporting every pre-parse problem with its line before parsing.
+
+    ``fast=False`` skips the fast path: the reference the differential test (tests/test_yaml_fastpath.py)
+    compares it with."""
     findings = _prescan(text, rel, first_line)
     if any(f.code in (YAML_TAB, YAML_ALIAS, YAML_FULLWIDTH_COLON) for f in findings):
         return None, findings  # parsing would only add a confusing second message (or expand a bomb)
@@ -399,7 +533,12 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None,
     if deep is not None:
         return None, findings + [deep]
     try:
-        data = _FAST.load(text)
+        data = _fast_load(text) if fast else _UNDECIDED
+    except (_Undecided, RecursionError):
+        data = _UNDECIDED
+    try:
+        if data is _UNDECIDED:
+            data = _FAST.load(text)
     except DuplicateKeyError as exc:
         line, col = _mark(exc, first_line)
         key = re.search(r'duplicate key "([^"]*)"', str(exc))
