@@ -160,7 +160,7 @@ def _compiled_elsewhere(root: Path) -> list[str]:
     checkout = defaults.checkout()
     if checkout is not None and defaults.same(root, checkout):
         return []
-    return sorted(f.path for f in files._compiled_elsewhere(root))
+    return sorted(f.path for f in files._compiled_elsewhere(root, files._on_path(None)))
 
 
 def _code_digest() -> str:
