@@ -264,14 +264,18 @@ def _build(node: Any) -> Any:
     raise _Undecided
 
 
-def _int12(text: str) -> int:
-    """ruamel's ``construct_yaml_int`` for YAML 1.2."""
-    digits = text.replace("_", "")
+def _signed(digits: str) -> tuple[int, str]:
+    """A number's sign and the digits after it, as ruamel's constructors split them (undecided when nothing is left)."""
     if not digits or digits in "+-":
         raise _Undecided
-    sign = -1 if digits[0] == "-" else 1
     if digits[0] in "+-":
-        digits = digits[1:]
+        return (-1 if digits[0] == "-" else 1), digits[1:]
+    return 1, digits
+
+
+def _int12(text: str) -> int:
+    """ruamel's ``construct_yaml_int`` for YAML 1.2."""
+    sign, digits = _signed(text.replace("_", ""))
     if digits == "0":
         return 0
     try:
@@ -285,12 +289,7 @@ def _int12(text: str) -> int:
 
 def _float12(text: str) -> float:
     """ruamel's ``construct_yaml_float`` for YAML 1.2."""
-    digits = text.replace("_", "").lower()
-    if not digits or digits in "+-":
-        raise _Undecided
-    sign = -1 if digits[0] == "-" else 1
-    if digits[0] in "+-":
-        digits = digits[1:]
+    sign, digits = _signed(text.replace("_", "").lower())
     if digits == ".inf":
         return sign * SafeConstructor.inf_value
     if digits == ".nan":
