@@ -3,6 +3,7 @@ the real nginx config serves exactly that bundle, with the CSP and CORS the port
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -85,7 +86,7 @@ def test_only_a_changed_site_is_indexed_again(demo_repo, zq, monkeypatch):
     """An unchanged site is skipped before Pelican, so its bundle is neither rebuilt nor touched (R3.7)."""
     indexed: list[str] = []
     real = search.index
-    monkeypatch.setattr(search, "index", lambda site, host: (indexed.append(host), real(site, host))[1])
+    monkeypatch.setattr(search, "index", lambda site, host, last=None: (indexed.append(host), real(site, host, last))[1])
     before = tree_digest(demo_repo / "output")
     item = sorted((demo_repo / "content/fgw").glob("*/*.md"))[0]
     item.write_text(item.read_text(encoding="utf-8") + "\n补充说明：搜索索引随站点更新。\n", encoding="utf-8")
@@ -97,6 +98,53 @@ def test_only_a_changed_site_is_indexed_again(demo_repo, zq, monkeypatch):
     assert any(k.startswith("fgw.shilixian.gov.cn/pagefind/") and before.get(k) != after[k] for k in after)
     indexed.clear()
     assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0 and indexed == []
+
+
+def _bundle(site) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((site / search.BUNDLE).rglob("*")) if p.is_file()}
+
+
+def test_a_site_rebuilt_without_a_change_to_its_indexed_pages_keeps_its_bundle_without_pagefind(demo_repo, zq,
+                                                                                               monkeypatch, tmp_path):
+    """Issue 16: a pushed item's new title rebuilds the portal (its lists show the title) but none of the portal's
+    item pages, which are all Pagefind reads: its bundle is the previous one, byte for byte what a fresh build
+    writes, and Pagefind runs only for the item's own site. A bundle changed since, or a changed indexed page, is
+    indexed again."""
+    ran: list[str] = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda site, host: (ran.append(host), real(site, host))[1])
+    portal, output = demo_repo / "output" / PORTAL, demo_repo / "output"
+    before = _bundle(portal)
+    item = demo_repo / "content/fgw/gzdt/2026-10-15-zhongdian-xiangmu-diaodu.md"
+    text = item.read_text(encoding="utf-8")
+    assert "push_to_portal" in text
+    item.write_text(re.sub(r"^title: .*$", "title: 重点项目调度会召开（更新标题）", text, count=1, flags=re.M),
+                    encoding="utf-8")
+    result = zq("build", "--root", demo_repo, "--jobs", "1")
+    assert result.code == 0, result.text
+    assert f"{PORTAL}：已构建" in result.err and f"{FGW}：已构建" in result.err  # the portal was rebuilt
+    assert "更新标题" in (portal / "index.html").read_text(encoding="utf-8") or any(
+        "更新标题" in p.read_text(encoding="utf-8") for p in portal.rglob("*.html"))
+    assert ran == [FGW]
+    assert _bundle(portal) == before
+    fresh = tmp_path / "fresh"
+    assert zq("build", "--root", demo_repo, "--output", fresh, "--jobs", "1").code == 0
+    assert _bundle(fresh / PORTAL) == _bundle(portal)  # the kept bundle is the one indexing gives
+    # a bundle file altered since it was published is not handed on: the portal is indexed again
+    chunk = sorted((portal / search.BUNDLE / "fragment").glob("*.pf_fragment"))[0]
+    chunk.write_bytes(chunk.read_bytes() + b"x")
+    ran.clear()
+    item.write_text(text, encoding="utf-8")
+    assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0
+    assert sorted(ran) == [FGW, PORTAL], ran
+    assert _bundle(portal) == before
+    # a portal item's own page changed: indexed again
+    ran.clear()
+    own = sorted((demo_repo / "content/xzf").glob("zwyw/*.md"))[0]
+    own.write_text(own.read_text(encoding="utf-8") + "\n补充说明：索引要跟着变。\n", encoding="utf-8")
+    assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0
+    assert ran == [PORTAL] and _bundle(portal) != before
 
 
 def test_an_index_that_cannot_be_built_is_b008_and_publishes_nothing(demo_repo, zq, monkeypatch, tmp_path):

@@ -156,13 +156,13 @@ def _exclusive(output: Path) -> Iterator[None]:
 
 def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, output: Path, jobs: int, report: BuildReport,
                        key_text: str | None = None) -> None:
-    from zhanqun.build import publish
+    from zhanqun.build import publish, search
     from zhanqun.deploy import manifest
 
     shutil.rmtree(staging_root, ignore_errors=True)
     staging_root.mkdir(parents=True)
     try:
-        _build_all([(v, staging_root / v.host) for v, _ in todo], jobs)
+        _build_all([(v, staging_root / v.host, output / v.host) for v, _ in todo], jobs)
         commit = manifest.commit_of(todo[0][0].cluster.root)
         try:
             for view, _ in todo:  # R6.3: the sha256 of every file, for zhanqun verify on the server
@@ -176,18 +176,20 @@ def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, out
                                hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。") from None
         # Every site built: only now does anything in the output change.
         for view, print_ in todo:
+            search.forget(output, view.host)
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)
+            search.remember(staging_root / view.host, output, view.host)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
 
 
-_WORK: list[tuple[SiteView, Path]] = []
+_WORK: list[tuple[SiteView, Path, Path]] = []  # (site, its staging folder, the folder it replaces)
 
 
 def _build_one(index: int) -> str | None:
     from zhanqun.build import pelican_run, publish, search
 
-    view, staging = _WORK[index]
+    view, staging, last = _WORK[index]
     try:
         pelican_run.run(view, staging)
         # the fingerprint would not cover them: a later edit of one would leave this site stale (a cluster's own
@@ -199,7 +201,7 @@ def _build_one(index: int) -> str | None:
             from zhanqun.preview import rewrite
 
             rewrite.apply(staging, view.preview, view.cluster.config.domain)
-        search.index(staging, view.host)  # R3.7: the site's search bundle, inside the staging folder (issue 14)
+        search.index(staging, view.host, last)  # R3.7: the site's search bundle, inside the staging folder (issue 14)
     except FindingsError as exc:
         return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)
     except ZhanqunError as exc:
@@ -214,7 +216,7 @@ def _build_one(index: int) -> str | None:
     return None
 
 
-def _build_all(work: list[tuple[SiteView, Path]], jobs: int) -> None:
+def _build_all(work: list[tuple[SiteView, Path, Path]], jobs: int) -> None:
     _WORK[:] = work
     if jobs <= 1 or len(work) == 1:
         results = [_build_one(i) for i in range(len(work))]

@@ -7,10 +7,19 @@ What is indexed is decided by the templates: item pages mark their article ``dat
 body, fields) with the filters ``unit`` (单位) and ``column_type`` (栏目类型) and the sort ``date``; pages without
 it (homepages, lists, the search page itself) are not indexed. Only the files the theme's ``search.js`` loads
 are kept (``KEPT``): Pagefind's own UI injects styles, which the CSP forbids, and is not used.
+
+A site rebuilt because of a change its indexed pages do not show (another unit's title in its lists, a homepage
+flag on the portal) gets its previous bundle back instead of a new Pagefind run (issue 16): the record
+``output/.zhanqun/<host>.search`` names what the published bundle was made from — the indexed pages, byte for
+byte and in the order Pagefind reads them, Pagefind's version and zhanqun's code — and a bundle is copied only
+when the new pages give the same record and every file of the old bundle still has the sha256 its manifest
+lists. The record is removed before a site is swapped in and written after (build/__init__.py), like the
+fingerprint, so it never describes another bundle than the published one.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -23,7 +32,7 @@ from pathlib import Path
 from zhanqun.build.rules import SEARCH_INDEX_FAILED
 from zhanqun.errors import ZhanqunError
 
-__all__ = ["BUNDLE", "KEPT", "TYPES", "binary_version", "index"]
+__all__ = ["BUNDLE", "KEPT", "TYPES", "binary_version", "forget", "index", "input_key", "remember"]
 
 BUNDLE = "pagefind"  # the folder in each site, served as /pagefind/
 # The bundle's files search.js needs, by extension, with the type nginx sends them as (deploy/nginx.py): the
@@ -57,11 +66,21 @@ def binary_version() -> str:
         return "missing"
 
 
-def index(site: Path, host: str) -> None:
-    """Write ``site/pagefind/``, the search bundle of the site built in ``site``. Raises ZhanqunError (B008)."""
-    binary = _executable()
+def index(site: Path, host: str, last: Path | None = None) -> None:
+    """Write ``site/pagefind/``, the search bundle of the site built in ``site``, and beside ``site`` the record of
+    what it was made from (:func:`remember` publishes it). ``last`` is the site as published by the previous build
+    (``output/<host>``): its bundle is copied when it was made from the same pages. Raises ZhanqunError (B008)."""
+    key = input_key(site)
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
+    if last is None or not _reuse(last, bundle, key):
+        _run_pagefind(site, host)
+    site.with_name(site.name + ".search").write_text(key, encoding="utf-8")
+
+
+def _run_pagefind(site: Path, host: str) -> None:
+    binary = _executable()
+    bundle = site / BUNDLE
     command = [str(binary), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", LANGUAGE, "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=TIMEOUT,
@@ -74,6 +93,79 @@ def index(site: Path, host: str) -> None:
     _check_bundle(bundle, host)
     _prune(bundle)
     _canonical_filters(bundle)
+
+
+def input_key(site: Path) -> str:
+    """What Pagefind reads of ``site``: the pages marked ``data-pagefind-body`` (all pages when none is: then
+    Pagefind indexes every page), their paths and bytes in the order it walks them (the order numbers the pages
+    in its index), Pagefind's version, the language and zhanqun's code (which prunes and rewrites the bundle)."""
+    pages: list[tuple[str, bytes]] = []
+    for dirpath, dirnames, names in os.walk(site):
+        if dirpath == str(site) and BUNDLE in dirnames:
+            dirnames.remove(BUNDLE)
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as handle:
+                    pages.append((os.path.relpath(path, site), handle.read()))
+    marked = [page for page in pages if b"data-pagefind-body" in page[1]] or pages
+    digest = hashlib.sha256(f"pagefind {binary_version()} {LANGUAGE} {_code()}\n".encode())
+    for rel, data in marked:
+        digest.update(f"{rel}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code() -> str:
+    from zhanqun.cache import code_digest
+
+    return code_digest()
+
+
+def _record(output: Path, host: str) -> Path:
+    return output / ".zhanqun" / f"{host}.search"
+
+
+def forget(output: Path, host: str) -> None:
+    """Before ``output/<host>`` is replaced: its record no longer describes what will be there."""
+    _record(output, host).unlink(missing_ok=True)
+
+
+def remember(staging: Path, output: Path, host: str) -> None:
+    """After the site built in ``staging`` was swapped in as ``output/<host>``: publish the record :func:`index`
+    wrote beside it."""
+    made = staging.with_name(staging.name + ".search")
+    if made.is_file():
+        os.replace(made, _record(output, host))
+
+
+def _reuse(last: Path, bundle: Path, key: str) -> bool:
+    """Copy ``last``'s bundle into ``bundle`` if ``last`` was made from pages with ``key`` and every file of its
+    bundle is the one its manifest lists (nothing half-copied or altered since); False leaves ``bundle`` absent."""
+    from zhanqun.deploy import manifest
+
+    try:
+        if _record(last.parent, last.name).read_text(encoding="utf-8") != key:
+            return False
+        listed = json.loads((last / manifest.NAME).read_text(encoding="utf-8"))["files"]
+        files = {rel: sha for rel, sha in listed.items() if rel.startswith(BUNDLE + "/")}
+        if f"{BUNDLE}/pagefind-entry.json" not in files:
+            return False
+        inside = (last / BUNDLE).resolve()
+        for rel, sha in sorted(files.items()):
+            source = last / rel
+            if ".." in Path(rel).parts or source.is_symlink() or not source.resolve().is_relative_to(inside):
+                raise ValueError(rel)  # a manifest or bundle changed by hand: index again
+            data = source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise ValueError(rel)
+            target = bundle.parent / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        shutil.rmtree(bundle, ignore_errors=True)
+        return False
+    return True
 
 
 def _check_bundle(bundle: Path, host: str) -> None:
