@@ -114,7 +114,7 @@ def test_a_site_rebuilt_without_a_change_to_its_indexed_pages_keeps_its_bundle_w
     ran: list[str] = []
     real = search._run_pagefind
     monkeypatch.setattr(search, "_run_pagefind", lambda site, host: (ran.append(host), real(site, host))[1])
-    portal, output = demo_repo / "output" / PORTAL, demo_repo / "output"
+    portal = demo_repo / "output" / PORTAL
     before = _bundle(portal)
     item = demo_repo / "content/fgw/gzdt/2026-10-15-zhongdian-xiangmu-diaodu.md"
     text = item.read_text(encoding="utf-8")
