@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterable
@@ -120,6 +121,9 @@ class ParseCache:
                 self._db = sqlite3.connect(path, isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                # a parse's HTML apart from the rest (CachedHtml): a build decodes every item's metadata but needs the
+                # HTML only of the items its sites show, read when a page is written
+                self._db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
                 # git blob id -> sha256 of the same bytes: a file git knows to be unchanged need not be read
                 self._db.execute("CREATE TABLE IF NOT EXISTS blobs (blob TEXT PRIMARY KEY, sha TEXT NOT NULL)")
             except sqlite3.Error:
@@ -135,9 +139,12 @@ class ParseCache:
             marks = ",".join("?" * len(chunk))
             for key, value in self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk):
                 try:  # orjson: a third of json's time over 10,000 cached parses (docs/performance.md)
-                    found[key] = orjson.loads(value)
+                    data = orjson.loads(value)
                 except orjson.JSONDecodeError:
                     continue  # a damaged entry is a miss: the file is parsed again
+                if isinstance(data, dict) and data.get("html") is True and self.path is not None:
+                    data["html"] = CachedHtml(self.path, key)
+                found[key] = data
         return found
 
     def shas_of(self, blobs: Iterable[str]) -> dict[str, str]:
@@ -166,9 +173,15 @@ class ParseCache:
         if self._db is None:
             return
         try:
+            entries, pages = [], []
+            for key, value in rows:
+                if isinstance(value.get("html"), str):  # stored apart, with the parse (one transaction)
+                    pages.append((key, value["html"]))
+                    value = {**value, "html": True}
+                entries.append((key, orjson.dumps(value).decode()))
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
-                                 ((k, orjson.dumps(v).decode()) for k, v in rows))
+            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", entries)
+            self._db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", pages)
             self._db.execute("COMMIT")
         except sqlite3.Error:
             pass
@@ -176,3 +189,40 @@ class ParseCache:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+class CachedHtml:
+    """The HTML of a cached parse, read from the cache the first time it is asked for (issue 16): a one-site
+    rebuild writes the pages of a few hundred items, and decoding the HTML of all 10,000 with their metadata
+    cost it a third of a second. The entry is keyed by the file's content hash, like the parse it belongs to,
+    so what is read later is what would have been read at load time. Each process opens the cache once
+    (build workers are forked: a connection is never shared across a fork)."""
+
+    __slots__ = ("key", "path")
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+
+    def read(self) -> str:
+        from zhanqun.build.rules import PARSE_CACHE_LOST
+        from zhanqun.errors import ZhanqunError
+
+        try:
+            row = _reader(self.path).execute("SELECT html FROM html WHERE key = ?", (self.key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is None or not isinstance(row[0], str):
+            raise ZhanqunError(f"解析缓存 {self.path} 在构建过程中被删除或改动，读不到一个条目的正文。", code=PARSE_CACHE_LOST,
+                               hint="输出目录保持原样。等构建结束后再清理 .zhanqun-cache，然后重新构建。")
+        return row[0]
+
+
+_READERS: dict[tuple[int, Path], sqlite3.Connection] = {}
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    key = (os.getpid(), path)
+    if key not in _READERS:
+        _READERS[key] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return _READERS[key]

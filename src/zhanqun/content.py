@@ -14,6 +14,7 @@ from zhanqun.findings import Finding
 from zhanqun.schemas import BAD_DATE_FORMAT, NO_SUCH_DATE, SchemaSet
 
 if TYPE_CHECKING:
+    from zhanqun.cache import CachedHtml
     from zhanqun.checks.gates import Gates
 
 IMPORTANCE_LABELS = {"routine": "常规", "general": "一般", "important": "重要"}
@@ -32,7 +33,7 @@ class Parsed:
     """What one file's bytes yield on their own: cacheable by content hash (findings carry no path)."""
 
     meta: dict[str, Any] | None
-    html: str
+    html: str | CachedHtml  # read from the parse cache when first asked for (Item.html)
     body_first_line: int
     findings: list[tuple[int, int, str, str, str, str]]  # line, column, code, message, hint, key
     links: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)  # line, column, url
@@ -219,10 +220,17 @@ class Item:
     slug: str
     type: str
     meta: dict[str, Any]
-    html: str
+    html_source: str | CachedHtml  # the sanitised HTML, or where the parse cache keeps it (issue 16)
     sha: str
     links: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)
     mentions: list[tuple[int, int, str, str, str]] = dataclasses.field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        """The body as sanitised HTML (R3.9); from the parse cache the first time it is needed."""
+        if not isinstance(self.html_source, str):
+            self.html_source = self.html_source.read()
+        return self.html_source
 
     @property
     def title(self) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zhanqun.build import stamp
-from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, SEARCH_INDEX_FAILED, SITE_FAILED
+from zhanqun.build.rules import BUILD_DISK_FULL, BUILD_RUNNING, PARSE_CACHE_LOST, SEARCH_INDEX_FAILED, SITE_FAILED
 from zhanqun.errors import FindingsError, ZhanqunError, disk_problem, is_disk_full
 
 if TYPE_CHECKING:  # the rest is imported only when the build has something to do (issue 16: no-change builds)
@@ -191,6 +191,8 @@ def _build_one(index: int) -> str | None:
 
     view, staging, last = _WORK[index]
     try:
+        for item in view.items_by_path.values():  # read from the parse cache here: Pelican's reader would bury B010
+            _ = item.html
         pelican_run.run(view, staging)
         # the fingerprint would not cover them: a later edit of one would leave this site stale (a cluster's own
         # templates or plugins make every item a dependency: nothing to check then)
@@ -204,8 +206,8 @@ def _build_one(index: int) -> str | None:
         search.index(staging, view.host, last)  # R3.7: the site's search bundle, inside the staging folder (issue 14)
     except FindingsError as exc:
         return "；".join(f"{f.path}:{f.line}: {f.code} {f.message}" for f in exc.findings)
-    except ZhanqunError as exc:
-        return f"{SEARCH_INDEX_FAILED}: {exc.message}" if exc.code == SEARCH_INDEX_FAILED else str(exc)  # one hint: the build's
+    except ZhanqunError as exc:  # one hint: the build's
+        return f"{exc.code}: {exc.message}" if exc.code in (SEARCH_INDEX_FAILED, PARSE_CACHE_LOST) else str(exc)
     except Exception as exc:
         if isinstance(exc, OSError) and is_disk_full(exc):
             return f"{BUILD_DISK_FULL}: 站点 {view.host} 构建时{disk_problem(exc)}（{exc.filename or staging}）。"
@@ -228,6 +230,9 @@ def _build_all(work: list[tuple[SiteView, Path, Path]], jobs: int) -> None:
     if failures and all(f.startswith(BUILD_DISK_FULL) for f in failures):
         raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=BUILD_DISK_FULL,
                            hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。")
+    if failures and all(f.startswith(PARSE_CACHE_LOST) for f in failures):
+        raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=PARSE_CACHE_LOST,
+                           hint="等构建结束后再清理 .zhanqun-cache，然后重新构建。")
     if failures and all(f.startswith(SEARCH_INDEX_FAILED) for f in failures):
         raise ZhanqunError("构建失败，输出目录保持原样：\n" + "\n".join(failures), code=SEARCH_INDEX_FAILED,
                            hint="重新安装 zhanqun（它依赖 pagefind[extended]）后重新构建；仍然失败请把完整输出发给电子政务办。")

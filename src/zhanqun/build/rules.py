@@ -74,3 +74,11 @@ SERVE_PORT_BUSY = define(
         "--port 0 由系统挑一个空闲端口。",
     requirement="R3.1",
 )
+PARSE_CACHE_LOST = define(
+    "B010", "parse-cache-lost", Severity.ERROR, "构建过程中解析缓存（.zhanqun-cache）被删除或改动，读不到条目的正文，什么也不发布。",
+    why="构建先从解析缓存读出每个条目的元数据，写到某个条目的页面时才读它的正文（议题 16：只读要用到的）；"
+        "构建进行中删除或改动缓存，正文就读不到了。输出目录保持原样。",
+    example="zhanqun build 还在运行时执行了 rm -rf .zhanqun-cache",
+    fix="等构建结束后再清理 .zhanqun-cache，然后重新构建（缓存可以随时删除，只是下一次构建要重新解析）。",
+    requirement="R3.1",
+)

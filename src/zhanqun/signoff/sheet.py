@@ -424,7 +424,7 @@ def _parse(data: bytes | None, rel: str, content_type: str, schemas: SchemaSet,
         split = source.split_front_matter(text, rel)
         body = split[1] if isinstance(split, tuple) else text
         return {}, _safe_body(markup.render(body))
-    return parsed.meta, _safe_body(parsed.html)
+    return parsed.meta, _safe_body(parsed.html if isinstance(parsed.html, str) else parsed.html.read())
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -1,0 +1,61 @@
+"""The parse cache keeps each item's HTML apart from its metadata, read only when a page needs it (issue 16, R3.1,
+R3.9): a one-site rebuild no longer decodes the bodies of every item in the cluster. What the sites show must not
+change, and a cache that disappears while a build runs is a clear B010, never a half-published output."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from tests.conftest import copy_repo, tree_digest
+from zhanqun import cluster as cluster_mod
+from zhanqun import markup, source
+from zhanqun.cache import CachedHtml
+
+
+def test_items_loaded_from_the_cache_read_their_html_when_asked_and_it_is_the_rendered_body(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    fresh, findings = cluster_mod.load(root)
+    assert fresh is not None and not [f for f in findings if f.severity.value == "error"]
+    assert all(isinstance(i.html_source, str) for i in fresh.items)  # parsed now: in memory
+    cached, _ = cluster_mod.load(root)
+    assert cached is not None and len(cached.items) == len(fresh.items) > 50
+    assert all(isinstance(i.html_source, CachedHtml) for i in cached.items)  # nothing decoded yet
+    by_rel = {i.rel: i for i in fresh.items}
+    for item in cached.items:
+        text = (root / item.rel).read_text(encoding="utf-8")
+        body = source.split_front_matter(text, item.rel)[1]
+        assert item.html == by_rel[item.rel].html == markup.render(body), item.rel
+        assert isinstance(item.html_source, str)  # read once, then kept
+    with sqlite3.connect(root / ".zhanqun-cache" / "parse.sqlite3") as db:
+        stored = db.execute("SELECT count(*) FROM html").fetchone()[0]
+        inline = db.execute("SELECT count(*) FROM parsed WHERE value LIKE '%<p>%'").fetchone()[0]
+    assert stored >= len(fresh.items) and inline == 0  # the bodies are not in the decoded values
+
+
+def test_sites_built_from_the_cache_are_the_sites_built_by_parsing_everything(tmp_path, zq, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time())))  # one built_at for both manifests
+    root = copy_repo(tmp_path / "repo")
+    assert zq("build", "--root", root, "--output", tmp_path / "cold", "--jobs", "2").code == 0
+    assert zq("build", "--root", root, "--output", tmp_path / "warm", "--jobs", "2").code == 0
+    cold = {k: v[0] for k, v in tree_digest(tmp_path / "cold").items() if not k.startswith(".zhanqun/")}
+    warm = {k: v[0] for k, v in tree_digest(tmp_path / "warm").items() if not k.startswith(".zhanqun/")}
+    assert len(cold) > 100 and warm == cold
+
+
+def test_a_parse_cache_removed_while_the_build_runs_is_b010_and_publishes_nothing(demo_repo, zq):
+    """A county plugin stands in for whoever cleans .zhanqun-cache while a build runs: it is loaded after the
+    cluster (metadata from the cache) and before any page is written (the bodies)."""
+    cache = demo_repo / ".zhanqun-cache" / "parse.sqlite3"
+    assert cache.is_file()
+    (demo_repo / "plugins" / "county_cleaner.py").write_text(
+        f"import os\n\nfor name in os.listdir({str(cache.parent)!r}):\n    os.remove(os.path.join({str(cache.parent)!r}, name))\n\n\n"
+        "def register():\n    pass\n", encoding="utf-8")
+    config = demo_repo / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "build:\n  plugins: [county_cleaner]\n", encoding="utf-8")
+    before = tree_digest(demo_repo / "output")
+    result = zq("build", "--root", demo_repo, "--jobs", "2")
+    assert result.code == 1 and "B010" in result.err and "解析缓存" in result.err, result.text
+    assert "Traceback" not in result.text and "内部错误" not in result.text
+    assert tree_digest(demo_repo / "output") == before
+    assert zq("build", "--root", demo_repo, "--jobs", "2").code == 0  # the next build parses again
