@@ -171,10 +171,14 @@ COMPILED_SUFFIXES = frozenset({".pyc", ".pyo", ".so", ".pyd", *importlib.machine
                                *importlib.machinery.EXTENSION_SUFFIXES})
 
 
+_COMPILED_ENDINGS = tuple(sorted(COMPILED_SUFFIXES))
+
+
 def is_compiled(rel: str) -> bool:
     """Whether the file ``rel`` is code a reviewer cannot read (bytecode, an extension module, a cache entry)."""
-    name = rel.rsplit("/", 1)[-1].lower()
-    return "__pycache__" in rel.split("/")[:-1] or any(name.endswith(s) for s in COMPILED_SUFFIXES)
+    if rel.lower().endswith(_COMPILED_ENDINGS):  # one call per file of the repository's walk (C021)
+        return True
+    return "__pycache__" in rel and "__pycache__" in rel.split("/")[:-1]
 
 
 def compiled_finding(rel: str) -> Finding:
