@@ -8,8 +8,7 @@ import sqlite3
 import time
 
 from tests.conftest import copy_repo, tree_digest
-from zhanqun import cluster as cluster_mod
-from zhanqun import markup, source
+from zhanqun import cluster as cluster_mod, markup, source
 from zhanqun.cache import CachedHtml
 
 
