@@ -391,7 +391,9 @@ class Editor:
             if not found:
                 raise RuntimeError("no embargoed item left: generate with more --embargoes")
             return Edit(kind, found[0], front_matter(found[0])["title"], "page")
-        path = self._pick(self.portal_news if kind == "homepage" else self.department_news)
+        # the homepage flag on the newest portal news: the portal's headlines are its five newest homepage items, so
+        # on an old item the flag changes no page (rightly) and the row would prove nothing
+        path = self._pick(self.portal_news[::-1] if kind == "homepage" else self.department_news)
         text = path.read_text(encoding="utf-8")
         if kind == "body":
             sentence = f"基准测试修改第{n}次：本段文字用于测量只改动一篇条目正文后的重新构建时间。"
