@@ -169,9 +169,10 @@ class ParseCache:
         except sqlite3.Error:
             pass
 
-    def put_many(self, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    def put_many(self, rows: Iterable[tuple[str, dict[str, Any]]]) -> bool:
+        """Store the parses; True when they are in the cache (its HTML then readable by :class:`CachedHtml`)."""
         if self._db is None:
-            return
+            return False
         try:
             entries, pages = [], []
             for key, value in rows:
@@ -184,7 +185,8 @@ class ParseCache:
             self._db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", pages)
             self._db.execute("COMMIT")
         except sqlite3.Error:
-            pass
+            return False
+        return True
 
     def close(self) -> None:
         if self._db is not None:

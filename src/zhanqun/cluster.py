@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhanqun import cache as cache_mod, content, pin, source
-from zhanqun.cache import ParseCache, code_digest
+from zhanqun.cache import CachedHtml, ParseCache, code_digest
 from zhanqun.checks import files, suppressions
 from zhanqun.config import CHINA, ClusterConfig, Unit
 from zhanqun.errors import UsageError
@@ -825,7 +825,10 @@ def parse_scanned(scan: Scan, context: ParseContext, cache: ParseCache, salt: st
     todo = [ParseJob(key, s.data, s.file.rel, s.file.content_type)
             for s, key in zip(scanned, keys) if key not in known and s.data is not None]
     fresh = dict(parse_many(todo, context, jobs))
-    cache.put_many(fresh.items())
+    if cache.put_many(fresh.items()) and cache.path is not None:
+        for key, value in fresh.items():  # a cold build holds no body in memory either: read when its page is written
+            if isinstance(value.get("html"), str) and value["html"]:
+                value["html"] = CachedHtml(cache.path, key)
     cache.put_shas(scan.learned)
     return [ParsedItem(s.file, s.sha, content.Parsed.from_json(known.get(key) or fresh[key]))
             for s, key in zip(scanned, keys)], scan.findings + findings
