@@ -29,9 +29,9 @@ PLACEHOLDER = define(
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Punctuation, spaces, Markdown marks: what is left are letters, digits and × (of "×××")
 _NOT_WORD = re.compile(r"(?:[^\w×]|_)+")
-# The same but keeping line breaks: one pass gives the residue of every line (issue 16: the pass per line and the
-# pass over the whole body were a fifth of a cold check)
-_NOT_WORD_KEEP_LINES = re.compile(r"(?:[^\w×\n]|_)+")
+_NOT_WORD_RUN = r"(?:[^\w×]|_)*"  # (as a part of a pattern)
+# A character _NOT_WORD keeps (what a residue is made of)
+_LETTER = re.compile(r"[^\W_]|×")
 # Raw HTML in Markdown: "<p></p>" or "<div>待补充</div>" says no more than its text (the tag names are not words)
 _TAG = re.compile(r"</?[a-z][^<>\n]*>|<!--|-->")
 
@@ -41,6 +41,10 @@ class Scanner:
         self.anywhere = [str(t).lower() for t in data.get("anywhere", [])]
         # the same terms without spaces and punctuation: "在 这 里 写 正 文" is still the prompt
         self.squeezed = [t for t in (_NOT_WORD.sub("", t) for t in self.anywhere) if t]
+        # a squeezed term is in the residue exactly when the text has its letters in order with only what
+        # _NOT_WORD drops between them: found without making the residue (issue 16)
+        self.squeezed_in_text = re.compile("|".join(_NOT_WORD_RUN.join(map(re.escape, t)) for t in self.squeezed)) \
+            if self.squeezed else None
         self.body_types = frozenset(data.get("body_types", []))
         self.only = _Words(data.get("only", []))
         self.titles = _Words([*data.get("titles", []), *data.get("only", [])])  # a title "待补充" is no title
@@ -69,31 +73,51 @@ class Scanner:
                                   "删除占位文字，写上正文后再提交。", key=f"body:{term}")
                 return
         words = _TAG.sub(" ", lowered)
-        lines = _NOT_WORD_KEEP_LINES.sub("", words)  # each line's residue, one line each
-        residue = lines.replace("\n", "")
         first = len(lowered) - len(lowered.lstrip())
-        if not residue:
-            if content_type in self.body_types and not _has_files(meta):
-                yield Finding(rel, body_line, 1, PLACEHOLDER, "正文是空的，也没有附件。",
-                              "写上正文；只发布文件的，把文件写进头信息 attachments。", key="body:empty")
-            return
-        if term := next((t for t in self.squeezed if t in residue), ""):
-            yield doc.finding(first, PLACEHOLDER, f"正文里还留着占位文字“{term}”（字间有空格或标点）。",
-                              "删除占位文字，写上正文后再提交。", key=f"body:{term}")
-            return
-        if self.only.fullmatch(residue) or self.only.nearly(residue, self.rest_max):
-            shown = doc.text.strip()
-            shown = shown if len(shown) <= 30 else shown[:30] + "…"
-            yield doc.finding(first, PLACEHOLDER, f"正文只有占位文字“{shown}”，没有实际内容。",
-                              "写上正文后再提交。", key="body:only")
-            return
-        yield from self._unfinished_lines(doc, words, lines)
+        # The residue (``words`` without what is not a letter or digit) is made only when one of the rules below could
+        # hold; the tests that say so look at ``words`` itself and stop at the first letters of a real text (issue
+        # 16: making the residue of every body, then of each of its lines, was a fifth of a cold check).
+        if self._could_be_placeholder(words):
+            residue = _NOT_WORD.sub("", words)
+            if not residue:
+                if content_type in self.body_types and not _has_files(meta):
+                    yield Finding(rel, body_line, 1, PLACEHOLDER, "正文是空的，也没有附件。",
+                                  "写上正文；只发布文件的，把文件写进头信息 attachments。", key="body:empty")
+                return
+            if term := next((t for t in self.squeezed if t in residue), ""):
+                yield doc.finding(first, PLACEHOLDER, f"正文里还留着占位文字“{term}”（字间有空格或标点）。",
+                                  "删除占位文字，写上正文后再提交。", key=f"body:{term}")
+                return
+            if self.only.fullmatch(residue) or self.only.nearly(residue, self.rest_max):
+                shown = doc.text.strip()
+                shown = shown if len(shown) <= 30 else shown[:30] + "…"
+                yield doc.finding(first, PLACEHOLDER, f"正文只有占位文字“{shown}”，没有实际内容。",
+                                  "写上正文后再提交。", key="body:only")
+                return
+        yield from self._unfinished_lines(doc, words)
 
-    def _unfinished_lines(self, doc: Text, words: str, residues: str) -> Iterator[Finding]:
-        """A line of nothing but "待补充" in a real body: a section still to be written (the first one).
-        ``residues``: ``words`` without what is not a letter or digit, line by line."""
+    def _could_be_placeholder(self, words: str) -> bool:
+        """Whether the residue of ``words`` is empty, holds a squeezed term, or could be made of the words of ``only``
+        (and digits) but for at most ``rest_max`` letters: a letter of no such word, not a digit, remains in what
+        :meth:`_Words.nearly` leaves, so ``rest_max`` + 1 of them decide no."""
+        if _LETTER.search(words) is None:
+            return True
+        if self.squeezed_in_text is not None and self.squeezed_in_text.search(words):
+            return True
+        return self.only.at_most_foreign(words, max(0, self.rest_max))
+
+    def _unfinished_lines(self, doc: Text, words: str) -> Iterator[Finding]:
+        """A line of nothing but "待补充" in a real body: a section still to be written (the first one)."""
         offset = 0
-        for line, residue in zip(words.split("\n"), residues.split("\n")):
+        for line in words.split("\n"):
+            # the residue's first letter is the line's first letter: one that no word has (nor a digit) says no
+            # (most lines begin with it: str.isalnum() is _LETTER's test, but for "×")
+            head = line[:1]
+            first = head if head.isalnum() else (found.group() if (found := _LETTER.search(line)) else "")
+            if not first or not self.unfinished.could_start(first):
+                offset += len(line) + 1
+                continue
+            residue = _NOT_WORD.sub("", line)
             if residue and self.unfinished.fullmatch(residue):
                 at = offset + len(line) - len(line.lstrip())
                 shown = doc.text[at:offset + len(line)].strip()[:30]
@@ -124,6 +148,26 @@ class _Words:
         self.words = {_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}
         self.lengths = sorted({len(w) for w in self.words})
         self.letters = frozenset("".join(self.words))
+        # a letter of a residue that is in no word (nor a digit of any kind: those are checked one by one)
+        self._foreign = re.compile(f"[^\\W\\d_{''.join(map(re.escape, sorted(self.letters)))}]" +
+                                   ("" if "×" in self.letters else "|×"))
+
+    def could_start(self, letter: str) -> bool:
+        """Whether a residue beginning with ``letter`` could be made of the words (and digits)."""
+        return letter in self.letters or letter.isdigit()
+
+    def at_most_foreign(self, text: str, most: int) -> bool:
+        """Whether at most ``most`` letters of ``text``'s residue are in no word and not a digit (the residue of a
+        text made of the words has none; :meth:`nearly` allows ``rest_max`` others)."""
+        if not self.words:
+            return False
+        count = 0
+        for match in self._foreign.finditer(text):
+            if not match.group().isdigit():
+                count += 1
+                if count > most:
+                    return False
+        return True
 
     def fullmatch(self, residue: str) -> bool:
         if not self.words or residue.isdigit() or len(residue) > _LONGEST:
