@@ -9,6 +9,7 @@ cased, so ``ＸＸＸ`` and ``待\u200b补充`` are what they look like.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -32,6 +33,7 @@ _NOT_WORD = re.compile(r"(?:[^\w×]|_)+")
 _NOT_WORD_RUN = r"(?:[^\w×]|_)*"  # (as a part of a pattern)
 # A character _NOT_WORD keeps (what a residue is made of)
 _LETTER = re.compile(r"[^\W_]|×")
+_LETTER_NOT_DECIMAL = re.compile(r"[^\W\d_]|×")  # (a class with Chinese characters takes milliseconds to compile)
 # Raw HTML in Markdown: "<p></p>" or "<div>待补充</div>" says no more than its text (the tag names are not words)
 _TAG = re.compile(r"</?[a-z][^<>\n]*>|<!--|-->")
 
@@ -41,10 +43,6 @@ class Scanner:
         self.anywhere = [str(t).lower() for t in data.get("anywhere", [])]
         # the same terms without spaces and punctuation: "在 这 里 写 正 文" is still the prompt
         self.squeezed = [t for t in (_NOT_WORD.sub("", t) for t in self.anywhere) if t]
-        # a squeezed term is in the residue exactly when the text has its letters in order with only what
-        # _NOT_WORD drops between them: found without making the residue (issue 16)
-        self.squeezed_in_text = re.compile("|".join(_NOT_WORD_RUN.join(map(re.escape, t)) for t in self.squeezed)) \
-            if self.squeezed else None
         self.body_types = frozenset(data.get("body_types", []))
         self.only = _Words(data.get("only", []))
         self.titles = _Words([*data.get("titles", []), *data.get("only", [])])  # a title "待补充" is no title
@@ -102,9 +100,19 @@ class Scanner:
         :meth:`_Words.nearly` leaves, so ``rest_max`` + 1 of them decide no."""
         if _LETTER.search(words) is None:
             return True
-        if self.squeezed_in_text is not None and self.squeezed_in_text.search(words):
+        if self.squeezed and self._squeezed_in(words):
             return True
         return self.only.at_most_foreign(words, max(0, self.rest_max))
+
+    def _squeezed_in(self, words: str) -> bool:
+        """Whether a squeezed term is in the residue of ``words``: a term whose every letter is in ``words`` is looked
+        for as its letters in order with only what _NOT_WORD drops between them (compiled on first need)."""
+        return any(all(letter in words for letter in term) for term in self.squeezed) and \
+            self._squeezed_pattern.search(words) is not None
+
+    @functools.cached_property
+    def _squeezed_pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(_NOT_WORD_RUN.join(map(re.escape, t)) for t in self.squeezed))
 
     def _unfinished_lines(self, doc: Text, words: str) -> Iterator[Finding]:
         """A line of nothing but "待补充" in a real body: a section still to be written (the first one)."""
@@ -148,9 +156,6 @@ class _Words:
         self.words = {_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}
         self.lengths = sorted({len(w) for w in self.words})
         self.letters = frozenset("".join(self.words))
-        # a letter of a residue that is in no word (nor a digit of any kind: those are checked one by one)
-        self._foreign = re.compile(f"[^\\W\\d_{''.join(map(re.escape, sorted(self.letters)))}]" +
-                                   ("" if "×" in self.letters else "|×"))
 
     def could_start(self, letter: str) -> bool:
         """Whether a residue beginning with ``letter`` could be made of the words (and digits)."""
@@ -162,8 +167,10 @@ class _Words:
         if not self.words:
             return False
         count = 0
-        for match in self._foreign.finditer(text):
-            if not match.group().isdigit():
+        letters = self.letters
+        for match in _LETTER_NOT_DECIMAL.finditer(text):
+            letter = match.group()
+            if letter not in letters and not letter.isdigit():
                 count += 1
                 if count > most:
                     return False
