@@ -171,10 +171,13 @@ COMPILED_SUFFIXES = frozenset({".pyc", ".pyo", ".so", ".pyd", *importlib.machine
                                *importlib.machinery.EXTENSION_SUFFIXES})
 
 
+_COMPILED_ENDINGS = tuple(COMPILED_SUFFIXES)
+
+
 def is_compiled(rel: str) -> bool:
     """Whether the file ``rel`` is code a reviewer cannot read (bytecode, an extension module, a cache entry)."""
     name = rel.rsplit("/", 1)[-1].lower()
-    return "__pycache__" in rel.split("/")[:-1] or any(name.endswith(s) for s in COMPILED_SUFFIXES)
+    return ("__pycache__" in rel and "__pycache__" in rel.split("/")[:-1]) or name.endswith(_COMPILED_ENDINGS)
 
 
 def compiled_finding(rel: str) -> Finding:

@@ -107,7 +107,7 @@ class Scanner:
     def _squeezed_in(self, words: str) -> bool:
         """Whether a squeezed term is in the residue of ``words``: a term whose every letter is in ``words`` is looked
         for as its letters in order with only what _NOT_WORD drops between them (compiled on first need)."""
-        return any(all(letter in words for letter in term) for term in self.squeezed) and \
+        return any(all(map(words.__contains__, term)) for term in self.squeezed) and \
             self._squeezed_pattern.search(words) is not None
 
     @functools.cached_property
