@@ -1,4 +1,4 @@
-"""The shortcuts of the cold check find what the plain algorithms find (issue 16, R4.9, R7.1, R4.8, R4.3).
+"""The shortcuts of the cold check find what the plain algorithms find (issue 16, R4.9, R7.1, R4.8, R4.2).
 
 Each shortcut skips work a text cannot need: J006 makes a body's residue only when a rule could hold and a line's
 only when its first letter could begin a placeholder; H003's prefilter looks only before colons; P004's address
