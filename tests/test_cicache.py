@@ -78,8 +78,8 @@ def test_a_build_job_with_the_plan_jobs_cache_parses_nothing_and_builds_the_same
 
     parsed: list[int] = []
     real = cluster_mod.parse_many
-    monkeypatch.setattr(cluster_mod, "parse_many", lambda todo, context, jobs: parsed.append(len(todo)) or
-                        real(todo, context, jobs))
+    monkeypatch.setattr(cluster_mod, "parse_many", lambda todo, context, jobs, *more: parsed.append(len(todo)) or
+                        real(todo, context, jobs, *more))
     empty = _clone(root, tmp_path / "job-empty")
     assert zq("build", HOST, "--root", empty, "--jobs", "1").code == 0
     assert parsed and parsed[0] > 0  # without the cache the job parses every item of the cluster

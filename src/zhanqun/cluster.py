@@ -330,15 +330,20 @@ def load(root: Path, *, use_cache: bool = True, jobs: int = 1, suppress: bool = 
         salt = f"{code_digest()}:{cluster.schemas.digest}:{gates.digest}"
         known: dict[str, str] = blobs()  # reaped in every case; used only with a usable cache
         cluster._zq_blobs = known  # type: ignore[attr-defined]  # the build's fingerprints read no file git vouches for
+        labels: list[Finding] = []
+
+        def meanwhile() -> None:  # while pool workers parse, the labels (pypinyin takes half a second to load)
+            labels.extend(_label_findings(cluster, cache, salt))
+
         parsed, found = parse_files(cluster.item_files, cluster.schemas, gates, cache, salt, jobs, render,
-                                    known if cache.path is not None else {})  # stages 1 and 2: scan, parse
+                                    known if cache.path is not None else {}, meanwhile)  # stages 1 and 2: scan, parse
         findings += found
         assembled = assemble_items(parsed, suppress)  # stage 3: check, first the files one by one
         cluster.items, cluster.invalid = assembled.items, assembled.invalid
         cluster.suppressions.update(assembled.suppressions)
         findings += assembled.findings
         findings += crossfile.scan_attachments(cluster.attachment_files, gates, cache, salt, jobs)
-        findings += _label_findings(cluster, cache, salt)
+        findings += labels
     finally:
         cache.close()
 
@@ -801,14 +806,16 @@ def parse_key(sha: str, content_type: str, render: bool, salt: str) -> str:
 
 def parse_files(item_files: Iterable[ItemFile], schemas: SchemaSet, gates: Gates | None, cache: ParseCache, salt: str,
                 jobs: int, render: bool = True, blobs: dict[str, str] | None = None,
-                ) -> tuple[list[ParsedItem], list[Finding]]:
+                meanwhile: Callable[[], None] | None = None) -> tuple[list[ParsedItem], list[Finding]]:
     """Stages 1 and 2: scan and parse item files, a :class:`ParsedItem` for each, from the cache when the bytes are
-    unchanged; F005 findings for huge files. ``salt`` covers the code, the schemas and the rule data (``gates``)."""
-    return parse_scanned(scan_files(item_files, cache, blobs), ParseContext(schemas, gates, render), cache, salt, jobs)
+    unchanged; F005 findings for huge files. ``salt`` covers the code, the schemas and the rule data (``gates``).
+    ``meanwhile`` is called once, while pool workers parse if there are any (see :func:`parse_many`)."""
+    return parse_scanned(scan_files(item_files, cache, blobs), ParseContext(schemas, gates, render), cache, salt, jobs,
+                         meanwhile)
 
 
 def parse_scanned(scan: Scan, context: ParseContext, cache: ParseCache, salt: str, jobs: int,
-                  ) -> tuple[list[ParsedItem], list[Finding]]:
+                  meanwhile: Callable[[], None] | None = None) -> tuple[list[ParsedItem], list[Finding]]:
     """Stage 2: a :class:`ParsedItem` for each scanned file, from the cache by :func:`parse_key`, else parsed from the
     scanned bytes (never read again). Only a file git vouched for and whose parse is not cached is read here, once
     (:func:`read_missing`)."""
@@ -824,7 +831,7 @@ def parse_scanned(scan: Scan, context: ParseContext, cache: ParseCache, salt: st
         keys = [parse_key(s.sha, s.file.content_type, render, salt) for s in scanned]
     todo = [ParseJob(key, s.data, s.file.rel, s.file.content_type)
             for s, key in zip(scanned, keys) if key not in known and s.data is not None]
-    fresh = dict(parse_many(todo, context, jobs))
+    fresh = dict(parse_many(todo, context, jobs, meanwhile or _nothing))
     if cache.put_many(fresh.items()) and cache.path is not None:
         for key, value in fresh.items():  # a cold build holds no body in memory either: read when its page is written
             if isinstance(value.get("html"), str) and value["html"]:
@@ -834,13 +841,22 @@ def parse_scanned(scan: Scan, context: ParseContext, cache: ParseCache, salt: st
             for s, key in zip(scanned, keys)], scan.findings + findings
 
 
-# The context of a pool worker: set by the pool's initializer in the worker process, never by the parent.
+# The context of a pool worker and the jobs it picks from by index: set by the pool's initializer in the worker
+# process, never by the parent.
 _worker_context: ParseContext | None = None
+_worker_jobs: list[ParseJob] = []
 
 
-def _init_worker(context: ParseContext) -> None:
-    global _worker_context
+def _init_worker(context: ParseContext, todo: list[ParseJob] | None = None) -> None:
+    global _worker_context, _worker_jobs
     _worker_context = context
+    _worker_jobs = todo or []
+
+
+def _parse_nth(index: int) -> tuple[str, dict[str, Any]]:
+    """A pool worker's parse of job ``index`` of the list it was forked with: only the number goes through the pipe,
+    not the file's bytes (issue 16)."""
+    return _parse_job(_worker_jobs[index])
 
 
 def _parse_job(job: ParseJob, context: ParseContext | None = None) -> tuple[str, dict[str, Any]]:
@@ -850,17 +866,28 @@ def _parse_job(job: ParseJob, context: ParseContext | None = None) -> tuple[str,
     return job.key, parse_item(job.data, job.rel, job.content_type, context).to_json()
 
 
-def parse_many(todo: list[ParseJob], context: ParseContext, jobs: int) -> list[tuple[str, dict[str, Any]]]:
+def _nothing() -> None:
+    pass
+
+
+def parse_many(todo: list[ParseJob], context: ParseContext, jobs: int,
+               meanwhile: Callable[[], None] = _nothing) -> list[tuple[str, dict[str, Any]]]:
     """Stage 2 for many files: in this process for a few, else in a fork pool whose workers get ``context`` from the
-    initializer (the scanners are built once before the fork and shared copy-on-write)."""
+    initializer (the scanners are built once before the fork and shared copy-on-write). ``meanwhile`` is this
+    process's own work, done while the workers parse (after the parses without a pool), once."""
     if todo and context.gates is not None:
         context.gates.ready()  # built once here, inherited by the workers (and a bad rules/ file is one message)
     if jobs <= 1 or len(todo) < 200:
-        return [_parse_job(job, context) for job in todo]
+        done = [_parse_job(job, context) for job in todo]
+        meanwhile()
+        return done
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(context,)) as pool:
-        return pool.map(_parse_job, todo, chunksize=64)
+    # (a fork pool: the initializer's arguments, ``todo`` with every file's bytes among them, are not pickled)
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(context, todo)) as pool:
+        pending = pool.map_async(_parse_nth, range(len(todo)), chunksize=64)
+        meanwhile()  # (this process would only wait: issue 16)
+        return pending.get()
 
 
 class Assembled(NamedTuple):

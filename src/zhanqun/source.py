@@ -444,6 +444,8 @@ def _wide_unicode(data: bytes) -> str | None:
         if data.startswith(bom):
             return name
     head = data[:4096]
+    if b"\x00" not in head:  # _plausible_text wants a NUL in its sample (a part of ``head``): none here
+        return None
     for name, width, codecs in (("UTF-32", 4, ("utf-32-le", "utf-32-be")), ("UTF-16", 2, ("utf-16-le", "utf-16-be"))):
         sample = head[: len(head) - len(head) % width]
         for codec in codecs:
@@ -693,7 +695,8 @@ def _prescan(text: str, rel: str, first_line: int) -> list[Finding]:
             continue
         if stripped.startswith("#"):
             continue
-        match = _FULLWIDTH_KEY_RE.match(line)
+        # (each pattern below needs a character that most lines lack: "：", "&" or "*", "|" or ">")
+        match = _FULLWIDTH_KEY_RE.match(line) if "：" in line else None
         if match:
             ascii_colon = re.search(r":(\s|$)", line)
             if ascii_colon is None or ascii_colon.start() > match.end():
@@ -701,12 +704,12 @@ def _prescan(text: str, rel: str, first_line: int) -> list[Finding]:
                 findings.append(Finding(rel, number, match.end(), YAML_FULLWIDTH_COLON,
                                         f"“{key}”后面用了中文全角冒号“：”。", f"改成英文冒号加空格：{key}: ……"))
                 continue
-        anchor = _ANCHOR_RE.search(_without_quotes(line))
+        anchor = _ANCHOR_RE.search(_without_quotes(line)) if "&" in line or "*" in line else None
         if anchor:
             findings.append(Finding(rel, number, anchor.start(1) + 1, YAML_ALIAS,
                                     "使用了 YAML 锚点或别名（& 或 * 开头的值）。",
                                     "直接写出完整的值；若值本身以 * 或 & 开头，请加引号。"))
-        if _BLOCK_SCALAR_RE.search(line):
+        if ("|" in line or ">" in line) and _BLOCK_SCALAR_RE.search(line):
             block_indent = indent
     return findings
 

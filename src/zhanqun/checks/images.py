@@ -44,7 +44,7 @@ class Scanner:
         if "![" in text:
             for match in _MD_IMAGE.finditer(text):
                 yield from self._image(doc, match.start(), match.group(1), match.group(2), match.group(3) or "", match.end())
-        if "<img" in text.lower():
+        if "<" in text and "<img" in text.lower():  # (no copy of a text without "<")
             for match in _HTML_IMG.finditer(text):
                 attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(match.group(1))}
                 yield from self._image(doc, match.start(), attrs.get("alt"), attrs.get("src", ""), attrs.get("title", ""), match.end())

@@ -9,6 +9,7 @@ cased, so ``ＸＸＸ`` and ``待\u200b补充`` are what they look like.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -29,6 +30,10 @@ PLACEHOLDER = define(
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Punctuation, spaces, Markdown marks: what is left are letters, digits and × (of "×××")
 _NOT_WORD = re.compile(r"(?:[^\w×]|_)+")
+_NOT_WORD_RUN = r"(?:[^\w×]|_)*"  # (as a part of a pattern)
+# A character _NOT_WORD keeps (what a residue is made of)
+_LETTER = re.compile(r"[^\W_]|×")
+_LETTER_NOT_DECIMAL = re.compile(r"[^\W\d_]|×")  # (a class with Chinese characters takes milliseconds to compile)
 # Raw HTML in Markdown: "<p></p>" or "<div>待补充</div>" says no more than its text (the tag names are not words)
 _TAG = re.compile(r"</?[a-z][^<>\n]*>|<!--|-->")
 
@@ -65,30 +70,61 @@ class Scanner:
                 yield doc.finding(at, PLACEHOLDER, f"正文里还留着占位文字“{shown}”。",
                                   "删除占位文字，写上正文后再提交。", key=f"body:{term}")
                 return
-        words = _TAG.sub(" ", lowered)
-        residue = _NOT_WORD.sub("", words)
+        words = _TAG.sub(" ", lowered) if "<" in lowered or "-->" in lowered else lowered  # (what _TAG needs)
         first = len(lowered) - len(lowered.lstrip())
-        if not residue:
-            if content_type in self.body_types and not _has_files(meta):
-                yield Finding(rel, body_line, 1, PLACEHOLDER, "正文是空的，也没有附件。",
-                              "写上正文；只发布文件的，把文件写进头信息 attachments。", key="body:empty")
-            return
-        if term := next((t for t in self.squeezed if t in residue), ""):
-            yield doc.finding(first, PLACEHOLDER, f"正文里还留着占位文字“{term}”（字间有空格或标点）。",
-                              "删除占位文字，写上正文后再提交。", key=f"body:{term}")
-            return
-        if self.only.fullmatch(residue) or self.only.nearly(residue, self.rest_max):
-            shown = doc.text.strip()
-            shown = shown if len(shown) <= 30 else shown[:30] + "…"
-            yield doc.finding(first, PLACEHOLDER, f"正文只有占位文字“{shown}”，没有实际内容。",
-                              "写上正文后再提交。", key="body:only")
-            return
+        # The residue (``words`` without what is not a letter or digit) is made only when one of the rules below could
+        # hold; the tests that say so look at ``words`` itself and stop at the first letters of a real text (issue
+        # 16: making the residue of every body, then of each of its lines, was a fifth of a cold check).
+        if self._could_be_placeholder(words):
+            residue = _NOT_WORD.sub("", words)
+            if not residue:
+                if content_type in self.body_types and not _has_files(meta):
+                    yield Finding(rel, body_line, 1, PLACEHOLDER, "正文是空的，也没有附件。",
+                                  "写上正文；只发布文件的，把文件写进头信息 attachments。", key="body:empty")
+                return
+            if term := next((t for t in self.squeezed if t in residue), ""):
+                yield doc.finding(first, PLACEHOLDER, f"正文里还留着占位文字“{term}”（字间有空格或标点）。",
+                                  "删除占位文字，写上正文后再提交。", key=f"body:{term}")
+                return
+            if self.only.fullmatch(residue) or self.only.nearly(residue, self.rest_max):
+                shown = doc.text.strip()
+                shown = shown if len(shown) <= 30 else shown[:30] + "…"
+                yield doc.finding(first, PLACEHOLDER, f"正文只有占位文字“{shown}”，没有实际内容。",
+                                  "写上正文后再提交。", key="body:only")
+                return
         yield from self._unfinished_lines(doc, words)
+
+    def _could_be_placeholder(self, words: str) -> bool:
+        """Whether the residue of ``words`` is empty, holds a squeezed term, or could be made of the words of ``only``
+        (and digits) but for at most ``rest_max`` letters: a letter of no such word, not a digit, remains in what
+        :meth:`_Words.nearly` leaves, so ``rest_max`` + 1 of them decide no."""
+        if _LETTER.search(words) is None:
+            return True
+        if self.squeezed and self._squeezed_in(words):
+            return True
+        return self.only.at_most_foreign(words, max(0, self.rest_max))
+
+    def _squeezed_in(self, words: str) -> bool:
+        """Whether a squeezed term is in the residue of ``words``: a term whose every letter is in ``words`` is looked
+        for as its letters in order with only what _NOT_WORD drops between them (compiled on first need)."""
+        return any(all(map(words.__contains__, term)) for term in self.squeezed) and \
+            self._squeezed_pattern.search(words) is not None
+
+    @functools.cached_property
+    def _squeezed_pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(_NOT_WORD_RUN.join(map(re.escape, t)) for t in self.squeezed))
 
     def _unfinished_lines(self, doc: Text, words: str) -> Iterator[Finding]:
         """A line of nothing but "待补充" in a real body: a section still to be written (the first one)."""
         offset = 0
         for line in words.split("\n"):
+            # the residue's first letter is the line's first letter: one that no word has (nor a digit) says no
+            # (most lines begin with it: str.isalnum() is _LETTER's test, but for "×")
+            head = line[:1]
+            first = head if head.isalnum() else (found.group() if (found := _LETTER.search(line)) else "")
+            if not first or not self.unfinished.could_start(first):
+                offset += len(line) + 1
+                continue
             residue = _NOT_WORD.sub("", line)
             if residue and self.unfinished.fullmatch(residue):
                 at = offset + len(line) - len(line.lstrip())
@@ -119,10 +155,36 @@ class _Words:
     def __init__(self, terms: Iterable[object]) -> None:
         self.words = {_NOT_WORD.sub("", str(t).lower()) for t in terms} - {""}
         self.lengths = sorted({len(w) for w in self.words})
+        self.letters = frozenset("".join(self.words))
+
+    def could_start(self, letter: str) -> bool:
+        """Whether a residue beginning with ``letter`` could be made of the words (and digits)."""
+        return letter in self.letters or letter.isdigit()
+
+    def at_most_foreign(self, text: str, most: int) -> bool:
+        """Whether at most ``most`` letters of ``text``'s residue are in no word and not a digit (the residue of a
+        text made of the words has none; :meth:`nearly` allows ``rest_max`` others)."""
+        if not self.words:
+            return False
+        count = 0
+        letters = self.letters
+        for match in _LETTER_NOT_DECIMAL.finditer(text):
+            letter = match.group()
+            if letter not in letters and not letter.isdigit():
+                count += 1
+                if count > most:
+                    return False
+        return True
 
     def fullmatch(self, residue: str) -> bool:
         if not self.words or residue.isdigit() or len(residue) > _LONGEST:
             return False
+        # every character is a digit or inside a word: a letter of no word means no (most lines of a real text
+        # say so at once; the word break below is a Python loop over every character)
+        letters = self.letters
+        for c in residue:
+            if c not in letters and not c.isdigit():
+                return False
         reachable = [False] * (len(residue) + 1)
         reachable[0] = True
         for i in range(len(residue)):
