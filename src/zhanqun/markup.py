@@ -1,9 +1,19 @@
-"""Markdown to safe HTML (R3.9): one reused Python-Markdown converter, then an nh3 allowlist."""
+"""Markdown to safe HTML (R3.9): Python-Markdown (extra, sane_lists) is the reference, pulldown-cmark (pyromark)
+a fast path for the Markdown editors write most (issue 16), then an nh3 allowlist either way.
+
+The fast path is taken only when a prescan can promise Python-Markdown's answer: paragraphs, ATX headings, flat
+tight lists and ``**bold**`` (even where CommonMark's flanking rule would refuse it next to CJK punctuation:
+``**形成工作合力。**全年``). Anything else goes to Python-Markdown. tests/test_markdown_fastpath.py is the
+differential test.
+"""
 
 from __future__ import annotations
 
-import markdown
+import re
+from typing import Any
+
 import nh3
+import pyromark
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "div", "dl", "dt",
@@ -21,7 +31,21 @@ ALLOWED_ATTRIBUTES = {
 # data: and javascript: are not here, so nh3 drops such URLs; style attributes are not allowed at all.
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+_converter: Any = None
+
+
+def _reference() -> Any:
+    """The one reused Python-Markdown converter, made on first use (a process whose bodies all take the fast
+    path never imports it). Extensions are given as classes: naming them makes Markdown look them up through
+    the installed packages' entry points, tens of milliseconds at start-up."""
+    global _converter
+    if _converter is None:
+        import markdown
+        from markdown.extensions.extra import ExtraExtension
+        from markdown.extensions.sane_lists import SaneListExtension
+
+        _converter = markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension()], output_format="html")
+    return _converter
 
 
 def sanitize(html: str) -> str:
@@ -37,13 +61,121 @@ def sanitize(html: str) -> str:
 
 def unsanitised(body: str) -> str:
     """Python-Markdown's HTML before the allowlist: what the page would hold without it (for the H checks)."""
-    _converter.reset()
-    return _converter.convert(body)
+    converter = _reference()
+    converter.reset()
+    return str(converter.convert(body))
 
 
-def render(body: str) -> str:
-    """Render a Markdown body to sanitised HTML. Headings start at h2: the page title is the h1."""
-    _converter.reset()
-    html = _converter.convert(body)
+def render(body: str, *, fast: bool = True) -> str:
+    """Render a Markdown body to sanitised HTML. Headings start at h2: the page title is the h1. ``fast=False``
+    skips the fast path: the reference the differential test compares it with."""
+    html = fast_html(body) if fast else None
+    if html is None:
+        html = unsanitised(body)
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return sanitize(html)
+
+
+# ---------------------------------------------------------------------------------------------------- fast path
+# Where Python-Markdown and CommonMark differ, or where this prescan does not follow what they do, the body goes
+# to Python-Markdown: backslash escapes, code, emphasis with "_" or with one or three "*", links, images,
+# footnotes and abbreviations ("[" "]"), raw HTML and autolinks ("<"), attribute lists ("{" "}"), tables ("|"),
+# character references ("&" before a name or "#"), tabs (Python-Markdown expands them), control characters, line
+# and paragraph separators, and the two private-use characters that stand for <strong> and </strong> below.
+_OUTSIDE = re.compile(r"[\\`_\[\]<{}|\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ue000\ue001]|&[#A-Za-z0-9]|\*\*\*")
+_HEADING = re.compile(r"(#{1,6}) (?=\S)")
+_BULLET = re.compile(r"([-+*]) (?=\S)")
+_NUMBER = re.compile(r"[1-9][0-9]{0,8}\. (?=\S)")
+# A line starting so is, or may start, something other than a paragraph in one parser or the other: a heading
+# (Python-Markdown takes "#x" too), a quote, a list, a setext underline, a fence, a definition, a rule.
+_BLOCKISH = re.compile(r"[#>+=~:-]|\*(?!\*)|[0-9]+[.)](?:\s|$)")
+_STARS = re.compile(r"\*+")
+_SPACE = re.compile(r"\s")  # Python-Markdown's own test for the side of a delimiter run
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def _bold(text: str) -> str | None:
+    """``text`` with each ``**…**`` pair replaced by private-use stand-ins, or None when the stars are anything
+    else. Python-Markdown pairs ``**`` runs in order and makes ``<strong>`` whenever the opener is followed and
+    the closer preceded by a non-space, whatever is outside (CJK punctuation included); CommonMark's flanking rule
+    would refuse some of these, so pulldown-cmark never sees the stars."""
+    if "*" not in text:
+        return text
+    runs = list(_STARS.finditer(text))
+    if len(runs) % 2:
+        return None
+    pieces = []
+    last = 0
+    for i in range(0, len(runs), 2):
+        opener, closer = runs[i], runs[i + 1]
+        if opener.end() - opener.start() != 2 or closer.end() - closer.start() != 2:
+            return None
+        inner = text[opener.end() : closer.start()]
+        if not inner or _SPACE.match(inner[0]) or _SPACE.match(inner[-1]):
+            return None
+        pieces += [text[last : opener.start()], _OPEN, inner, _CLOSE]
+        last = closer.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _block(lines: list[str], after_list: bool) -> tuple[str, str] | None:
+    """(kind, text with the stand-ins) of one block between blank lines, or None when it is not in the subset."""
+    first = lines[0]
+    heading = _HEADING.match(first)
+    if heading:
+        if len(lines) > 1 or first.endswith("#"):
+            return None  # Python-Markdown strips trailing "#"s that CommonMark keeps unless after a space
+        text = _bold(first)
+        return None if text is None else ("heading", text)
+    marker = _BULLET.match(first) or _NUMBER.match(first)
+    if marker:
+        if after_list:
+            return None  # Python-Markdown joins the two lists into one loose list; leave that to it
+        same = _BULLET if _BULLET.match(first) else _NUMBER
+        items = []
+        for line in lines:
+            match = same.match(line)
+            if match is None or (same is _BULLET and match.group(1) != marker.group(1)):
+                return None  # a continuation line, another marker or a paragraph: not a flat tight list
+            content = line[match.end() :]
+            if _BLOCKISH.match(content):
+                return None
+            text = _bold(content)
+            if text is None:
+                return None
+            items.append(line[: match.end()] + text)
+        return "list", "\n".join(items)
+    paragraph = []
+    for line in lines:
+        if _BLOCKISH.match(line):
+            return None
+        text = _bold(line)
+        if text is None:
+            return None
+        paragraph.append(text)
+    return "paragraph", "\n".join(paragraph)
+
+
+def fast_html(body: str) -> str | None:
+    """pulldown-cmark's HTML for ``body`` where it is Python-Markdown's (before the allowlist), else None."""
+    if _OUTSIDE.search(body):
+        return None
+    blocks: list[str] = []
+    kind = ""
+    lines: list[str] = []
+    for line in [*body.split("\n"), ""]:
+        if line:
+            if line[0].isspace() or line[-1].isspace():
+                return None  # indentation, U+3000 and NBSP, hard breaks: the parsers strip and read them apart
+            lines.append(line)
+            continue
+        if lines:
+            block = _block(lines, kind == "list")
+            if block is None:
+                return None
+            kind = block[0]
+            blocks.append(block[1])
+            lines = []
+    html = pyromark.html("\n\n".join(blocks))
+    return html.replace(_OPEN, "<strong>").replace(_CLOSE, "</strong>").rstrip("\n")
