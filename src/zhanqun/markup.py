@@ -48,15 +48,19 @@ def _reference() -> Any:
     return _converter
 
 
+# One reusable cleaner: nh3.clean() builds its configuration from these sets on every call (a third of its time
+# on a 1,500-character body).
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
 def sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)
 
 
 def unsanitised(body: str) -> str:
@@ -82,7 +86,8 @@ def render(body: str, *, fast: bool = True) -> str:
 # footnotes and abbreviations ("[" "]"), raw HTML and autolinks ("<"), attribute lists ("{" "}"), tables ("|"),
 # character references ("&" before a name or "#"), tabs (Python-Markdown expands them), control characters, line
 # and paragraph separators, and the two private-use characters that stand for <strong> and </strong> below.
-_OUTSIDE = re.compile(r"[\\`_\[\]<{}|\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ue000\ue001]|&[#A-Za-z0-9]|\*\*\*")
+_OUTSIDE = re.compile(r"[\\`_\[\]<{}|\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000\ue001]")
+_OUTSIDE_TOO = re.compile(r"&[#A-Za-z0-9]|\*\*\*")  # searched only when "&" or "***" is there: one class is faster
 _HEADING = re.compile(r"(#{1,6}) (?=\S)")
 _BULLET = re.compile(r"([-+*]) (?=\S)")
 _NUMBER = re.compile(r"[1-9][0-9]{0,8}\. (?=\S)")
@@ -159,7 +164,7 @@ def _block(lines: list[str], after_list: bool) -> tuple[str, str] | None:
 
 def fast_html(body: str) -> str | None:
     """pulldown-cmark's HTML for ``body`` where it is Python-Markdown's (before the allowlist), else None."""
-    if _OUTSIDE.search(body):
+    if _OUTSIDE.search(body) or (("&" in body or "***" in body) and _OUTSIDE_TOO.search(body)):
         return None
     blocks: list[str] = []
     kind = ""
