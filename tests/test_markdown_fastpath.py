@@ -128,7 +128,11 @@ TRAPS = [
     "> 引用", ">引用", "&copy; 2026", "&#x4e2d;", "&#20013;", "&amp;", "R&D", "&", "&nosuch;", "a &b",
     "<https://www.gov.cn>", "<mail@example.com>", "https://www.gov.cn", "www.gov.cn", "mail@example.com",
     "[政府网站](https://www.gov.cn/)", "[中国政府网](https://www.gov.cn/首页)", "[甲](b \"标题\")", "[甲][1]\n\n[1]: /b",
-    "![图片](a.png)", "[甲]", "[ ]", "!甲", "javascript:alert(1)",
+    "![图片](a.png)", "[甲]", "[ ]", "!甲", "javascript:alert(1)", "[甲](https://www.gov.cn/a_b.html)", "[ 甲](u)",
+    "[甲 ](u)", "[](u)", "[甲]()", '[甲](u "标题")', "[甲](<u>)", "[甲](u v)", "[甲](u(1))", "[甲](中文)", "[甲](u)_x_",
+    "[**甲**](u)", "**[甲](u)**", "[甲](u)**乙**", "[甲_乙](u)", "[甲](javascript:alert(1))", "[甲](JAVASCRIPT:x)",
+    "[甲](u)[乙](v)", "[甲][乙](u)", "[[甲](u)]", "[甲](u):x", "[甲]: u", "[甲](#x)", "[甲](u)(乙)", "a_b [甲](u)",
+    "[甲](%E4%B8%AD)", "[甲](mailto:a@b.cn)", "[甲](tel:12345)", "[甲](data:x)", "[甲](/a?b=1&c=2)", "[甲](/a?b=1;c=2)",
     # code, escapes, hard breaks, indentation, whitespace
     "`**不是加粗**`", "``a`b``", "```\n**代码**\n```", "~~~\n代码\n~~~", "    缩进代码", "\t制表符", "a\tb",
     "\\*不是强调\\*", "\\# 不是标题", "a\\\nb", "甲  \n乙", "甲 \n乙", "甲\n乙", "　　首行缩进两个全角空格",
@@ -174,30 +178,59 @@ def _plain_mix(rng: random.Random) -> str:
     return "".join(line + rng.choice(["\n", "\n\n", "\n\n"]) for line in lines)
 
 
+NEIGHBOURS = [*"甲乙aZ09。，：；！？、“”‘’（）《》【】…—·!\"#$%'()+,-./:;=>?@^~ ", "　", "\u00a0", "\u200b", "😀", "é"]
+
+
+def _bold_mix(rng: random.Random) -> str:
+    """``**…**`` pairs with every kind of neighbour inside and out, in a paragraph, a heading or a list item."""
+    def word() -> str:
+        return "".join(rng.choice(NEIGHBOURS) for _ in range(rng.randint(0, 3)))
+
+    line = "".join(f"{word()}**{word()}**" for _ in range(rng.randint(1, 3))) + word()
+    return rng.choice(["", "## ", "- ", "1. "]) + line
+
+
+URL_PIECES = [*"abcXYZ019/:._~%?#=+,;@-", "https://www.gov.cn/", "http://x.cn/a_b.html", "/zcwj/", "#", "tel:123",
+              "mailto:a@b.cn", "javascript:alert(1)", "%E4%B8%AD", "a_b_c", "中", " ", "(", ")", "*"]
+LINK_TEXT = [*"甲乙。，“”（）!#:;=+-~ 　aZ0", "政府网站", "**", "(", ")", "_", "https://x.cn"]
+AROUND = [*"甲。，“”（）!#: ", "**", "**甲**", "[", "]", "_", "(", ")", "\n", "\n\n", "- ", "1. ", "## "]
+
+
+def _link_mix(rng: random.Random) -> str:
+    def link() -> str:
+        text = "".join(rng.choice(LINK_TEXT) for _ in range(rng.randint(0, 4)))
+        url = "".join(rng.choice(URL_PIECES) for _ in range(rng.randint(0, 4)))
+        return ("!" if rng.random() < 0.05 else "") + f"[{text}]({url})"
+
+    pieces = [rng.choice(AROUND) if rng.random() < 0.6 else link() for _ in range(rng.randint(1, 6))]
+    return rng.choice(["", "## ", "- ", "1. ", "**"]) + "".join(pieces)
+
+
 def test_random_mixes_render_the_same() -> None:
     rng = random.Random(16)
-    mixes = [_mix(rng) for _ in range(3000)]
-    plain = [_plain_mix(rng) for _ in range(3000)]
-    assert_same(mixes)
-    assert_same(plain)
-    # the mixes would prove little if none of them reached the fast path
-    assert sum(map(fast, mixes)) > 50
-    assert sum(map(fast, plain)) > 300
+    mixes = {"hostile": [_mix(rng) for _ in range(3000)], "plain": [_plain_mix(rng) for _ in range(3000)],
+             "bold": [_bold_mix(rng) for _ in range(4000)], "links": [_link_mix(rng) for _ in range(6000)]}
+    for bodies in mixes.values():
+        assert_same(bodies)
+    # the mixes would prove little if too few of them reached the fast path
+    reached = {kind: sum(map(fast, bodies)) for kind, bodies in mixes.items()}
+    assert reached["hostile"] > 50 and reached["plain"] > 300 and reached["bold"] > 1000 and reached["links"] > 600
 
 
 @pytest.mark.parametrize("body, html", [
     ("**形成工作合力。**全年累计完成项目12个。", "<p><strong>形成工作合力。</strong>全年累计完成项目12个。</p>"),
     ("# 总则\n\n1. 第一条\n2. 第二条", "<h2>总则</h2>\n<ol>\n<li>第一条</li>\n<li>第二条</li>\n</ol>"),
     ("3. 第三条\n4. 第四条", '<ol start="3">\n<li>第三条</li>\n<li>第四条</li>\n</ol>'),
+    ("见[中国政府网](https://www.gov.cn/)。", '<p>见<a href="https://www.gov.cn/" rel="noopener noreferrer">中国政府网</a>。</p>'),
 ])
-def test_the_fast_path_keeps_python_markdowns_bold_beside_cjk_punctuation(body: str, html: str) -> None:
+def test_the_fast_path_keeps_the_bold_beside_cjk_punctuation_the_numbers_and_the_links(body: str, html: str) -> None:
     """What a reader sees: the bold an editor wrote stays bold, a heading starts at h2, a list keeps its numbers."""
     assert fast(body)
     assert markup.render(body) == html
 
 
 @pytest.mark.parametrize("body", [
-    "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |", "正文[^1]\n\n[^1]: 注释", "[政府网站](https://www.gov.cn/)", "<b>甲</b>",
+    "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |", "正文[^1]\n\n[^1]: 注释", "![图片](a.png)", "<b>甲</b>", "[甲](中文)",
     "- 甲\n    - 乙", "　　首行缩进", "1. 甲\n\n1. 乙", "*强调*", "`代码`",
 ])
 def test_what_the_prescan_cannot_promise_goes_to_python_markdown(body: str) -> None:

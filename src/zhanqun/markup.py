@@ -2,8 +2,8 @@
 a fast path for the Markdown editors write most (issue 16), then an nh3 allowlist either way.
 
 The fast path is taken only when a prescan can promise Python-Markdown's answer: paragraphs, ATX headings, flat
-tight lists and ``**bold**`` (even where CommonMark's flanking rule would refuse it next to CJK punctuation:
-``**形成工作合力。**全年``). Anything else goes to Python-Markdown. tests/test_markdown_fastpath.py is the
+tight lists, plain ``[links](https://…)`` and ``**bold**`` (even where CommonMark's flanking rule would refuse it
+next to CJK punctuation: ``**形成工作合力。**全年``). Anything else goes to Python-Markdown. tests/test_markdown_fastpath.py is the
 differential test.
 """
 
@@ -82,12 +82,18 @@ def render(body: str, *, fast: bool = True) -> str:
 
 # ---------------------------------------------------------------------------------------------------- fast path
 # Where Python-Markdown and CommonMark differ, or where this prescan does not follow what they do, the body goes
-# to Python-Markdown: backslash escapes, code, emphasis with "_" or with one or three "*", links, images,
-# footnotes and abbreviations ("[" "]"), raw HTML and autolinks ("<"), attribute lists ("{" "}"), tables ("|"),
-# character references ("&" before a name or "#"), tabs (Python-Markdown expands them), control characters, line
-# and paragraph separators, and the two private-use characters that stand for <strong> and </strong> below.
-_OUTSIDE = re.compile(r"[\\`_\[\]<{}|\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000\ue001]")
+# to Python-Markdown: backslash escapes, code, emphasis with "_" or with one or three "*", images, footnotes,
+# abbreviations and links other than the plain ones below ("[" "]" "_"), raw HTML and autolinks ("<"), attribute
+# lists ("{" "}"), tables ("|"), character references ("&" before a name or "#"), tabs (Python-Markdown expands
+# them), control characters, line and paragraph separators, and the two private-use characters that stand for
+# <strong> and </strong> below.
+_OUTSIDE = re.compile(r"[\\`<{}|\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000\ue001]")
 _OUTSIDE_TOO = re.compile(r"&[#A-Za-z0-9]|\*\*\*")  # searched only when "&" or "***" is there: one class is faster
+_LINKISH = re.compile(r"[_\[\]]")
+# A plain link: text without brackets, stars or "_" and not starting or ending with a space; an address of ASCII
+# letters, digits and URL punctuation, no parentheses, quotes, spaces or "*" (both parsers give href="…" as
+# written, and nh3 writes the attribute the same way). Not after "!": that is an image.
+_LINK = re.compile(r"(?<!!)\[[^\s\[\]*_](?:[^\[\]*_]*[^\s\[\]*_])?\]\([A-Za-z0-9/:._~%?#=+,;@-]+\)")
 _HEADING = re.compile(r"(#{1,6}) (?=\S)")
 _BULLET = re.compile(r"([-+*]) (?=\S)")
 _NUMBER = re.compile(r"[1-9][0-9]{0,8}\. (?=\S)")
@@ -103,7 +109,10 @@ def _bold(text: str) -> str | None:
     """``text`` with each ``**…**`` pair replaced by private-use stand-ins, or None when the stars are anything
     else. Python-Markdown pairs ``**`` runs in order and makes ``<strong>`` whenever the opener is followed and
     the closer preceded by a non-space, whatever is outside (CJK punctuation included); CommonMark's flanking rule
-    would refuse some of these, so pulldown-cmark never sees the stars."""
+    would refuse some of these, so pulldown-cmark never sees the stars. Also None for brackets and "_" outside
+    plain links."""
+    if _LINKISH.search(text) and _LINKISH.search(_LINK.sub("链", text)):
+        return None
     if "*" not in text:
         return text
     runs = list(_STARS.finditer(text))
