@@ -65,8 +65,8 @@ def _python_markdown(body: str, prune: bool = True) -> Any:
         from markdown.extensions.sane_lists import SaneListExtension
 
         converter = markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension()], output_format="html")
-        registries = {"inline": converter.inlinePatterns, "block": converter.parser.blockprocessors,
-                      "tree": converter.treeprocessors}
+        registries: dict[str, Any] = {"inline": converter.inlinePatterns, "tree": converter.treeprocessors,
+                                      "block": converter.parser.blockprocessors}
         for mark, kind, names in _PRUNABLE:
             if mark in absent:
                 for name in names:
