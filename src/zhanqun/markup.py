@@ -47,33 +47,46 @@ _PRUNABLE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("|", "block", ("table",)),
     ("{", "tree", ("attr_list",)),
 )
-_converters: dict[tuple[str, ...], Any] = {}
+_converters: dict[tuple[str, ...] | None, Any] = {}
 
 
 def _python_markdown(body: str, prune: bool = True) -> Any:
     """A reused Python-Markdown converter (extra, sane_lists) for ``body``: one per set of processors pruned,
     made on first use (a process whose bodies all take the fast path never imports Markdown). ``prune=False``:
-    the full converter, the reference. Extensions are given as classes: naming them makes Markdown look them up
-    through the installed packages' entry points, tens of milliseconds at start-up."""
-    absent = tuple(mark for mark, _, _ in _PRUNABLE if mark not in body) if prune else ()
-    if absent and "\t" in body:
-        absent = tuple(mark for mark in absent if mark != "  ")
+    the full converter, the reference, made as the design names it."""
+    absent: tuple[str, ...] | None = None
+    if prune:
+        absent = tuple(mark for mark, _, _ in _PRUNABLE if mark not in body)
+        if "\t" in body:
+            absent = tuple(mark for mark in absent if mark != "  ")
     converter = _converters.get(absent)
     if converter is None:
         import markdown
-        from markdown.extensions.extra import ExtraExtension
-        from markdown.extensions.sane_lists import SaneListExtension
 
-        converter = markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension()], output_format="html")
-        registries: dict[str, Any] = {"inline": converter.inlinePatterns, "tree": converter.treeprocessors,
-                                      "block": converter.parser.blockprocessors}
-        for mark, kind, names in _PRUNABLE:
-            if mark in absent:
-                for name in names:
-                    registries[kind].deregister(name)
+        if absent is None:
+            converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        else:
+            converter = markdown.Markdown(extensions=_extensions(), output_format="html")
+            registries: dict[str, Any] = {"inline": converter.inlinePatterns, "tree": converter.treeprocessors,
+                                          "block": converter.parser.blockprocessors}
+            for mark, kind, names in _PRUNABLE:
+                if mark in absent:
+                    for name in names:
+                        registries[kind].deregister(name)
         _converters[absent] = converter
     converter.reset()
     return converter
+
+
+def _extensions() -> list[Any]:
+    """extra's extensions and sane_lists as instances, in the order extra registers them: named, each is looked up
+    among the installed packages' entry points (importlib.metadata, some 40 ms at start-up)."""
+    import importlib
+
+    from markdown.extensions import extra
+
+    return [importlib.import_module(f"markdown.extensions.{name}").makeExtension()
+            for name in [*extra.extensions, "sane_lists"]]
 
 
 # One reusable cleaner: nh3.clean() builds its configuration from these sets on every call (a third of its time
