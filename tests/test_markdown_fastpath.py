@@ -16,6 +16,7 @@ import ast
 import random
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,7 +120,8 @@ TRAPS = [
     "1. 甲\n2. 乙\n\n1. 丙", "1. 甲\n\n- 乙", "- 甲\n\n1. 乙", "- 甲\n  - 乙\n  - 丙", "- 甲\n    - 乙",
     "1. 甲\n    1. 乙", "- 甲\n乙", "- 甲\n  乙", "段落\n- 甲\n- 乙", "段落\n1. 甲", "段落\n2. 甲", "- 甲\n\n段落",
     "- # 标题", "- > 引用", "- - 甲", "- 1. 甲", "-  甲", "- **甲。**乙", "* **甲。**乙", "- ", "-", "1.",
-    "2026. 年", "2026年", "12月8日", "1、第一", "（一）第一", "一、总则",
+    "2026. 年", "2026年", "12月8日", "1、第一", "（一）第一", "一、总则", "１. 全角数字", "１．全角句点", "٣. 阿拉伯数字",
+    "- １. 甲", "1. 甲\n２. 乙", "段落\n\n１. 甲\n２. 乙", "１) 甲", "¹. 上标数字", "①. 圈码",
     # headings, setext, rules
     "# 一", "## 二", "### 三", "#### 四", "##### 五", "###### 六", "####### 七", "#无空格", "## 标题 ##", "## 标题#",
     "## C#", "#", "# ", "## **加粗**标题", "## 标题\n正文", "正文\n## 标题", "标题\n===", "标题\n---", "标题\n- ",
@@ -162,7 +164,7 @@ PIECES = [
     "2. ", "- ", "* ", "+ ", "## ", "# ", "###### ", "> ", "**", "*", "***", "_", "__", "`", "\\", "[", "](", ")",
     "[链接](https://www.gov.cn/)", "<br>", "<div>", "&amp;", "&", "|", " | ", "---", "===", "{#id}", "{", ":",
     ": ", "~~", "  ", " ", "　", "\t", "。", "，", "：", "！", "？", "、", "；", "”", "“", "（", "）", "a", "Z", "9",
-    "甲", "乙", "#", "-", "=", "!", "<", ">", "\u00a0", "😀",
+    "甲", "乙", "#", "-", "=", "!", "<", ">", "\u00a0", "😀", "１. ", "٣", "１",
 ]
 BREAKS = ["", "", "", "\n", "\n", "\n\n", "\n\n", "\n\n\n"]
 
@@ -178,7 +180,7 @@ def _plain_mix(rng: random.Random) -> str:
     lines = []
     for _ in range(rng.randint(1, 8)):
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
-        lines.append(rng.choice(["", "", "", "## ", "- ", "1. ", "2. ", "* "]) + text)
+        lines.append(rng.choice(["", "", "", "## ", "- ", "1. ", "2. ", "* ", "１. "]) + text)
     return "".join(line + rng.choice(["\n", "\n\n", "\n\n"]) for line in lines)
 
 
@@ -210,15 +212,35 @@ def _link_mix(rng: random.Random) -> str:
     return rng.choice(["", "## ", "- ", "1. ", "**"]) + "".join(pieces)
 
 
+# Characters of every category, the digits, spaces, formats and punctuation of other scripts most often:
+# Python-Markdown's regular expressions read "\d" and "\s" as Unicode, CommonMark reads ASCII digits only.
+UNICODE = [chr(c) for c in range(0x20, 0x30000) if unicodedata.category(chr(c)) not in ("Cs", "Co", "Cn")]
+UNICODE_ODD = [c for c in UNICODE if unicodedata.category(c) in ("Nd", "No", "Nl", "Zs", "Zl", "Zp", "Cc", "Cf", "Pd",
+                                                                   "Po", "Sm", "Sk")]
+STARTS = ["", "", "## ", "- ", "* ", "+ ", "1. ", "[甲](http://x.cn/)", "**甲**"]
+
+
+def _unicode_mix(rng: random.Random) -> str:
+    def piece() -> str:
+        if rng.random() < 0.5:
+            return rng.choice(["甲", "**", ". ", "1", " "])
+        return rng.choice(UNICODE_ODD if rng.random() < 0.5 else UNICODE)
+
+    lines = [rng.choice(STARTS) + "".join(piece() for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 3))]
+    return "".join(line + rng.choice(["\n", "\n\n"]) for line in lines)
+
+
 def test_random_mixes_render_the_same() -> None:
     rng = random.Random(16)
     mixes = {"hostile": [_mix(rng) for _ in range(3000)], "plain": [_plain_mix(rng) for _ in range(3000)],
-             "bold": [_bold_mix(rng) for _ in range(4000)], "links": [_link_mix(rng) for _ in range(6000)]}
+             "bold": [_bold_mix(rng) for _ in range(4000)], "links": [_link_mix(rng) for _ in range(6000)],
+             "unicode": [_unicode_mix(rng) for _ in range(20000)]}
     for bodies in mixes.values():
         assert_same(bodies)
     # the mixes would prove little if too few of them reached the fast path
     reached = {kind: sum(map(fast, bodies)) for kind, bodies in mixes.items()}
     assert reached["hostile"] > 50 and reached["plain"] > 300 and reached["bold"] > 1000 and reached["links"] > 600
+    assert reached["unicode"] > 3000
 
 
 @pytest.mark.parametrize("body, html", [

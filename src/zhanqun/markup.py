@@ -137,8 +137,9 @@ _HEADING = re.compile(r"(#{1,6}) (?=\S)")
 _BULLET = re.compile(r"([-+*]) (?=\S)")
 _NUMBER = re.compile(r"[1-9][0-9]{0,8}\. (?=\S)")
 # A line starting so is, or may start, something other than a paragraph in one parser or the other: a heading
-# (Python-Markdown takes "#x" too), a quote, a list, a setext underline, a fence, a definition, a rule.
-_BLOCKISH = re.compile(r"[#>+=~:-]|\*(?!\*)|[0-9]+[.)](?:\s|$)")
+# (Python-Markdown takes "#x" too), a quote, a list (Python-Markdown's "\d" takes "１." and "٣." too), a setext
+# underline, a fence, a definition, a rule.
+_BLOCKISH = re.compile(r"[#>+=~:-]|\*(?!\*)|\d+[.)](?:\s|$)")
 _STARS = re.compile(r"\*+")
 _SPACE = re.compile(r"\s")  # Python-Markdown's own test for the side of a delimiter run
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -211,7 +212,8 @@ def _block(lines: list[str], after_list: bool) -> tuple[str, str] | None:
 
 
 def fast_html(body: str) -> str | None:
-    """pulldown-cmark's HTML for ``body`` where it is Python-Markdown's (before the allowlist), else None."""
+    """pulldown-cmark's HTML for ``body`` where the allowlist makes of it what it makes of Python-Markdown's (the
+    two differ only in how they escape text and end the last line), else None."""
     if _OUTSIDE.search(body) or (("&" in body or "***" in body) and _OUTSIDE_TOO.search(body)):
         return None
     blocks: list[str] = []
