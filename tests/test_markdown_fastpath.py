@@ -275,3 +275,14 @@ def test_the_reused_cleaner_is_the_allowlist_of_r3_9(html: str) -> None:
     assert markup.sanitize(html) == nh3.clean(html, tags=markup.ALLOWED_TAGS, attributes=markup.ALLOWED_ATTRIBUTES,
                                               url_schemes=markup.URL_SCHEMES, link_rel="noopener noreferrer",
                                               strip_comments=True)
+
+
+def test_python_markdown_is_pruned_only_of_what_the_body_cannot_use() -> None:
+    """The differential test above would pass if nothing were pruned: check that something is."""
+    plain = markup._python_markdown("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |")
+    assert "link" not in plain.inlinePatterns and "table" in plain.parser.blockprocessors
+    linked = markup._python_markdown("[甲](中文) `代码`")
+    assert "link" in linked.inlinePatterns and "backtick" in linked.inlinePatterns
+    assert "table" not in linked.parser.blockprocessors and "html" not in linked.inlinePatterns
+    full = markup._python_markdown("甲", prune=False)
+    assert "link" in full.inlinePatterns and "table" in full.parser.blockprocessors
