@@ -131,7 +131,8 @@ TRAPS = [
     "术语\n: 定义", "## 标题 {#id}", "段落\n{: .class}", "<div markdown=\"1\">**甲**</div>",
     # raw HTML, comments, entities, autolinks, links, images
     "<div>甲</div>", "<p>甲</p>", "甲<br>乙", "<!-- 注释 -->", "<script>alert(1)</script>", "a < b", "a > b",
-    "> 引用", ">引用", "&copy; 2026", "&#x4e2d;", "&#20013;", "&amp;", "R&D", "&", "&nosuch;", "a &b",
+    "> 引用", ">引用", "> 甲\n> 乙", "> 甲\n\n> 乙", "> 甲\n乙", ">  甲", "> > 甲", "> # 甲", "> **甲。**乙", "> 1. 甲",
+    "> [甲](u)", "> 甲\n\n- 乙", "- 甲\n\n> 乙", "> 甲\n>\n> 乙", "> 甲\n> - 乙", "　> 甲", "&copy; 2026", "&#x4e2d;", "&#20013;", "&amp;", "R&D", "&", "&nosuch;", "a &b",
     "<https://www.gov.cn>", "<mail@example.com>", "https://www.gov.cn", "www.gov.cn", "mail@example.com",
     "[政府网站](https://www.gov.cn/)", "[中国政府网](https://www.gov.cn/首页)", "[甲](b \"标题\")", "[甲][1]\n\n[1]: /b",
     "![图片](a.png)", "[甲]", "[ ]", "!甲", "javascript:alert(1)", "[甲](https://www.gov.cn/a_b.html)", "[ 甲](u)",
@@ -180,7 +181,7 @@ def _plain_mix(rng: random.Random) -> str:
     lines = []
     for _ in range(rng.randint(1, 8)):
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
-        lines.append(rng.choice(["", "", "", "## ", "- ", "1. ", "2. ", "* ", "１. "]) + text)
+        lines.append(rng.choice(["", "", "", "## ", "- ", "1. ", "2. ", "* ", "１. ", "> "]) + text)
     return "".join(line + rng.choice(["\n", "\n\n", "\n\n"]) for line in lines)
 
 
@@ -193,7 +194,7 @@ def _bold_mix(rng: random.Random) -> str:
         return "".join(rng.choice(NEIGHBOURS) for _ in range(rng.randint(0, 3)))
 
     line = "".join(f"{word()}**{word()}**" for _ in range(rng.randint(1, 3))) + word()
-    return rng.choice(["", "## ", "- ", "1. "]) + line
+    return rng.choice(["", "## ", "- ", "1. ", "> "]) + line
 
 
 URL_PIECES = [*"abcXYZ019/:._~%?#=+,;@-", "https://www.gov.cn/", "http://x.cn/a_b.html", "/zcwj/", "#", "tel:123",
@@ -209,7 +210,7 @@ def _link_mix(rng: random.Random) -> str:
         return ("!" if rng.random() < 0.05 else "") + f"[{text}]({url})"
 
     pieces = [rng.choice(AROUND) if rng.random() < 0.6 else link() for _ in range(rng.randint(1, 6))]
-    return rng.choice(["", "## ", "- ", "1. ", "**"]) + "".join(pieces)
+    return rng.choice(["", "## ", "- ", "1. ", "**", "> "]) + "".join(pieces)
 
 
 # Characters of every category, the digits, spaces, formats and punctuation of other scripts most often:
@@ -217,7 +218,7 @@ def _link_mix(rng: random.Random) -> str:
 UNICODE = [chr(c) for c in range(0x20, 0x30000) if unicodedata.category(chr(c)) not in ("Cs", "Co", "Cn")]
 UNICODE_ODD = [c for c in UNICODE if unicodedata.category(c) in ("Nd", "No", "Nl", "Zs", "Zl", "Zp", "Cc", "Cf", "Pd",
                                                                    "Po", "Sm", "Sk")]
-STARTS = ["", "", "## ", "- ", "* ", "+ ", "1. ", "[甲](http://x.cn/)", "**甲**"]
+STARTS = ["", "", "## ", "- ", "* ", "+ ", "1. ", "> ", "[甲](http://x.cn/)", "**甲**"]
 
 
 def _unicode_mix(rng: random.Random) -> str:

@@ -2,9 +2,9 @@
 a fast path for the Markdown editors write most (issue 16), then an nh3 allowlist either way.
 
 The fast path is taken only when a prescan can promise Python-Markdown's answer: paragraphs, ATX headings, flat
-tight lists, plain ``[links](https://…)`` and ``**bold**`` (even where CommonMark's flanking rule would refuse it
-next to CJK punctuation: ``**形成工作合力。**全年``). Anything else goes to Python-Markdown. tests/test_markdown_fastpath.py is the
-differential test.
+tight lists, one-paragraph quotes, plain ``[links](https://…)`` and ``**bold**`` (even where CommonMark's flanking
+rule would refuse it next to CJK punctuation: ``**形成工作合力。**全年``). Anything else goes to Python-Markdown.
+tests/test_markdown_fastpath.py is the differential test.
 """
 
 from __future__ import annotations
@@ -173,9 +173,23 @@ def _bold(text: str) -> str | None:
     return "".join(pieces)
 
 
-def _block(lines: list[str], after_list: bool) -> tuple[str, str] | None:
-    """(kind, text with the stand-ins) of one block between blank lines, or None when it is not in the subset."""
+def _block(lines: list[str], previous: str) -> tuple[str, str] | None:
+    """(kind, text with the stand-ins) of one block between blank lines, or None when it is not in the subset.
+    ``previous`` is the kind of the block before."""
     first = lines[0]
+    if first.startswith("> "):
+        if previous == "quote":
+            return None  # Python-Markdown makes one quote of the two, CommonMark two quotes
+        quoted = []
+        for line in lines:
+            content = line[2:]
+            if not line.startswith("> ") or content[:1].isspace() or _BLOCKISH.match(content):
+                return None  # a lazy continuation, a nested quote or another block inside the quote
+            text = _bold(content)
+            if text is None:
+                return None
+            quoted.append("> " + text)
+        return "quote", "\n".join(quoted)
     heading = _HEADING.match(first)
     if heading:
         if len(lines) > 1 or first.endswith("#"):
@@ -184,8 +198,8 @@ def _block(lines: list[str], after_list: bool) -> tuple[str, str] | None:
         return None if text is None else ("heading", text)
     marker = _BULLET.match(first) or _NUMBER.match(first)
     if marker:
-        if after_list:
-            return None  # Python-Markdown joins the two lists into one loose list; leave that to it
+        if previous == "list":
+            return None  # Python-Markdown joins the two lists into one, loose only beside the blank line
         same = _BULLET if _BULLET.match(first) else _NUMBER
         items = []
         for line in lines:
@@ -226,7 +240,7 @@ def fast_html(body: str) -> str | None:
             lines.append(line)
             continue
         if lines:
-            block = _block(lines, kind == "list")
+            block = _block(lines, kind)
             if block is None:
                 return None
             kind = block[0]
