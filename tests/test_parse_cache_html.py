@@ -62,3 +62,22 @@ def test_a_parse_cache_removed_while_the_build_runs_is_b010_and_publishes_nothin
     assert "Traceback" not in result.text and "内部错误" not in result.text
     assert tree_digest(demo_repo / "output") == before
     assert zq("build", "--root", demo_repo, "--jobs", "2").code == 0  # the next build parses again
+
+
+def test_a_cache_deleted_and_made_anew_is_read_afresh_by_a_process_that_read_the_old_one(tmp_path):
+    """zhanqun serve loads the cluster again on every change: after .zhanqun-cache was deleted and the next load
+    made a new one, the bodies are read from the new file, not from the old one the process still had open."""
+    import shutil
+
+    root = copy_repo(tmp_path / "repo")
+    first, _ = cluster_mod.load(root)
+    assert first is not None
+    item = next(i for i in first.items if i.html_source != "")
+    assert item.html  # the process now holds a connection to this cache file
+    shutil.rmtree(root / ".zhanqun-cache")
+    path = root / item.rel
+    path.write_text(path.read_text(encoding="utf-8") + "\n缓存重建后补充的一句。\n", encoding="utf-8")
+    again, _ = cluster_mod.load(root)  # the edited item's parse is only in the new file
+    assert again is not None
+    same = next(i for i in again.items if i.rel == item.rel)
+    assert isinstance(same.html_source, CachedHtml) and "缓存重建后补充的一句" in same.html

@@ -210,10 +210,14 @@ class CachedHtml:
         from zhanqun.build.rules import PARSE_CACHE_LOST
         from zhanqun.errors import ZhanqunError
 
-        try:
-            row = _reader(self.path).execute("SELECT html FROM html WHERE key = ?", (self.key,)).fetchone()
-        except sqlite3.Error:
-            row = None
+        row = None
+        for fresh in (False, True):  # a long-running process (zhanqun serve) may hold a cache deleted and made anew
+            try:
+                row = _reader(self.path, fresh).execute("SELECT html FROM html WHERE key = ?", (self.key,)).fetchone()
+            except sqlite3.Error:
+                row = None
+            if row is not None:
+                break
         if row is None or not isinstance(row[0], str):
             raise ZhanqunError(f"解析缓存 {self.path} 在构建过程中被删除或改动，读不到一个条目的正文。", code=PARSE_CACHE_LOST,
                                hint="输出目录保持原样。等构建结束后再清理 .zhanqun-cache，然后重新构建。")
@@ -223,8 +227,10 @@ class CachedHtml:
 _READERS: dict[tuple[int, Path], sqlite3.Connection] = {}
 
 
-def _reader(path: Path) -> sqlite3.Connection:
+def _reader(path: Path, fresh: bool = False) -> sqlite3.Connection:
     key = (os.getpid(), path)
+    if fresh and key in _READERS:
+        _READERS.pop(key).close()
     if key not in _READERS:
         _READERS[key] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     return _READERS[key]
