@@ -13,7 +13,7 @@ from zhanqun.cache import CachedHtml
 
 
 def test_items_loaded_from_the_cache_read_their_html_when_asked_and_it_is_the_rendered_body(tmp_path):
-    root = copy_repo(tmp_path / "repo")
+    root = copy_repo(tmp_path / "县 #1?a=%20")  # a folder name that is URI syntax: the cache is opened as a URI
     uncached, _ = cluster_mod.load(root, use_cache=False)
     assert uncached is not None and all(isinstance(i.html_source, str) for i in uncached.items)  # no cache: in memory
     fresh, findings = cluster_mod.load(root)

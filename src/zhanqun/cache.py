@@ -232,5 +232,6 @@ def _reader(path: Path, fresh: bool = False) -> sqlite3.Connection:
     if fresh and key in _READERS:
         _READERS.pop(key).close()
     if key not in _READERS:
-        _READERS[key] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # as a URI (read-only), so a folder named with # ? % or spaces is quoted, not read as URI syntax
+        _READERS[key] = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     return _READERS[key]
