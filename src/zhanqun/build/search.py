@@ -99,7 +99,9 @@ def input_key(site: Path) -> str:
     """What Pagefind reads of ``site``: the pages marked ``data-pagefind-body`` (all pages when none is: then
     Pagefind indexes every page), their paths and bytes in the order it walks them (the order numbers the pages
     in its index), Pagefind's version, the language and zhanqun's code (which prunes and rewrites the bundle)."""
-    pages: list[tuple[str, bytes]] = []
+    head = f"pagefind {binary_version()} {LANGUAGE} {_code()}\n".encode()
+    marked, every = hashlib.sha256(head), hashlib.sha256(head)  # one pass, no page kept in memory
+    any_marked = False
     for dirpath, dirnames, names in os.walk(site):
         if dirpath == str(site) and BUNDLE in dirnames:
             dirnames.remove(BUNDLE)
@@ -107,12 +109,13 @@ def input_key(site: Path) -> str:
             if name.endswith(".html"):
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as handle:
-                    pages.append((os.path.relpath(path, site), handle.read()))
-    marked = [page for page in pages if b"data-pagefind-body" in page[1]] or pages
-    digest = hashlib.sha256(f"pagefind {binary_version()} {LANGUAGE} {_code()}\n".encode())
-    for rel, data in marked:
-        digest.update(f"{rel}\0{len(data)}\0".encode() + data)
-    return digest.hexdigest()
+                    data = handle.read()
+                line = f"{os.path.relpath(path, site)}\0{len(data)}\0".encode() + data
+                every.update(line)
+                if b"data-pagefind-body" in data:
+                    marked.update(line)
+                    any_marked = True
+    return (marked if any_marked else every).hexdigest()
 
 
 @functools.cache
