@@ -440,8 +440,10 @@ def shows(repo: Path, output: Path, edit: Edit) -> bool:
         page = output / host_of(repo, unit) / column / f"{edit.path.stem}.html"
         return page.is_file() and edit.expect in page.read_text(encoding="utf-8", errors="replace")
     portal = output / host_of(repo, generate.PORTAL_ID)
-    if edit.where == "portal-home":
-        return edit.expect in (portal / "index.html").read_text(encoding="utf-8", errors="replace")
+    if edit.where == "portal-home":  # among the home page's headlines (头条), not merely in its news list
+        home = (portal / "index.html").read_text(encoding="utf-8", errors="replace")
+        start = home.find('<section class="headlines"')
+        return start >= 0 and edit.expect in home[start: home.find("</section>", start)]
     for page in portal.rglob("*.html"):
         if edit.expect in page.read_text(encoding="utf-8", errors="replace") and page.parent.name != column:
             return True
