@@ -36,18 +36,23 @@ def start(root: Path, *args: str) -> subprocess.Popen[str]:
 def wait_for_url(process: subprocess.Popen[str], timeout: float = 90) -> str:
     """The preview URL serve prints once its first build is done."""
     assert process.stdout is not None
-    deadline, seen = time.monotonic() + timeout, []
+    # the descriptor itself, not the text stream: readline() after select() could take the report line and the
+    # URL line together into its buffer, where select() no longer sees the URL (the test then waited in vain)
+    fd, deadline, seen = process.stdout.fileno(), time.monotonic() + timeout, b""
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1)
+        ready, _, _ = select.select([fd], [], [], 1)
         if not ready:
             if process.poll() is not None:
                 break
             continue
-        line = process.stdout.readline()
-        seen.append(line)
-        if found := re.search(r"http://\S+", line):
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        seen += chunk
+        lines = seen[: seen.rfind(b"\n") + 1].decode("utf-8", "replace")  # whole lines only: never half a URL
+        if found := re.search(r"http://\S+", lines):
             return found.group(0)
-    raise AssertionError("serve printed no URL:\n" + "".join(seen))
+    raise AssertionError("serve printed no URL:\n" + seen.decode("utf-8", "replace"))
 
 
 @pytest.fixture
