@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 
 import pytest
@@ -145,6 +146,33 @@ def test_a_site_rebuilt_without_a_change_to_its_indexed_pages_keeps_its_bundle_w
     own.write_text(own.read_text(encoding="utf-8") + "\n补充说明：索引要跟着变。\n", encoding="utf-8")
     assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0
     assert ran == [PORTAL] and _bundle(portal) != before
+
+
+def test_a_manifest_that_names_files_outside_the_bundle_hands_nothing_on(demo_repo, zq, monkeypatch, tmp_path):
+    """The old manifest is what vouches for the kept bundle: an entry ``pagefind/../…`` (a manifest edited by hand,
+    with the right sha256 of the file it reaches) must not be copied into the new site; the portal is indexed
+    again and its bundle is what indexing gives."""
+    ran: list[str] = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda site, host: (ran.append(host), real(site, host))[1])
+    portal = demo_repo / "output" / PORTAL
+    before = _bundle(portal)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("不该出现在网站上", encoding="utf-8")
+    manifest = portal / "zhanqun-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    rel = "pagefind/" + os.path.relpath(secret, portal / "pagefind")
+    data["files"][rel] = hashlib.sha256(secret.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    item = demo_repo / "content/fgw/gzdt/2026-10-15-zhongdian-xiangmu-diaodu.md"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(re.sub(r"^title: .*$", "title: 重点项目调度会召开（再次更新）", text, count=1, flags=re.M),
+                    encoding="utf-8")
+    assert zq("build", "--root", demo_repo, "--jobs", "1").code == 0
+    assert sorted(ran) == [FGW, PORTAL], ran
+    assert _bundle(portal) == before
+    assert not any("不该出现在网站上" in p.read_text(encoding="utf-8", errors="replace")
+                   for p in portal.rglob("*") if p.is_file())
 
 
 def test_an_index_that_cannot_be_built_is_b008_and_publishes_nothing(demo_repo, zq, monkeypatch, tmp_path):

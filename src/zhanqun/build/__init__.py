@@ -156,7 +156,7 @@ def _exclusive(output: Path) -> Iterator[None]:
 
 def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, output: Path, jobs: int, report: BuildReport,
                        key_text: str | None = None) -> None:
-    from zhanqun.build import publish, search
+    from zhanqun.build import publish
     from zhanqun.deploy import manifest
 
     shutil.rmtree(staging_root, ignore_errors=True)
@@ -176,9 +176,7 @@ def _stage_and_publish(todo: list[tuple[SiteView, str]], staging_root: Path, out
                                hint="清理构建机磁盘（旧的 output、.zhanqun-cache 等）后重新构建。") from None
         # Every site built: only now does anything in the output change.
         for view, print_ in todo:
-            search.forget(output, view.host)
             report.built[view.host] = publish.publish(staging_root / view.host, output, view.host, print_)
-            search.remember(staging_root / view.host, output, view.host)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
 

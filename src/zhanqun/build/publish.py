@@ -189,12 +189,17 @@ def is_current(output: Path, host: str, print_: str) -> bool:
 
 
 def publish(staging: Path, output: Path, host: str, print_: str) -> int:
-    """Swap ``staging`` in as ``output/host``. Returns the number of files that actually changed."""
-    target = output / host
+    """Swap ``staging`` in as ``output/host``. Returns the number of files that actually changed. The fingerprint
+    and the search bundle's record (``search.remember``) describe the published folder: both are removed before
+    the swap and written after it."""
+    from zhanqun.build import search
+
+    target, built = output / host, staging
     changed = _reuse_unchanged(staging, target)
     stamp = stamp_path(output, host)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)  # a crash between swap and stamp only costs a rebuild
+    search.forget(output, host)
     if target.exists():
         if not _exchange(staging, target):
             old = staging.with_name(staging.name + ".old")
@@ -205,6 +210,7 @@ def publish(staging: Path, output: Path, host: str, print_: str) -> int:
     else:
         os.rename(staging, target)
     stamp.write_text(print_)
+    search.remember(built, output, host)
     return changed
 
 

@@ -13,7 +13,7 @@ flag on the portal) gets its previous bundle back instead of a new Pagefind run 
 ``output/.zhanqun/<host>.search`` names what the published bundle was made from — the indexed pages, byte for
 byte and in the order Pagefind reads them, Pagefind's version and zhanqun's code — and a bundle is copied only
 when the new pages give the same record and every file of the old bundle still has the sha256 its manifest
-lists. The record is removed before a site is swapped in and written after (build/__init__.py), like the
+lists. The record is removed before a site is swapped in and written after (``publish.publish``), like the
 fingerprint, so it never describes another bundle than the published one.
 """
 
