@@ -39,7 +39,8 @@ UNPUBLISHED_TYPE = define(
 COMPILED = define(
     "C021", "compiled-code", Severity.ERROR, "站群仓库中不允许编译过的代码（.pyc、.pyo、.so、.pyd 或 __pycache__ 中的文件）。",
     why="Python 会执行字节码和扩展模块，审核的人却读不了它们：plugins/ 下的 sneaky.pyc 写进 build.plugins 就会在构建时运行。"
-        "插件和主题只能以源代码提交，由电子政务办审核。",
+        "插件和主题只能以源代码提交，由电子政务办审核。content/、plugins/、themes/ 等构建输入之外，git 没有跟踪、"
+        "又被 .gitignore 忽略的文件（Python 自己在源代码目录写的 __pycache__/）来自这台机器，不随提交进来，不报。",
     example="plugins/sneaky.pyc（用 py_compile 生成），或 plugins/__pycache__/county_banner.cpython-311.pyc",
     fix="删除这个文件（git rm），只提交 .py 源文件；.gitignore 中写上 __pycache__/ 和 *.pyc。",
     requirement="R4.11, R11.1",
