@@ -27,6 +27,7 @@ import os
 import platform
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -604,15 +605,37 @@ def prepare(args: argparse.Namespace, items: int) -> tuple[Path, dict[str, int]]
     return repo, counts
 
 
-def hugo_commands(hugo: str, repo: Path) -> tuple[list[str], list[str]]:
+def hugo_commands(hugo: str, repo: Path, pagefind: str | None = None) -> tuple[list[str], list[str]]:
     """Hugo building the whole tree as one site, and one site per unit in a loop (a shell loop: one process
-    per site, as zhanqun builds N sites). Not --quiet: its warnings are counted in the report."""
+    per site, as zhanqun builds N sites). Not --quiet: its warnings are counted in the report. With ``pagefind``
+    (its binary), each site is followed by the search index zhanqun writes for every site (the same Pagefind,
+    options and language; bench/hugo's item layout marks the article ``data-pagefind-body`` as zhanqun's
+    does), into ``public-pf/`` and ``sites-pf/``: the baseline that does what zhanqun does."""
     tree = repo / "hugo"
-    one = [hugo, "--source", str(tree), "--destination", str(tree / "public")]
+    public, sites = ("public-pf", "sites-pf") if pagefind else ("public", "sites")
+
+    def one_site(destination: Path, content: str = "") -> list[str]:
+        return [hugo, "--source", str(tree), *(["--contentDir", content] if content else []),
+                "--destination", str(destination)]
+
+    def shell(destination: Path, content: str = "") -> str:
+        line = shlex.join(one_site(destination, content))
+        if pagefind:
+            line += " && " + shlex.join([pagefind, "--site", str(destination), "--output-subdir", "pagefind",
+                                         "--force-language", "zh-cn", "--silent"])
+        return line
+
     units = sorted(p.name for p in (tree / "content").iterdir() if p.is_dir())
-    loop = " && ".join(
-        f"{hugo} --source {tree} --contentDir content/{u} --destination {tree / 'sites' / u}" for u in units)
+    loop = " && ".join(shell(tree / sites / u, f"content/{u}") for u in units)
+    one = ["sh", "-c", shell(tree / public)] if pagefind else one_site(tree / public)
     return one, ["sh", "-c", loop]
+
+
+def pagefind_binary() -> str:
+    """The Pagefind zhanqun runs (pagefind[extended], a dependency of zhanqun)."""
+    from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]  # no type information
+
+    return str(get_executable())
 
 
 def run_benchmark(args: argparse.Namespace) -> int:
@@ -623,6 +646,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     output = repo / "output"
     build = [zhanqun, "build", "--root", str(repo), "--output", str(output), "--jobs", str(args.jobs)]
     hugo_one, hugo_loop = hugo_commands(hugo, repo)
+    hugo_one_pf, hugo_loop_pf = hugo_commands(hugo, repo, pagefind_binary())
     plain = repo / "plain"
     editor = Editor(repo, generate.epoch_of(generate.EMBARGO_BASE))
     bench = Bench(args)
@@ -656,7 +680,17 @@ def run_benchmark(args: argparse.Namespace) -> int:
         bench.step("hugo-sites", f"Hugo cold build, {counts['units']} sites in a loop", r, hugo_loop,
                    repo / "hugo", None, clean_log)
 
-    colds = [cold_zhanqun, cold_pelican, cold_hugo_one, cold_hugo_loop]
+    def cold_hugo_one_pf(r: int) -> None:
+        shutil.rmtree(repo / "hugo" / "public-pf", ignore_errors=True)
+        bench.step("hugo-one-pf", "Hugo + Pagefind cold build, one site", r, hugo_one_pf, repo / "hugo", None,
+                   clean_log)
+
+    def cold_hugo_loop_pf(r: int) -> None:
+        shutil.rmtree(repo / "hugo" / "sites-pf", ignore_errors=True)
+        bench.step("hugo-sites-pf", f"Hugo + Pagefind cold build, {counts['units']} sites in a loop", r,
+                   hugo_loop_pf, repo / "hugo", None, clean_log)
+
+    colds = [cold_zhanqun, cold_pelican, cold_hugo_one, cold_hugo_loop, cold_hugo_one_pf, cold_hugo_loop_pf]
     for round_ in range(1, args.repeat + 1):
         print(f"Round {round_}/{args.repeat}:", flush=True)
         shift = (round_ - 1) % len(colds)  # rotate the order of the cold builds, round by round
@@ -694,7 +728,9 @@ def run_benchmark(args: argparse.Namespace) -> int:
     if info["code"] != code_before:
         info["code"] = f"{code_before} -> {info['code']} (CHANGED DURING THE RUN: numbers may mix versions)"
     pages = {"plain": count_files(plain / "output"), "zhanqun": count_files(output),
-             "hugo": count_files(repo / "hugo" / "public"), "hugo-sites": count_files(repo / "hugo" / "sites")}
+             "hugo": count_files(repo / "hugo" / "public"), "hugo-sites": count_files(repo / "hugo" / "sites"),
+             "hugo-pagefind": count_files(repo / "hugo" / "public-pf" / "pagefind", ".pf_fragment"),
+             "zhanqun-pagefind": count_files(output, ".pf_fragment")}
     return report(bench, info, args, counts, pages, repo, check_rel)
 
 
@@ -733,22 +769,43 @@ def judge(rows: dict[str, Row]) -> list[tuple[str, str, str, bool, str]]:
     return out
 
 
+def with_search(rows: dict[str, Row]) -> list[tuple[str, str]]:
+    """(label, ratio) against the baselines that also write the search index zhanqun writes for every site
+    (Hugo + Pagefind): not the issue's targets, which compare with Hugo alone, but what the same work costs."""
+    out: list[tuple[str, str]] = []
+    cold = rows.get("zq-cold")
+    for key, label in (("hugo-one-pf", "one site"), ("hugo-sites-pf", "one site per unit")):
+        base = rows.get(key)
+        out.append((f"cold build / Hugo + Pagefind, {label}", _ratio_text(cold.ratio(base)) if cold and base else "n/a"))
+    base = rows.get("hugo-one-pf")
+    if cold and base and cold.ok and base.ok:
+        out.append(("peak memory, cold build / Hugo + Pagefind one site",
+                    f"{cold.peak_kb / base.peak_kb:.2f} ({_mib(cold.peak_kb)} / {_mib(base.peak_kb)} MiB)"))
+    edits = [(row.ratio(base), row.label) for k, row in rows.items() if k.startswith("edit-") and base]
+    worst = max(((r, label) for r, label in edits if r), default=None, key=lambda pair: pair[0][0])
+    if worst:
+        out.append((f"slowest one-item edit / Hugo + Pagefind ({worst[1]})", _ratio_text(worst[0])))
+    return out
+
+
 def markdown_table(rows: dict[str, Row]) -> list[str]:
     """The results as a Markdown table for docs/performance.md."""
     hugo = rows.get("hugo-one")
     targets = {"zq-cold": f"≤ {COLD_VS_HUGO}", "noop": f"≤ {NOOP_VS_HUGO}",
                **{f"edit-{k}": f"≤ {EDIT_VS_HUGO}" for k in Editor.KINDS},
                "check-files": f"≤ {CHECK_FILES_S} s", "check-cold": f"≤ {CHECK_COLD_S} s"}
-    lines = ["| Run | Wall s, median (range) | CPU s | Peak MiB (PSS) | Sites rebuilt | / Hugo cold | Target |",
-             "|---|---:|---:|---:|---|---:|---|"]
+    searched = rows.get("hugo-one-pf")
+    lines = ["| Run | Wall s, median (range) | CPU s | Peak MiB (PSS) | Sites rebuilt | / Hugo cold | Target "
+             "| / Hugo + Pagefind |", "|---|---:|---:|---:|---|---:|---|---:|"]
     for key, row in rows.items():
         ratio = _ratio_text(row.ratio(hugo)) if hugo and key not in ("hugo-one", "python") else ""
+        fair = _ratio_text(row.ratio(searched)) if searched and key.startswith(("zq-", "edit-", "noop")) else ""
         if key.startswith("check") or key == "python":
             ratio = ""
         state = "" if row.ok else " **FAILED**" if any(r.returncode for r in row.runs) else " **STALE**"
         sites = row.sites_text() if key.startswith(("zq-", "edit-", "noop")) else ""
         lines.append(f"| {row.label}{state} | {row.range_text()} | {row.cpu:.2f} | {_mib(row.peak_kb)} | {sites} | "
-                     f"{ratio} | {targets.get(key, '')} |")
+                     f"{ratio} | {targets.get(key, '')} | {fair} |")
     return lines
 
 
@@ -765,6 +822,8 @@ def report(bench: Bench, info: dict[str, str], args: argparse.Namespace, counts:
           "medians, (ranges); ratios against Hugo's one-site cold build of the same round")
     print(f"HTML pages written: zhanqun {pages['zhanqun']:,}, plain Pelican {pages['plain']:,}, "
           f"Hugo {pages['hugo']:,} (one site), {pages['hugo-sites']:,} (site per unit)")
+    print(f"Pages in the search index: zhanqun {pages['zhanqun-pagefind']:,} (every site), "
+          f"Hugo + Pagefind {pages['hugo-pagefind']:,} (one site)")
     print(f"Pre-commit files: {' '.join(check_rel)}")
     print()
     lines = markdown_table(rows)
@@ -781,6 +840,10 @@ def report(bench: Bench, info: dict[str, str], args: argparse.Namespace, counts:
     print()
     for _key, value, target, passed, label in verdicts:
         print(f"{label:<48}{value:>26}   target {target:<8} {'PASS' if passed else 'FAIL'}")
+    compared = with_search(rows)
+    print("\nAgainst a baseline that writes the same search index (not a target):")
+    for label, value in compared:
+        print(f"{label:<60}{value:>26}")
     saved = {
         "machine": info, "units": counts["units"], "items": counts["items"], "jobs": args.jobs,
         "repeat": args.repeat, "pages": pages, "pre_commit_files": check_rel,
@@ -790,6 +853,7 @@ def report(bench: Bench, info: dict[str, str], args: argparse.Namespace, counts:
                                 for r in row.runs]}
                  for key, row in rows.items()},
         "targets": [{"row": k, "name": label, "value": v, "target": t, "pass": p} for k, v, t, p, label in verdicts],
+        "with_search": [{"name": label, "value": v} for label, v in compared],
         "markdown": lines,
     }
     out = repo.parent / f"results-u{args.units}-i{args.items}.json"

@@ -66,6 +66,25 @@ def test_hugo_tree_builds_without_warnings_and_has_every_item(tmp_path):
         assert (repo / "hugo" / "public" / "tags.html").is_file()
 
 
+@needs_hugo
+def test_the_baseline_with_search_indexes_each_item_page_once(tmp_path):
+    """Hugo + Pagefind (the baseline that writes the search index zhanqun writes): the item pages and nothing
+    else are indexed, in the one site and in each unit's own site."""
+    repo = tmp_path / "bench"
+    generate.generate(repo, 3, 60)
+    items = sorted((repo / "content").glob("*/*/*.md"))
+    one_cmd, loop_cmd = run.hugo_commands(HUGO, repo, run.pagefind_binary())
+    for cmd in (one_cmd, loop_cmd):
+        done = subprocess.run(cmd, cwd=repo / "hugo", capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    assert run.count_files(repo / "hugo" / "public-pf" / "pagefind", ".pf_fragment") == len(items)
+    for unit in sorted({p.parent.parent.name for p in items}):
+        own = [p for p in items if p.parent.parent.name == unit]
+        assert run.count_files(repo / "hugo" / "sites-pf" / unit / "pagefind", ".pf_fragment") == len(own), unit
+    entry = json.loads((repo / "hugo" / "public-pf" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh-cn"]
+
+
 def test_generated_trees_are_a_pure_function_of_the_seed(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     generate.generate(first, 2, 40, seed=3, embargoes=1)
@@ -135,7 +154,8 @@ def test_quick_bench_runs_end_to_end(tmp_path):
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     saved = json.loads((tmp_path / "results-u2-i200.json").read_text(encoding="utf-8"))
-    keys = {"zq-cold", "pelican-cold", "hugo-one", "hugo-sites", "noop", "check-files", "python", "check-cold",
+    keys = {"zq-cold", "pelican-cold", "hugo-one", "hugo-sites", "hugo-one-pf", "hugo-sites-pf", "noop",
+            "check-files", "python", "check-cold",
             *(f"edit-{k}" for k in run.Editor.KINDS)}
     assert set(saved["rows"]) == keys
     assert all(row["ok"] and len(row["runs"]) == 1 for row in saved["rows"].values())
@@ -143,6 +163,10 @@ def test_quick_bench_runs_end_to_end(tmp_path):
     assert len(saved["targets"]) == 16 and all(t["value"] != "n/a" for t in saved["targets"])
     assert "| Run | Wall s, median (range) |" in done.stdout and "STALE" not in done.stdout
     assert saved["pages"]["hugo"] > 200 and saved["pages"]["zhanqun"] > 200
+    # both index about one page an item (the 200 items and the embargoed ones; zhanqun skips the withdrawn ones'
+    # bodies and its portal adds the items pushed to it)
+    assert saved["pages"]["hugo-pagefind"] >= 190 and saved["pages"]["zhanqun-pagefind"] >= 190
+    assert [t["value"] != "n/a" for t in saved["with_search"]] == [True] * 4
 
 
 def test_the_embargo_row_finds_its_item_in_any_cluster(tmp_path):
