@@ -265,6 +265,38 @@ def test_a_build_with_nothing_changed_loads_no_item_and_no_pelican(stamped):
     assert done.stderr.count("内容未变，跳过") == 6 and "已构建" not in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("library", ["Markdown", "pelican", "ruamel.yaml"])
+def test_another_version_of_a_library_that_renders_rebuilds_every_site(stamped, tmp_path, library):
+    """pip install -U on the build machine (another Python-Markdown, Pelican, YAML loader): what the old version
+    parsed and rendered is not kept — every site is rebuilt and its parses made again; the next build with the same
+    version has nothing to do. A distribution found earlier on sys.path is the one Python imports, as here."""
+    import sys
+
+    root, out = stamped
+    upgraded = tmp_path / "upgraded"
+    info = upgraded / f"{library.replace('-', '_')}-99.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {library}\nVersion: 99.0\n", encoding="utf-8")
+    code = ("import sys\nfrom zhanqun.cli import main\nprint('exit', main(sys.argv[1:]))\n"
+            "from zhanqun import cache\nprint('versions', cache.library_versions().replace(chr(10), ';'))\n")
+
+    def build(*path: Path) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        if path:
+            env["PYTHONPATH"] = os.pathsep.join(map(str, path))
+        return subprocess.run([sys.executable, "-c", code, "build", "--root", str(root), "--output", str(out),
+                               "--jobs", "1"], capture_output=True, text=True, cwd=root, env=env)
+
+    done = build(upgraded)
+    name = library.lower().replace(".", "-")
+    assert "exit 0" in done.stdout and f"{name} 99.0;" in done.stdout, done.stdout + done.stderr
+    assert done.stderr.count("已构建") == 6 and "内容未变" not in done.stderr, done.stderr
+    again = build(upgraded)
+    assert again.stderr.count("内容未变，跳过") == 6, again.stderr
+    back = build()
+    assert f"{name} 99.0;" not in back.stdout and back.stderr.count("已构建") == 6, back.stdout + back.stderr
+
+
 @pytest.mark.parametrize("how", ["tracked", "same_size_same_mtime", "weak_stat_config", "assume_unchanged",
                                  "untracked", "ignored"])
 def test_any_change_git_can_see_or_not_takes_the_careful_path(stamped, zq, how):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,13 +18,51 @@ import orjson
 _PACKAGE = Path(__file__).parent
 
 
+# The libraries whose version decides what a parse holds or a page shows: the Markdown renderers and the
+# sanitiser, the YAML loaders, the schema validator, the word gates' automaton, the pinyin tables, the code
+# highlighter, Pelican and its templates, the search index, the holiday calendar. Upgrading one (pip install -U
+# on the build machine) makes the cached parses and every site's fingerprint another: nothing rendered by the old
+# one is kept (issue 16).
+LIBRARIES = ("markdown", "pyromark", "nh3", "pyyaml", "ruamel-yaml", "jsonschema-rs", "ahocorasick-rs", "pypinyin",
+             "pygments", "pelican", "jinja2", "markupsafe", "pagefind-bin-extended", "chinese-calendar")
+
+
 @functools.cache
 def code_digest() -> str:
-    """Digest of zhanqun's own source: a changed parser invalidates every cached parse."""
+    """Digest of zhanqun's own source and of the versions of :data:`LIBRARIES`: a changed parser or renderer
+    invalidates every cached parse and every site's fingerprint."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(library_versions().encode())
     return digest.hexdigest()
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@functools.cache
+def library_versions() -> str:
+    """"name version" lines of :data:`LIBRARIES` as Python imports them: the first distribution of each name on
+    ``sys.path``, read from the names of the ``*.dist-info``/``*.egg-info`` folders (one listing of each path entry:
+    ``importlib.metadata.version`` costs milliseconds a name, on every build). "missing" for one not installed."""
+    found: dict[str, str] = {}
+    wanted = set(LIBRARIES)
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem, dot, kind = name.rpartition(".")
+            if not dot or kind not in ("dist-info", "egg-info"):
+                continue
+            project, _, rest = stem.partition("-")  # wheel folders escape the name's dashes as underscores
+            key = _normal(project)
+            if key in wanted and key not in found and rest:
+                found[key] = rest.split("-", 1)[0]
+    return "".join(f"{name} {found.get(name, 'missing')}\n" for name in LIBRARIES)
 
 
 CACHE_DIR = ".zhanqun-cache"

@@ -1,8 +1,9 @@
 """The parse cache shared by CI jobs (issue 16, docs/ci.md): its key, and filling it once for a whole matrix.
 
 A parse cache entry is keyed by the sha256 of an item's bytes and a salt of zhanqun's own code, the schemas and
-the rule data (:mod:`zhanqun.cache`). What the salt does not cover is the rest of the environment: another
-Python-Markdown or PyYAML renders other HTML from the same bytes. A cache moved between machines (actions/cache)
+the rule data (:mod:`zhanqun.cache`), and the versions of the libraries that decide a parse (``cache.LIBRARIES``:
+another Python-Markdown or PyYAML renders other HTML from the same bytes). What the salt does not cover is the rest
+of the environment (Python's build, a library outside that list). A cache moved between machines (actions/cache)
 is therefore keyed by an *environment digest* (zhanqun's code, the Python version, every installed
 distribution's name and version) and the commit's tree: jobs with another environment never share a cache.
 """

@@ -164,19 +164,13 @@ def _compiled_elsewhere(root: Path) -> list[str]:
 
 
 def _code_digest() -> str:
-    """zhanqun's code as every site's fingerprint counts it (publish._shared_digest): the package's sources, the
-    shipped theme, plugins, schemas and pelicanconf.py, the versions of zhanqun, Pagefind and chinese-calendar."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    """zhanqun's code as every site's fingerprint counts it (publish._shared_digest): the package's sources and the
+    versions of the libraries that decide a page (``cache.code_digest``: Pelican, the renderers, Pagefind,
+    chinese-calendar …), the shipped theme, plugins, schemas and pelicanconf.py, zhanqun's version."""
     from zhanqun import __version__, defaults
     from zhanqun.cache import code_digest
 
     digest = hashlib.sha256(f"{code_digest()}\nzhanqun {__version__}\npython {sys.version}\n".encode())
-    for name in ("pagefind-bin-extended", "chinese-calendar"):
-        try:
-            digest.update(f"{name} {version(name)}\n".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name} missing\n".encode())
     for folder in (defaults.path("themes"), defaults.plugins_dir(), defaults.path("schemas")):
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
