@@ -358,3 +358,55 @@ def test_a_cluster_template_of_its_own_makes_every_item_a_dependency(base, tmp_p
     assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
     assert set(report.built) == set(hosts)
     assert "（更正）" in (out / FGW / "index.html").read_text(encoding="utf-8")
+
+
+# -- under attack (issue 16, aincr): what a cold build would not write is not left in the output ----------------------
+
+def _fresh_equal(root: Path, out: Path, fresh: Path) -> None:
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == hosts, "a site left behind"
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+
+
+@pytest.mark.parametrize("how", ["channel", "label", "unit_removed"])
+def test_a_site_the_cluster_no_longer_has_leaves_the_output(base, tmp_path, how):
+    """R3.1, issue 16: a unit that becomes a channel of the portal (the fuzzer's case), a unit whose label changes
+    (its host with it) and a removed unit: their old site folder is not in a build from nothing, so the incremental
+    build removes it (with its fingerprint and search record) after publishing the sites that linked to it."""
+    base_root, base_out = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    shutil.copytree(base_out, out, symlinks=True)
+    unit = root / "content" / "dongcheng" / "unit.yaml"
+    if how == "channel":
+        edit(unit, r"^hosting: subdomain$", "hosting: channel")
+        edit(unit, r"^hosting_reason: .*$", 'hosting_reason: ""')
+    elif how == "label":
+        edit(unit, r"^label: .*$", "label: dongchengjd")
+        edit(unit, r"^label_reason: .*$", "label_reason: 与城关镇区分")
+    else:
+        shutil.rmtree(unit.parent)
+        edit(root / "content/xzf/hdjl/2026-10-19-xiaoqu-yejian-shigong.md", r"^answer_unit: dongcheng\n", "")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", how)
+    old = "dongcheng.shilixian.gov.cn"
+    report = build_cluster(root, out, jobs=2)
+    assert report.removed == [old] and "已从输出目录删除" in report.text()
+    assert not (out / old).exists() and not (out / ".zhanqun" / f"{old}.fingerprint").exists()
+    assert not (out / ".zhanqun" / f"{old}.search").exists()
+    _fresh_equal(root, out, fresh)
+    again = build_cluster(root, out, jobs=2)
+    assert not again.built and not again.removed
+
+
+def test_a_build_of_some_hosts_removes_no_other_site(base, tmp_path):
+    """``--host`` builds only the sites named: the others in the output are not the cluster's loss."""
+    base_root, base_out = base
+    root, out = tmp_path / "repo", tmp_path / "out"
+    shutil.copytree(base_root, root, symlinks=True)
+    shutil.copytree(base_out, out, symlinks=True)
+    edit(root / "content" / "dongcheng" / "unit.yaml", r"^label: .*$", "label: dongchengjd")
+    edit(root / "content" / "dongcheng" / "unit.yaml", r"^label_reason: .*$", "label_reason: 与城关镇区分")
+    report = build_cluster(root, out, [FGW], jobs=2)
+    assert not report.removed and (out / "dongcheng.shilixian.gov.cn").is_dir()

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,6 +187,29 @@ def stamp_path(output: Path, host: str) -> Path:
 def is_current(output: Path, host: str, print_: str) -> bool:
     stamp = stamp_path(output, host)
     return (output / host).is_dir() and stamp.is_file() and stamp.read_text() == print_
+
+
+def gone(output: Path, kept: Collection[str]) -> list[str]:
+    """The site folders of ``output`` a build wrote (they hold a manifest) whose host is not in ``kept``."""
+    from zhanqun.deploy import manifest
+
+    if not output.is_dir():
+        return []
+    return sorted(p.name for p in output.iterdir() if not p.name.startswith(".") and p.name not in kept
+                  and p.is_dir() and not p.is_symlink() and (p / manifest.NAME).is_file())
+
+
+def remove(output: Path, host: str) -> None:
+    """Remove the site ``output/<host>``: its fingerprint and search record first, then the folder, renamed aside
+    in one step (a reader sees the whole site or none)."""
+    from zhanqun.build import search
+
+    stamp_path(output, host).unlink(missing_ok=True)
+    search.forget(output, host)
+    aside = output / ".zhanqun" / f"removed-{host}"
+    shutil.rmtree(aside, ignore_errors=True)
+    os.rename(output / host, aside)
+    shutil.rmtree(aside)
 
 
 def publish(staging: Path, output: Path, host: str, print_: str) -> int:
