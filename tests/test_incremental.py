@@ -412,22 +412,27 @@ def test_a_build_of_some_hosts_removes_no_other_site(base, tmp_path):
     assert not report.removed and (out / "dongcheng.shilixian.gov.cn").is_dir()
 
 
-@pytest.mark.parametrize("where", [b'"title":"', b"<p>"])
+@pytest.mark.parametrize("where", ["meta", "bodies", "blob"])
 def test_a_damaged_parse_cache_costs_only_time(base, tmp_path, where):
     """Issue 16 (aincr, found by the fuzzer): .zhanqun-cache/parse.sqlite3 damaged between builds — one byte of a
-    parse's metadata (an internal error before: the text no longer decodes), a byte of every body kept apart (B010
-    on every build before, while a build from nothing is fine): a damaged entry is a miss, a body is parsed again
-    from its file, and the sites are what a build from nothing writes."""
+    parse's metadata, or of the sha256 remembered for a git blob (internal errors before: the text no longer
+    decodes), a byte of every body kept apart (B010 on every build before, while a build from nothing is fine): a
+    damaged entry is a miss, a body is parsed again from its file, and the sites are what a build from nothing
+    writes."""
     base_root, base_out = base
     root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
     shutil.copytree(base_root, root, symlinks=True)
     shutil.copytree(base_out, out, symlinks=True)
+    git(root, "update-index", "-q", "--refresh")  # the copy's stat data: git vouches for its files again
     cache = root / ".zhanqun-cache" / "parse.sqlite3"
     data = bytearray(cache.read_bytes())
-    at = data.index(where)
+    item = sorted((root / "content" / "jyj" / "gzdt").glob("*.md"))[0].relative_to(root).as_posix()  # not edited
+    blob = subprocess.run(["git", "rev-parse", f"HEAD:{item}"], cwd=root, capture_output=True, check=True).stdout.strip()
+    mark = {"meta": b'"title":"', "bodies": b"<p>", "blob": blob}[where]
+    at = data.index(mark)
     while at >= 0:
-        data[at + len(where) + 1] ^= 0xFF  # inside a UTF-8 character of the text: it no longer decodes
-        at = data.find(where, at + 1) if where == b"<p>" else -1
+        data[at + len(mark) + 1] ^= 0xFF  # inside a UTF-8 character or the sha's hex digits: no longer decodes
+        at = data.find(mark, at + 1) if where != "meta" else -1
     cache.write_bytes(bytes(data))
     body(root, pytest.MonkeyPatch())  # jyj is rebuilt: every body of its site is read
     report = build_cluster(root, out, jobs=2)

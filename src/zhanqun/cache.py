@@ -140,7 +140,7 @@ class ParseCache:
             try:
                 rows = self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk).fetchall()
             except sqlite3.Error:  # a damaged cache file (issue 16, aincr): each key alone, the damaged ones missed
-                rows = self._each(chunk)
+                rows = self._each(chunk, "SELECT key, value FROM parsed WHERE key = ?")
             for key, value in rows:
                 try:  # orjson: a third of json's time over 10,000 cached parses (docs/performance.md)
                     data = orjson.loads(value)
@@ -151,12 +151,13 @@ class ParseCache:
                 found[key] = data
         return found
 
-    def _each(self, keys: list[str]) -> list[tuple[str, str]]:
+    def _each(self, keys: list[str], query: str) -> list[tuple[str, str]]:
+        """The rows of ``query`` for each key alone: those a damaged page hides are left out (a miss)."""
         assert self._db is not None
         rows = []
         for key in keys:
             try:
-                row = self._db.execute("SELECT key, value FROM parsed WHERE key = ?", (key,)).fetchone()
+                row = self._db.execute(query, (key,)).fetchone()
             except sqlite3.Error:
                 continue
             if row is not None:
@@ -171,7 +172,10 @@ class ParseCache:
         for start in range(0, len(blobs), 500):
             chunk = blobs[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT blob, sha FROM blobs WHERE blob IN ({marks})", chunk))
+            try:
+                found.update(self._db.execute(f"SELECT blob, sha FROM blobs WHERE blob IN ({marks})", chunk).fetchall())
+            except sqlite3.Error:  # damaged (issue 16, aincr): each alone; a blob missed is read and hashed
+                found.update(self._each(chunk, "SELECT blob, sha FROM blobs WHERE blob = ?"))
         return found
 
     def put_shas(self, rows: Iterable[tuple[str, str]]) -> None:
