@@ -439,3 +439,23 @@ def test_a_damaged_parse_cache_costs_only_time(base, tmp_path, where):
     assert JYJ in report.built
     (root / ".zhanqun-cache").rename(tmp_path / "damaged-cache")
     _fresh_equal(root, out, fresh)
+
+
+@pytest.mark.parametrize(("later", "back", "rebuilt"), [(45, 29, {FGW, WWW}), (120, 60, {JYJ})])
+def test_a_clock_put_back_does_not_keep_an_embargo_passed(stamped, zq, monkeypatch, tmp_path, later, back, rebuilt):
+    """R3.10 (aincr, found by reading the stamp): built at 08:45, fgw's 08:30 item is out and the stamp holds for
+    ever (no embargo ahead); the clock put back to 08:29 (a corrected clock, a CI run of an older pipeline) must
+    hold the item again, as a build from nothing at 08:29 does, not answer 内容未变. Likewise jyj's 09:30 item
+    between 10:00 and 09:00."""
+    root, out = stamped
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + later * 60))
+    assert _build(zq, root, out).code == 0
+    assert _build(zq, root, out).err.count("内容未变") == 6  # stamped at the later time
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + back * 60))
+    result = _build(zq, root, out)
+    assert result.code == 0 and {h for h in (WWW, FGW, JYJ, WJW, CG) if f"{h}：已构建" in result.err} == rebuilt, result.text
+    fresh = tmp_path / "fresh"
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "a stamp kept an embargoed item published"
+    assert _build(zq, root, out).err.count("内容未变") == 6  # and stamped again at the earlier time

@@ -82,7 +82,8 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
         report, prints = _build(cluster, findings, sites, output, code_root, plugins, the_preview, jobs, key_text,
                                 every_site=not hosts)
     if stamp_file is not None and key is not None:  # only after a build that succeeded
-        stamp.write(stamp_file, stamp.Stamp(key, _until(cluster), [s.host for s in sites], prints, report.warnings))
+        stamp.write(stamp_file, stamp.Stamp(key, _until(cluster), [s.host for s in sites], prints, report.warnings,
+                                            cluster.now.isoformat()))
     return report
 
 
