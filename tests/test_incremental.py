@@ -459,3 +459,39 @@ def test_a_clock_put_back_does_not_keep_an_embargo_passed(stamped, zq, monkeypat
     hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
     assert all(tree(out / h) == tree(fresh / h) for h in hosts), "a stamp kept an embargoed item published"
     assert _build(zq, root, out).err.count("内容未变") == 6  # and stamped again at the earlier time
+
+
+def _own_homepage_template(root: Path) -> None:
+    """A cluster template of its own: every site's homepage lists the 乡村振兴 items of all units."""
+    own = root / "themes" / "zhanqun" / "templates" / "index.html"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace("{% block content %}", '{% block content %}<ul class="xczx">{% for i in '
+                                'zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>', 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("tagged", "at"), [(False, 45), (True, 105)])
+def test_with_templates_of_its_own_another_units_embargo_passing_rebuilds_the_sites(base, tmp_path, monkeypatch,
+                                                                                    tagged, at):
+    """R3.10 (aincr, found by the fuzzer): with a cluster template of its own every other unit's item counts, and
+    so does whether it is out yet (every site is rebuilt when an embargo passes). fgw's item pushed to the portal
+    passes its 08:30 embargo: the portal lists it (it stayed stale before: its fingerprint did not change); jyj's
+    09:30 item, tagged 乡村振兴, passes: every homepage lists it."""
+    base_root, _ = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    _own_homepage_template(root)
+    if tagged:
+        _add_field(root / "content/jyj/gzdt/2026-11-21-jiudian.md", "tags: [乡村振兴]")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "own template")
+    build_cluster(root, out, jobs=2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + at * 60))
+    report = build_cluster(root, out, jobs=2)
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+    assert set(report.built) == set(hosts), sorted(report.built)
+    if tagged:
+        assert "九点半发布的消息" in (out / FGW / "index.html").read_text(encoding="utf-8")
+    else:
+        assert "八点半发布的消息" in (out / WWW / "bmdt" / "index.html").read_text(encoding="utf-8")
