@@ -495,3 +495,30 @@ def test_with_templates_of_its_own_another_units_embargo_passing_rebuilds_the_si
         assert "九点半发布的消息" in (out / FGW / "index.html").read_text(encoding="utf-8")
     else:
         assert "八点半发布的消息" in (out / WWW / "bmdt" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_with_templates_of_its_own_a_body_edit_past_the_summary_rebuilds_the_sites(base, tmp_path, summary):
+    """A cluster template of its own can show another unit's body in full (here every homepage shows the 乡村振兴
+    items' bodies): a sentence added at the end of one — beyond the 120 characters of a feed summary, which was all
+    the fingerprint had of it; or anywhere in an item with a 摘要, whose body it did not have at all — is on every
+    homepage, as a build from nothing writes it (aincr, found by reading the fingerprint after the embargo case)."""
+    base_root, _ = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    own = root / "themes" / "zhanqun" / "templates" / "index.html"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace("{% block content %}", '{% block content %}<div class="xczx">{% for i in '
+                                'zq.topic_items("乡村振兴") %}{{ i.html }}{% endfor %}</div>', 1), encoding="utf-8")
+    if summary:
+        _add_field(_plain_item(root, "jyj"), "summary: 县教育局部署近期工作。")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "own template")
+    build_cluster(root, out, jobs=2)
+    body(root, pytest.MonkeyPatch())  # jyj's newest plain item, tagged 乡村振兴: a sentence at its end
+    report = build_cluster(root, out, jobs=2)
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert "活动将持续至月底" in (fresh / FGW / "index.html").read_text(encoding="utf-8")
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+    assert set(report.built) == set(hosts)

@@ -31,15 +31,17 @@ def fingerprint(view: SiteView) -> str:
     date); every file under the site's own unit folders and which of its items are not out yet (embargo,
     unanswered messages: R3.10, R9); and, of other units, only the items the site shows
     (:attr:`SiteView.dependencies`) with their front matter, plus their feed summary where a feed shows it. A
-    cluster's own templates or ``build: plugins:`` can read anything: then every item of the other units counts, and
-    which of them are not out yet."""
+    cluster's own templates or ``build: plugins:`` can read anything: then every file of every unit counts, every item
+    of the other units with its front matter, and which of them are not out yet."""
     cluster = view.cluster
     digest = hashlib.sha256()
     digest.update(_shared_digest(cluster).encode())
     units = set(view.site.unit_ids)
-    for unit_id in sorted(units):
-        digest.update(_unit_digest(cluster, unit_id).encode() + b"\n")
     anything = reads_anything(view)
+    # code that can read anything can show any file of any unit (a body in full, an attachment's size): then every
+    # unit's files count as the site's own do (issue 16, aincr)
+    for unit_id in sorted(cluster.units if anything else units):
+        digest.update(_unit_digest(cluster, unit_id).encode() + b"\n")
     for item in cluster.items:  # in file order: the same files give the same order
         # code that can read any item can read whether it is out: then every item's embargo counts (issue 16,
         # aincr: the portal stayed stale when another unit's pushed item's embargo passed)
