@@ -390,3 +390,167 @@ def test_a_cluster_template_of_its_own_makes_every_item_a_dependency(base, tmp_p
     assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
     assert set(report.built) == set(hosts)
     assert "（更正）" in (out / FGW / "index.html").read_text(encoding="utf-8")
+
+
+# -- under attack (issue 16, aincr): what a cold build would not write is not left in the output ----------------------
+
+def _fresh_equal(root: Path, out: Path, fresh: Path) -> None:
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == hosts, "a site left behind"
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+
+
+@pytest.mark.parametrize("how", ["channel", "label", "unit_removed"])
+def test_a_site_the_cluster_no_longer_has_leaves_the_output(base, tmp_path, how):
+    """R3.1, issue 16: a unit that becomes a channel of the portal (the fuzzer's case), a unit whose label changes
+    (its host with it) and a removed unit: their old site folder is not in a build from nothing, so the incremental
+    build removes it (with its fingerprint and search record) after publishing the sites that linked to it."""
+    base_root, base_out = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    shutil.copytree(base_out, out, symlinks=True)
+    unit = root / "content" / "dongcheng" / "unit.yaml"
+    if how == "channel":
+        edit(unit, r"^hosting: subdomain$", "hosting: channel")
+        edit(unit, r"^hosting_reason: .*$", 'hosting_reason: ""')
+    elif how == "label":
+        edit(unit, r"^label: .*$", "label: dongchengjd")
+        edit(unit, r"^label_reason: .*$", "label_reason: 与城关镇区分")
+    else:
+        shutil.rmtree(unit.parent)
+        edit(root / "content/xzf/hdjl/2026-10-19-xiaoqu-yejian-shigong.md", r"^answer_unit: dongcheng\n", "")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", how)
+    old = "dongcheng.shilixian.gov.cn"
+    report = build_cluster(root, out, jobs=2)
+    assert report.removed == [old] and "已从输出目录删除" in report.text()
+    assert not (out / old).exists() and not (out / ".zhanqun" / f"{old}.fingerprint").exists()
+    assert not (out / ".zhanqun" / f"{old}.search").exists()
+    _fresh_equal(root, out, fresh)
+    again = build_cluster(root, out, jobs=2)
+    assert not again.built and not again.removed
+
+
+def test_a_build_of_some_hosts_removes_no_other_site(base, tmp_path):
+    """``--host`` builds only the sites named: the others in the output are not the cluster's loss."""
+    base_root, base_out = base
+    root, out = tmp_path / "repo", tmp_path / "out"
+    shutil.copytree(base_root, root, symlinks=True)
+    shutil.copytree(base_out, out, symlinks=True)
+    edit(root / "content" / "dongcheng" / "unit.yaml", r"^label: .*$", "label: dongchengjd")
+    edit(root / "content" / "dongcheng" / "unit.yaml", r"^label_reason: .*$", "label_reason: 与城关镇区分")
+    report = build_cluster(root, out, [FGW], jobs=2)
+    assert not report.removed and (out / "dongcheng.shilixian.gov.cn").is_dir()
+
+
+@pytest.mark.parametrize("where", ["meta", "bodies", "blob"])
+def test_a_damaged_parse_cache_costs_only_time(base, tmp_path, where):
+    """Issue 16 (aincr, found by the fuzzer): .zhanqun-cache/parse.sqlite3 damaged between builds — one byte of a
+    parse's metadata, or of the sha256 remembered for a git blob (internal errors before: the text no longer
+    decodes), a byte of every body kept apart (B010 on every build before, while a build from nothing is fine): a
+    damaged entry is a miss, a body is parsed again from its file, and the sites are what a build from nothing
+    writes."""
+    base_root, base_out = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    shutil.copytree(base_out, out, symlinks=True)
+    git(root, "update-index", "-q", "--refresh")  # the copy's stat data: git vouches for its files again
+    cache = root / ".zhanqun-cache" / "parse.sqlite3"
+    data = bytearray(cache.read_bytes())
+    item = sorted((root / "content" / "jyj" / "gzdt").glob("*.md"))[0].relative_to(root).as_posix()  # not edited
+    blob = subprocess.run(["git", "rev-parse", f"HEAD:{item}"], cwd=root, capture_output=True, check=True).stdout.strip()
+    mark = {"meta": b'"title":"', "bodies": b"<p>", "blob": blob}[where]
+    at = data.index(mark)
+    while at >= 0:
+        data[at + len(mark) + 1] ^= 0xFF  # inside a UTF-8 character or the sha's hex digits: no longer decodes
+        at = data.find(mark, at + 1) if where != "meta" else -1
+    cache.write_bytes(bytes(data))
+    body(root, pytest.MonkeyPatch())  # jyj is rebuilt: every body of its site is read
+    report = build_cluster(root, out, jobs=2)
+    assert JYJ in report.built
+    (root / ".zhanqun-cache").rename(tmp_path / "damaged-cache")
+    _fresh_equal(root, out, fresh)
+
+
+@pytest.mark.parametrize(("later", "back", "rebuilt"), [(45, 29, {FGW, WWW}), (120, 60, {JYJ})])
+def test_a_clock_put_back_does_not_keep_an_embargo_passed(stamped, zq, monkeypatch, tmp_path, later, back, rebuilt):
+    """R3.10 (aincr, found by reading the stamp): built at 08:45, fgw's 08:30 item is out and the stamp holds for
+    ever (no embargo ahead); the clock put back to 08:29 (a corrected clock, a CI run of an older pipeline) must
+    hold the item again, as a build from nothing at 08:29 does, not answer 内容未变. Likewise jyj's 09:30 item
+    between 10:00 and 09:00."""
+    root, out = stamped
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + later * 60))
+    assert _build(zq, root, out).code == 0
+    assert _build(zq, root, out).err.count("内容未变") == 6  # stamped at the later time
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + back * 60))
+    result = _build(zq, root, out)
+    assert result.code == 0 and {h for h in (WWW, FGW, JYJ, WJW, CG) if f"{h}：已构建" in result.err} == rebuilt, result.text
+    fresh = tmp_path / "fresh"
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "a stamp kept an embargoed item published"
+    assert _build(zq, root, out).err.count("内容未变") == 6  # and stamped again at the earlier time
+
+
+def _own_homepage_template(root: Path) -> None:
+    """A cluster template of its own: every site's homepage lists the 乡村振兴 items of all units."""
+    own = root / "themes" / "zhanqun" / "templates" / "index.html"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace("{% block content %}", '{% block content %}<ul class="xczx">{% for i in '
+                                'zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>', 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("tagged", "at"), [(False, 45), (True, 105)])
+def test_with_templates_of_its_own_another_units_embargo_passing_rebuilds_the_sites(base, tmp_path, monkeypatch,
+                                                                                    tagged, at):
+    """R3.10 (aincr, found by the fuzzer): with a cluster template of its own every other unit's item counts, and
+    so does whether it is out yet (every site is rebuilt when an embargo passes). fgw's item pushed to the portal
+    passes its 08:30 embargo: the portal lists it (it stayed stale before: its fingerprint did not change); jyj's
+    09:30 item, tagged 乡村振兴, passes: every homepage lists it."""
+    base_root, _ = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    _own_homepage_template(root)
+    if tagged:
+        _add_field(root / "content/jyj/gzdt/2026-11-21-jiudian.md", "tags: [乡村振兴]")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "own template")
+    build_cluster(root, out, jobs=2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + at * 60))
+    report = build_cluster(root, out, jobs=2)
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+    assert set(report.built) == set(hosts), sorted(report.built)
+    if tagged:
+        assert "九点半发布的消息" in (out / FGW / "index.html").read_text(encoding="utf-8")
+    else:
+        assert "八点半发布的消息" in (out / WWW / "bmdt" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_with_templates_of_its_own_a_body_edit_past_the_summary_rebuilds_the_sites(base, tmp_path, summary):
+    """A cluster template of its own can show another unit's body in full (here every homepage shows the 乡村振兴
+    items' bodies): a sentence added at the end of one — beyond the 120 characters of a feed summary, which was all
+    the fingerprint had of it; or anywhere in an item with a 摘要, whose body it did not have at all — is on every
+    homepage, as a build from nothing writes it (aincr, found by reading the fingerprint after the embargo case)."""
+    base_root, _ = base
+    root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
+    shutil.copytree(base_root, root, symlinks=True)
+    own = root / "themes" / "zhanqun" / "templates" / "index.html"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace("{% block content %}", '{% block content %}<div class="xczx">{% for i in '
+                                'zq.topic_items("乡村振兴") %}{{ i.html }}{% endfor %}</div>', 1), encoding="utf-8")
+    if summary:
+        _add_field(_plain_item(root, "jyj"), "summary: 县教育局部署近期工作。")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "own template")
+    build_cluster(root, out, jobs=2)
+    body(root, pytest.MonkeyPatch())  # jyj's newest plain item, tagged 乡村振兴: a sentence at its end
+    report = build_cluster(root, out, jobs=2)
+    build_cluster(root, fresh, jobs=2)
+    hosts = sorted(p.name for p in fresh.iterdir() if not p.name.startswith("."))
+    assert "活动将持续至月底" in (fresh / FGW / "index.html").read_text(encoding="utf-8")
+    assert all(tree(out / h) == tree(fresh / h) for h in hosts), "an incremental build left a stale site"
+    assert set(report.built) == set(hosts)

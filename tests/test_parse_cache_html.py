@@ -1,11 +1,14 @@
 """The parse cache keeps each item's HTML apart from its metadata, read only when a page needs it (issue 16, R3.1,
 R3.9): a one-site rebuild no longer decodes the bodies of every item in the cluster. What the sites show must not
-change, and a cache that disappears while a build runs is a clear B010, never a half-published output."""
+change; a cache that disappears or is damaged costs only time (the bodies are parsed again from their files), and
+one that disappears while an item is saved is a clear B010, never a half-published output."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import time
+from pathlib import Path
 
 from tests.conftest import copy_repo, tree_digest
 from zhanqun import cluster as cluster_mod, markup, source
@@ -46,16 +49,35 @@ def test_sites_built_from_the_cache_are_the_sites_built_by_parsing_everything(tm
     assert len(cold) > 100 and warm == cold
 
 
-def test_a_parse_cache_removed_while_the_build_runs_is_b010_and_publishes_nothing(demo_repo, zq):
+def _cleaner(repo: Path, name: str, also: str = "") -> None:
     """A county plugin stands in for whoever cleans .zhanqun-cache while a build runs: it is loaded after the
-    cluster (metadata from the cache) and before any page is written (the bodies)."""
-    cache = demo_repo / ".zhanqun-cache" / "parse.sqlite3"
+    cluster (metadata from the cache) and before any page is written (the bodies); ``also``: code it runs then."""
+    cache = repo / ".zhanqun-cache" / "parse.sqlite3"
     assert cache.is_file()
-    (demo_repo / "plugins" / "county_cleaner.py").write_text(
-        f"import os\n\nfor name in os.listdir({str(cache.parent)!r}):\n    os.remove(os.path.join({str(cache.parent)!r}, name))\n\n\n"
-        "def register():\n    pass\n", encoding="utf-8")
-    config = demo_repo / "content" / "cluster.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "build:\n  plugins: [county_cleaner]\n", encoding="utf-8")
+    (repo / "plugins" / f"{name}.py").write_text(
+        f"import os\n\nfor name in os.listdir({str(cache.parent)!r}):\n    os.remove(os.path.join({str(cache.parent)!r}, name))\n"
+        f"{also}\n\ndef register():\n    pass\n", encoding="utf-8")
+    config = repo / "content" / "cluster.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"build:\n  plugins: [{name}]\n", encoding="utf-8")
+
+
+def test_a_parse_cache_removed_while_the_build_runs_costs_only_time(demo_repo, zq, tmp_path):
+    """Issue 16 (aincr): the bodies the cache no longer has are parsed again from their files, which still hold the
+    bytes the metadata came from: the build succeeds with the pages a build from nothing writes."""
+    _cleaner(demo_repo, "county_cleaner_quiet")
+    assert zq("build", "--root", demo_repo, "--jobs", "2").code == 0
+    shutil.rmtree(demo_repo / ".zhanqun-cache")
+    assert zq("build", "--root", demo_repo, "--output", tmp_path / "cold", "--jobs", "2").code == 0
+    built = {k: v[0] for k, v in tree_digest(demo_repo / "output").items() if not k.startswith(".zhanqun/")}
+    cold = {k: v[0] for k, v in tree_digest(tmp_path / "cold").items() if not k.startswith(".zhanqun/")}
+    assert len(built) > 100 and built == cold
+
+
+def test_a_parse_cache_removed_while_an_item_is_saved_is_b010_and_publishes_nothing(demo_repo, zq):
+    """The cache gone and the item's file changed since the load: its body cannot be had from the bytes its
+    metadata came from; B010, nothing published."""
+    item = sorted((demo_repo / "content" / "fgw" / "gzdt").glob("*.md"))[0]
+    _cleaner(demo_repo, "county_cleaner", f"with open({str(item)!r}, 'a', encoding='utf-8') as f:\n    f.write('\\n构建中保存的一句。\\n')\n")
     before = tree_digest(demo_repo / "output")
     result = zq("build", "--root", demo_repo, "--jobs", "2")
     assert result.code == 1 and "B010" in result.err and "解析缓存" in result.err, result.text

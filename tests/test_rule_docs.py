@@ -167,7 +167,7 @@ SCENARIOS: dict[str, str] = {
     "B007": "tests/test_cluster_code.py::test_an_override_with_no_such_template_in_the_package_is_a_warning_unless_included",
     "B008": "tests/test_search.py::test_an_index_that_cannot_be_built_is_b008_and_publishes_nothing",
     "B009": "tests/test_serve.py::test_a_busy_port_is_b009_in_chinese_before_building",
-    "B010": "tests/test_parse_cache_html.py::test_a_parse_cache_removed_while_the_build_runs_is_b010_and_publishes_nothing",
+    "B010": "tests/test_parse_cache_html.py::test_a_parse_cache_removed_while_an_item_is_saved_is_b010_and_publishes_nothing",
     "C021": "tests/test_cluster_code.py::test_a_sourceless_pyc_plugin_is_refused_by_check_and_build_and_never_runs",
     "C024": "tests/test_init_cluster.py::test_a_cluster_without_a_pin_is_warned_c024",
     "C022": "tests/test_bad_input.py::test_rules_findings_are_chinese_and_point_to_the_docs",

@@ -177,7 +177,11 @@ class ParseCache:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, value in self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk):
+            try:
+                rows = self._db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk).fetchall()
+            except sqlite3.Error:  # a damaged cache file (issue 16, aincr): each key alone, the damaged ones missed
+                rows = self._each(chunk, "SELECT key, value FROM parsed WHERE key = ?")
+            for key, value in rows:
                 try:  # orjson: a third of json's time over 10,000 cached parses (docs/performance.md)
                     data = orjson.loads(value)
                 except orjson.JSONDecodeError:
@@ -187,6 +191,19 @@ class ParseCache:
                 found[key] = data
         return found
 
+    def _each(self, keys: list[str], query: str) -> list[tuple[str, str]]:
+        """The rows of ``query`` for each key alone: those a damaged page hides are left out (a miss)."""
+        assert self._db is not None
+        rows = []
+        for key in keys:
+            try:
+                row = self._db.execute(query, (key,)).fetchone()
+            except sqlite3.Error:
+                continue
+            if row is not None:
+                rows.append(row)
+        return rows
+
     def shas_of(self, blobs: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         if self._db is None:
@@ -195,7 +212,10 @@ class ParseCache:
         for start in range(0, len(blobs), 500):
             chunk = blobs[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT blob, sha FROM blobs WHERE blob IN ({marks})", chunk))
+            try:
+                found.update(self._db.execute(f"SELECT blob, sha FROM blobs WHERE blob IN ({marks})", chunk).fetchall())
+            except sqlite3.Error:  # damaged (issue 16, aincr): each alone; a blob missed is read and hashed
+                found.update(self._each(chunk, "SELECT blob, sha FROM blobs WHERE blob = ?"))
         return found
 
     def put_shas(self, rows: Iterable[tuple[str, str]]) -> None:
@@ -240,11 +260,14 @@ class CachedHtml:
     so what is read later is what would have been read at load time. Each process opens the cache once
     (build workers are forked: a connection is never shared across a fork)."""
 
-    __slots__ = ("key", "path")
+    __slots__ = ("again", "key", "path")
 
     def __init__(self, path: Path, key: str) -> None:
         self.path = path
         self.key = key
+        # the body made again from the item's file when the cache cannot give it (deleted, damaged), None when the
+        # file no longer has the bytes the metadata was parsed from (set by the loader)
+        self.again: Callable[[], str | None] | None = None
 
     def read(self) -> str:
         from zhanqun.build.rules import PARSE_CACHE_LOST
@@ -256,12 +279,15 @@ class CachedHtml:
                 row = _reader(self.path, fresh).execute("SELECT html FROM html WHERE key = ?", (self.key,)).fetchone()
             except sqlite3.Error:
                 row = None
-            if row is not None:
-                break
-        if row is None or not isinstance(row[0], str):
-            raise ZhanqunError(f"解析缓存 {self.path} 在构建过程中被删除或改动，读不到一个条目的正文。", code=PARSE_CACHE_LOST,
-                               hint="输出目录保持原样。等构建结束后再清理 .zhanqun-cache，然后重新构建。")
-        return row[0]
+            if row is not None and isinstance(row[0], str):
+                return row[0]
+        # deleted or damaged (issue 16, aincr: a damaged cache failed every build; it only costs time): parsed
+        # again from the file, when it still holds the bytes the item's metadata came from
+        html = self.again() if self.again is not None else None
+        if html is None:
+            raise ZhanqunError(f"解析缓存 {self.path} 在构建过程中被删除或改动，读不到一个条目的正文，而该条目的文件也已改动（或读不到），无法重新解析。", code=PARSE_CACHE_LOST,
+                               hint="输出目录保持原样。不要在构建进行中保存稿件，构建结束后重新构建即可。")
+        return html
 
 
 _READERS: dict[tuple[int, Path], sqlite3.Connection] = {}

@@ -837,8 +837,33 @@ def parse_scanned(scan: Scan, context: ParseContext, cache: ParseCache, salt: st
             if isinstance(value.get("html"), str) and value["html"]:
                 value["html"] = CachedHtml(cache.path, key)
     cache.put_shas(scan.learned)
-    return [ParsedItem(s.file, s.sha, content.Parsed.from_json(known.get(key) or fresh[key]))
-            for s, key in zip(scanned, keys)], scan.findings + findings
+    result = []
+    for s, key in zip(scanned, keys):
+        value = known.get(key) or fresh[key]
+        if isinstance(value.get("html"), CachedHtml):
+            value["html"].again = _Reparse(s.file, s.sha, context)
+        result.append(ParsedItem(s.file, s.sha, content.Parsed.from_json(value)))
+    return result, scan.findings + findings
+
+
+class _Reparse:
+    """A cached body made again from its file (:attr:`CachedHtml.again`): only from the bytes the item's metadata
+    was parsed from (the same sha256), else None."""
+
+    __slots__ = ("context", "file", "sha")
+
+    def __init__(self, file: ItemFile, sha: str, context: ParseContext) -> None:
+        self.file, self.sha, self.context = file, sha, context
+
+    def __call__(self) -> str | None:
+        try:
+            data = files.read_regular(self.file.path)
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != self.sha:
+            return None
+        html = parse_item(data, self.file.rel, self.file.content_type, self.context._replace(render=True)).html
+        return html if isinstance(html, str) else None
 
 
 # The context of a pool worker and the jobs it picks from by index: set by the pool's initializer in the worker

@@ -31,11 +31,13 @@ class BuildReport:
     output: Path
     built: dict[str, int] = dataclasses.field(default_factory=dict)  # host -> files changed
     unchanged: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)  # sites the cluster no longer has
     warnings: int = 0
 
     def text(self) -> str:
         lines = [f"{host}：已构建，{n} 个文件有变化" for host, n in self.built.items()]
         lines += [f"{host}：内容未变，跳过" for host in self.unchanged]
+        lines += [f"{host}：站群中已没有这个站点，已从输出目录删除" for host in self.removed]
         lines.append(f"输出目录：{self.output}" + (f"（有 {self.warnings} 个警告，用 zhanqun check 查看）" if self.warnings else ""))
         return "\n".join(lines)
 
@@ -77,9 +79,11 @@ def build_cluster(root: Path, output: Path, hosts: Sequence[str] = (), *, jobs: 
     if the_preview is None:
         preview_build.refuse_preview_output(output)
     with preview_build.code_of(root, code_from, cluster.config.build_plugins) as (code_root, plugins):
-        report, prints = _build(cluster, findings, sites, output, code_root, plugins, the_preview, jobs, key_text)
+        report, prints = _build(cluster, findings, sites, output, code_root, plugins, the_preview, jobs, key_text,
+                                every_site=not hosts)
     if stamp_file is not None and key is not None:  # only after a build that succeeded
-        stamp.write(stamp_file, stamp.Stamp(key, _until(cluster), [s.host for s in sites], prints, report.warnings))
+        stamp.write(stamp_file, stamp.Stamp(key, _until(cluster), [s.host for s in sites], prints, report.warnings,
+                                            cluster.now.isoformat()))
     return report
 
 
@@ -107,8 +111,10 @@ def _until(cluster: cluster_mod.Cluster) -> str | None:
 
 def _build(cluster: cluster_mod.Cluster, findings: Sequence[object], sites: Sequence[cluster_mod.Site], output: Path,
            code_root: Path, plugins: tuple[str, ...], the_preview: Preview | None, jobs: int,
-           key_text: str | None) -> tuple[BuildReport, dict[str, str]]:
-    """Build the sites whose fingerprint changed; returns the report and every site's fingerprint."""
+           key_text: str | None, every_site: bool = False) -> tuple[BuildReport, dict[str, str]]:
+    """Build the sites whose fingerprint changed; returns the report and every site's fingerprint. A build of every
+    site also removes the sites the cluster no longer has (a unit that became a channel, a removed unit, a new
+    label: a build from nothing would not write them)."""
     from zhanqun.build import code, publish
     from zhanqun.build.view import SiteView
 
@@ -130,7 +136,8 @@ def _build(cluster: cluster_mod.Cluster, findings: Sequence[object], sites: Sequ
             report.unchanged.append(site.host)
         else:
             todo.append((view, print_))
-    if not todo:
+    gone = publish.gone(output, prints) if every_site and the_preview is None else []
+    if not todo and not gone:
         return report, prints
     if the_preview is not None:
         from zhanqun.preview import build as preview_build
@@ -138,7 +145,11 @@ def _build(cluster: cluster_mod.Cluster, findings: Sequence[object], sites: Sequ
         preview_build.mark_output(output, the_preview)
     staging_root = output / ".zhanqun" / "staging"
     with _exclusive(output):
-        _stage_and_publish(todo, staging_root, output, jobs, report, key_text)
+        if todo:
+            _stage_and_publish(todo, staging_root, output, jobs, report, key_text)
+        for host in gone:  # after the sites that linked to them were published
+            publish.remove(output, host)
+            report.removed.append(host)
     return report, prints
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,17 +31,23 @@ def fingerprint(view: SiteView) -> str:
     date); every file under the site's own unit folders and which of its items are not out yet (embargo,
     unanswered messages: R3.10, R9); and, of other units, only the items the site shows
     (:attr:`SiteView.dependencies`) with their front matter, plus their feed summary where a feed shows it. A
-    cluster's own templates or ``build: plugins:`` can read anything: then every item of the other units counts."""
+    cluster's own templates or ``build: plugins:`` can read anything: then every file of every unit counts, every item
+    of the other units with its front matter, and which of them are not out yet."""
     cluster = view.cluster
     digest = hashlib.sha256()
     digest.update(_shared_digest(cluster).encode())
     units = set(view.site.unit_ids)
-    for unit_id in sorted(units):
+    anything = reads_anything(view)
+    # code that can read anything can show any file of any unit (a body in full, an attachment's size): then every
+    # unit's files count as the site's own do (issue 16, aincr)
+    for unit_id in sorted(cluster.units if anything else units):
         digest.update(_unit_digest(cluster, unit_id).encode() + b"\n")
     for item in cluster.items:  # in file order: the same files give the same order
-        if item.unit_id in units and not cluster.published(item):
+        # code that can read any item can read whether it is out: then every item's embargo counts (issue 16,
+        # aincr: the portal stayed stale when another unit's pushed item's embargo passed)
+        if (anything or item.unit_id in units) and not cluster.published(item):
             digest.update(b"held\0" + item.rel.encode("utf-8", "surrogateescape") + b"\n")
-    if reads_anything(view):
+    if anything:
         shown = {i.rel: True for i in cluster.items if i.unit_id not in units}
     else:
         shown = view.dependencies
@@ -186,6 +193,29 @@ def stamp_path(output: Path, host: str) -> Path:
 def is_current(output: Path, host: str, print_: str) -> bool:
     stamp = stamp_path(output, host)
     return (output / host).is_dir() and stamp.is_file() and stamp.read_text() == print_
+
+
+def gone(output: Path, kept: Collection[str]) -> list[str]:
+    """The site folders of ``output`` a build wrote (they hold a manifest) whose host is not in ``kept``."""
+    from zhanqun.deploy import manifest
+
+    if not output.is_dir():
+        return []
+    return sorted(p.name for p in output.iterdir() if not p.name.startswith(".") and p.name not in kept
+                  and p.is_dir() and not p.is_symlink() and (p / manifest.NAME).is_file())
+
+
+def remove(output: Path, host: str) -> None:
+    """Remove the site ``output/<host>``: its fingerprint and search record first, then the folder, renamed aside
+    in one step (a reader sees the whole site or none)."""
+    from zhanqun.build import search
+
+    stamp_path(output, host).unlink(missing_ok=True)
+    search.forget(output, host)
+    aside = output / ".zhanqun" / f"removed-{host}"
+    shutil.rmtree(aside, ignore_errors=True)
+    os.rename(output / host, aside)
+    shutil.rmtree(aside)
 
 
 def publish(staging: Path, output: Path, host: str, print_: str) -> int:

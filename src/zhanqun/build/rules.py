@@ -75,10 +75,12 @@ SERVE_PORT_BUSY = define(
     requirement="R3.1",
 )
 PARSE_CACHE_LOST = define(
-    "B010", "parse-cache-lost", Severity.ERROR, "构建过程中解析缓存（.zhanqun-cache）被删除或改动，读不到条目的正文，什么也不发布。",
-    why="构建先从解析缓存读出每个条目的元数据，写到某个条目的页面时才读它的正文（议题 16：只读要用到的）；"
-        "构建进行中删除或改动缓存，正文就读不到了。输出目录保持原样。",
-    example="zhanqun build 还在运行时执行了 rm -rf .zhanqun-cache",
-    fix="等构建结束后再清理 .zhanqun-cache，然后重新构建（缓存可以随时删除，只是下一次构建要重新解析）。",
+    "B010", "parse-cache-lost", Severity.ERROR,
+    "构建过程中解析缓存（.zhanqun-cache）读不到条目的正文，条目文件也已改动，什么也不发布。",
+    why="构建先从解析缓存读出每个条目的元数据，写到某个条目的页面时才读它的正文（议题 16：只读要用到的）。"
+        "缓存被删除或损坏时，正文从条目文件重新解析（只多花时间）；只有文件在构建过程中也改动了（或读不到），"
+        "它的正文才无从得到：元数据和正文不能来自两个版本。输出目录保持原样。",
+    example="zhanqun build 还在运行时执行了 rm -rf .zhanqun-cache，同时又保存了一篇稿件",
+    fix="重新构建即可；不要在构建进行中保存稿件（缓存可以随时删除，只是下一次构建要重新解析）。",
     requirement="R3.1",
 )

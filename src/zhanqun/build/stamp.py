@@ -1,10 +1,11 @@
 """The whole-build stamp (issue 16): a build with nothing changed answers 内容未变 without loading the cluster.
 
 After a successful build, ``output/.zhanqun/build-<options>.json`` records a digest of every input of that build
-(:func:`inputs_key`), the moment up to which time changes nothing (the earliest embargo still to pass), the hosts
+(:func:`inputs_key`), the span of time in which time changes nothing (from the build's reference time to the
+earliest embargo still to pass), the hosts
 and their fingerprints and the number of warnings. The next build with the same options computes the key again —
 git's index gives the blob id of every tracked file it vouches for, so nothing is read but what git cannot vouch
-for — and, when the key is the same, the moment has not come and every host's output and fingerprint are still
+for — and, when the key is the same, the time is within that span and every host's output and fingerprint are still
 there, reports every site unchanged without importing Pelican or loading a single item.
 
 The key covers everything a build's result (pages, findings, failure) depends on:
@@ -35,7 +36,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-STAMP_VERSION = 1
+STAMP_VERSION = 2  # 2: ``since`` (issue 16, aincr)
 INPUTS = ("content", "schemas", "themes", "plugins", "rules", "pelicanconf.py")  # = deploy.manifest.BUILD_INPUTS
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -47,6 +48,9 @@ class Stamp:
     hosts: list[str]  # in the order of the report
     prints: dict[str, str]  # host -> its fingerprint (output/.zhanqun/<host>.fingerprint)
     warnings: int
+    # ISO time (China, naive) of the build that wrote it: before it (a clock put back) an embargo passed since may
+    # not have passed yet, and the stamp does not answer
+    since: str = ""
 
 
 def reference_time() -> dt.datetime | None:
@@ -185,18 +189,25 @@ def _code_digest() -> str:
 def read(path: Path) -> Stamp | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Stamp(str(data["key"]), data["until"], list(data["hosts"]), dict(data["prints"]), int(data["warnings"]))
+        return Stamp(str(data["key"]), data["until"], list(data["hosts"]), dict(data["prints"]), int(data["warnings"]),
+                     str(data["since"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def current(path: Path, key: str, output: Path, now: dt.datetime) -> Stamp | None:
-    """The stamp at ``path`` when it answers for this build: the same key, its moment not come, every host's output
+    """The stamp at ``path`` when it answers for this build: the same key, ``now`` neither before the build that
+    wrote it (a clock put back: an embargo that had passed may not have passed now) nor at its ``until``, every host's output
     folder there with the fingerprint the stamp recorded."""
     found = read(path)
     if found is None or found.key != key:
         return None
     if found.until is not None and now >= dt.datetime.fromisoformat(found.until):
+        return None
+    try:
+        if now < dt.datetime.fromisoformat(found.since):  # the clock went back: what was out may be held again
+            return None
+    except ValueError:
         return None
     for host in found.hosts:
         try:
