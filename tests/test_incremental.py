@@ -370,6 +370,14 @@ def test_outside_git_there_is_no_stamp(stamped, zq):
     assert not list((out / ".zhanqun").glob("build-*.json"))
 
 
+def _own_homepage(root: Path, shown: str) -> None:
+    """The cluster's own copy of the homepage template, showing ``shown`` first (a template of its own can read
+    anything: every site then depends on every unit)."""
+    own = root / "themes" / "zhanqun" / "templates" / "index.html"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace("{% block content %}", "{% block content %}" + shown, 1), encoding="utf-8")
+
+
 def test_a_cluster_template_of_its_own_makes_every_item_a_dependency(base, tmp_path):
     """A cluster's own template can show anything (here every site's homepage lists the 乡村振兴 items of all
     units): the sites then depend on every item of the other units, and the check of what was handed out does not
@@ -377,10 +385,7 @@ def test_a_cluster_template_of_its_own_makes_every_item_a_dependency(base, tmp_p
     base_root, _ = base
     root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
     shutil.copytree(base_root, root, symlinks=True)
-    own = root / "themes" / "zhanqun" / "templates" / "index.html"
-    text = own.read_text(encoding="utf-8")
-    own.write_text(text.replace("{% block content %}", '{% block content %}<ul class="xczx">{% for i in '
-                                'zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>', 1), encoding="utf-8")
+    _own_homepage(root, '<ul class="xczx">{% for i in zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>')
     build_cluster(root, out, jobs=2)
     assert "乡村学校" in (out / FGW / "index.html").read_text(encoding="utf-8")
     title(root, pytest.MonkeyPatch())
@@ -495,10 +500,7 @@ def test_a_clock_put_back_does_not_keep_an_embargo_passed(stamped, zq, monkeypat
 
 def _own_homepage_template(root: Path) -> None:
     """A cluster template of its own: every site's homepage lists the 乡村振兴 items of all units."""
-    own = root / "themes" / "zhanqun" / "templates" / "index.html"
-    text = own.read_text(encoding="utf-8")
-    own.write_text(text.replace("{% block content %}", '{% block content %}<ul class="xczx">{% for i in '
-                                'zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>', 1), encoding="utf-8")
+    _own_homepage(root, '<ul class="xczx">{% for i in zq.topic_items("乡村振兴") %}<li>{{ i.title }}</li>{% endfor %}</ul>')
 
 
 @pytest.mark.parametrize(("tagged", "at"), [(False, 45), (True, 105)])
@@ -538,10 +540,7 @@ def test_with_templates_of_its_own_a_body_edit_past_the_summary_rebuilds_the_sit
     base_root, _ = base
     root, out, fresh = tmp_path / "repo", tmp_path / "out", tmp_path / "fresh"
     shutil.copytree(base_root, root, symlinks=True)
-    own = root / "themes" / "zhanqun" / "templates" / "index.html"
-    text = own.read_text(encoding="utf-8")
-    own.write_text(text.replace("{% block content %}", '{% block content %}<div class="xczx">{% for i in '
-                                'zq.topic_items("乡村振兴") %}{{ i.html }}{% endfor %}</div>', 1), encoding="utf-8")
+    _own_homepage(root, '<div class="xczx">{% for i in zq.topic_items("乡村振兴") %}{{ i.html }}{% endfor %}</div>')
     if summary:
         _add_field(_plain_item(root, "jyj"), "summary: 县教育局部署近期工作。")
     git(root, "add", "-A")

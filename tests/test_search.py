@@ -106,15 +106,21 @@ def _bundle(site) -> dict[str, str]:
             for p in sorted((site / search.BUNDLE).rglob("*")) if p.is_file()}
 
 
+def _pagefind_runs(monkeypatch) -> list[str]:
+    """The hosts Pagefind really runs for, in order (the real run, recorded)."""
+    ran: list[str] = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda site, host: (ran.append(host), real(site, host))[1])
+    return ran
+
+
 def test_a_site_rebuilt_without_a_change_to_its_indexed_pages_keeps_its_bundle_without_pagefind(demo_repo, zq,
                                                                                                monkeypatch, tmp_path):
     """Issue 16: a pushed item's new title rebuilds the portal (its lists show the title) but none of the portal's
     item pages, which are all Pagefind reads: its bundle is the previous one, byte for byte what a fresh build
     writes, and Pagefind runs only for the item's own site. A bundle changed since, or a changed indexed page, is
     indexed again."""
-    ran: list[str] = []
-    real = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda site, host: (ran.append(host), real(site, host))[1])
+    ran = _pagefind_runs(monkeypatch)
     portal = demo_repo / "output" / PORTAL
     before = _bundle(portal)
     item = demo_repo / "content/fgw/gzdt/2026-10-15-zhongdian-xiangmu-diaodu.md"
@@ -152,9 +158,7 @@ def test_a_manifest_that_names_files_outside_the_bundle_hands_nothing_on(demo_re
     """The old manifest is what vouches for the kept bundle: an entry ``pagefind/../…`` (a manifest edited by hand,
     with the right sha256 of the file it reaches) must not be copied into the new site; the portal is indexed
     again and its bundle is what indexing gives."""
-    ran: list[str] = []
-    real = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda site, host: (ran.append(host), real(site, host))[1])
+    ran = _pagefind_runs(monkeypatch)
     portal = demo_repo / "output" / PORTAL
     before = _bundle(portal)
     secret = tmp_path / "secret.txt"
